@@ -1,0 +1,67 @@
+package io.agentfleet.messages;
+
+import java.util.Map;
+
+/**
+ * One entry of a dead-letter stream ({@code prefix:{A}:dead}), as written by the worker.
+ *
+ * @param entryId the dead-letter stream entry id
+ * @param agent the agent type
+ * @param taskId the task id, empty when the message had none
+ * @param reason a {@link DeadLetterReason} name
+ * @param attempts how many times the task ran or was delivered
+ * @param error the last error, human readable
+ * @param worker the consumer name of the worker that dead-lettered it
+ * @param at epoch ms when it was dead-lettered
+ * @param original the original message text, exactly as it was on the task stream
+ */
+public record DeadLetter(
+        String entryId, String agent, String taskId, String reason, int attempts, String error, String worker,
+        long at, String original) {
+
+    /** Reads a dead letter from the fields of its stream entry. */
+    public static DeadLetter fromFields(String entryId, String agent, Map<String, String> fields) {
+        return new DeadLetter(
+                entryId,
+                agent,
+                fields.getOrDefault("taskId", ""),
+                fields.getOrDefault("reason", ""),
+                parseInt(fields.get("attempts")),
+                fields.getOrDefault("error", ""),
+                fields.getOrDefault("worker", ""),
+                parseLong(fields.get("at")),
+                fields.getOrDefault(StreamKeys.MESSAGE_FIELD, ""));
+    }
+
+    /**
+     * The message to enqueue when this dead letter is redriven: the original task as attempt 1 with a new message id
+     * and no deadline (an operator who redrives wants it to run).
+     *
+     * @throws InvalidMessageException when the original cannot be decoded (a malformed message cannot be redriven)
+     */
+    public AgentMessage redriveMessage(MessageCodec codec) {
+        AgentMessage original = codec.decode(this.original);
+        return original.toBuilder()
+                .messageId(Ids.newId())
+                .parentMessageId(original.messageId())
+                .attempt(1)
+                .deadline((Long) null)
+                .build();
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return value == null ? 0 : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

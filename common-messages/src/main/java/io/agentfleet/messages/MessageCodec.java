@@ -1,0 +1,340 @@
+package io.agentfleet.messages;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * JSON codec for {@link AgentMessage}. Decoding treats input as untrusted: size and nesting are bounded, Jackson runs
+ * without default typing (nothing in a message can name a Java type), and every problem is an
+ * {@link InvalidMessageException} naming the field. Unknown fields are kept in {@link AgentMessage#extensions()}.
+ * Instances are immutable and thread-safe.
+ */
+public final class MessageCodec {
+    private static final Set<String> KNOWN_FIELDS = Set.of(
+            "schemaVersion", "messageId", "type", "taskId", "runId", "parentMessageId", "sender", "recipient",
+            "attempt", "maxAttempts", "deadline", "replyTo", "content", "metadata", "trace", "createdAt");
+
+    private final MessageLimits limits;
+    private final ObjectMapper mapper;
+
+    public MessageCodec() {
+        this(MessageLimits.DEFAULT);
+    }
+
+    public MessageCodec(MessageLimits limits) {
+        this.limits = limits;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxBytes())
+                        .build())
+                .build();
+        this.mapper = new ObjectMapper(factory);
+    }
+
+    public MessageLimits limits() {
+        return limits;
+    }
+
+    /** The mapper this codec uses, configured with its limits, for callers that parse nested payloads. */
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Encodes a message, {@code schemaVersion} first. */
+    public String encode(AgentMessage message) {
+        StringWriter out = new StringWriter(256 + message.content().size() * 32);
+        try (JsonGenerator gen = mapper.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeNumberField("schemaVersion", message.schemaVersion());
+            gen.writeStringField("messageId", message.messageId());
+            gen.writeStringField("type", message.type().name());
+            gen.writeStringField("taskId", message.taskId());
+            writeOptional(gen, "runId", message.runId());
+            writeOptional(gen, "parentMessageId", message.parentMessageId());
+            writeOptional(gen, "sender", message.sender());
+            gen.writeStringField("recipient", message.recipient());
+            gen.writeNumberField("attempt", message.attempt());
+            gen.writeNumberField("maxAttempts", message.maxAttempts());
+            if (message.deadline() != null) {
+                gen.writeNumberField("deadline", message.deadline());
+            }
+            writeOptional(gen, "replyTo", message.replyTo());
+            gen.writeFieldName("content");
+            mapper.writeTree(gen, message.content());
+            writeMetadata(gen, message.metadata());
+            if (message.trace() != null) {
+                gen.writeObjectFieldStart("trace");
+                gen.writeStringField("traceparent", message.trace().traceparent());
+                writeOptional(gen, "tracestate", message.trace().tracestate());
+                gen.writeEndObject();
+            }
+            gen.writeNumberField("createdAt", message.createdAt());
+            for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
+                gen.writeFieldName(extra.getKey());
+                mapper.writeTree(gen, extra.getValue());
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode message " + message.messageId(), e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Decodes and validates one message.
+     *
+     * @throws InvalidMessageException naming the field and the reason, for anything but a valid message
+     */
+    public AgentMessage decode(String json) {
+        ObjectNode root = parseObject(json);
+        return fromTree(root);
+    }
+
+    /** Parses untrusted JSON into an object node under this codec's limits. */
+    public ObjectNode parseObject(String json) {
+        if (json == null) {
+            throw new InvalidMessageException(StreamKeys.MESSAGE_FIELD, "is missing from the stream entry");
+        }
+        requireWithinSize(json);
+        JsonNode root;
+        try {
+            root = mapper.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidMessageException("$", "must be a JSON object");
+        }
+        return (ObjectNode) root;
+    }
+
+    /** Best effort: the task id of a message that may fail validation, so its failure can still be recorded. */
+    public Optional<String> peekTaskId(String json) {
+        try {
+            JsonNode taskId = parseObject(json).get("taskId");
+            if (taskId != null && taskId.isTextual() && Names.ID.matcher(taskId.asText()).matches()) {
+                return Optional.of(taskId.asText());
+            }
+        } catch (InvalidMessageException e) {
+            // Unparseable: there is no task id to report.
+        }
+        return Optional.empty();
+    }
+
+    /** Builds a message from an already parsed object, validating every field. */
+    public AgentMessage fromTree(ObjectNode root) {
+        int schemaVersion = requiredInt(root, "schemaVersion");
+        if (schemaVersion != AgentMessage.SCHEMA_VERSION) {
+            throw new InvalidMessageException(
+                    "schemaVersion", "unsupported version " + schemaVersion + ", this reader knows " + AgentMessage.SCHEMA_VERSION);
+        }
+        return new AgentMessage(
+                schemaVersion,
+                requiredText(root, "messageId"),
+                messageType(root),
+                requiredText(root, "taskId"),
+                optionalText(root, "runId"),
+                optionalText(root, "parentMessageId"),
+                optionalText(root, "sender"),
+                requiredText(root, "recipient"),
+                root.has("attempt") ? requiredInt(root, "attempt") : 1,
+                root.has("maxAttempts") ? requiredInt(root, "maxAttempts") : 0,
+                optionalLong(root, "deadline"),
+                optionalText(root, "replyTo"),
+                content(root),
+                metadata(root.get("metadata")),
+                trace(root.get("trace")),
+                requiredLong(root, "createdAt"),
+                extensions(root));
+    }
+
+    private void requireWithinSize(String json) {
+        // A char is at most 3 UTF-8 bytes, so only count bytes exactly when it could matter.
+        if (json.length() > limits.maxBytes() / 3 && json.getBytes(StandardCharsets.UTF_8).length > limits.maxBytes()) {
+            throw new InvalidMessageException(
+                    "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
+        }
+    }
+
+    private static MessageType messageType(ObjectNode root) {
+        String value = requiredText(root, "type");
+        try {
+            return MessageType.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException("type", "'" + Names.abbreviate(value) + "' is not one of REQUEST, RESULT, ERROR, UPDATE, CLARIFICATION_NEEDED");
+        }
+    }
+
+    private static ObjectNode content(ObjectNode root) {
+        JsonNode content = root.get("content");
+        if (content == null || content.isNull()) {
+            throw new InvalidMessageException("content", "is required and must be a JSON object");
+        }
+        if (!content.isObject()) {
+            throw new InvalidMessageException("content", "must be a JSON object, but was " + content.getNodeType());
+        }
+        return (ObjectNode) content;
+    }
+
+    private static Metadata metadata(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Metadata.EMPTY;
+        }
+        if (!node.isObject()) {
+            throw new InvalidMessageException("metadata", "must be a JSON object");
+        }
+        ObjectNode m = (ObjectNode) node;
+        return new Metadata(
+                optionalLong(m, "tokensIn", "metadata."),
+                optionalLong(m, "tokensOut", "metadata."),
+                optionalDouble(m, "cost"),
+                optionalText(m, "model", "metadata."),
+                optionalLong(m, "latencyMs", "metadata."),
+                optionalDouble(m, "confidence"));
+    }
+
+    private static TraceContext trace(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidMessageException("trace", "must be a JSON object");
+        }
+        ObjectNode t = (ObjectNode) node;
+        return new TraceContext(optionalText(t, "traceparent", "trace."), optionalText(t, "tracestate", "trace."));
+    }
+
+    private static Map<String, JsonNode> extensions(ObjectNode root) {
+        Map<String, JsonNode> extra = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!KNOWN_FIELDS.contains(field.getKey())) {
+                if (extra == null) {
+                    extra = new LinkedHashMap<>();
+                }
+                extra.put(field.getKey(), field.getValue());
+            }
+        }
+        return extra;
+    }
+
+    private static String requiredText(ObjectNode node, String field) {
+        String value = optionalText(node, field, "");
+        if (value == null) {
+            throw new InvalidMessageException(field, "is required");
+        }
+        return value;
+    }
+
+    private static String optionalText(ObjectNode node, String field) {
+        return optionalText(node, field, "");
+    }
+
+    private static String optionalText(ObjectNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidMessageException(path + field, "must be a string, but was " + value.getNodeType());
+        }
+        return value.asText();
+    }
+
+    private static int requiredInt(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidMessageException(field, "is required");
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new InvalidMessageException(field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+        }
+        return value.intValue();
+    }
+
+    private static long requiredLong(ObjectNode node, String field) {
+        Long value = optionalLong(node, field, "");
+        if (value == null) {
+            throw new InvalidMessageException(field, "is required");
+        }
+        return value;
+    }
+
+    private static Long optionalLong(ObjectNode node, String field) {
+        return optionalLong(node, field, "");
+    }
+
+    private static Long optionalLong(ObjectNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw new InvalidMessageException(path + field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+        }
+        return value.longValue();
+    }
+
+    private static Double optionalDouble(ObjectNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new InvalidMessageException("metadata." + field, "must be a number, but was " + value.getNodeType());
+        }
+        return value.doubleValue();
+    }
+
+    private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {
+        if (value != null) {
+            gen.writeStringField(field, value);
+        }
+    }
+
+    private static void writeMetadata(JsonGenerator gen, Metadata m) throws IOException {
+        if (m.equals(Metadata.EMPTY)) {
+            return;
+        }
+        gen.writeObjectFieldStart("metadata");
+        if (m.tokensIn() != null) gen.writeNumberField("tokensIn", m.tokensIn());
+        if (m.tokensOut() != null) gen.writeNumberField("tokensOut", m.tokensOut());
+        if (m.cost() != null) gen.writeNumberField("cost", m.cost());
+        writeOptional(gen, "model", m.model());
+        if (m.latencyMs() != null) gen.writeNumberField("latencyMs", m.latencyMs());
+        if (m.confidence() != null) gen.writeNumberField("confidence", m.confidence());
+        gen.writeEndObject();
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable input";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    private static String locationOf(JsonProcessingException e) {
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+}

@@ -1,0 +1,19 @@
+-- enqueue.lua: appends task messages to an agent type's stream unless its backlog would pass the bound.
+-- KEYS[1] task stream (prefix:{A}:tasks)   KEYS[2] config hash (prefix:{A}:config)
+-- ARGV[1] backlog bound used when the config hash has no max-backlog field (0 = unbounded)
+-- ARGV[2..] message JSON, one per task
+-- Returns the new entry ids in order, or the error "BACKPRESSURE <backlog> <bound>" and enqueues nothing.
+-- Acknowledged entries are deleted from the stream, so XLEN is the backlog: entries not yet completed.
+local bound = tonumber(redis.call('HGET', KEYS[2], 'max-backlog') or ARGV[1])
+local count = #ARGV - 1
+if bound > 0 then
+  local backlog = redis.call('XLEN', KEYS[1])
+  if backlog + count > bound then
+    return redis.error_reply('BACKPRESSURE ' .. backlog .. ' ' .. bound)
+  end
+end
+local ids = {}
+for i = 2, #ARGV do
+  ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'msg', ARGV[i])
+end
+return ids

@@ -1,0 +1,42 @@
+-- record_outcomes.lua: records task outcomes and acknowledges their entries in one atomic step; first outcome wins.
+-- KEYS[1] task stream   KEYS[2] result stream   KEYS[3] dead-letter stream   KEYS[4..] done keys
+-- ARGV[1] consumer group   ARGV[2] done-record TTL in seconds   ARGV[3] result stream max length (0 = keep all)
+-- ARGV[4] dead-letter stream max length (0 = keep all)   ARGV[5] now, epoch ms
+-- then 9 ARGV per item: entry id, index of its done key in KEYS (0 = the message had no task id), outcome JSON
+--   (RESULT or ERROR message), task id, dead-letter reason ('' = not dead-lettered), attempts, last error,
+--   worker id, original message
+-- Returns one code per item: 1 recorded, 0 duplicate (an outcome was recorded before; nothing written),
+--   2 dead-lettered without a task id.
+local group, ttl = ARGV[1], ARGV[2]
+local resultsMax, deadMax, now = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local codes = {}
+
+local function append(stream, maxLen, ...)
+  if maxLen > 0 then
+    redis.call('XADD', stream, 'MAXLEN', '~', maxLen, '*', ...)
+  else
+    redis.call('XADD', stream, '*', ...)
+  end
+end
+
+for i = 6, #ARGV, 9 do
+  local entryId, doneIndex, outcome, taskId = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], ARGV[i + 3]
+  local deadReason = ARGV[i + 4]
+  local code = 2
+  if doneIndex > 0 then
+    if redis.call('SET', KEYS[doneIndex], outcome, 'NX', 'EX', ttl) then
+      append(KEYS[2], resultsMax, 'msg', outcome, 'taskId', taskId)
+      code = 1
+    else
+      code = 0
+    end
+  end
+  if code ~= 0 and deadReason ~= '' then
+    append(KEYS[3], deadMax, 'msg', ARGV[i + 8], 'taskId', taskId, 'reason', deadReason,
+      'attempts', ARGV[i + 5], 'error', ARGV[i + 6], 'worker', ARGV[i + 7], 'at', now, 'entry', entryId)
+  end
+  redis.call('XACK', KEYS[1], group, entryId)
+  redis.call('XDEL', KEYS[1], entryId)
+  codes[#codes + 1] = code
+end
+return codes

@@ -1,0 +1,33 @@
+package io.agentfleet.testsupport;
+
+/** One way of having a Redis for tests: an owned process, a container, or an external URL. */
+sealed interface RedisBackend extends AutoCloseable permits RedisProcess, ContainerRedis, ExternalRedis {
+
+    String uri();
+
+    String host();
+
+    int port();
+
+    /** A human-readable account of where this Redis comes from, for error messages. */
+    String describe();
+
+    boolean isControllable();
+
+    void stop();
+
+    void kill();
+
+    void start();
+
+    void restart();
+
+    void pause();
+
+    void resume();
+
+    boolean isRunning();
+
+    @Override
+    void close();
+}

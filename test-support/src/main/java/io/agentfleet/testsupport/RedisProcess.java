@@ -1,0 +1,427 @@
+package io.agentfleet.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process on a loopback port, owned by the caller and usable with or
+ * without JUnit (benchmarks, demo launchers).
+ *
+ * <p>Guarantees: {@link #start(Options)} returns only once this very process answers PING; the
+ * port and data directory stay the same for the handle's whole life, so {@link #restart()} after
+ * {@link #kill()} reloads the AOF on the same port; with AOF on, {@code appendfsync always} means
+ * every acknowledged write survives {@code kill -9}. The binary is Debian's {@code redis-server}
+ * on PATH if there is one, else the one shipped inside {@code com.github.codemonstur:embedded-redis}.
+ * {@link #close()} (and, failing that, a JVM shutdown hook) kills the process and deletes a data
+ * directory the handle created.
+ */
+public final class RedisProcess implements RedisBackend {
+
+    /** The only interface the process listens on. */
+    public static final String HOST = "127.0.0.1";
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PORT_REUSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration PORT_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final int FREE_PORT_ATTEMPTS = 3;
+    private static final String LOG_FILE = "redis.log";
+    private static final String OUT_FILE = "redis-server.out";
+
+    /**
+     * How to start the process.
+     *
+     * @param aof append-only persistence with {@code appendfsync always}
+     * @param port the port, or 0 to pick a free one
+     * @param dataDir where AOF and log files go, or null for a fresh temporary directory that
+     *     {@link #close()} deletes
+     * @param binary the {@code redis-server} to run, or null to find one
+     * @param startupTimeout how long to wait for the first PONG
+     */
+    public record Options(boolean aof, int port, Path dataDir, Path binary, Duration startupTimeout) {
+
+        public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(10);
+
+        public Options {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be in 0..65535, but was " + port);
+            }
+            Objects.requireNonNull(startupTimeout, "startupTimeout");
+            if (startupTimeout.isNegative() || startupTimeout.isZero()) {
+                throw new IllegalArgumentException("startupTimeout must be > 0, but was " + startupTimeout);
+            }
+        }
+
+        /** No AOF, a free port, a temporary data directory, the best binary, a 10 s start timeout. */
+        public static Options defaults() {
+            return new Options(false, 0, null, null, DEFAULT_STARTUP_TIMEOUT);
+        }
+
+        public Options withAof(boolean aof) {
+            return new Options(aof, port, dataDir, binary, startupTimeout);
+        }
+
+        public Options withPort(int port) {
+            return new Options(aof, port, dataDir, binary, startupTimeout);
+        }
+
+        public Options withDataDir(Path dataDir) {
+            return new Options(aof, port, dataDir, binary, startupTimeout);
+        }
+
+        public Options withBinary(Path binary) {
+            return new Options(aof, port, dataDir, binary, startupTimeout);
+        }
+
+        public Options withStartupTimeout(Duration startupTimeout) {
+            return new Options(aof, port, dataDir, binary, startupTimeout);
+        }
+    }
+
+    private final Options options;
+    private final Path binary;
+    private final int port;
+    private final Path dataDir;
+    private final boolean ownsDataDir;
+    private Process process;
+    private boolean paused;
+
+    private RedisProcess(Options options, Path binary, int port, Path dataDir, boolean ownsDataDir) {
+        this.options = options;
+        this.binary = binary;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
+    }
+
+    /**
+     * Starts a redis-server and waits until it answers PING.
+     *
+     * @throws IllegalStateException naming every binary tried and the tail of its log, when none
+     *     could be started
+     */
+    public static RedisProcess start(Options options) {
+        Objects.requireNonNull(options, "options");
+        List<String> tried = new ArrayList<>();
+        List<Path> binaries = options.binary() != null ? List.of(options.binary()) : RedisBinaries.candidates(tried);
+        for (Path binary : binaries) {
+            try {
+                return startWith(binary, options);
+            } catch (IllegalStateException | UncheckedIOException e) {
+                tried.add(binary + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("Could not start a redis-server. Tried: " + String.join("; ", tried));
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    @Override
+    public String uri() {
+        return "redis://" + HOST + ":" + port;
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    /** The pid of the current (or last) process; it changes with every {@link #start()}. */
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("redis-server on port " + port + " was never started");
+        }
+        return process.pid();
+    }
+
+    /** Where the AOF and {@code redis.log} live; it survives restarts. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The redis-server binary this handle runs. */
+    public Path binary() {
+        return binary;
+    }
+
+    /** Everything Redis logged so far, for diagnosing a failed test. */
+    public String logText() {
+        return LogTail.read(dataDir.resolve(LOG_FILE));
+    }
+
+    @Override
+    public String describe() {
+        return "redis-server " + binary + " (pid " + (process == null ? "-" : process.pid()) + ") on " + uri()
+                + ", data dir " + dataDir;
+    }
+
+    @Override
+    public boolean isControllable() {
+        return true;
+    }
+
+    /** Graceful shutdown (SIGTERM: Redis flushes the AOF and exits); returns once it has exited. */
+    @Override
+    public synchronized void stop() {
+        if (!isRunning()) {
+            return;
+        }
+        resume();
+        process.destroy();
+        if (!awaitExit(process, STOP_TIMEOUT)) {
+            process.destroyForcibly();
+            awaitExit(process, STOP_TIMEOUT);
+        }
+        Reaper.forget(process.toHandle());
+    }
+
+    /** {@code kill -9}, also when paused; returns once the process is gone. */
+    @Override
+    public synchronized void kill() {
+        if (!isRunning()) {
+            return;
+        }
+        process.destroyForcibly();
+        awaitExit(process, STOP_TIMEOUT);
+        paused = false;
+        Reaper.forget(process.toHandle());
+    }
+
+    /**
+     * Starts a stopped or killed Redis again on the same port and data directory (retrying for a
+     * while if the port is still held), and returns once it answers PING.
+     */
+    @Override
+    public synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("redis-server is already running on " + uri() + " (pid " + process.pid() + ")");
+        }
+        launchRetryingBusyPort();
+    }
+
+    /** {@link #stop()} if running, then {@link #start()}. */
+    @Override
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    /** SIGSTOP: the process keeps its port but answers nothing until {@link #resume()}. */
+    @Override
+    public synchronized void pause() {
+        requireRunning("pause");
+        if (!paused) {
+            Signals.send("STOP", process.pid());
+            Signals.awaitStopped(process.pid(), true);
+            paused = true;
+        }
+    }
+
+    /** SIGCONT: undoes {@link #pause()}; a no-op when not paused. */
+    @Override
+    public synchronized void resume() {
+        if (paused && isRunning()) {
+            Signals.send("CONT", process.pid());
+            Signals.awaitStopped(process.pid(), false);
+        }
+        paused = false;
+    }
+
+    /** True while the process is alive, paused or not. */
+    @Override
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public synchronized boolean isPaused() {
+        return paused && isRunning();
+    }
+
+    /** Kills the process and deletes the data directory if this handle created it. */
+    @Override
+    public synchronized void close() {
+        kill();
+        if (ownsDataDir) {
+            Reaper.deleteNow(dataDir);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    private static RedisProcess startWith(Path binary, Options options) {
+        boolean ownsDataDir = options.dataDir() == null;
+        Path dataDir = createDataDir(options.dataDir());
+        try {
+            return launchOnSomePort(binary, options, dataDir, ownsDataDir);
+        } catch (RuntimeException e) {
+            if (ownsDataDir) {
+                Reaper.deleteNow(dataDir);
+            }
+            throw e;
+        }
+    }
+
+    private static RedisProcess launchOnSomePort(Path binary, Options options, Path dataDir, boolean ownsDataDir) {
+        if (options.port() != 0) {
+            RedisProcess redis = new RedisProcess(options, binary, options.port(), dataDir, ownsDataDir);
+            redis.launchRetryingBusyPort();
+            return redis;
+        }
+        for (int attempt = 1; ; attempt++) {
+            RedisProcess redis = new RedisProcess(options, binary, FreePort.pick(), dataDir, ownsDataDir);
+            try {
+                redis.launch();
+                return redis;
+            } catch (StartFailure e) {
+                // Another process took the port between picking and binding it: pick another.
+                if (!e.addressInUse || attempt == FREE_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Path createDataDir(Path requested) {
+        try {
+            if (requested != null) {
+                return Files.createDirectories(requested).toAbsolutePath();
+            }
+            Path dir = Files.createTempDirectory("agentfleet-redis-").toAbsolutePath();
+            Reaper.deleteOnExit(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a Redis data directory", e);
+        }
+    }
+
+    private void launchRetryingBusyPort() {
+        long deadline = System.nanoTime() + PORT_REUSE_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                launch();
+                return;
+            } catch (StartFailure e) {
+                if (!e.addressInUse || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                Await.sleep(PORT_RETRY_PAUSE);
+            }
+        }
+    }
+
+    private void launch() {
+        long logMark = (LogTail.read(dataDir.resolve(LOG_FILE)) + LogTail.read(dataDir.resolve(OUT_FILE))).length();
+        Process started = spawn();
+        Reaper.watch(started.toHandle());
+        try {
+            awaitReady(started, logMark);
+        } catch (StartFailure e) {
+            started.destroyForcibly();
+            awaitExit(started, STOP_TIMEOUT);
+            Reaper.forget(started.toHandle());
+            throw e;
+        }
+        process = started;
+        paused = false;
+    }
+
+    private Process spawn() {
+        try {
+            return new ProcessBuilder(command())
+                    .directory(dataDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(dataDir.resolve(OUT_FILE).toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new StartFailure("could not run " + binary + ": " + e.getMessage(), false);
+        }
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port", Integer.toString(port),
+                "--bind", HOST,
+                "--save", "",
+                "--appendonly", options.aof() ? "yes" : "no"));
+        if (options.aof()) {
+            command.addAll(List.of("--appendfsync", "always"));
+        }
+        command.addAll(List.of(
+                "--dir", dataDir.toString(),
+                "--logfile", dataDir.resolve(LOG_FILE).toString(),
+                "--protected-mode", "no",
+                "--daemonize", "no"));
+        return command;
+    }
+
+    private void awaitReady(Process started, long logMark) {
+        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
+        while (true) {
+            if (!started.isAlive()) {
+                throw startFailure(logMark, "exited with code " + started.exitValue() + " before answering PING");
+            }
+            OptionalLong pid = RespPing.readyProcessId(HOST, port);
+            if (pid.isPresent() && pid.getAsLong() == started.pid()) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw startFailure(logMark, "did not answer PING on port " + port + " within " + options.startupTimeout()
+                        + (pid.isPresent() ? " (another Redis, pid " + pid.getAsLong() + ", answers there)" : ""));
+            }
+            Await.sleep(Await.POLL_INTERVAL);
+        }
+    }
+
+    private StartFailure startFailure(long logMark, String what) {
+        String log = LogTail.tail(dataDir.resolve(LOG_FILE), 20);
+        String out = LogTail.tail(dataDir.resolve(OUT_FILE), 10);
+        return new StartFailure("redis-server " + binary + " " + what + "\n" + log + "\n" + out, portWasBusy(logMark));
+    }
+
+    /** Whether this attempt (not an earlier one: the files are appended to) failed to bind. */
+    private boolean portWasBusy(long logMark) {
+        String written = LogTail.read(dataDir.resolve(LOG_FILE)) + LogTail.read(dataDir.resolve(OUT_FILE));
+        return written.substring((int) Math.min(logMark, written.length())).contains("Address already in use");
+    }
+
+    private void requireRunning(String operation) {
+        if (!isRunning()) {
+            throw new IllegalStateException("cannot " + operation + " redis-server on " + uri() + ": it is not running");
+        }
+    }
+
+    private static boolean awaitExit(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for pid " + process.pid() + " to exit", e);
+        }
+    }
+
+    /** A start attempt failed; {@code addressInUse} says whether retrying the port may help. */
+    private static final class StartFailure extends IllegalStateException {
+        private final boolean addressInUse;
+
+        StartFailure(String message, boolean addressInUse) {
+            super(message);
+            this.addressInUse = addressInUse;
+        }
+    }
+}
