@@ -1,0 +1,83 @@
+package io.agentfleet.messages;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    private final MessageCodec codec = new MessageCodec();
+
+    @Test
+    void requestRoundTripsWithEveryField() {
+        ObjectNode content = JsonNodeFactory.instance.objectNode().put("input", "hello");
+        AgentMessage message = AgentMessage.request("coder", content)
+                .runId("run-1")
+                .sender("tests")
+                .maxAttempts(3)
+                .deadline(1_900_000_000_000L)
+                .metadata(new Metadata(1L, 2L, 0.5, "m", 10L, 0.9))
+                .trace(new TraceContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null))
+                .build();
+        assertEquals(message, codec.decode(codec.encode(message)));
+    }
+
+    @Test
+    void unknownFieldsArePreservedWhenPassedOn() {
+        String json = "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
+                + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3}}";
+        AgentMessage decoded = codec.decode(json);
+        assertEquals(3, decoded.extensions().get("priority").get("level").asInt());
+        assertTrue(codec.encode(decoded.nextAttempt()).contains("\"priority\":{\"level\":3}"));
+    }
+
+    @Test
+    void malformedJsonNamesTheLocation() {
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> codec.decode("{\"schemaVersion\":1,"));
+        assertEquals("$", e.field());
+        assertTrue(e.reason().startsWith("malformed JSON"), e.reason());
+    }
+
+    @Test
+    void nestingBeyondTheLimitIsRejected() {
+        String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> codec.decode(deep));
+        assertTrue(e.reason().contains("exceeds limits"), e.reason());
+    }
+
+    @Test
+    void messageOverTheSizeLimitIsRejectedBeforeParsing() {
+        MessageCodec small = new MessageCodec(new MessageLimits(2048, 16));
+        String big = "{\"schemaVersion\":1,\"content\":{\"x\":\"" + "y".repeat(4096) + "\"}}";
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> small.decode(big));
+        assertTrue(e.reason().contains("larger than the limit of 2048 bytes"), e.reason());
+    }
+
+    @Test
+    void wrongFieldTypeNamesTheField() {
+        String json = "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":7,\"recipient\":\"a\","
+                + "\"createdAt\":1,\"content\":{}}";
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> codec.decode(json));
+        assertEquals("taskId", e.field());
+    }
+
+    @Test
+    void taskIdCanBePeekedFromAnInvalidMessage() {
+        assertEquals(Optional.of("t-9"), codec.peekTaskId("{\"schemaVersion\":99,\"taskId\":\"t-9\"}"));
+        assertEquals(Optional.empty(), codec.peekTaskId("not json"));
+    }
+
+    @Test
+    void errorOutcomeCarriesReasonAndFailure() {
+        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode()).build();
+        AgentMessage error = task.errorOf("w1", Failure.permanent("BOOM", "it broke"), "NON_RETRYABLE_FAILURE");
+        assertEquals(MessageType.ERROR, error.type());
+        assertEquals(task.taskId(), error.taskId());
+        assertEquals("NON_RETRYABLE_FAILURE", error.content().get("reason").asText());
+        assertEquals("BOOM", error.content().get("error").get("type").asText());
+    }
+}
