@@ -1,0 +1,198 @@
+package io.agentfleet.tools.bench;
+
+import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.RedisProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+
+/**
+ * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3]}: runs the standard workloads of BENCH.md, each on a fresh Redis
+ * without persistence, with producer and worker as separate JVMs, and prints the median (min–max) of the runs.
+ */
+public final class BenchMain {
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path logDir;
+    private final Map<String, List<Figures>> results = new LinkedHashMap<>();
+
+    private BenchMain(Path logDir) {
+        this.logDir = logDir;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = 3;
+        List<String> workloads = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--runs")) {
+                runs = Integer.parseInt(args[++i]);
+            } else {
+                workloads.add(args[i]);
+            }
+        }
+        if (workloads.isEmpty()) {
+            workloads = List.of("W1", "W1-lat", "W2", "W3");
+        }
+        Path logDir = Files.createDirectories(ServiceJars.root().resolve(".fleet/bench/" + System.currentTimeMillis()));
+        BenchMain bench = new BenchMain(logDir);
+        System.out.println("AgentFleet benchmark: " + runs + " run(s) each of " + workloads + "; logs in " + logDir);
+        bench.ceiling();
+        for (String workload : workloads) {
+            for (int run = 1; run <= runs; run++) {
+                System.out.print("  " + workload + " run " + run + " ... ");
+                System.out.flush();
+                Figures figures = bench.run(workload, run);
+                bench.results.computeIfAbsent(workload, k -> new ArrayList<>()).add(figures);
+                System.out.println(figures.values());
+            }
+        }
+        bench.printTable();
+        System.exit(0);
+    }
+
+    private Figures run(String workload, int run) throws Exception {
+        try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
+            return switch (workload) {
+                case "W1" -> batchWorkload(redis, "bench", 50_000, 1_000, 0, Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), workload + "-" + run);
+                case "W1-lat" -> pacedWorkload(redis, workload + "-" + run);
+                case "W2" -> batchWorkload(redis, "sleep", 10_000, 1_000, 2_000, Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"), workload + "-" + run);
+                case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
+                default -> throw new IllegalArgumentException("unknown workload " + workload + " (W1, W1-lat, W2, W3)");
+            };
+        }
+    }
+
+    private Figures batchWorkload(RedisProcess redis, String agent, int count, int batch, long sleepMs, Map<String, String> env, String name)
+            throws Exception {
+        try (JavaProcess worker = startWorker(redis, agent, env, name)) {
+            JavaProcess producer = startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs);
+            producer.waitFor(STEP_TIMEOUT);
+            Figures figures = Figures.parse(producer.logText());
+            return figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
+        }
+    }
+
+    private Figures pacedWorkload(RedisProcess redis, String name) throws Exception {
+        try (JavaProcess worker = startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name)) {
+            JavaProcess producer = startProducer(name, "paced", redis.uri(), "bench", "2000", "10");
+            producer.waitFor(STEP_TIMEOUT);
+            return Figures.parse(producer.logText());
+        }
+    }
+
+    static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir) throws Exception {
+        JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
+                .classPath(ServiceJars.worker())
+                .jvmArg("-Xmx512m", "-XX:+UseParallelGC")
+                .env("REDIS_URL", redis.uri())
+                .env("FLEET_AGENTS", agents)
+                .env("MICRONAUT_SERVER_PORT", "-1")
+                .logTo(logDir.resolve(name + "-worker-" + agents.replace(',', '_') + ".log"));
+        env.forEach(builder::env);
+        JavaProcess worker = builder.start();
+        for (String agent : agents.split(",")) {
+            awaitConsumer(redis, worker, agent);
+        }
+        return worker;
+    }
+
+    private JavaProcess startWorker(RedisProcess redis, String agent, Map<String, String> env, String name) throws Exception {
+        return startWorker(redis, agent, env, name, logDir);
+    }
+
+    private JavaProcess startProducer(String name, String... args) {
+        return JavaProcess.builder(BenchProducer.class.getName())
+                .classPath(ServiceJars.tools())
+                .jvmArg("-Xmx1g")
+                .arg(args)
+                .logTo(logDir.resolve(name + "-producer.log"))
+                .start();
+    }
+
+    /** A worker is ready once its consumer exists in the agent type's group. */
+    static void awaitConsumer(RedisProcess redis, JavaProcess worker, String agent) throws InterruptedException {
+        String stream = "fleet:{" + agent + "}:tasks";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            while (System.nanoTime() < deadline) {
+                if (!worker.isAlive()) {
+                    throw new IllegalStateException("worker died at start-up:\n" + worker.logText());
+                }
+                if (jedis.exists(stream) && jedis.xinfoGroups(stream).stream().anyMatch(g -> g.getConsumers() > 0)) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("worker did not start consuming " + stream + " within 90 s:\n" + worker.logText());
+    }
+
+    private static double peakRssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux: no figure.
+        }
+        return Double.NaN;
+    }
+
+    private void ceiling() {
+        try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
+            Path benchmark = redis.binary().resolveSibling("redis-benchmark");
+            if (!Files.isExecutable(benchmark)) {
+                System.out.println("  (no redis-benchmark next to " + redis.binary() + ": XADD ceiling not measured)");
+                return;
+            }
+            Process p = new ProcessBuilder(benchmark.toString(), "-p", "" + redis.port(), "-P", "16", "-n", "300000", "-q",
+                    "XADD", "ceiling", "*", "msg", "x".repeat(1000)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            String[] lines = out.split("[\r\n]");
+            String last = lines[lines.length - 1];
+            double opsPerSecond = Double.parseDouble(last.replaceAll(".*?: ([0-9.]+) requests per second.*", "$1"));
+            results.put("ceiling", List.of(new Figures(Map.of("xadd_per_s", opsPerSecond))));
+            System.out.printf("  ceiling: redis-benchmark -P 16 XADD 1 KB = %.0f ops/s%n", opsPerSecond);
+        } catch (Exception e) {
+            System.out.println("  (ceiling not measured: " + e.getMessage() + ")");
+        }
+    }
+
+    private void printTable() {
+        System.out.println();
+        System.out.println("| workload | figure | median | min | max |");
+        System.out.println("|---|---|---|---|---|");
+        results.forEach((workload, runs) -> {
+            for (String key : runs.get(0).values().keySet().stream().sorted().toList()) {
+                double[] v = runs.stream().mapToDouble(f -> f.values().getOrDefault(key, Double.NaN)).sorted().toArray();
+                System.out.printf("| %s | %s | %s | %s | %s |%n", workload, key, fmt(v[v.length / 2]), fmt(v[0]), fmt(v[v.length - 1]));
+            }
+        });
+        double ceiling = results.containsKey("ceiling") ? results.get("ceiling").get(0).values().get("xadd_per_s") : Double.NaN;
+        if (results.containsKey("W1") && !Double.isNaN(ceiling)) {
+            double[] e2e = results.get("W1").stream().mapToDouble(f -> f.values().get("end_to_end_per_s")).sorted().toArray();
+            System.out.printf("W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
+        }
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : v >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

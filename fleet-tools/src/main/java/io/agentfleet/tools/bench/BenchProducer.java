@@ -1,0 +1,143 @@
+package io.agentfleet.tools.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.TaskHandle;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.StreamKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The producer side of a workload, run as its own JVM (as another service would be). Prints one line
+ * {@code RESULT key=value ...} that {@link BenchMain} parses.
+ *
+ * <pre>
+ * batch REDIS_URL AGENT COUNT BATCH CONTENT_MS   enqueue COUNT tasks in batches, wait for all results
+ * paced REDIS_URL AGENT RATE SECONDS             enqueue one at a time at RATE/s, measure enqueue-to-result latency
+ * </pre>
+ */
+public final class BenchProducer {
+    private static final String INPUT = "x".repeat(1000);
+
+    private BenchProducer() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String redisUrl = args[1];
+        String agent = args[2];
+        try (FleetClient client = FleetClient.connect(redisUrl)) {
+            switch (mode) {
+                case "batch" -> batch(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Long.parseLong(args[5]));
+                case "paced" -> paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+                default -> throw new IllegalArgumentException("unknown mode " + mode);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static ObjectNode content(long sleepMs) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode().put("input", INPUT);
+        if (sleepMs > 0) {
+            content.put("ms", sleepMs);
+        }
+        return content;
+    }
+
+    private static void batch(FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs)
+            throws InterruptedException {
+        String results = StreamKeys.DEFAULT.results(agent);
+        long start = System.nanoTime();
+        String firstEntry = null;
+        for (int sent = 0; sent < count; sent += batchSize) {
+            List<AgentMessage> batch = new ArrayList<>(batchSize);
+            for (int i = 0; i < Math.min(batchSize, count - sent); i++) {
+                batch.add(AgentMessage.request(agent, content(sleepMs)).sender("bench").build());
+            }
+            List<TaskHandle> handles = client.submitAll(batch);
+            if (firstEntry == null) {
+                firstEntry = handles.get(0).entryId();
+            }
+        }
+        double enqueueSeconds = (System.nanoTime() - start) / 1e9;
+        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+            while (jedis.xlen(results) < count) {
+                Thread.sleep(5);
+            }
+            String lastEntry = jedis.xrevrange(results, "+", "-", 1).get(0).getID().toString();
+            long drainMs = millisOf(lastEntry) - millisOf(firstEntry);
+            System.out.printf("RESULT enqueue_per_s=%.0f drain_ms=%d end_to_end_per_s=%.0f%n",
+                    count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
+        }
+    }
+
+    private static void paced(FleetClient client, String redisUrl, String agent, int rate, int seconds) throws Exception {
+        int count = rate * seconds;
+        Map<String, Long> sentAt = new ConcurrentHashMap<>(count * 2);
+        long[] latencies = new long[count];
+        int[] seen = {0};
+        Thread reader = Thread.ofPlatform().start(() -> readResults(redisUrl, agent, count, sentAt, latencies, seen));
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + i * intervalNanos;
+            while (System.nanoTime() < due) {
+                LockSupport.parkNanos(Math.max(1_000, due - System.nanoTime() - 50_000));
+            }
+            AgentMessage task = AgentMessage.request(agent, content(0)).sender("bench").build();
+            sentAt.put(task.taskId(), System.nanoTime());
+            client.submit(task);
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(60 + seconds));
+        long[] measured = Arrays.copyOf(latencies, seen[0]);
+        Arrays.sort(measured);
+        System.out.printf("RESULT p50_ms=%.3f p99_ms=%.3f max_ms=%.3f measured=%d%n",
+                pct(measured, 0.50), pct(measured, 0.99), measured.length == 0 ? Double.NaN : measured[measured.length - 1] / 1e6,
+                measured.length);
+    }
+
+    private static void readResults(
+            String redisUrl, String agent, int count, Map<String, Long> sentAt, long[] latencies, int[] seen) {
+        String results = StreamKeys.DEFAULT.results(agent);
+        StreamEntryID last = new StreamEntryID(0, 0);
+        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+            while (seen[0] < count) {
+                var reply = jedis.xread(XReadParams.xReadParams().block(1000).count(1000), Map.of(results, last));
+                if (reply == null) {
+                    continue;
+                }
+                for (var stream : reply) {
+                    for (StreamEntry entry : stream.getValue()) {
+                        long now = System.nanoTime();
+                        last = entry.getID();
+                        Long sent = sentAt.get(entry.getFields().get("taskId"));
+                        if (sent != null) {
+                            latencies[seen[0]++] = now - sent;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    private static long millisOf(String entryId) {
+        return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
+    }
+}
