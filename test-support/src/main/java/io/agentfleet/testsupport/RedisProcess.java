@@ -2,15 +2,12 @@ package io.agentfleet.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code redis-server} process on a loopback port, owned by the caller and usable with or
@@ -33,8 +30,6 @@ public final class RedisProcess implements RedisBackend {
     private static final Duration PORT_REUSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_RETRY_PAUSE = Duration.ofMillis(100);
     private static final int FREE_PORT_ATTEMPTS = 3;
-    private static final String LOG_FILE = "redis.log";
-    private static final String OUT_FILE = "redis-server.out";
 
     /**
      * How to start the process.
@@ -158,7 +153,7 @@ public final class RedisProcess implements RedisBackend {
 
     /** Everything Redis logged so far, for diagnosing a failed test. */
     public String logText() {
-        return LogTail.read(dataDir.resolve(LOG_FILE));
+        return LogTail.read(dataDir.resolve(RedisLauncher.LOG_FILE));
     }
 
     @Override
@@ -180,9 +175,9 @@ public final class RedisProcess implements RedisBackend {
         }
         resume();
         process.destroy();
-        if (!awaitExit(process, STOP_TIMEOUT)) {
+        if (!RedisLauncher.awaitExit(process, STOP_TIMEOUT)) {
             process.destroyForcibly();
-            awaitExit(process, STOP_TIMEOUT);
+            RedisLauncher.awaitExit(process, STOP_TIMEOUT);
         }
         Reaper.forget(process.toHandle());
     }
@@ -194,7 +189,7 @@ public final class RedisProcess implements RedisBackend {
             return;
         }
         process.destroyForcibly();
-        awaitExit(process, STOP_TIMEOUT);
+        RedisLauncher.awaitExit(process, STOP_TIMEOUT);
         paused = false;
         Reaper.forget(process.toHandle());
     }
@@ -287,9 +282,9 @@ public final class RedisProcess implements RedisBackend {
             try {
                 redis.launch();
                 return redis;
-            } catch (StartFailure e) {
+            } catch (RedisLauncher.StartFailure e) {
                 // Another process took the port between picking and binding it: pick another.
-                if (!e.addressInUse || attempt == FREE_PORT_ATTEMPTS) {
+                if (!e.portBusy() || attempt == FREE_PORT_ATTEMPTS) {
                     throw e;
                 }
             }
@@ -315,8 +310,8 @@ public final class RedisProcess implements RedisBackend {
             try {
                 launch();
                 return;
-            } catch (StartFailure e) {
-                if (!e.addressInUse || System.nanoTime() - deadline >= 0) {
+            } catch (RedisLauncher.StartFailure e) {
+                if (!e.portBusy() || System.nanoTime() - deadline >= 0) {
                     throw e;
                 }
                 Await.sleep(PORT_RETRY_PAUSE);
@@ -325,103 +320,13 @@ public final class RedisProcess implements RedisBackend {
     }
 
     private void launch() {
-        long logMark = (LogTail.read(dataDir.resolve(LOG_FILE)) + LogTail.read(dataDir.resolve(OUT_FILE))).length();
-        Process started = spawn();
-        Reaper.watch(started.toHandle());
-        try {
-            awaitReady(started, logMark);
-        } catch (StartFailure e) {
-            started.destroyForcibly();
-            awaitExit(started, STOP_TIMEOUT);
-            Reaper.forget(started.toHandle());
-            throw e;
-        }
-        process = started;
+        process = new RedisLauncher(binary, port, dataDir, options.aof(), options.startupTimeout()).launch();
         paused = false;
-    }
-
-    private Process spawn() {
-        try {
-            return new ProcessBuilder(command())
-                    .directory(dataDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(Redirect.appendTo(dataDir.resolve(OUT_FILE).toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new StartFailure("could not run " + binary + ": " + e.getMessage(), false);
-        }
-    }
-
-    private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(
-                binary.toString(),
-                "--port", Integer.toString(port),
-                "--bind", HOST,
-                "--save", "",
-                "--appendonly", options.aof() ? "yes" : "no"));
-        if (options.aof()) {
-            command.addAll(List.of("--appendfsync", "always"));
-        }
-        command.addAll(List.of(
-                "--dir", dataDir.toString(),
-                "--logfile", dataDir.resolve(LOG_FILE).toString(),
-                "--protected-mode", "no",
-                "--daemonize", "no"));
-        return command;
-    }
-
-    private void awaitReady(Process started, long logMark) {
-        long deadline = System.nanoTime() + options.startupTimeout().toNanos();
-        while (true) {
-            if (!started.isAlive()) {
-                throw startFailure(logMark, "exited with code " + started.exitValue() + " before answering PING");
-            }
-            OptionalLong pid = RespPing.readyProcessId(HOST, port);
-            if (pid.isPresent() && pid.getAsLong() == started.pid()) {
-                return;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw startFailure(logMark, "did not answer PING on port " + port + " within " + options.startupTimeout()
-                        + (pid.isPresent() ? " (another Redis, pid " + pid.getAsLong() + ", answers there)" : ""));
-            }
-            Await.sleep(Await.POLL_INTERVAL);
-        }
-    }
-
-    private StartFailure startFailure(long logMark, String what) {
-        String log = LogTail.tail(dataDir.resolve(LOG_FILE), 20);
-        String out = LogTail.tail(dataDir.resolve(OUT_FILE), 10);
-        return new StartFailure("redis-server " + binary + " " + what + "\n" + log + "\n" + out, portWasBusy(logMark));
-    }
-
-    /** Whether this attempt (not an earlier one: the files are appended to) failed to bind. */
-    private boolean portWasBusy(long logMark) {
-        String written = LogTail.read(dataDir.resolve(LOG_FILE)) + LogTail.read(dataDir.resolve(OUT_FILE));
-        return written.substring((int) Math.min(logMark, written.length())).contains("Address already in use");
     }
 
     private void requireRunning(String operation) {
         if (!isRunning()) {
             throw new IllegalStateException("cannot " + operation + " redis-server on " + uri() + ": it is not running");
-        }
-    }
-
-    private static boolean awaitExit(Process process, Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for pid " + process.pid() + " to exit", e);
-        }
-    }
-
-    /** A start attempt failed; {@code addressInUse} says whether retrying the port may help. */
-    private static final class StartFailure extends IllegalStateException {
-        private final boolean addressInUse;
-
-        StartFailure(String message, boolean addressInUse) {
-            super(message);
-            this.addressInUse = addressInUse;
         }
     }
 }

@@ -1,0 +1,236 @@
+package io.agentfleet.testsupport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A real Redis for a test class; never a mock.
+ *
+ * <pre>{@code
+ * @RegisterExtension static final RedisExtension redis = RedisExtension.create();
+ * }</pre>
+ *
+ * <p>Where the Redis comes from: {@link #create()} uses {@code REDIS_URL} when set, else a
+ * Testcontainers Redis when Docker is available, else a {@code redis-server} process on a free
+ * loopback port. {@link #owned()} and {@link #withAof()} ignore {@code REDIS_URL} and always start
+ * a Redis the fixture controls (a local process first, else a container), for tests that stop,
+ * kill, restart or pause it. When no Redis can be had, the class fails with an {@link
+ * IllegalStateException} saying what was tried; it is never silently skipped.
+ *
+ * <p>Lifecycle: Redis starts at the latest in {@code beforeAll}, or earlier on the first call to
+ * {@link #uri()} and friends (so a Micronaut {@code TestPropertyProvider} can read it). Before
+ * each test the fixture brings a stopped or paused Redis back and runs {@code FLUSHALL}, unless
+ * {@link #flushBeforeEach(boolean) flushBeforeEach(false)}. When the test class is done, after
+ * every {@code @AfterAll} and other extension, the Redis is stopped and its data directory
+ * deleted; a JVM shutdown hook kills anything left over, also when a test fails.
+ */
+public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback {
+
+    /** Timeout of the clients returned by {@link #jedis()}; generous for a busy CI machine. */
+    public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);
+
+    private final boolean owned;
+    private final boolean aof;
+    private final boolean flushBeforeEach;
+    private final UnaryOperator<String> env;
+    private RedisBackend backend;
+    private boolean cleanupRegistered;
+
+    RedisExtension(boolean owned, boolean aof, boolean flushBeforeEach, UnaryOperator<String> env) {
+        this.owned = owned || aof;
+        this.aof = aof;
+        this.flushBeforeEach = flushBeforeEach;
+        this.env = env;
+    }
+
+    /** A Redis shared with whatever {@code REDIS_URL} points at, if set; no fault injection then. */
+    public static RedisExtension create() {
+        return builder().build();
+    }
+
+    /** A Redis this fixture starts and controls, even when {@code REDIS_URL} is set. */
+    public static RedisExtension owned() {
+        return builder().owned(true).build();
+    }
+
+    /** An owned Redis with AOF on and {@code appendfsync always}: acknowledged writes survive kill -9. */
+    public static RedisExtension withAof() {
+        return builder().aof(true).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The same fixture, with or without {@code FLUSHALL} before each test (default: with). */
+    public RedisExtension flushBeforeEach(boolean flush) {
+        return new RedisExtension(owned, aof, flush, env);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        backend();
+        registerCleanup(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        RedisBackend redis = backend();
+        // Registered as an instance field, the extension sees no beforeAll: clean up after the test.
+        registerCleanup(context);
+        if (redis.isControllable()) {
+            redis.resume();
+            if (!redis.isRunning()) {
+                redis.start();
+            }
+        }
+        if (flushBeforeEach) {
+            flushAll();
+        }
+    }
+
+    /** {@code redis://host:port} (for {@code REDIS_URL}, exactly that URL). */
+    public String uri() {
+        return backend().uri();
+    }
+
+    public String host() {
+        return backend().host();
+    }
+
+    public int port() {
+        return backend().port();
+    }
+
+    /** A new client with {@link #DEFAULT_CLIENT_TIMEOUT}; the caller closes it. */
+    public Jedis jedis() {
+        return jedis(DEFAULT_CLIENT_TIMEOUT);
+    }
+
+    /** A new client whose connect and socket timeouts are {@code timeout}; the caller closes it. */
+    public Jedis jedis(Duration timeout) {
+        int millis = Math.toIntExact(timeout.toMillis());
+        return new Jedis(URI.create(uri()), millis, millis);
+    }
+
+    /** Deletes every key in every database. */
+    public void flushAll() {
+        try (Jedis jedis = jedis()) {
+            jedis.flushAll();
+        }
+    }
+
+    /** Whether fault injection works here (false only for {@code REDIS_URL}). */
+    public boolean isControllable() {
+        return backend().isControllable();
+    }
+
+    /** Graceful shutdown (SIGTERM, or Docker stop); returns once Redis has exited. */
+    public void stop() {
+        backend().stop();
+    }
+
+    /** {@code kill -9}; returns once the process is gone. */
+    public void kill() {
+        backend().kill();
+    }
+
+    /** Starts a stopped or killed Redis on the same port and data; returns once it answers PING. */
+    public void start() {
+        backend().start();
+    }
+
+    /** {@link #stop()} then {@link #start()}, same port, same data. */
+    public void restart() {
+        backend().restart();
+    }
+
+    /** SIGSTOP (or Docker pause): connections stay open but nothing is answered. */
+    public void pause() {
+        backend().pause();
+    }
+
+    /** Undoes {@link #pause()}. */
+    public void resume() {
+        backend().resume();
+    }
+
+    /** True while the server process is alive (a paused one counts as running). */
+    public boolean isRunning() {
+        return backend().isRunning();
+    }
+
+    /** Where this Redis comes from, e.g. for logging which backend a CI run used. */
+    public String describe() {
+        return backend().describe();
+    }
+
+    @Override
+    public String toString() {
+        synchronized (this) {
+            return backend == null ? "RedisExtension(not started)" : "RedisExtension(" + backend.describe() + ")";
+        }
+    }
+
+    synchronized RedisBackend backend() {
+        if (backend == null) {
+            backend = RedisBackends.open(owned, aof, env);
+        }
+        return backend;
+    }
+
+    /** Stops Redis and deletes what it wrote; the next use would start a fresh one. */
+    synchronized void shutdown() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+        cleanupRegistered = false;
+    }
+
+    private synchronized void registerCleanup(ExtensionContext context) {
+        if (!cleanupRegistered) {
+            // Store values are closed after every afterAll/afterEach of that context, so Redis
+            // outlives an application that other extensions shut down in their afterAll.
+            context.getStore(NAMESPACE).put(this, (AutoCloseable) this::shutdown);
+            cleanupRegistered = true;
+        }
+    }
+
+    /** Options for a {@link RedisExtension}; unset options mean {@link #create()}. */
+    public static final class Builder {
+        private boolean owned;
+        private boolean aof;
+        private boolean flushBeforeEach = true;
+
+        private Builder() {}
+
+        /** Always start a Redis the fixture controls, ignoring {@code REDIS_URL}. */
+        public Builder owned(boolean owned) {
+            this.owned = owned;
+            return this;
+        }
+
+        /** AOF with {@code appendfsync always}; implies {@link #owned(boolean) owned(true)}. */
+        public Builder aof(boolean aof) {
+            this.aof = aof;
+            return this;
+        }
+
+        public Builder flushBeforeEach(boolean flushBeforeEach) {
+            this.flushBeforeEach = flushBeforeEach;
+            return this;
+        }
+
+        public RedisExtension build() {
+            return new RedisExtension(owned, aof, flushBeforeEach, System::getenv);
+        }
+    }
+}
