@@ -1,0 +1,716 @@
+package io.agentfleet.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.DeadLetter;
+import io.agentfleet.messages.FleetException;
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.MessageLimits;
+import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.Names;
+import io.agentfleet.messages.StreamKeys;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.PipelineBase;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.StreamConsumerInfo;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
+import redis.clients.jedis.resps.StreamPendingEntry;
+
+/**
+ * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; also the admin operations behind
+ * {@code fleetctl} (dead letters, queue statistics, run state).
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>Every task is validated before anything reaches Redis: it must be a REQUEST for a valid agent type, and its
+ *       encoded form must decode under the client's {@link MessageLimits} (the bounds the workers use), so a task the
+ *       client accepts is never dead-lettered as INVALID_MESSAGE. Failures throw {@link InvalidMessageException}
+ *       naming the field.
+ *   <li>Enqueueing runs {@link FleetScripts#ENQUEUE}, the same script the orchestrator uses, so the backlog bound is
+ *       checked and the task appended in one atomic step: a {@link BackpressureException} means nothing was
+ *       enqueued.
+ *   <li>Redis failures surface as {@link FleetConnectionException} (unreachable, timed out, bad credentials) or
+ *       {@link FleetException}, naming the host but never the password.
+ * </ul>
+ *
+ * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}) and no
+ * other mutable state. {@link #close()} releases the pool.
+ */
+public final class FleetClient implements AutoCloseable {
+    /** Most tasks one ENQUEUE call of {@link #submitAll(List)} carries. */
+    public static final int MAX_CHUNK = 1_000;
+
+    static final String SENDER = "fleet-client";
+    private static final Logger LOG = LoggerFactory.getLogger(FleetClient.class);
+    private static final Duration FIRST_POLL = Duration.ofMillis(1);
+    private static final Duration MAX_POLL = Duration.ofMillis(50);
+    private static final int REDRIVE_BATCH = 100;
+    private static final String ENQUEUE_WHAT = "enqueueing tasks";
+
+    private final FleetClientOptions options;
+    private final StreamKeys keys;
+    private final MessageCodec codec;
+    private final RedisGateway redis;
+
+    private FleetClient(FleetClientOptions options, RedisGateway redis) {
+        this.options = options;
+        this.keys = options.keys();
+        this.codec = new MessageCodec(options.limits());
+        this.redis = redis;
+    }
+
+    /**
+     * Connects with default options to the Redis at {@code redisUri}. The connection is checked with a PING.
+     *
+     * @throws FleetConnectionException when Redis is unreachable or refuses the credentials
+     * @throws IllegalArgumentException when the URI is not {@code redis://} or {@code rediss://}
+     */
+    public static FleetClient connect(String redisUri) {
+        return builder().redisUri(redisUri).build();
+    }
+
+    /** Like {@link #connect(String)}. */
+    public static FleetClient connect(URI redisUri) {
+        return builder().redisUri(redisUri).build();
+    }
+
+    /** Connects with the given options; the connection is checked with a PING. */
+    public static FleetClient connect(FleetClientOptions options) {
+        Objects.requireNonNull(options, "options");
+        return new FleetClient(options, RedisGateway.open(options));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public FleetClientOptions options() {
+        return options;
+    }
+
+    public StreamKeys keys() {
+        return keys;
+    }
+
+    /** The codec this client validates with, configured with {@link FleetClientOptions#limits()}. */
+    public MessageCodec codec() {
+        return codec;
+    }
+
+    // ---------------------------------------------------------------- submit
+
+    /**
+     * Enqueues one task on {@code prefix:{recipient}:tasks}.
+     *
+     * @throws InvalidMessageException when the task is not a REQUEST, or too large or too deep (nothing enqueued)
+     * @throws BackpressureException when the agent type's backlog is at its bound (nothing enqueued)
+     * @throws FleetConnectionException when Redis cannot be reached (the task may or may not be enqueued)
+     */
+    public TaskHandle submit(AgentMessage task) {
+        String json = validate(task, "task");
+        String agent = task.recipient();
+        Object reply;
+        try {
+            reply = redis.call(ENQUEUE_WHAT, jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
+        } catch (FleetException e) {
+            throw backpressureOr(e, agent);
+        }
+        List<String> ids = strings(reply);
+        return new TaskHandle(agent, task.taskId(), ids.getFirst());
+    }
+
+    /**
+     * Enqueues a new REQUEST for {@code agent} whose content is {@code content} exactly as given (the wire convention
+     * is {@code {"input": ...}}; handlers fall back to the whole content), with fresh message and task ids.
+     */
+    public TaskHandle submit(String agent, ObjectNode content) {
+        return submit(AgentMessage.request(agent, content).sender(SENDER).build());
+    }
+
+    /**
+     * Enqueues many tasks with few round trips: tasks are grouped per agent type, each group is split into chunks of
+     * at most {@value #MAX_CHUNK}, and one ENQUEUE call per chunk is sent, all chunks in one pipeline. Within an
+     * agent type, tasks reach the stream in input order.
+     *
+     * <p>Every task is validated first; one invalid task throws {@link InvalidMessageException} (its field is
+     * prefixed with {@code tasks[i].}) and nothing is enqueued.
+     *
+     * <p>Backpressure is decided per chunk, all-or-nothing, by the script: a chunk is refused when the backlog plus
+     * the chunk's size would pass the bound. Chunks are independent, so with several chunks:
+     * <ul>
+     *   <li>if every chunk is refused, a {@link BackpressureException} is thrown and nothing was enqueued;
+     *   <li>if some chunks are accepted and others refused, the accepted ones stay enqueued and a
+     *       {@link PartialSubmitException} lists the enqueued handles and the refused tasks. A later chunk of an agent
+     *       type may be accepted after an earlier one was refused (for example a smaller last chunk), so the refused
+     *       tasks are not necessarily a suffix of the input.
+     * </ul>
+     *
+     * @return one handle per task, in input order
+     */
+    public List<TaskHandle> submitAll(List<AgentMessage> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        List<String> encoded = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            encoded.add(validate(tasks.get(i), "tasks[" + i + "]"));
+        }
+        List<Chunk> chunks = chunk(tasks);
+        enqueueChunks(chunks, encoded);
+        return collectHandles(tasks, chunks);
+    }
+
+    private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
+        redis.call(ENQUEUE_WHAT, jedis -> {
+            try (PipelineBase pipeline = jedis.pipelined()) {
+                for (Chunk chunk : chunks) {
+                    List<String> json = chunk.indexes.stream().map(encoded::get).toList();
+                    // EVAL, not EVALSHA: a NOSCRIPT reply for one chunk would force re-sending it after later chunks,
+                    // breaking the per-agent order. The script text is small next to a chunk of tasks.
+                    chunk.reply = pipeline.eval(FleetScripts.ENQUEUE.source(), enqueueKeys(chunk.agent), enqueueArgs(json));
+                }
+                pipeline.sync();
+            }
+            return null;
+        });
+    }
+
+    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
+        TaskHandle[] handles = new TaskHandle[tasks.size()];
+        List<Integer> refused = new ArrayList<>();
+        BackpressureException firstRefusal = null;
+        FleetException otherFailure = null;
+        for (Chunk chunk : chunks) {
+            try {
+                List<String> ids = strings(chunk.reply.get());
+                for (int i = 0; i < ids.size(); i++) {
+                    int index = chunk.indexes.get(i);
+                    handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i));
+                }
+            } catch (JedisDataException e) {
+                BackpressureException backpressure = FleetScripts.backpressureFrom(e.getMessage(), keys, chunk.agent);
+                if (backpressure == null) {
+                    otherFailure = otherFailure != null ? otherFailure
+                            : new FleetException("Redis at " + redis.endpoint() + " refused " + ENQUEUE_WHAT + " for agent type '"
+                                    + chunk.agent + "': " + e.getMessage(), e);
+                    continue;
+                }
+                firstRefusal = firstRefusal == null ? backpressure : firstRefusal;
+                refused.addAll(chunk.indexes);
+            }
+        }
+        List<TaskHandle> enqueued = Arrays.stream(handles).filter(Objects::nonNull).toList();
+        if (otherFailure != null) {
+            otherFailure.addSuppressed(new FleetException(enqueued.size() + " of " + tasks.size() + " tasks were enqueued"));
+            throw otherFailure;
+        }
+        if (firstRefusal != null) {
+            if (enqueued.isEmpty()) {
+                throw firstRefusal;
+            }
+            List<AgentMessage> refusedTasks = refused.stream().sorted().map(tasks::get).toList();
+            throw new PartialSubmitException(enqueued, refusedTasks, firstRefusal);
+        }
+        return List.of(handles);
+    }
+
+    private static List<Chunk> chunk(List<AgentMessage> tasks) {
+        Map<String, List<Integer>> byAgent = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new ArrayList<>()).add(i);
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        byAgent.forEach((agent, indexes) -> {
+            for (int from = 0; from < indexes.size(); from += MAX_CHUNK) {
+                chunks.add(new Chunk(agent, indexes.subList(from, Math.min(indexes.size(), from + MAX_CHUNK))));
+            }
+        });
+        return chunks;
+    }
+
+    private static final class Chunk {
+        final String agent;
+        final List<Integer> indexes;
+        Response<Object> reply;
+
+        Chunk(String agent, List<Integer> indexes) {
+            this.agent = agent;
+            this.indexes = indexes;
+        }
+    }
+
+    private String validate(AgentMessage task, String field) {
+        if (task == null) {
+            throw new InvalidMessageException(field, "is required");
+        }
+        if (task.type() != MessageType.REQUEST) {
+            throw new InvalidMessageException(field + ".type", "a submitted task must be a REQUEST, but was " + task.type());
+        }
+        try {
+            Names.requireAgentType("recipient", task.recipient());
+            String json = codec.encode(task);
+            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > options.limits().maxBytes()) {
+                throw new InvalidMessageException("$", "task " + task.taskId() + " is " + bytes
+                        + " bytes encoded, over the limit of " + options.limits().maxBytes() + " bytes");
+            }
+            // Decoding what was encoded applies exactly the checks a worker applies (nesting depth included).
+            codec.decode(json);
+            return json;
+        } catch (InvalidMessageException e) {
+            if (field.equals("task")) {
+                throw e;
+            }
+            throw new InvalidMessageException(field + "." + e.field(), e.reason());
+        }
+    }
+
+    private List<String> enqueueKeys(String agent) {
+        return List.of(keys.tasks(agent), keys.config(agent));
+    }
+
+    private List<String> enqueueArgs(List<String> json) {
+        List<String> args = new ArrayList<>(json.size() + 1);
+        args.add(Long.toString(options.maxBacklog()));
+        args.addAll(json);
+        return args;
+    }
+
+    private FleetException backpressureOr(FleetException e, String agent) {
+        BackpressureException backpressure = e.getCause() instanceof JedisDataException data
+                ? FleetScripts.backpressureFrom(data.getMessage(), keys, agent)
+                : null;
+        return backpressure != null ? backpressure : e;
+    }
+
+    // ---------------------------------------------------------------- await
+
+    /** {@link #await(TaskHandle, Duration)} with {@link FleetClientOptions#doneTimeout()}. */
+    public TaskResult await(TaskHandle handle) {
+        return await(handle, options.doneTimeout());
+    }
+
+    /**
+     * Waits for the task's recorded outcome ({@code prefix:{A}:done:TASKID}), polling with a short exponential
+     * backoff (1 ms growing to 50 ms).
+     *
+     * @return the RESULT's output and usage
+     * @throws TaskDeadLetteredException the task was dead-lettered (reason and last error attached)
+     * @throws TaskCancelledException the task's run was cancelled
+     * @throws ClarificationNeededException the agent asked a question instead of answering
+     * @throws TaskTimeoutException no outcome within {@code timeout}; the task is left alone and may still complete
+     */
+    public TaskResult await(TaskHandle handle, Duration timeout) {
+        Objects.requireNonNull(handle, "handle");
+        long deadline = deadlineOf(timeout);
+        String doneKey = keys.done(handle.agent(), handle.taskId());
+        Duration pause = FIRST_POLL;
+        while (true) {
+            String recorded = redis.call("reading the outcome of task " + handle.taskId(), jedis -> jedis.get(doneKey));
+            if (recorded != null) {
+                return Outcomes.resultOf(handle, recorded, codec);
+            }
+            pause = pauseBefore(deadline, pause, () -> new TaskTimeoutException(handle.agent(), handle.taskId(), timeout, ""));
+        }
+    }
+
+    /**
+     * Waits for all tasks within one overall {@code timeout}, reading outstanding outcomes in one pipeline per poll.
+     *
+     * @return the results in the order of {@code handles}
+     * @throws TaskFailedException of the first handle (in input order) whose task failed, once all have an outcome
+     * @throws TaskTimeoutException naming the first task still without an outcome and how many are outstanding
+     */
+    public List<TaskResult> awaitAll(List<TaskHandle> handles, Duration timeout) {
+        Objects.requireNonNull(handles, "handles");
+        long deadline = deadlineOf(timeout);
+        String[] recorded = new String[handles.size()];
+        Duration pause = FIRST_POLL;
+        while (true) {
+            List<Integer> outstanding = readOutcomes(handles, recorded);
+            if (outstanding.isEmpty()) {
+                break;
+            }
+            TaskHandle first = handles.get(outstanding.getFirst());
+            pause = pauseBefore(deadline, pause, () -> new TaskTimeoutException(first.agent(), first.taskId(), timeout,
+                    " (" + outstanding.size() + " of " + handles.size() + " tasks still without an outcome)"));
+        }
+        List<TaskResult> results = new ArrayList<>(handles.size());
+        for (int i = 0; i < handles.size(); i++) {
+            results.add(Outcomes.resultOf(handles.get(i), recorded[i], codec));
+        }
+        return results;
+    }
+
+    private List<Integer> readOutcomes(List<TaskHandle> handles, String[] recorded) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < recorded.length; i++) {
+            if (recorded[i] == null) {
+                missing.add(i);
+            }
+        }
+        if (missing.isEmpty()) {
+            return missing;
+        }
+        List<Response<String>> replies = redis.call("reading task outcomes", jedis -> {
+            try (PipelineBase pipeline = jedis.pipelined()) {
+                List<Response<String>> gets = new ArrayList<>(missing.size());
+                for (int index : missing) {
+                    TaskHandle handle = handles.get(index);
+                    gets.add(pipeline.get(keys.done(handle.agent(), handle.taskId())));
+                }
+                pipeline.sync();
+                return gets;
+            }
+        });
+        List<Integer> stillMissing = new ArrayList<>();
+        for (int i = 0; i < missing.size(); i++) {
+            recorded[missing.get(i)] = replies.get(i).get();
+            if (recorded[missing.get(i)] == null) {
+                stillMissing.add(missing.get(i));
+            }
+        }
+        return stillMissing;
+    }
+
+    private static long deadlineOf(Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
+        }
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Sleeps the next backoff step, or throws the timeout once the deadline has passed; returns the next step. */
+    private static Duration pauseBefore(long deadline, Duration pause, Supplier<TaskTimeoutException> timeout) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw timeout.get();
+        }
+        try {
+            Thread.sleep(Duration.ofNanos(Math.min(pause.toNanos(), remaining)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FleetException("interrupted while awaiting a task outcome", e);
+        }
+        Duration next = pause.multipliedBy(2);
+        return next.compareTo(MAX_POLL) > 0 ? MAX_POLL : next;
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    /** The oldest {@code count} dead letters of {@code agent}, oldest first. */
+    public List<DeadLetter> deadLetters(String agent, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, but was " + count);
+        }
+        String dead = keys.dead(agent);
+        List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, "-", "+", count));
+        return entries.stream().map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields())).toList();
+    }
+
+    /** One dead letter by its entry id on {@code prefix:{agent}:dead}, if it is still there. */
+    public Optional<DeadLetter> deadLetter(String agent, String entryId) {
+        String dead = keys.dead(agent);
+        String id = requireEntryId(entryId);
+        List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, id, id, 1));
+        return entries.stream().findFirst().map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()));
+    }
+
+    /**
+     * Puts the given dead letters back on the task stream as fresh tasks ({@link DeadLetter#redriveMessage}: attempt 1,
+     * new message id, no deadline) and deletes their done records, so awaiting the task waits for the new run. Runs
+     * {@link FleetScripts#REDRIVE}, which removes each dead letter and enqueues it in one step: a dead letter
+     * redriven concurrently by two callers is enqueued once. Redrive is an operator action and bypasses the
+     * backlog bound.
+     *
+     * @return how many were redriven; ids not found (already redriven or purged) and dead letters whose original
+     *     message cannot be decoded are skipped and left as they are
+     */
+    public int redrive(String agent, Collection<String> entryIds) {
+        Objects.requireNonNull(entryIds, "entryIds");
+        List<DeadLetter> found = new ArrayList<>();
+        for (String entryId : entryIds) {
+            deadLetter(agent, entryId).ifPresent(found::add);
+        }
+        int redriven = 0;
+        for (int from = 0; from < found.size(); from += REDRIVE_BATCH) {
+            redriven += redriveBatch(agent, found.subList(from, Math.min(found.size(), from + REDRIVE_BATCH)));
+        }
+        return redriven;
+    }
+
+    /** Redrives every dead letter of {@code agent} (see {@link #redrive(String, Collection)}); returns how many. */
+    public int redriveAll(String agent) {
+        String dead = keys.dead(agent);
+        String start = "-";
+        int redriven = 0;
+        while (true) {
+            String from = start;
+            List<StreamEntry> page = redis.call("reading " + dead, jedis -> jedis.xrange(dead, from, "+", REDRIVE_BATCH));
+            if (page.isEmpty()) {
+                return redriven;
+            }
+            redriven += redriveBatch(agent, page.stream()
+                    .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
+                    .toList());
+            start = "(" + page.getLast().getID();
+        }
+    }
+
+    private int redriveBatch(String agent, List<DeadLetter> letters) {
+        List<String> scriptKeys = new ArrayList<>(List.of(keys.dead(agent), keys.tasks(agent)));
+        List<String> args = new ArrayList<>();
+        for (DeadLetter letter : letters) {
+            AgentMessage message;
+            try {
+                message = letter.redriveMessage(codec);
+            } catch (InvalidMessageException e) {
+                LOG.warn("dead letter {} of agent type '{}' cannot be redriven: {}", letter.entryId(), agent, e.getMessage());
+                continue;
+            }
+            scriptKeys.add(keys.done(agent, message.taskId()));
+            args.add(letter.entryId());
+            args.add(Integer.toString(scriptKeys.size()));
+            args.add(codec.encode(message));
+        }
+        if (args.isEmpty()) {
+            return 0;
+        }
+        Object reply = redis.call("redriving dead letters of agent type '" + agent + "'",
+                jedis -> redis.eval(FleetScripts.REDRIVE, scriptKeys, args));
+        return (int) strings(reply).stream().filter(Objects::nonNull).count();
+    }
+
+    /** Deletes every dead letter of {@code agent} in one atomic step; returns how many there were. */
+    public long purgeDeadLetters(String agent) {
+        String dead = keys.dead(agent);
+        List<Object> replies = redis.call("purging " + dead, jedis -> {
+            try (AbstractTransaction tx = jedis.multi()) {
+                tx.xlen(dead);
+                tx.del(dead);
+                return tx.exec();
+            }
+        });
+        return replies == null || replies.isEmpty() ? 0 : ((Number) replies.getFirst()).longValue();
+    }
+
+    // ---------------------------------------------------------------- statistics
+
+    /** Length, lag, pending work, consumers, delayed retries and dead letters of one agent type (see {@link AgentStats}). */
+    public AgentStats agentStats(String agent) {
+        String tasks = keys.tasks(agent);
+        return redis.call("reading statistics of " + tasks, jedis -> {
+            long length = jedis.xlen(tasks);
+            Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
+            long pending = group.map(StreamGroupInfo::getPending).orElse(0L);
+            return new AgentStats(
+                    agent,
+                    length,
+                    group.map(FleetClient::lagOf).orElse(null),
+                    pending,
+                    pending > 0 ? oldestPendingAge(jedis, tasks) : null,
+                    group.isPresent() ? consumers(jedis, tasks) : List.of(),
+                    jedis.zcard(keys.delayed(agent)),
+                    jedis.xlen(keys.dead(agent)));
+        });
+    }
+
+    private static Optional<StreamGroupInfo> workersGroup(JedisPooled jedis, String tasks) {
+        if (!jedis.exists(tasks)) {
+            return Optional.empty();
+        }
+        return jedis.xinfoGroups(tasks).stream()
+                .filter(g -> StreamKeys.WORKERS_GROUP.equals(g.getName()))
+                .findFirst();
+    }
+
+    private static Long lagOf(StreamGroupInfo group) {
+        // Redis 7 reports "lag" (nil when it cannot compute it); Redis 6.2 has no such field: unknown, not 0.
+        Object lag = group.getGroupInfo().get("lag");
+        return lag instanceof Number n ? n.longValue() : null;
+    }
+
+    private static Duration oldestPendingAge(JedisPooled jedis, String tasks) {
+        List<StreamPendingEntry> first = jedis.xpending(tasks, StreamKeys.WORKERS_GROUP, new XPendingParams("-", "+", 1));
+        return first.isEmpty() ? null : Duration.ofMillis(first.getFirst().getIdleTime());
+    }
+
+    private static List<ConsumerStats> consumers(JedisPooled jedis, String tasks) {
+        List<StreamConsumerInfo> infos = jedis.xinfoConsumers2(tasks, StreamKeys.WORKERS_GROUP);
+        return infos.stream().map(c -> new ConsumerStats(c.getName(), c.getPending(), Duration.ofMillis(c.getIdle()))).toList();
+    }
+
+    /** Agent types that have a task stream under this prefix (SCAN for {@code prefix:{*}:tasks} of type stream). */
+    public SortedSet<String> knownAgents() {
+        String pattern = keys.prefix() + ":{*}:tasks";
+        return redis.call("scanning for task streams", jedis -> {
+            SortedSet<String> agents = new TreeSet<>();
+            ScanParams params = new ScanParams().match(pattern).count(500);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, params, "stream");
+                for (String key : page.getResult()) {
+                    agentOf(key).ifPresent(agents::add);
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return agents;
+        });
+    }
+
+    private Optional<String> agentOf(String key) {
+        try {
+            String agent = keys.agentOf(key);
+            return Names.isAgentType(agent) && key.equals(keys.tasks(agent)) ? Optional.of(agent) : Optional.empty();
+        } catch (InvalidMessageException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- workflow runs
+
+    /** The fields of a run's state hash ({@code prefix:{run:R}:state}); empty when the run is unknown. */
+    public Map<String, String> runState(String runId) {
+        String state = keys.runState(runId);
+        return redis.call("reading " + state, jedis -> jedis.hgetAll(state));
+    }
+
+    /**
+     * Events of a run after {@code afterEntryId} ({@code "0"} for the first), at most {@code count}, waiting up to
+     * {@code block} for the first one (zero = don't wait). {@code block} must be shorter than the command timeout.
+     *
+     * @return the events, empty when none arrived in time
+     */
+    public List<RunEvent> runEvents(String runId, String afterEntryId, int count, Duration block) {
+        String events = keys.runEvents(runId);
+        String id = requireEntryId(afterEntryId);
+        StreamEntryID after = new StreamEntryID(id.contains("-") ? id : id + "-0");
+        if (block.compareTo(options.commandTimeout()) >= 0) {
+            throw new IllegalArgumentException("block must be shorter than commandTimeout " + options.commandTimeout() + ", but was " + block);
+        }
+        XReadParams params = XReadParams.xReadParams().count(Math.max(1, count));
+        if (!block.isZero()) {
+            params.block((int) block.toMillis());
+        }
+        List<Map.Entry<String, List<StreamEntry>>> reply =
+                redis.call("reading " + events, jedis -> jedis.xread(params, Map.of(events, after)));
+        if (reply == null || reply.isEmpty()) {
+            return List.of();
+        }
+        return reply.getFirst().getValue().stream()
+                .map(e -> new RunEvent(e.getID().toString(), e.getFields().getOrDefault("type", ""), e.getFields().getOrDefault("data", "")))
+                .toList();
+    }
+
+    private static String requireEntryId(String entryId) {
+        if (entryId == null || !entryId.matches("\\d{1,20}(-\\d{1,20})?")) {
+            throw new InvalidMessageException("entryId", "'" + entryId + "' is not a stream entry id such as 1700000000000-0");
+        }
+        return entryId;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> strings(Object reply) {
+        if (!(reply instanceof List<?> list)) {
+            throw new FleetException("unexpected script reply: " + reply);
+        }
+        List<String> out = new ArrayList<>(list.size());
+        for (Object item : (List<Object>) list) {
+            out.add(item == null ? null : item instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : item.toString());
+        }
+        return out;
+    }
+
+    /** Releases the connection pool; in-flight calls on other threads fail. */
+    @Override
+    public void close() {
+        redis.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix() + "]";
+    }
+
+    /** Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default. */
+    public static final class Builder {
+        private final FleetClientOptions.Builder options = FleetClientOptions.builder();
+
+        private Builder() {}
+
+        public Builder redisUri(String value) {
+            options.redisUri(value);
+            return this;
+        }
+
+        public Builder redisUri(URI value) {
+            options.redisUri(value);
+            return this;
+        }
+
+        public Builder prefix(String value) {
+            options.prefix(value);
+            return this;
+        }
+
+        public Builder maxBacklog(long value) {
+            options.maxBacklog(value);
+            return this;
+        }
+
+        public Builder doneTimeout(Duration value) {
+            options.doneTimeout(value);
+            return this;
+        }
+
+        public Builder poolSize(int value) {
+            options.poolSize(value);
+            return this;
+        }
+
+        public Builder commandTimeout(Duration value) {
+            options.commandTimeout(value);
+            return this;
+        }
+
+        public Builder limits(MessageLimits value) {
+            options.limits(value);
+            return this;
+        }
+
+        /** Validates the options (without connecting). */
+        public FleetClientOptions options() {
+            return options.build();
+        }
+
+        /** Validates the options and connects; see {@link FleetClient#connect(FleetClientOptions)}. */
+        public FleetClient build() {
+            return connect(options.build());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.agentfleet.client;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.Failure;
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.StreamKeys;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** Stands in for a worker: reads tasks through the workers group and records outcomes with RECORD_OUTCOMES, as the worker does. */
+final class FakeWorker {
+    static final String NAME = "fake-worker-1";
+    private static final MessageCodec CODEC = new MessageCodec();
+
+    private final Jedis jedis;
+    private final StreamKeys keys;
+    private final String agent;
+
+    FakeWorker(Jedis jedis, StreamKeys keys, String agent) {
+        this.jedis = jedis;
+        this.keys = keys;
+        this.agent = agent;
+    }
+
+    static ObjectNode json(String field, String value) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put(field, value);
+        return node;
+    }
+
+    void createGroup() {
+        try {
+            jedis.xgroupCreate(keys.tasks(agent), StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            if (!e.getMessage().startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** Delivers up to {@code count} new tasks to this fake worker (they become pending). */
+    List<StreamEntry> take(int count) {
+        createGroup();
+        List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xreadGroup(StreamKeys.WORKERS_GROUP, NAME,
+                XReadGroupParams.xReadGroupParams().count(count),
+                Map.of(keys.tasks(agent), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        return reply == null || reply.isEmpty() ? List.of() : reply.getFirst().getValue();
+    }
+
+    StreamEntry takeOne() {
+        List<StreamEntry> entries = take(1);
+        if (entries.isEmpty()) {
+            throw new AssertionError("no task on " + keys.tasks(agent));
+        }
+        return entries.getFirst();
+    }
+
+    static AgentMessage task(StreamEntry entry) {
+        return CODEC.decode(entry.getFields().get(StreamKeys.MESSAGE_FIELD));
+    }
+
+    long complete(StreamEntry entry, ObjectNode output, Metadata usage) {
+        AgentMessage task = task(entry);
+        return record(entry, task.resultOf(agent, output, usage), "", 0, "");
+    }
+
+    long deadLetter(StreamEntry entry, DeadLetterReason reason, Failure failure) {
+        AgentMessage task = task(entry);
+        return record(entry, task.errorOf(agent, failure, reason.name()), reason.name(), task.attempt(),
+                failure.type() + ": " + failure.message());
+    }
+
+    long cancel(StreamEntry entry) {
+        AgentMessage task = task(entry);
+        return record(entry, task.errorOf(agent, Failure.permanent("CANCELLED", "run cancelled"), "CANCELLED"), "", 0, "");
+    }
+
+    long askForClarification(StreamEntry entry, ObjectNode question) {
+        AgentMessage task = task(entry);
+        AgentMessage outcome = task.resultOf(agent, question, Metadata.EMPTY).toBuilder().type(MessageType.CLARIFICATION_NEEDED).build();
+        return record(entry, outcome, "", 0, "");
+    }
+
+    private long record(StreamEntry entry, AgentMessage outcome, String deadReason, int attempts, String error) {
+        List<String> scriptKeys = List.of(keys.tasks(agent), keys.results(agent), keys.dead(agent), keys.done(agent, outcome.taskId()));
+        List<String> args = new ArrayList<>(List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis())));
+        args.addAll(List.of(entry.getID().toString(), "4", CODEC.encode(outcome), outcome.taskId(), deadReason,
+                Integer.toString(attempts), error, NAME, entry.getFields().get(StreamKeys.MESSAGE_FIELD)));
+        Object reply = jedis.eval(FleetScripts.RECORD_OUTCOMES.source(), scriptKeys, args);
+        return (Long) ((List<?>) reply).getFirst();
+    }
+}

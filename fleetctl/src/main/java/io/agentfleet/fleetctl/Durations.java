@@ -1,0 +1,56 @@
+package io.agentfleet.fleetctl;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+
+/** Reads durations such as {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h} or ISO {@code PT30S}; prints them short. */
+final class Durations implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    @Override
+    public Duration convert(String value) {
+        return parse(value);
+    }
+
+    static Duration parse(String value) {
+        String text = value.trim().toLowerCase();
+        Matcher m = SHORT.matcher(text);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        }
+        try {
+            return Duration.parse(value.trim().toUpperCase());
+        } catch (DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 500ms, 2m or PT30S");
+        }
+    }
+
+    /** {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 2h03m}; "-" for null. */
+    static String format(Duration duration) {
+        if (duration == null) {
+            return "-";
+        }
+        long millis = duration.toMillis();
+        if (millis < 1_000) {
+            return millis + "ms";
+        }
+        if (millis < 60_000) {
+            return String.format("%.1fs", millis / 1000.0);
+        }
+        long seconds = millis / 1000;
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+    }
+}

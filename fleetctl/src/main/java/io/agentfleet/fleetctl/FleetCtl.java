@@ -1,0 +1,133 @@
+package io.agentfleet.fleetctl;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetConnectionException;
+import io.agentfleet.messages.FleetException;
+import io.agentfleet.messages.InvalidMessageException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleetctl}: the operator CLI. It talks to Redis only (through {@code fleet-client}), so it works while the
+ * orchestrator is down. Exit codes: {@value #OK} ok, {@value #FAILED} not found / failed, {@value #USAGE} usage
+ * error, {@value #UNREACHABLE} Redis unreachable.
+ */
+@Command(
+        name = "fleetctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = FleetCtl.Version.class,
+        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs.",
+        subcommands = {StatusCommand.class, DeadCommand.class, SubmitCommand.class, RunCommand.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ok", "1:not found, refused or failed", "2:usage error", "3:Redis unreachable"})
+public final class FleetCtl implements Callable<Integer> {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int UNREACHABLE = 3;
+
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(names = "--redis", scope = ScopeType.INHERIT, paramLabel = "URI",
+            defaultValue = "${env:REDIS_URL:-redis://127.0.0.1:6379}",
+            description = "Redis URI, redis:// or rediss:// (default: $REDIS_URL, else ${DEFAULT-VALUE})")
+    String redis;
+
+    @Option(names = "--prefix", scope = ScopeType.INHERIT, paramLabel = "PREFIX",
+            defaultValue = "${env:FLEET_PREFIX:-fleet}",
+            description = "Key prefix (default: $FLEET_PREFIX, else ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON for scripts")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    private final InputStream in;
+
+    public FleetCtl() {
+        this(System.in);
+    }
+
+    /** A CLI reading confirmations from {@code in}. */
+    public FleetCtl(InputStream in) {
+        this.in = in;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new FleetCtl()).execute(args));
+    }
+
+    /** The configured command line: exit codes and error reporting as documented on this class. */
+    public static CommandLine commandLine(FleetCtl root) {
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setExecutionExceptionHandler(FleetCtl::handle);
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
+    }
+
+    FleetClient connect() {
+        return FleetClient.builder()
+                .redisUri(redis)
+                .prefix(prefix)
+                .poolSize(2)
+                .commandTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    boolean json() {
+        return json;
+    }
+
+    InputStream in() {
+        return in;
+    }
+
+    static FleetCtl root(CommandSpec spec) {
+        return (FleetCtl) spec.root().userObject();
+    }
+
+    private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        int code = switch (e) {
+            case FleetConnectionException unreachable -> UNREACHABLE;
+            case InvalidMessageException invalid -> USAGE;
+            case IllegalArgumentException invalid -> USAGE;
+            case FleetException failed -> FAILED;
+            default -> -1;
+        };
+        if (code < 0) {
+            err.println("fleetctl: unexpected error: " + e);
+            e.printStackTrace(err);
+            err.flush();
+            return FAILED;
+        }
+        err.println("fleetctl: " + e.getMessage());
+        err.flush();
+        return code;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = FleetCtl.class.getPackage().getImplementationVersion();
+            return new String[] {"fleetctl " + (version == null ? "development" : version)};
+        }
+    }
+}

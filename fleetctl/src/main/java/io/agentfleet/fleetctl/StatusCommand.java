@@ -1,0 +1,80 @@
+package io.agentfleet.fleetctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.client.AgentStats;
+import io.agentfleet.client.ConsumerStats;
+import io.agentfleet.client.FleetClient;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Queue status per agent type: length, lag, pending, oldest pending age, consumers, delayed, dead.")
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "AGENT", arity = "0..*", description = "Agent types to show (default: every one with a task stream)")
+    List<String> agents = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        FleetCtl root = FleetCtl.root(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        try (FleetClient client = root.connect()) {
+            List<String> shown = agents.isEmpty() ? List.copyOf(client.knownAgents()) : agents;
+            List<AgentStats> stats = shown.stream().map(client::agentStats).toList();
+            if (root.json()) {
+                out.println(FleetCtl.JSON.writeValueAsString(toJson(stats)));
+            } else if (stats.isEmpty()) {
+                out.println("no agent types under prefix '" + client.keys().prefix() + "'");
+            } else {
+                table(stats).print(out);
+            }
+            out.flush();
+            return FleetCtl.OK;
+        }
+    }
+
+    private static Table table(List<AgentStats> stats) {
+        Table table = new Table("AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "DELAYED", "DEAD");
+        for (AgentStats s : stats) {
+            table.row(s.agent(), s.length(), s.lag(), s.pending(), Durations.format(s.oldestPendingAge()),
+                    s.consumers().size(), s.delayed(), s.dead());
+        }
+        return table;
+    }
+
+    private static ArrayNode toJson(List<AgentStats> stats) {
+        ArrayNode array = FleetCtl.JSON.createArrayNode();
+        for (AgentStats s : stats) {
+            ObjectNode node = array.addObject();
+            node.put("agent", s.agent());
+            node.put("length", s.length());
+            if (s.lag() == null) {
+                node.putNull("lag");
+            } else {
+                node.put("lag", s.lag());
+            }
+            node.put("pending", s.pending());
+            if (s.oldestPendingAge() == null) {
+                node.putNull("oldestPendingAgeMs");
+            } else {
+                node.put("oldestPendingAgeMs", s.oldestPendingAge().toMillis());
+            }
+            ArrayNode consumers = node.putArray("consumers");
+            for (ConsumerStats c : s.consumers()) {
+                consumers.addObject().put("name", c.name()).put("pending", c.pending()).put("idleMs", c.idle().toMillis());
+            }
+            node.put("delayed", s.delayed());
+            node.put("dead", s.dead());
+        }
+        return array;
+    }
+}

@@ -1,0 +1,124 @@
+package io.agentfleet.fleetctl;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.TaskFailedException;
+import io.agentfleet.client.TaskHandle;
+import io.agentfleet.client.TaskResult;
+import io.agentfleet.client.TaskTimeoutException;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Metadata;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result.")
+final class SubmitCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "AGENT")
+    String agent;
+
+    @Option(names = "--input", required = true, paramLabel = "JSON", description = "The task input, any JSON value")
+    String input;
+
+    @Option(names = "--task-id", paramLabel = "ID", description = "Idempotency key (default: a new id)")
+    String taskId;
+
+    @Option(names = "--wait", paramLabel = "DURATION", converter = Durations.class,
+            description = "Wait this long for the outcome and print it (e.g. 30s, 2m)")
+    Duration wait;
+
+    @Override
+    public Integer call() throws Exception {
+        FleetCtl root = FleetCtl.root(spec);
+        PrintWriter out = spec.commandLine().getOut();
+        AgentMessage task = task();
+        try (FleetClient client = root.connect()) {
+            TaskHandle handle = client.submit(task);
+            ObjectNode report = FleetCtl.JSON.createObjectNode()
+                    .put("agent", handle.agent())
+                    .put("taskId", handle.taskId())
+                    .put("entryId", handle.entryId());
+            if (!root.json()) {
+                out.println(handle.taskId());
+                out.flush();
+            }
+            int code = wait == null ? FleetCtl.OK : awaitInto(client, handle, report, out, root.json());
+            if (root.json()) {
+                out.println(FleetCtl.JSON.writeValueAsString(report));
+                out.flush();
+            }
+            return code;
+        }
+    }
+
+    private AgentMessage task() {
+        ObjectNode content = FleetCtl.JSON.createObjectNode();
+        content.set("input", parseInput());
+        AgentMessage.Builder builder = AgentMessage.request(agent, content).sender("fleetctl");
+        if (taskId != null) {
+            builder.taskId(taskId);
+        }
+        return builder.build();
+    }
+
+    private JsonNode parseInput() {
+        try {
+            return FleetCtl.JSON.readTree(input);
+        } catch (JsonProcessingException e) {
+            throw new ParameterException(spec.commandLine(), "--input is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private int awaitInto(FleetClient client, TaskHandle handle, ObjectNode report, PrintWriter out, boolean json)
+            throws JsonProcessingException {
+        try {
+            TaskResult result = client.await(handle, wait);
+            report.put("status", "COMPLETED");
+            report.set("output", result.output());
+            report.set("usage", usage(result.usage()));
+            if (!json) {
+                out.println(FleetCtl.JSON.writeValueAsString(result.output()));
+                out.flush();
+            }
+            return FleetCtl.OK;
+        } catch (TaskFailedException e) {
+            report.put("status", "FAILED");
+            report.put("reason", e.reason());
+            report.set("outcome", e.outcome() == null ? null : e.outcome().content());
+            return failed(e.getMessage(), json);
+        } catch (TaskTimeoutException e) {
+            report.put("status", "TIMEOUT");
+            return failed(e.getMessage(), json);
+        }
+    }
+
+    private int failed(String message, boolean json) {
+        if (!json) {
+            spec.commandLine().getErr().println("fleetctl: " + message);
+            spec.commandLine().getErr().flush();
+        }
+        return FleetCtl.FAILED;
+    }
+
+    private static ObjectNode usage(Metadata m) {
+        ObjectNode node = FleetCtl.JSON.createObjectNode();
+        if (m.tokensIn() != null) node.put("tokensIn", m.tokensIn());
+        if (m.tokensOut() != null) node.put("tokensOut", m.tokensOut());
+        if (m.cost() != null) node.put("cost", m.cost());
+        if (m.model() != null) node.put("model", m.model());
+        if (m.latencyMs() != null) node.put("latencyMs", m.latencyMs());
+        return node;
+    }
+}
