@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Proves that deploy/users.acl loads and enforces least privilege.
+#
+# Starts a throw-away redis-server (no persistence) on a loopback port with
+# the ACL file, runs one command per rule as the user it concerns, compares
+# the outcome (OK / NOPERM / ...) with the expectation, and shuts that server
+# down again. DEBUG is enabled on that server so that a refused DEBUG proves
+# the ACL refuses it (deploy/redis.conf disables DEBUG for everyone). Needs redis-server and redis-cli >= 7.0 on PATH.
+#
+#   deploy/check-acl.sh            # port 6399
+#   PORT=6500 deploy/check-acl.sh
+#
+# The passwords used here are the clearly-marked development passwords whose
+# SHA-256 hashes are in users.acl (dev-<user>-password). After you rotate the
+# hashes for a real environment this script no longer authenticates: it is a
+# check of the rules, not of your secrets.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ACL_FILE="${ACL_FILE:-$HERE/users.acl}"
+PORT="${PORT:-6399}"
+WORK="$(mktemp -d)"
+pass=0
+fail=0
+
+cleanup() {
+  if [[ -n "${REDIS_PID:-}" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
+    redis-cli -p "$PORT" --no-auth-warning --user admin --pass dev-admin-password shutdown nosave >/dev/null 2>&1 \
+      || kill "$REDIS_PID"
+    wait "$REDIS_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+redis-server --port "$PORT" --bind 127.0.0.1 --aclfile "$ACL_FILE" --save '' --appendonly no \
+  --enable-debug-command yes \
+  --dir "$WORK" --daemonize no >"$WORK/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 1 50); do
+  redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
+  if ! kill -0 "$REDIS_PID" 2>/dev/null; then
+    echo "redis-server did not start; its log:" >&2
+    cat "$WORK/redis.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+echo "redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') loaded $ACL_FILE on port $PORT"
+
+# expect USER ok|noperm -- redis command...
+#   ok:     the command ran (no NOPERM, no ERR/WRONGTYPE/auth error)
+#   noperm: the ACL refused it: NOPERM for a direct command, "The user executing
+#           the script can't ..." for a redis.call inside a Lua script
+expect() {
+  local user="$1" want="$2"
+  shift 3
+  local out good=0 cmd="$*"
+  out="$(redis-cli -p "$PORT" --no-auth-warning --user "$user" --pass "dev-$user-password" "$@" 2>&1 | tr '\n' ' ')"
+  case "$want" in
+    ok) [[ ! "$out" =~ NOPERM|^ERR|WRONGTYPE|NOAUTH|WRONGPASS ]] && good=1 ;;
+    noperm) [[ "$out" =~ NOPERM|"user executing the script can't" ]] && good=1 ;;
+  esac
+  if [[ $good -eq 1 ]]; then
+    pass=$((pass + 1))
+    printf 'PASS  %-13s %-6s %-62s -> %s\n' "$user" "$want" "${cmd:0:62}" "${out:0:60}"
+  else
+    fail=$((fail + 1))
+    printf 'FAIL  %-13s %-6s %-62s -> %s\n' "$user" "$want" "${cmd:0:62}" "${out:0:200}"
+  fi
+}
+
+# The enqueue script's shape: XLEN + HGET (backpressure bound) + XADD, keys passed in KEYS[].
+ENQUEUE='local n = redis.call("XLEN", KEYS[1]); local max = tonumber(redis.call("HGET", KEYS[2], "max-backlog") or "1000000"); if n >= max then return redis.error_reply("BACKPRESSURE") end; return redis.call("XADD", KEYS[1], "*", "msg", ARGV[1])'
+
+echo "--- default user is off"
+out="$(redis-cli -p "$PORT" get fleet:x 2>&1 || true)"
+if [[ "$out" =~ NOAUTH ]]; then pass=$((pass + 1)); echo "PASS  (no auth)           GET fleet:x -> $out"; else fail=$((fail + 1)); echo "FAIL  (no auth) GET fleet:x -> $out"; fi
+
+echo "--- worker-coder: only fleet:{coder}:*, cancel flags read-only"
+expect worker-coder ok     -- XADD 'fleet:{coder}:tasks' '*' msg x
+expect worker-coder ok     -- XGROUP CREATE 'fleet:{coder}:tasks' workers 0 MKSTREAM
+expect worker-coder ok     -- XREADGROUP GROUP workers pod-1 COUNT 1 STREAMS 'fleet:{coder}:tasks' '>'
+expect worker-coder ok     -- XPENDING 'fleet:{coder}:tasks' workers
+expect worker-coder ok     -- XAUTOCLAIM 'fleet:{coder}:tasks' workers pod-2 60000 0-0 COUNT 10
+expect worker-coder ok     -- XINFO GROUPS 'fleet:{coder}:tasks'
+expect worker-coder ok     -- SET 'fleet:{coder}:done:1' result NX
+expect worker-coder ok     -- ZADD 'fleet:{coder}:delayed' 1 m
+expect worker-coder ok     -- HGET 'fleet:{coder}:config' max-backlog
+expect worker-coder ok     -- GET 'fleet:{run:r1}:cancel'
+expect worker-coder ok     -- EXISTS 'fleet:{run:r1}:cancel'
+expect worker-coder ok     -- CONFIG GET maxmemory-policy
+expect worker-coder ok     -- INFO memory
+expect worker-coder ok     -- XGROUP DELCONSUMER 'fleet:{coder}:tasks' workers pod-2
+expect worker-coder noperm -- XADD 'fleet:{planner}:tasks' '*' msg x
+expect worker-coder noperm -- GET 'fleet:{planner}:done:1'
+expect worker-coder noperm -- SET 'fleet:{run:r1}:cancel' 1
+expect worker-coder noperm -- GET 'fleet:{run:r1}:state'
+expect worker-coder noperm -- EVAL 'return redis.call("GET", KEYS[1])' 1 'fleet:{planner}:done:1'
+expect worker-coder noperm -- EVAL 'return redis.call("GET", "fleet:{planner}:done:1")' 0
+expect worker-coder noperm -- GET 'fleet:ratelimit:openai'
+expect worker-coder noperm -- XGROUP DESTROY 'fleet:{coder}:tasks' workers
+expect worker-coder noperm -- XTRIM 'fleet:{coder}:tasks' MAXLEN 0
+expect worker-coder noperm -- DEL 'fleet:{coder}:tasks'
+expect worker-coder noperm -- FLUSHALL
+expect worker-coder noperm -- KEYS '*'
+expect worker-coder noperm -- CONFIG SET maxmemory-policy allkeys-lru
+expect worker-coder noperm -- DEBUG SLEEP 0
+expect worker-coder noperm -- SCRIPT FLUSH
+expect worker-coder noperm -- PUBLISH fleet:events x
+
+echo "--- worker-llm: its own keys plus the shared rate-limit buckets"
+expect worker-llm ok       -- EVAL 'local t = redis.call("TIME"); redis.call("HMGET", KEYS[1], "r", "t", "ts"); redis.call("HSET", KEYS[1], "r", 1, "t", 2, "ts", t[1]); return redis.call("PEXPIRE", KEYS[1], 60000)' 1 'fleet:ratelimit:{openai}'
+expect worker-llm ok       -- XADD 'fleet:{llm}:results' '*' msg x
+expect worker-llm noperm   -- XADD 'fleet:{coder}:results' '*' msg x
+
+echo "--- producer: enqueue (XLEN/XADD on tasks, HGET config) and read results only"
+expect producer ok         -- XADD 'fleet:{coder}:tasks' '*' msg x
+expect producer ok         -- XLEN 'fleet:{coder}:tasks'
+expect producer ok         -- HGET 'fleet:{coder}:config' max-backlog
+expect producer ok         -- GET 'fleet:{coder}:done:1'
+expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload
+expect producer ok         -- SCRIPT LOAD "$ENQUEUE"
+expect producer ok         -- EVALSHA "$(redis-cli -p "$PORT" --no-auth-warning --user producer --pass dev-producer-password SCRIPT LOAD "$ENQUEUE")" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload
+expect producer noperm     -- XREADGROUP GROUP workers p COUNT 1 STREAMS 'fleet:{coder}:tasks' '>'
+expect producer noperm     -- XACK 'fleet:{coder}:tasks' workers 0-1
+expect producer noperm     -- XDEL 'fleet:{coder}:tasks' 0-1
+expect producer noperm     -- XADD 'fleet:{coder}:done:2' '*' msg forged
+expect producer noperm     -- SET 'fleet:{coder}:done:2' forged
+expect producer noperm     -- HSET 'fleet:{coder}:config' max-backlog 999999999
+expect producer noperm     -- EVAL 'return redis.call("HSET", KEYS[1], "max-backlog", "1")' 1 'fleet:{coder}:config'
+expect producer noperm     -- EVAL 'return redis.call("XADD", KEYS[1], "*", "m", "x")' 1 'fleet:{coder}:config'
+expect producer noperm     -- EVAL 'return redis.call("GET", KEYS[1])' 1 'fleet:{coder}:done:1'
+expect producer noperm     -- GET 'fleet:{run:r1}:state'
+expect producer noperm     -- FLUSHALL
+
+echo "--- orchestrator: all fleet:* keys, nothing destructive server-wide"
+expect orchestrator ok     -- XADD 'fleet:{planner}:tasks' '*' msg x
+expect orchestrator ok     -- XGROUP CREATE 'fleet:{planner}:results' orchestrators 0 MKSTREAM
+expect orchestrator ok     -- HSET 'fleet:{run:r1}:state' status RUNNING
+expect orchestrator ok     -- SET 'fleet:{run:r1}:cancel' 1
+expect orchestrator ok     -- HSET 'fleet:{coder}:config' max-backlog 100000
+expect orchestrator ok     -- XRANGE 'fleet:{coder}:dead' - + COUNT 10
+expect orchestrator ok     -- XTRIM 'fleet:{coder}:results' MAXLEN '~' 100000
+expect orchestrator ok     -- INCRBYFLOAT 'fleet:usage:cost' 0.25
+expect orchestrator ok     -- SCAN 0 MATCH 'fleet:*' COUNT 100
+expect orchestrator ok     -- CONFIG GET maxmemory-policy
+expect orchestrator noperm -- GET other:key
+expect orchestrator noperm -- FLUSHALL
+expect orchestrator noperm -- FLUSHDB
+expect orchestrator noperm -- KEYS '*'
+expect orchestrator noperm -- CONFIG SET appendonly no
+expect orchestrator noperm -- SCRIPT FLUSH
+expect orchestrator noperm -- FUNCTION FLUSH
+expect orchestrator noperm -- DEBUG SLEEP 0
+expect orchestrator noperm -- CLIENT KILL TYPE normal
+expect orchestrator noperm -- ACL LIST
+expect orchestrator noperm -- SHUTDOWN NOSAVE
+
+echo "--- keda: reads lag and pending of the task streams, nothing else"
+expect keda ok                -- XINFO GROUPS 'fleet:{coder}:tasks'
+expect keda ok                -- XPENDING 'fleet:{coder}:tasks' workers
+expect keda ok                -- XLEN 'fleet:{planner}:tasks'
+expect keda noperm            -- XADD 'fleet:{coder}:tasks' '*' msg x
+expect keda noperm            -- XRANGE 'fleet:{coder}:tasks' - +
+expect keda noperm            -- XINFO GROUPS 'fleet:{coder}:results'
+expect keda noperm            -- GET 'fleet:{coder}:done:1'
+
+echo "--- exporter: server metadata only"
+expect exporter ok         -- INFO memory
+expect exporter noperm     -- GET 'fleet:{coder}:done:1'
+expect exporter noperm     -- CONFIG GET masterauth
+
+echo "--- admin: break-glass"
+expect admin ok            -- ACL WHOAMI
+
+# The project's own Lua scripts, run as the users that run them in production.
+LUA_DIR="$HERE/../common-messages/src/main/resources/io/agentfleet/messages/lua"
+BUCKET="$HERE/../worker-service/src/main/resources/io/agentfleet/worker/llm/token_bucket.lua"
+if [[ -d "$LUA_DIR" ]]; then
+  echo "--- the project's Lua scripts under least privilege"
+  cli() { local u="$1"; shift; redis-cli -p "$PORT" --no-auth-warning --user "$u" --pass "dev-$u-password" "$@"; }
+  now="$(date +%s)000"
+  expect producer ok     -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 2 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:config' 0 '{"m":1}' '{"m":2}'
+  expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 2 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' 0 '{"m":1}'
+  cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks' workers 0 MKSTREAM >/dev/null
+  ids=($(cli worker-reviewer XREADGROUP GROUP workers pod-r COUNT 2 STREAMS 'fleet:{reviewer}:tasks' '>' | grep -E '^[0-9]+-[0-9]+$'))
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
+    'fleet:{reviewer}:dead' 'fleet:{reviewer}:done:t1' workers 3600 0 0 "$now" \
+    "${ids[0]}" 4 '{"type":"RESULT"}' t1 '' 1 '' pod-r '{"m":1}'
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/retry.lua")" 3 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:delayed' \
+    'fleet:{reviewer}:done:t2' workers "${ids[1]}" 0 '{"m":2,"attempt":2}'
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:tasks' "$now" 10
+  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{coder}:tasks' "$now" 10
+  dead_id="$(cli orchestrator XADD 'fleet:{reviewer}:dead' '*' msg '{"m":3}' taskId t3 reason MAX_ATTEMPTS_EXCEEDED)"
+  expect orchestrator ok -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 3 'fleet:{reviewer}:dead' 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
+  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 3 'fleet:{reviewer}:dead' 'fleet:{coder}:tasks' \
+    'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
+  if [[ -f "$BUCKET" ]]; then
+    expect worker-llm ok      -- EVAL "$(cat "$BUCKET")" 1 'fleet:ratelimit:{openai-gpt}' 60 100000 500 1000
+    expect worker-coder noperm -- EVAL "$(cat "$BUCKET")" 1 'fleet:ratelimit:{openai-gpt}' 60 100000 500 1000
+  fi
+fi
+
+echo "$pass passed, $fail failed"
+[[ $fail -eq 0 ]]
