@@ -1,0 +1,32 @@
+package io.agentfleet.tools.demo;
+
+import java.util.Map;
+
+/**
+ * What {@code ./fleet demo} was asked to do.
+ *
+ * @param goal the goal given to the planner
+ * @param killWorker kill one worker process with {@code kill -9} mid-run to show the run still completes
+ * @param llm run the agents on the {@code llm} handler (a provider key or base URL is configured)
+ * @param plain no ANSI colours or progress-bar redraws (for tests and logs)
+ */
+record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain) {
+    static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
+
+    static DemoOptions parse(String[] args, Map<String, String> env) {
+        String goal = DEFAULT_GOAL;
+        boolean killWorker = false;
+        boolean plain = System.console() == null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--kill-worker" -> killWorker = true;
+                case "--plain" -> plain = true;
+                case "--goal" -> goal = args[++i];
+                default -> throw new IllegalArgumentException(
+                        "unknown option '" + args[i] + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]");
+            }
+        }
+        boolean llm = env.containsKey("OPENAI_API_KEY") || env.containsKey("ANTHROPIC_API_KEY") || env.containsKey("FLEET_LLM_BASE_URL");
+        return new DemoOptions(goal, killWorker, llm, plain);
+    }
+}

@@ -1,0 +1,234 @@
+package io.agentfleet.tools.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.TaskHandle;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.Await;
+import io.agentfleet.testsupport.JavaProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Proves deploy/users.acl against a real Redis and the real worker: a worker user reaches only its own agent type's
+ * keys, the producer user can only enqueue (through the shared ENQUEUE script), and a worker process logged in as
+ * {@code worker-coder} completes tasks enqueued by {@code producer} without being refused anything.
+ */
+class RedisAclTest {
+    private static final String AGENT = "coder";
+    private static final String OTHER_AGENT = "planner";
+    private static final String WORKER_USER = "worker-" + AGENT;
+    private static final StreamKeys KEYS = StreamKeys.DEFAULT;
+    private static final int TASKS = 20;
+    private static final Duration OUTCOMES_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final String WORKER_MAIN = "io.agentfleet.worker.WorkerApplication";
+
+    private static AclRedis redis;
+    private static Path root;
+
+    @BeforeAll
+    static void startRedisWithTheProjectAcl() {
+        root = ProjectRoot.find();
+        redis = AclRedis.start(root.resolve("deploy/users.acl"));
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        try (Jedis admin = redis.as("admin")) {
+            admin.flushAll();
+        }
+    }
+
+    @Test
+    void aWorkerConsumesAndAcknowledgesItsOwnTaskStream() {
+        String tasks = KEYS.tasks(AGENT);
+        try (Jedis worker = redis.as(WORKER_USER)) {
+            worker.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+            StreamEntryID added = worker.xadd(tasks, StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
+            List<StreamEntry> read = worker.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "probe",
+                    XReadGroupParams.xReadGroupParams().count(10), Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+                    .get(tasks);
+            assertEquals(List.of(added), read.stream().map(StreamEntry::getID).toList(), "entries " + WORKER_USER + " read");
+            assertEquals(1, worker.xack(tasks, StreamKeys.WORKERS_GROUP, added), "entries acknowledged");
+        }
+    }
+
+    @Test
+    void aWorkerIsRefusedAnotherAgentTypesTasksAndOutcomes() {
+        String otherTasks = KEYS.tasks(OTHER_AGENT);
+        String otherDone = KEYS.done(OTHER_AGENT, "x");
+        try (Jedis orchestrator = redis.as("orchestrator")) {
+            // The stream and group exist, so a refusal can only come from the ACL, not from NOGROUP.
+            orchestrator.xgroupCreate(otherTasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+            orchestrator.set(otherDone, "{}");
+        }
+        try (Jedis worker = redis.as(WORKER_USER)) {
+            assertAll(
+                    refused("XADD " + otherTasks, () -> worker.xadd(otherTasks, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"))),
+                    refused("XREADGROUP " + otherTasks, () -> worker.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "probe",
+                            XReadGroupParams.xReadGroupParams().count(1),
+                            Map.of(otherTasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
+                    refused("XLEN " + otherTasks, () -> worker.xlen(otherTasks)),
+                    refused("GET " + otherDone, () -> worker.get(otherDone)),
+                    refused("SET " + otherDone, () -> worker.set(otherDone, "forged")),
+                    refused("EVAL with KEYS " + otherDone, () -> worker.eval("return redis.call('GET', KEYS[1])", List.of(otherDone), List.of())),
+                    refused("EVAL reading " + otherDone + " by name",
+                            () -> worker.eval("return redis.call('GET', '" + otherDone + "')", List.of(), List.of())));
+        }
+    }
+
+    @Test
+    void theProducerEnqueuesThroughTheSharedScriptButCannotConsumeAckOrDelete() {
+        String tasks = KEYS.tasks(AGENT);
+        String json = new MessageCodec().encode(AgentMessage.request(AGENT, input("acl probe")).build());
+        try (Jedis producer = redis.as("producer")) {
+            Object ids = producer.eval(FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.config(AGENT)), List.of("0", json));
+            assertTrue(ids instanceof List<?> list && list.size() == 1, "ENQUEUE as producer returned " + ids);
+            assertEquals(1, producer.xlen(tasks), "backlog after the producer's enqueue");
+            try (Jedis worker = redis.as(WORKER_USER)) {
+                worker.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), false);
+            }
+            String entry = String.valueOf(((List<?>) ids).getFirst());
+            assertAll(
+                    refused("XREADGROUP " + tasks, () -> producer.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "thief",
+                            XReadGroupParams.xReadGroupParams().count(1), Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
+                    refused("XACK " + tasks, () -> producer.xack(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(entry))),
+                    refused("DEL " + tasks, () -> producer.del(tasks)),
+                    refused("ENQUEUE with a done key in place of the config hash",
+                            () -> producer.eval(FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.done(AGENT, "x")), List.of("0", json))));
+            assertEquals(1, producer.xlen(tasks), "the refused commands changed the task stream");
+        }
+    }
+
+    @Test
+    void kedaReadsLagAndPendingOfEveryTaskStreamButNothingElse() {
+        String tasks = KEYS.tasks(AGENT);
+        try (Jedis worker = redis.as(WORKER_USER)) {
+            worker.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+        }
+        try (Jedis keda = redis.as("keda")) {
+            // What KEDA's redis-streams scaler sends: XINFO GROUPS for lagCount, XPENDING for pendingEntriesCount.
+            assertEquals(1, keda.xinfoGroups(tasks).size(), "groups KEDA sees on " + tasks);
+            assertEquals(0, keda.xpending(tasks, StreamKeys.WORKERS_GROUP).getTotal(), "pending entries KEDA sees");
+            assertEquals(0, keda.xlen(KEYS.tasks(OTHER_AGENT)), "XLEN of another agent type's task stream");
+            assertAll(
+                    refused("XADD " + tasks, () -> keda.xadd(tasks, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"))),
+                    refused("XINFO GROUPS " + KEYS.results(AGENT), () -> keda.xinfoGroups(KEYS.results(AGENT))),
+                    refused("GET " + KEYS.done(AGENT, "x"), () -> keda.get(KEYS.done(AGENT, "x"))));
+        }
+    }
+
+    @Test
+    void theWorkerRunsUnderItsOwnAclUserAndRecordsEveryOutcome() {
+        Path jar = root.resolve("worker-service/target/worker-service.jar");
+        assertTrue(Files.isRegularFile(jar), jar + " is missing; build it first: mvn -B -o -q -pl worker-service -am install -DskipTests");
+        try (JavaProcess worker = JavaProcess.builder(WORKER_MAIN)
+                .classPath(jar.toString())
+                .env("REDIS_URL", redis.uri(WORKER_USER))
+                .env("FLEET_AGENTS", AGENT)
+                .env("MICRONAUT_SERVER_PORT", "-1")
+                // Short lease and claim-after so that lease renewal (XCLAIM) and reclaiming (XAUTOCLAIM) run while
+                // the tasks are in flight, and a command the ACL misses shows up as NOPERM in the log.
+                .sysProp("fleet.demo-agents.delay", "400ms..800ms")
+                .sysProp("fleet.agents." + AGENT + ".lease", "1s")
+                .sysProp("fleet.agents." + AGENT + ".claim-after", "1s")
+                .jvmArg("-Xmx256m", "-XX:TieredStopAtLevel=1")
+                .start()) {
+            List<String> taskIds = submitAsProducer();
+            awaitOutcomes(worker, taskIds);
+            assertEveryOutcomeIsAResult(taskIds);
+            worker.sigterm();
+            worker.waitFor(WORKER_STOP_TIMEOUT);
+            List<String> refusals = worker.logText().lines().filter(line -> line.contains("NOPERM")).toList();
+            assertEquals(List.of(), refusals, "commands the ACL refused the worker (log " + worker.logFile() + ")");
+        }
+    }
+
+    private List<String> submitAsProducer() {
+        List<String> taskIds = new ArrayList<>();
+        try (FleetClient producer = FleetClient.connect(redis.uri("producer"))) {
+            for (int i = 0; i < TASKS; i++) {
+                TaskHandle handle = producer.submit(AGENT, input("write a function that removes duplicates, variant " + i));
+                taskIds.add(handle.taskId());
+            }
+        }
+        return taskIds;
+    }
+
+    private static void awaitOutcomes(JavaProcess worker, List<String> taskIds) {
+        try (Jedis orchestrator = redis.as("orchestrator")) {
+            Await.until(OUTCOMES_TIMEOUT, () -> {
+                if (!worker.isAlive()) {
+                    throw new AssertionError("the worker exited:\n" + worker.logText());
+                }
+                return taskIds.stream().allMatch(id -> orchestrator.exists(KEYS.done(AGENT, id)));
+            }, "outcomes of all " + TASKS + " tasks recorded by the worker logged in as " + WORKER_USER
+                    + " (worker log " + worker.logFile() + ")");
+        }
+    }
+
+    private static void assertEveryOutcomeIsAResult(List<String> taskIds) {
+        MessageCodec codec = new MessageCodec();
+        try (Jedis orchestrator = redis.as("orchestrator")) {
+            List<Executable> checks = new ArrayList<>();
+            for (String id : taskIds) {
+                checks.add(() -> {
+                    AgentMessage outcome = codec.decode(orchestrator.get(KEYS.done(AGENT, id)));
+                    assertEquals(MessageType.RESULT, outcome.type(), "outcome of task " + id + ": " + outcome);
+                });
+            }
+            checks.add(() -> assertEquals(TASKS, orchestrator.xlen(KEYS.results(AGENT)), "entries on " + KEYS.results(AGENT)));
+            checks.add(() -> assertEquals(0, orchestrator.xlen(KEYS.tasks(AGENT)), "backlog left on " + KEYS.tasks(AGENT)));
+            checks.add(() -> assertEquals(0, orchestrator.xlen(KEYS.dead(AGENT)), "dead letters on " + KEYS.dead(AGENT)));
+            assertAll(checks);
+        }
+    }
+
+    private static ObjectNode input(String task) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.putObject("input").put("task", task);
+        return content;
+    }
+
+    /** A check that {@code call} is refused by the ACL (NOPERM, or the script variant of it). */
+    private static Executable refused(String what, Executable call) {
+        return () -> {
+            JedisDataException e = assertThrows(JedisDataException.class, call, what + " should be refused by the ACL");
+            String message = String.valueOf(e.getMessage());
+            assertTrue(message.contains("NOPERM") || message.contains("user executing the script can't"),
+                    what + " failed, but not because of the ACL: " + message);
+        };
+    }
+}
