@@ -117,6 +117,11 @@ public final class RedisProcess implements RedisBackend {
         throw new IllegalStateException("Could not start a redis-server. Tried: " + String.join("; ", tried));
     }
 
+    /** The Redis 6.2 binary shipped inside embedded-redis, extracted once; for runs that must not use the system's. */
+    public static Path embeddedBinary() {
+        return RedisBinaries.embedded();
+    }
+
     /** {@code redis://127.0.0.1:PORT}. */
     @Override
     public String uri() {

@@ -1,0 +1,59 @@
+package io.agentfleet.worker.agents;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Answers a question ({@code input.question}, or the input text) with findings and sources derived from the
+ * question's keywords: {@code {"question", "findings": [..3], "sources": [{"title","url"}], "summary", "confidence"}}.
+ */
+final class ResearcherAgent extends DemoAgent {
+    static final String KIND = "researcher";
+
+    private static final List<String> FINDINGS = List.of(
+            "Most mature designs for %s keep the %s step idempotent, so a retry cannot apply it twice.",
+            "Published comparisons of %s report that %s dominates the cost; measure it before optimising.",
+            "Teams that shipped %s recommend bounding %s explicitly instead of relying on defaults.",
+            "Failure reports on %s trace back to unhandled %s at the boundaries.",
+            "A small reference implementation of %s fits in a few hundred lines once %s is isolated.",
+            "Benchmarks of %s vary widely with %s; the median of several runs is the useful figure.");
+
+    ResearcherAgent(String agentType, DemoAgentSettings settings, Sleeper sleeper) {
+        super(agentType, KIND, settings, sleeper);
+    }
+
+    @Override
+    ObjectNode produce(TaskContent content, ObjectNode raw) {
+        String question = Deterministic.topic(content.inputText(), 300);
+        List<String> keywords = Deterministic.keywords(question, 3);
+        SplittableRandom random = Deterministic.random("research", question);
+        ObjectNode output = JsonNodeFactory.instance.objectNode();
+        output.put("question", question);
+        ArrayNode findings = output.putArray("findings");
+        int first = random.nextInt(FINDINGS.size());
+        for (int i = 0; i < 3; i++) {
+            String subject = keywords.get(0);
+            String aspect = keywords.get((i + 1) % keywords.size());
+            findings.add(FINDINGS.get((first + i) % FINDINGS.size()).formatted(subject, aspect));
+        }
+        ArrayNode sources = output.putArray("sources");
+        for (int i = 0; i < Math.min(2, keywords.size()); i++) {
+            String keyword = keywords.get(i);
+            sources.addObject()
+                    .put("title", Deterministic.capitalize(keyword) + ": an overview")
+                    .put("url", "https://example.org/research/" + keyword + "-" + Long.toHexString(Deterministic.hash(question, i)).substring(0, 6));
+        }
+        output.put("summary", "Findings on " + String.join(", ", keywords) + ": " + findings.size()
+                + " points, chiefly that " + keywords.get(0) + " needs idempotent, bounded handling.");
+        output.put("confidence", 0.6 + random.nextInt(36) / 100.0);
+        return output;
+    }
+
+    @Override
+    Double confidence(ObjectNode output) {
+        return output.path("confidence").asDouble();
+    }
+}

@@ -1,0 +1,54 @@
+package io.agentfleet.worker.config;
+
+import java.util.Locale;
+
+/**
+ * Property names the worker reads. Every property can also be given as an environment variable: upper case, with
+ * {@code .} and {@code -} turned into {@code _} (e.g. {@code fleet.agents.coder.max-in-flight} is
+ * {@code FLEET_AGENTS_CODER_MAX_IN_FLIGHT}). Per-agent keys fall back to {@code fleet.defaults.<key>}, then to the
+ * built-in default. The table with defaults is in worker-service/README-config.md.
+ */
+public final class ConfigKeys {
+    /** Redis URL ({@code REDIS_URL}). */
+    public static final String REDIS_URL = "redis.url";
+    public static final String PREFIX = "fleet.prefix";
+    /** Comma-separated agent types this process serves ({@code FLEET_AGENTS}). */
+    public static final String AGENTS = "fleet.agents";
+    public static final String CONSUMER_NAME = "fleet.consumer-name";
+    /** Kubernetes pod name ({@code POD_NAME}), the default consumer name. */
+    public static final String POD_NAME = "pod.name";
+    public static final String SHUTDOWN_GRACE = "fleet.shutdown-grace";
+    public static final String DONE_TTL = "fleet.done-ttl";
+    public static final String RESULTS_MAX_LEN = "fleet.results-max-len";
+    public static final String DEAD_MAX_LEN = "fleet.dead-max-len";
+    public static final String READ_BLOCK = "fleet.read-block";
+    public static final String PROMOTE_INTERVAL = "fleet.promote-interval";
+    public static final String LIVENESS_TIMEOUT = "fleet.liveness-timeout";
+    public static final String MAX_MESSAGE_BYTES = "fleet.max-message-bytes";
+
+    /** Per-agent key suffixes: {@code fleet.agents.<type>.<suffix>}, defaults under {@code fleet.defaults.<suffix>}. */
+    public static final String HANDLER = "handler";
+    public static final String MAX_IN_FLIGHT = "max-in-flight";
+    public static final String LEASE = "lease";
+    public static final String CLAIM_AFTER = "claim-after";
+    public static final String MAX_ATTEMPTS = "max-attempts";
+    public static final String BACKOFF_BASE = "backoff-base";
+    public static final String BACKOFF_MAX = "backoff-max";
+    public static final String HANDLER_TIMEOUT = "handler-timeout";
+    public static final String MAX_BACKLOG = "max-backlog";
+
+    private ConfigKeys() {}
+
+    public static String agentKey(String agentType, String suffix) {
+        return AGENTS + "." + agentType + "." + suffix;
+    }
+
+    public static String defaultKey(String suffix) {
+        return "fleet.defaults." + suffix;
+    }
+
+    /** The environment variable that sets a property: {@code fleet.read-block} is {@code FLEET_READ_BLOCK}. */
+    public static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+}

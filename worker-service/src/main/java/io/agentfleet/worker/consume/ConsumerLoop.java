@@ -1,0 +1,190 @@
+package io.agentfleet.worker.consume;
+
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.WorkerConfig;
+import io.agentfleet.worker.redis.RedisConnections;
+import io.agentfleet.worker.redis.RedisErrors;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer loop of one agent type, on its own connection: takes every free slot, then
+ * {@code XREADGROUP COUNT <free slots> BLOCK <read-block>} — never more entries than can run at once — and hands them
+ * to the {@link TaskProcessor}. It supervises itself: a Redis error (restart, failover) makes it back off and retry;
+ * {@code NOGROUP} (the stream was flushed) makes it recreate the group with MKSTREAM and go on.
+ */
+public final class ConsumerLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final AgentConfig agent;
+    private final WorkerConfig worker;
+    private final RedisConnections redis;
+    private final InFlight inFlight;
+    private final TaskProcessor processor;
+    private final String stream;
+    private volatile boolean stopping;
+    private volatile LoopState state = LoopState.STARTING;
+    private volatile long lastHeartbeatNanos = System.nanoTime();
+    private volatile String lastError;
+
+    public ConsumerLoop(AgentConfig agent, WorkerConfig worker, RedisConnections redis, InFlight inFlight, TaskProcessor processor) {
+        this.agent = agent;
+        this.worker = worker;
+        this.redis = redis;
+        this.inFlight = inFlight;
+        this.processor = processor;
+        this.stream = worker.keys().tasks(agent.agentType());
+    }
+
+    @Override
+    public void run() {
+        StatefulRedisConnection<String, String> connection = null;
+        boolean groupReady = false;
+        Duration backoff = FIRST_BACKOFF;
+        Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
+        while (!stopping) {
+            try {
+                if (connection == null) {
+                    connection = redis.dedicated();
+                }
+                RedisCommands<String, String> commands = connection.sync();
+                if (!groupReady) {
+                    prepare(commands);
+                    groupReady = true;
+                }
+                readOnce(commands, me);
+                backoff = FIRST_BACKOFF;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                if (stopping) {
+                    break;
+                }
+                lastError = RedisErrors.messageOf(e);
+                if (RedisErrors.isNoGroup(e)) {
+                    LOG.warn("agent {}: consumer group {} of {} is gone (was Redis flushed?); recreating it",
+                            agent.agentType(), StreamKeys.WORKERS_GROUP, stream);
+                    groupReady = false;
+                    continue;
+                }
+                state = LoopState.BACKING_OFF;
+                LOG.warn("agent {}: reading {} failed, retrying in {} ms: {}", agent.agentType(), stream, backoff.toMillis(), lastError);
+                if (!sleep(jittered(backoff))) {
+                    break;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+        state = LoopState.STOPPED;
+        LOG.info("agent {}: consumer loop stopped", agent.agentType());
+    }
+
+    private void readOnce(RedisCommands<String, String> commands, Consumer<String> me) throws InterruptedException {
+        if (inFlight.count() >= 2 * agent.maxInFlight()) {
+            // Completions are waiting to be written (Redis slow or down): do not take more work meanwhile.
+            Thread.sleep(1);
+            heartbeat();
+            return;
+        }
+        int slots = inFlight.acquireUpTo(worker.readBlock());
+        if (slots == 0) {
+            // Every slot is busy: the loop is healthy, just full.
+            heartbeat();
+            return;
+        }
+        List<StreamMessage<String, String>> entries;
+        try {
+            if (stopping) {
+                inFlight.release(slots);
+                return;
+            }
+            entries = commands.xreadgroup(me, XReadArgs.Builder.count(slots).block(worker.readBlock()),
+                    XReadArgs.StreamOffset.lastConsumed(stream));
+        } catch (RuntimeException e) {
+            inFlight.release(slots);
+            throw e;
+        }
+        int got = entries == null ? 0 : entries.size();
+        inFlight.release(slots - got);
+        heartbeat();
+        if (got > 0) {
+            List<Delivery> deliveries = new ArrayList<>(got);
+            for (StreamMessage<String, String> entry : entries) {
+                String body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
+                deliveries.add(Delivery.fresh(entry.getId(), body));
+            }
+            processor.dispatch(deliveries);
+        }
+    }
+
+    /** Creates the group (from the stream's start, so tasks enqueued before any worker ran are served) and config. */
+    private void prepare(RedisCommands<String, String> commands) {
+        try {
+            commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), StreamKeys.WORKERS_GROUP,
+                    XGroupCreateArgs.Builder.mkstream());
+            LOG.info("agent {}: created consumer group {} on {}", agent.agentType(), StreamKeys.WORKERS_GROUP, stream);
+        } catch (RuntimeException e) {
+            if (!RedisErrors.isBusyGroup(e)) {
+                throw e;
+            }
+        }
+        agent.maxBacklog().ifPresent(bound -> commands.hset(worker.keys().config(agent.agentType()),
+                StreamKeys.MAX_BACKLOG_FIELD, Long.toString(bound)));
+        state = LoopState.RUNNING;
+        heartbeat();
+        LOG.info("agent {}: consumer {} reading {} (max in flight {})", agent.agentType(), worker.consumerName(), stream,
+                agent.maxInFlight());
+    }
+
+    private void heartbeat() {
+        lastHeartbeatNanos = System.nanoTime();
+        state = LoopState.RUNNING;
+    }
+
+    /** Stop reading; the loop exits after its current read returns (within the read block time). */
+    public void stop() {
+        stopping = true;
+    }
+
+    public LoopState state() {
+        return state;
+    }
+
+    /** Time since the last successful read (or idle wait with every slot busy). */
+    public Duration sinceHeartbeat() {
+        return Duration.ofNanos(System.nanoTime() - lastHeartbeatNanos);
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    private static Duration jittered(Duration d) {
+        long ms = d.toMillis();
+        return Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    }
+
+    private boolean sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

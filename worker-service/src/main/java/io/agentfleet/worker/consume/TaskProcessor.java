@@ -1,0 +1,351 @@
+package io.agentfleet.worker.consume;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.Failure;
+import io.agentfleet.messages.Ids;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.MessageType;
+import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.WorkerConfig;
+import io.agentfleet.worker.metrics.AgentMetrics;
+import io.agentfleet.worker.metrics.TaskOutcome;
+import io.agentfleet.worker.outcome.Completion;
+import io.agentfleet.worker.outcome.OutcomeRecorder;
+import io.agentfleet.worker.redis.RedisConnections;
+import io.agentfleet.worker.retry.Backoff;
+import io.agentfleet.worker.spi.AgentHandler;
+import io.agentfleet.worker.spi.HandlerFailure;
+import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.TaskContext;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns deliveries into completions: validates each entry (a bad one is dead-lettered at once and never holds up the
+ * others), skips tasks of cancelled runs, runs the handler on a virtual thread with a timeout, and hands the outcome
+ * (result, retry or dead letter) to the {@link OutcomeRecorder}. The slot of a delivery is freed when its completion
+ * is handed over; the entry stays tracked (and its lease renewed) until the completion is written.
+ */
+public final class TaskProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
+    static final String CANCELLED = "CANCELLED";
+
+    private final AgentConfig agent;
+    private final WorkerConfig worker;
+    private final AgentHandler handler;
+    private final MessageCodec codec;
+    private final OutcomeRecorder recorder;
+    private final InFlight inFlight;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final RedisConnections redis;
+    private final ScheduledExecutorService timer;
+    private final Backoff backoff;
+    private final ThreadFactory threads = Thread.ofVirtual().name("fleet-task-", 0).factory();
+
+    public TaskProcessor(AgentConfig agent, WorkerConfig worker, AgentHandler handler, MessageCodec codec,
+            OutcomeRecorder recorder, InFlight inFlight, AgentMetrics metrics, Clock clock, RedisConnections redis,
+            ScheduledExecutorService timer) {
+        this.agent = agent;
+        this.worker = worker;
+        this.handler = handler;
+        this.codec = codec;
+        this.recorder = recorder;
+        this.inFlight = inFlight;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.redis = redis;
+        this.timer = timer;
+        this.backoff = new Backoff(agent.backoffBase(), agent.backoffMax());
+    }
+
+    /** A validated task ready to run. */
+    record Task(String entryId, String original, AgentMessage message, int attempt, int maxAttempts) {}
+
+    /** Processes deliveries whose slots the caller has taken (one slot each). */
+    public void dispatch(List<Delivery> deliveries) {
+        List<Task> runnable = new ArrayList<>(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            if (!inFlight.track(delivery.entryId())) {
+                inFlight.release(1);
+                continue;
+            }
+            try {
+                Task task = inspect(delivery);
+                if (task != null) {
+                    runnable.add(task);
+                }
+            } catch (RuntimeException e) {
+                // inspect() records what it rejects; anything else is a bug that must not stop the loop.
+                LOG.error("agent {}: could not process entry {}", agent.agentType(), delivery.entryId(), e);
+                deadLetterUnreadable(delivery, "INTERNAL_ERROR: " + e);
+            }
+        }
+        Set<String> cancelled = cancelledRuns(runnable);
+        for (Task task : runnable) {
+            if (task.message().runId() != null && cancelled.contains(task.message().runId())) {
+                recordCancelled(task);
+            } else {
+                threads.newThread(() -> execute(task)).start();
+            }
+        }
+    }
+
+    /** Returns the task to run, or null when the delivery was rejected (and its dead letter submitted). */
+    private Task inspect(Delivery delivery) {
+        if (delivery.trimmed()) {
+            submit(new Completion.Record(delivery.entryId(), null, null, DeadLetterReason.ENTRY_TRIMMED,
+                    (int) Math.max(1, delivery.deliveryCount()), "ENTRY_TRIMMED: the entry's body was trimmed or deleted before it could be run",
+                    "", TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+            return null;
+        }
+        AgentMessage message;
+        try {
+            message = codec.decode(delivery.message());
+            requireRequestFor(message);
+        } catch (InvalidMessageException e) {
+            deadLetterInvalid(delivery, e);
+            return null;
+        }
+        int attempt = (int) Math.min(Integer.MAX_VALUE, message.attempt() + delivery.deliveryCount() - 1);
+        int maxAttempts = agent.maxAttemptsFor(message.maxAttempts());
+        AgentMessage effective = attempt == message.attempt() ? message : message.toBuilder().attempt(attempt).build();
+        Task task = new Task(delivery.entryId(), delivery.message(), effective, attempt, maxAttempts);
+        if (attempt > maxAttempts) {
+            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, Failure.permanent("MAX_ATTEMPTS_EXCEEDED",
+                    "delivered as attempt " + attempt + " of at most " + maxAttempts + " (the worker running it may have crashed)"));
+            return null;
+        }
+        if (effective.isExpiredAt(clock.instant())) {
+            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, Failure.permanent("DEADLINE_EXPIRED",
+                    "deadline " + Instant.ofEpochMilli(effective.deadline()) + " passed before the task ran"));
+            return null;
+        }
+        return task;
+    }
+
+    private void requireRequestFor(AgentMessage message) {
+        if (message.type() != MessageType.REQUEST) {
+            throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
+        }
+        if (!message.recipient().equals(agent.agentType())) {
+            throw new InvalidMessageException("recipient", "'" + message.recipient() + "' is not '" + agent.agentType()
+                    + "', the agent type of stream " + worker.keys().tasks(agent.agentType()));
+        }
+    }
+
+    private Set<String> cancelledRuns(List<Task> tasks) {
+        Set<String> runIds = new HashSet<>();
+        for (Task task : tasks) {
+            if (task.message().runId() != null) {
+                runIds.add(task.message().runId());
+            }
+        }
+        if (runIds.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            RedisAsyncCommands<String, String> commands = redis.shared().async();
+            Map<String, RedisFuture<Long>> checks = new HashMap<>();
+            for (String runId : runIds) {
+                checks.put(runId, commands.exists(worker.keys().runCancel(runId)));
+            }
+            Set<String> cancelled = new HashSet<>();
+            for (Map.Entry<String, RedisFuture<Long>> check : checks.entrySet()) {
+                Long exists = check.getValue().get(10, TimeUnit.SECONDS);
+                if (exists != null && exists > 0) {
+                    cancelled.add(check.getKey());
+                }
+            }
+            return cancelled;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("agent {}: could not check run cancellation, running the tasks: {}", agent.agentType(), e.toString());
+            return Set.of();
+        }
+    }
+
+    private void execute(Task task) {
+        Thread self = Thread.currentThread();
+        AtomicBoolean finished = new AtomicBoolean();
+        Instant now = clock.instant();
+        Instant handlerDeadline = now.plus(agent.handlerTimeout());
+        if (task.message().deadline() != null && task.message().deadline() < handlerDeadline.toEpochMilli()) {
+            handlerDeadline = Instant.ofEpochMilli(task.message().deadline());
+        }
+        long timeoutMs = Math.max(0, Duration.between(now, handlerDeadline).toMillis());
+        ScheduledFuture<?> timeout = timer.schedule(() -> timedOut(task, self, finished), timeoutMs, TimeUnit.MILLISECONDS);
+        TaskContext context = new TaskContext(agent.agentType(), worker.consumerName(), task.attempt(), task.maxAttempts(),
+                handlerDeadline, clock, codec.mapper());
+        long started = System.nanoTime();
+        try {
+            HandlerResult result = handler.handle(task.message(), context);
+            long elapsedNanos = System.nanoTime() - started;
+            if (finished.compareAndSet(false, true)) {
+                if (result == null) {
+                    failed(task, Failure.retryable("HANDLER_ERROR", "handler returned null instead of a result"));
+                } else {
+                    succeeded(task, result, elapsedNanos);
+                }
+            }
+        } catch (HandlerFailure e) {
+            if (finished.compareAndSet(false, true)) {
+                failed(task, e.failure());
+            }
+        } catch (Throwable e) {
+            if (finished.compareAndSet(false, true)) {
+                failed(task, Failure.retryable("HANDLER_ERROR", describe(e)));
+            }
+            if (e instanceof Error && !(e instanceof StackOverflowError) && !(e instanceof AssertionError)) {
+                LOG.error("agent {}: handler threw {} on task {}", agent.agentType(), e, task.message().taskId());
+            }
+        } finally {
+            timeout.cancel(false);
+            metrics.handlerDuration(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private void timedOut(Task task, Thread runner, AtomicBoolean finished) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        runner.interrupt();
+        if (task.message().isExpiredAt(clock.instant())) {
+            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, Failure.permanent("DEADLINE_EXPIRED",
+                    "deadline " + Instant.ofEpochMilli(task.message().deadline()) + " passed while the handler ran"));
+        } else {
+            failed(task, Failure.retryable("TIMEOUT", "handler did not finish within " + agent.handlerTimeout()));
+        }
+    }
+
+    private void succeeded(Task task, HandlerResult result, long elapsedNanos) {
+        AgentMessage outcome = task.message().resultOf(agent.agentType(), result.output(),
+                result.usage().withLatencyMs(TimeUnit.NANOSECONDS.toMillis(elapsedNanos)));
+        TaskOutcome kind = TaskOutcome.RESULT;
+        if (result.clarificationNeeded()) {
+            outcome = outcome.toBuilder().type(MessageType.CLARIFICATION_NEEDED).build();
+            kind = TaskOutcome.CLARIFICATION_NEEDED;
+        }
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), null, task.attempt(),
+                "", "", kind, release(task.entryId())));
+    }
+
+    private void failed(Task task, Failure failure) {
+        if (!failure.retryable()) {
+            deadLetter(task, DeadLetterReason.NON_RETRYABLE_FAILURE, failure);
+        } else if (task.attempt() >= task.maxAttempts()) {
+            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, failure);
+        } else {
+            retry(task, failure);
+        }
+    }
+
+    private void retry(Task task, Failure failure) {
+        Duration delay = backoff.delay(task.attempt(), failure.retryAfter(), bound -> ThreadLocalRandom.current().nextLong(bound));
+        long dueAt = clock.millis() + delay.toMillis();
+        AgentMessage message = task.message();
+        if (message.deadline() != null && dueAt > message.deadline()) {
+            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, new Failure(failure.type(),
+                    failure.message() + " (the retry would be due after the deadline)", false, null));
+            return;
+        }
+        AgentMessage next = message.toBuilder()
+                .messageId(Ids.newId())
+                .parentMessageId(message.messageId())
+                .attempt(task.attempt() + 1)
+                .build();
+        LOG.debug("agent {}: task {} attempt {} failed ({}), retry in {} ms", agent.agentType(), message.taskId(),
+                task.attempt(), failure.type(), delay.toMillis());
+        submit(new Completion.Retry(task.entryId(), message.taskId(), dueAt, codec.encode(next), release(task.entryId())));
+    }
+
+    private void recordCancelled(Task task) {
+        AgentMessage outcome = task.message().errorOf(agent.agentType(),
+                Failure.permanent(CANCELLED, "run " + task.message().runId() + " was cancelled"), CANCELLED);
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), null, task.attempt(),
+                "", "", TaskOutcome.CANCELLED, release(task.entryId())));
+    }
+
+    private void deadLetter(Task task, DeadLetterReason reason, Failure failure) {
+        AgentMessage outcome = task.message().errorOf(agent.agentType(), failure, reason.name());
+        LOG.info("agent {}: task {} dead-lettered ({}) after attempt {}: {}", agent.agentType(), task.message().taskId(),
+                reason, task.attempt(), failure.message());
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), reason, task.attempt(),
+                failure.type() + ": " + failure.message(), task.original(), TaskOutcome.DEAD_LETTER, release(task.entryId())));
+    }
+
+    private void deadLetterInvalid(Delivery delivery, InvalidMessageException e) {
+        String taskId = delivery.message() == null ? null : codec.peekTaskId(delivery.message()).orElse(null);
+        String error = "INVALID_MESSAGE: " + e.getMessage();
+        LOG.info("agent {}: entry {} (task {}) dead-lettered as invalid: {}", agent.agentType(), delivery.entryId(), taskId,
+                e.getMessage());
+        String outcome = taskId == null ? null : codec.encode(invalidOutcome(taskId, e.getMessage()));
+        submit(new Completion.Record(delivery.entryId(), taskId, outcome, DeadLetterReason.INVALID_MESSAGE,
+                (int) Math.max(1, delivery.deliveryCount()), error, delivery.message() == null ? "" : delivery.message(),
+                TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+    }
+
+    private void deadLetterUnreadable(Delivery delivery, String error) {
+        submit(new Completion.Record(delivery.entryId(), null, null, DeadLetterReason.INVALID_MESSAGE,
+                (int) Math.max(1, delivery.deliveryCount()), error, delivery.message() == null ? "" : delivery.message(),
+                TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+    }
+
+    /** An ERROR outcome for a task whose message could not be read beyond its task id. */
+    private AgentMessage invalidOutcome(String taskId, String problem) {
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        content.put("reason", DeadLetterReason.INVALID_MESSAGE.name());
+        ObjectNode error = content.putObject("error");
+        error.put("type", DeadLetterReason.INVALID_MESSAGE.name());
+        error.put("message", problem);
+        error.put("retryable", false);
+        return new AgentMessage.Builder()
+                .messageId(Ids.newId())
+                .type(MessageType.ERROR)
+                .taskId(taskId)
+                .sender(agent.agentType())
+                .recipient(agent.agentType())
+                .attempt(1)
+                .content(content)
+                .createdAt(clock.millis())
+                .build();
+    }
+
+    /** Every delivery ends in exactly one submission, which frees its slot; the entry is forgotten once written. */
+    private void submit(Completion completion) {
+        inFlight.release(1);
+        recorder.submit(completion);
+    }
+
+    private Runnable release(String entryId) {
+        return () -> inFlight.forget(entryId);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,26 @@
+package io.agentfleet.worker.handlers;
+
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.worker.spi.AgentHandler;
+import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.TaskContext;
+
+/** Returns the task's content as its output. */
+public final class EchoHandler implements AgentHandler {
+    public static final String KIND = "echo";
+    private final String agentType;
+
+    public EchoHandler(String agentType) {
+        this.agentType = agentType;
+    }
+
+    @Override
+    public String agentType() {
+        return agentType;
+    }
+
+    @Override
+    public HandlerResult handle(AgentMessage task, TaskContext context) {
+        return HandlerResult.of(task.content().deepCopy());
+    }
+}

@@ -1,0 +1,90 @@
+package io.agentfleet.worker.llm;
+
+import io.agentfleet.worker.spi.AgentHandler;
+import io.agentfleet.worker.spi.AgentHandlerProvider;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes {@code llm} handlers: for the agent type {@code llm} itself, and for every agent type configured with
+ * {@code fleet.agents.<type>.handler=llm}, each bound to its {@code fleet.llm.<type>.*} settings (falling back to the
+ * {@code llm} ones). Settings are read and validated when the worker asks, at start-up, so bad configuration stops
+ * the worker with the key and value. All handlers of a process share one client, one circuit breaker per endpoint and
+ * the Redis rate limiter, whose connection (to {@code REDIS_URL}) opens on the first rate-limited call.
+ */
+@Singleton
+public final class LlmHandlerProvider implements AgentHandlerProvider {
+    /** The handler kind this provider makes. */
+    public static final String KIND = "llm";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LlmHandlerProvider.class);
+
+    private final LlmSettingsLoader loader;
+    private final Supplier<StatefulRedisConnection<String, String>> redis;
+    private final LlmClient client;
+    private final RedisTokenBucket bucket;
+
+    @Inject
+    public LlmHandlerProvider(Environment properties, @Value("${fleet.prefix:fleet}") String prefix) {
+        this(new LlmSettingsLoader(key -> properties.getProperty(key, String.class), System::getenv),
+                new LazyRedis(() -> redisUrl(properties)),
+                prefix,
+                Clock.systemUTC());
+    }
+
+    LlmHandlerProvider(
+            LlmSettingsLoader loader,
+            Supplier<StatefulRedisConnection<String, String>> redis,
+            String prefix,
+            Clock clock) {
+        this.loader = loader;
+        this.redis = redis;
+        this.client = new LlmClient(new CircuitBreakers(clock), clock);
+        this.bucket = new RedisTokenBucket(redis, prefix, clock);
+    }
+
+    /** Closes the rate limiter's own Redis connection, if it opened one. */
+    @PreDestroy
+    public void close() throws Exception {
+        if (redis instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
+    }
+
+    @Override
+    public Optional<AgentHandler> handlerFor(String agentType, String handlerKind) {
+        String kind = handlerKind == null || handlerKind.isBlank() ? agentType : handlerKind;
+        if (!KIND.equals(kind)) {
+            return Optional.empty();
+        }
+        return Optional.of(create(agentType));
+    }
+
+    /** The worker's Redis: {@code redis.url} ({@code REDIS_URL}), else {@code redis.uri}, else the local default. */
+    private static String redisUrl(Environment properties) {
+        return properties.getProperty("redis.url", String.class)
+                .or(() -> properties.getProperty("redis.uri", String.class))
+                .or(() -> Optional.ofNullable(System.getenv("REDIS_URL")))
+                .orElse(LazyRedis.DEFAULT_URL);
+    }
+
+    LlmHandler create(String agentType) {
+        LlmSettings settings = loader.load(agentType);
+        LlmSettings summarizer = settings.summarizer() == null ? null : loader.load(settings.summarizer());
+        boolean rateLimited = settings.isRateLimited() || (summarizer != null && summarizer.isRateLimited());
+        LOG.info("llm handler for agent type {}: {} model {} at {}, key from {}, output {}, rate limit {}/min requests {}/min tokens{}",
+                agentType, settings.provider().configName(), settings.model(), CircuitBreakers.label(settings), settings.apiKey().describe(),
+                settings.output().name().toLowerCase(java.util.Locale.ROOT), settings.requestsPerMinute(),
+                settings.tokensPerMinute(), summarizer == null ? "" : ", summarizer " + summarizer.agentType());
+        return new LlmHandler(settings, summarizer, client, rateLimited ? bucket : null);
+    }
+}

@@ -1,0 +1,92 @@
+package io.agentfleet.worker.llm;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * Everything the {@code llm} handler needs for one agent type, validated by {@link LlmSettingsLoader} at start-up.
+ * The API key sits behind {@link ApiKey}, so this record's {@code toString} never shows it.
+ *
+ * @param agentType the agent type these settings serve
+ * @param provider the wire format
+ * @param baseUrl the provider endpoint's base URL
+ * @param model the model name sent with each request
+ * @param maxTokens the answer's token limit
+ * @param temperature the sampling temperature, or null for the provider's default
+ * @param systemPrompt the agent type's system prompt
+ * @param apiKey where the key comes from
+ * @param apiKeyHeader a header carrying the raw key instead of the provider's usual one (Azure: {@code api-key}), or null
+ * @param contextLimitTokens the model's context window; prompts are cut to fit it
+ * @param summarizer an agent type whose settings condense oversized context before cutting, or null
+ * @param output text or JSON answers
+ * @param outputSchema the schema JSON answers must satisfy, or null
+ * @param priceInPer1k cost per 1,000 input tokens
+ * @param priceOutPer1k cost per 1,000 output tokens
+ * @param requestsPerMinute the provider key's request limit shared by all replicas, 0 for none
+ * @param tokensPerMinute the provider key's token limit shared by all replicas, 0 for none
+ * @param rateLimitBurst how much unused rate may be saved up: bucket capacity = rate × this
+ * @param connectTimeout TCP/TLS connect timeout
+ * @param readTimeout time allowed for the whole answer
+ * @param outputRepairs how many times an invalid JSON answer is sent back with the validation error
+ * @param circuitFailureThreshold consecutive endpoint failures that open the circuit
+ * @param circuitOpenDuration how long an open circuit fails calls fast before letting a trial call through
+ */
+record LlmSettings(
+        String agentType,
+        Provider provider,
+        URI baseUrl,
+        String model,
+        int maxTokens,
+        Double temperature,
+        String systemPrompt,
+        ApiKey apiKey,
+        String apiKeyHeader,
+        int contextLimitTokens,
+        String summarizer,
+        OutputMode output,
+        OutputSchema outputSchema,
+        double priceInPer1k,
+        double priceOutPer1k,
+        int requestsPerMinute,
+        int tokensPerMinute,
+        Duration rateLimitBurst,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int outputRepairs,
+        int circuitFailureThreshold,
+        Duration circuitOpenDuration) {
+
+    LlmSettings {
+        Objects.requireNonNull(agentType, "agentType");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(output, "output");
+    }
+
+    /** The endpoint's identity: base URL plus key, hashed so that neither the key nor a hint of it reaches Redis. */
+    String endpointId() {
+        String material = baseUrl + "\n" + apiKey.value().orElse("");
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    boolean isRateLimited() {
+        return requestsPerMinute > 0 || tokensPerMinute > 0;
+    }
+
+    /** Input plus output cost of one call, from the configured prices. */
+    double costOf(long tokensIn, long tokensOut) {
+        return tokensIn / 1000.0 * priceInPer1k + tokensOut / 1000.0 * priceOutPer1k;
+    }
+}

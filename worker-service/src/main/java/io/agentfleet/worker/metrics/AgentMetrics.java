@@ -1,0 +1,60 @@
+package io.agentfleet.worker.metrics;
+
+import io.agentfleet.messages.DeadLetterReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The meters of one agent type, created once so the hot path does no registry lookups. */
+public final class AgentMetrics {
+    private final Map<TaskOutcome, Counter> tasks = new EnumMap<>(TaskOutcome.class);
+    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    private final Counter retries;
+    private final Counter duplicates;
+    private final Timer handlerDuration;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    AgentMetrics(MeterRegistry registry, String agent) {
+        for (TaskOutcome outcome : TaskOutcome.values()) {
+            tasks.put(outcome, Counter.builder("fleet.tasks").description("Task deliveries by how they ended")
+                    .tag("agent", agent).tag("outcome", outcome.label()).register(registry));
+        }
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, Counter.builder("fleet.dead.letters").description("Tasks dead-lettered")
+                    .tag("agent", agent).tag("reason", reason.name()).register(registry));
+        }
+        retries = Counter.builder("fleet.retries").description("Retries scheduled").tag("agent", agent).register(registry);
+        duplicates = Counter.builder("fleet.duplicates.dropped").description("Outcomes dropped because the task's outcome was already recorded")
+                .tag("agent", agent).register(registry);
+        handlerDuration = Timer.builder("fleet.handler.duration").description("Handler run time")
+                .tag("agent", agent).publishPercentileHistogram().register(registry);
+        Gauge.builder("fleet.tasks.in.flight", inFlight, AtomicInteger::get).description("Tasks taken and not yet recorded")
+                .tag("agent", agent).register(registry);
+    }
+
+    public void outcome(TaskOutcome outcome) {
+        tasks.get(outcome).increment();
+        if (outcome == TaskOutcome.RETRY) {
+            retries.increment();
+        } else if (outcome == TaskOutcome.DUPLICATE) {
+            duplicates.increment();
+        }
+    }
+
+    public void deadLetter(DeadLetterReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    public void handlerDuration(Duration duration) {
+        handlerDuration.record(duration);
+    }
+
+    public AtomicInteger inFlight() {
+        return inFlight;
+    }
+}

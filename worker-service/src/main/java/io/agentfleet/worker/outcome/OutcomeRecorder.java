@@ -1,0 +1,257 @@
+package io.agentfleet.worker.outcome;
+
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.WorkerConfig;
+import io.agentfleet.worker.metrics.AgentMetrics;
+import io.agentfleet.worker.metrics.TaskOutcome;
+import io.agentfleet.worker.redis.RedisErrors;
+import io.agentfleet.worker.redis.ScriptRunner;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes completions of one agent type to Redis in batches: whatever completed while the previous write was on the
+ * wire goes out as ONE RECORD_OUTCOMES call (plus one pipelined RETRY per retry), so there is no timer adding
+ * latency and batches grow with load. A write that fails (Redis down, failover) is retried with backoff; completions
+ * are never dropped unless {@link #abandon()} was called at the end of the shutdown grace.
+ */
+public final class OutcomeRecorder {
+    private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
+    public static final int MAX_BATCH = 256;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+    private final AgentConfig agent;
+    private final WorkerConfig worker;
+    private final StreamKeys keys;
+    private final ScriptRunner scripts;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final Queue<Completion> queue = new ConcurrentLinkedQueue<>();
+    /** Items of a failed write, retried before anything newer; touched only by the one running flush. */
+    private final ArrayDeque<Completion> carry = new ArrayDeque<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
+    private volatile boolean abandoned;
+    private Duration backoff = FIRST_BACKOFF;
+    private int consecutiveFailures;
+
+    public OutcomeRecorder(AgentConfig agent, WorkerConfig worker, ScriptRunner scripts, AgentMetrics metrics, Clock clock,
+            ScheduledExecutorService timer) {
+        this.agent = agent;
+        this.worker = worker;
+        this.keys = worker.keys();
+        this.scripts = scripts;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.timer = timer;
+    }
+
+    public void submit(Completion completion) {
+        if (abandoned) {
+            return;
+        }
+        queue.add(completion);
+        maybeFlush();
+    }
+
+    /** Drops everything not yet written: the shutdown grace is over and the entries stay pending for others. */
+    public void abandon() {
+        abandoned = true;
+        queue.clear();
+    }
+
+    private void maybeFlush() {
+        while (!queue.isEmpty() && !abandoned && flushing.compareAndSet(false, true)) {
+            if (!flush()) {
+                return;
+            }
+        }
+    }
+
+    /** Sends one batch; returns false when the batch went out (completion continues asynchronously). */
+    private boolean flush() {
+        List<Completion.Record> records = new ArrayList<>();
+        List<Completion.Retry> retries = new ArrayList<>();
+        takeBatch(records, retries);
+        if (records.isEmpty() && retries.isEmpty()) {
+            flushing.set(false);
+            return true;
+        }
+        List<CompletableFuture<?>> writes = new ArrayList<>(retries.size() + 1);
+        CompletableFuture<List<Object>> recordWrite = records.isEmpty() ? null : writeRecords(records);
+        if (recordWrite != null) {
+            writes.add(recordWrite);
+        }
+        List<CompletableFuture<Long>> retryWrites = new ArrayList<>(retries.size());
+        for (Completion.Retry retry : retries) {
+            CompletableFuture<Long> write = writeRetry(retry);
+            retryWrites.add(write);
+            writes.add(write);
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .whenComplete((ignored, error) -> afterWrite(records, recordWrite, retries, retryWrites));
+        return false;
+    }
+
+    private void takeBatch(List<Completion.Record> records, List<Completion.Retry> retries) {
+        int taken = 0;
+        while (taken < MAX_BATCH) {
+            Completion next = carry.isEmpty() ? queue.poll() : carry.poll();
+            if (next == null) {
+                break;
+            }
+            switch (next) {
+                case Completion.Record r -> records.add(r);
+                case Completion.Retry r -> retries.add(r);
+            }
+            taken++;
+        }
+    }
+
+    private CompletableFuture<List<Object>> writeRecords(List<Completion.Record> records) {
+        List<String> keyList = new ArrayList<>(3 + records.size());
+        keyList.add(keys.tasks(agent.agentType()));
+        keyList.add(keys.results(agent.agentType()));
+        keyList.add(keys.dead(agent.agentType()));
+        List<String> args = new ArrayList<>(5 + records.size() * 9);
+        args.add(StreamKeys.WORKERS_GROUP);
+        args.add(Long.toString(Math.max(1, worker.doneTtl().toSeconds())));
+        args.add(Long.toString(worker.resultsMaxLen()));
+        args.add(Long.toString(worker.deadMaxLen()));
+        args.add(Long.toString(clock.millis()));
+        for (Completion.Record r : records) {
+            int doneIndex = 0;
+            if (r.taskId() != null) {
+                keyList.add(keys.done(agent.agentType(), r.taskId()));
+                doneIndex = keyList.size();
+            }
+            args.add(r.entryId());
+            args.add(Integer.toString(doneIndex));
+            args.add(r.outcomeJson() == null ? "" : r.outcomeJson());
+            args.add(r.taskId() == null ? "" : r.taskId());
+            args.add(r.deadReason() == null ? "" : r.deadReason().name());
+            args.add(Integer.toString(r.attempts()));
+            args.add(r.error());
+            args.add(worker.consumerName());
+            args.add(r.original());
+        }
+        return scripts.run(FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
+                args.toArray(String[]::new));
+    }
+
+    private CompletableFuture<Long> writeRetry(Completion.Retry retry) {
+        String[] keyArray = {
+            keys.tasks(agent.agentType()), keys.delayed(agent.agentType()), keys.done(agent.agentType(), retry.taskId())
+        };
+        return scripts.run(FleetScripts.RETRY, ScriptOutputType.INTEGER, keyArray,
+                StreamKeys.WORKERS_GROUP, retry.entryId(), Long.toString(retry.dueAtMillis()), retry.nextMessageJson());
+    }
+
+    private void afterWrite(List<Completion.Record> records, CompletableFuture<List<Object>> recordWrite,
+            List<Completion.Retry> retries, List<CompletableFuture<Long>> retryWrites) {
+        Throwable failure = null;
+        try {
+            if (recordWrite != null) {
+                if (recordWrite.isCompletedExceptionally()) {
+                    failure = causeOf(recordWrite);
+                    carry.addAll(records);
+                } else {
+                    recorded(records, recordWrite.join());
+                }
+            }
+            for (int i = 0; i < retries.size(); i++) {
+                CompletableFuture<Long> write = retryWrites.get(i);
+                if (write.isCompletedExceptionally()) {
+                    failure = causeOf(write);
+                    carry.add(retries.get(i));
+                } else {
+                    scheduled(retries.get(i), write.join());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("agent {}: unexpected error handling a write reply", agent.agentType(), e);
+        }
+        if (failure != null && !abandoned) {
+            retryLater(failure);
+            return;
+        }
+        consecutiveFailures = 0;
+        backoff = FIRST_BACKOFF;
+        flushing.set(false);
+        maybeFlush();
+    }
+
+    private void recorded(List<Completion.Record> records, List<Object> codes) {
+        for (int i = 0; i < records.size(); i++) {
+            Completion.Record r = records.get(i);
+            long code = i < codes.size() && codes.get(i) instanceof Long l ? l : 1;
+            if (code == 0) {
+                metrics.outcome(TaskOutcome.DUPLICATE);
+                LOG.debug("agent {}: task {} already had an outcome; duplicate dropped", agent.agentType(), r.taskId());
+            } else {
+                metrics.outcome(r.kind());
+                if (r.deadReason() != null) {
+                    metrics.deadLetter(r.deadReason());
+                }
+            }
+            runQuietly(r.onWritten());
+        }
+    }
+
+    private void scheduled(Completion.Retry retry, Long code) {
+        metrics.outcome(code != null && code == 0 ? TaskOutcome.DUPLICATE : TaskOutcome.RETRY);
+        runQuietly(retry.onWritten());
+    }
+
+    private void retryLater(Throwable failure) {
+        consecutiveFailures++;
+        if (consecutiveFailures == 1 || consecutiveFailures % 20 == 0) {
+            LOG.warn("agent {}: writing {} completion(s) failed ({} time(s) in a row), retrying in {} ms: {}",
+                    agent.agentType(), carry.size(), consecutiveFailures, backoff.toMillis(), RedisErrors.messageOf(failure));
+        }
+        Duration wait = backoff;
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        timer.schedule(() -> {
+            if (abandoned) {
+                carry.clear();
+                flushing.set(false);
+                return;
+            }
+            if (flush()) {
+                maybeFlush();
+            }
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> future) {
+        try {
+            future.join();
+            return null;
+        } catch (RuntimeException e) {
+            return RedisErrors.unwrap(e);
+        }
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("completion callback failed", e);
+        }
+    }
+}

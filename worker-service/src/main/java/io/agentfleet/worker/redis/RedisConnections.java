@@ -1,0 +1,85 @@
+package io.agentfleet.worker.redis;
+
+import io.agentfleet.worker.config.RedisSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's Redis connections: one shared, pipelined connection for scripts and short commands, and one dedicated
+ * connection per consumer loop, because a blocking XREADGROUP holds its connection. Connections reconnect by
+ * themselves; the first connect happens on first use, so callers (all supervised) retry it.
+ */
+public final class RedisConnections implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
+    /** Upper bound for any one command; blocking reads block for much less. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
+
+    private final RedisSettings settings;
+    private final RedisClient client;
+    private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
+    private StatefulRedisConnection<String, String> shared;
+    private boolean closed;
+
+    public RedisConnections(RedisSettings settings) {
+        this.settings = settings;
+        RedisURI uri = RedisURI.create(settings.url());
+        uri.setTimeout(COMMAND_TIMEOUT);
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .build());
+    }
+
+    /** The shared connection (thread-safe; commands from many threads are pipelined on it). */
+    public synchronized StatefulRedisConnection<String, String> shared() {
+        if (closed) {
+            throw new IllegalStateException("Redis connections are closed");
+        }
+        if (shared == null) {
+            shared = client.connect(StringCodec.UTF8);
+            LOG.info("connected to Redis at {}", settings.redacted());
+        }
+        return shared;
+    }
+
+    /** A new connection for one blocking consumer; the caller closes it (or {@link #close()} does). */
+    public synchronized StatefulRedisConnection<String, String> dedicated() {
+        if (closed) {
+            throw new IllegalStateException("Redis connections are closed");
+        }
+        StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
+        dedicated.add(connection);
+        return connection;
+    }
+
+    public String redactedUrl() {
+        return settings.redacted();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (StatefulRedisConnection<String, String> c : dedicated) {
+            c.closeAsync();
+        }
+        if (shared != null) {
+            shared.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}
