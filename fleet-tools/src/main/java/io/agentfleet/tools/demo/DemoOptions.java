@@ -9,24 +9,31 @@ import java.util.Map;
  * @param killWorker kill one worker process with {@code kill -9} mid-run to show the run still completes
  * @param llm run the agents on the {@code llm} handler (a provider key or base URL is configured)
  * @param plain no ANSI colours or progress-bar redraws (for tests and logs)
+ * @param embeddedRedis use the Redis binary bundled with the project even when redis-server is on PATH
+ * @param failureRate share of demo-agent attempts that fail retryably, to show retries
  */
-record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain) {
+record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain, boolean embeddedRedis, String failureRate) {
     static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
 
     static DemoOptions parse(String[] args, Map<String, String> env) {
         String goal = DEFAULT_GOAL;
         boolean killWorker = false;
         boolean plain = System.console() == null;
+        boolean embeddedRedis = false;
+        String failureRate = "0.15";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kill-worker" -> killWorker = true;
                 case "--plain" -> plain = true;
                 case "--goal" -> goal = args[++i];
+                case "--embedded-redis" -> embeddedRedis = true;
+                case "--failure-rate" -> failureRate = args[++i];
                 default -> throw new IllegalArgumentException(
-                        "unknown option '" + args[i] + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]");
+                        "unknown option '" + args[i] + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
+                                + " [--embedded-redis] [--failure-rate 0..1]");
             }
         }
         boolean llm = env.containsKey("OPENAI_API_KEY") || env.containsKey("ANTHROPIC_API_KEY") || env.containsKey("FLEET_LLM_BASE_URL");
-        return new DemoOptions(goal, killWorker, llm, plain);
+        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate);
     }
 }

@@ -142,6 +142,8 @@ public final class ConsumerLoop implements Runnable {
                 throw e;
             }
         }
+        // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
+        commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
         agent.maxBacklog().ifPresent(bound -> commands.hset(worker.keys().config(agent.agentType()),
                 StreamKeys.MAX_BACKLOG_FIELD, Long.toString(bound)));
         state = LoopState.RUNNING;

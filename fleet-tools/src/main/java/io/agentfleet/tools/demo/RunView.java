@@ -1,0 +1,159 @@
+package io.agentfleet.tools.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Renders a run's events as they arrive — a line per task state change and a progress bar — and its summary. */
+final class RunView {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BAR_WIDTH = 30;
+
+    private final PrintStream out;
+    private final boolean plain;
+    private final long startNanos = System.nanoTime();
+    private final Set<String> tasks = new LinkedHashSet<>();
+    private final Set<String> finished = new LinkedHashSet<>();
+    private final Map<String, Long> dispatchedAt = new HashMap<>();
+    private String lastBar = "";
+
+    RunView(PrintStream out, boolean plain) {
+        this.out = out;
+        this.plain = plain;
+    }
+
+    void onEvent(SseClient.Event event) {
+        JsonNode data = parse(event.data());
+        String task = data.path("taskId").asText("");
+        String agent = data.path("agent").asText("");
+        String detail = "";
+        switch (event.name()) {
+            case "RUN_STARTED" -> detail = data.path("tasks").asInt() + " task(s) submitted";
+            case "TASKS_SPAWNED" -> {
+                data.path("spawned").forEach(id -> tasks.add(id.asText()));
+                detail = "planned " + data.path("spawned").size() + " more: " + join(data.path("spawned"));
+            }
+            case "TASK_DISPATCHED" -> {
+                tasks.add(task);
+                dispatchedAt.put(task, System.nanoTime());
+                detail = data.path("revision").asInt() > 0 ? "revision " + data.path("revision").asInt() : "";
+            }
+            case "TASK_COMPLETED", "TASK_FAILED", "TASK_SKIPPED" -> {
+                finished.add(task);
+                Long started = dispatchedAt.get(task);
+                detail = started == null ? "" : String.format("%.2fs", (System.nanoTime() - started) / 1e9);
+                if (data.has("error")) {
+                    detail += " " + data.path("error").path("message").asText(data.path("error").toString());
+                }
+            }
+            case "TASK_REVIEWED" -> detail = (data.path("approved").asBoolean() ? "approved" : "changes requested: ")
+                    + (data.path("approved").asBoolean() ? "" : abbreviate(data.path("feedback").asText(), 70));
+            case "TASK_REVISED" -> detail = "sent back for revision " + data.path("revision").asInt();
+            case "RUN_FINISHED" -> detail = data.path("status").asText();
+            default -> detail = "";
+        }
+        printLine(String.format("%7s  %-22s %-14s %-11s %s", elapsed(), label(event.name()), task, agent, detail).stripTrailing());
+    }
+
+    void printSummary(JsonNode run) {
+        clearBar();
+        out.println();
+        out.printf("Run %s %s in %.1fs — %d steps, %d tokens%n", run.path("runId").asText(), run.path("status").asText(),
+                run.path("durationMs").asLong() / 1000.0, run.path("steps").asLong(), run.path("usage").path("tokens").asLong());
+        out.println();
+        out.printf("  %-14s %-11s %-10s %8s %9s %9s %8s%n", "task", "agent", "state", "attempts", "revisions", "duration", "tokens");
+        for (JsonNode task : run.path("tasks")) {
+            long tokens = task.path("usage").path("tokensIn").asLong() + task.path("usage").path("tokensOut").asLong();
+            out.printf("  %-14s %-11s %-10s %8d %9d %8.2fs %8d%n", task.path("id").asText(), task.path("agent").asText(),
+                    task.path("state").asText(), task.path("attempts").asInt(), task.path("revision").asInt(),
+                    task.path("durationMs").asLong() / 1000.0, tokens);
+        }
+        out.println();
+        out.println("Final output:");
+        for (JsonNode task : finalTasks(run)) {
+            out.println("  [" + task.path("id").asText() + "]");
+            String pretty;
+            try {
+                pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(task.path("output"));
+            } catch (Exception e) {
+                pretty = task.path("output").toString();
+            }
+            pretty.lines().limit(40).forEach(line -> out.println("    " + line));
+        }
+        if (run.has("error")) {
+            out.println("Error: " + run.path("error"));
+        }
+    }
+
+    /** The tasks nothing depends on (the run's results), leaving out the planner that only made the plan. */
+    private static List<JsonNode> finalTasks(JsonNode run) {
+        Set<String> dependedOn = new LinkedHashSet<>();
+        run.path("tasks").forEach(t -> t.path("dependsOn").forEach(d -> dependedOn.add(d.asText())));
+        List<JsonNode> sinks = new java.util.ArrayList<>();
+        run.path("tasks").forEach(t -> {
+            if (!dependedOn.contains(t.path("id").asText()) && !t.path("agent").asText().equals("planner") && t.has("output")) {
+                sinks.add(t);
+            }
+        });
+        return sinks;
+    }
+
+    private void printLine(String line) {
+        clearBar();
+        out.println(line);
+        String bar = bar();
+        if (plain) {
+            if (!bar.equals(lastBar)) {
+                out.println(bar);
+            }
+        } else {
+            out.print(bar);
+            out.flush();
+        }
+        lastBar = bar;
+    }
+
+    private void clearBar() {
+        if (!plain && !lastBar.isEmpty()) {
+            out.print("\r\033[2K");
+        }
+    }
+
+    private String bar() {
+        int total = Math.max(1, tasks.size());
+        int done = Math.min(total, finished.size());
+        int filled = BAR_WIDTH * done / total;
+        return "        [" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + done + "/" + total + " tasks";
+    }
+
+    private String elapsed() {
+        return String.format("+%.2fs", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static String label(String event) {
+        return event.replace("TASK_", "").replace("TASKS_", "").toLowerCase();
+    }
+
+    private static String join(JsonNode array) {
+        StringBuilder s = new StringBuilder();
+        array.forEach(n -> s.append(s.isEmpty() ? "" : ", ").append(n.asText()));
+        return s.toString();
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static JsonNode parse(String data) {
+        try {
+            return JSON.readTree(data);
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+}
