@@ -1,0 +1,99 @@
+package io.agentfleet.orchestrator.auth;
+
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.http.ApiException;
+import io.agentfleet.orchestrator.http.Json;
+import io.agentfleet.orchestrator.redis.OrchestratorScripts;
+import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.lettuce.core.ScriptOutputType;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bearer API keys (401 missing or malformed, 403 unknown), then a per-key fixed-window rate limit kept in Redis so it
+ * holds across replicas (429 with Retry-After), then the request size limit from Content-Length (413). The OpenAPI
+ * document is public; management endpoints (health, prometheus) are outside {@code /v1}.
+ */
+@ServerFilter("/v1/**")
+public class AuthFilter {
+    /** Request attribute holding the authenticated key's name. */
+    public static final String KEY_NAME = "agentfleet.apiKey";
+    private static final String OPENAPI = "/v1/openapi.yml";
+    private static final String BEARER = "Bearer ";
+
+    private final OrchestratorConfig config;
+    private final Redis redis;
+    private final OrchestratorKeys keys;
+
+    public AuthFilter(OrchestratorConfig config, Redis redis) {
+        this.config = config;
+        this.redis = redis;
+        this.keys = new OrchestratorKeys(config.keys());
+    }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Nullable
+    public HttpResponse<?> filter(HttpRequest<?> request) {
+        if (request.getPath().equals(OPENAPI)) {
+            return null;
+        }
+        try {
+            String name = authenticate(request);
+            request.setAttribute(KEY_NAME, name);
+            if (config.apiKeys().enabled()) {
+                rateLimit(name);
+            }
+            long length = request.getContentLength();
+            if (length > config.maxRequestBytes()) {
+                throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body",
+                        "request body is " + length + " bytes, more than the limit of " + config.maxRequestBytes());
+            }
+            return null;
+        } catch (ApiException e) {
+            return Json.error(e);
+        }
+    }
+
+    private String authenticate(HttpRequest<?> request) {
+        if (!config.apiKeys().enabled()) {
+            return "anonymous";
+        }
+        Optional<String> header = request.getHeaders().getAuthorization();
+        if (header.isEmpty()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", HttpHeaders.AUTHORIZATION,
+                    "missing; send Authorization: Bearer <api key>");
+        }
+        String value = header.get();
+        if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length()) || value.substring(BEARER.length()).isBlank()) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", HttpHeaders.AUTHORIZATION,
+                    "malformed; expected Bearer <api key>");
+        }
+        return config.apiKeys().nameOf(value.substring(BEARER.length()).trim())
+                .orElseThrow(() -> new ApiException(HttpStatus.FORBIDDEN, "forbidden", HttpHeaders.AUTHORIZATION,
+                        "unknown API key"));
+    }
+
+    private void rateLimit(String name) {
+        List<Long> result = redis.eval(OrchestratorScripts.RATE_LIMIT, ScriptOutputType.MULTI,
+                new String[] {keys.rate(name)}, Long.toString(config.rateWindow().toMillis()));
+        long count = result.get(0);
+        long ttlMs = result.get(1);
+        if (count > config.rateLimit()) {
+            long retryAfter = Math.max(1, (ttlMs + 999) / 1000);
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", null,
+                    "API key '" + name + "' is over its limit of " + config.rateLimit() + " requests per "
+                            + config.rateWindow() + "; retry after " + retryAfter + "s", retryAfter);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.agentfleet.orchestrator.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.orchestrator.auth.AuthFilter;
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpStatus;
+import io.agentfleet.messages.TraceContext;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** Reading request bodies as untrusted JSON, with the size limit applied also to bodies sent without a length. */
+final class Requests {
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+
+    private Requests() {}
+
+    static ObjectNode body(String body, OrchestratorConfig config, MessageCodec codec) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "body", "is required (a JSON object)");
+        }
+        int bytes = body.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > config.maxRequestBytes()) {
+            throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body",
+                    "request body is " + bytes + " bytes, more than the limit of " + config.maxRequestBytes());
+        }
+        try {
+            return codec.parseObject(body);
+        } catch (InvalidMessageException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "body", e.reason());
+        }
+    }
+
+    /** The caller's W3C trace context, when it sent a well-formed {@code traceparent}. */
+    static TraceContext trace(HttpRequest<?> request) {
+        String parent = request.getHeaders().get("traceparent");
+        if (parent == null || !TRACEPARENT.matcher(parent).matches()) {
+            return null;
+        }
+        String state = request.getHeaders().get("tracestate");
+        return new TraceContext(parent, state == null || state.length() > 512 ? null : state);
+    }
+
+    static String keyName(HttpRequest<?> request) {
+        return request.getAttribute(AuthFilter.KEY_NAME, String.class).orElse("anonymous");
+    }
+}

@@ -1,0 +1,167 @@
+package io.agentfleet.orchestrator.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.workflow.RunEngine;
+import io.agentfleet.orchestrator.workflow.RunService;
+import io.agentfleet.orchestrator.workflow.RunSpec;
+import io.agentfleet.orchestrator.workflow.RunState;
+import io.agentfleet.orchestrator.workflow.RunStatus;
+import io.agentfleet.orchestrator.workflow.SpecParser;
+import io.agentfleet.orchestrator.workflow.WireIds;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.sse.Event;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Clock;
+import java.util.regex.Pattern;
+import org.reactivestreams.Publisher;
+
+/** Submitting runs, reading them, following their events, cancelling and resuming them. */
+@Controller("/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class RunController {
+    private static final Pattern RUN_ID = Pattern.compile("[0-9A-Z]{26}");
+    private static final Pattern EVENT_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+
+    private final RunService runs;
+    private final SpecParser parser;
+    private final MessageCodec codec;
+    private final OrchestratorConfig config;
+    private final Clock clock;
+    private final RunEvents events;
+
+    public RunController(RunService runs, SpecParser parser, MessageCodec codec, OrchestratorConfig config, Clock clock,
+            RunEvents events) {
+        this.runs = runs;
+        this.parser = parser;
+        this.codec = codec;
+        this.config = config;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    @Post(value = "/tasks", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> submitTask(HttpRequest<?> request, @Nullable @Body String body) {
+        RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
+        RunState run = runs.submit(spec, Requests.keyName(request), "task");
+        ObjectNode out = accepted(run);
+        String taskId = spec.tasks().get(0).id();
+        out.put("taskId", taskId);
+        out.put("wireTaskId", WireIds.of(run.runId(), taskId, 0, false));
+        return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    }
+
+    @Post(value = "/workflows", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> submitWorkflow(HttpRequest<?> request, @Nullable @Body String body) {
+        RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
+        RunState run = runs.submit(spec, Requests.keyName(request), "workflow");
+        ObjectNode out = accepted(run);
+        out.put("tasks", spec.tasks().size());
+        return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    }
+
+    @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> get(@PathVariable String id) {
+        return Json.ok(load(id).toView());
+    }
+
+    @Get(value = "/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
+    public Publisher<Event<String>> follow(@PathVariable String id, @Nullable @Header("Last-Event-ID") String lastEventId,
+            @Nullable @QueryValue("after") String after) {
+        load(id);
+        String from = lastEventId != null ? lastEventId : after;
+        if (from != null && !EVENT_ID.matcher(from).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", lastEventId != null ? "Last-Event-ID" : "after",
+                    "must be an event id such as 1700000000000-0");
+        }
+        return events.follow(id, from);
+    }
+
+    @Delete(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> cancel(@PathVariable String id) {
+        requireRunId(id);
+        RunService.Outcome outcome = runs.cancel(id);
+        RunState run = load(id);
+        if (outcome == RunService.Outcome.UNCHANGED && run.status() != RunStatus.CANCELLED) {
+            throw new ApiException(HttpStatus.CONFLICT, "conflict", "status", "run " + id + " already ended as " + run.status());
+        }
+        ObjectNode out = Json.object();
+        out.put("runId", id);
+        out.put("status", run.status().name());
+        return Json.ok(out);
+    }
+
+    @Post(value = "/runs/{id}/resume", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> resume(@PathVariable String id, @Nullable @Body String body) {
+        requireRunId(id);
+        ObjectNode req = body == null || body.isBlank() ? Json.object() : Requests.body(body, config, codec);
+        for (var it = req.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!field.equals("taskId") && !field.equals("answer") && !field.equals("action")) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", field, "unknown field (expected answer, taskId, action)");
+            }
+        }
+        String taskId = req.hasNonNull("taskId") ? req.get("taskId").asText() : null;
+        String action = req.hasNonNull("action") ? req.get("action").asText() : "retry";
+        if (!action.equals("retry") && !action.equals("skip") && !action.equals("fail")) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "action", "must be retry, skip or fail, but was '" + action + "'");
+        }
+        JsonNode answer = req.get("answer");
+        if (action.equals("retry") && (answer == null || answer.isNull())) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "answer", "is required to retry a task");
+        }
+        try {
+            if (runs.resume(id, taskId, answer, action) == RunService.Outcome.NOT_FOUND) {
+                throw ApiException.notFound("run " + id);
+            }
+        } catch (RunEngine.ResumeRejected e) {
+            throw new ApiException(e.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
+                    e.conflict ? "conflict" : "invalid_request", e.field == null ? "status" : e.field, e.getMessage());
+        }
+        RunState run = load(id);
+        ObjectNode out = Json.object();
+        out.put("runId", id);
+        out.put("status", run.status().name());
+        return Json.ok(out);
+    }
+
+    private RunState load(String id) {
+        requireRunId(id);
+        RunState run = runs.get(id);
+        if (run == null) {
+            throw ApiException.notFound("run " + id);
+        }
+        return run;
+    }
+
+    private static void requireRunId(String id) {
+        if (!RUN_ID.matcher(id).matches()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "id", "'" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
+                    + "' is not a run id (26 characters, ULID)");
+        }
+    }
+
+    private static ObjectNode accepted(RunState run) {
+        ObjectNode out = Json.object();
+        out.put("runId", run.runId());
+        out.put("status", run.status().name());
+        out.put("self", "/v1/runs/" + run.runId());
+        out.put("events", "/v1/runs/" + run.runId() + "/events");
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.agentfleet.orchestrator.workflow;
+
+import io.agentfleet.messages.StreamKeys;
+
+/**
+ * Keys the orchestrator adds to the {@link StreamKeys} layout.
+ *
+ * <pre>
+ * prefix:{run:R}:outbox            hash: task messages committed for dispatch, not yet enqueued (wire task id -> agent\nJSON)
+ * prefix:orchestrator:deadlines    sorted set: run deadlines and task timeouts (run|R, task|R|W), scored by due time
+ * prefix:orchestrator:outbox-runs  sorted set: runs whose outbox may need draining by a sweeper, scored by due time
+ * prefix:orchestrator:agents       set: agent types that appear in runs (one result consumer each)
+ * prefix:orchestrator:usage        hash: tokens and cost per API key and per agent type
+ * prefix:orchestrator:rate:NAME    string: request counter of one API key's current rate-limit window
+ * </pre>
+ */
+public record OrchestratorKeys(StreamKeys keys) {
+    public String outbox(String runId) {
+        return keys.prefix() + ":{run:" + runId + "}:outbox";
+    }
+
+    public String deadlines() {
+        return keys.prefix() + ":orchestrator:deadlines";
+    }
+
+    public String outboxRuns() {
+        return keys.prefix() + ":orchestrator:outbox-runs";
+    }
+
+    public String agents() {
+        return keys.prefix() + ":orchestrator:agents";
+    }
+
+    public String usage() {
+        return keys.prefix() + ":orchestrator:usage";
+    }
+
+    public String rate(String keyName) {
+        return keys.prefix() + ":orchestrator:rate:" + keyName;
+    }
+}

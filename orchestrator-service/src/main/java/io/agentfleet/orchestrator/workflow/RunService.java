@@ -1,0 +1,207 @@
+package io.agentfleet.orchestrator.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.BackpressureException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every transition the same way: read the run, let the {@link RunEngine} decide, commit atomically (retrying
+ * from a fresh read when another replica changed the run meanwhile), then enqueue the committed dispatches.
+ */
+public final class RunService {
+    private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+    private static final int MAX_CONFLICT_RETRIES = 50;
+    private static final long OUTBOX_GRACE_MS = 5_000;
+
+    private final RunEngine engine;
+    private final RunStore store;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private volatile Consumer<Set<String>> agentListener = agents -> { };
+
+    public RunService(RunEngine engine, RunStore store, Clock clock, MeterRegistry metrics) {
+        this.engine = engine;
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    public RunStore store() {
+        return store;
+    }
+
+    /** Called with the agent types of every committed dispatch, so result consumers exist for them. */
+    public void onAgents(Consumer<Set<String>> listener) {
+        this.agentListener = listener;
+    }
+
+    /**
+     * Creates and starts a run. When an agent type refuses the first dispatches (backpressure), the run is ended as
+     * FAILED and the exception is rethrown so the caller answers 429.
+     */
+    public RunState submit(RunSpec spec, String apiKey, String kind) {
+        Instant now = clock.instant();
+        RunState run = engine.start(spec, apiKey, kind, now);
+        Set<String> agents = new LinkedHashSet<>();
+        spec.tasks().forEach(t -> {
+            agents.add(t.agent());
+            if (t.review() != null) {
+                agents.add(t.review().agent());
+            }
+        });
+        store.noteAgents(agents);
+        agentListener.accept(agents);
+        store.markOutboxPending(run.runId, now.toEpochMilli() + OUTBOX_GRACE_MS);
+        store.schedule(run.deadlines());
+        if (store.commit(run).isEmpty()) {
+            throw new IllegalStateException("new run " + run.runId + " already existed");
+        }
+        metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
+        record(run);
+        try {
+            store.drain(run.runId, run.outbox());
+        } catch (BackpressureException e) {
+            transition(run.runId, (Consumer<RunState>) r -> {
+                if (!r.status().isTerminal()) {
+                    engine.cancel(r, clock.instant());
+                }
+            });
+            store.clearOutboxPending(run.runId);
+            throw e;
+        }
+        store.clearOutboxPending(run.runId);
+        return run;
+    }
+
+    public RunState get(String runId) {
+        return store.load(runId);
+    }
+
+    /** Applies outcomes of one run; in recovery also drains what a crashed replica left in the run's outbox. */
+    public void applyOutcomes(String runId, List<AgentMessage> outcomes, boolean recovery) {
+        transitionIf(runId, true, run -> {
+            outcomes.forEach(o -> engine.onOutcome(run, o, clock.instant()));
+            return true;
+        });
+        if (recovery) {
+            drainLeftovers(runId);
+        }
+    }
+
+    public Outcome cancel(String runId) {
+        return transition(runId, (Consumer<RunState>) run -> engine.cancel(run, clock.instant()));
+    }
+
+    public Outcome resume(String runId, String taskId, JsonNode answer, String action) {
+        return transition(runId, run -> engine.resume(run, taskId, answer, action, clock.instant()));
+    }
+
+    public void onDeadline(DeadlineMember member) {
+        transition(member.runId(), run -> engine.onDeadline(run, member, clock.instant()));
+    }
+
+    /** Drains a run's outbox; false when it was already empty. */
+    public boolean drainLeftovers(String runId) {
+        try {
+            return store.drainAll(runId);
+        } catch (BackpressureException e) {
+            LOG.warn("run {}: dispatch deferred, {}", runId, e.getMessage());
+            store.markOutboxPending(runId, clock.millis() + 1_000);
+            return true;
+        }
+    }
+
+    /** What a transition did. */
+    public enum Outcome {
+        NOT_FOUND,
+        UNCHANGED,
+        APPLIED
+    }
+
+    private Outcome transition(String runId, Consumer<RunState> change) {
+        return transitionIf(runId, false, run -> {
+            change.accept(run);
+            return true;
+        });
+    }
+
+    /** @param useCache start from this process's last committed copy (outcomes only; never for API decisions) */
+    private Outcome transitionIf(String runId, boolean useCache, Predicate<RunState> change) {
+        for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+            RunState cached = useCache && attempt == 0 ? store.cached(runId) : null;
+            RunState run = cached != null ? cached : store.load(runId);
+            if (run == null) {
+                return Outcome.NOT_FOUND;
+            }
+            change.test(run);
+            if (!run.changed()) {
+                if (cached != null) {
+                    // A stale copy may wrongly say there is nothing to do: only Redis can say that.
+                    continue;
+                }
+                return Outcome.UNCHANGED;
+            }
+            if (!run.deadlines().isEmpty()) {
+                store.schedule(run.deadlines());
+            }
+            if (store.commit(run).isPresent()) {
+                record(run);
+                afterCommit(run);
+                return Outcome.APPLIED;
+            }
+            metrics.counter("fleet.orchestrator.commit.conflicts").increment();
+            Thread.onSpinWait();
+        }
+        throw new IllegalStateException("run " + runId + " kept changing under " + MAX_CONFLICT_RETRIES + " attempts");
+    }
+
+    private void record(RunState run) {
+        for (RunState.OutboxEntry o : run.outbox()) {
+            metrics.counter("fleet.orchestrator.dispatches", "agent", o.agent()).increment();
+        }
+        for (RunState.Usage u : run.usage()) {
+            metrics.counter("fleet.orchestrator.tokens", "agent", u.agent()).increment(u.tokensIn() + u.tokensOut());
+            metrics.counter("fleet.orchestrator.cost", "agent", u.agent()).increment(u.cost());
+        }
+        if (run.ended) {
+            String status = run.status().name();
+            metrics.counter("fleet.orchestrator.runs.finished", "status", status).increment();
+            long created = run.longField("createdAt");
+            long finished = run.longField("finishedAt");
+            if (created > 0 && finished >= created) {
+                Timer.builder("fleet.orchestrator.run.duration").tag("status", status).publishPercentileHistogram()
+                        .register(metrics).record(java.time.Duration.ofMillis(finished - created));
+            }
+        }
+    }
+
+    private void afterCommit(RunState run) {
+        if (!run.usage().isEmpty()) {
+            store.addUsage(run.usage());
+        }
+        if (run.outbox().isEmpty()) {
+            return;
+        }
+        Set<String> agents = new LinkedHashSet<>();
+        run.outbox().forEach(o -> agents.add(o.agent()));
+        store.noteAgents(agents);
+        agentListener.accept(agents);
+        try {
+            store.drain(run.runId, run.outbox());
+        } catch (BackpressureException e) {
+            LOG.warn("run {}: dispatch deferred, {}", run.runId, e.getMessage());
+            store.markOutboxPending(run.runId, clock.millis() + 1_000);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package io.agentfleet.orchestrator.workflow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run as read from its state hash, plus what one transition changes: dirty hash fields, events, outbox entries,
+ * schedule entries, usage deltas. Engine-internal and single-threaded; {@link RunStore} writes it back atomically.
+ */
+public final class RunState {
+    static final String F_VERSION = "version";
+    static final String F_STATUS = "status";
+    static final String TASK_PREFIX = "t:";
+    static final String FP_PREFIX = "fp:";
+    private static final ObjectMapper VIEW_MAPPER = new ObjectMapper();
+
+    final String runId;
+    final long version;
+    private final Map<String, String> fields;
+    private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
+    private final Map<String, String> dirty = new LinkedHashMap<>();
+    final List<Event> events = new ArrayList<>();
+    final List<OutboxEntry> outbox = new ArrayList<>();
+    final List<Scheduled> deadlines = new ArrayList<>();
+    final List<Usage> usage = new ArrayList<>();
+    boolean setCancel;
+    boolean ended;
+
+    /** An event for the run's events stream. */
+    record Event(String type, ObjectNode data) {}
+
+    /** A task message to enqueue on {@code agent}'s stream, keyed by its wire task id. */
+    public record OutboxEntry(String agent, String wireId, String message) {
+        public String encoded() {
+            return agent + "\n" + message;
+        }
+
+        public static OutboxEntry decode(String wireId, String value) {
+            int nl = value.indexOf('\n');
+            return new OutboxEntry(value.substring(0, nl), wireId, value.substring(nl + 1));
+        }
+    }
+
+    /** A member to add to the deadline schedule. */
+    public record Scheduled(String member, long dueAt) {}
+
+    /** Usage to add to the per-key and per-agent counters once the transition is committed. */
+    public record Usage(String apiKey, String agent, long tokensIn, long tokensOut, double cost) {}
+
+    private RunState(String runId, long version, Map<String, String> fields, ObjectMapper mapper) {
+        this.runId = runId;
+        this.version = version;
+        this.fields = new LinkedHashMap<>(fields);
+        String order = fields.get("order");
+        if (order != null) {
+            try {
+                for (JsonNode id : mapper.readTree(order)) {
+                    String taskJson = fields.get(TASK_PREFIX + id.asText());
+                    tasks.put(id.asText(), TaskRecord.fromJson(id.asText(), (ObjectNode) mapper.readTree(taskJson)));
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("run " + runId + " has an unreadable task record", e);
+            }
+        }
+    }
+
+    /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
+    static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper) {
+        if (fields == null || fields.isEmpty() || !fields.containsKey(F_STATUS)) {
+            return null;
+        }
+        return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper);
+    }
+
+    static RunState create(String runId, RunSpec spec, String apiKey, String kind, Instant now) {
+        RunState run = new RunState(runId, 0, Map.of(), null);
+        long at = now.toEpochMilli();
+        run.set(F_STATUS, RunStatus.RUNNING.name());
+        run.set("kind", kind);
+        run.set("apiKey", apiKey);
+        run.set("createdAt", Long.toString(at));
+        run.set("maxSteps", Integer.toString(spec.maxSteps()));
+        run.set("steps", "0");
+        if (spec.maxTokens() != null) {
+            run.set("maxTokens", Long.toString(spec.maxTokens()));
+        }
+        if (spec.maxCost() != null) {
+            run.set("maxCost", Double.toString(spec.maxCost()));
+        }
+        if (spec.deadline() != null) {
+            run.set("deadline", Long.toString(spec.deadline().toEpochMilli()));
+        }
+        if (spec.trace() != null) {
+            run.set("traceparent", spec.trace().traceparent());
+            if (spec.trace().tracestate() != null) {
+                run.set("tracestate", spec.trace().tracestate());
+            }
+        }
+        for (TaskSpec task : spec.tasks()) {
+            run.addTask(new TaskRecord(task, null, at));
+        }
+        return run;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public RunStatus status() {
+        return RunStatus.valueOf(fields.get(F_STATUS));
+    }
+
+    void moveTo(RunStatus next) {
+        Transitions.require(runId, status(), next);
+        set(F_STATUS, next.name());
+    }
+
+    String field(String name) {
+        return fields.get(name);
+    }
+
+    long longField(String name) {
+        String v = fields.get(name);
+        return v == null || v.isEmpty() ? 0 : Long.parseLong(v);
+    }
+
+    double doubleField(String name) {
+        String v = fields.get(name);
+        return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+    }
+
+    void set(String name, String value) {
+        fields.put(name, value);
+        dirty.put(name, value);
+    }
+
+    Collection<TaskRecord> tasks() {
+        return tasks.values();
+    }
+
+    TaskRecord task(String id) {
+        return tasks.get(id);
+    }
+
+    void addTask(TaskRecord task) {
+        tasks.put(task.id, task);
+        ArrayNode order = JsonNodeFactory.instance.arrayNode();
+        tasks.keySet().forEach(order::add);
+        set("order", order.toString());
+        save(task);
+    }
+
+    void save(TaskRecord task) {
+        set(TASK_PREFIX + task.id, task.toJson().toString());
+    }
+
+    boolean hasFingerprint(String fp) {
+        return fields.containsKey(FP_PREFIX + fp);
+    }
+
+    String fingerprintOwner(String fp) {
+        return fields.get(FP_PREFIX + fp);
+    }
+
+    void addFingerprint(String fp, String taskId) {
+        set(FP_PREFIX + fp, taskId);
+    }
+
+    void event(String type, ObjectNode data) {
+        events.add(new Event(type, data));
+    }
+
+    /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
+    Map<String, String> committedFields(long newVersion) {
+        Map<String, String> snapshot = new LinkedHashMap<>(fields);
+        snapshot.put(F_VERSION, Long.toString(newVersion));
+        return snapshot;
+    }
+
+    /** Whether this transition changes anything. */
+    public boolean changed() {
+        return !dirty.isEmpty() || !events.isEmpty();
+    }
+
+    Map<String, String> dirtyFields() {
+        return dirty;
+    }
+
+    public List<OutboxEntry> outbox() {
+        return outbox;
+    }
+
+    public List<Scheduled> deadlines() {
+        return deadlines;
+    }
+
+    public List<Usage> usage() {
+        return usage;
+    }
+
+    /** The public view of the run, for {@code GET /v1/runs/{id}}. */
+    public ObjectNode toView() {
+        ObjectNode v = JsonNodeFactory.instance.objectNode();
+        v.put("runId", runId);
+        v.put("kind", fields.getOrDefault("kind", "workflow"));
+        v.put("status", fields.get(F_STATUS));
+        putTime(v, "createdAt", longField("createdAt"));
+        putTime(v, "updatedAt", longField("updatedAt"));
+        putTime(v, "finishedAt", longField("finishedAt"));
+        if (longField("finishedAt") > 0) {
+            v.put("durationMs", longField("finishedAt") - longField("createdAt"));
+        }
+        putTime(v, "deadline", longField("deadline"));
+        v.put("steps", longField("steps"));
+        v.put("maxSteps", longField("maxSteps"));
+        ObjectNode u = v.putObject("usage");
+        u.put("tokensIn", longField("tokensIn"));
+        u.put("tokensOut", longField("tokensOut"));
+        u.put("tokens", longField("tokensIn") + longField("tokensOut"));
+        u.put("cost", doubleField("cost"));
+        ObjectNode b = v.putObject("budget");
+        if (fields.containsKey("maxTokens")) {
+            b.put("maxTokens", longField("maxTokens"));
+        }
+        if (fields.containsKey("maxCost")) {
+            b.put("maxCost", doubleField("maxCost"));
+        }
+        if (fields.containsKey("error")) {
+            try {
+                v.set("error", VIEW_MAPPER.readTree(fields.get("error")));
+            } catch (JsonProcessingException e) {
+                v.put("error", fields.get("error"));
+            }
+        }
+        ArrayNode list = v.putArray("tasks");
+        for (TaskRecord t : tasks.values()) {
+            ObjectNode n = list.addObject();
+            n.put("id", t.id);
+            n.put("agent", t.agent);
+            n.put("state", t.state.name());
+            ArrayNode deps = n.putArray("dependsOn");
+            t.dependsOn.forEach(deps::add);
+            if (t.spawnedBy != null) {
+                n.put("spawnedBy", t.spawnedBy);
+            }
+            n.put("optional", t.optional);
+            n.put("escalate", t.escalate);
+            if (t.review != null) {
+                n.put("reviewer", t.review.agent());
+            }
+            n.put("revision", t.revision);
+            n.put("dispatches", t.dispatches);
+            n.put("attempts", t.attempts);
+            if (t.wireId != null) {
+                n.put("wireTaskId", t.wireId);
+            }
+            n.set("input", t.input);
+            setIfPresent(n, "output", t.output);
+            if (t.feedback != null) {
+                n.put("feedback", t.feedback);
+            }
+            setIfPresent(n, "question", t.question);
+            setIfPresent(n, "error", t.error);
+            ObjectNode tu = n.putObject("usage");
+            tu.put("tokensIn", t.tokensIn);
+            tu.put("tokensOut", t.tokensOut);
+            tu.put("cost", t.cost);
+            putTime(n, "dispatchedAt", t.dispatchedAt);
+            putTime(n, "completedAt", t.completedAt);
+            if (t.completedAt > 0 && t.dispatchedAt > 0) {
+                n.put("durationMs", t.completedAt - t.dispatchedAt);
+            }
+        }
+        return v;
+    }
+
+    private static void putTime(ObjectNode n, String field, long epochMs) {
+        if (epochMs > 0) {
+            n.put(field, Instant.ofEpochMilli(epochMs).toString());
+        }
+    }
+
+    private static void setIfPresent(ObjectNode n, String field, JsonNode value) {
+        if (value != null && !value.isNull()) {
+            n.set(field, value);
+        }
+    }
+}

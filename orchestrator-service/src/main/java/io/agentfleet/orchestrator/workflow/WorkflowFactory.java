@@ -1,0 +1,38 @@
+package io.agentfleet.orchestrator.workflow;
+
+import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.redis.Redis;
+import io.micronaut.context.annotation.Factory;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** Wires the engine's plain classes into the application context. */
+@Factory
+public class WorkflowFactory {
+    @Singleton
+    MessageCodec codec() {
+        return new MessageCodec();
+    }
+
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Singleton
+    SpecParser specParser(OrchestratorConfig config, MessageCodec codec) {
+        return new SpecParser(config, codec.mapper());
+    }
+
+    @Singleton
+    RunStore runStore(Redis redis, OrchestratorConfig config, MessageCodec codec) {
+        return new RunStore(redis, config, codec.mapper());
+    }
+
+    @Singleton
+    RunService runService(SpecParser parser, MessageCodec codec, RunStore store, Clock clock, MeterRegistry metrics) {
+        return new RunService(new RunEngine(codec, parser), store, clock, metrics);
+    }
+}

@@ -1,0 +1,190 @@
+package io.agentfleet.orchestrator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.orchestrator.support.Api;
+import io.agentfleet.orchestrator.support.Orchestrators;
+import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.RedisExtension;
+import java.time.Duration;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every bad request gets its precise 4xx with the field and the reason; against a real Redis, no workers needed. */
+class ApiValidationTest {
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.create();
+
+    static Orchestrators.Orchestrator server;
+    static Orchestrators.Orchestrator limited;
+    static Api api;
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> props = Orchestrators.fastRecovery();
+        props.put("fleet.orchestrator.max-input-bytes", "2048");
+        server = Orchestrators.orchestrator(redis.uri(), props);
+        api = server.api();
+        Map<String, String> strict = Orchestrators.fastRecovery();
+        strict.put("fleet.orchestrator.rate-limit", "3");
+        strict.put("fleet.orchestrator.rate-window", "1h");
+        limited = Orchestrators.orchestrator(redis.uri(), strict);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (limited != null) {
+            limited.close();
+        }
+    }
+
+    @Test
+    void cycleIsRejectedNamingTheCycle() {
+        Api.Response r = api.post("/v1/workflows", """
+                {"tasks":[
+                  {"id":"a","agent":"t-coder","dependsOn":["c"]},
+                  {"id":"b","agent":"t-coder","dependsOn":["a"]},
+                  {"id":"c","agent":"t-coder","dependsOn":["b"]},
+                  {"id":"d","agent":"t-coder"}]}""");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("tasks[0].dependsOn", r.json().get("field").asText());
+        assertEquals("dependency cycle: a -> c -> b -> a", r.json().get("reason").asText());
+    }
+
+    @Test
+    void unknownDependencyIsRejected() {
+        Api.Response r = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder"},{"id":"b","agent":"t-coder","dependsOn":["a","nope"]}]}""");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("tasks[1].dependsOn[1]", r.json().get("field").asText());
+        assertEquals("unknown task 'nope'", r.json().get("reason").asText());
+    }
+
+    @Test
+    void duplicateTaskIdIsRejected() {
+        Api.Response r = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder"},{"id":"a","agent":"t-researcher"}]}""");
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("tasks[1].id", r.json().get("field").asText());
+        assertTrue(r.json().get("reason").asText().contains("duplicate task id 'a'"), r.toString());
+    }
+
+    @Test
+    void invalidAgentTypeAndUnknownFieldsAreRejected() {
+        Api.Response bad = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"Bad Agent!"}]}""");
+        assertEquals(400, bad.status());
+        assertEquals("tasks[0].agent", bad.json().get("field").asText());
+        Api.Response typo = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","dependOn":[]}]}""");
+        assertEquals(400, typo.status());
+        assertEquals("tasks[0].dependOn", typo.json().get("field").asText());
+        Api.Response malformed = api.post("/v1/workflows", "{\"tasks\": [");
+        assertEquals(400, malformed.status());
+        assertEquals("body", malformed.json().get("field").asText());
+        Api.Response tooMany = api.post("/v1/workflows", """
+                {"maxSteps":1,"tasks":[{"id":"a","agent":"t-coder"},{"id":"b","agent":"t-coder"}]}""");
+        assertEquals(400, tooMany.status());
+        assertEquals("maxSteps", tooMany.json().get("field").asText());
+    }
+
+    @Test
+    void oversizeInputIsRejectedWith413() {
+        String big = "x".repeat(5000);
+        Api.Response r = api.post("/v1/tasks", "{\"agent\":\"t-coder\",\"input\":{\"text\":\"" + big + "\"}}");
+        assertEquals(413, r.status(), r.toString());
+        assertEquals("input", r.json().get("field").asText());
+        Api.Response body = api.post("/v1/workflows", "{\"tasks\":[],\"pad\":\"" + "y".repeat(1_100_000) + "\"}");
+        assertEquals(413, body.status(), body.toString());
+        assertEquals("body", body.json().get("field").asText());
+    }
+
+    @Test
+    void missingOrMalformedAuthIs401AndUnknownKeyIs403() {
+        Api.Response missing = api.withKey(null).get("/v1/agents");
+        assertEquals(401, missing.status());
+        assertEquals("Authorization", missing.json().get("field").asText());
+        Api.Response malformed = api.send(api.withKey(null).request("/v1/agents").header("Authorization", "Basic abc").GET());
+        assertEquals(401, malformed.status());
+        Api.Response wrong = api.withKey("not-a-key").get("/v1/agents");
+        assertEquals(403, wrong.status());
+        assertEquals("forbidden", wrong.json().get("error").asText());
+        assertTrue(!wrong.raw().body().contains("not-a-key"), "the presented key is never echoed");
+    }
+
+    @Test
+    void openApiAndHealthNeedNoKey() {
+        Api anonymous = api.withKey(null);
+        Api.Response openapi = anonymous.get("/v1/openapi.yml");
+        assertEquals(200, openapi.status());
+        assertTrue(openapi.raw().body().startsWith("openapi: 3"), openapi.raw().body());
+        assertEquals(200, anonymous.get("/health").status());
+    }
+
+    @Test
+    void overTheRateLimitIs429WithRetryAfter() {
+        Api strict = limited.api().withKey(Orchestrators.OTHER_KEY);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, strict.get("/v1/usage").status());
+        }
+        Api.Response limitedResponse = strict.get("/v1/usage");
+        assertEquals(429, limitedResponse.status(), limitedResponse.toString());
+        assertNotNull(limitedResponse.header("Retry-After"));
+        assertTrue(Long.parseLong(limitedResponse.header("Retry-After")) >= 1);
+        assertEquals("rate_limited", limitedResponse.json().get("error").asText());
+    }
+
+    @Test
+    void aBadConfigurationValueStopsStartUpNamingKeyAndValue() {
+        try (JavaProcess bad = JavaProcess.builder(Orchestrators.ORCHESTRATOR_MAIN)
+                .classPath(Orchestrators.orchestratorClassPath())
+                .env("REDIS_URL", redis.uri())
+                .env("MICRONAUT_SERVER_PORT", "-1")
+                .env("FLEET_API_KEYS_PLAIN", "ops:not-a-hash")
+                .env("FLEET_ORCHESTRATOR_MAX_TASKS", "0")
+                .jvmArg("-XX:TieredStopAtLevel=1")
+                .start()) {
+            bad.awaitLog("fleet.orchestrator.max-tasks must be >= 1, but was 0", Duration.ofSeconds(60));
+            assertTrue(bad.waitFor(Duration.ofSeconds(30)) != 0);
+            assertTrue(!bad.logText().contains("not-a-hash"), "configured secrets are never logged");
+        }
+    }
+
+    @Test
+    void unknownRunIs404AndBadRunIdIs400() {
+        assertEquals(404, api.get("/v1/runs/01ARZ3NDEKTSV4RRFFQ69G5FAV").status());
+        Api.Response bad = api.get("/v1/runs/nope");
+        assertEquals(400, bad.status());
+        assertEquals("id", bad.json().get("field").asText());
+    }
+
+    @Test
+    void acceptedTaskIsQueuedOnItsAgentsStream() {
+        Api.Response r = api.post("/v1/tasks", "{\"agent\":\"t-queued\",\"input\":{\"q\":1}}");
+        assertEquals(202, r.status(), r.toString());
+        String runId = r.json().get("runId").asText();
+        JsonNode run = api.run(runId);
+        assertEquals("RUNNING", run.get("status").asText());
+        assertEquals("DISPATCHED", Api.task(run, "task").get("state").asText());
+        try (var jedis = redis.jedis()) {
+            assertEquals(1, jedis.xlen("fleet:{t-queued}:tasks"));
+        }
+        Api.Response cancelled = api.delete("/v1/runs/" + runId);
+        assertEquals(200, cancelled.status());
+        assertEquals("CANCELLED", cancelled.json().get("status").asText());
+        try (var jedis = redis.jedis()) {
+            assertTrue(jedis.exists("fleet:{run:" + runId + "}:cancel"));
+        }
+        assertEquals(200, api.delete("/v1/runs/" + runId).status(), "cancelling twice is idempotent");
+    }
+}

@@ -1,0 +1,101 @@
+package io.agentfleet.orchestrator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.orchestrator.config.ApiKeys;
+import io.agentfleet.orchestrator.config.ConfigException;
+import io.agentfleet.orchestrator.config.ConfigFactory;
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.support.Api;
+import io.agentfleet.orchestrator.workflow.RunSpec;
+import io.agentfleet.orchestrator.workflow.SpecParser;
+import io.agentfleet.orchestrator.workflow.WireIds;
+import io.micronaut.context.env.PropertySource;
+import io.micronaut.core.value.PropertyResolver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Submission validation and configuration parsing, without Redis. */
+class SpecParserTest {
+    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    static OrchestratorConfig config(Map<String, Object> props) {
+        Map<String, Object> all = new java.util.HashMap<>(Map.of("fleet.api-keys-plain", "t:k"));
+        all.putAll(props);
+        return ConfigFactory.read(resolver(all));
+    }
+
+    static PropertyResolver resolver(Map<String, Object> props) {
+        return new io.micronaut.context.env.PropertySourcePropertyResolver(PropertySource.of("test", props));
+    }
+
+    final SpecParser parser = new SpecParser(config(Map.of()), Api.JSON);
+
+    @Test
+    void parsesAFullWorkflow() {
+        RunSpec spec = parser.workflow(Api.parse("""
+                {"maxSteps":10,"budget":{"maxTokens":1000,"maxCost":0.5},"deadline":"PT5M","tasks":[
+                  {"id":"a","agent":"coder","input":{"x":1},"timeout":"30s","maxAttempts":2,
+                   "review":{"agent":"reviewer","maxRevisions":1,"onExhausted":"fail"}},
+                  {"id":"b","agent":"coder","dependsOn":["a"],"optional":true,"escalate":true}]}"""), NOW);
+        assertEquals(10, spec.maxSteps());
+        assertEquals(1000L, spec.maxTokens());
+        assertEquals(NOW.plus(Duration.ofMinutes(5)), spec.deadline());
+        assertEquals(Duration.ofSeconds(30), spec.tasks().get(0).timeout());
+        assertEquals(1, spec.tasks().get(0).review().maxRevisions());
+        assertTrue(spec.tasks().get(1).optional());
+    }
+
+    @Test
+    void aCycleIsNamed() {
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> parser.workflow(Api.parse("""
+                {"tasks":[{"id":"x","agent":"a"},{"id":"a","agent":"a","dependsOn":["b"]},
+                          {"id":"b","agent":"a","dependsOn":["c"]},{"id":"c","agent":"a","dependsOn":["a"]}]}"""), NOW));
+        assertEquals("tasks[1].dependsOn", e.field());
+        assertEquals("dependency cycle: a -> b -> c -> a", e.reason());
+    }
+
+    @Test
+    void spawnedTasksAreValidatedAgainstTheRun() {
+        assertEquals(2, parser.spawn(Api.parse("{\"s\":[{\"id\":\"n1\",\"agent\":\"a\",\"dependsOn\":[\"old\"]},{\"id\":\"n2\",\"agent\":\"a\"}]}").get("s"),
+                List.of("old")).size());
+        InvalidMessageException dup = assertThrows(InvalidMessageException.class,
+                () -> parser.spawn(Api.parse("{\"s\":[{\"id\":\"old\",\"agent\":\"a\"}]}").get("s"), List.of("old")));
+        assertEquals("spawn[0].id", dup.field());
+    }
+
+    @Test
+    void wireIdsRoundTrip() {
+        assertEquals(new WireIds("01RUN", "code", 2, true), WireIds.parse(WireIds.of("01RUN", "code", 2, true)));
+        assertEquals(null, WireIds.parse("not-a-wire-id"));
+    }
+
+    @Test
+    void badConfigurationFailsNamingKeyAndValue() {
+        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.max-tasks", "0")));
+        assertEquals("fleet.orchestrator.max-tasks must be >= 1, but was 0", e.getMessage());
+        ConfigException d = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.retention", "soon")));
+        assertTrue(d.getMessage().startsWith("fleet.orchestrator.retention is not a duration"), d.getMessage());
+        assertTrue(d.getMessage().endsWith("but was 'soon'"), d.getMessage());
+        ConfigException k = assertThrows(ConfigException.class, () -> config(Map.of("fleet.api-keys", "ops:abc")));
+        assertTrue(k.getMessage().contains("ops:<redacted>"), k.getMessage());
+        ConfigException none = assertThrows(ConfigException.class,
+                () -> ConfigFactory.read(resolver(Map.of("fleet.prefix", "fleet"))));
+        assertTrue(none.getMessage().startsWith("no API keys configured"), none.getMessage());
+    }
+
+    @Test
+    void apiKeysAreKeptHashed() {
+        OrchestratorConfig c = config(Map.of("fleet.api-keys", "ops:" + ApiKeys.sha256Hex("s3cret")));
+        assertEquals("ops", c.apiKeys().nameOf("s3cret").orElseThrow());
+        assertEquals("t", c.apiKeys().nameOf("k").orElseThrow());
+        assertTrue(c.apiKeys().nameOf("other").isEmpty());
+        assertTrue(!c.apiKeys().nameByHash().containsValue("s3cret") && !c.apiKeys().nameByHash().containsKey("k"));
+    }
+}

@@ -1,0 +1,47 @@
+package io.agentfleet.orchestrator.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.AgentMessage;
+import java.net.URI;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * What test agents share: they count every invocation per wire task id in Redis ({@value #INVOCATIONS}), so tests can
+ * prove a task ran once, and read switches that tests flip.
+ */
+public final class Probe {
+    public static final String INVOCATIONS = "test:invocations";
+    public static final String FIXED = "test:flaky-fixed";
+    private static volatile JedisPooled jedis;
+
+    private Probe() {}
+
+    static JedisPooled redis() {
+        if (jedis == null) {
+            synchronized (Probe.class) {
+                if (jedis == null) {
+                    jedis = new JedisPooled(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")));
+                }
+            }
+        }
+        return jedis;
+    }
+
+    static void invoked(AgentMessage task) {
+        redis().hincrBy(INVOCATIONS, task.taskId(), 1);
+    }
+
+    static JsonNode input(AgentMessage task) {
+        return task.content().has("input") ? task.content().get("input") : task.content();
+    }
+
+    static ObjectNode context(AgentMessage task) {
+        JsonNode c = task.content().get("context");
+        return c instanceof ObjectNode o ? o : task.content().objectNode();
+    }
+
+    static int revision(AgentMessage task) {
+        return task.content().path("revision").asInt(0);
+    }
+}

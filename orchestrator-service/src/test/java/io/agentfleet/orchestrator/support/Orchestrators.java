@@ -1,0 +1,102 @@
+package io.agentfleet.orchestrator.support;
+
+import io.agentfleet.testsupport.JavaProcess;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Starting orchestrators and workers as real processes for tests. The test class path holds both services (the
+ * worker is a test dependency), and each would start the other's eager beans, so each child gets the class path
+ * without the other service's classes.
+ */
+public final class Orchestrators {
+    public static final String KEY = "secret-test-key";
+    public static final String OTHER_KEY = "second-test-key";
+    public static final String WORKER_MAIN = "io.agentfleet.worker.WorkerApplication";
+    public static final String ORCHESTRATOR_MAIN = "io.agentfleet.orchestrator.OrchestratorApplication";
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** C1 only starts faster, which is what tests want; benchmarks switch it off for peak speed. */
+    public static volatile boolean quickJit = true;
+
+    private Orchestrators() {}
+
+    /** A running orchestrator process and a client for it. */
+    public record Orchestrator(JavaProcess process, int port, Api api) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    /** Settings tests use to make recovery fast (claim after 2 s, watchers every 100 ms). */
+    public static Map<String, String> fastRecovery() {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("fleet.orchestrator.claim-after", "2s");
+        props.put("fleet.orchestrator.watch-interval", "100ms");
+        props.put("fleet.orchestrator.read-block", "500ms");
+        return props;
+    }
+
+    public static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps) {
+        int port = freePort();
+        JavaProcess.Builder b = JavaProcess.builder(ORCHESTRATOR_MAIN)
+                .classPath(orchestratorClassPath())
+                .env("REDIS_URL", redisUri)
+                .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
+                .env("FLEET_API_KEYS_PLAIN", "tester:" + KEY + ",other:" + OTHER_KEY)
+                .jvmArg(jvmArgs());
+        sysProps.forEach(b::sysProp);
+        if (System.getProperty("bench.jfr") != null) {
+            b.jvmArg("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile,dumponexit=true");
+        }
+        JavaProcess process = b.start();
+        process.awaitLog("Startup completed", STARTUP);
+        return new Orchestrator(process, port, new Api("http://127.0.0.1:" + port, KEY));
+    }
+
+    /** A worker process serving {@code agents}, with the test agents (test-classes) but without the orchestrator. */
+    public static JavaProcess worker(String redisUri, String agents, Map<String, String> sysProps) {
+        JavaProcess.Builder b = JavaProcess.builder(WORKER_MAIN)
+                .classPath(classPath(entry -> !entry.replace('\\', '/').endsWith("orchestrator-service/target/classes")))
+                .env("REDIS_URL", redisUri)
+                .env("FLEET_AGENTS", agents)
+                .env("MICRONAUT_SERVER_PORT", "-1")
+                .jvmArg(jvmArgs());
+        sysProps.forEach(b::sysProp);
+        JavaProcess worker = b.start();
+        worker.awaitLog("started", STARTUP);
+        return worker;
+    }
+
+    /** The test class path without the worker service and the test agents. */
+    public static String orchestratorClassPath() {
+        return classPath(entry -> !entry.contains("worker-service") && !entry.contains("test-classes"));
+    }
+
+    static String[] jvmArgs() {
+        return quickJit ? new String[] {"-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"} : new String[] {"-Xmx512m"};
+    }
+
+    static String classPath(Predicate<String> keep) {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(keep)
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
