@@ -2,6 +2,7 @@ package io.agentfleet.messages;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -104,6 +105,51 @@ public final class MessageCodec {
     public AgentMessage decode(String json) {
         ObjectNode root = parseObject(json);
         return fromTree(root);
+    }
+
+    /**
+     * Checks that {@code json}, which must be {@code encode(message)} of this codec, decodes: throws exactly what
+     * {@code decode(json)} would throw, and nothing when it would succeed. A message that passed its record's checks
+     * round-trips unless the encoding breaks a parser limit (size, nesting depth, number length), so for the usual
+     * message this only streams over the tokens instead of building and re-validating a tree. Messages whose encoding
+     * could decode differently (an extension named like a known field, a non-finite metadata number) or that are
+     * long enough to reach the parser's name-length limit take the full {@link #decode(String)}.
+     *
+     * @throws InvalidMessageException as {@link #decode(String)} would
+     */
+    public void requireDecodable(AgentMessage message, String json) {
+        if (!roundTripsExactly(message, json)) {
+            decode(json);
+            return;
+        }
+        requireWithinSize(json);
+        try (JsonParser parser = mapper.createParser(json)) {
+            while (parser.nextToken() != null) {
+                // Tokenizing applies the nesting-depth and number-length limits.
+            }
+        } catch (StreamConstraintsException e) {
+            throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            throw new InvalidMessageException("$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Below the parser's default name-length limit, no single field name can break it. */
+    private static final int FAST_CHECK_MAX_CHARS = StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
+
+    private static boolean roundTripsExactly(AgentMessage message, String json) {
+        if (json.length() >= FAST_CHECK_MAX_CHARS) {
+            return false;
+        }
+        for (String name : message.extensions().keySet()) {
+            if (KNOWN_FIELDS.contains(name)) {
+                return false;
+            }
+        }
+        Metadata m = message.metadata();
+        return (m.cost() == null || Double.isFinite(m.cost())) && (m.confidence() == null || Double.isFinite(m.confidence()));
     }
 
     /** Parses untrusted JSON into an object node under this codec's limits. */

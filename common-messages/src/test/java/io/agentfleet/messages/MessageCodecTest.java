@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +81,43 @@ class MessageCodecTest {
         assertEquals(task.taskId(), error.taskId());
         assertEquals("NON_RETRYABLE_FAILURE", error.content().get("reason").asText());
         assertEquals("BOOM", error.content().get("error").get("type").asText());
+    }
+
+    @Test
+    void requireDecodableAgreesWithDecode() {
+        MessageCodec strict = new MessageCodec(new MessageLimits(4096, 8));
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 10; i++) {
+            level = level.putObject("a");
+        }
+        ObjectNode plain = JsonNodeFactory.instance.objectNode().put("input", "hello");
+        List<AgentMessage> messages = List.of(
+                AgentMessage.request("coder", plain).build(),
+                AgentMessage.request("coder", deep).build(),
+                AgentMessage.request("coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000))).build(),
+                // An extension named like a known field and a non-finite number decode differently from the record.
+                AgentMessage.request("coder", plain).extensions(Map.of("taskId", JsonNodeFactory.instance.numberNode(5))).build(),
+                AgentMessage.request("coder", plain).extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5))).build(),
+                AgentMessage.request("coder", plain).metadata(new Metadata(null, null, null, null, null, Double.NaN)).build());
+        for (AgentMessage message : messages) {
+            String json = strict.encode(message);
+            InvalidMessageException expected = null;
+            try {
+                strict.decode(json);
+            } catch (InvalidMessageException e) {
+                expected = e;
+            }
+            InvalidMessageException actual = null;
+            try {
+                strict.requireDecodable(message, json);
+            } catch (InvalidMessageException e) {
+                actual = e;
+            }
+            assertEquals(expected == null, actual == null, json);
+            if (expected != null) {
+                assertEquals(expected.getMessage(), actual.getMessage(), json);
+            }
+        }
     }
 }

@@ -279,8 +279,9 @@ public final class FleetClient implements AutoCloseable {
                 throw new InvalidMessageException("$", "task " + task.taskId() + " is " + bytes
                         + " bytes encoded, over the limit of " + options.limits().maxBytes() + " bytes");
             }
-            // Decoding what was encoded applies exactly the checks a worker applies (nesting depth included).
-            codec.decode(json);
+            // Accepts exactly what decoding would (the checks a worker applies, nesting depth included), without
+            // re-building the message when it round-trips by construction.
+            codec.requireDecodable(task, json);
             return json;
         } catch (InvalidMessageException e) {
             if (field.equals("task")) {

@@ -76,7 +76,10 @@ public final class BenchMain {
             JavaProcess producer = startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs);
             producer.waitFor(STEP_TIMEOUT);
             Figures figures = Figures.parse(producer.logText());
-            return figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
+            saveCommandStats(redis, name);
+            figures = figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
+            stopGracefully(worker);
+            return figures;
         }
     }
 
@@ -84,14 +87,20 @@ public final class BenchMain {
         try (JavaProcess worker = startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name)) {
             JavaProcess producer = startProducer(name, "paced", redis.uri(), "bench", "2000", "10");
             producer.waitFor(STEP_TIMEOUT);
-            return Figures.parse(producer.logText());
+            Figures figures = Figures.parse(producer.logText());
+            saveCommandStats(redis, name);
+            stopGracefully(worker);
+            return figures;
         }
     }
 
     static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir) throws Exception {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
                 .classPath(ServiceJars.worker())
-                .jvmArg("-Xmx512m", "-XX:+UseParallelGC")
+                // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU), taking
+                // it from Redis and the handlers; C1 code is fast enough here and warm within the first second.
+                .jvmArg("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")
+                .jvmArg(extraJvmArgs("bench.worker.jvmArgs"))
                 .env("REDIS_URL", redis.uri())
                 .env("FLEET_AGENTS", agents)
                 .env("MICRONAUT_SERVER_PORT", "-1")
@@ -112,9 +121,19 @@ public final class BenchMain {
         return JavaProcess.builder(BenchProducer.class.getName())
                 .classPath(ServiceJars.tools())
                 .jvmArg("-Xmx1g")
+                .jvmArg(extraJvmArgs("bench.producer.jvmArgs"))
                 .arg(args)
                 .logTo(logDir.resolve(name + "-producer.log"))
                 .start();
+    }
+
+    /**
+     * Extra JVM options for the worker or producer JVMs (space separated), e.g. to profile one with
+     * {@code -Dbench.worker.jvmArgs=-XX:StartFlightRecording=filename=/tmp/w.jfr,settings=profile}.
+     */
+    static String[] extraJvmArgs(String property) {
+        String value = System.getProperty(property, "").trim();
+        return value.isEmpty() ? new String[0] : value.split("\\s+");
     }
 
     /** A worker is ready once its consumer exists in the agent type's group. */
@@ -133,6 +152,25 @@ public final class BenchMain {
             }
         }
         throw new IllegalStateException("worker did not start consuming " + stream + " within 90 s:\n" + worker.logText());
+    }
+
+    /** SIGTERM first, so a worker's flight recording (see {@link #extraJvmArgs}) is written; kill -9 follows on close. */
+    private static void stopGracefully(JavaProcess worker) {
+        worker.sigterm();
+        try {
+            worker.waitFor(Duration.ofSeconds(20));
+        } catch (AssertionError stillRunning) {
+            // close() kills it.
+        }
+    }
+
+    /** Keeps Redis' per-command counts of the run next to its logs: the round trips a task cost. */
+    private void saveCommandStats(RedisProcess redis, String name) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            Files.writeString(logDir.resolve(name + "-redis-commandstats.txt"), jedis.info("commandstats"));
+        } catch (Exception e) {
+            System.out.print("(no command stats: " + e.getMessage() + ") ");
+        }
     }
 
     private static double peakRssMb(long pid) {

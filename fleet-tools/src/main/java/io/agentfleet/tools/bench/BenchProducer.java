@@ -100,6 +100,13 @@ public final class BenchProducer {
         }
         reader.join(TimeUnit.SECONDS.toMillis(60 + seconds));
         long[] measured = Arrays.copyOf(latencies, seen[0]);
+        // Per second of the run (in arrival order), so warm-up and stalls show in the log.
+        for (int from = 0; from < measured.length; from += rate) {
+            long[] second = Arrays.copyOfRange(measured, from, Math.min(measured.length, from + rate));
+            Arrays.sort(second);
+            System.out.printf("second %d: p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", from / rate + 1, pct(second, 0.5),
+                    pct(second, 0.99), second[second.length - 1] / 1e6);
+        }
         Arrays.sort(measured);
         System.out.printf("RESULT p50_ms=%.3f p99_ms=%.3f max_ms=%.3f measured=%d%n",
                 pct(measured, 0.50), pct(measured, 0.99), measured.length == 0 ? Double.NaN : measured[measured.length - 1] / 1e6,

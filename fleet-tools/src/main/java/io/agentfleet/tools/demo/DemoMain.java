@@ -141,6 +141,7 @@ public final class DemoMain {
                         .env("POD_NAME", agent + "-worker-" + i)
                         .env("FLEET_DEMO_AGENTS_FAILURE_RATE", options.failureRate())
                         .env("FLEET_AGENTS_" + agent.toUpperCase() + "_CLAIM_AFTER", "3s")
+                        .env("FLEET_AGENTS_" + agent.toUpperCase() + "_LEASE", "1s")
                         .env("FLEET_AGENTS_" + agent.toUpperCase() + "_BACKOFF_BASE", "200ms")
                         .logTo(runDir.resolve(agent + "-worker-" + i + ".log"));
                 if (options.llm()) {

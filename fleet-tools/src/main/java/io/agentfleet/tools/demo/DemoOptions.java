@@ -33,7 +33,12 @@ record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain, 
                                 + " [--embedded-redis] [--failure-rate 0..1]");
             }
         }
-        boolean llm = env.containsKey("OPENAI_API_KEY") || env.containsKey("ANTHROPIC_API_KEY") || env.containsKey("FLEET_LLM_BASE_URL");
+        boolean llm = isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
         return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate);
+    }
+
+    private static boolean isSet(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && !value.isBlank();
     }
 }

@@ -40,8 +40,12 @@ final class RunView {
             }
             case "TASK_DISPATCHED" -> {
                 tasks.add(task);
-                dispatchedAt.put(task, System.nanoTime());
-                detail = data.path("revision").asInt() > 0 ? "revision " + data.path("revision").asInt() : "";
+                boolean review = data.path("review").asBoolean();
+                if (!review) {
+                    dispatchedAt.put(task, System.nanoTime());
+                }
+                agent = data.path("dispatchedTo").asText(agent);
+                detail = (review ? "review" : "") + (data.path("revision").asInt() > 0 ? (review ? " of " : "") + "revision " + data.path("revision").asInt() : "");
             }
             case "TASK_COMPLETED", "TASK_FAILED", "TASK_SKIPPED" -> {
                 finished.add(task);
@@ -77,6 +81,10 @@ final class RunView {
         out.println("Final output:");
         for (JsonNode task : finalTasks(run)) {
             out.println("  [" + task.path("id").asText() + "]");
+            if (task.path("output").has("files")) {
+                printFiles(task.path("output"));
+                continue;
+            }
             String pretty;
             try {
                 pretty = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(task.path("output"));
@@ -87,6 +95,16 @@ final class RunView {
         }
         if (run.has("error")) {
             out.println("Error: " + run.path("error"));
+        }
+    }
+
+    private void printFiles(JsonNode output) {
+        if (output.has("summary")) {
+            out.println("    " + output.path("summary").asText());
+        }
+        for (JsonNode file : output.path("files")) {
+            out.println("    --- " + file.path("path").asText());
+            file.path("content").asText().lines().limit(40).forEach(line -> out.println("    " + line));
         }
     }
 

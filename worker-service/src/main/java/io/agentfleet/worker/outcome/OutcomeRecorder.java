@@ -9,6 +9,7 @@ import io.agentfleet.worker.metrics.TaskOutcome;
 import io.agentfleet.worker.redis.RedisErrors;
 import io.agentfleet.worker.redis.ScriptRunner;
 import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * wire goes out as ONE RECORD_OUTCOMES call (plus one pipelined RETRY per retry), so there is no timer adding
  * latency and batches grow with load. A write that fails (Redis down, failover) is retried with backoff; completions
  * are never dropped unless {@link #abandon()} was called at the end of the shutdown grace.
+ *
+ * <p>A record's arguments are UTF-8 encoded by the thread that submits it (a handler's thread), so the connection's
+ * single I/O thread, which also runs the write callbacks and most flushes, only copies bytes.
  */
 public final class OutcomeRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeRecorder.class);
@@ -42,9 +46,10 @@ public final class OutcomeRecorder {
     private final AgentMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    private final Queue<Completion> queue = new ConcurrentLinkedQueue<>();
+    private final byte[] workerName;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Items of a failed write, retried before anything newer; touched only by the one running flush. */
-    private final ArrayDeque<Completion> carry = new ArrayDeque<>();
+    private final ArrayDeque<Pending> carry = new ArrayDeque<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile boolean abandoned;
     private Duration backoff = FIRST_BACKOFF;
@@ -59,14 +64,38 @@ public final class OutcomeRecorder {
         this.metrics = metrics;
         this.clock = clock;
         this.timer = timer;
+        this.workerName = utf8(worker.consumerName());
     }
 
     public void submit(Completion completion) {
         if (abandoned) {
             return;
         }
-        queue.add(completion);
+        queue.add(new Pending(completion, completion instanceof Completion.Record r ? encode(r) : null));
         maybeFlush();
+    }
+
+    /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
+    private record Pending(Completion completion, byte[][] encoded) {}
+
+    private static final int DONE_KEY = 0;
+
+    /** The done key (null without a task id), then the record's 9 script arguments, the done index left out. */
+    private byte[][] encode(Completion.Record r) {
+        return new byte[][] {
+            r.taskId() == null ? null : utf8(keys.done(agent.agentType(), r.taskId())),
+            utf8(r.entryId()),
+            utf8(r.outcomeJson() == null ? "" : r.outcomeJson()),
+            utf8(r.taskId() == null ? "" : r.taskId()),
+            utf8(r.deadReason() == null ? "" : r.deadReason().name()),
+            utf8(Integer.toString(r.attempts())),
+            utf8(r.error()),
+            utf8(r.original())
+        };
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Drops everything not yet written: the shutdown grace is over and the entries stay pending for others. */
@@ -85,8 +114,8 @@ public final class OutcomeRecorder {
 
     /** Sends one batch; returns false when the batch went out (completion continues asynchronously). */
     private boolean flush() {
-        List<Completion.Record> records = new ArrayList<>();
-        List<Completion.Retry> retries = new ArrayList<>();
+        List<Pending> records = new ArrayList<>();
+        List<Pending> retries = new ArrayList<>();
         takeBatch(records, retries);
         if (records.isEmpty() && retries.isEmpty()) {
             flushing.set(false);
@@ -98,8 +127,8 @@ public final class OutcomeRecorder {
             writes.add(recordWrite);
         }
         List<CompletableFuture<Long>> retryWrites = new ArrayList<>(retries.size());
-        for (Completion.Retry retry : retries) {
-            CompletableFuture<Long> write = writeRetry(retry);
+        for (Pending retry : retries) {
+            CompletableFuture<Long> write = writeRetry((Completion.Retry) retry.completion());
             retryWrites.add(write);
             writes.add(write);
         }
@@ -108,50 +137,53 @@ public final class OutcomeRecorder {
         return false;
     }
 
-    private void takeBatch(List<Completion.Record> records, List<Completion.Retry> retries) {
+    private void takeBatch(List<Pending> records, List<Pending> retries) {
         int taken = 0;
         while (taken < MAX_BATCH) {
-            Completion next = carry.isEmpty() ? queue.poll() : carry.poll();
+            Pending next = carry.isEmpty() ? queue.poll() : carry.poll();
             if (next == null) {
                 break;
             }
-            switch (next) {
-                case Completion.Record r -> records.add(r);
-                case Completion.Retry r -> retries.add(r);
+            switch (next.completion()) {
+                case Completion.Record r -> records.add(next);
+                case Completion.Retry r -> retries.add(next);
             }
             taken++;
         }
     }
 
-    private CompletableFuture<List<Object>> writeRecords(List<Completion.Record> records) {
-        List<String> keyList = new ArrayList<>(3 + records.size());
-        keyList.add(keys.tasks(agent.agentType()));
-        keyList.add(keys.results(agent.agentType()));
-        keyList.add(keys.dead(agent.agentType()));
-        List<String> args = new ArrayList<>(5 + records.size() * 9);
-        args.add(StreamKeys.WORKERS_GROUP);
-        args.add(Long.toString(Math.max(1, worker.doneTtl().toSeconds())));
-        args.add(Long.toString(worker.resultsMaxLen()));
-        args.add(Long.toString(worker.deadMaxLen()));
-        args.add(Long.toString(clock.millis()));
-        for (Completion.Record r : records) {
+    private CompletableFuture<List<Object>> writeRecords(List<Pending> records) {
+        List<byte[]> doneKeys = new ArrayList<>(records.size());
+        List<byte[]> args = new ArrayList<>(5 + records.size() * 9);
+        args.add(utf8(StreamKeys.WORKERS_GROUP));
+        args.add(utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds()))));
+        args.add(utf8(Long.toString(worker.resultsMaxLen())));
+        args.add(utf8(Long.toString(worker.deadMaxLen())));
+        args.add(utf8(Long.toString(clock.millis())));
+        for (Pending pending : records) {
+            byte[][] e = pending.encoded();
             int doneIndex = 0;
-            if (r.taskId() != null) {
-                keyList.add(keys.done(agent.agentType(), r.taskId()));
-                doneIndex = keyList.size();
+            if (e[DONE_KEY] != null) {
+                doneKeys.add(e[DONE_KEY]);
+                doneIndex = 3 + doneKeys.size();
             }
-            args.add(r.entryId());
-            args.add(Integer.toString(doneIndex));
-            args.add(r.outcomeJson() == null ? "" : r.outcomeJson());
-            args.add(r.taskId() == null ? "" : r.taskId());
-            args.add(r.deadReason() == null ? "" : r.deadReason().name());
-            args.add(Integer.toString(r.attempts()));
-            args.add(r.error());
-            args.add(worker.consumerName());
-            args.add(r.original());
+            args.add(e[1]);
+            args.add(utf8(Integer.toString(doneIndex)));
+            args.add(e[2]);
+            args.add(e[3]);
+            args.add(e[4]);
+            args.add(e[5]);
+            args.add(e[6]);
+            args.add(workerName);
+            args.add(e[7]);
         }
-        return scripts.run(FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
-                args.toArray(String[]::new));
+        List<byte[]> keysThenArgs = new ArrayList<>(3 + doneKeys.size() + args.size());
+        keysThenArgs.add(utf8(keys.tasks(agent.agentType())));
+        keysThenArgs.add(utf8(keys.results(agent.agentType())));
+        keysThenArgs.add(utf8(keys.dead(agent.agentType())));
+        keysThenArgs.addAll(doneKeys);
+        keysThenArgs.addAll(args);
+        return scripts.runEncoded(FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, 3 + doneKeys.size(), keysThenArgs);
     }
 
     private CompletableFuture<Long> writeRetry(Completion.Retry retry) {
@@ -162,8 +194,8 @@ public final class OutcomeRecorder {
                 StreamKeys.WORKERS_GROUP, retry.entryId(), Long.toString(retry.dueAtMillis()), retry.nextMessageJson());
     }
 
-    private void afterWrite(List<Completion.Record> records, CompletableFuture<List<Object>> recordWrite,
-            List<Completion.Retry> retries, List<CompletableFuture<Long>> retryWrites) {
+    private void afterWrite(List<Pending> records, CompletableFuture<List<Object>> recordWrite,
+            List<Pending> retries, List<CompletableFuture<Long>> retryWrites) {
         Throwable failure = null;
         try {
             if (recordWrite != null) {
@@ -180,7 +212,7 @@ public final class OutcomeRecorder {
                     failure = causeOf(write);
                     carry.add(retries.get(i));
                 } else {
-                    scheduled(retries.get(i), write.join());
+                    scheduled((Completion.Retry) retries.get(i).completion(), write.join());
                 }
             }
         } catch (RuntimeException e) {
@@ -196,9 +228,9 @@ public final class OutcomeRecorder {
         maybeFlush();
     }
 
-    private void recorded(List<Completion.Record> records, List<Object> codes) {
+    private void recorded(List<Pending> records, List<Object> codes) {
         for (int i = 0; i < records.size(); i++) {
-            Completion.Record r = records.get(i);
+            Completion.Record r = (Completion.Record) records.get(i).completion();
             long code = i < codes.size() && codes.get(i) instanceof Long l ? l : 1;
             if (code == 0) {
                 metrics.outcome(TaskOutcome.DUPLICATE);

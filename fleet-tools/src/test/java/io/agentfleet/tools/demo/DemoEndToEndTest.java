@@ -1,0 +1,54 @@
+package io.agentfleet.tools.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentfleet.testsupport.JavaProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code ./fleet demo} as a newcomer would — its own embedded Redis, the orchestrator and one worker process per
+ * agent type — with {@code --kill-worker}, and checks the run completes and the summary is printed.
+ */
+class DemoEndToEndTest {
+
+    @Test
+    void demoRunsTheMultiAgentWorkflowToCompletionEvenWhenAWorkerIsKilled() throws Exception {
+        Path root = projectRoot();
+        Path log = root.resolve("fleet-tools/target/demo-test.log");
+        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
+                .sysProp("fleet.root", root.toString())
+                .env("REDIS_URL", "")
+                .env("OPENAI_API_KEY", "")
+                .arg("--plain", "--embedded-redis", "--kill-worker")
+                .logTo(log)
+                .start()) {
+            int exit = demo.waitFor(Duration.ofMinutes(4));
+            String output = demo.logText();
+            assertEquals(0, exit, output);
+            assertTrue(output.contains("started by the demo: redis-server-6"), "used the embedded Redis:\n" + output);
+            assertTrue(output.contains("kill -9 of researcher-worker-1"), "killed a worker:\n" + output);
+            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
+            for (String task : new String[] {"plan", "research-1", "research-2", "research-3", "implement"}) {
+                assertTrue(Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+").matcher(output).find(),
+                        "summary row for " + task + ":\n" + output);
+            }
+            assertTrue(output.contains("Final output:"), output);
+        }
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("fleet"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("project root (with ./fleet) not found above " + System.getProperty("user.dir"));
+        }
+        return dir;
+    }
+}
