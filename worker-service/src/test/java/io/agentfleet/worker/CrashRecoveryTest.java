@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
@@ -43,6 +45,24 @@ class CrashRecoveryTest {
             List<String> workers = jedis.xinfoConsumers(KEYS.tasks("work"), "workers").stream().map(c -> c.getName()).toList();
             assertEquals(2, workers.size(), workers.toString());
             Await.until(Duration.ofSeconds(10), () -> jedis.xlen(KEYS.tasks("work")) == 0, "empty task stream");
+        }
+    }
+
+    @Test
+    void idleWorkerTakesOverTheEntriesOfAConsumerThatDied() {
+        try (Jedis jedis = redis.jedis()) {
+            AgentMessage orphan = TestFleet.task("orphan", "{\"text\":\"left behind\"}");
+            jedis.xgroupCreate(KEYS.tasks("orphan"), "workers", new StreamEntryID(0, 0), true);
+            TestFleet.enqueue(jedis, orphan);
+            // A consumer reads the entry and dies without acknowledging it; no new work arrives afterwards, so the
+            // survivor's consumer loop sits in a blocked read while its reclaimer must still take the entry over.
+            jedis.xreadGroup("workers", "ghost", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of(KEYS.tasks("orphan"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            try (JavaProcess survivor = TestFleet.startWorker(TestFleet.worker(redis.uri(), "orphan",
+                    "FLEET_AGENTS_ORPHAN_HANDLER", "echo", "FLEET_AGENTS_ORPHAN_CLAIM_AFTER", "2s"), "orphan")) {
+                Await.until(Duration.ofSeconds(60), () -> TestFleet.doneCount(jedis, "orphan") == 1, "orphaned task completed");
+                assertEquals("left behind", TestFleet.outcome(jedis, "orphan", orphan.taskId()).content().get("text").asText());
+            }
         }
     }
 

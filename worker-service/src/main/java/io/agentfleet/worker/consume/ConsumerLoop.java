@@ -100,26 +100,19 @@ public final class ConsumerLoop implements Runnable {
             heartbeat();
             return;
         }
-        int slots = inFlight.acquireUpTo(worker.readBlock());
+        int slots = inFlight.awaitFree(worker.readBlock());
         if (slots == 0) {
             // Every slot is busy: the loop is healthy, just full.
             heartbeat();
             return;
         }
-        List<StreamMessage<String, String>> entries;
-        try {
-            if (stopping) {
-                inFlight.release(slots);
-                return;
-            }
-            entries = commands.xreadgroup(me, XReadArgs.Builder.count(slots).block(worker.readBlock()),
-                    XReadArgs.StreamOffset.lastConsumed(stream));
-        } catch (RuntimeException e) {
-            inFlight.release(slots);
-            throw e;
+        if (stopping) {
+            return;
         }
+        List<StreamMessage<String, String>> entries = commands.xreadgroup(
+                me, XReadArgs.Builder.count(slots).block(worker.readBlock()), XReadArgs.StreamOffset.lastConsumed(stream));
         int got = entries == null ? 0 : entries.size();
-        inFlight.release(slots - got);
+        inFlight.take(got);
         heartbeat();
         if (got > 0) {
             List<Delivery> deliveries = new ArrayList<>(got);

@@ -24,12 +24,23 @@ public final class InFlight {
         this.gauge = gauge;
     }
 
-    /** Waits up to {@code wait} for a free slot, then takes every free slot; returns how many (0 on timeout). */
-    public int acquireUpTo(Duration wait) throws InterruptedException {
+    /**
+     * Waits up to {@code wait} for a free slot and returns how many are free, without taking them (0 on timeout). The
+     * consumer loop reads that many and {@link #take}s what arrives, so a read blocked on an empty stream holds no
+     * slots and the reclaimer can still take over a dead worker's entries meanwhile.
+     */
+    public int awaitFree(Duration wait) throws InterruptedException {
         if (!permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             return 0;
         }
-        return 1 + permits.drainPermits();
+        int free = 1 + permits.availablePermits();
+        permits.release(1);
+        return free;
+    }
+
+    /** Takes slots for entries that arrived, overdrawing when the reclaimer took free slots in the meantime. */
+    public void take(int slots) {
+        overdraw(slots - tryAcquireUpTo(slots));
     }
 
     /** Takes up to {@code max} free slots without waiting. */
