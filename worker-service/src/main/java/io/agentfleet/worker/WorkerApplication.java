@@ -5,7 +5,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 
 /**
- * Starts a worker: {@code REDIS_URL}, {@code FLEET_AGENTS} and the per-agent settings in README-config.md. SIGTERM
+ * Starts a worker: {@code REDIS_URL}, {@code FLEET_AGENTS} and the per-agent settings in docs/configuration.md. SIGTERM
  * drains in-flight tasks within {@code FLEET_SHUTDOWN_GRACE} and exits 0; a bad configuration exits 1 naming the key.
  */
 public final class WorkerApplication {

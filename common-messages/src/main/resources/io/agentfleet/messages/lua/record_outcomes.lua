@@ -10,6 +10,7 @@
 local group, ttl = ARGV[1], ARGV[2]
 local resultsMax, deadMax, now = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
 local codes = {}
+local entryIds = {}
 
 local function append(stream, maxLen, ...)
   if maxLen > 0 then
@@ -35,8 +36,13 @@ for i = 6, #ARGV, 9 do
     append(KEYS[3], deadMax, 'msg', ARGV[i + 8], 'taskId', taskId, 'reason', deadReason,
       'attempts', ARGV[i + 5], 'error', ARGV[i + 6], 'worker', ARGV[i + 7], 'at', now, 'entry', entryId)
   end
-  redis.call('XACK', KEYS[1], group, entryId)
-  redis.call('XDEL', KEYS[1], entryId)
+  entryIds[#entryIds + 1] = entryId
   codes[#codes + 1] = code
+end
+-- One XACK and one XDEL for the whole batch (in chunks that stay below Lua's argument limit).
+for first = 1, #entryIds, 1000 do
+  local last = math.min(first + 999, #entryIds)
+  redis.call('XACK', KEYS[1], group, unpack(entryIds, first, last))
+  redis.call('XDEL', KEYS[1], unpack(entryIds, first, last))
 end
 return codes

@@ -8,7 +8,7 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.MutableHttpResponse;
 
-/** JSON responses written with Jackson trees (the API's shapes are documented in README-api.md and openapi.yml). */
+/** JSON responses written with Jackson trees (the API's shapes are documented in docs/api.md and openapi.yml). */
 public final class Json {
     private Json() {}
 

@@ -6,7 +6,7 @@ import java.util.Locale;
  * Property names the worker reads. Every property can also be given as an environment variable: upper case, with
  * {@code .} and {@code -} turned into {@code _} (e.g. {@code fleet.agents.coder.max-in-flight} is
  * {@code FLEET_AGENTS_CODER_MAX_IN_FLIGHT}). Per-agent keys fall back to {@code fleet.defaults.<key>}, then to the
- * built-in default. The table with defaults is in worker-service/README-config.md.
+ * built-in default. The table with defaults is in docs/configuration.md.
  */
 public final class ConfigKeys {
     /** Redis URL ({@code REDIS_URL}). */
