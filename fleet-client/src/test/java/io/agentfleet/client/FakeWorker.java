@@ -20,27 +20,27 @@ import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** Stands in for a worker: reads tasks through the workers group and records outcomes with RECORD_OUTCOMES, as the worker does. */
-final class FakeWorker {
-    static final String NAME = "fake-worker-1";
+public final class FakeWorker {
+    public static final String NAME = "fake-worker-1";
     private static final MessageCodec CODEC = new MessageCodec();
 
     private final Jedis jedis;
     private final StreamKeys keys;
     private final String agent;
 
-    FakeWorker(Jedis jedis, StreamKeys keys, String agent) {
+    public FakeWorker(Jedis jedis, StreamKeys keys, String agent) {
         this.jedis = jedis;
         this.keys = keys;
         this.agent = agent;
     }
 
-    static ObjectNode json(String field, String value) {
+    public static ObjectNode json(String field, String value) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put(field, value);
         return node;
     }
 
-    void createGroup() {
+    public void createGroup() {
         try {
             jedis.xgroupCreate(keys.tasks(agent), StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
         } catch (JedisDataException e) {
@@ -51,7 +51,7 @@ final class FakeWorker {
     }
 
     /** Delivers up to {@code count} new tasks to this fake worker (they become pending). */
-    List<StreamEntry> take(int count) {
+    public List<StreamEntry> take(int count) {
         createGroup();
         List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xreadGroup(StreamKeys.WORKERS_GROUP, NAME,
                 XReadGroupParams.xReadGroupParams().count(count),
@@ -59,7 +59,7 @@ final class FakeWorker {
         return reply == null || reply.isEmpty() ? List.of() : reply.getFirst().getValue();
     }
 
-    StreamEntry takeOne() {
+    public StreamEntry takeOne() {
         List<StreamEntry> entries = take(1);
         if (entries.isEmpty()) {
             throw new AssertionError("no task on " + keys.tasks(agent));
@@ -67,27 +67,27 @@ final class FakeWorker {
         return entries.getFirst();
     }
 
-    static AgentMessage task(StreamEntry entry) {
+    public static AgentMessage task(StreamEntry entry) {
         return CODEC.decode(entry.getFields().get(StreamKeys.MESSAGE_FIELD));
     }
 
-    long complete(StreamEntry entry, ObjectNode output, Metadata usage) {
+    public long complete(StreamEntry entry, ObjectNode output, Metadata usage) {
         AgentMessage task = task(entry);
         return record(entry, task.resultOf(agent, output, usage), "", 0, "");
     }
 
-    long deadLetter(StreamEntry entry, DeadLetterReason reason, Failure failure) {
+    public long deadLetter(StreamEntry entry, DeadLetterReason reason, Failure failure) {
         AgentMessage task = task(entry);
         return record(entry, task.errorOf(agent, failure, reason.name()), reason.name(), task.attempt(),
                 failure.type() + ": " + failure.message());
     }
 
-    long cancel(StreamEntry entry) {
+    public long cancel(StreamEntry entry) {
         AgentMessage task = task(entry);
         return record(entry, task.errorOf(agent, Failure.permanent("CANCELLED", "run cancelled"), "CANCELLED"), "", 0, "");
     }
 
-    long askForClarification(StreamEntry entry, ObjectNode question) {
+    public long askForClarification(StreamEntry entry, ObjectNode question) {
         AgentMessage task = task(entry);
         AgentMessage outcome = task.resultOf(agent, question, Metadata.EMPTY).toBuilder().type(MessageType.CLARIFICATION_NEEDED).build();
         return record(entry, outcome, "", 0, "");

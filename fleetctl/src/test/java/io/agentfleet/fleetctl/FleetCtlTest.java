@@ -1,12 +1,13 @@
 package io.agentfleet.fleetctl;
 
-import static io.agentfleet.fleetctl.FakeWorker.json;
+import static io.agentfleet.client.FakeWorker.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentfleet.client.FakeWorker;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
