@@ -8,18 +8,8 @@ import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
 
 /** Returns {@code {"ok":true}} at once: measures the fleet's own overhead. */
-public final class BenchHandler implements AgentHandler {
+public record BenchHandler(String agentType) implements AgentHandler {
     public static final String KIND = "bench";
-    private final String agentType;
-
-    public BenchHandler(String agentType) {
-        this.agentType = agentType;
-    }
-
-    @Override
-    public String agentType() {
-        return agentType;
-    }
 
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {

@@ -6,18 +6,8 @@ import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
 
 /** Returns the task's content as its output. */
-public final class EchoHandler implements AgentHandler {
+public record EchoHandler(String agentType) implements AgentHandler {
     public static final String KIND = "echo";
-    private final String agentType;
-
-    public EchoHandler(String agentType) {
-        this.agentType = agentType;
-    }
-
-    @Override
-    public String agentType() {
-        return agentType;
-    }
 
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {

@@ -15,18 +15,8 @@ import java.time.Duration;
  * "retryAfterMs":m}} fails attempts 1..n ({@code times} absent: every attempt) and succeeds afterwards with
  * {@code {"ok":true,"attempt":k}}.
  */
-public final class FailHandler implements AgentHandler {
+public record FailHandler(String agentType) implements AgentHandler {
     public static final String KIND = "fail";
-    private final String agentType;
-
-    public FailHandler(String agentType) {
-        this.agentType = agentType;
-    }
-
-    @Override
-    public String agentType() {
-        return agentType;
-    }
 
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {

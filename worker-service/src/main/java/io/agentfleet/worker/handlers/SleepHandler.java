@@ -11,18 +11,8 @@ import io.agentfleet.worker.spi.TaskContext;
 import java.time.Duration;
 
 /** Waits {@code content.ms} (or {@code content.input.ms}) milliseconds, then returns {@code {"ok":true}}: a stand-in for an LLM call. */
-public final class SleepHandler implements AgentHandler {
+public record SleepHandler(String agentType) implements AgentHandler {
     public static final String KIND = "sleep";
-    private final String agentType;
-
-    public SleepHandler(String agentType) {
-        this.agentType = agentType;
-    }
-
-    @Override
-    public String agentType() {
-        return agentType;
-    }
 
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) throws InterruptedException {
