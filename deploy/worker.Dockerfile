@@ -62,6 +62,8 @@ VOLUME ["/tmp"]
 # metaspace, Netty direct buffers, thread stacks and the code cache. Exit on
 # OOM so Docker/Kubernetes restarts the container instead of limping on.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp -Dfile.encoding=UTF-8"
+# One JSON object per log line (with taskId, runId, traceId) for log collectors.
+ENV FLEET_LOG_FORMAT=json
 
 USER 10001:10001
 EXPOSE 8080

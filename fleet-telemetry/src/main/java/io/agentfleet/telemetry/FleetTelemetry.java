@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * Builds the process's {@link OpenTelemetry} from the standard {@code OTEL_*} variables and system properties. Tracing
- * is off (a no-op exporter, nothing sent) unless {@code OTEL_TRACES_EXPORTER} or an OTLP endpoint is configured;
+ * is off (a no-op exporter, nothing sent) unless {@code OTEL_TRACES_EXPORTER} (other than {@code none}) or an OTLP
+ * endpoint is configured;
  * metrics and logs are never exported through OTel (metrics go to the Prometheus endpoint).
  */
 public final class FleetTelemetry {
@@ -19,10 +20,14 @@ public final class FleetTelemetry {
     }
 
     static OpenTelemetry fromEnvironment(String serviceName, Map<String, String> env) {
-        boolean configured = env.containsKey("OTEL_TRACES_EXPORTER")
+        String exporter = env.getOrDefault("OTEL_TRACES_EXPORTER", System.getProperty("otel.traces.exporter"));
+        if ("none".equalsIgnoreCase(exporter)) {
+            // Deployments set this explicitly to keep tracing off: no SDK, no spans, no cost on the hot paths.
+            return OpenTelemetry.noop();
+        }
+        boolean configured = exporter != null
                 || env.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")
-                || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-                || System.getProperty("otel.traces.exporter") != null;
+                || env.containsKey("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         if ("true".equalsIgnoreCase(env.get("OTEL_SDK_DISABLED")) || !configured) {
             return OpenTelemetry.noop();
         }

@@ -46,10 +46,20 @@ public final class MessageTracing {
 
     private final Tracer tracer;
     private final TextMapPropagator propagator;
+    private final boolean enabled;
 
     public MessageTracing(OpenTelemetry openTelemetry, String instrumentationName) {
         this.tracer = openTelemetry.getTracer(instrumentationName);
         this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+        this.enabled = openTelemetry != OpenTelemetry.noop();
+    }
+
+    /**
+     * False when tracing is off ({@link FleetTelemetry} returned the no-op OpenTelemetry): callers on hot paths skip
+     * every span, context and attribute allocation, and messages keep the trace context they arrived with.
+     */
+    public boolean enabled() {
+        return enabled;
     }
 
     public Tracer tracer() {
@@ -58,7 +68,11 @@ public final class MessageTracing {
 
     /** The context a message carries, or the current context when it carries none. */
     public Context extract(AgentMessage message) {
-        TraceContext trace = message.trace();
+        return extract(message.trace());
+    }
+
+    /** The context of a W3C {@code traceparent}/{@code tracestate} pair (e.g. HTTP headers), or the current one when null. */
+    public Context extract(TraceContext trace) {
         if (trace == null) {
             return Context.current();
         }

@@ -1,12 +1,15 @@
 package io.agentfleet.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.MessageCodec;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -57,6 +60,14 @@ class MessageTracingTest {
     @Test
     void tracingIsOffUnlessConfigured() {
         assertSame(io.opentelemetry.api.OpenTelemetry.noop(), FleetTelemetry.fromEnvironment("svc", Map.of()));
+        assertSame(io.opentelemetry.api.OpenTelemetry.noop(), FleetTelemetry.fromEnvironment("svc",
+                Map.of("OTEL_TRACES_EXPORTER", "none", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317")));
         assertNotNull(FleetTelemetry.fromEnvironment("svc", Map.of("OTEL_SDK_DISABLED", "true")));
+    }
+
+    @Test
+    void theNoopOpenTelemetryMeansTracingIsOff() {
+        assertFalse(new MessageTracing(OpenTelemetry.noop(), "test").enabled());
+        assertTrue(tracing.enabled());
     }
 }

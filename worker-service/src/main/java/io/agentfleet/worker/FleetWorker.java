@@ -1,6 +1,8 @@
 package io.agentfleet.worker;
 
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.consume.AgentWorker;
@@ -35,7 +37,7 @@ public class FleetWorker {
     private boolean shutDown;
 
     public FleetWorker(WorkerConfig config, HandlerRegistry registry, RedisConnections redis, ScriptRunner scripts,
-            MessageCodec codec, WorkerMetrics metrics, Clock clock) {
+            MessageCodec codec, WorkerMetrics metrics, Clock clock, MessageTracing tracing, StreamGauges gauges) {
         this.config = config;
         this.redis = redis;
         this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("fleet-timer").daemon(true).factory());
@@ -45,7 +47,7 @@ public class FleetWorker {
             handlers.put(agent, registry.handlerFor(agent));
         }
         handlers.forEach((agent, handler) -> workers.add(new AgentWorker(agent, config, handler, redis, scripts, codec,
-                metrics.forAgent(agent.agentType()), clock, timer)));
+                metrics.forAgent(agent.agentType()), clock, timer, tracing, gauges)));
     }
 
     @PostConstruct

@@ -2,6 +2,9 @@ package io.agentfleet.worker;
 
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
+import io.agentfleet.telemetry.FleetTelemetry;
+import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.worker.config.ConfigBinder;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.WorkerMetrics;
@@ -56,6 +59,17 @@ class WorkerBeans {
     @Singleton
     WorkerMetrics workerMetrics(MeterRegistry registry) {
         return new WorkerMetrics(registry);
+    }
+
+    /** Spans from the standard OTEL_* variables; the no-op OpenTelemetry (nothing recorded) unless configured. */
+    @Singleton
+    MessageTracing messageTracing() {
+        return new MessageTracing(FleetTelemetry.fromEnvironment("fleet-worker"), "io.agentfleet.worker");
+    }
+
+    @Singleton
+    StreamGauges streamGauges(MeterRegistry registry, WorkerConfig config, RedisConnections redis) {
+        return new StreamGauges(registry, config.keys(), () -> redis.shared().async());
     }
 
     @Singleton

@@ -2,8 +2,12 @@ package io.agentfleet.orchestrator.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.telemetry.HttpTracing;
+import io.agentfleet.orchestrator.workflow.PayloadTooLargeException;
 import io.agentfleet.orchestrator.workflow.RunEngine;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunSpec;
@@ -28,6 +32,7 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 
@@ -44,19 +49,25 @@ public class RunController {
     private final OrchestratorConfig config;
     private final Clock clock;
     private final RunEvents events;
+    private final HttpTracing tracing;
 
     public RunController(RunService runs, SpecParser parser, MessageCodec codec, OrchestratorConfig config, Clock clock,
-            RunEvents events) {
+            RunEvents events, HttpTracing tracing) {
         this.runs = runs;
         this.parser = parser;
         this.codec = codec;
         this.config = config;
         this.clock = clock;
         this.events = events;
+        this.tracing = tracing;
     }
 
     @Post(value = "/tasks", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> submitTask(HttpRequest<?> request, @Nullable @Body String body) {
+        return traced("/v1/tasks", request, () -> doSubmitTask(request, body));
+    }
+
+    private HttpResponse<String> doSubmitTask(HttpRequest<?> request, String body) {
         RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
         RunState run = runs.submit(spec, Requests.keyName(request), "task");
         ObjectNode out = accepted(run);
@@ -68,11 +79,33 @@ public class RunController {
 
     @Post(value = "/workflows", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> submitWorkflow(HttpRequest<?> request, @Nullable @Body String body) {
+        return traced("/v1/workflows", request, () -> doSubmitWorkflow(request, body));
+    }
+
+    private HttpResponse<String> doSubmitWorkflow(HttpRequest<?> request, String body) {
         RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
         RunState run = runs.submit(spec, Requests.keyName(request), "workflow");
         ObjectNode out = accepted(run);
         out.put("tasks", spec.tasks().size());
         return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    }
+
+    /** A SERVER span around a submit (continuing the caller's traceparent), when tracing is on. */
+    private HttpResponse<String> traced(String route, HttpRequest<?> request, Supplier<HttpResponse<String>> submit) {
+        return tracing.server("POST", route, Requests.trace(request), submit, HttpResponse::code, RunController::statusOf);
+    }
+
+    private static int statusOf(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            return api.status.getCode();
+        }
+        if (e instanceof BackpressureException) {
+            return HttpStatus.TOO_MANY_REQUESTS.getCode();
+        }
+        if (e instanceof InvalidMessageException) {
+            return (e instanceof PayloadTooLargeException ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST).getCode();
+        }
+        return HttpStatus.INTERNAL_SERVER_ERROR.getCode();
     }
 
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)

@@ -6,6 +6,8 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.telemetry.LogContext;
+import io.agentfleet.telemetry.MessageTracing;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
@@ -16,6 +18,8 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Context;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +52,7 @@ public class ResultConsumer {
     private final MessageCodec codec;
     private final OrchestratorConfig config;
     private final StreamKeys keys;
+    private final MessageTracing tracing;
     private final Map<String, Thread> loops = new ConcurrentHashMap<>();
     private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
@@ -56,8 +61,9 @@ public class ResultConsumer {
     private final Thread maintenance;
     private volatile boolean running = true;
 
-    public ResultConsumer(Redis redis, RunService runs, MessageCodec codec, OrchestratorConfig config) {
+    public ResultConsumer(Redis redis, RunService runs, MessageCodec codec, OrchestratorConfig config, MessageTracing tracing) {
         this.redis = redis;
+        this.tracing = tracing;
         this.runs = runs;
         this.codec = codec;
         this.config = config;
@@ -215,18 +221,43 @@ public class ResultConsumer {
         byRun.forEach((runId, outcomes) -> {
             inFlight.acquireUninterruptibly();
             workers.submit(() -> {
+                List<String> ids = idsByRun.get(runId);
+                List<Span> spans = tracing.enabled() ? startSpans(agent, outcomes, ids) : null;
+                if (LogContext.enabled()) {
+                    AgentMessage first = outcomes.get(0);
+                    LogContext.put(outcomes.size() == 1 ? first.taskId() : null, runId,
+                            spans != null ? spans.get(0).getSpanContext().getTraceId() : MessageTracing.traceIdOf(first));
+                }
                 try {
                     runs.applyOutcomes(runId, outcomes, recovery);
-                    redis.async().xack(keys.results(agent), StreamKeys.ORCHESTRATORS_GROUP,
-                            idsByRun.get(runId).toArray(String[]::new));
+                    redis.async().xack(keys.results(agent), StreamKeys.ORCHESTRATORS_GROUP, ids.toArray(String[]::new));
                 } catch (RuntimeException e) {
                     // Left unacknowledged: claimed and replayed after claim-after.
                     LOG.warn("run {}: applying {} outcomes failed: {}", runId, outcomes.size(), e.toString());
+                    if (spans != null) {
+                        spans.forEach(s -> s.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()));
+                    }
                 } finally {
+                    if (spans != null) {
+                        spans.forEach(Span::end);
+                    }
+                    if (LogContext.enabled()) {
+                        LogContext.clear();
+                    }
                     inFlight.release();
                 }
             });
         });
+    }
+
+    /** A CONSUMER span per outcome, each a child of (and linked to) the worker span its message carries. */
+    private List<Span> startSpans(String agent, List<AgentMessage> outcomes, List<String> ids) {
+        String stream = keys.results(agent);
+        List<Span> spans = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            spans.add(tracing.startProcess(stream, StreamKeys.ORCHESTRATORS_GROUP, ids.get(i), outcomes.get(i)));
+        }
+        return spans;
     }
 
     private AgentMessage decode(String agent, StreamMessage<String, String> entry) {

@@ -3,8 +3,14 @@ package io.agentfleet.orchestrator.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.telemetry.MessageTracing;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -23,18 +29,22 @@ public final class RunService {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
     private static final int MAX_CONFLICT_RETRIES = 50;
     private static final long OUTBOX_GRACE_MS = 5_000;
+    private static final AttributeKey<String> KIND = AttributeKey.stringKey("agentfleet.run.kind");
+    private static final AttributeKey<Long> TASKS = AttributeKey.longKey("agentfleet.run.tasks");
 
     private final RunEngine engine;
     private final RunStore store;
     private final Clock clock;
     private final MeterRegistry metrics;
+    private final MessageTracing tracing;
     private volatile Consumer<Set<String>> agentListener = agents -> { };
 
-    public RunService(RunEngine engine, RunStore store, Clock clock, MeterRegistry metrics) {
+    public RunService(RunEngine engine, RunStore store, Clock clock, MeterRegistry metrics, MessageTracing tracing) {
         this.engine = engine;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public RunStore store() {
@@ -51,6 +61,31 @@ public final class RunService {
      * FAILED and the exception is rethrown so the caller answers 429.
      */
     public RunState submit(RunSpec spec, String apiKey, String kind) {
+        if (!tracing.enabled()) {
+            return start(spec, apiKey, kind);
+        }
+        // A run outlives this call and may be driven by any replica, so its span is a short root of the run's tree:
+        // started here and ended when the run is created. Its context is stored in the run's traceparent field and
+        // becomes the parent of every dispatch of the run.
+        Context parent = Span.current().getSpanContext().isValid() ? Context.current() : tracing.extract(spec.trace());
+        Span span = tracing.tracer().spanBuilder("workflow run").setParent(parent)
+                .setAttribute(KIND, kind)
+                .setAttribute(TASKS, (long) spec.tasks().size())
+                .startSpan();
+        try {
+            RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
+            RunState run = start(traced, apiKey, kind);
+            span.setAttribute(MessageTracing.RUN_ID, run.runId);
+            return run;
+        } catch (RuntimeException e) {
+            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private RunState start(RunSpec spec, String apiKey, String kind) {
         Instant now = clock.instant();
         RunState run = engine.start(spec, apiKey, kind, now);
         Set<String> agents = new LinkedHashSet<>();
@@ -177,6 +212,8 @@ public final class RunService {
         if (run.ended) {
             String status = run.status().name();
             metrics.counter("fleet.orchestrator.runs.finished", "status", status).increment();
+            Counter.builder("fleet.runs").description("Runs finished, by final status").tag("status", status)
+                    .register(metrics).increment();
             long created = run.longField("createdAt");
             long finished = run.longField("finishedAt");
             if (created > 0 && finished >= created) {

@@ -1,16 +1,23 @@
 package io.agentfleet.orchestrator.workflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.telemetry.MessageTracing;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -26,6 +33,8 @@ public final class RunStore {
     private final OrchestratorKeys okeys;
     private final OrchestratorConfig config;
     private final ObjectMapper mapper;
+    private final MessageCodec codec;
+    private final MessageTracing tracing;
     /** Fields of runs this process committed last, most recent last (LRU). */
     private final Map<String, Map<String, String>> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -35,12 +44,14 @@ public final class RunStore {
     };
     private final java.util.Set<String> noted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public RunStore(Redis redis, OrchestratorConfig config, ObjectMapper mapper) {
+    public RunStore(Redis redis, OrchestratorConfig config, MessageCodec codec, MessageTracing tracing) {
         this.redis = redis;
         this.keys = config.keys();
         this.okeys = new OrchestratorKeys(config.keys());
         this.config = config;
-        this.mapper = mapper;
+        this.mapper = codec.mapper();
+        this.codec = codec;
+        this.tracing = tracing;
     }
 
     public OrchestratorKeys keys() {
@@ -127,25 +138,67 @@ public final class RunStore {
         BackpressureException refused = null;
         for (Map.Entry<String, List<RunState.OutboxEntry>> group : byAgent.entrySet()) {
             String agent = group.getKey();
+            String stream = keys.tasks(agent);
             List<String> args = new ArrayList<>();
             args.add(Long.toString(config.maxBacklog()));
-            group.getValue().forEach(e -> args.add(e.message()));
+            List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
+            for (RunState.OutboxEntry e : group.getValue()) {
+                args.add(spans == null ? e.message() : published(stream, e.message(), spans));
+            }
+            List<Object> entryIds;
             try {
-                redis.eval(FleetScripts.ENQUEUE, ScriptOutputType.MULTI,
-                        new String[] {keys.tasks(agent), keys.config(agent)}, args.toArray(String[]::new));
+                entryIds = redis.eval(FleetScripts.ENQUEUE, ScriptOutputType.MULTI,
+                        new String[] {stream, keys.config(agent)}, args.toArray(String[]::new));
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
+                endPublished(spans, null, bp == null ? e : bp);
                 if (bp == null) {
                     throw e;
                 }
                 refused = bp;
                 continue;
+            } catch (RuntimeException e) {
+                endPublished(spans, null, e);
+                throw e;
             }
+            endPublished(spans, entryIds, null);
             // Not awaited: commands on the shared connection run in order, so this lands before any later XACK.
             redis.async().hdel(okeys.outbox(runId), group.getValue().stream().map(RunState.OutboxEntry::wireId).toArray(String[]::new));
         }
         if (refused != null) {
             throw refused;
+        }
+    }
+
+    /**
+     * The message as published: its {@code trace} becomes the context of a new PRODUCER span (a child of the run's
+     * span the committed message carries), so the worker's processing span is a child of this publish.
+     */
+    private String published(String stream, String message, List<Span> spans) {
+        AgentMessage decoded;
+        try {
+            decoded = codec.decode(message);
+        } catch (InvalidMessageException e) {
+            spans.add(Span.getInvalid());
+            return message;
+        }
+        Span span = tracing.startPublish(tracing.extract(decoded), stream, decoded);
+        spans.add(span);
+        return codec.encode(decoded.toBuilder().trace(tracing.inject(Context.root().with(span))).build());
+    }
+
+    private static void endPublished(List<Span> spans, List<Object> entryIds, RuntimeException failure) {
+        if (spans == null) {
+            return;
+        }
+        for (int i = 0; i < spans.size(); i++) {
+            Span span = spans.get(i);
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+            } else if (entryIds != null && i < entryIds.size()) {
+                span.setAttribute(MessageTracing.MESSAGE_ID, String.valueOf(entryIds.get(i)));
+            }
+            span.end();
         }
     }
 

@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.workflow;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.telemetry.MessageTracing;
 import io.micronaut.context.annotation.Factory;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
@@ -27,12 +28,13 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    RunStore runStore(Redis redis, OrchestratorConfig config, MessageCodec codec) {
-        return new RunStore(redis, config, codec.mapper());
+    RunStore runStore(Redis redis, OrchestratorConfig config, MessageCodec codec, MessageTracing tracing) {
+        return new RunStore(redis, config, codec, tracing);
     }
 
     @Singleton
-    RunService runService(SpecParser parser, MessageCodec codec, RunStore store, Clock clock, MeterRegistry metrics) {
-        return new RunService(new RunEngine(codec, parser), store, clock, metrics);
+    RunService runService(SpecParser parser, MessageCodec codec, RunStore store, Clock clock, MeterRegistry metrics,
+            MessageTracing tracing) {
+        return new RunService(new RunEngine(codec, parser), store, clock, metrics, tracing);
     }
 }

@@ -47,14 +47,29 @@ public final class Orchestrators {
     }
 
     public static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps) {
+        return orchestrator(redisUri, sysProps, Map.of(), orchestratorClassPath());
+    }
+
+    /**
+     * An orchestrator with extra environment variables and this module's test classes on its class path (they hold
+     * test-only SPI implementations such as the {@code jsonfile} span exporter, and no beans).
+     */
+    public static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps, Map<String, String> env) {
+        String testClasses = classPath(entry -> entry.replace('\\', '/').endsWith("orchestrator-service/target/test-classes"));
+        return orchestrator(redisUri, sysProps, env, orchestratorClassPath() + File.pathSeparator + testClasses);
+    }
+
+    private static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps, Map<String, String> env,
+            String classPath) {
         int port = freePort();
         JavaProcess.Builder b = JavaProcess.builder(ORCHESTRATOR_MAIN)
-                .classPath(orchestratorClassPath())
+                .classPath(classPath)
                 .env("REDIS_URL", redisUri)
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "tester:" + KEY + ",other:" + OTHER_KEY)
                 .jvmArg(jvmArgs());
         sysProps.forEach(b::sysProp);
+        env.forEach(b::env);
         if (System.getProperty("bench.jfr") != null) {
             b.jvmArg("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile,dumponexit=true");
         }
@@ -65,6 +80,10 @@ public final class Orchestrators {
 
     /** A worker process serving {@code agents}, with the test agents (test-classes) but without the orchestrator. */
     public static JavaProcess worker(String redisUri, String agents, Map<String, String> sysProps) {
+        return worker(redisUri, agents, sysProps, Map.of());
+    }
+
+    public static JavaProcess worker(String redisUri, String agents, Map<String, String> sysProps, Map<String, String> env) {
         JavaProcess.Builder b = JavaProcess.builder(WORKER_MAIN)
                 .classPath(classPath(entry -> !entry.replace('\\', '/').endsWith("orchestrator-service/target/classes")))
                 .env("REDIS_URL", redisUri)
@@ -72,6 +91,7 @@ public final class Orchestrators {
                 .env("MICRONAUT_SERVER_PORT", "-1")
                 .jvmArg(jvmArgs());
         sysProps.forEach(b::sysProp);
+        env.forEach(b::env);
         JavaProcess worker = b.start();
         worker.awaitLog("started", STARTUP);
         return worker;

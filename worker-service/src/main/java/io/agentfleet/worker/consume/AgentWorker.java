@@ -2,6 +2,8 @@ package io.agentfleet.worker.consume;
 
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.lease.AutoClaimer;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentWorker {
     private static final Logger LOG = LoggerFactory.getLogger(AgentWorker.class);
+    /** How often the stream gauges (length, lag, pending, delayed, dead letters) are sampled. */
+    public static final Duration GAUGE_INTERVAL = Duration.ofSeconds(5);
 
     private final AgentConfig agent;
     private final WorkerConfig worker;
@@ -40,17 +44,20 @@ public final class AgentWorker {
     private final Periodic renewer;
     private final Periodic reclaimer;
     private final Periodic promoter;
+    private final Periodic gauges;
     private Thread loopThread;
 
     public AgentWorker(AgentConfig agent, WorkerConfig worker, AgentHandler handler, RedisConnections redis,
-            ScriptRunner scripts, MessageCodec codec, AgentMetrics metrics, Clock clock, ScheduledExecutorService timer) {
+            ScriptRunner scripts, MessageCodec codec, AgentMetrics metrics, Clock clock, ScheduledExecutorService timer,
+            MessageTracing tracing, StreamGauges streamGauges) {
         this.agent = agent;
         this.worker = worker;
         this.redis = redis;
         String stream = worker.keys().tasks(agent.agentType());
         this.inFlight = new InFlight(agent.maxInFlight(), metrics.inFlight());
         this.recorder = new OutcomeRecorder(agent, worker, scripts, metrics, clock, timer);
-        TaskProcessor processor = new TaskProcessor(agent, worker, handler, codec, recorder, inFlight, metrics, clock, redis, timer);
+        TaskProcessor processor = new TaskProcessor(agent, worker, handler, codec, recorder, inFlight, metrics, clock, redis, timer,
+                tracing);
         this.loop = new ConsumerLoop(agent, worker, redis, inFlight, processor);
         LeaseRenewer leases = new LeaseRenewer(stream, worker.consumerName(), redis);
         this.renewer = new Periodic("fleet-lease-" + agent.agentType(), agent.renewEvery(), () -> leases.renew(inFlight.snapshot()));
@@ -58,6 +65,9 @@ public final class AgentWorker {
         this.reclaimer = new Periodic("fleet-reclaim-" + agent.agentType(), agent.reclaimEvery(), reclaim::reclaimOnce);
         Promoter promote = new Promoter(agent.agentType(), worker.keys(), scripts, clock);
         this.promoter = new Periodic("fleet-promote-" + agent.agentType(), worker.promoteInterval(), promote::promoteDue);
+        List<String> types = List.of(agent.agentType());
+        streamGauges.of(agent.agentType());
+        this.gauges = new Periodic("fleet-gauges-" + agent.agentType(), GAUGE_INTERVAL, () -> streamGauges.sample(types));
     }
 
     public synchronized void start() {
@@ -65,6 +75,7 @@ public final class AgentWorker {
         renewer.start();
         reclaimer.start();
         promoter.start();
+        gauges.start();
     }
 
     public String agentType() {
@@ -84,6 +95,7 @@ public final class AgentWorker {
         loop.stop();
         reclaimer.stop();
         promoter.stop();
+        gauges.stop();
     }
 
     /** Waits (up to the deadline) for the loop to exit and every in-flight task to be recorded; true if all finished. */

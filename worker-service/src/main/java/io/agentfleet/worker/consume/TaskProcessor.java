@@ -9,6 +9,10 @@ import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.messages.TraceContext;
+import io.agentfleet.telemetry.LogContext;
+import io.agentfleet.telemetry.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;
@@ -23,6 +27,10 @@ import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,11 +70,13 @@ public final class TaskProcessor {
     private final RedisConnections redis;
     private final ScheduledExecutorService timer;
     private final Backoff backoff;
+    private final MessageTracing tracing;
+    private final String stream;
     private final ThreadFactory threads = Thread.ofVirtual().name("fleet-task-", 0).factory();
 
     public TaskProcessor(AgentConfig agent, WorkerConfig worker, AgentHandler handler, MessageCodec codec,
             OutcomeRecorder recorder, InFlight inFlight, AgentMetrics metrics, Clock clock, RedisConnections redis,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer, MessageTracing tracing) {
         this.agent = agent;
         this.worker = worker;
         this.handler = handler;
@@ -78,6 +88,8 @@ public final class TaskProcessor {
         this.redis = redis;
         this.timer = timer;
         this.backoff = new Backoff(agent.backoffBase(), agent.backoffMax());
+        this.tracing = tracing;
+        this.stream = worker.keys().tasks(agent.agentType());
     }
 
     /** A validated task ready to run. */
@@ -197,7 +209,14 @@ public final class TaskProcessor {
             handlerDeadline = Instant.ofEpochMilli(task.message().deadline());
         }
         long timeoutMs = Math.max(0, Duration.between(now, handlerDeadline).toMillis());
-        ScheduledFuture<?> timeout = timer.schedule(() -> timedOut(task, self, finished), timeoutMs, TimeUnit.MILLISECONDS);
+        // With tracing off (the default) no span, scope or context is created: the outcome keeps the task's trace.
+        Span span = tracing.enabled() ? tracing.startProcess(stream, StreamKeys.WORKERS_GROUP, task.entryId(), task.message()) : null;
+        Scope scope = span == null ? null : span.makeCurrent();
+        if (LogContext.enabled()) {
+            LogContext.put(task.message().taskId(), task.message().runId(),
+                    span != null ? span.getSpanContext().getTraceId() : MessageTracing.traceIdOf(task.message()));
+        }
+        ScheduledFuture<?> timeout = timer.schedule(() -> timedOut(task, self, finished, span), timeoutMs, TimeUnit.MILLISECONDS);
         TaskContext context = new TaskContext(agent.agentType(), worker.consumerName(), task.attempt(), task.maxAttempts(),
                 handlerDeadline, clock, codec.mapper());
         long started = System.nanoTime();
@@ -212,10 +231,16 @@ public final class TaskProcessor {
                 }
             }
         } catch (HandlerFailure e) {
+            if (span != null) {
+                span.setStatus(StatusCode.ERROR, e.failure().type());
+            }
             if (finished.compareAndSet(false, true)) {
                 failed(task, e.failure());
             }
         } catch (Throwable e) {
+            if (span != null) {
+                span.setStatus(StatusCode.ERROR, "HANDLER_ERROR");
+            }
             if (finished.compareAndSet(false, true)) {
                 failed(task, Failure.retryable("HANDLER_ERROR", describe(e)));
             }
@@ -225,14 +250,32 @@ public final class TaskProcessor {
         } finally {
             timeout.cancel(false);
             metrics.handlerDuration(Duration.ofNanos(System.nanoTime() - started));
+            if (span != null) {
+                scope.close();
+                span.end();
+            }
+            if (LogContext.enabled()) {
+                LogContext.clear();
+            }
         }
     }
 
-    private void timedOut(Task task, Thread runner, AtomicBoolean finished) {
+    private void timedOut(Task task, Thread runner, AtomicBoolean finished, Span span) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
         runner.interrupt();
+        if (span == null) {
+            timedOut(task);
+            return;
+        }
+        span.setStatus(StatusCode.ERROR, "TIMEOUT");
+        try (Scope ignored = span.makeCurrent()) {
+            timedOut(task);
+        }
+    }
+
+    private void timedOut(Task task) {
         if (task.message().isExpiredAt(clock.instant())) {
             deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, Failure.permanent("DEADLINE_EXPIRED",
                     "deadline " + Instant.ofEpochMilli(task.message().deadline()) + " passed while the handler ran"));
@@ -244,11 +287,14 @@ public final class TaskProcessor {
     private void succeeded(Task task, HandlerResult result, long elapsedNanos) {
         AgentMessage outcome = task.message().resultOf(agent.agentType(), result.output(),
                 result.usage().withLatencyMs(TimeUnit.NANOSECONDS.toMillis(elapsedNanos)));
+        // Tokens and cost are counted when spent, also when another delivery's outcome wins (they were paid for).
+        metrics.usage(result.usage());
         TaskOutcome kind = TaskOutcome.RESULT;
         if (result.clarificationNeeded()) {
             outcome = outcome.toBuilder().type(MessageType.CLARIFICATION_NEEDED).build();
             kind = TaskOutcome.CLARIFICATION_NEEDED;
         }
+        outcome = traced(outcome);
         submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), null, task.attempt(),
                 "", "", kind, release(task.entryId())));
     }
@@ -290,7 +336,7 @@ public final class TaskProcessor {
     }
 
     private void deadLetter(Task task, DeadLetterReason reason, Failure failure) {
-        AgentMessage outcome = task.message().errorOf(agent.agentType(), failure, reason.name());
+        AgentMessage outcome = traced(task.message().errorOf(agent.agentType(), failure, reason.name()));
         LOG.info("agent {}: task {} dead-lettered ({}) after attempt {}: {}", agent.agentType(), task.message().taskId(),
                 reason, task.attempt(), failure.message());
         submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), reason, task.attempt(),
@@ -332,6 +378,18 @@ public final class TaskProcessor {
                 .content(content)
                 .createdAt(clock.millis())
                 .build();
+    }
+
+    /**
+     * The outcome carrying the current (process) span's context, so the orchestrator's result handling continues
+     * the worker's span; unchanged when tracing is off or no span is current (rejected before running).
+     */
+    private AgentMessage traced(AgentMessage outcome) {
+        if (!tracing.enabled()) {
+            return outcome;
+        }
+        TraceContext trace = tracing.inject(Context.current());
+        return trace == null ? outcome : outcome.toBuilder().trace(trace).build();
     }
 
     /** Every delivery ends in exactly one submission, which frees its slot; the entry is forgotten once written. */

@@ -1,6 +1,7 @@
 package io.agentfleet.worker.metrics;
 
 import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.Metadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,9 @@ public final class AgentMetrics {
     private final Counter retries;
     private final Counter duplicates;
     private final Timer handlerDuration;
+    private final Counter tokensIn;
+    private final Counter tokensOut;
+    private final Counter cost;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     AgentMetrics(MeterRegistry registry, String agent) {
@@ -33,6 +37,12 @@ public final class AgentMetrics {
                 .tag("agent", agent).register(registry);
         handlerDuration = Timer.builder("fleet.handler.duration").description("Handler run time")
                 .tag("agent", agent).publishPercentileHistogram().register(registry);
+        tokensIn = Counter.builder("fleet.tokens").description("Tokens handlers reported using")
+                .tag("agent", agent).tag("direction", "in").register(registry);
+        tokensOut = Counter.builder("fleet.tokens").description("Tokens handlers reported using")
+                .tag("agent", agent).tag("direction", "out").register(registry);
+        cost = Counter.builder("fleet.cost").description("Cost handlers reported (in the unit their usage metadata uses, e.g. USD)")
+                .tag("agent", agent).register(registry);
         Gauge.builder("fleet.tasks.in.flight", inFlight, AtomicInteger::get).description("Tasks taken and not yet recorded")
                 .tag("agent", agent).register(registry);
     }
@@ -52,6 +62,19 @@ public final class AgentMetrics {
 
     public void handlerDuration(Duration duration) {
         handlerDuration.record(duration);
+    }
+
+    /** Counts the tokens and cost a handler reported with its result (absent fields count nothing). */
+    public void usage(Metadata usage) {
+        if (usage.tokensIn() != null) {
+            tokensIn.increment(usage.tokensIn());
+        }
+        if (usage.tokensOut() != null) {
+            tokensOut.increment(usage.tokensOut());
+        }
+        if (usage.cost() != null) {
+            cost.increment(usage.cost());
+        }
     }
 
     public AtomicInteger inFlight() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.client.TaskResult;
+import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
@@ -38,7 +39,10 @@ class DemoAgentsWorkerProcessTest {
             worker.awaitLog("Startup completed", Duration.ofSeconds(90));
             List<TaskHandle> handles = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                handles.add(client.submit("researcher", input("Question number " + i + " about caching")));
+                // Fixed task ids: failures depend on (seed, agent, task id, attempt), so which attempts fail is the same
+                // on every run and the test cannot flake.
+                handles.add(client.submit(AgentMessage.request("researcher", input("Question number " + i + " about caching"))
+                        .taskId("research-" + i).build()));
             }
             TaskHandle plan = client.submit("planner", input("Build a rate limiter"));
 

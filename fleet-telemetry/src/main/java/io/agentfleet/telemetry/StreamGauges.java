@@ -1,0 +1,179 @@
+package io.agentfleet.telemetry;
+
+import io.agentfleet.messages.StreamKeys;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Samples the Redis side of each agent type into gauges, exported at {@code /prometheus} as
+ * {@code fleet_stream_length{agent}} (XLEN of the task stream: tasks not yet completed), {@code fleet_stream_lag{agent}}
+ * (entries not yet delivered to the {@code workers} group, from XINFO GROUPS; NaN when Redis cannot tell, e.g. Redis
+ * before 7 or a nil lag), {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
+ * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
+ * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
+ * failed sample, never a made-up 0. Every replica reports the gauges of its agent types; aggregate with max by (agent).
+ */
+public final class StreamGauges {
+    private static final long TIMEOUT_SECONDS = 5;
+
+    private final MeterRegistry registry;
+    private final StreamKeys keys;
+    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final Map<String, Sample> samples = new ConcurrentHashMap<>();
+
+    public StreamGauges(MeterRegistry registry, StreamKeys keys, Supplier<RedisAsyncCommands<String, String>> redis) {
+        this.registry = registry;
+        this.keys = keys;
+        this.redis = redis;
+    }
+
+    /** The latest values of one agent type; NaN means unknown. */
+    public static final class Sample {
+        volatile double length = Double.NaN;
+        volatile double lag = Double.NaN;
+        volatile double pending = Double.NaN;
+        volatile double delayed = Double.NaN;
+        volatile double dead = Double.NaN;
+
+        public double length() {
+            return length;
+        }
+
+        public double lag() {
+            return lag;
+        }
+
+        public double pending() {
+            return pending;
+        }
+
+        public double delayed() {
+            return delayed;
+        }
+
+        public double dead() {
+            return dead;
+        }
+
+        void unknown() {
+            length = Double.NaN;
+            lag = Double.NaN;
+            pending = Double.NaN;
+            delayed = Double.NaN;
+            dead = Double.NaN;
+        }
+    }
+
+    /** The gauges of {@code agent}, registered on first use. */
+    public Sample of(String agent) {
+        return samples.computeIfAbsent(agent, this::register);
+    }
+
+    private Sample register(String agent) {
+        Sample s = new Sample();
+        Gauge.builder("fleet.stream.length", s, Sample::length)
+                .description("Entries in the agent type's task stream: tasks enqueued and not yet completed (XLEN)")
+                .tag("agent", agent).register(registry);
+        Gauge.builder("fleet.stream.lag", s, Sample::lag)
+                .description("Entries not yet delivered to any worker (XINFO GROUPS lag); NaN when Redis cannot tell")
+                .tag("agent", agent).register(registry);
+        Gauge.builder("fleet.stream.pending", s, Sample::pending)
+                .description("Entries delivered to a worker and not yet acknowledged (pending entries list)")
+                .tag("agent", agent).register(registry);
+        Gauge.builder("fleet.delayed", s, Sample::delayed)
+                .description("Retries waiting for their backoff to pass (ZCARD of the delayed set)")
+                .tag("agent", agent).register(registry);
+        Gauge.builder("fleet.dead.letters.stored", s, Sample::dead)
+                .description("Dead letters kept in the agent type's dead-letter stream (XLEN), awaiting redrive or purge")
+                .tag("agent", agent).register(registry);
+        return s;
+    }
+
+    /**
+     * Samples every agent type with one pipelined round of commands. An agent type whose sample fails reads NaN
+     * until the next good sample; the first failure is rethrown after all were tried.
+     */
+    public void sample(Collection<String> agents) throws InterruptedException {
+        RedisAsyncCommands<String, String> commands = redis.get();
+        List<Pending> started = new ArrayList<>(agents.size());
+        for (String agent : agents) {
+            String tasks = keys.tasks(agent);
+            started.add(new Pending(of(agent), commands.xlen(tasks), commands.xinfoGroups(tasks),
+                    commands.zcard(keys.delayed(agent)), commands.xlen(keys.dead(agent))));
+        }
+        RuntimeException failure = null;
+        for (Pending p : started) {
+            try {
+                p.apply();
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                p.sample.unknown();
+                if (failure == null) {
+                    failure = new IllegalStateException("sampling stream gauges failed: " + e, e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private record Pending(Sample sample, RedisFuture<Long> length, RedisFuture<List<Object>> groups,
+            RedisFuture<Long> delayed, RedisFuture<Long> dead) {
+        void apply() throws InterruptedException, ExecutionException, TimeoutException {
+            long len = length.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            double lagValue;
+            double pendingValue;
+            List<Object> info;
+            try {
+                info = groups.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // ERR no such key: no task was ever enqueued for this agent type.
+                info = List.of();
+            }
+            Map<String, Object> group = group(info);
+            if (group == null) {
+                // No worker group yet: nothing was delivered, so every entry is waiting.
+                lagValue = len;
+                pendingValue = 0;
+            } else {
+                lagValue = group.get("lag") instanceof Number n ? n.doubleValue() : Double.NaN;
+                pendingValue = group.get("pending") instanceof Number n ? n.doubleValue() : Double.NaN;
+            }
+            long delayedCount = delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long deadCount = dead.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            sample.length = len;
+            sample.lag = lagValue;
+            sample.pending = pendingValue;
+            sample.delayed = delayedCount;
+            sample.dead = deadCount;
+        }
+    }
+
+    /** The fields of the {@code workers} group in an XINFO GROUPS reply, or null when there is none. */
+    static Map<String, Object> group(List<Object> info) {
+        for (Object g : info) {
+            if (g instanceof List<?> fields) {
+                Map<String, Object> map = new HashMap<>();
+                for (int i = 0; i + 1 < fields.size(); i += 2) {
+                    map.put(String.valueOf(fields.get(i)), fields.get(i + 1));
+                }
+                if (StreamKeys.WORKERS_GROUP.equals(String.valueOf(map.get("name")))) {
+                    return map;
+                }
+            }
+        }
+        return null;
+    }
+}
