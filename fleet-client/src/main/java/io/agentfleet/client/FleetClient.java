@@ -44,8 +44,10 @@ import redis.clients.jedis.resps.StreamGroupInfo;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
- * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; also the admin operations behind
- * {@code fleetctl} (dead letters, queue statistics, run state).
+ * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; submits workflow runs through the
+ * orchestrator's HTTP API ({@link #submitWorkflow(Workflow)}, {@link #awaitRun(RunHandle, Duration)}, when
+ * {@link FleetClientOptions#orchestratorUri()} is set); also the admin operations behind {@code fleetctl} (dead
+ * letters, queue statistics, run state).
  *
  * <p>Guarantees:
  * <ul>
@@ -60,8 +62,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *       {@link FleetException}, naming the host but never the password.
  * </ul>
  *
- * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}) and no
- * other mutable state. {@link #close()} releases the pool.
+ * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}), a JDK
+ * {@link java.net.http.HttpClient} (itself thread-safe) and no other mutable state. {@link #close()} releases the pool.
  */
 public final class FleetClient implements AutoCloseable {
     /** Most tasks one ENQUEUE call of {@link #submitAll(List)} carries. */
@@ -78,12 +80,15 @@ public final class FleetClient implements AutoCloseable {
     private final StreamKeys keys;
     private final MessageCodec codec;
     private final RedisGateway redis;
+    private final OrchestratorApi orchestrator;
 
     private FleetClient(FleetClientOptions options, RedisGateway redis) {
         this.options = options;
         this.keys = options.keys();
         this.codec = new MessageCodec(options.limits());
         this.redis = redis;
+        this.orchestrator = options.orchestratorUri() == null ? null
+                : new OrchestratorApi(options.orchestratorUri(), options.apiKey(), options.httpTimeout());
     }
 
     /**
@@ -407,7 +412,7 @@ public final class FleetClient implements AutoCloseable {
     }
 
     /** Sleeps the next backoff step, or throws the timeout once the deadline has passed; returns the next step. */
-    private static Duration pauseBefore(long deadline, Duration pause, Supplier<TaskTimeoutException> timeout) {
+    private static Duration pauseBefore(long deadline, Duration pause, Supplier<? extends FleetException> timeout) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw timeout.get();
@@ -416,7 +421,7 @@ public final class FleetClient implements AutoCloseable {
             Thread.sleep(Duration.ofNanos(Math.min(pause.toNanos(), remaining)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FleetException("interrupted while awaiting a task outcome", e);
+            throw new FleetException("interrupted while awaiting an outcome", e);
         }
         Duration next = pause.multipliedBy(2);
         return next.compareTo(MAX_POLL) > 0 ? MAX_POLL : next;
@@ -595,6 +600,96 @@ public final class FleetClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- workflow runs
 
+    /**
+     * Submits a workflow run through the orchestrator ({@code POST /v1/workflows}), which validates it, records the run
+     * and dispatches its first tasks. Needs {@link FleetClientOptions#orchestratorUri()}.
+     *
+     * @return the accepted run; follow it with {@link #awaitRun(RunHandle, Duration)}
+     * @throws InvalidMessageException the orchestrator refused the workflow (400, 413): field and reason from its answer,
+     *     for example {@code tasks[0].dependsOn: dependency cycle: a -> b -> a}
+     * @throws FleetAuthException the API key is missing (401) or unknown (403)
+     * @throws RateLimitedException the key is over its request rate, or an agent type's backlog is full (429)
+     * @throws OrchestratorException any other refusal, or the orchestrator could not be reached (the run may or may not
+     *     have been created)
+     */
+    public RunHandle submitWorkflow(Workflow workflow) {
+        Objects.requireNonNull(workflow, "workflow");
+        return submitWorkflow(workflow.toJson());
+    }
+
+    /**
+     * Like {@link #submitWorkflow(Workflow)} with the request body as JSON, for fields the typed builder lacks
+     * (reviews, escalation); the body's shape is that of {@code POST /v1/workflows} in the orchestrator's API.
+     */
+    public RunHandle submitWorkflow(ObjectNode body) {
+        Objects.requireNonNull(body, "body");
+        ObjectNode accepted = orchestrator().post("/v1/workflows", body, "submitting a workflow");
+        String runId = accepted.path("runId").asText(null);
+        if (runId == null) {
+            throw new FleetException("orchestrator at " + orchestrator.base() + " accepted a workflow without a runId: " + accepted);
+        }
+        return new RunHandle(runId, accepted.path("status").asText("RUNNING"), accepted.path("tasks").asInt());
+    }
+
+    /**
+     * The run's current view from the orchestrator ({@code GET /v1/runs/{id}}), whatever its status.
+     *
+     * @throws OrchestratorException with status 404 when the run is unknown (or its record expired)
+     */
+    public RunResult run(String runId) {
+        Objects.requireNonNull(runId, "runId");
+        return RunResult.fromView(orchestrator().get("/v1/runs/" + runId, "reading run " + runId));
+    }
+
+    /** {@link #awaitRun(RunHandle, Duration)} with {@link FleetClientOptions#doneTimeout()}. */
+    public RunResult awaitRun(RunHandle handle) {
+        return awaitRun(handle, options.doneTimeout());
+    }
+
+    /**
+     * Waits until the run reaches a terminal status (neither {@code RUNNING} nor {@code NEEDS_HUMAN}), then reads its
+     * final view from the orchestrator.
+     *
+     * <p>While waiting, the client polls the {@code status} field of the run's state hash
+     * ({@code prefix:{run:R}:state}) straight from Redis, with a short exponential backoff (1 ms growing to 50 ms).
+     * One HGET is far cheaper than {@code GET /v1/runs/{id}}, which makes the orchestrator load and render the whole
+     * run, and polling does not spend the API key's request rate limit, which all of the key's callers share. The
+     * orchestrator is asked once, for the result. The client's {@link FleetClientOptions#prefix()} must be the
+     * orchestrator's.
+     *
+     * @return the completed run, with each task's output
+     * @throws RunFailedException the run ended in another terminal status (its final view attached)
+     * @throws RunTimeoutException the run did not end within {@code timeout}; it is left running
+     * @throws OrchestratorException the run is unknown (404), for example because its record expired
+     */
+    public RunResult awaitRun(RunHandle handle, Duration timeout) {
+        Objects.requireNonNull(handle, "handle");
+        OrchestratorApi api = orchestrator();
+        long deadline = deadlineOf(timeout);
+        String stateKey = keys.runState(handle.runId());
+        Duration pause = FIRST_POLL;
+        while (true) {
+            String status = redis.call("reading the status of run " + handle.runId(), jedis -> jedis.hget(stateKey, "status"));
+            // No state at all: unknown or expired; the orchestrator's answer (404) says which run.
+            if (status == null || RunResult.TERMINAL.contains(status)) {
+                break;
+            }
+            pause = pauseBefore(deadline, pause, () -> new RunTimeoutException(handle.runId(), timeout, status));
+        }
+        RunResult result = RunResult.fromView(api.get("/v1/runs/" + handle.runId(), "reading run " + handle.runId()));
+        if (!result.completed()) {
+            throw new RunFailedException(result);
+        }
+        return result;
+    }
+
+    private OrchestratorApi orchestrator() {
+        if (orchestrator == null) {
+            throw new IllegalStateException("workflows need the orchestrator: set orchestratorUri in the client options");
+        }
+        return orchestrator;
+    }
+
     /** The fields of a run's state hash ({@code prefix:{run:R}:state}); empty when the run is unknown. */
     public Map<String, String> runState(String runId) {
         String state = keys.runState(runId);
@@ -647,15 +742,19 @@ public final class FleetClient implements AutoCloseable {
         return out;
     }
 
-    /** Releases the connection pool; in-flight calls on other threads fail. */
+    /** Releases the connection pool and the HTTP client; in-flight calls on other threads fail. */
     @Override
     public void close() {
         redis.close();
+        if (orchestrator != null) {
+            orchestrator.shutdown();
+        }
     }
 
     @Override
     public String toString() {
-        return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix() + "]";
+        return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix()
+                + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base())) + "]";
     }
 
     /** Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default. */
@@ -701,6 +800,26 @@ public final class FleetClient implements AutoCloseable {
 
         public Builder limits(MessageLimits value) {
             options.limits(value);
+            return this;
+        }
+
+        public Builder orchestratorUri(String value) {
+            options.orchestratorUri(value);
+            return this;
+        }
+
+        public Builder orchestratorUri(URI value) {
+            options.orchestratorUri(value);
+            return this;
+        }
+
+        public Builder apiKey(String value) {
+            options.apiKey(value);
+            return this;
+        }
+
+        public Builder httpTimeout(Duration value) {
+            options.httpTimeout(value);
             return this;
         }
 

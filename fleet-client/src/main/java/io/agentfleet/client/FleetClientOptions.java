@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param poolSize most Redis connections the client opens at once
  * @param commandTimeout connect and socket timeout of one Redis command
  * @param limits size and nesting bounds every submitted task must meet (the workers decode with the same bounds)
+ * @param orchestratorUri base URI of the orchestrator's HTTP API ({@code http://host:port} or {@code https://}), used
+ *     by the workflow calls ({@link FleetClient#submitWorkflow}); null when the client only talks to Redis
+ * @param apiKey the orchestrator API key sent as {@code Authorization: Bearer}; never part of a message or of
+ *     {@link #toString()}; null when the orchestrator runs without authentication
+ * @param httpTimeout connect timeout and per-request timeout of one orchestrator HTTP call
  */
 public record FleetClientOptions(
         URI redisUri,
@@ -31,7 +36,10 @@ public record FleetClientOptions(
         Duration doneTimeout,
         int poolSize,
         Duration commandTimeout,
-        MessageLimits limits) {
+        MessageLimits limits,
+        URI orchestratorUri,
+        String apiKey,
+        Duration httpTimeout) {
 
     public static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
     public static final int DEFAULT_PORT = 6379;
@@ -39,6 +47,7 @@ public record FleetClientOptions(
     public static final Duration DEFAULT_DONE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_POOL_SIZE = 16;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(30);
 
     public FleetClientOptions {
         Objects.requireNonNull(redisUri, "redisUri");
@@ -56,6 +65,15 @@ public record FleetClientOptions(
             throw new IllegalArgumentException("commandTimeout must be at most " + Integer.MAX_VALUE + " ms, but was " + commandTimeout);
         }
         limits = limits == null ? MessageLimits.DEFAULT : limits;
+        if (orchestratorUri != null) {
+            orchestratorUri = requireHttpUri(orchestratorUri);
+        }
+        if (apiKey != null && (apiKey.isBlank() || !apiKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            // The key itself is never echoed, not even a malformed one.
+            throw new IllegalArgumentException("apiKey must be printable ASCII without spaces (value redacted)");
+        }
+        httpTimeout = httpTimeout == null ? DEFAULT_HTTP_TIMEOUT : httpTimeout;
+        requirePositive("httpTimeout", httpTimeout);
     }
 
     /** Options with every default: {@value #DEFAULT_REDIS_URI}, prefix {@value StreamKeys#DEFAULT_PREFIX}. */
@@ -125,7 +143,8 @@ public record FleetClientOptions(
     public String toString() {
         return "FleetClientOptions[redisUri=" + redactedUri() + ", prefix=" + prefix + ", maxBacklog=" + maxBacklog
                 + ", doneTimeout=" + doneTimeout + ", poolSize=" + poolSize + ", commandTimeout=" + commandTimeout
-                + ", limits=" + limits + "]";
+                + ", limits=" + limits + ", orchestratorUri=" + (orchestratorUri == null ? null : redact(orchestratorUri))
+                + ", apiKey=" + (apiKey == null ? null : "***") + ", httpTimeout=" + httpTimeout + "]";
     }
 
     static String redact(URI uri) {
@@ -156,6 +175,21 @@ public record FleetClientOptions(
         }
     }
 
+    private static URI requireHttpUri(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+            throw new IllegalArgumentException("orchestratorUri must use http:// or https://, but was " + redact(uri));
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("orchestratorUri must name a host, but was " + redact(uri));
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("orchestratorUri must have no query or fragment, but was " + redact(uri));
+        }
+        String text = uri.toString();
+        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
+    }
+
     private static void requirePositive(String name, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be > 0, but was " + value);
@@ -175,6 +209,9 @@ public record FleetClientOptions(
         private int poolSize = DEFAULT_POOL_SIZE;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private MessageLimits limits = MessageLimits.DEFAULT;
+        private URI orchestratorUri;
+        private String apiKey;
+        private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
 
         private Builder() {}
 
@@ -224,8 +261,35 @@ public record FleetClientOptions(
             return this;
         }
 
+        public Builder orchestratorUri(URI value) {
+            this.orchestratorUri = value;
+            return this;
+        }
+
+        /** Parses {@code value} as a URI, such as {@code http://127.0.0.1:8080}. */
+        public Builder orchestratorUri(String value) {
+            Objects.requireNonNull(value, "orchestratorUri");
+            try {
+                this.orchestratorUri = new URI(value.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("orchestratorUri is not a valid URI (" + e.getReason() + ")");
+            }
+            return this;
+        }
+
+        public Builder apiKey(String value) {
+            this.apiKey = value;
+            return this;
+        }
+
+        public Builder httpTimeout(Duration value) {
+            this.httpTimeout = value;
+            return this;
+        }
+
         public FleetClientOptions build() {
-            return new FleetClientOptions(redisUri, prefix, maxBacklog, doneTimeout, poolSize, commandTimeout, limits);
+            return new FleetClientOptions(redisUri, prefix, maxBacklog, doneTimeout, poolSize, commandTimeout, limits,
+                    orchestratorUri, apiKey, httpTimeout);
         }
     }
 }

@@ -9,8 +9,23 @@
  * }
  * }</pre>
  *
+ * <p>Workflow runs (DAGs of tasks) go through the orchestrator's HTTP API, which owns their validation and state:
+ *
+ * <pre>{@code
+ * try (FleetClient fleet = FleetClient.builder().redisUri("redis://127.0.0.1:6379")
+ *         .orchestratorUri("http://127.0.0.1:8080").apiKey(key).build()) {
+ *     RunHandle run = fleet.submitWorkflow(Workflow.builder()
+ *             .task("research", "researcher", input)
+ *             .task("code", "coder", input, Workflow.dependsOn("research"))
+ *             .build());                                              // InvalidMessageException, FleetAuthException, RateLimitedException
+ *     RunResult result = fleet.awaitRun(run, Duration.ofMinutes(5)); // RunFailedException, RunTimeoutException
+ * }
+ * }</pre>
+ *
  * <p>Every exception is a {@link io.agentfleet.messages.FleetException}: {@link io.agentfleet.client.FleetConnectionException}
  * for Redis trouble, {@link io.agentfleet.client.TaskFailedException} (dead-lettered, cancelled, clarification needed)
- * for a task that ended badly, {@link io.agentfleet.client.TaskTimeoutException} when no outcome came in time.
+ * for a task that ended badly, {@link io.agentfleet.client.TaskTimeoutException} when no outcome came in time,
+ * {@link io.agentfleet.client.OrchestratorException} (and its subtypes) when the orchestrator refused a request,
+ * {@link io.agentfleet.client.RunFailedException} and {@link io.agentfleet.client.RunTimeoutException} for runs.
  */
 package io.agentfleet.client;

@@ -155,7 +155,7 @@ public final class BenchMain {
     }
 
     /** SIGTERM first, so a worker's flight recording (see {@link #extraJvmArgs}) is written; kill -9 follows on close. */
-    private static void stopGracefully(JavaProcess worker) {
+    static void stopGracefully(JavaProcess worker) {
         worker.sigterm();
         try {
             worker.waitFor(Duration.ofSeconds(20));

@@ -1,13 +1,125 @@
 package io.agentfleet.tools.bench;
 
+import io.agentfleet.messages.Ids;
+import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import redis.clients.jedis.Jedis;
 
-/** W3: workflow runs through the orchestrator. Wired once the orchestrator service lands. */
+/**
+ * W3: workflow runs through the orchestrator. One orchestrator process, one worker process serving agent type
+ * {@code bench} (instant handler, 64 in flight) and a {@link WorkflowProducer} process that submits the runs over the
+ * orchestrator's HTTP API with fleet-client and watches them complete.
+ *
+ * <p>The orchestrator runs with {@code -Xmx512m -XX:+UseParallelGC -XX:TieredStopAtLevel=1} like the worker
+ * (C1 only: on 2 shared cores, C2 compilation competes with the measured work); {@code -Dbench.orchestrator.c2=true}
+ * drops the C1-only flag, {@code -Dbench.orchestrator.jvmArgs=...} adds options. The API key's rate limit is raised
+ * so that the harness measures the run engine, not the limiter.
+ */
 final class WorkflowBench {
+    static final int RUNS = 1_000;
+    static final int CONCURRENCY = 64;
+    static final int WARMUP = 100;
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
     private WorkflowBench() {}
 
-    static Figures run(RedisProcess redis, Path logDir, String name) {
-        throw new UnsupportedOperationException("W3 needs the orchestrator service");
+    static Figures run(RedisProcess redis, Path logDir, String name) throws Exception {
+        String apiKey = Ids.newId();
+        int port = freePort();
+        String api = "http://127.0.0.1:" + port;
+        try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name);
+                JavaProcess worker = BenchMain.startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
+            orchestrator.awaitLog("Startup completed", STARTUP);
+            double orchestratorCpu = cpuSeconds(orchestrator.pid());
+            double workerCpu = cpuSeconds(worker.pid());
+            double redisCpu = redisCpuSeconds(redis);
+            JavaProcess producer = JavaProcess.builder(WorkflowProducer.class.getName())
+                    .classPath(ServiceJars.tools())
+                    // C1 only here too: with C2 the producer spent ~7 s compiling (JFR jdk.Compilation) during a ~20 s
+                    // workload, CPU taken from the orchestrator on 2 shared cores.
+                    .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
+                    .jvmArg(BenchMain.extraJvmArgs("bench.producer.jvmArgs"))
+                    .env("FLEET_BENCH_API_KEY", apiKey)
+                    .arg(redis.uri(), api, "" + RUNS, "" + CONCURRENCY, "" + WARMUP)
+                    .logTo(logDir.resolve(name + "-producer.log"))
+                    .start();
+            int exit = producer.waitFor(STEP_TIMEOUT);
+            if (exit != 0) {
+                throw new IllegalStateException("workflow producer exited with " + exit + ":\n" + producer.logText());
+            }
+            // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes.
+            Figures figures = Figures.parse(producer.logText())
+                    .with("orchestrator_cpu_s", cpuSeconds(orchestrator.pid()) - orchestratorCpu)
+                    .with("worker_cpu_s", cpuSeconds(worker.pid()) - workerCpu)
+                    .with("redis_cpu_s", redisCpuSeconds(redis) - redisCpu);
+            saveCommandStats(redis, logDir, name);
+            // SIGTERM first, so a flight recording asked for with bench.*.jvmArgs is written.
+            BenchMain.stopGracefully(orchestrator);
+            BenchMain.stopGracefully(worker);
+            return figures;
+        }
+    }
+
+    private static JavaProcess startOrchestrator(RedisProcess redis, int port, String apiKey, Path logDir, String name) {
+        JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.orchestrator.OrchestratorApplication")
+                .classPath(ServiceJars.orchestrator())
+                .jvmArg("-Xmx512m", "-XX:+UseParallelGC")
+                .env("REDIS_URL", redis.uri())
+                .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
+                .env("FLEET_API_KEYS_PLAIN", "bench:" + apiKey)
+                .env("FLEET_ORCHESTRATOR_RATE_LIMIT", "1000000")
+                .logTo(logDir.resolve(name + "-orchestrator.log"));
+        if (!Boolean.getBoolean("bench.orchestrator.c2")) {
+            builder.jvmArg("-XX:TieredStopAtLevel=1");
+        }
+        builder.jvmArg(BenchMain.extraJvmArgs("bench.orchestrator.jvmArgs"));
+        return builder.start();
+    }
+
+    private static void saveCommandStats(RedisProcess redis, Path logDir, String name) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            Files.writeString(logDir.resolve(name + "-redis-commandstats.txt"), jedis.info("commandstats"));
+        } catch (Exception e) {
+            System.out.print("(no command stats: " + e.getMessage() + ") ");
+        }
+    }
+
+    private static double redisCpuSeconds(RedisProcess redis) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            double total = 0;
+            for (String line : jedis.info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return total;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** User + system CPU of a process from /proc (Linux), NaN elsewhere. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14 and 15 of stat (utime, stime) in clock ticks, 100 per second on Linux.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

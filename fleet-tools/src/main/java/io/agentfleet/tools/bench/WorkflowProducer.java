@@ -1,0 +1,309 @@
+package io.agentfleet.tools.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.RateLimitedException;
+import io.agentfleet.client.RunHandle;
+import io.agentfleet.client.Workflow;
+import io.agentfleet.messages.StreamKeys;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * The producer of W3, run as its own JVM: {@code REDIS_URL API_URL RUNS CONCURRENCY WARMUP} (API key in
+ * {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetClient#submitWorkflow}, keeping at most
+ * CONCURRENCY runs in flight (submitted and not yet seen finished: CONCURRENCY closed-loop submitters), first WARMUP
+ * chain runs that are not measured, then RUNS chain runs A→B→C, then RUNS fan-out runs 1→8→1, every task for agent
+ * type {@code bench} with a 1,000-character input (distinct per task of a run).
+ *
+ * <p>A run's latency is from just before its submit request to the moment this process reads the run's
+ * {@code RUN_FINISHED} event. One watcher thread follows the events streams ({@code prefix:{run:R}:events}) of all
+ * runs in flight with a single blocking multi-key XREAD, so completions are seen as they are committed, with no
+ * polling interval and one Redis call per wake-up (not per run). Prints
+ * {@code RESULT chain_runs_per_s=… chain_p50_ms=… chain_p99_ms=… fanout_runs_per_s=… fanout_p50_ms=… fanout_p99_ms=…}.
+ */
+public final class WorkflowProducer {
+    private static final String AGENT = "bench";
+    private static final String PADDING = "x".repeat(1000);
+    private static final long RUN_TIMEOUT_SECONDS = 120;
+
+    private WorkflowProducer() {}
+
+    public static void main(String[] args) throws Exception {
+        String redisUrl = args[0];
+        String api = args[1];
+        int runs = Integer.parseInt(args[2]);
+        int concurrency = Integer.parseInt(args[3]);
+        int warmup = Integer.parseInt(args[4]);
+        try (FleetClient client = FleetClient.builder().redisUri(redisUrl).orchestratorUri(api)
+                        .apiKey(System.getenv("FLEET_BENCH_API_KEY")).poolSize(2).build();
+                Watcher watcher = new Watcher(redisUrl)) {
+            watcher.start();
+            System.out.println("concurrency=" + concurrency + " runs=" + runs + " warmup=" + warmup);
+            phase("warmup", client, watcher, warmup, concurrency, WorkflowProducer::chain);
+            Phase chain = phase("chain", client, watcher, runs, concurrency, WorkflowProducer::chain);
+            Phase fanout = phase("fanout", client, watcher, runs, concurrency, WorkflowProducer::fanout);
+            System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms=%.2f chain_p99_ms=%.2f fanout_runs_per_s=%.1f"
+                            + " fanout_p50_ms=%.2f fanout_p99_ms=%.2f%n",
+                    chain.runsPerSecond(), chain.p50(), chain.p99(), fanout.runsPerSecond(), fanout.p50(), fanout.p99());
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                System.out.printf("RESULT producer_cpu_s=%.2f%n", os.getProcessCpuTime() / 1e9);
+            }
+        }
+        System.exit(0);
+    }
+
+    /** A→B→C. */
+    static Workflow chain(int i) {
+        return Workflow.builder()
+                .task("a", AGENT, input("a"))
+                .task("b", AGENT, input("b"), Workflow.dependsOn("a"))
+                .task("c", AGENT, input("c"), Workflow.dependsOn("b"))
+                .build();
+    }
+
+    /** 1→8→1: a split, eight parts that need it, a join that needs all eight. */
+    static Workflow fanout(int i) {
+        Workflow.Builder flow = Workflow.builder().task("split", AGENT, input("split"));
+        List<String> parts = new ArrayList<>();
+        for (int p = 1; p <= 8; p++) {
+            flow.task("part-" + p, AGENT, input("part-" + p), Workflow.dependsOn("split"));
+            parts.add("part-" + p);
+        }
+        return flow.task("join", AGENT, input("join"), parts).build();
+    }
+
+    /**
+     * 1,000 characters that differ per task: the orchestrator ends a run as LOOP_DETECTED when the same agent gets the
+     * same input twice, which identical fan-out parts would be.
+     */
+    private static TextNode input(String taskId) {
+        return TextNode.valueOf(taskId + ":" + PADDING.substring(taskId.length() + 1));
+    }
+
+    private record Phase(int runs, double seconds, long[] sortedLatencyNanos, int failed) {
+        double runsPerSecond() {
+            return runs / seconds;
+        }
+
+        double p50() {
+            return pct(0.50);
+        }
+
+        double p99() {
+            return pct(0.99);
+        }
+
+        private double pct(double p) {
+            long[] v = sortedLatencyNanos;
+            return v.length == 0 ? Double.NaN : v[(int) Math.min(v.length - 1, Math.ceil(p * v.length) - 1)] / 1e6;
+        }
+    }
+
+    private static Phase phase(String name, FleetClient client, Watcher watcher, int runs, int concurrency,
+            IntFunction<Workflow> workflows) throws InterruptedException {
+        if (runs == 0) {
+            return new Phase(0, 1, new long[0], 0);
+        }
+        long[] latencies = new long[runs];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        long[] lastSeen = new long[concurrency];
+        List<Thread> submitters = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int s = 0; s < concurrency; s++) {
+            int slot = s;
+            submitters.add(Thread.ofPlatform().name("submit-" + s).start(() -> {
+                try {
+                    submitLoop(client, watcher, runs, workflows, latencies, next, failed, lastSeen, slot);
+                } catch (RuntimeException e) {
+                    // Stop the phase at the first broken run rather than waiting out every other run's timeout.
+                    firstFailure.compareAndSet(null, e);
+                    next.set(runs);
+                }
+            }));
+        }
+        for (Thread t : submitters) {
+            t.join();
+        }
+        if (firstFailure.get() != null) {
+            throw new IllegalStateException(name + " phase failed", firstFailure.get());
+        }
+        return summarize(name, runs, start, latencies, lastSeen, failed.get());
+    }
+
+    private static void submitLoop(FleetClient client, Watcher watcher, int runs, IntFunction<Workflow> workflows, long[] latencies,
+            AtomicInteger next, AtomicInteger failed, long[] lastSeen, int slot) {
+        for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
+            Workflow workflow = workflows.apply(i);
+            long submitted = System.nanoTime();
+            RunHandle run = submit(client, workflow);
+            Finished finished;
+            try {
+                finished = watcher.watch(run.runId()).get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("run " + run.runId() + " not seen finished", e);
+            }
+            if (!"COMPLETED".equals(finished.status())) {
+                failed.incrementAndGet();
+                System.out.println("run " + run.runId() + " ended " + finished.status());
+            }
+            latencies[i] = finished.atNanos() - submitted;
+            lastSeen[slot] = Math.max(lastSeen[slot], finished.atNanos());
+        }
+    }
+
+    private static Phase summarize(String name, int runs, long start, long[] latencies, long[] lastSeen, int failedRuns) {
+        double seconds = (Arrays.stream(lastSeen).max().orElse(start) - start) / 1e9;
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        Phase phase = new Phase(runs, seconds, sorted, failedRuns);
+        System.out.printf("%s: %d runs in %.2f s = %.1f runs/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; failed %d%n",
+                name, runs, seconds, phase.runsPerSecond(), phase.p50(), phase.p99(), sorted[sorted.length - 1] / 1e6, phase.failed());
+        if (phase.failed() > 0) {
+            throw new IllegalStateException(phase.failed() + " " + name + " runs did not complete");
+        }
+        return phase;
+    }
+
+    private static RunHandle submit(FleetClient client, Workflow workflow) {
+        while (true) {
+            try {
+                return client.submitWorkflow(workflow);
+            } catch (RateLimitedException e) {
+                System.out.println("rate limited: " + e.getMessage());
+                try {
+                    Thread.sleep(e.retryAfter());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private record Finished(String status, long atNanos) {}
+
+    /** Follows the events streams of the runs in flight; completes each run's future at its RUN_FINISHED event. */
+    private static final class Watcher implements AutoCloseable {
+        private static final ObjectMapper MAPPER = new ObjectMapper();
+        private static final int BLOCK_MS = 2;
+
+        private final Jedis jedis;
+        private final Map<String, CompletableFuture<Finished>> watched = new ConcurrentHashMap<>();
+        private final Map<String, String> runOfStream = new HashMap<>();
+        private final Map<String, StreamEntryID> positions = new HashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        Watcher(String redisUrl) {
+            this.jedis = new Jedis(URI.create(redisUrl));
+            this.thread = Thread.ofPlatform().name("run-watcher").daemon().unstarted(this::loop);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        CompletableFuture<Finished> watch(String runId) {
+            if (!running) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the run watcher has stopped"));
+            }
+            return watched.computeIfAbsent(runId, r -> new CompletableFuture<>());
+        }
+
+        private void loop() {
+            try {
+                follow();
+            } catch (RuntimeException e) {
+                running = false;
+                watched.values().forEach(f -> f.completeExceptionally(e));
+                System.out.println("run watcher failed: " + e);
+            }
+        }
+
+        private void follow() {
+            while (running) {
+                for (String runId : watched.keySet()) {
+                    String stream = StreamKeys.DEFAULT.runEvents(runId);
+                    if (runOfStream.putIfAbsent(stream, runId) == null) {
+                        positions.put(stream, new StreamEntryID(0, 0));
+                    }
+                }
+                if (positions.isEmpty()) {
+                    sleepBriefly();
+                    continue;
+                }
+                var reply = jedis.xread(XReadParams.xReadParams().block(BLOCK_MS).count(100), positions);
+                if (reply == null) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                for (var stream : reply) {
+                    String key = stream.getKey();
+                    for (StreamEntry entry : stream.getValue()) {
+                        positions.put(key, entry.getID());
+                        if ("RUN_FINISHED".equals(entry.getFields().get("type"))) {
+                            finish(key, statusOf(entry.getFields().get("data")), now);
+                        }
+                    }
+                }
+            }
+        }
+
+        private void finish(String stream, String status, long now) {
+            String runId = runOfStream.remove(stream);
+            positions.remove(stream);
+            CompletableFuture<Finished> future = watched.remove(runId);
+            if (future != null) {
+                future.complete(new Finished(status, now));
+            }
+        }
+
+        private static String statusOf(String data) {
+            try {
+                JsonNode node = MAPPER.readTree(data);
+                return node.path("status").asText("UNKNOWN");
+            } catch (Exception e) {
+                return "UNKNOWN";
+            }
+        }
+
+        private static void sleepBriefly() {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jedis.close();
+        }
+    }
+}
