@@ -1,36 +1,24 @@
 package io.agentfleet.fleetctl;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /** Reads durations such as {@code 30s}, {@code 500ms}, {@code 2m}, {@code 1h} or ISO {@code PT30S}; prints them short. */
 final class Durations implements CommandLine.ITypeConverter<Duration> {
-    private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
     @Override
     public Duration convert(String value) {
         return parse(value);
     }
 
+    /** A bare number means seconds on the command line ({@code --wait 30}); everything else as the services read it. */
     static Duration parse(String value) {
-        String text = value.trim().toLowerCase();
-        Matcher m = SHORT.matcher(text);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        }
+        String text = value.trim();
         try {
-            return Duration.parse(value.trim().toUpperCase());
-        } catch (DateTimeParseException e) {
+            return text.chars().allMatch(Character::isDigit) && !text.isEmpty()
+                    ? Duration.ofSeconds(Long.parseLong(text))
+                    : io.agentfleet.messages.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 500ms, 2m or PT30S");
         }
     }

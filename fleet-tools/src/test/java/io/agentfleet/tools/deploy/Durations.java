@@ -1,15 +1,11 @@
 package io.agentfleet.tools.deploy;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as the deploy files write them. */
 final class Durations {
-    /** What the services accept (worker-service's config parser): one amount and unit, or ISO-8601. */
-    private static final Pattern SERVICE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     /** What compose accepts (Go durations): a sequence such as {@code 1m30s}. */
     private static final Pattern COMPOSE_PART = Pattern.compile("(\\d+)(ms|us|ns|s|m|h)");
 
@@ -20,21 +16,9 @@ final class Durations {
         if (value == null) {
             throw new AssertionError(name + " is not set");
         }
-        String text = value.trim().toLowerCase(Locale.ROOT);
-        Matcher simple = SERVICE.matcher(text);
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
         try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
+            return io.agentfleet.messages.Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new AssertionError(name + " = '" + value + "' is not a duration the services accept (30s, 500ms, PT30S)", e);
         }
     }

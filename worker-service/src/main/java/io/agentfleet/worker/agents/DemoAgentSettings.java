@@ -1,13 +1,10 @@
 package io.agentfleet.worker.agents;
 
+import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.FleetException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Pacing of the deterministic demo agents ({@code fleet.demo-agents.*}): a delay drawn from a range, a failure rate
@@ -36,7 +33,6 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
     /** No delay, no failures: for tests. */
     public static final DemoAgentSettings INSTANT = new DemoAgentSettings(Duration.ZERO, Duration.ZERO, 0.0, DEFAULT_SEED);
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
 
     public DemoAgentSettings {
         if (minDelay.isNegative() || maxDelay.compareTo(minDelay) < 0) {
@@ -71,22 +67,12 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
     }
 
     private static Duration parseDuration(String bound, String whole) {
-        String text = bound.trim().toLowerCase(Locale.ROOT);
-        if (text.equals("0")) {
+        if (bound.trim().equals("0")) {
             return Duration.ZERO;
         }
-        Matcher simple = SIMPLE_DURATION.matcher(text);
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                default -> Duration.ofMinutes(amount);
-            };
-        }
         try {
-            return Duration.parse(bound.trim());
-        } catch (DateTimeParseException e) {
+            return Durations.parse(bound);
+        } catch (IllegalArgumentException e) {
             throw new FleetException(DELAY + " must be a duration or a range such as 300ms..1s, but was '" + whole + "'", e);
         }
     }

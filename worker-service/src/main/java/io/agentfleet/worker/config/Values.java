@@ -1,35 +1,17 @@
 package io.agentfleet.worker.config;
 
+import io.agentfleet.messages.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Parses and range-checks raw configuration values; every failure names the key and the value. */
 final class Values {
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
     private Values() {}
 
-    /** Accepts {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}). */
     static Duration duration(String key, String raw) {
-        String text = raw.trim().toLowerCase(Locale.ROOT);
-        Matcher m = SIMPLE_DURATION.matcher(text);
         try {
-            if (m.matches()) {
-                long amount = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-            }
-            return Duration.parse(raw.trim());
-        } catch (ArithmeticException | NumberFormatException | DateTimeParseException e) {
-            throw new ConfigurationError(key, raw, "expected a duration such as 500ms, 30s, 5m, 2h or PT30S");
+            return Durations.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError(key, raw, "expected " + Durations.EXPECTED);
         }
     }
 

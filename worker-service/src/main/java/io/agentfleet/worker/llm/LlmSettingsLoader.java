@@ -1,18 +1,16 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@code fleet.llm.<agentType>.*} into {@link LlmSettings}. Every key falls back to the {@code llm} agent type's
@@ -65,7 +63,6 @@ final class LlmSettingsLoader {
             "You are the %s agent of an automated multi-agent workflow. Do the task you are given; use the context "
                     + "from earlier tasks where it helps. Answer with the result only.";
 
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private final Function<String, Optional<String>> properties;
     private final UnaryOperator<String> env;
@@ -309,24 +306,11 @@ final class LlmSettingsLoader {
         return value;
     }
 
-    /** Accepts {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT30S}). */
     static Duration parseDuration(String key, String value) {
-        String text = value.trim().toLowerCase(Locale.ROOT);
-        Matcher simple = SIMPLE_DURATION.matcher(text);
-        if (simple.matches()) {
-            long amount = Long.parseLong(simple.group(1));
-            return switch (simple.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        }
         try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new LlmConfigException(key + " must be a duration such as 500ms, 30s, 2m or PT30S, but was '" + value + "'", e);
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new LlmConfigException(key + " must be " + Durations.EXPECTED + ", but was '" + value + "'", e);
         }
     }
 }
