@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -345,7 +346,7 @@ public final class RunEngine {
         }
         String agent = review ? task.review.agent() : task.agent;
         ObjectNode content = review ? reviewContent(run, task) : taskContent(run, task);
-        String fp = fingerprint(agent, content);
+        String fp = fingerprint(agent, content, knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
             finish(run, RunStatus.LOOP_DETECTED, failure("LOOP_DETECTED", "task " + task.id + (review ? " (review)" : "")
                     + " would send agent '" + agent + "' the same input as task " + run.fingerprintOwner(fp) + " did"), now);
@@ -392,6 +393,23 @@ public final class RunEngine {
         data.put("dispatchedTo", agent);
         data.put("review", review);
         run.event("TASK_DISPATCHED", data);
+    }
+
+    /** Canonical forms the task records keep for the large parts of a dispatch's content. */
+    private static Map<JsonNode, String> knownCanonical(RunState run, TaskRecord task, boolean review) {
+        Map<JsonNode, String> known = new IdentityHashMap<>();
+        if (task.input != null) {
+            known.put(task.input, task.canonicalInput());
+        }
+        if (!review) {
+            for (String dep : task.dependsOn) {
+                TaskRecord d = run.task(dep);
+                if (d != null && d.output != null) {
+                    known.put(d.output, d.canonicalOutput());
+                }
+            }
+        }
+        return known;
     }
 
     private static ObjectNode taskContent(RunState run, TaskRecord task) {
@@ -577,10 +595,16 @@ public final class RunEngine {
 
     /** SHA-256 of the agent and the content with sorted keys, without the revision counter. */
     static String fingerprint(String agent, ObjectNode content) {
-        ObjectNode copy = content.deepCopy();
-        copy.remove("revision");
+        return fingerprint(agent, content, Map.of());
+    }
+
+    /**
+     * As {@link #fingerprint(String, ObjectNode)}; {@code known} holds canonical forms already computed for some of the
+     * content's nodes (by identity: a task's input, its dependencies' outputs), so they are not walked again.
+     */
+    static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
         StringBuilder canonical = new StringBuilder(agent).append('\u0000');
-        canonicalize(copy, canonical);
+        canonicalize(content, canonical, known, "revision");
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 16);
@@ -589,21 +613,34 @@ public final class RunEngine {
         }
     }
 
-    private static void canonicalize(JsonNode node, StringBuilder out) {
-        if (node.isObject()) {
+    /** The canonical form of {@code node} (keys sorted) as the fingerprint uses it. */
+    static String canonical(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        canonicalize(node, out, Map.of(), null);
+        return out.toString();
+    }
+
+    private static void canonicalize(JsonNode node, StringBuilder out, Map<JsonNode, String> known, String skipKey) {
+        String done = known.get(node);
+        if (done != null) {
+            out.append(done);
+        } else if (node.isObject()) {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
             node.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue()));
+            if (skipKey != null) {
+                sorted.remove(skipKey);
+            }
             out.append('{');
             sorted.forEach((k, v) -> {
                 out.append(JsonNodeFactory.instance.textNode(k)).append(':');
-                canonicalize(v, out);
+                canonicalize(v, out, known, null);
                 out.append(',');
             });
             out.append('}');
         } else if (node.isArray()) {
             out.append('[');
             node.forEach(v -> {
-                canonicalize(v, out);
+                canonicalize(v, out, known, null);
                 out.append(',');
             });
             out.append(']');

@@ -57,7 +57,18 @@ public final class RunState {
     /** Usage to add to the per-key and per-agent counters once the transition is committed. */
     public record Usage(String apiKey, String agent, long tokensIn, long tokensOut, double cost) {}
 
-    private RunState(String runId, long version, Map<String, String> fields, ObjectMapper mapper) {
+    /**
+     * A task record as parsed from (or serialised to) the JSON text {@code json}; never changed, the run works on
+     * copies. Reused by the next transition when the stored text is still the same, which saves parsing every record
+     * (with its input) on every transition.
+     */
+    record ParsedTask(String json, TaskRecord task) {}
+
+    /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
+    private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
+
+    private RunState(String runId, long version, Map<String, String> fields, ObjectMapper mapper,
+            Map<String, ParsedTask> known) {
         this.runId = runId;
         this.version = version;
         this.fields = new LinkedHashMap<>(fields);
@@ -65,8 +76,14 @@ public final class RunState {
         if (order != null) {
             try {
                 for (JsonNode id : mapper.readTree(order)) {
-                    String taskJson = fields.get(TASK_PREFIX + id.asText());
-                    tasks.put(id.asText(), TaskRecord.fromJson(id.asText(), (ObjectNode) mapper.readTree(taskJson)));
+                    String taskId = id.asText();
+                    String taskJson = fields.get(TASK_PREFIX + taskId);
+                    ParsedTask p = known == null ? null : known.get(taskId);
+                    if (p == null || taskJson == null || !taskJson.equals(p.json())) {
+                        p = new ParsedTask(taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));
+                    }
+                    parsed.put(taskId, p);
+                    tasks.put(taskId, p.task().copy());
                 }
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("run " + runId + " has an unreadable task record", e);
@@ -76,14 +93,19 @@ public final class RunState {
 
     /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
     static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper) {
+        return load(runId, fields, mapper, null);
+    }
+
+    /** As {@link #load(String, Map, ObjectMapper)}, reusing {@code known} records whose stored text is unchanged. */
+    static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
         if (fields == null || fields.isEmpty() || !fields.containsKey(F_STATUS)) {
             return null;
         }
-        return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper);
+        return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper, known);
     }
 
     static RunState create(String runId, RunSpec spec, String apiKey, String kind, Instant now) {
-        RunState run = new RunState(runId, 0, Map.of(), null);
+        RunState run = new RunState(runId, 0, Map.of(), null, null);
         long at = now.toEpochMilli();
         run.set(F_STATUS, RunStatus.RUNNING.name());
         run.set("kind", kind);
@@ -165,7 +187,9 @@ public final class RunState {
     }
 
     void save(TaskRecord task) {
-        set(TASK_PREFIX + task.id, task.toJson().toString());
+        String json = task.toJson().toString();
+        set(TASK_PREFIX + task.id, json);
+        parsed.put(task.id, new ParsedTask(json, task.copy()));
     }
 
     boolean hasFingerprint(String fp) {
@@ -189,6 +213,11 @@ public final class RunState {
         Map<String, String> snapshot = new LinkedHashMap<>(fields);
         snapshot.put(F_VERSION, Long.toString(newVersion));
         return snapshot;
+    }
+
+    /** The parsed task records matching {@link #committedFields(long)}. */
+    Map<String, ParsedTask> parsedTasks() {
+        return new LinkedHashMap<>(parsed);
     }
 
     /** Whether this transition changes anything. */

@@ -13,7 +13,6 @@ import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.MessageTracing;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -35,14 +34,16 @@ public final class RunStore {
     private final ObjectMapper mapper;
     private final MessageCodec codec;
     private final MessageTracing tracing;
-    /** Fields of runs this process committed last, most recent last (LRU). */
-    private final Map<String, Map<String, String>> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+    /** Fields (and parsed task records) of runs this process committed last, most recent last (LRU). */
+    private final Map<String, Committed> recent = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Committed> eldest) {
             return size() > CACHED_RUNS;
         }
     };
     private final java.util.Set<String> noted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private record Committed(Map<String, String> fields, Map<String, RunState.ParsedTask> tasks) {}
 
     public RunStore(Redis redis, OrchestratorConfig config, MessageCodec codec, MessageTracing tracing) {
         this.redis = redis;
@@ -60,7 +61,13 @@ public final class RunStore {
 
     /** The run, or null when it does not exist (never did, or expired after its retention). */
     public RunState load(String runId) {
-        return RunState.load(runId, redis.sync().hgetall(keys.runState(runId)), mapper);
+        Map<String, String> fields = redis.sync().hgetall(keys.runState(runId));
+        Committed known;
+        synchronized (recent) {
+            known = recent.get(runId);
+        }
+        // Records whose stored text did not change since this process committed them need not be parsed again.
+        return RunState.load(runId, fields, mapper, known == null ? null : known.tasks());
     }
 
     /**
@@ -69,11 +76,11 @@ public final class RunStore {
      * concluding that nothing changes. The cache only saves the read when this process drives the run.
      */
     public RunState cached(String runId) {
-        Map<String, String> cached;
+        Committed cached;
         synchronized (recent) {
             cached = recent.get(runId);
         }
-        return cached == null ? null : RunState.load(runId, cached, mapper);
+        return cached == null ? null : RunState.load(runId, cached.fields(), mapper, cached.tasks());
     }
 
     public void forget(String runId) {
@@ -105,7 +112,7 @@ public final class RunStore {
             args.add(o.encoded());
         }
         String[] k = {keys.runState(run.runId), keys.runEvents(run.runId), okeys.outbox(run.runId), keys.runCancel(run.runId)};
-        List<Object> result = redis.eval(OrchestratorScripts.COMMIT, ScriptOutputType.MULTI, k, args.toArray(String[]::new));
+        List<Object> result = redis.evalMulti(OrchestratorScripts.COMMIT, k, args.toArray(String[]::new));
         long newVersion = (Long) result.get(0);
         if (newVersion < 0) {
             forget(run.runId);
@@ -115,7 +122,7 @@ public final class RunStore {
             if (run.ended) {
                 recent.remove(run.runId);
             } else {
-                recent.put(run.runId, run.committedFields(newVersion));
+                recent.put(run.runId, new Committed(run.committedFields(newVersion), run.parsedTasks()));
             }
         }
         List<String> ids = new ArrayList<>();
@@ -147,8 +154,8 @@ public final class RunStore {
             }
             List<Object> entryIds;
             try {
-                entryIds = redis.eval(FleetScripts.ENQUEUE, ScriptOutputType.MULTI,
-                        new String[] {stream, keys.config(agent)}, args.toArray(String[]::new));
+                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, new String[] {stream, keys.config(agent)},
+                        args.toArray(String[]::new));
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);

@@ -3,7 +3,9 @@ package io.agentfleet.orchestrator.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,12 @@ final class TaskRecord {
     long createdAt;
     long dispatchedAt;
     long completedAt;
+    /** {@link #input} as JSON text, computed once: the input never changes and is rewritten with every save. */
+    private String inputJson;
+    /** Canonical forms for the loop fingerprint, computed once per value ({@link RunEngine#canonical}). */
+    private String canonicalInput;
+    private JsonNode canonicalOutputOf;
+    private String canonicalOutput;
 
     TaskRecord(TaskSpec spec, String spawnedBy, long createdAt) {
         this.id = spec.id();
@@ -53,6 +61,63 @@ final class TaskRecord {
         this.createdAt = createdAt;
     }
 
+    /**
+     * An independent copy equal to what {@code fromJson(id, toJson())} would give (values that serialisation drops or
+     * truncates are normalised the same way). JSON values are shared: the engine never changes a node in place.
+     */
+    TaskRecord copy() {
+        TaskSpec spec = new TaskSpec(id, agent, input == null ? NullNode.instance : input, dependsOn, review, optional,
+                escalate, timeout == null ? null : Duration.ofMillis(timeout.toMillis()), maxAttempts);
+        TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
+        t.inputJson = inputJson;
+        t.canonicalInput = canonicalInput;
+        t.canonicalOutputOf = canonicalOutputOf;
+        t.canonicalOutput = canonicalOutput;
+        t.state = state;
+        t.revision = revision;
+        t.dispatches = dispatches;
+        t.attempts = attempts;
+        t.wireId = wireId;
+        t.output = present(output);
+        t.candidate = present(candidate);
+        t.feedback = feedback;
+        t.answer = present(answer);
+        t.question = present(question);
+        t.error = present(error);
+        t.tokensIn = tokensIn;
+        t.tokensOut = tokensOut;
+        t.cost = cost;
+        t.dispatchedAt = dispatchedAt;
+        t.completedAt = completedAt;
+        return t;
+    }
+
+    private static JsonNode present(JsonNode value) {
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private String inputJson() {
+        if (inputJson == null) {
+            inputJson = input == null ? "null" : input.toString();
+        }
+        return inputJson;
+    }
+
+    String canonicalInput() {
+        if (canonicalInput == null) {
+            canonicalInput = RunEngine.canonical(input);
+        }
+        return canonicalInput;
+    }
+
+    String canonicalOutput() {
+        if (canonicalOutputOf != output) {
+            canonicalOutput = RunEngine.canonical(output);
+            canonicalOutputOf = output;
+        }
+        return canonicalOutput;
+    }
+
     void moveTo(TaskState next) {
         Transitions.require(id, state, next);
         state = next;
@@ -61,7 +126,7 @@ final class TaskRecord {
     ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("agent", agent);
-        n.set("input", input);
+        n.putRawValue("input", new RawValue(inputJson()));
         ArrayNode deps = n.putArray("dependsOn");
         dependsOn.forEach(deps::add);
         if (review != null) {
