@@ -81,7 +81,7 @@ class SpecParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.max-tasks", "0")));
         assertEquals("fleet.orchestrator.max-tasks must be >= 1, but was 0", e.getMessage());
         ConfigException d = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.retention", "soon")));
-        assertTrue(d.getMessage().startsWith("fleet.orchestrator.retention is not a duration"), d.getMessage());
+        assertTrue(d.getMessage().startsWith("fleet.orchestrator.retention must be a duration"), d.getMessage());
         assertTrue(d.getMessage().endsWith("but was 'soon'"), d.getMessage());
         ConfigException k = assertThrows(ConfigException.class, () -> config(Map.of("fleet.api-keys", "ops:abc")));
         assertTrue(k.getMessage().contains("ops:<redacted>"), k.getMessage());

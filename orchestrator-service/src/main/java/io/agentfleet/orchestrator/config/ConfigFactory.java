@@ -1,5 +1,6 @@
 package io.agentfleet.orchestrator.config;
 
+import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
@@ -187,7 +188,7 @@ public class ConfigFactory {
             try {
                 value = Durations.parse(raw);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(key + " " + e.getMessage() + ", but was '" + raw + "'");
+                throw new ConfigException(key + " must be " + Durations.EXPECTED + ", but was '" + raw + "'");
             }
             if (value.isZero() || value.isNegative()) {
                 throw new ConfigException(key + " must be > 0, but was '" + raw + "'");

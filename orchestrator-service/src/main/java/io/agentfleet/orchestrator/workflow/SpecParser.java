@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
-import io.agentfleet.orchestrator.config.Durations;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -227,7 +227,7 @@ public final class SpecParser {
             try {
                 timeout = Durations.parse(t.asText());
             } catch (IllegalArgumentException e) {
-                throw new InvalidMessageException(at + "timeout", e.getMessage() + ", but was '" + abbreviate(t.asText()) + "'");
+                throw new InvalidMessageException(at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(t.asText()) + "'");
             }
             if (timeout.isZero() || timeout.isNegative()) {
                 throw new InvalidMessageException(at + "timeout", "must be > 0, but was '" + t.asText() + "'");
