@@ -8,7 +8,15 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationConfig;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -77,7 +85,7 @@ public final class MessageCodec {
             }
             writeOptional(gen, "replyTo", message.replyTo());
             gen.writeFieldName("content");
-            mapper.writeTree(gen, message.content());
+            writeContent(gen, message.content());
             writeMetadata(gen, message.metadata());
             if (message.trace() != null) {
                 gen.writeObjectFieldStart("trace");
@@ -348,6 +356,47 @@ public final class MessageCodec {
             throw new InvalidMessageException("metadata." + field, "must be a number, but was " + value.getNodeType());
         }
         return value.doubleValue();
+    }
+
+    /**
+     * Writes a content tree as {@code mapper.writeTree} would, walking plain objects, arrays, strings, booleans and
+     * int/long numbers directly (the usual content) and handing any other node to the mapper. This skips creating a serializer
+     * provider and looking up a serializer per message. Only with the mapper's default node output (empty arrays and
+     * null properties written); otherwise everything goes through the mapper.
+     */
+    private void writeContent(JsonGenerator gen, ObjectNode content) throws IOException {
+        SerializationConfig config = mapper.getSerializationConfig();
+        if (config.isEnabled(SerializationFeature.WRITE_EMPTY_JSON_ARRAYS)
+                && config.isEnabled(JsonNodeFeature.WRITE_NULL_PROPERTIES)) {
+            writeNode(gen, content);
+        } else {
+            mapper.writeTree(gen, content);
+        }
+    }
+
+    private void writeNode(JsonGenerator gen, JsonNode node) throws IOException {
+        switch (node) {
+            case ObjectNode object when object.getClass() == ObjectNode.class -> {
+                gen.writeStartObject(object);
+                for (Map.Entry<String, JsonNode> field : object.properties()) {
+                    gen.writeFieldName(field.getKey());
+                    writeNode(gen, field.getValue());
+                }
+                gen.writeEndObject();
+            }
+            case ArrayNode array when array.getClass() == ArrayNode.class -> {
+                gen.writeStartArray(array, array.size());
+                for (JsonNode element : array) {
+                    writeNode(gen, element);
+                }
+                gen.writeEndArray();
+            }
+            case TextNode text when text.getClass() == TextNode.class && text.textValue() != null -> gen.writeString(text.textValue());
+            case BooleanNode bool when bool.getClass() == BooleanNode.class -> gen.writeBoolean(bool.booleanValue());
+            case IntNode number when number.getClass() == IntNode.class -> gen.writeNumber(number.intValue());
+            case LongNode number when number.getClass() == LongNode.class -> gen.writeNumber(number.longValue());
+            default -> mapper.writeTree(gen, node);
+        }
     }
 
     private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {

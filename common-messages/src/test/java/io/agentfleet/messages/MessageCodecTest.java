@@ -120,4 +120,24 @@ class MessageCodecTest {
             }
         }
     }
+
+    @Test
+    void contentIsWrittenExactlyAsTheMapperWritesIt() throws Exception {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode content = f.objectNode();
+        content.put("text", "quote \" backslash \\ tab \t unicode \u00e9 \ud83d\ude00 control \u0001");
+        content.put("int", 7).put("negative", -3).put("long", 9_000_000_000L).put("double", 1.5).put("float", 2.5f)
+                .put("big", new java.math.BigDecimal("1E+3")).put("bigint", new java.math.BigInteger("123456789012345678901234567890"))
+                .put("yes", true).put("no", false).putNull("nothing").put("nan", Double.NaN)
+                .put("bytes", new byte[] {1, 2, 3});
+        content.putArray("empty");
+        content.putObject("emptyObject");
+        content.putArray("mixed").add(1).add("two").addNull().add(3.0).add(f.arrayNode().add(f.objectNode().put("deep", 1)));
+        content.putPOJO("pojo", List.of("a", 1));
+        content.set("nullText", f.textNode(null));
+        AgentMessage message = AgentMessage.request("coder", content).build();
+        String json = codec.encode(message);
+        String expected = "\"content\":" + codec.mapper().writeValueAsString(content) + ",";
+        assertTrue(json.contains(expected), json);
+    }
 }

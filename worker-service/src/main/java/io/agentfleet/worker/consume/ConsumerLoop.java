@@ -1,5 +1,7 @@
 package io.agentfleet.worker.consume;
 
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
@@ -39,6 +41,7 @@ public final class ConsumerLoop implements Runnable {
     private volatile LoopState state = LoopState.STARTING;
     private volatile long lastHeartbeatNanos = System.nanoTime();
     private volatile String lastError;
+    private boolean warmedUp;
 
     public ConsumerLoop(AgentConfig agent, WorkerConfig worker, RedisConnections redis, InFlight inFlight, TaskProcessor processor) {
         this.agent = agent;
@@ -135,6 +138,10 @@ public final class ConsumerLoop implements Runnable {
                 throw e;
             }
         }
+        if (!warmedUp) {
+            warmedUp = true;
+            warmUp(commands);
+        }
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
         commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
         agent.maxBacklog().ifPresent(bound -> commands.hset(worker.keys().config(agent.agentType()),
@@ -143,6 +150,21 @@ public final class ConsumerLoop implements Runnable {
         heartbeat();
         LOG.info("agent {}: consumer {} reading {} (max in flight {})", agent.agentType(), worker.consumerName(), stream,
                 agent.maxInFlight());
+    }
+
+    /**
+     * Before the first read: caches the scripts the worker runs, so the first outcomes need no EVAL fallback after a
+     * NOSCRIPT round trip, and lets the processor warm up its per-task code. Best effort: failures only cost speed.
+     */
+    private void warmUp(RedisCommands<String, String> commands) {
+        try {
+            for (LuaScript script : List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE)) {
+                commands.scriptLoad(script.source());
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("agent {}: could not preload scripts (they load on first use): {}", agent.agentType(), e.toString());
+        }
+        processor.warmUp();
     }
 
     private void heartbeat() {

@@ -75,6 +75,11 @@ public final class OutcomeRecorder {
         maybeFlush();
     }
 
+    /** Encodes a result record's arguments without submitting it: part of the worker's start-up warm-up. */
+    public void warmUp(String taskId, String outcomeJson) {
+        encode(new Completion.Record("0-1", taskId, outcomeJson, null, 1, "", "", TaskOutcome.RESULT, () -> { }));
+    }
+
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
     private record Pending(Completion completion, byte[][] encoded) {}
 

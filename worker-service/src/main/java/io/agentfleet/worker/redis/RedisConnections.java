@@ -8,9 +8,13 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,7 @@ public final class RedisConnections implements AutoCloseable {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(15);
 
     private final RedisSettings settings;
+    private final ClientResources resources;
     private final RedisClient client;
     private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
     private StatefulRedisConnection<String, String> shared;
@@ -34,7 +39,10 @@ public final class RedisConnections implements AutoCloseable {
         this.settings = settings;
         RedisURI uri = RedisURI.create(settings.url());
         uri.setTimeout(COMMAND_TIMEOUT);
-        this.client = RedisClient.create(uri);
+        // Lettuce records a latency histogram per command by default; nothing reads it here, and on the I/O thread it
+        // cost ~6% of that thread's CPU per outcome write (JFR of W1).
+        this.resources = DefaultClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
@@ -81,5 +89,7 @@ public final class RedisConnections implements AutoCloseable {
             shared.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        // Resources passed to the client are not shut down with it.
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }
