@@ -11,6 +11,7 @@ package io.agentfleet.messages;
  * prefix:{A}:delayed        sorted set of retries scored by due time (epoch ms)
  * prefix:{A}:done:TASKID    string: the recorded outcome of a task (first wins), expires after the retention
  * prefix:{A}:config         hash of per-agent-type settings shared by all clients (max-backlog)
+ * prefix:{A}:enqueued:TASKID string: the orchestrator enqueued this task id already (exactly-once dispatch)
  * prefix:{run:R}:state      hash: a workflow run's state
  * prefix:{run:R}:events     stream: the run's events
  * prefix:{run:R}:cancel     string: present when the run was cancelled
@@ -49,6 +50,11 @@ public record StreamKeys(String prefix) {
 
     public String delayed(String agent) {
         return agentKey(agent, "delayed");
+    }
+
+    /** The marker that makes a dispatcher's enqueue of {@code taskId} happen once (see enqueue.lua). */
+    public String enqueued(String agent, String taskId) {
+        return agentKey(agent, "enqueued") + ":" + Names.requireId("taskId", taskId);
     }
 
     public String config(String agent) {

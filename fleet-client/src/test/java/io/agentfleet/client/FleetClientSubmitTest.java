@@ -56,6 +56,18 @@ class FleetClientSubmitTest {
     }
 
     @Test
+    void enqueueWithAnEnqueuedOnceMarkerAppendsATaskIdOnlyOnce() {
+        AgentMessage task = AgentMessage.request(CODER, json("input", "x")).taskId("run-1.a.r0").build();
+        String encoded = new io.agentfleet.messages.MessageCodec().encode(task);
+        List<String> scriptKeys = List.of(keys.tasks(CODER), keys.config(CODER), keys.enqueued(CODER, task.taskId()));
+        Object first = jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
+        Object again = jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
+        assertTrue(((List<?>) first).get(0) != null, "first enqueue appends");
+        assertEquals(null, ((List<?>) again).get(0), "a repeat (a dispatcher draining its outbox again) appends nothing");
+        assertEquals(1, jedis.xlen(keys.tasks(CODER)));
+    }
+
+    @Test
     void submittedTaskAwaitsItsResult() {
         TaskHandle handle = client.submit(CODER, json("input", "write hello world"));
         assertEquals(CODER, handle.agent());

@@ -1,8 +1,11 @@
 -- enqueue.lua: appends task messages to an agent type's stream unless its backlog would pass the bound.
 -- KEYS[1] task stream (prefix:{A}:tasks)   KEYS[2] config hash (prefix:{A}:config)
+-- KEYS[3..] optional, one per message: its "enqueued once" marker (prefix:{A}:enqueued:<taskId>). A message whose
+--   marker exists is not appended again (its id comes back as false), so a dispatcher that repeats an enqueue after a
+--   crash adds nothing. Markers expire after 7 days.
 -- ARGV[1] backlog bound used when the config hash has no max-backlog field (0 = unbounded)
 -- ARGV[2..] message JSON, one per task
--- Returns the new entry ids in order, or the error "BACKPRESSURE <backlog> <bound>" and enqueues nothing.
+-- Returns the new entry ids in order (false for a message skipped by its marker), or the error "BACKPRESSURE <backlog> <bound>" and enqueues nothing.
 -- Acknowledged entries are deleted from the stream, so XLEN is the backlog: entries not yet completed.
 local bound = tonumber(redis.call('HGET', KEYS[2], 'max-backlog') or ARGV[1])
 local count = #ARGV - 1
@@ -14,6 +17,11 @@ if bound > 0 then
 end
 local ids = {}
 for i = 2, #ARGV do
-  ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'msg', ARGV[i])
+  local marker = KEYS[i + 1]
+  if marker == nil or redis.call('SET', marker, '1', 'NX', 'EX', 604800) then
+    ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'msg', ARGV[i])
+  else
+    ids[i - 1] = false
+  end
 end
 return ids

@@ -134,8 +134,8 @@ public final class RunStore {
 
     /**
      * Enqueues outbox entries on their agents' task streams (ENQUEUE, with its backpressure check), then removes them
-     * from the outbox. A crash in between enqueues them again later with the same task ids; workers record one
-     * outcome per task id, so the repeat is harmless.
+     * from the outbox. Each entry carries its task id's "enqueued once" marker, so when a crash in between makes
+     * another replica drain the same entry again, nothing is appended twice and no handler runs twice.
      *
      * @throws BackpressureException when an agent type is over its backlog bound (those entries stay in the outbox)
      */
@@ -154,8 +154,11 @@ public final class RunStore {
             }
             List<Object> entryIds;
             try {
-                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, new String[] {stream, keys.config(agent)},
-                        args.toArray(String[]::new));
+                List<String> scriptKeys = new ArrayList<>();
+                scriptKeys.add(stream);
+                scriptKeys.add(keys.config(agent));
+                group.getValue().forEach(e -> scriptKeys.add(keys.enqueued(agent, e.wireId())));
+                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);
