@@ -127,10 +127,14 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the process with {@code kill -9} if it is still alive. */
+    /**
+     * Kills the process with {@code kill -9} if it is still alive, and the processes it started (a demo or orchestrator
+     * under test starts its own children, which would otherwise outlive it).
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             kill9();
         }
         Reaper.forget(process.toHandle());
