@@ -20,6 +20,8 @@ import redis.clients.jedis.Jedis;
  */
 public final class BenchMain {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    /** Rounds of each task workload against the same worker: the first is the cold figure, the last the warm one. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
 
     private final Path logDir;
     private final Map<String, List<Figures>> results = new LinkedHashMap<>();
@@ -73,9 +75,13 @@ public final class BenchMain {
     private Figures batchWorkload(RedisProcess redis, String agent, int count, int batch, long sleepMs, Map<String, String> env, String name)
             throws Exception {
         try (JavaProcess worker = startWorker(redis, agent, env, name)) {
-            JavaProcess producer = startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs);
+            double workerCpu = ProcessCpu.of(worker.pid());
+            double redisCpu = ProcessCpu.of(redis);
+            JavaProcess producer = startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs, "" + ROUNDS);
             producer.waitFor(STEP_TIMEOUT);
-            Figures figures = Figures.parse(producer.logText());
+            Figures figures = Figures.parse(producer.logText())
+                    .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
+                    .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, name);
             figures = figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
             stopGracefully(worker);
@@ -85,7 +91,7 @@ public final class BenchMain {
 
     private Figures pacedWorkload(RedisProcess redis, String name) throws Exception {
         try (JavaProcess worker = startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name)) {
-            JavaProcess producer = startProducer(name, "paced", redis.uri(), "bench", "2000", "10");
+            JavaProcess producer = startProducer(name, "paced", redis.uri(), "bench", "2000", "10", "" + ROUNDS);
             producer.waitFor(STEP_TIMEOUT);
             Figures figures = Figures.parse(producer.logText());
             saveCommandStats(redis, name);

@@ -23,9 +23,13 @@ import redis.clients.jedis.resps.StreamEntry;
  * {@code RESULT key=value ...} that {@link BenchMain} parses.
  *
  * <pre>
- * batch REDIS_URL AGENT COUNT BATCH CONTENT_MS   enqueue COUNT tasks in batches, wait for all results
- * paced REDIS_URL AGENT RATE SECONDS             enqueue one at a time at RATE/s, measure enqueue-to-result latency
+ * batch REDIS_URL AGENT COUNT BATCH CONTENT_MS ROUNDS   enqueue COUNT tasks in batches, wait for all results
+ * paced REDIS_URL AGENT RATE SECONDS ROUNDS             enqueue one at a time at RATE/s, measure enqueue-to-result latency
  * </pre>
+ *
+ * <p>Each round runs the whole workload again against the same worker. The first round is the cold figure (fresh
+ * JVMs: JIT warm-up included); later rounds print their figures prefixed {@code warm_} (the last round wins), the
+ * steady state of long-running services.
  */
 public final class BenchProducer {
     private static final String INPUT = "x".repeat(1000);
@@ -37,11 +41,17 @@ public final class BenchProducer {
         String redisUrl = args[1];
         String agent = args[2];
         try (FleetClient client = FleetClient.connect(redisUrl)) {
-            switch (mode) {
-                case "batch" -> batch(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), Long.parseLong(args[5]));
-                case "paced" -> paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]));
-                default -> throw new IllegalArgumentException("unknown mode " + mode);
+            int rounds = Integer.parseInt(args[args.length - 1]);
+            for (int round = 1; round <= rounds; round++) {
+                String prefix = round == 1 ? "" : "warm_";
+                switch (mode) {
+                    case "batch" -> batch(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                            Long.parseLong(args[5]), prefix);
+                    case "paced" -> paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), prefix);
+                    default -> throw new IllegalArgumentException("unknown mode " + mode);
+                }
             }
+            System.out.printf("RESULT producer_cpu_s=%.2f%n", ProcessCpu.ofThisProcess());
         }
         System.exit(0);
     }
@@ -54,9 +64,13 @@ public final class BenchProducer {
         return content;
     }
 
-    private static void batch(FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs)
-            throws InterruptedException {
+    private static void batch(FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs,
+            String prefix) throws InterruptedException {
         String results = StreamKeys.DEFAULT.results(agent);
+        long resultsBefore;
+        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+            resultsBefore = jedis.xlen(results);
+        }
         long start = System.nanoTime();
         String firstEntry = null;
         for (int sent = 0; sent < count; sent += batchSize) {
@@ -71,22 +85,28 @@ public final class BenchProducer {
         }
         double enqueueSeconds = (System.nanoTime() - start) / 1e9;
         try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
-            while (jedis.xlen(results) < count) {
+            while (jedis.xlen(results) < resultsBefore + count) {
                 Thread.sleep(5);
             }
             String lastEntry = jedis.xrevrange(results, "+", "-", 1).get(0).getID().toString();
             long drainMs = millisOf(lastEntry) - millisOf(firstEntry);
-            System.out.printf("RESULT enqueue_per_s=%.0f drain_ms=%d end_to_end_per_s=%.0f%n",
-                    count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
+            System.out.printf("RESULT %1$senqueue_per_s=%2$.0f %1$sdrain_ms=%3$d %1$send_to_end_per_s=%4$.0f%n",
+                    prefix, count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
         }
     }
 
-    private static void paced(FleetClient client, String redisUrl, String agent, int rate, int seconds) throws Exception {
+    private static void paced(FleetClient client, String redisUrl, String agent, int rate, int seconds, String prefix)
+            throws Exception {
         int count = rate * seconds;
         Map<String, Long> sentAt = new ConcurrentHashMap<>(count * 2);
         long[] latencies = new long[count];
         int[] seen = {0};
-        Thread reader = Thread.ofPlatform().start(() -> readResults(redisUrl, agent, count, sentAt, latencies, seen));
+        StreamEntryID from;
+        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+            List<StreamEntry> newest = jedis.xrevrange(StreamKeys.DEFAULT.results(agent), "+", "-", 1);
+            from = newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
+        }
+        Thread reader = Thread.ofPlatform().start(() -> readResults(redisUrl, agent, from, count, sentAt, latencies, seen));
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -101,22 +121,22 @@ public final class BenchProducer {
         reader.join(TimeUnit.SECONDS.toMillis(60 + seconds));
         long[] measured = Arrays.copyOf(latencies, seen[0]);
         // Per second of the run (in arrival order), so warm-up and stalls show in the log.
-        for (int from = 0; from < measured.length; from += rate) {
-            long[] second = Arrays.copyOfRange(measured, from, Math.min(measured.length, from + rate));
+        for (int at = 0; at < measured.length; at += rate) {
+            long[] second = Arrays.copyOfRange(measured, at, Math.min(measured.length, at + rate));
             Arrays.sort(second);
-            System.out.printf("second %d: p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", from / rate + 1, pct(second, 0.5),
+            System.out.printf("%ssecond %d: p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", prefix, at / rate + 1, pct(second, 0.5),
                     pct(second, 0.99), second[second.length - 1] / 1e6);
         }
         Arrays.sort(measured);
-        System.out.printf("RESULT p50_ms=%.3f p99_ms=%.3f max_ms=%.3f measured=%d%n",
+        System.out.printf("RESULT %1$sp50_ms=%2$.3f %1$sp99_ms=%3$.3f %1$smax_ms=%4$.3f %1$smeasured=%5$d%n", prefix,
                 pct(measured, 0.50), pct(measured, 0.99), measured.length == 0 ? Double.NaN : measured[measured.length - 1] / 1e6,
                 measured.length);
     }
 
     private static void readResults(
-            String redisUrl, String agent, int count, Map<String, Long> sentAt, long[] latencies, int[] seen) {
+            String redisUrl, String agent, StreamEntryID from, int count, Map<String, Long> sentAt, long[] latencies, int[] seen) {
         String results = StreamKeys.DEFAULT.results(agent);
-        StreamEntryID last = new StreamEntryID(0, 0);
+        StreamEntryID last = from;
         try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
             while (seen[0] < count) {
                 var reply = jedis.xread(XReadParams.xReadParams().block(1000).count(1000), Map.of(results, last));

@@ -37,9 +37,9 @@ final class WorkflowBench {
         try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name);
                 JavaProcess worker = BenchMain.startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
             orchestrator.awaitLog("Startup completed", STARTUP);
-            double orchestratorCpu = cpuSeconds(orchestrator.pid());
-            double workerCpu = cpuSeconds(worker.pid());
-            double redisCpu = redisCpuSeconds(redis);
+            double orchestratorCpu = ProcessCpu.of(orchestrator.pid());
+            double workerCpu = ProcessCpu.of(worker.pid());
+            double redisCpu = ProcessCpu.of(redis);
             JavaProcess producer = JavaProcess.builder(WorkflowProducer.class.getName())
                     .classPath(ServiceJars.tools())
                     // C1 only here too: with C2 the producer spent ~7 s compiling (JFR jdk.Compilation) during a ~20 s
@@ -56,9 +56,9 @@ final class WorkflowBench {
             }
             // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes.
             Figures figures = Figures.parse(producer.logText())
-                    .with("orchestrator_cpu_s", cpuSeconds(orchestrator.pid()) - orchestratorCpu)
-                    .with("worker_cpu_s", cpuSeconds(worker.pid()) - workerCpu)
-                    .with("redis_cpu_s", redisCpuSeconds(redis) - redisCpu);
+                    .with("orchestrator_cpu_s", ProcessCpu.of(orchestrator.pid()) - orchestratorCpu)
+                    .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
+                    .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, logDir, name);
             // SIGTERM first, so a flight recording asked for with bench.*.jvmArgs is written.
             BenchMain.stopGracefully(orchestrator);
@@ -88,32 +88,6 @@ final class WorkflowBench {
             Files.writeString(logDir.resolve(name + "-redis-commandstats.txt"), jedis.info("commandstats"));
         } catch (Exception e) {
             System.out.print("(no command stats: " + e.getMessage() + ") ");
-        }
-    }
-
-    private static double redisCpuSeconds(RedisProcess redis) {
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
-            double total = 0;
-            for (String line : jedis.info("cpu").split("\r?\n")) {
-                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                    total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-            return total;
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
-    }
-
-    /** User + system CPU of a process from /proc (Linux), NaN elsewhere. */
-    private static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // Fields 14 and 15 of stat (utime, stime) in clock ticks, 100 per second on Linux.
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
         }
     }
 

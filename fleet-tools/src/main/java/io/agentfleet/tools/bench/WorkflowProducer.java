@@ -8,7 +8,6 @@ import io.agentfleet.client.RateLimitedException;
 import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.Workflow;
 import io.agentfleet.messages.StreamKeys;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,9 +62,7 @@ public final class WorkflowProducer {
             System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms=%.2f chain_p99_ms=%.2f fanout_runs_per_s=%.1f"
                             + " fanout_p50_ms=%.2f fanout_p99_ms=%.2f%n",
                     chain.runsPerSecond(), chain.p50(), chain.p99(), fanout.runsPerSecond(), fanout.p50(), fanout.p99());
-            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-                System.out.printf("RESULT producer_cpu_s=%.2f%n", os.getProcessCpuTime() / 1e9);
-            }
+            System.out.printf("RESULT producer_cpu_s=%.2f%n", ProcessCpu.ofThisProcess());
         }
         System.exit(0);
     }
