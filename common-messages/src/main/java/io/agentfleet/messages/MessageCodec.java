@@ -116,6 +116,28 @@ public final class MessageCodec {
     }
 
     /**
+     * Decodes and validates one message from its UTF-8 bytes (as read from a stream entry), without building a string
+     * of the whole message first.
+     *
+     * @throws InvalidMessageException naming the field and the reason, for anything but a valid message
+     */
+    public AgentMessage decode(byte[] utf8) {
+        if (utf8 == null) {
+            throw new InvalidMessageException(StreamKeys.MESSAGE_FIELD, "is missing from the stream entry");
+        }
+        if (utf8.length > limits.maxBytes()) {
+            throw new InvalidMessageException("$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(utf8);
+        } catch (IOException e) {
+            throw unparseable(e);
+        }
+        return fromTree(requireObject(root));
+    }
+
+    /**
      * Checks that {@code json}, which must be {@code encode(message)} of this codec, decodes: throws exactly what
      * {@code decode(json)} would throw, and nothing when it would succeed. A message that passed its record's checks
      * round-trips unless the encoding breaks a parser limit (size, nesting depth, number length), so for the usual
@@ -169,15 +191,27 @@ public final class MessageCodec {
         JsonNode root;
         try {
             root = mapper.readTree(json);
-        } catch (StreamConstraintsException e) {
-            throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new InvalidMessageException("$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
+            throw unparseable(e);
         }
+        return requireObject(root);
+    }
+
+    private static ObjectNode requireObject(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new InvalidMessageException("$", "must be a JSON object");
         }
         return (ObjectNode) root;
+    }
+
+    private static RuntimeException unparseable(IOException e) {
+        if (e instanceof StreamConstraintsException limit) {
+            return new InvalidMessageException("$", "exceeds limits: " + firstLine(limit.getOriginalMessage()));
+        }
+        if (e instanceof JsonProcessingException malformed) {
+            return new InvalidMessageException("$", "malformed JSON: " + firstLine(malformed.getOriginalMessage()) + locationOf(malformed));
+        }
+        return new UncheckedIOException(e);
     }
 
     /** Best effort: the task id of a message that may fail validation, so its failure can still be recorded. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +82,27 @@ class MessageCodecTest {
         assertEquals(task.taskId(), error.taskId());
         assertEquals("NON_RETRYABLE_FAILURE", error.content().get("reason").asText());
         assertEquals("BOOM", error.content().get("error").get("type").asText());
+    }
+
+    @Test
+    void decodingBytesAppliesTheSameLimitsAndNamesTheProblem() {
+        MessageCodec strict = new MessageCodec(new MessageLimits(4096, 8));
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 10; i++) {
+            level = level.putObject("a");
+        }
+        String tooDeep = strict.encode(AgentMessage.request("coder", deep).build());
+        String tooBig = strict.encode(AgentMessage.request("coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000))).build());
+        for (String json : List.of(tooDeep, tooBig, "{\"schemaVersion\": 1,", "[1]")) {
+            InvalidMessageException fromText = assertThrows(InvalidMessageException.class, () -> strict.decode(json));
+            InvalidMessageException fromBytes = assertThrows(InvalidMessageException.class,
+                    () -> strict.decode(json.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(fromText.getMessage(), fromBytes.getMessage(), json);
+        }
+        byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> strict.decode(notUtf8));
+        assertTrue(e.getMessage().contains("malformed JSON"), e.getMessage());
     }
 
     @Test

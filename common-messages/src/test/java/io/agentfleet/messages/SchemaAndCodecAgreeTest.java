@@ -15,6 +15,7 @@ import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,7 @@ class SchemaAndCodecAgreeTest {
         assertTrue(errors.isEmpty(), () -> sample.getFileName() + " rejected by schema: " + errors);
         AgentMessage decoded = assertDoesNotThrow(() -> CODEC.decode(json));
         assertEquals(decoded, CODEC.decode(CODEC.encode(decoded)), "round trip changes nothing");
+        assertEquals(decoded, CODEC.decode(json.getBytes(StandardCharsets.UTF_8)), "decoding the bytes gives the same message");
     }
 
     @ParameterizedTest
@@ -64,6 +66,9 @@ class SchemaAndCodecAgreeTest {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> CODEC.decode(json));
         assertFalse(e.field().isBlank(), "the codec names the field");
         assertFalse(e.reason().isBlank(), "the codec gives a reason");
+        InvalidMessageException fromBytes = assertThrows(InvalidMessageException.class,
+                () -> CODEC.decode(json.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(e.field(), fromBytes.field(), "decoding the bytes rejects it for the same field");
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class ConsumerLoop implements Runnable {
 
     @Override
     public void run() {
-        StatefulRedisConnection<String, String> connection = null;
+        StatefulRedisConnection<String, byte[]> connection = null;
         boolean groupReady = false;
         Duration backoff = FIRST_BACKOFF;
         Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
@@ -63,7 +64,7 @@ public final class ConsumerLoop implements Runnable {
                 if (connection == null) {
                     connection = redis.dedicated();
                 }
-                RedisCommands<String, String> commands = connection.sync();
+                RedisCommands<String, byte[]> commands = connection.sync();
                 if (!groupReady) {
                     prepare(commands);
                     groupReady = true;
@@ -96,7 +97,7 @@ public final class ConsumerLoop implements Runnable {
         LOG.info("agent {}: consumer loop stopped", agent.agentType());
     }
 
-    private void readOnce(RedisCommands<String, String> commands, Consumer<String> me) throws InterruptedException {
+    private void readOnce(RedisCommands<String, byte[]> commands, Consumer<String> me) throws InterruptedException {
         if (inFlight.count() >= 2 * agent.maxInFlight()) {
             // Completions are waiting to be written (Redis slow or down): do not take more work meanwhile.
             Thread.sleep(1);
@@ -112,15 +113,15 @@ public final class ConsumerLoop implements Runnable {
         if (stopping) {
             return;
         }
-        List<StreamMessage<String, String>> entries = commands.xreadgroup(
+        List<StreamMessage<String, byte[]>> entries = commands.xreadgroup(
                 me, XReadArgs.Builder.count(slots).block(worker.readBlock()), XReadArgs.StreamOffset.lastConsumed(stream));
         int got = entries == null ? 0 : entries.size();
         inFlight.take(got);
         heartbeat();
         if (got > 0) {
             List<Delivery> deliveries = new ArrayList<>(got);
-            for (StreamMessage<String, String> entry : entries) {
-                String body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
+            for (StreamMessage<String, byte[]> entry : entries) {
+                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
                 deliveries.add(Delivery.fresh(entry.getId(), body));
             }
             processor.dispatch(deliveries);
@@ -128,7 +129,7 @@ public final class ConsumerLoop implements Runnable {
     }
 
     /** Creates the group (from the stream's start, so tasks enqueued before any worker ran are served) and config. */
-    private void prepare(RedisCommands<String, String> commands) {
+    private void prepare(RedisCommands<String, byte[]> commands) {
         try {
             commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), StreamKeys.WORKERS_GROUP,
                     XGroupCreateArgs.Builder.mkstream());
@@ -145,7 +146,7 @@ public final class ConsumerLoop implements Runnable {
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
         commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
         agent.maxBacklog().ifPresent(bound -> commands.hset(worker.keys().config(agent.agentType()),
-                StreamKeys.MAX_BACKLOG_FIELD, Long.toString(bound)));
+                StreamKeys.MAX_BACKLOG_FIELD, Long.toString(bound).getBytes(StandardCharsets.UTF_8)));
         state = LoopState.RUNNING;
         heartbeat();
         LOG.info("agent {}: consumer {} reading {} (max in flight {})", agent.agentType(), worker.consumerName(), stream,
@@ -156,7 +157,7 @@ public final class ConsumerLoop implements Runnable {
      * Before the first read: caches the scripts the worker runs, so the first outcomes need no EVAL fallback after a
      * NOSCRIPT round trip, and lets the processor warm up its per-task code. Best effort: failures only cost speed.
      */
-    private void warmUp(RedisCommands<String, String> commands) {
+    private void warmUp(RedisCommands<String, byte[]> commands) {
         try {
             for (LuaScript script : List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE)) {
                 commands.scriptLoad(script.source());

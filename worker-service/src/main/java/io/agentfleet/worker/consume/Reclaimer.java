@@ -53,7 +53,7 @@ final class Reclaimer {
             if (got > 0) {
                 List<Delivery> deliveries = new ArrayList<>(got);
                 for (Claimed c : result.claimed()) {
-                    deliveries.add(new Delivery(c.entryId(), c.message(), c.deliveryCount(), c.trimmed()));
+                    deliveries.add(Delivery.reclaimed(c.entryId(), c.message(), c.deliveryCount(), c.trimmed()));
                 }
                 processor.dispatch(deliveries);
                 taken += got;

@@ -32,6 +32,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +95,7 @@ public final class TaskProcessor {
     }
 
     /** A validated task ready to run. */
-    record Task(String entryId, String original, AgentMessage message, int attempt, int maxAttempts) {}
+    record Task(String entryId, Delivery delivery, AgentMessage message, int attempt, int maxAttempts) {}
 
     private static final int WARM_UP_ROUNDS = 2_000;
     private static final long WARM_UP_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
@@ -114,7 +115,7 @@ public final class TaskProcessor {
             ObjectNode output = JsonNodeFactory.instance.objectNode().put("ok", true);
             long deadline = System.nanoTime() + WARM_UP_MAX_NANOS;
             for (int i = 0; i < WARM_UP_ROUNDS && System.nanoTime() < deadline; i++) {
-                AgentMessage decoded = codec.decode(codec.encode(request));
+                AgentMessage decoded = codec.decode(codec.encode(request).getBytes(StandardCharsets.UTF_8));
                 String outcome = codec.encode(decoded.resultOf(agent.agentType(), output,
                         Metadata.EMPTY.withLatencyMs(i)));
                 recorder.warmUp(decoded.taskId(), outcome);
@@ -124,14 +125,28 @@ public final class TaskProcessor {
         }
     }
 
-    /** Processes deliveries whose slots the caller has taken (one slot each). */
+    /**
+     * Processes deliveries whose slots the caller has taken (one slot each). Their ids are tracked at once (lease
+     * renewal and shutdown see them); decoding and running happen on a virtual thread, so the caller's next read
+     * overlaps this batch's decoding.
+     */
     public void dispatch(List<Delivery> deliveries) {
+        List<Delivery> tracked = new ArrayList<>(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            if (inFlight.track(delivery.entryId())) {
+                tracked.add(delivery);
+            } else {
+                inFlight.release(1);
+            }
+        }
+        if (!tracked.isEmpty()) {
+            threads.newThread(() -> run(tracked)).start();
+        }
+    }
+
+    private void run(List<Delivery> deliveries) {
         List<Task> runnable = new ArrayList<>(deliveries.size());
         for (Delivery delivery : deliveries) {
-            if (!inFlight.track(delivery.entryId())) {
-                inFlight.release(1);
-                continue;
-            }
             try {
                 Task task = inspect(delivery);
                 if (task != null) {
@@ -141,6 +156,12 @@ public final class TaskProcessor {
                 // inspect() records what it rejects; anything else is a bug that must not stop the loop.
                 LOG.error("agent {}: could not process entry {}", agent.agentType(), delivery.entryId(), e);
                 deadLetterUnreadable(delivery, "INTERNAL_ERROR: " + e);
+            } catch (Error e) {
+                // Not the message's fault (out of memory, a broken deployment): free the slot and leave the entry
+                // pending, unrenewed, so it is reclaimed and run again once the worker (or another one) can.
+                LOG.error("agent {}: could not process entry {}; it stays pending", agent.agentType(), delivery.entryId(), e);
+                inFlight.release(1);
+                inFlight.forget(delivery.entryId());
             }
         }
         Set<String> cancelled = cancelledRuns(runnable);
@@ -163,7 +184,7 @@ public final class TaskProcessor {
         }
         AgentMessage message;
         try {
-            message = codec.decode(delivery.message());
+            message = codec.decode(delivery.body());
             requireRequestFor(message);
         } catch (InvalidMessageException e) {
             deadLetterInvalid(delivery, e);
@@ -172,7 +193,7 @@ public final class TaskProcessor {
         int attempt = (int) Math.min(Integer.MAX_VALUE, message.attempt() + delivery.deliveryCount() - 1);
         int maxAttempts = agent.maxAttemptsFor(message.maxAttempts());
         AgentMessage effective = attempt == message.attempt() ? message : message.toBuilder().attempt(attempt).build();
-        Task task = new Task(delivery.entryId(), delivery.message(), effective, attempt, maxAttempts);
+        Task task = new Task(delivery.entryId(), delivery, effective, attempt, maxAttempts);
         if (attempt > maxAttempts) {
             deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, Failure.permanent("MAX_ATTEMPTS_EXCEEDED",
                     "delivered as attempt " + attempt + " of at most " + maxAttempts + " (the worker running it may have crashed)"));
@@ -369,17 +390,18 @@ public final class TaskProcessor {
         LOG.info("agent {}: task {} dead-lettered ({}) after attempt {}: {}", agent.agentType(), task.message().taskId(),
                 reason, task.attempt(), failure.message());
         submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), reason, task.attempt(),
-                failure.type() + ": " + failure.message(), task.original(), TaskOutcome.DEAD_LETTER, release(task.entryId())));
+                failure.type() + ": " + failure.message(), task.delivery().message(), TaskOutcome.DEAD_LETTER, release(task.entryId())));
     }
 
     private void deadLetterInvalid(Delivery delivery, InvalidMessageException e) {
-        String taskId = delivery.message() == null ? null : codec.peekTaskId(delivery.message()).orElse(null);
+        String original = delivery.message();
+        String taskId = original == null ? null : codec.peekTaskId(original).orElse(null);
         String error = "INVALID_MESSAGE: " + e.getMessage();
         LOG.info("agent {}: entry {} (task {}) dead-lettered as invalid: {}", agent.agentType(), delivery.entryId(), taskId,
                 e.getMessage());
         String outcome = taskId == null ? null : codec.encode(invalidOutcome(taskId, e.getMessage()));
         submit(new Completion.Record(delivery.entryId(), taskId, outcome, DeadLetterReason.INVALID_MESSAGE,
-                (int) Math.max(1, delivery.deliveryCount()), error, delivery.message() == null ? "" : delivery.message(),
+                (int) Math.max(1, delivery.deliveryCount()), error, original == null ? "" : original,
                 TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
     }
 

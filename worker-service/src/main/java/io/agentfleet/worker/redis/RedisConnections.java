@@ -7,6 +7,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
@@ -31,7 +33,9 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisSettings settings;
     private final ClientResources resources;
     private final RedisClient client;
-    private final List<StatefulRedisConnection<String, String>> dedicated = new ArrayList<>();
+    private static final RedisCodec<String, byte[]> STRING_KEYS_BYTE_VALUES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final List<StatefulRedisConnection<String, byte[]>> dedicated = new ArrayList<>();
     private StatefulRedisConnection<String, String> shared;
     private boolean closed;
 
@@ -62,12 +66,15 @@ public final class RedisConnections implements AutoCloseable {
         return shared;
     }
 
-    /** A new connection for one blocking consumer; the caller closes it (or {@link #close()} does). */
-    public synchronized StatefulRedisConnection<String, String> dedicated() {
+    /**
+     * A new connection for one blocking consumer; the caller closes it (or {@link #close()} does). Values are raw
+     * bytes: task messages are parsed from them directly instead of being turned into strings first.
+     */
+    public synchronized StatefulRedisConnection<String, byte[]> dedicated() {
         if (closed) {
             throw new IllegalStateException("Redis connections are closed");
         }
-        StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
+        StatefulRedisConnection<String, byte[]> connection = client.connect(STRING_KEYS_BYTE_VALUES);
         dedicated.add(connection);
         return connection;
     }
@@ -82,7 +89,7 @@ public final class RedisConnections implements AutoCloseable {
             return;
         }
         closed = true;
-        for (StatefulRedisConnection<String, String> c : dedicated) {
+        for (StatefulRedisConnection<String, byte[]> c : dedicated) {
             c.closeAsync();
         }
         if (shared != null) {
