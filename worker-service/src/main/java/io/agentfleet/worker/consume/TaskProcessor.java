@@ -26,8 +26,6 @@ import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -36,12 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -127,50 +120,43 @@ public final class TaskProcessor {
 
     /**
      * Processes deliveries whose slots the caller has taken (one slot each). Their ids are tracked at once (lease
-     * renewal and shutdown see them); decoding and running happen on a virtual thread, so the caller's next read
-     * overlaps this batch's decoding.
+     * renewal and shutdown see them); each is then decoded, checked and run on its own virtual thread, so the tasks of
+     * a batch start in parallel and the caller's next read overlaps them.
      */
     public void dispatch(List<Delivery> deliveries) {
-        List<Delivery> tracked = new ArrayList<>(deliveries.size());
         for (Delivery delivery : deliveries) {
             if (inFlight.track(delivery.entryId())) {
-                tracked.add(delivery);
+                threads.newThread(() -> process(delivery)).start();
             } else {
                 inFlight.release(1);
             }
-        }
-        if (!tracked.isEmpty()) {
-            threads.newThread(() -> run(tracked)).start();
         }
     }
 
-    private void run(List<Delivery> deliveries) {
-        List<Task> runnable = new ArrayList<>(deliveries.size());
-        for (Delivery delivery : deliveries) {
-            try {
-                Task task = inspect(delivery);
-                if (task != null) {
-                    runnable.add(task);
-                }
-            } catch (RuntimeException e) {
-                // inspect() records what it rejects; anything else is a bug that must not stop the loop.
-                LOG.error("agent {}: could not process entry {}", agent.agentType(), delivery.entryId(), e);
-                deadLetterUnreadable(delivery, "INTERNAL_ERROR: " + e);
-            } catch (Error e) {
-                // Not the message's fault (out of memory, a broken deployment): free the slot and leave the entry
-                // pending, unrenewed, so it is reclaimed and run again once the worker (or another one) can.
-                LOG.error("agent {}: could not process entry {}; it stays pending", agent.agentType(), delivery.entryId(), e);
-                inFlight.release(1);
-                inFlight.forget(delivery.entryId());
-            }
+    private void process(Delivery delivery) {
+        Task task;
+        try {
+            task = inspect(delivery);
+        } catch (RuntimeException e) {
+            // inspect() records what it rejects; anything else is a bug that must not stop the others.
+            LOG.error("agent {}: could not process entry {}", agent.agentType(), delivery.entryId(), e);
+            deadLetterUnreadable(delivery, "INTERNAL_ERROR: " + e);
+            return;
+        } catch (Error e) {
+            // Not the message's fault (out of memory, a broken deployment): free the slot and leave the entry
+            // pending, unrenewed, so it is reclaimed and run again once the worker (or another one) can.
+            LOG.error("agent {}: could not process entry {}; it stays pending", agent.agentType(), delivery.entryId(), e);
+            inFlight.release(1);
+            inFlight.forget(delivery.entryId());
+            return;
         }
-        Set<String> cancelled = cancelledRuns(runnable);
-        for (Task task : runnable) {
-            if (task.message().runId() != null && cancelled.contains(task.message().runId())) {
-                recordCancelled(task);
-            } else {
-                threads.newThread(() -> execute(task)).start();
-            }
+        if (task == null) {
+            return;
+        }
+        if (task.message().runId() != null && runCancelled(task.message().runId())) {
+            recordCancelled(task);
+        } else {
+            execute(task);
         }
     }
 
@@ -217,36 +203,18 @@ public final class TaskProcessor {
         }
     }
 
-    private Set<String> cancelledRuns(List<Task> tasks) {
-        Set<String> runIds = new HashSet<>();
-        for (Task task : tasks) {
-            if (task.message().runId() != null) {
-                runIds.add(task.message().runId());
-            }
-        }
-        if (runIds.isEmpty()) {
-            return Set.of();
-        }
+    /** Whether the task's run was cancelled; when that cannot be checked (Redis down), the task runs. */
+    private boolean runCancelled(String runId) {
         try {
-            RedisAsyncCommands<String, String> commands = redis.shared().async();
-            Map<String, RedisFuture<Long>> checks = new HashMap<>();
-            for (String runId : runIds) {
-                checks.put(runId, commands.exists(worker.keys().runCancel(runId)));
-            }
-            Set<String> cancelled = new HashSet<>();
-            for (Map.Entry<String, RedisFuture<Long>> check : checks.entrySet()) {
-                Long exists = check.getValue().get(10, TimeUnit.SECONDS);
-                if (exists != null && exists > 0) {
-                    cancelled.add(check.getKey());
-                }
-            }
-            return cancelled;
+            Long exists = redis.shared().async().exists(worker.keys().runCancel(runId)).get(10, TimeUnit.SECONDS);
+            return exists != null && exists > 0;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("agent {}: could not check run cancellation, running the tasks: {}", agent.agentType(), e.toString());
-            return Set.of();
+            LOG.warn("agent {}: could not check whether run {} was cancelled, running its task: {}", agent.agentType(),
+                    runId, e.toString());
+            return false;
         }
     }
 
