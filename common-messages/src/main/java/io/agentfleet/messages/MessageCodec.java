@@ -1,11 +1,15 @@
 package io.agentfleet.messages;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationConfig;
@@ -48,6 +52,11 @@ public final class MessageCodec {
     public MessageCodec(MessageLimits limits) {
         this.limits = limits;
         JsonFactory factory = JsonFactory.builder()
+                // Jackson's default buffer pool is per thread; the services encode and decode on short-lived virtual
+                // threads, where it would allocate fresh buffers for every message.
+                .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                // UTF-8 output writes characters outside the BMP as 4 bytes, as the text encoding does, not as escapes.
+                .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth())
                         .maxStringLength(limits.maxBytes())
@@ -69,40 +78,56 @@ public final class MessageCodec {
     public String encode(AgentMessage message) {
         StringWriter out = new StringWriter(256 + message.content().size() * 32);
         try (JsonGenerator gen = mapper.createGenerator(out)) {
-            gen.writeStartObject();
-            gen.writeNumberField("schemaVersion", message.schemaVersion());
-            gen.writeStringField("messageId", message.messageId());
-            gen.writeStringField("type", message.type().name());
-            gen.writeStringField("taskId", message.taskId());
-            writeOptional(gen, "runId", message.runId());
-            writeOptional(gen, "parentMessageId", message.parentMessageId());
-            writeOptional(gen, "sender", message.sender());
-            gen.writeStringField("recipient", message.recipient());
-            gen.writeNumberField("attempt", message.attempt());
-            gen.writeNumberField("maxAttempts", message.maxAttempts());
-            if (message.deadline() != null) {
-                gen.writeNumberField("deadline", message.deadline());
-            }
-            writeOptional(gen, "replyTo", message.replyTo());
-            gen.writeFieldName("content");
-            writeContent(gen, message.content());
-            writeMetadata(gen, message.metadata());
-            if (message.trace() != null) {
-                gen.writeObjectFieldStart("trace");
-                gen.writeStringField("traceparent", message.trace().traceparent());
-                writeOptional(gen, "tracestate", message.trace().tracestate());
-                gen.writeEndObject();
-            }
-            gen.writeNumberField("createdAt", message.createdAt());
-            for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
-                gen.writeFieldName(extra.getKey());
-                mapper.writeTree(gen, extra.getValue());
-            }
-            gen.writeEndObject();
+            write(gen, message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode message " + message.messageId(), e);
         }
         return out.toString();
+    }
+
+    /** Encodes a message as UTF-8 bytes, exactly {@code encode(message)}'s text, without building that string. */
+    public byte[] encodeUtf8(AgentMessage message) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + message.content().size() * 32);
+                JsonGenerator gen = mapper.createGenerator(out, JsonEncoding.UTF8)) {
+            write(gen, message);
+            gen.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode message " + message.messageId(), e);
+        }
+    }
+
+    private void write(JsonGenerator gen, AgentMessage message) throws IOException {
+        gen.writeStartObject();
+        gen.writeNumberField("schemaVersion", message.schemaVersion());
+        gen.writeStringField("messageId", message.messageId());
+        gen.writeStringField("type", message.type().name());
+        gen.writeStringField("taskId", message.taskId());
+        writeOptional(gen, "runId", message.runId());
+        writeOptional(gen, "parentMessageId", message.parentMessageId());
+        writeOptional(gen, "sender", message.sender());
+        gen.writeStringField("recipient", message.recipient());
+        gen.writeNumberField("attempt", message.attempt());
+        gen.writeNumberField("maxAttempts", message.maxAttempts());
+        if (message.deadline() != null) {
+            gen.writeNumberField("deadline", message.deadline());
+        }
+        writeOptional(gen, "replyTo", message.replyTo());
+        gen.writeFieldName("content");
+        writeContent(gen, message.content());
+        writeMetadata(gen, message.metadata());
+        if (message.trace() != null) {
+            gen.writeObjectFieldStart("trace");
+            gen.writeStringField("traceparent", message.trace().traceparent());
+            writeOptional(gen, "tracestate", message.trace().tracestate());
+            gen.writeEndObject();
+        }
+        gen.writeNumberField("createdAt", message.createdAt());
+        for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
+            gen.writeFieldName(extra.getKey());
+            mapper.writeTree(gen, extra.getValue());
+        }
+        gen.writeEndObject();
     }
 
     /**

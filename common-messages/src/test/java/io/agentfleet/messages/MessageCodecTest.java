@@ -1,5 +1,6 @@
 package io.agentfleet.messages;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,18 @@ class MessageCodecTest {
         assertEquals(task.taskId(), error.taskId());
         assertEquals("NON_RETRYABLE_FAILURE", error.content().get("reason").asText());
         assertEquals("BOOM", error.content().get("error").get("type").asText());
+    }
+
+    @Test
+    void utf8EncodingIsTheTextEncodingsBytes() {
+        ObjectNode content = JsonNodeFactory.instance.objectNode()
+                .put("input", "caf\u00e9 \"quoted\" \\ tab\t line\n \u2603 \ud83d\ude80 \u0001")
+                .put("n", 42);
+        content.putArray("list").add(1.5).add(true).addNull();
+        AgentMessage message = AgentMessage.request("coder", content).runId("run-1")
+                .extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5))).build();
+        assertArrayEquals(codec.encode(message).getBytes(StandardCharsets.UTF_8), codec.encodeUtf8(message));
+        assertEquals(message, codec.decode(codec.encodeUtf8(message)));
     }
 
     @Test

@@ -108,8 +108,8 @@ public final class TaskProcessor {
             ObjectNode output = JsonNodeFactory.instance.objectNode().put("ok", true);
             long deadline = System.nanoTime() + WARM_UP_MAX_NANOS;
             for (int i = 0; i < WARM_UP_ROUNDS && System.nanoTime() < deadline; i++) {
-                AgentMessage decoded = codec.decode(codec.encode(request).getBytes(StandardCharsets.UTF_8));
-                String outcome = codec.encode(decoded.resultOf(agent.agentType(), output,
+                AgentMessage decoded = codec.decode(codec.encodeUtf8(request));
+                byte[] outcome = codec.encodeUtf8(decoded.resultOf(agent.agentType(), output,
                         Metadata.EMPTY.withLatencyMs(i)));
                 recorder.warmUp(decoded.taskId(), outcome);
             }
@@ -313,7 +313,7 @@ public final class TaskProcessor {
             kind = TaskOutcome.CLARIFICATION_NEEDED;
         }
         outcome = traced(outcome);
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), null, task.attempt(),
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), null, task.attempt(),
                 "", "", kind, release(task.entryId())));
     }
 
@@ -349,7 +349,7 @@ public final class TaskProcessor {
     private void recordCancelled(Task task) {
         AgentMessage outcome = task.message().errorOf(agent.agentType(),
                 Failure.permanent(CANCELLED, "run " + task.message().runId() + " was cancelled"), CANCELLED);
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), null, task.attempt(),
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), null, task.attempt(),
                 "", "", TaskOutcome.CANCELLED, release(task.entryId())));
     }
 
@@ -357,7 +357,7 @@ public final class TaskProcessor {
         AgentMessage outcome = traced(task.message().errorOf(agent.agentType(), failure, reason.name()));
         LOG.info("agent {}: task {} dead-lettered ({}) after attempt {}: {}", agent.agentType(), task.message().taskId(),
                 reason, task.attempt(), failure.message());
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encode(outcome), reason, task.attempt(),
+        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), reason, task.attempt(),
                 failure.type() + ": " + failure.message(), task.delivery().message(), TaskOutcome.DEAD_LETTER, release(task.entryId())));
     }
 
@@ -367,7 +367,7 @@ public final class TaskProcessor {
         String error = "INVALID_MESSAGE: " + e.getMessage();
         LOG.info("agent {}: entry {} (task {}) dead-lettered as invalid: {}", agent.agentType(), delivery.entryId(), taskId,
                 e.getMessage());
-        String outcome = taskId == null ? null : codec.encode(invalidOutcome(taskId, e.getMessage()));
+        byte[] outcome = taskId == null ? null : codec.encodeUtf8(invalidOutcome(taskId, e.getMessage()));
         submit(new Completion.Record(delivery.entryId(), taskId, outcome, DeadLetterReason.INVALID_MESSAGE,
                 (int) Math.max(1, delivery.deliveryCount()), error, original == null ? "" : original,
                 TaskOutcome.DEAD_LETTER, release(delivery.entryId())));

@@ -17,7 +17,7 @@ public sealed interface Completion {
      * A terminal outcome, written by RECORD_OUTCOMES (first outcome per task id wins).
      *
      * @param taskId the task id, or null when the entry held no readable one (then only a dead letter is written)
-     * @param outcomeJson the RESULT / ERROR / CLARIFICATION_NEEDED message, or null when {@code taskId} is null
+     * @param outcome the RESULT / ERROR / CLARIFICATION_NEEDED message as UTF-8 JSON, or null when {@code taskId} is null
      * @param deadReason set for dead letters, else null
      * @param attempts the attempt number that ended here
      * @param error the last error for a dead letter ("" when none)
@@ -27,7 +27,7 @@ public sealed interface Completion {
     record Record(
             String entryId,
             String taskId,
-            String outcomeJson,
+            byte[] outcome,
             DeadLetterReason deadReason,
             int attempts,
             String error,
@@ -38,7 +38,7 @@ public sealed interface Completion {
             Objects.requireNonNull(entryId, "entryId");
             Objects.requireNonNull(kind, "kind");
             if (taskId != null) {
-                Objects.requireNonNull(outcomeJson, "outcomeJson");
+                Objects.requireNonNull(outcome, "outcome");
             }
             error = error == null ? "" : error;
             original = original == null ? "" : original;

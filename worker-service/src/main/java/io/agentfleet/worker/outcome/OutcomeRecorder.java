@@ -76,8 +76,8 @@ public final class OutcomeRecorder {
     }
 
     /** Encodes a result record's arguments without submitting it: part of the worker's start-up warm-up. */
-    public void warmUp(String taskId, String outcomeJson) {
-        encode(new Completion.Record("0-1", taskId, outcomeJson, null, 1, "", "", TaskOutcome.RESULT, () -> { }));
+    public void warmUp(String taskId, byte[] outcome) {
+        encode(new Completion.Record("0-1", taskId, outcome, null, 1, "", "", TaskOutcome.RESULT, () -> { }));
     }
 
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
@@ -90,7 +90,7 @@ public final class OutcomeRecorder {
         return new byte[][] {
             r.taskId() == null ? null : utf8(keys.done(agent.agentType(), r.taskId())),
             utf8(r.entryId()),
-            utf8(r.outcomeJson() == null ? "" : r.outcomeJson()),
+            r.outcome() == null ? new byte[0] : r.outcome(),
             utf8(r.taskId() == null ? "" : r.taskId()),
             utf8(r.deadReason() == null ? "" : r.deadReason().name()),
             utf8(Integer.toString(r.attempts())),
