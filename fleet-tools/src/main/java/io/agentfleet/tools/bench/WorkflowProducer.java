@@ -30,18 +30,25 @@ import redis.clients.jedis.resps.StreamEntry;
  * {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetClient#submitWorkflow}, keeping at most
  * CONCURRENCY runs in flight (submitted and not yet seen finished: CONCURRENCY closed-loop submitters), first WARMUP
  * chain runs that are not measured, then RUNS chain runs A→B→C, then RUNS fan-out runs 1→8→1, every task for agent
- * type {@code bench} with a 1,000-character input (distinct per task of a run).
+ * type {@code bench} with a 1,000-character input (distinct per task of a run). The latencies of these throughput
+ * phases are mostly queueing (Little's law: CONCURRENCY / throughput), so they are reported as {@code …_at_64}; a last,
+ * open-loop phase submits chain runs at a fixed {@value #PACED_RATE} runs/s for {@value #PACED_SECONDS} s, each on
+ * schedule whether or not earlier runs finished, and reports the latency of a run at low load.
  *
  * <p>A run's latency is from just before its submit request to the moment this process reads the run's
  * {@code RUN_FINISHED} event. One watcher thread follows the events streams ({@code prefix:{run:R}:events}) of all
  * runs in flight with a single blocking multi-key XREAD, so completions are seen as they are committed, with no
- * polling interval and one Redis call per wake-up (not per run). Prints
- * {@code RESULT chain_runs_per_s=… chain_p50_ms=… chain_p99_ms=… fanout_runs_per_s=… fanout_p50_ms=… fanout_p99_ms=…}.
+ * polling interval and one Redis call per wake-up (not per run). In the paced phase latency starts at a run's scheduled
+ * submit time (no coordinated omission when a submit is late). Prints {@code RESULT chain_runs_per_s=…
+ * chain_p50_ms_at_64=… chain_p99_ms_at_64=… fanout_runs_per_s=… fanout_p50_ms_at_64=… fanout_p99_ms_at_64=…
+ * chain_paced_p50_ms=… chain_paced_p99_ms=… chain_paced_max_ms=…}.
  */
 public final class WorkflowProducer {
     private static final String AGENT = "bench";
     private static final String PADDING = "x".repeat(1000);
     private static final long RUN_TIMEOUT_SECONDS = 120;
+    static final int PACED_RATE = 100;
+    static final int PACED_SECONDS = 5;
 
     private WorkflowProducer() {}
 
@@ -59,9 +66,12 @@ public final class WorkflowProducer {
             phase("warmup", client, watcher, warmup, concurrency, WorkflowProducer::chain);
             Phase chain = phase("chain", client, watcher, runs, concurrency, WorkflowProducer::chain);
             Phase fanout = phase("fanout", client, watcher, runs, concurrency, WorkflowProducer::fanout);
-            System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms=%.2f chain_p99_ms=%.2f fanout_runs_per_s=%.1f"
-                            + " fanout_p50_ms=%.2f fanout_p99_ms=%.2f%n",
+            Phase paced = paced(client, watcher, PACED_RATE, PACED_SECONDS);
+            System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms_at_64=%.2f chain_p99_ms_at_64=%.2f"
+                            + " fanout_runs_per_s=%.1f fanout_p50_ms_at_64=%.2f fanout_p99_ms_at_64=%.2f%n",
                     chain.runsPerSecond(), chain.p50(), chain.p99(), fanout.runsPerSecond(), fanout.p50(), fanout.p99());
+            System.out.printf("RESULT chain_paced_p50_ms=%.2f chain_paced_p99_ms=%.2f chain_paced_max_ms=%.2f%n",
+                    paced.p50(), paced.p99(), paced.max());
             System.out.printf("RESULT producer_cpu_s=%.2f%n", ProcessCpu.ofThisProcess());
         }
         System.exit(0);
@@ -108,6 +118,10 @@ public final class WorkflowProducer {
             return pct(0.99);
         }
 
+        double max() {
+            return pct(1.0);
+        }
+
         private double pct(double p) {
             long[] v = sortedLatencyNanos;
             return v.length == 0 ? Double.NaN : v[(int) Math.min(v.length - 1, Math.ceil(p * v.length) - 1)] / 1e6;
@@ -147,24 +161,69 @@ public final class WorkflowProducer {
         return summarize(name, runs, start, latencies, lastSeen, failed.get());
     }
 
+    /**
+     * Open loop: run i is submitted at {@code start + i / rate} on its own virtual thread, whatever happened to the
+     * runs before it, so a slow run delays no other run's submit and latency is what a run sees at this load.
+     */
+    private static Phase paced(FleetClient client, Watcher watcher, int rate, int seconds) throws InterruptedException {
+        int runs = rate * seconds;
+        long[] latencies = new long[runs];
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        long[] lastSeen = new long[runs];
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        List<Thread> submits = new ArrayList<>(runs);
+        long start = System.nanoTime();
+        for (int i = 0; i < runs && firstFailure.get() == null; i++) {
+            int run = i;
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            submits.add(Thread.ofVirtual().start(() -> {
+                try {
+                    latencies[run] = submitAndWatch(client, watcher, chain(run), failed) - due;
+                    lastSeen[run] = due + latencies[run];
+                } catch (RuntimeException e) {
+                    firstFailure.compareAndSet(null, e);
+                }
+            }));
+        }
+        for (Thread t : submits) {
+            t.join();
+        }
+        if (firstFailure.get() != null) {
+            throw new IllegalStateException("paced phase failed", firstFailure.get());
+        }
+        System.out.printf("paced: %d chain runs submitted at %d runs/s%n", runs, rate);
+        return summarize("chain paced", runs, start, latencies, lastSeen, failed.get());
+    }
+
+    /** Submits one run and waits for its RUN_FINISHED event; returns when it was seen (System.nanoTime()). */
+    private static long submitAndWatch(FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
+        RunHandle run = submit(client, workflow);
+        Finished finished;
+        try {
+            finished = watcher.watch(run.runId()).get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("run " + run.runId() + " not seen finished", e);
+        }
+        if (!"COMPLETED".equals(finished.status())) {
+            failed.incrementAndGet();
+            System.out.println("run " + run.runId() + " ended " + finished.status());
+        }
+        return finished.atNanos();
+    }
+
     private static void submitLoop(FleetClient client, Watcher watcher, int runs, IntFunction<Workflow> workflows, long[] latencies,
             AtomicInteger next, AtomicInteger failed, long[] lastSeen, int slot) {
         for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
             Workflow workflow = workflows.apply(i);
             long submitted = System.nanoTime();
-            RunHandle run = submit(client, workflow);
-            Finished finished;
-            try {
-                finished = watcher.watch(run.runId()).get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException("run " + run.runId() + " not seen finished", e);
-            }
-            if (!"COMPLETED".equals(finished.status())) {
-                failed.incrementAndGet();
-                System.out.println("run " + run.runId() + " ended " + finished.status());
-            }
-            latencies[i] = finished.atNanos() - submitted;
-            lastSeen[slot] = Math.max(lastSeen[slot], finished.atNanos());
+            long finishedAt = submitAndWatch(client, watcher, workflow, failed);
+            latencies[i] = finishedAt - submitted;
+            lastSeen[slot] = Math.max(lastSeen[slot], finishedAt);
         }
     }
 
