@@ -9,6 +9,8 @@ import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.Workflow;
 import io.agentfleet.messages.StreamKeys;
 import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -171,6 +173,7 @@ public final class WorkflowProducer {
         AtomicInteger failed = new AtomicInteger();
         AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
         long[] lastSeen = new long[runs];
+        Observed[] observed = new Observed[runs];
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         List<Thread> submits = new ArrayList<>(runs);
         long start = System.nanoTime();
@@ -183,8 +186,9 @@ public final class WorkflowProducer {
             }
             submits.add(Thread.ofVirtual().start(() -> {
                 try {
-                    latencies[run] = submitAndWatch(client, watcher, chain(run), failed) - due;
-                    lastSeen[run] = due + latencies[run];
+                    observed[run] = submitAndWatch(client, watcher, chain(run), failed);
+                    latencies[run] = observed[run].finished().atNanos() - due;
+                    lastSeen[run] = observed[run].finished().atNanos();
                 } catch (RuntimeException e) {
                     firstFailure.compareAndSet(null, e);
                 }
@@ -197,12 +201,53 @@ public final class WorkflowProducer {
             throw new IllegalStateException("paced phase failed", firstFailure.get());
         }
         System.out.printf("paced: %d chain runs submitted at %d runs/s%n", runs, rate);
+        printBreakdown(observed);
         return summarize("chain paced", runs, start, latencies, lastSeen, failed.get());
     }
 
-    /** Submits one run and waits for its RUN_FINISHED event; returns when it was seen (System.nanoTime()). */
-    private static long submitAndWatch(FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
+    /**
+     * Where a paced run's time goes, as medians over the runs, from the {@code at} times of its events (the
+     * orchestrator's clock; same machine) and this process's wall clock: the submit request until the run was
+     * committed, the rest of the submit call (enqueue, response), each task from dispatch to completed (worker and
+     * result reading included), and from RUN_FINISHED until this process saw it.
+     */
+    private static void printBreakdown(Observed[] observed) {
+        Map<String, List<Long>> segments = new java.util.LinkedHashMap<>();
+        for (Observed o : observed) {
+            Map<String, Instant> dispatched = new HashMap<>();
+            for (Event e : o.finished().events()) {
+                switch (e.type()) {
+                    case "RUN_STARTED" -> {
+                        add(segments, "submit request to run committed", o.submitted(), e.at());
+                        add(segments, "run committed to submit answered", e.at(), o.answered());
+                    }
+                    case "TASK_DISPATCHED" -> dispatched.put(e.taskId(), e.at());
+                    case "TASK_COMPLETED" -> add(segments, "task dispatched to completed", dispatched.get(e.taskId()), e.at());
+                    case "RUN_FINISHED" -> add(segments, "run finished to seen by producer", e.at(), o.finished().seen());
+                    default -> { }
+                }
+            }
+        }
+        segments.forEach((name, micros) -> {
+            long[] v = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("paced breakdown: %s p50 %.2f ms, p99 %.2f ms (%d samples)%n", name, v[v.length / 2] / 1e3,
+                    v[(int) Math.min(v.length - 1, Math.ceil(0.99 * v.length) - 1)] / 1e3, v.length);
+        });
+    }
+
+    private static void add(Map<String, List<Long>> segments, String name, Instant from, Instant to) {
+        if (from != null && to != null) {
+            segments.computeIfAbsent(name, n -> new ArrayList<>()).add(ChronoUnit.MICROS.between(from, to));
+        }
+    }
+
+    private record Observed(Finished finished, Instant submitted, Instant answered) {}
+
+    /** Submits one run and waits for its RUN_FINISHED event. */
+    private static Observed submitAndWatch(FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
+        Instant submitted = Instant.now();
         RunHandle run = submit(client, workflow);
+        Instant answered = Instant.now();
         Finished finished;
         try {
             finished = watcher.watch(run.runId()).get(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -213,7 +258,7 @@ public final class WorkflowProducer {
             failed.incrementAndGet();
             System.out.println("run " + run.runId() + " ended " + finished.status());
         }
-        return finished.atNanos();
+        return new Observed(finished, submitted, answered);
     }
 
     private static void submitLoop(FleetClient client, Watcher watcher, int runs, IntFunction<Workflow> workflows, long[] latencies,
@@ -221,7 +266,7 @@ public final class WorkflowProducer {
         for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
             Workflow workflow = workflows.apply(i);
             long submitted = System.nanoTime();
-            long finishedAt = submitAndWatch(client, watcher, workflow, failed);
+            long finishedAt = submitAndWatch(client, watcher, workflow, failed).finished().atNanos();
             latencies[i] = finishedAt - submitted;
             lastSeen[slot] = Math.max(lastSeen[slot], finishedAt);
         }
@@ -256,7 +301,25 @@ public final class WorkflowProducer {
         }
     }
 
-    private record Finished(String status, long atNanos) {}
+    /** A run's end as this process saw it: at {@code atNanos} (System.nanoTime()) and {@code seen} (wall clock). */
+    private record Finished(String status, long atNanos, Instant seen, List<StreamEntry> entries) {
+        List<Event> events() {
+            return entries.stream().map(Event::of).toList();
+        }
+    }
+
+    /** An entry of a run's events stream: its type, the task it names (if any) and its {@code at} time. */
+    private record Event(String type, String taskId, Instant at) {
+        static Event of(StreamEntry entry) {
+            try {
+                JsonNode data = Watcher.MAPPER.readTree(entry.getFields().get("data"));
+                return new Event(entry.getFields().get("type"), data.path("taskId").asText(null),
+                        data.hasNonNull("at") ? Instant.parse(data.get("at").asText()) : null);
+            } catch (Exception e) {
+                return new Event(entry.getFields().get("type"), null, null);
+            }
+        }
+    }
 
     /** Follows the events streams of the runs in flight; completes each run's future at its RUN_FINISHED event. */
     private static final class Watcher implements AutoCloseable {
@@ -267,6 +330,7 @@ public final class WorkflowProducer {
         private final Map<String, CompletableFuture<Finished>> watched = new ConcurrentHashMap<>();
         private final Map<String, String> runOfStream = new HashMap<>();
         private final Map<String, StreamEntryID> positions = new HashMap<>();
+        private final Map<String, List<StreamEntry>> entries = new HashMap<>();
         private final Thread thread;
         private volatile boolean running = true;
 
@@ -313,24 +377,27 @@ public final class WorkflowProducer {
                     continue;
                 }
                 long now = System.nanoTime();
+                Instant seen = Instant.now();
                 for (var stream : reply) {
                     String key = stream.getKey();
                     for (StreamEntry entry : stream.getValue()) {
                         positions.put(key, entry.getID());
+                        entries.computeIfAbsent(key, k -> new ArrayList<>()).add(entry);
                         if ("RUN_FINISHED".equals(entry.getFields().get("type"))) {
-                            finish(key, statusOf(entry.getFields().get("data")), now);
+                            finish(key, statusOf(entry.getFields().get("data")), now, seen);
                         }
                     }
                 }
             }
         }
 
-        private void finish(String stream, String status, long now) {
+        private void finish(String stream, String status, long now, Instant seen) {
             String runId = runOfStream.remove(stream);
             positions.remove(stream);
+            List<StreamEntry> events = entries.remove(stream);
             CompletableFuture<Finished> future = watched.remove(runId);
             if (future != null) {
-                future.complete(new Finished(status, now));
+                future.complete(new Finished(status, now, seen, events));
             }
         }
 
