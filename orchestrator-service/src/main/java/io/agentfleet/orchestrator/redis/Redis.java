@@ -68,8 +68,10 @@ public class Redis {
      * those are encoded to UTF-8 here, in one bulk copy, instead of character by character into Netty's direct buffers
      * on the event loop, which dominated the orchestrator's CPU profile. Same shared connection, so the command keeps
      * its place in the order of this process's other commands.
+     *
+     * @param args each a {@code String}, or a {@code byte[]} holding a value already encoded as UTF-8
      */
-    public List<Object> evalMulti(LuaScript script, String[] keys, String... args) {
+    public List<Object> evalMulti(LuaScript script, String[] keys, List<?> args) {
         try {
             return evalMulti(CommandType.EVALSHA, script.sha1(), keys, args);
         } catch (RedisNoScriptException e) {
@@ -77,14 +79,16 @@ public class Redis {
         }
     }
 
-    private List<Object> evalMulti(CommandType type, String script, String[] keys, String[] args) {
+    private List<Object> evalMulti(CommandType type, String script, String[] keys, List<?> args) {
         CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8).add(script).add(keys.length)
                 .addKeys(keys);
-        for (String arg : args) {
-            if (arg.length() >= LARGE_ARGUMENT) {
+        for (Object value : args) {
+            if (value instanceof byte[] bytes) {
+                commandArgs.add(bytes);
+            } else if (value instanceof String arg && arg.length() >= LARGE_ARGUMENT) {
                 commandArgs.add(arg.getBytes(StandardCharsets.UTF_8));
             } else {
-                commandArgs.addValue(arg);
+                commandArgs.addValue((String) value);
             }
         }
         return LettuceFutures.awaitOrCancel(

@@ -357,9 +357,9 @@ public final class RunEngine {
         if (task.timeout != null) {
             deadline = now.plus(task.timeout).toEpochMilli();
         }
-        String message;
+        RunState.OutboxEntry message;
         try {
-            message = codec.encode(AgentMessage.request(agent, content)
+            message = RunState.OutboxEntry.of(agent, wireId, codec.encode(AgentMessage.request(agent, content)
                     .taskId(wireId)
                     .runId(run.runId)
                     .sender(SENDER)
@@ -368,12 +368,12 @@ public final class RunEngine {
                     .trace(run.field("traceparent") == null ? null
                             : new TraceContext(run.field("traceparent"), run.field("tracestate")))
                     .createdAt(now.toEpochMilli())
-                    .build());
+                    .build()));
         } catch (InvalidMessageException e) {
             taskFailed(run, task, failure("INVALID_TASK", e.getMessage()), now);
             return;
         }
-        if (message.getBytes(StandardCharsets.UTF_8).length > codec.limits().maxBytes()) {
+        if (message.message().length > codec.limits().maxBytes()) {
             taskFailed(run, task, failure("PAYLOAD_TOO_LARGE", "the task message with its context is larger than "
                     + codec.limits().maxBytes() + " bytes"), now);
             return;
@@ -385,7 +385,7 @@ public final class RunEngine {
         task.dispatchedAt = now.toEpochMilli();
         run.save(task);
         run.set("steps", Long.toString(steps + 1));
-        run.outbox.add(new RunState.OutboxEntry(agent, wireId, message));
+        run.outbox.add(message);
         if (deadline != null) {
             run.deadlines.add(new RunState.Scheduled(DeadlineMember.forTask(run.runId, wireId), deadline));
         }
