@@ -204,7 +204,7 @@ public final class RunState {
     }
 
     void save(TaskRecord task) {
-        String json = task.toJson().toString();
+        String json = task.toJsonText();
         set(TASK_PREFIX + task.id, json);
         parsed.put(task.id, new ParsedTask(json, task.copy()));
     }
