@@ -632,7 +632,8 @@ public final class RunEngine {
             }
             out.append('{');
             sorted.forEach((k, v) -> {
-                out.append(JsonNodeFactory.instance.textNode(k)).append(':');
+                JsonText.appendQuoted(out, k);
+                out.append(':');
                 canonicalize(v, out, known, null);
                 out.append(',');
             });
@@ -644,8 +645,10 @@ public final class RunEngine {
                 out.append(',');
             });
             out.append(']');
+        } else if (node.isTextual()) {
+            JsonText.appendQuoted(out, node.textValue());
         } else {
-            out.append(node);
+            out.append(JsonText.of(node));
         }
     }
 

@@ -199,7 +199,7 @@ public final class RunState {
         tasks.put(task.id, task);
         ArrayNode order = JsonNodeFactory.instance.arrayNode();
         tasks.keySet().forEach(order::add);
-        set("order", order.toString());
+        set("order", JsonText.of(order));
         save(task);
     }
 

@@ -105,7 +105,7 @@ public final class RunStore {
         });
         for (RunState.Event e : run.events) {
             args.add(e.type());
-            args.add(e.data().toString());
+            args.add(JsonText.of(e.data()));
         }
         for (RunState.OutboxEntry o : run.outbox) {
             args.add(o.wireId());

@@ -97,7 +97,7 @@ final class TaskRecord {
 
     private String inputJson() {
         if (inputJson == null) {
-            inputJson = input == null ? "null" : input.toString();
+            inputJson = input == null ? "null" : JsonText.of(input);
         }
         return inputJson;
     }
@@ -127,7 +127,7 @@ final class TaskRecord {
      * text instead of going through Jackson again with every save.
      */
     String toJsonText() {
-        String rest = toJsonWithoutInput().toString();
+        String rest = JsonText.of(toJsonWithoutInput());
         return "{\"input\":" + inputJson() + "," + rest.substring(1);
     }
 
