@@ -40,8 +40,23 @@ final class JsonText {
     /** Appends {@code text} as a JSON string literal, escaped as {@link TextNode#toString()} escapes it. */
     static void appendQuoted(StringBuilder out, String text) {
         out.append('"');
-        JsonStringEncoder.getInstance().quoteAsString(text, out);
+        if (needsEscaping(text)) {
+            JsonStringEncoder.getInstance().quoteAsString(text, out);
+        } else {
+            out.append(text);
+        }
         out.append('"');
+    }
+
+    /** Whether Jackson's default escaping changes {@code text}: control characters, quotes and backslashes only. */
+    private static boolean needsEscaping(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void write(JsonGenerator gen, JsonNode node) throws IOException {

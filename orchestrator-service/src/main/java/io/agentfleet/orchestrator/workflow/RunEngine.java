@@ -31,6 +31,7 @@ import java.util.TreeMap;
  */
 public final class RunEngine {
     static final String SENDER = "orchestrator";
+    private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;
     private final SpecParser parser;
@@ -605,9 +606,22 @@ public final class RunEngine {
     static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
         StringBuilder canonical = new StringBuilder(agent).append('\u0000');
         canonicalize(content, canonical, known, "revision");
+        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    /** A fresh SHA-256 digest, cloned: {@code getInstance} looks the provider up on every call. */
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

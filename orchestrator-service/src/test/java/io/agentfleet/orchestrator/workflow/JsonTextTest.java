@@ -36,7 +36,7 @@ class JsonTextTest {
 
     @Test
     void quotesStringsExactlyAsTextNodesDo() {
-        for (String s : List.of("", "plain", AWKWARD)) {
+        for (String s : List.of("", "plain", "nothing to escape: é 日本 \uD83D\uDE00 \u007f \u2028 / <script>", AWKWARD)) {
             StringBuilder out = new StringBuilder();
             JsonText.appendQuoted(out, s);
             assertEquals(JsonNodeFactory.instance.textNode(s).toString(), out.toString());
