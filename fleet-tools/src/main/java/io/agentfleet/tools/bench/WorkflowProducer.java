@@ -28,8 +28,8 @@ import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * The producer of W3, run as its own JVM: {@code REDIS_URL API_URL RUNS CONCURRENCY WARMUP} (API key in
- * {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetClient#submitWorkflow}, keeping at most
+ * The producer of W3, run as its own JVM: {@code REDIS_URL API_URL RUNS CONCURRENCY WARMUP [ORCHESTRATOR_PID]} (API
+ * key in {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetClient#submitWorkflow}, keeping at most
  * CONCURRENCY runs in flight (submitted and not yet seen finished: CONCURRENCY closed-loop submitters), first WARMUP
  * chain runs that are not measured, then RUNS chain runs A→B→C, then RUNS fan-out runs 1→8→1, every task for agent
  * type {@code bench} with a 1,000-character input (distinct per task of a run). The latencies of these throughput
@@ -43,7 +43,8 @@ import redis.clients.jedis.resps.StreamEntry;
  * polling interval and one Redis call per wake-up (not per run). In the paced phase latency starts at a run's scheduled
  * submit time (no coordinated omission when a submit is late). Prints {@code RESULT chain_runs_per_s=…
  * chain_p50_ms_at_64=… chain_p99_ms_at_64=… fanout_runs_per_s=… fanout_p50_ms_at_64=… fanout_p99_ms_at_64=…
- * chain_paced_p50_ms=… chain_paced_p99_ms=… chain_paced_max_ms=…}.
+ * chain_paced_p50_ms=… chain_paced_p99_ms=… chain_paced_max_ms=…}, and, given the orchestrator's pid, its CPU per task
+ * in each throughput phase ({@code orchestrator_cpu_ms_per_task_chain=… orchestrator_cpu_ms_per_task_fanout=…}).
  */
 public final class WorkflowProducer {
     private static final String AGENT = "bench";
@@ -60,14 +61,18 @@ public final class WorkflowProducer {
         int runs = Integer.parseInt(args[2]);
         int concurrency = Integer.parseInt(args[3]);
         int warmup = Integer.parseInt(args[4]);
+        long orchestratorPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
         try (FleetClient client = FleetClient.builder().redisUri(redisUrl).orchestratorUri(api)
                         .apiKey(System.getenv("FLEET_BENCH_API_KEY")).poolSize(2).build();
                 Watcher watcher = new Watcher(redisUrl)) {
             watcher.start();
             System.out.println("concurrency=" + concurrency + " runs=" + runs + " warmup=" + warmup);
             phase("warmup", client, watcher, warmup, concurrency, WorkflowProducer::chain);
+            double cpuBefore = ProcessCpu.of(orchestratorPid);
             Phase chain = phase("chain", client, watcher, runs, concurrency, WorkflowProducer::chain);
+            double cpuAfterChain = ProcessCpu.of(orchestratorPid);
             Phase fanout = phase("fanout", client, watcher, runs, concurrency, WorkflowProducer::fanout);
+            double cpuAfterFanout = ProcessCpu.of(orchestratorPid);
             Phase paced = paced(client, watcher, PACED_RATE, PACED_SECONDS);
             System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms_at_64=%.2f chain_p99_ms_at_64=%.2f"
                             + " fanout_runs_per_s=%.1f fanout_p50_ms_at_64=%.2f fanout_p99_ms_at_64=%.2f%n",
@@ -75,6 +80,10 @@ public final class WorkflowProducer {
             System.out.printf("RESULT chain_paced_p50_ms=%.2f chain_paced_p99_ms=%.2f chain_paced_max_ms=%.2f%n",
                     paced.p50(), paced.p99(), paced.max());
             System.out.printf("RESULT producer_cpu_s=%.2f%n", ProcessCpu.ofThisProcess());
+            if (orchestratorPid > 0) {
+                System.out.printf("RESULT orchestrator_cpu_ms_per_task_chain=%.3f orchestrator_cpu_ms_per_task_fanout=%.3f%n",
+                        1000 * (cpuAfterChain - cpuBefore) / (runs * 3.0), 1000 * (cpuAfterFanout - cpuAfterChain) / (runs * 10.0));
+            }
         }
         System.exit(0);
     }
