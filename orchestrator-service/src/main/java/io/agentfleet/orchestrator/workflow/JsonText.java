@@ -1,7 +1,5 @@
 package io.agentfleet.orchestrator.workflow;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,29 +9,20 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The JSON text of a tree, the same as {@link JsonNode#toString()}, written by walking the tree on a plain generator.
- * {@code toString()} sets up a serializer provider and looks up serializers on every call, which dominated saving task
- * records and events in the orchestrator's profile. Node kinds other than the plain ones are written by their own
- * {@code toString()}.
+ * The JSON text of a tree, the same as {@link JsonNode#toString()}, written by walking the tree into a
+ * {@code StringBuilder}. {@code toString()} sets up a serializer provider and a generator and looks up serializers on
+ * every call, which dominated saving task records and events in the orchestrator's profile. Node kinds other than the
+ * plain ones are written by their own {@code toString()}.
  */
 final class JsonText {
-    private static final JsonFactory FACTORY = new JsonFactory();
-
     private JsonText() {}
 
     static String of(JsonNode node) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-            write(gen, node);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        StringBuilder out = new StringBuilder(256);
+        append(out, node);
         return out.toString();
     }
 
@@ -59,29 +48,37 @@ final class JsonText {
         return false;
     }
 
-    private static void write(JsonGenerator gen, JsonNode node) throws IOException {
+    private static void append(StringBuilder out, JsonNode node) {
         switch (node) {
             case ObjectNode object when object.getClass() == ObjectNode.class -> {
-                gen.writeStartObject();
+                out.append('{');
+                String separator = "";
                 for (Map.Entry<String, JsonNode> field : object.properties()) {
-                    gen.writeFieldName(field.getKey());
-                    write(gen, field.getValue());
+                    out.append(separator);
+                    appendQuoted(out, field.getKey());
+                    out.append(':');
+                    append(out, field.getValue());
+                    separator = ",";
                 }
-                gen.writeEndObject();
+                out.append('}');
             }
             case ArrayNode array when array.getClass() == ArrayNode.class -> {
-                gen.writeStartArray();
+                out.append('[');
+                String separator = "";
                 for (JsonNode element : array) {
-                    write(gen, element);
+                    out.append(separator);
+                    append(out, element);
+                    separator = ",";
                 }
-                gen.writeEndArray();
+                out.append(']');
             }
-            case TextNode text when text.getClass() == TextNode.class -> gen.writeString(text.textValue());
-            case BooleanNode bool -> gen.writeBoolean(bool.booleanValue());
-            case IntNode number -> gen.writeNumber(number.intValue());
-            case LongNode number -> gen.writeNumber(number.longValue());
-            case NullNode ignored -> gen.writeNull();
-            default -> gen.writeRawValue(node.toString());
+            case TextNode text when text.getClass() == TextNode.class && text.textValue() != null ->
+                    appendQuoted(out, text.textValue());
+            case BooleanNode bool -> out.append(bool.booleanValue());
+            case IntNode number -> out.append(number.intValue());
+            case LongNode number -> out.append(number.longValue());
+            case NullNode ignored -> out.append("null");
+            default -> out.append(node.toString());
         }
     }
 }

@@ -194,7 +194,7 @@ public final class SpecParser {
         }
         String agent = agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
-        int inputBytes = input.toString().getBytes(StandardCharsets.UTF_8).length;
+        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
         if (inputBytes > config.maxInputBytes()) {
             throw new PayloadTooLargeException(at + "input", "is " + inputBytes + " bytes, more than the limit of "
                     + config.maxInputBytes());
