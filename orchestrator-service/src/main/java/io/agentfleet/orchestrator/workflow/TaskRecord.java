@@ -104,7 +104,8 @@ final class TaskRecord {
 
     String canonicalInput() {
         if (canonicalInput == null) {
-            canonicalInput = RunEngine.canonical(input);
+            // A string's canonical form is its JSON text, which the record already holds.
+            canonicalInput = input != null && input.isTextual() ? inputJson() : RunEngine.canonical(input);
         }
         return canonicalInput;
     }
