@@ -35,7 +35,7 @@ class SpecParserTest {
         return new io.micronaut.context.env.PropertySourcePropertyResolver(PropertySource.of("test", props));
     }
 
-    final SpecParser parser = new SpecParser(config(Map.of()), Api.JSON);
+    final SpecParser parser = new SpecParser(config(Map.of()));
 
     @Test
     void parsesAFullWorkflow() {

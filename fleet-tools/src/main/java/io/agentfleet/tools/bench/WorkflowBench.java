@@ -38,6 +38,8 @@ final class WorkflowBench {
                 JavaProcess worker = BenchMain.startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
             orchestrator.awaitLog("Startup completed", STARTUP);
             double orchestratorCpu = ProcessCpu.of(orchestrator.pid());
+            double orchestratorJit = jitCpu(orchestrator.pid());
+            double orchestratorGc = ProcessCpu.ofThreads(orchestrator.pid(), "GC Thread");
             double workerCpu = ProcessCpu.of(worker.pid());
             double redisCpu = ProcessCpu.of(redis);
             JavaProcess producer = JavaProcess.builder(WorkflowProducer.class.getName())
@@ -47,16 +49,20 @@ final class WorkflowBench {
                     .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
                     .jvmArg(BenchMain.extraJvmArgs("bench.producer.jvmArgs"))
                     .env("FLEET_BENCH_API_KEY", apiKey)
-                    .arg(redis.uri(), api, "" + RUNS, "" + CONCURRENCY, "" + WARMUP)
+                    .arg(redis.uri(), api, "" + RUNS, "" + CONCURRENCY, "" + WARMUP, "" + orchestrator.pid())
                     .logTo(logDir.resolve(name + "-producer.log"))
                     .start();
             int exit = producer.waitFor(STEP_TIMEOUT);
             if (exit != 0) {
                 throw new IllegalStateException("workflow producer exited with " + exit + ":\n" + producer.logText());
             }
-            // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes.
+            // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes. The
+            // orchestrator's JIT compiler and GC threads are shown apart, and the producer reports the orchestrator's
+            // CPU per task of each phase.
             Figures figures = Figures.parse(producer.logText())
                     .with("orchestrator_cpu_s", ProcessCpu.of(orchestrator.pid()) - orchestratorCpu)
+                    .with("orchestrator_jit_cpu_s", jitCpu(orchestrator.pid()) - orchestratorJit)
+                    .with("orchestrator_gc_cpu_s", ProcessCpu.ofThreads(orchestrator.pid(), "GC Thread") - orchestratorGc)
                     .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
                     .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, logDir, name);
@@ -65,6 +71,11 @@ final class WorkflowBench {
             BenchMain.stopGracefully(worker);
             return figures;
         }
+    }
+
+    /** CPU of the JIT compiler threads: compiling the code paths a workload reaches first is part of its CPU. */
+    private static double jitCpu(long pid) {
+        return ProcessCpu.ofThreads(pid, "C1 Compiler") + ProcessCpu.ofThreads(pid, "C2 Compiler");
     }
 
     private static JavaProcess startOrchestrator(RedisProcess redis, int port, String apiKey, Path logDir, String name) {

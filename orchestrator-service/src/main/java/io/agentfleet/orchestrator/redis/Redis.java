@@ -3,11 +3,13 @@ package io.agentfleet.orchestrator.redis;
 import io.agentfleet.messages.LuaScript;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.NestedMultiOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -26,8 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 @Singleton
 public class Redis {
-    /** Arguments from this length on are encoded to bytes before they are handed to Lettuce. */
-    private static final int LARGE_ARGUMENT = 64;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> shared;
 
@@ -64,12 +64,15 @@ public class Redis {
     }
 
     /**
-     * As {@link #eval} with {@link ScriptOutputType#MULTI}, for scripts with large arguments (task records, messages):
-     * those are encoded to UTF-8 here, in one bulk copy, instead of character by character into Netty's direct buffers
-     * on the event loop, which dominated the orchestrator's CPU profile. Same shared connection, so the command keeps
-     * its place in the order of this process's other commands.
+     * As {@link #eval} with {@link ScriptOutputType#MULTI}, for scripts with many or large arguments (transitions,
+     * enqueues): keys and arguments are encoded to UTF-8 here, on the caller's thread, in bulk copies, so the event loop
+     * only copies bytes; Lettuce's string codec writes character by character into Netty's buffers on the event loop,
+     * which dominated the orchestrator's CPU profile. Same shared connection, so the command keeps its place in the
+     * order of this process's other commands.
+     *
+     * @param args each a {@code String}, or a {@code byte[]} holding a value already encoded as UTF-8
      */
-    public List<Object> evalMulti(LuaScript script, String[] keys, String... args) {
+    public List<Object> evalMulti(LuaScript script, String[] keys, List<?> args) {
         try {
             return evalMulti(CommandType.EVALSHA, script.sha1(), keys, args);
         } catch (RedisNoScriptException e) {
@@ -77,19 +80,24 @@ public class Redis {
         }
     }
 
-    private List<Object> evalMulti(CommandType type, String script, String[] keys, String[] args) {
-        CommandArgs<String, String> commandArgs = new CommandArgs<>(StringCodec.UTF8).add(script).add(keys.length)
-                .addKeys(keys);
-        for (String arg : args) {
-            if (arg.length() >= LARGE_ARGUMENT) {
-                commandArgs.add(arg.getBytes(StandardCharsets.UTF_8));
-            } else {
-                commandArgs.addValue(arg);
-            }
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private List<Object> evalMulti(CommandType type, String script, String[] keys, List<?> args) {
+        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE).add(utf8(script))
+                .add(keys.length);
+        for (String key : keys) {
+            commandArgs.addKey(utf8(key));
         }
-        return LettuceFutures.awaitOrCancel(
-                shared.async().dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8), commandArgs),
-                shared.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        for (Object value : args) {
+            commandArgs.add(value instanceof byte[] bytes ? bytes : utf8((String) value));
+        }
+        // The arguments carry their own codec; the connection's (String) codec is not used for them.
+        RedisFuture<List<Object>> reply = shared.async().dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8),
+                (CommandArgs) commandArgs);
+        return LettuceFutures.awaitOrCancel(reply, shared.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Waits for an async command, unwrapping its failure. */

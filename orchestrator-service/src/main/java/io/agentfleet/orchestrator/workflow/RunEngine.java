@@ -31,6 +31,7 @@ import java.util.TreeMap;
  */
 public final class RunEngine {
     static final String SENDER = "orchestrator";
+    private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;
     private final SpecParser parser;
@@ -357,9 +358,9 @@ public final class RunEngine {
         if (task.timeout != null) {
             deadline = now.plus(task.timeout).toEpochMilli();
         }
-        String message;
+        RunState.OutboxEntry message;
         try {
-            message = codec.encode(AgentMessage.request(agent, content)
+            message = RunState.OutboxEntry.of(agent, wireId, codec.encode(AgentMessage.request(agent, content)
                     .taskId(wireId)
                     .runId(run.runId)
                     .sender(SENDER)
@@ -368,12 +369,12 @@ public final class RunEngine {
                     .trace(run.field("traceparent") == null ? null
                             : new TraceContext(run.field("traceparent"), run.field("tracestate")))
                     .createdAt(now.toEpochMilli())
-                    .build());
+                    .build()));
         } catch (InvalidMessageException e) {
             taskFailed(run, task, failure("INVALID_TASK", e.getMessage()), now);
             return;
         }
-        if (message.getBytes(StandardCharsets.UTF_8).length > codec.limits().maxBytes()) {
+        if (message.message().length > codec.limits().maxBytes()) {
             taskFailed(run, task, failure("PAYLOAD_TOO_LARGE", "the task message with its context is larger than "
                     + codec.limits().maxBytes() + " bytes"), now);
             return;
@@ -385,7 +386,7 @@ public final class RunEngine {
         task.dispatchedAt = now.toEpochMilli();
         run.save(task);
         run.set("steps", Long.toString(steps + 1));
-        run.outbox.add(new RunState.OutboxEntry(agent, wireId, message));
+        run.outbox.add(message);
         if (deadline != null) {
             run.deadlines.add(new RunState.Scheduled(DeadlineMember.forTask(run.runId, wireId), deadline));
         }
@@ -605,9 +606,22 @@ public final class RunEngine {
     static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
         StringBuilder canonical = new StringBuilder(agent).append('\u0000');
         canonicalize(content, canonical, known, "revision");
+        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest, 0, 16);
+    }
+
+    /** A fresh SHA-256 digest, cloned: {@code getInstance} looks the provider up on every call. */
+    private static MessageDigest sha256() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
+            return (MessageDigest) SHA256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -632,7 +646,8 @@ public final class RunEngine {
             }
             out.append('{');
             sorted.forEach((k, v) -> {
-                out.append(JsonNodeFactory.instance.textNode(k)).append(':');
+                JsonText.appendQuoted(out, k);
+                out.append(':');
                 canonicalize(v, out, known, null);
                 out.append(',');
             });
@@ -644,8 +659,10 @@ public final class RunEngine {
                 out.append(',');
             });
             out.append(']');
+        } else if (node.isTextual()) {
+            JsonText.appendQuoted(out, node.textValue());
         } else {
-            out.append(node);
+            out.append(JsonText.of(node));
         }
     }
 

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,15 +41,30 @@ public final class RunState {
     /** An event for the run's events stream. */
     record Event(String type, ObjectNode data) {}
 
-    /** A task message to enqueue on {@code agent}'s stream, keyed by its wire task id. */
-    public record OutboxEntry(String agent, String wireId, String message) {
-        public String encoded() {
-            return agent + "\n" + message;
+    /**
+     * A task message to enqueue on {@code agent}'s stream, keyed by its wire task id. The message is held as UTF-8,
+     * encoded once: the commit stores it in the outbox and the drain enqueues the same bytes.
+     */
+    public record OutboxEntry(String agent, String wireId, byte[] message) {
+        public static OutboxEntry of(String agent, String wireId, String message) {
+            return new OutboxEntry(agent, wireId, message.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The outbox hash value: the agent type, a newline, the message. */
+        public byte[] encoded() {
+            byte[] prefix = (agent + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] value = Arrays.copyOf(prefix, prefix.length + message.length);
+            System.arraycopy(message, 0, value, prefix.length, message.length);
+            return value;
+        }
+
+        public String messageText() {
+            return new String(message, StandardCharsets.UTF_8);
         }
 
         public static OutboxEntry decode(String wireId, String value) {
             int nl = value.indexOf('\n');
-            return new OutboxEntry(value.substring(0, nl), wireId, value.substring(nl + 1));
+            return of(value.substring(0, nl), wireId, value.substring(nl + 1));
         }
     }
 
@@ -182,12 +199,12 @@ public final class RunState {
         tasks.put(task.id, task);
         ArrayNode order = JsonNodeFactory.instance.arrayNode();
         tasks.keySet().forEach(order::add);
-        set("order", order.toString());
+        set("order", JsonText.of(order));
         save(task);
     }
 
     void save(TaskRecord task) {
-        String json = task.toJson().toString();
+        String json = task.toJsonText();
         set(TASK_PREFIX + task.id, json);
         parsed.put(task.id, new ParsedTask(json, task.copy()));
     }

@@ -92,7 +92,7 @@ public final class RunStore {
     /** Commits the transition; returns the new events' stream ids, or empty when the run changed meanwhile. */
     public Optional<List<String>> commit(RunState run) {
         Map<String, String> fields = run.dirtyFields();
-        List<String> args = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
         args.add(Long.toString(run.version));
         args.add(run.ended ? Long.toString(config.retention().toSeconds()) : "0");
         args.add(run.setCancel ? "1" : "0");
@@ -105,14 +105,14 @@ public final class RunStore {
         });
         for (RunState.Event e : run.events) {
             args.add(e.type());
-            args.add(e.data().toString());
+            args.add(JsonText.of(e.data()));
         }
         for (RunState.OutboxEntry o : run.outbox) {
             args.add(o.wireId());
             args.add(o.encoded());
         }
         String[] k = {keys.runState(run.runId), keys.runEvents(run.runId), okeys.outbox(run.runId), keys.runCancel(run.runId)};
-        List<Object> result = redis.evalMulti(OrchestratorScripts.COMMIT, k, args.toArray(String[]::new));
+        List<Object> result = redis.evalMulti(OrchestratorScripts.COMMIT, k, args);
         long newVersion = (Long) result.get(0);
         if (newVersion < 0) {
             forget(run.runId);
@@ -146,11 +146,11 @@ public final class RunStore {
         for (Map.Entry<String, List<RunState.OutboxEntry>> group : byAgent.entrySet()) {
             String agent = group.getKey();
             String stream = keys.tasks(agent);
-            List<String> args = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
             args.add(Long.toString(config.maxBacklog()));
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
             for (RunState.OutboxEntry e : group.getValue()) {
-                args.add(spans == null ? e.message() : published(stream, e.message(), spans));
+                args.add(spans == null ? e.message() : published(stream, e.messageText(), spans));
             }
             List<Object> entryIds;
             try {
@@ -158,7 +158,7 @@ public final class RunStore {
                 scriptKeys.add(stream);
                 scriptKeys.add(keys.config(agent));
                 group.getValue().forEach(e -> scriptKeys.add(keys.enqueued(agent, e.wireId())));
-                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
+                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, scriptKeys.toArray(String[]::new), args);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);

@@ -1,7 +1,6 @@
 package io.agentfleet.orchestrator.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,11 +39,9 @@ public final class SpecParser {
     private static final int MAX_REVISIONS_LIMIT = 20;
 
     private final OrchestratorConfig config;
-    private final ObjectMapper mapper;
 
-    public SpecParser(OrchestratorConfig config, ObjectMapper mapper) {
+    public SpecParser(OrchestratorConfig config) {
         this.config = config;
-        this.mapper = mapper;
     }
 
     /** {@code POST /v1/workflows}. */
@@ -197,7 +194,7 @@ public final class SpecParser {
         }
         String agent = agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
-        int inputBytes = mapper.valueToTree(input).toString().getBytes(StandardCharsets.UTF_8).length;
+        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
         if (inputBytes > config.maxInputBytes()) {
             throw new PayloadTooLargeException(at + "input", "is " + inputBytes + " bytes, more than the limit of "
                     + config.maxInputBytes());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +61,8 @@ final class TaskRecord {
     }
 
     /**
-     * An independent copy equal to what {@code fromJson(id, toJson())} would give (values that serialisation drops or
-     * truncates are normalised the same way). JSON values are shared: the engine never changes a node in place.
+     * An independent copy equal to what {@code fromJson} of {@link #toJsonText()} would give (values that serialisation
+     * drops or truncates are normalised the same way). JSON values are shared: the engine never changes a node in place.
      */
     TaskRecord copy() {
         TaskSpec spec = new TaskSpec(id, agent, input == null ? NullNode.instance : input, dependsOn, review, optional,
@@ -98,14 +97,15 @@ final class TaskRecord {
 
     private String inputJson() {
         if (inputJson == null) {
-            inputJson = input == null ? "null" : input.toString();
+            inputJson = input == null ? "null" : JsonText.of(input);
         }
         return inputJson;
     }
 
     String canonicalInput() {
         if (canonicalInput == null) {
-            canonicalInput = RunEngine.canonical(input);
+            // A string's canonical form is its JSON text, which the record already holds.
+            canonicalInput = input != null && input.isTextual() ? inputJson() : RunEngine.canonical(input);
         }
         return canonicalInput;
     }
@@ -123,10 +123,18 @@ final class TaskRecord {
         state = next;
     }
 
-    ObjectNode toJson() {
+    /**
+     * The stored JSON text. The input, which never changes and is most of a record's bytes, is spliced in as its cached
+     * text instead of going through Jackson again with every save.
+     */
+    String toJsonText() {
+        String rest = JsonText.of(toJsonWithoutInput());
+        return "{\"input\":" + inputJson() + "," + rest.substring(1);
+    }
+
+    private ObjectNode toJsonWithoutInput() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         n.put("agent", agent);
-        n.putRawValue("input", new RawValue(inputJson()));
         ArrayNode deps = n.putArray("dependsOn");
         dependsOn.forEach(deps::add);
         if (review != null) {

@@ -23,8 +23,8 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    SpecParser specParser(OrchestratorConfig config, MessageCodec codec) {
-        return new SpecParser(config, codec.mapper());
+    SpecParser specParser(OrchestratorConfig config) {
+        return new SpecParser(config);
     }
 
     @Singleton
