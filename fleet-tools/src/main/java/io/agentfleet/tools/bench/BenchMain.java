@@ -126,7 +126,9 @@ public final class BenchMain {
     private JavaProcess startProducer(String name, String... args) {
         return JavaProcess.builder(BenchProducer.class.getName())
                 .classPath(ServiceJars.tools())
-                .jvmArg("-Xmx1g")
+                // C1 only, like the services: with C2 the producer's own compilations, on the 2 cores it shares with
+                // the worker and Redis, doubled W1-lat's cold p99 (6.2-6.5 vs 2.7-2.9 ms, alternating runs).
+                .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
                 .jvmArg(extraJvmArgs("bench.producer.jvmArgs"))
                 .arg(args)
                 .logTo(logDir.resolve(name + "-producer.log"))
