@@ -123,7 +123,11 @@ public record AgentMessage(
 
     /** The same task as a new message for its next attempt. */
     public AgentMessage nextAttempt() {
-        return toBuilder().messageId(Ids.newId()).parentMessageId(messageId).attempt(attempt + 1).build();
+        return toBuilder()
+                .messageId(Ids.newId())
+                .parentMessageId(messageId)
+                .attempt(attempt + 1)
+                .build();
     }
 
     /** Whether the deadline, if any, has passed at {@code now}. */

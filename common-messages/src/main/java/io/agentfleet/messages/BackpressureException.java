@@ -10,8 +10,8 @@ public class BackpressureException extends FleetException {
     private final long bound;
 
     public BackpressureException(String agent, String stream, long backlog, long bound) {
-        super("agent type '" + agent + "' is over its backlog bound: " + backlog + " entries in " + stream
-                + ", bound " + bound + "; nothing was enqueued");
+        super("agent type '" + agent + "' is over its backlog bound: " + backlog + " entries in " + stream + ", bound "
+                + bound + "; nothing was enqueued");
         this.agent = agent;
         this.backlog = backlog;
         this.bound = bound;

@@ -16,8 +16,15 @@ import java.util.Map;
  * @param original the original message text, exactly as it was on the task stream
  */
 public record DeadLetter(
-        String entryId, String agent, String taskId, String reason, int attempts, String error, String worker,
-        long at, String original) {
+        String entryId,
+        String agent,
+        String taskId,
+        String reason,
+        int attempts,
+        String error,
+        String worker,
+        long at,
+        String original) {
 
     /** Reads a dead letter from the fields of its stream entry. */
     public static DeadLetter fromFields(String entryId, String agent, Map<String, String> fields) {

@@ -39,8 +39,22 @@ import java.util.Set;
  */
 public final class MessageCodec {
     private static final Set<String> KNOWN_FIELDS = Set.of(
-            "schemaVersion", "messageId", "type", "taskId", "runId", "parentMessageId", "sender", "recipient",
-            "attempt", "maxAttempts", "deadline", "replyTo", "content", "metadata", "trace", "createdAt");
+            "schemaVersion",
+            "messageId",
+            "type",
+            "taskId",
+            "runId",
+            "parentMessageId",
+            "sender",
+            "recipient",
+            "attempt",
+            "maxAttempts",
+            "deadline",
+            "replyTo",
+            "content",
+            "metadata",
+            "trace",
+            "createdAt");
 
     private final MessageLimits limits;
     private final ObjectMapper mapper;
@@ -151,7 +165,8 @@ public final class MessageCodec {
             throw new InvalidMessageException(StreamKeys.MESSAGE_FIELD, "is missing from the stream entry");
         }
         if (utf8.length > limits.maxBytes()) {
-            throw new InvalidMessageException("$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
+            throw new InvalidMessageException(
+                    "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
         }
         JsonNode root;
         try {
@@ -185,7 +200,8 @@ public final class MessageCodec {
         } catch (StreamConstraintsException e) {
             throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
-            throw new InvalidMessageException("$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
+            throw new InvalidMessageException(
+                    "$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -204,7 +220,8 @@ public final class MessageCodec {
             }
         }
         Metadata m = message.metadata();
-        return (m.cost() == null || Double.isFinite(m.cost())) && (m.confidence() == null || Double.isFinite(m.confidence()));
+        return (m.cost() == null || Double.isFinite(m.cost()))
+                && (m.confidence() == null || Double.isFinite(m.confidence()));
     }
 
     /** Parses untrusted JSON into an object node under this codec's limits. */
@@ -234,7 +251,8 @@ public final class MessageCodec {
             return new InvalidMessageException("$", "exceeds limits: " + firstLine(limit.getOriginalMessage()));
         }
         if (e instanceof JsonProcessingException malformed) {
-            return new InvalidMessageException("$", "malformed JSON: " + firstLine(malformed.getOriginalMessage()) + locationOf(malformed));
+            return new InvalidMessageException(
+                    "$", "malformed JSON: " + firstLine(malformed.getOriginalMessage()) + locationOf(malformed));
         }
         return new UncheckedIOException(e);
     }
@@ -243,7 +261,9 @@ public final class MessageCodec {
     public Optional<String> peekTaskId(String json) {
         try {
             JsonNode taskId = parseObject(json).get("taskId");
-            if (taskId != null && taskId.isTextual() && Names.ID.matcher(taskId.asText()).matches()) {
+            if (taskId != null
+                    && taskId.isTextual()
+                    && Names.ID.matcher(taskId.asText()).matches()) {
                 return Optional.of(taskId.asText());
             }
         } catch (InvalidMessageException e) {
@@ -257,7 +277,8 @@ public final class MessageCodec {
         int schemaVersion = requiredInt(root, "schemaVersion");
         if (schemaVersion != AgentMessage.SCHEMA_VERSION) {
             throw new InvalidMessageException(
-                    "schemaVersion", "unsupported version " + schemaVersion + ", this reader knows " + AgentMessage.SCHEMA_VERSION);
+                    "schemaVersion",
+                    "unsupported version " + schemaVersion + ", this reader knows " + AgentMessage.SCHEMA_VERSION);
         }
         return new AgentMessage(
                 schemaVersion,
@@ -292,7 +313,10 @@ public final class MessageCodec {
         try {
             return MessageType.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw new InvalidMessageException("type", "'" + Names.abbreviate(value) + "' is not one of REQUEST, RESULT, ERROR, UPDATE, CLARIFICATION_NEEDED");
+            throw new InvalidMessageException(
+                    "type",
+                    "'" + Names.abbreviate(value)
+                            + "' is not one of REQUEST, RESULT, ERROR, UPDATE, CLARIFICATION_NEEDED");
         }
     }
 
@@ -378,7 +402,8 @@ public final class MessageCodec {
             throw new InvalidMessageException(field, "is required");
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new InvalidMessageException(field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+            throw new InvalidMessageException(
+                    field, "must be an integer, but was " + Names.abbreviate(value.toString()));
         }
         return value.intValue();
     }
@@ -401,7 +426,8 @@ public final class MessageCodec {
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw new InvalidMessageException(path + field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+            throw new InvalidMessageException(
+                    path + field, "must be an integer, but was " + Names.abbreviate(value.toString()));
         }
         return value.longValue();
     }
@@ -435,7 +461,8 @@ public final class MessageCodec {
 
     private void writeNode(JsonGenerator gen, JsonNode node) throws IOException {
         switch (node) {
-            case ObjectNode object when object.getClass() == ObjectNode.class -> {
+            case ObjectNode object
+            when object.getClass() == ObjectNode.class -> {
                 gen.writeStartObject(object);
                 for (Map.Entry<String, JsonNode> field : object.properties()) {
                     gen.writeFieldName(field.getKey());
@@ -443,14 +470,16 @@ public final class MessageCodec {
                 }
                 gen.writeEndObject();
             }
-            case ArrayNode array when array.getClass() == ArrayNode.class -> {
+            case ArrayNode array
+            when array.getClass() == ArrayNode.class -> {
                 gen.writeStartArray(array, array.size());
                 for (JsonNode element : array) {
                     writeNode(gen, element);
                 }
                 gen.writeEndArray();
             }
-            case TextNode text when text.getClass() == TextNode.class && text.textValue() != null -> gen.writeString(text.textValue());
+            case TextNode text
+            when text.getClass() == TextNode.class && text.textValue() != null -> gen.writeString(text.textValue());
             case BooleanNode bool when bool.getClass() == BooleanNode.class -> gen.writeBoolean(bool.booleanValue());
             case IntNode number when number.getClass() == IntNode.class -> gen.writeNumber(number.intValue());
             case LongNode number when number.getClass() == LongNode.class -> gen.writeNumber(number.longValue());
@@ -489,6 +518,7 @@ public final class MessageCodec {
     private static String locationOf(JsonProcessingException e) {
         return e.getLocation() == null
                 ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -5,8 +5,7 @@ package io.agentfleet.messages;
  * configured currency, USD by default), model, handler latency and the agent's confidence. Every field may be
  * null.
  */
-public record Metadata(
-        Long tokensIn, Long tokensOut, Double cost, String model, Long latencyMs, Double confidence) {
+public record Metadata(Long tokensIn, Long tokensOut, Double cost, String model, Long latencyMs, Double confidence) {
     public static final Metadata EMPTY = new Metadata(null, null, null, null, null, null);
 
     public Metadata {

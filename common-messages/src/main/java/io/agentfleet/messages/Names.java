@@ -17,7 +17,11 @@ public final class Names {
 
     // Hand-written equivalents of the patterns above: these checks run for every message on the hot path.
     public static boolean isAgentType(String value) {
-        if (value == null || value.isEmpty() || value.length() > 64 || value.charAt(0) == '-' || value.charAt(0) == '_') {
+        if (value == null
+                || value.isEmpty()
+                || value.length() > 64
+                || value.charAt(0) == '-'
+                || value.charAt(0) == '_') {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
@@ -35,8 +39,15 @@ public final class Names {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '/' || c == '@' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '/'
+                    || c == '@'
+                    || c == '-';
             if (!ok) {
                 return false;
             }
@@ -62,7 +73,8 @@ public final class Names {
             throw new InvalidMessageException(field, "is required");
         }
         if (!isId(value)) {
-            throw new InvalidMessageException(field, "'" + abbreviate(value) + "' is not a valid id (expected " + ID + ")");
+            throw new InvalidMessageException(
+                    field, "'" + abbreviate(value) + "' is not a valid id (expected " + ID + ")");
         }
         return value;
     }

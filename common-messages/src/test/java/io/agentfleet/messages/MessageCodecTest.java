@@ -32,8 +32,9 @@ class MessageCodecTest {
 
     @Test
     void unknownFieldsArePreservedWhenPassedOn() {
-        String json = "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
-                + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3}}";
+        String json =
+                "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
+                        + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3}}";
         AgentMessage decoded = codec.decode(json);
         assertEquals(3, decoded.extensions().get("priority").get("level").asInt());
         assertTrue(codec.encode(decoded.nextAttempt()).contains("\"priority\":{\"level\":3}"));
@@ -41,7 +42,8 @@ class MessageCodecTest {
 
     @Test
     void malformedJsonNamesTheLocation() {
-        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> codec.decode("{\"schemaVersion\":1,"));
+        InvalidMessageException e =
+                assertThrows(InvalidMessageException.class, () -> codec.decode("{\"schemaVersion\":1,"));
         assertEquals("$", e.field());
         assertTrue(e.reason().startsWith("malformed JSON"), e.reason());
     }
@@ -77,7 +79,8 @@ class MessageCodecTest {
 
     @Test
     void errorOutcomeCarriesReasonAndFailure() {
-        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode()).build();
+        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode())
+                .build();
         AgentMessage error = task.errorOf("w1", Failure.permanent("BOOM", "it broke"), "NON_RETRYABLE_FAILURE");
         assertEquals(MessageType.ERROR, error.type());
         assertEquals(task.taskId(), error.taskId());
@@ -87,12 +90,15 @@ class MessageCodecTest {
 
     @Test
     void utf8EncodingIsTheTextEncodingsBytes() {
-        ObjectNode content = JsonNodeFactory.instance.objectNode()
+        ObjectNode content = JsonNodeFactory.instance
+                .objectNode()
                 .put("input", "caf\u00e9 \"quoted\" \\ tab\t line\n \u2603 \ud83d\ude80 \u0001")
                 .put("n", 42);
         content.putArray("list").add(1.5).add(true).addNull();
-        AgentMessage message = AgentMessage.request("coder", content).runId("run-1")
-                .extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5))).build();
+        AgentMessage message = AgentMessage.request("coder", content)
+                .runId("run-1")
+                .extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5)))
+                .build();
         assertArrayEquals(codec.encode(message).getBytes(StandardCharsets.UTF_8), codec.encodeUtf8(message));
         assertEquals(message, codec.decode(codec.encodeUtf8(message)));
     }
@@ -106,11 +112,13 @@ class MessageCodecTest {
             level = level.putObject("a");
         }
         String tooDeep = strict.encode(AgentMessage.request("coder", deep).build());
-        String tooBig = strict.encode(AgentMessage.request("coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000))).build());
+        String tooBig = strict.encode(AgentMessage.request(
+                        "coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000)))
+                .build());
         for (String json : List.of(tooDeep, tooBig, "{\"schemaVersion\": 1,", "[1]")) {
             InvalidMessageException fromText = assertThrows(InvalidMessageException.class, () -> strict.decode(json));
-            InvalidMessageException fromBytes = assertThrows(InvalidMessageException.class,
-                    () -> strict.decode(json.getBytes(StandardCharsets.UTF_8)));
+            InvalidMessageException fromBytes = assertThrows(
+                    InvalidMessageException.class, () -> strict.decode(json.getBytes(StandardCharsets.UTF_8)));
             assertEquals(fromText.getMessage(), fromBytes.getMessage(), json);
         }
         byte[] notUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, '"', '}'};
@@ -130,11 +138,19 @@ class MessageCodecTest {
         List<AgentMessage> messages = List.of(
                 AgentMessage.request("coder", plain).build(),
                 AgentMessage.request("coder", deep).build(),
-                AgentMessage.request("coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000))).build(),
+                AgentMessage.request(
+                                "coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000)))
+                        .build(),
                 // An extension named like a known field and a non-finite number decode differently from the record.
-                AgentMessage.request("coder", plain).extensions(Map.of("taskId", JsonNodeFactory.instance.numberNode(5))).build(),
-                AgentMessage.request("coder", plain).extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5))).build(),
-                AgentMessage.request("coder", plain).metadata(new Metadata(null, null, null, null, null, Double.NaN)).build());
+                AgentMessage.request("coder", plain)
+                        .extensions(Map.of("taskId", JsonNodeFactory.instance.numberNode(5)))
+                        .build(),
+                AgentMessage.request("coder", plain)
+                        .extensions(Map.of("priority", JsonNodeFactory.instance.numberNode(5)))
+                        .build(),
+                AgentMessage.request("coder", plain)
+                        .metadata(new Metadata(null, null, null, null, null, Double.NaN))
+                        .build());
         for (AgentMessage message : messages) {
             String json = strict.encode(message);
             InvalidMessageException expected = null;
@@ -161,13 +177,26 @@ class MessageCodecTest {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode content = f.objectNode();
         content.put("text", "quote \" backslash \\ tab \t unicode \u00e9 \ud83d\ude00 control \u0001");
-        content.put("int", 7).put("negative", -3).put("long", 9_000_000_000L).put("double", 1.5).put("float", 2.5f)
-                .put("big", new java.math.BigDecimal("1E+3")).put("bigint", new java.math.BigInteger("123456789012345678901234567890"))
-                .put("yes", true).put("no", false).putNull("nothing").put("nan", Double.NaN)
+        content.put("int", 7)
+                .put("negative", -3)
+                .put("long", 9_000_000_000L)
+                .put("double", 1.5)
+                .put("float", 2.5f)
+                .put("big", new java.math.BigDecimal("1E+3"))
+                .put("bigint", new java.math.BigInteger("123456789012345678901234567890"))
+                .put("yes", true)
+                .put("no", false)
+                .putNull("nothing")
+                .put("nan", Double.NaN)
                 .put("bytes", new byte[] {1, 2, 3});
         content.putArray("empty");
         content.putObject("emptyObject");
-        content.putArray("mixed").add(1).add("two").addNull().add(3.0).add(f.arrayNode().add(f.objectNode().put("deep", 1)));
+        content.putArray("mixed")
+                .add(1)
+                .add("two")
+                .addNull()
+                .add(3.0)
+                .add(f.arrayNode().add(f.objectNode().put("deep", 1)));
         content.putPOJO("pojo", List.of("a", 1));
         content.set("nullText", f.textNode(null));
         AgentMessage message = AgentMessage.request("coder", content).build();

@@ -18,7 +18,8 @@ class NamesTest {
                 s.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
             }
             String value = s.toString();
-            assertEquals(Names.AGENT_TYPE.matcher(value).matches(), Names.isAgentType(value), "agent type '" + value + "'");
+            assertEquals(
+                    Names.AGENT_TYPE.matcher(value).matches(), Names.isAgentType(value), "agent type '" + value + "'");
             assertEquals(Names.ID.matcher(value).matches(), Names.isId(value), "id '" + value + "'");
         }
     }

@@ -34,7 +34,8 @@ class SchemaAndCodecAgreeTest {
     @BeforeAll
     static void loadSchema() throws IOException {
         try (InputStream in = AgentMessage.class.getResourceAsStream("agent-message.schema.json")) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(in);
         }
     }
 
@@ -54,7 +55,10 @@ class SchemaAndCodecAgreeTest {
         assertTrue(errors.isEmpty(), () -> sample.getFileName() + " rejected by schema: " + errors);
         AgentMessage decoded = assertDoesNotThrow(() -> CODEC.decode(json));
         assertEquals(decoded, CODEC.decode(CODEC.encode(decoded)), "round trip changes nothing");
-        assertEquals(decoded, CODEC.decode(json.getBytes(StandardCharsets.UTF_8)), "decoding the bytes gives the same message");
+        assertEquals(
+                decoded,
+                CODEC.decode(json.getBytes(StandardCharsets.UTF_8)),
+                "decoding the bytes gives the same message");
     }
 
     @ParameterizedTest
@@ -66,8 +70,8 @@ class SchemaAndCodecAgreeTest {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> CODEC.decode(json));
         assertFalse(e.field().isBlank(), "the codec names the field");
         assertFalse(e.reason().isBlank(), "the codec gives a reason");
-        InvalidMessageException fromBytes = assertThrows(InvalidMessageException.class,
-                () -> CODEC.decode(json.getBytes(StandardCharsets.UTF_8)));
+        InvalidMessageException fromBytes =
+                assertThrows(InvalidMessageException.class, () -> CODEC.decode(json.getBytes(StandardCharsets.UTF_8)));
         assertEquals(e.field(), fromBytes.field(), "decoding the bytes rejects it for the same field");
     }
 
@@ -81,7 +85,8 @@ class SchemaAndCodecAgreeTest {
     }
 
     private static Stream<Path> samples(String kind) throws IOException, URISyntaxException {
-        Path dir = Path.of(SchemaAndCodecAgreeTest.class.getResource("/samples/" + kind).toURI());
+        Path dir = Path.of(
+                SchemaAndCodecAgreeTest.class.getResource("/samples/" + kind).toURI());
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> sorted = files.sorted().toList();
             return sorted.stream();

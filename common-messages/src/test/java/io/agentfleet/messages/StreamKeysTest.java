@@ -48,7 +48,11 @@ class StreamKeysTest {
     @Test
     void scriptsAreShippedWithTheirDigests() {
         for (LuaScript script : new LuaScript[] {
-            FleetScripts.ENQUEUE, FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE, FleetScripts.REDRIVE
+            FleetScripts.ENQUEUE,
+            FleetScripts.RECORD_OUTCOMES,
+            FleetScripts.RETRY,
+            FleetScripts.PROMOTE,
+            FleetScripts.REDRIVE
         }) {
             assertTrue(script.source().startsWith("-- " + script.name()), script.name() + " has its header");
             assertEquals(40, script.sha1().length());

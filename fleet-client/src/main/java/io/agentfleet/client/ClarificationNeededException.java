@@ -9,8 +9,14 @@ import io.agentfleet.messages.AgentMessage;
  */
 public class ClarificationNeededException extends TaskFailedException {
     public ClarificationNeededException(String agent, String taskId, AgentMessage outcome) {
-        super("task " + taskId + " of agent type '" + agent + "' needs clarification: " + abbreviate(outcome.content().toString()),
-                agent, taskId, "CLARIFICATION_NEEDED", null, outcome);
+        super(
+                "task " + taskId + " of agent type '" + agent + "' needs clarification: "
+                        + abbreviate(outcome.content().toString()),
+                agent,
+                taskId,
+                "CLARIFICATION_NEEDED",
+                null,
+                outcome);
     }
 
     /** The agent's question (the outcome's content). */

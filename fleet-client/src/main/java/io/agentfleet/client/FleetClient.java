@@ -87,7 +87,8 @@ public final class FleetClient implements AutoCloseable {
         this.keys = options.keys();
         this.codec = new MessageCodec(options.limits());
         this.redis = redis;
-        this.orchestrator = options.orchestratorUri() == null ? null
+        this.orchestrator = options.orchestratorUri() == null
+                ? null
                 : new OrchestratorApi(options.orchestratorUri(), options.apiKey(), options.httpTimeout());
     }
 
@@ -143,7 +144,9 @@ public final class FleetClient implements AutoCloseable {
         String agent = task.recipient();
         Object reply;
         try {
-            reply = redis.call(ENQUEUE_WHAT, jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
+            reply = redis.call(
+                    ENQUEUE_WHAT,
+                    jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
         } catch (FleetException e) {
             throw backpressureOr(e, agent);
         }
@@ -197,7 +200,8 @@ public final class FleetClient implements AutoCloseable {
                     List<String> json = chunk.indexes.stream().map(encoded::get).toList();
                     // EVAL, not EVALSHA: a NOSCRIPT reply for one chunk would force re-sending it after later chunks,
                     // breaking the per-agent order. The script text is small next to a chunk of tasks.
-                    chunk.reply = pipeline.eval(FleetScripts.ENQUEUE.source(), enqueueKeys(chunk.agent), enqueueArgs(json));
+                    chunk.reply =
+                            pipeline.eval(FleetScripts.ENQUEUE.source(), enqueueKeys(chunk.agent), enqueueArgs(json));
                 }
                 pipeline.sync();
             }
@@ -215,30 +219,37 @@ public final class FleetClient implements AutoCloseable {
                 List<String> ids = strings(chunk.reply.get());
                 for (int i = 0; i < ids.size(); i++) {
                     int index = chunk.indexes.get(i);
-                    handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i));
+                    handles[index] =
+                            new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i));
                 }
             } catch (JedisDataException e) {
                 BackpressureException backpressure = FleetScripts.backpressureFrom(e.getMessage(), keys, chunk.agent);
                 if (backpressure == null) {
-                    otherFailure = otherFailure != null ? otherFailure
-                            : new FleetException("Redis at " + redis.endpoint() + " refused " + ENQUEUE_WHAT + " for agent type '"
-                                    + chunk.agent + "': " + e.getMessage(), e);
+                    otherFailure = otherFailure != null
+                            ? otherFailure
+                            : new FleetException(
+                                    "Redis at " + redis.endpoint() + " refused " + ENQUEUE_WHAT + " for agent type '"
+                                            + chunk.agent + "': " + e.getMessage(),
+                                    e);
                     continue;
                 }
                 firstRefusal = firstRefusal == null ? backpressure : firstRefusal;
                 refused.addAll(chunk.indexes);
             }
         }
-        List<TaskHandle> enqueued = Arrays.stream(handles).filter(Objects::nonNull).toList();
+        List<TaskHandle> enqueued =
+                Arrays.stream(handles).filter(Objects::nonNull).toList();
         if (otherFailure != null) {
-            otherFailure.addSuppressed(new FleetException(enqueued.size() + " of " + tasks.size() + " tasks were enqueued"));
+            otherFailure.addSuppressed(
+                    new FleetException(enqueued.size() + " of " + tasks.size() + " tasks were enqueued"));
             throw otherFailure;
         }
         if (firstRefusal != null) {
             if (enqueued.isEmpty()) {
                 throw firstRefusal;
             }
-            List<AgentMessage> refusedTasks = refused.stream().sorted().map(tasks::get).toList();
+            List<AgentMessage> refusedTasks =
+                    refused.stream().sorted().map(tasks::get).toList();
             throw new PartialSubmitException(enqueued, refusedTasks, firstRefusal);
         }
         return List.of(handles);
@@ -247,7 +258,8 @@ public final class FleetClient implements AutoCloseable {
     private static List<Chunk> chunk(List<AgentMessage> tasks) {
         Map<String, List<Integer>> byAgent = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new ArrayList<>()).add(i);
+            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new ArrayList<>())
+                    .add(i);
         }
         List<Chunk> chunks = new ArrayList<>();
         byAgent.forEach((agent, indexes) -> {
@@ -274,15 +286,18 @@ public final class FleetClient implements AutoCloseable {
             throw new InvalidMessageException(field, "is required");
         }
         if (task.type() != MessageType.REQUEST) {
-            throw new InvalidMessageException(field + ".type", "a submitted task must be a REQUEST, but was " + task.type());
+            throw new InvalidMessageException(
+                    field + ".type", "a submitted task must be a REQUEST, but was " + task.type());
         }
         try {
             Names.requireAgentType("recipient", task.recipient());
             String json = codec.encode(task);
             int bytes = json.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > options.limits().maxBytes()) {
-                throw new InvalidMessageException("$", "task " + task.taskId() + " is " + bytes
-                        + " bytes encoded, over the limit of " + options.limits().maxBytes() + " bytes");
+                throw new InvalidMessageException(
+                        "$",
+                        "task " + task.taskId() + " is " + bytes + " bytes encoded, over the limit of "
+                                + options.limits().maxBytes() + " bytes");
             }
             // Accepts exactly what decoding would (the checks a worker applies, nesting depth included), without
             // re-building the message when it round-trips by construction.
@@ -341,7 +356,8 @@ public final class FleetClient implements AutoCloseable {
             if (recorded != null) {
                 return Outcomes.resultOf(handle, recorded, codec);
             }
-            pause = pauseBefore(deadline, pause, () -> new TaskTimeoutException(handle.agent(), handle.taskId(), timeout, ""));
+            pause = pauseBefore(
+                    deadline, pause, () -> new TaskTimeoutException(handle.agent(), handle.taskId(), timeout, ""));
         }
     }
 
@@ -363,8 +379,14 @@ public final class FleetClient implements AutoCloseable {
                 break;
             }
             TaskHandle first = handles.get(outstanding.getFirst());
-            pause = pauseBefore(deadline, pause, () -> new TaskTimeoutException(first.agent(), first.taskId(), timeout,
-                    " (" + outstanding.size() + " of " + handles.size() + " tasks still without an outcome)"));
+            pause = pauseBefore(
+                    deadline,
+                    pause,
+                    () -> new TaskTimeoutException(
+                            first.agent(),
+                            first.taskId(),
+                            timeout,
+                            " (" + outstanding.size() + " of " + handles.size() + " tasks still without an outcome)"));
         }
         List<TaskResult> results = new ArrayList<>(handles.size());
         for (int i = 0; i < handles.size(); i++) {
@@ -436,7 +458,9 @@ public final class FleetClient implements AutoCloseable {
         }
         String dead = keys.dead(agent);
         List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, "-", "+", count));
-        return entries.stream().map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields())).toList();
+        return entries.stream()
+                .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
+                .toList();
     }
 
     /** One dead letter by its entry id on {@code prefix:{agent}:dead}, if it is still there. */
@@ -444,7 +468,9 @@ public final class FleetClient implements AutoCloseable {
         String dead = keys.dead(agent);
         String id = requireEntryId(entryId);
         List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, id, id, 1));
-        return entries.stream().findFirst().map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()));
+        return entries.stream()
+                .findFirst()
+                .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()));
     }
 
     /**
@@ -477,13 +503,16 @@ public final class FleetClient implements AutoCloseable {
         int redriven = 0;
         while (true) {
             String from = start;
-            List<StreamEntry> page = redis.call("reading " + dead, jedis -> jedis.xrange(dead, from, "+", REDRIVE_BATCH));
+            List<StreamEntry> page =
+                    redis.call("reading " + dead, jedis -> jedis.xrange(dead, from, "+", REDRIVE_BATCH));
             if (page.isEmpty()) {
                 return redriven;
             }
-            redriven += redriveBatch(agent, page.stream()
-                    .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
-                    .toList());
+            redriven += redriveBatch(
+                    agent,
+                    page.stream()
+                            .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
+                            .toList());
             start = "(" + page.getLast().getID();
         }
     }
@@ -496,7 +525,11 @@ public final class FleetClient implements AutoCloseable {
             try {
                 message = letter.redriveMessage(codec);
             } catch (InvalidMessageException e) {
-                LOG.warn("dead letter {} of agent type '{}' cannot be redriven: {}", letter.entryId(), agent, e.getMessage());
+                LOG.warn(
+                        "dead letter {} of agent type '{}' cannot be redriven: {}",
+                        letter.entryId(),
+                        agent,
+                        e.getMessage());
                 continue;
             }
             scriptKeys.add(keys.done(agent, message.taskId()));
@@ -507,7 +540,8 @@ public final class FleetClient implements AutoCloseable {
         if (args.isEmpty()) {
             return 0;
         }
-        Object reply = redis.call("redriving dead letters of agent type '" + agent + "'",
+        Object reply = redis.call(
+                "redriving dead letters of agent type '" + agent + "'",
                 jedis -> redis.eval(FleetScripts.REDRIVE, scriptKeys, args));
         return (int) strings(reply).stream().filter(Objects::nonNull).count();
     }
@@ -562,13 +596,16 @@ public final class FleetClient implements AutoCloseable {
     }
 
     private static Duration oldestPendingAge(JedisPooled jedis, String tasks) {
-        List<StreamPendingEntry> first = jedis.xpending(tasks, StreamKeys.WORKERS_GROUP, new XPendingParams("-", "+", 1));
+        List<StreamPendingEntry> first =
+                jedis.xpending(tasks, StreamKeys.WORKERS_GROUP, new XPendingParams("-", "+", 1));
         return first.isEmpty() ? null : Duration.ofMillis(first.getFirst().getIdleTime());
     }
 
     private static List<ConsumerStats> consumers(JedisPooled jedis, String tasks) {
         List<StreamConsumerInfo> infos = jedis.xinfoConsumers2(tasks, StreamKeys.WORKERS_GROUP);
-        return infos.stream().map(c -> new ConsumerStats(c.getName(), c.getPending(), Duration.ofMillis(c.getIdle()))).toList();
+        return infos.stream()
+                .map(c -> new ConsumerStats(c.getName(), c.getPending(), Duration.ofMillis(c.getIdle())))
+                .toList();
     }
 
     /** Agent types that have a task stream under this prefix (SCAN for {@code prefix:{*}:tasks} of type stream). */
@@ -626,9 +663,13 @@ public final class FleetClient implements AutoCloseable {
         ObjectNode accepted = orchestrator().post("/v1/workflows", body, "submitting a workflow");
         String runId = accepted.path("runId").asText(null);
         if (runId == null) {
-            throw new FleetException("orchestrator at " + orchestrator.base() + " accepted a workflow without a runId: " + accepted);
+            throw new FleetException(
+                    "orchestrator at " + orchestrator.base() + " accepted a workflow without a runId: " + accepted);
         }
-        return new RunHandle(runId, accepted.path("status").asText("RUNNING"), accepted.path("tasks").asInt());
+        return new RunHandle(
+                runId,
+                accepted.path("status").asText("RUNNING"),
+                accepted.path("tasks").asInt());
     }
 
     /**
@@ -669,7 +710,8 @@ public final class FleetClient implements AutoCloseable {
         String stateKey = keys.runState(handle.runId());
         Duration pause = FIRST_POLL;
         while (true) {
-            String status = redis.call("reading the status of run " + handle.runId(), jedis -> jedis.hget(stateKey, "status"));
+            String status =
+                    redis.call("reading the status of run " + handle.runId(), jedis -> jedis.hget(stateKey, "status"));
             // No state at all: unknown or expired; the orchestrator's answer (404) says which run.
             if (status == null || RunResult.TERMINAL.contains(status)) {
                 break;
@@ -685,7 +727,8 @@ public final class FleetClient implements AutoCloseable {
 
     private OrchestratorApi orchestrator() {
         if (orchestrator == null) {
-            throw new IllegalStateException("workflows need the orchestrator: set orchestratorUri in the client options");
+            throw new IllegalStateException(
+                    "workflows need the orchestrator: set orchestratorUri in the client options");
         }
         return orchestrator;
     }
@@ -707,7 +750,8 @@ public final class FleetClient implements AutoCloseable {
         String id = requireEntryId(afterEntryId);
         StreamEntryID after = new StreamEntryID(id.contains("-") ? id : id + "-0");
         if (block.compareTo(options.commandTimeout()) >= 0) {
-            throw new IllegalArgumentException("block must be shorter than commandTimeout " + options.commandTimeout() + ", but was " + block);
+            throw new IllegalArgumentException(
+                    "block must be shorter than commandTimeout " + options.commandTimeout() + ", but was " + block);
         }
         XReadParams params = XReadParams.xReadParams().count(Math.max(1, count));
         if (!block.isZero()) {
@@ -719,13 +763,17 @@ public final class FleetClient implements AutoCloseable {
             return List.of();
         }
         return reply.getFirst().getValue().stream()
-                .map(e -> new RunEvent(e.getID().toString(), e.getFields().getOrDefault("type", ""), e.getFields().getOrDefault("data", "")))
+                .map(e -> new RunEvent(
+                        e.getID().toString(),
+                        e.getFields().getOrDefault("type", ""),
+                        e.getFields().getOrDefault("data", "")))
                 .toList();
     }
 
     private static String requireEntryId(String entryId) {
         if (entryId == null || !entryId.matches("\\d{1,20}(-\\d{1,20})?")) {
-            throw new InvalidMessageException("entryId", "'" + entryId + "' is not a stream entry id such as 1700000000000-0");
+            throw new InvalidMessageException(
+                    "entryId", "'" + entryId + "' is not a stream entry id such as 1700000000000-0");
         }
         return entryId;
     }
@@ -737,7 +785,12 @@ public final class FleetClient implements AutoCloseable {
         }
         List<String> out = new ArrayList<>(list.size());
         for (Object item : (List<Object>) list) {
-            out.add(item == null ? null : item instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : item.toString());
+            out.add(
+                    item == null
+                            ? null
+                            : item instanceof byte[] bytes
+                                    ? new String(bytes, StandardCharsets.UTF_8)
+                                    : item.toString());
         }
         return out;
     }
@@ -754,7 +807,8 @@ public final class FleetClient implements AutoCloseable {
     @Override
     public String toString() {
         return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix()
-                + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base())) + "]";
+                + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base()))
+                + "]";
     }
 
     /** Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default. */

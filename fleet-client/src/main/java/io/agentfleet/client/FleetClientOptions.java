@@ -62,7 +62,8 @@ public record FleetClientOptions(
         }
         requirePositive("commandTimeout", commandTimeout);
         if (commandTimeout.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("commandTimeout must be at most " + Integer.MAX_VALUE + " ms, but was " + commandTimeout);
+            throw new IllegalArgumentException(
+                    "commandTimeout must be at most " + Integer.MAX_VALUE + " ms, but was " + commandTimeout);
         }
         limits = limits == null ? MessageLimits.DEFAULT : limits;
         if (orchestratorUri != null) {
@@ -143,7 +144,8 @@ public record FleetClientOptions(
     public String toString() {
         return "FleetClientOptions[redisUri=" + redactedUri() + ", prefix=" + prefix + ", maxBacklog=" + maxBacklog
                 + ", doneTimeout=" + doneTimeout + ", poolSize=" + poolSize + ", commandTimeout=" + commandTimeout
-                + ", limits=" + limits + ", orchestratorUri=" + (orchestratorUri == null ? null : redact(orchestratorUri))
+                + ", limits=" + limits + ", orchestratorUri="
+                + (orchestratorUri == null ? null : redact(orchestratorUri))
                 + ", apiKey=" + (apiKey == null ? null : "***") + ", httpTimeout=" + httpTimeout + "]";
     }
 
@@ -170,8 +172,12 @@ public record FleetClientOptions(
             throw new IllegalArgumentException("redisUri must name a host, but was " + redact(uri));
         }
         String path = uri.getPath();
-        if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("redisUri path must be a database number such as /0, but was " + redact(uri));
+        if (path != null
+                && !path.isEmpty()
+                && !path.equals("/")
+                && !path.substring(1).matches("\\d{1,5}")) {
+            throw new IllegalArgumentException(
+                    "redisUri path must be a database number such as /0, but was " + redact(uri));
         }
     }
 
@@ -184,7 +190,8 @@ public record FleetClientOptions(
             throw new IllegalArgumentException("orchestratorUri must name a host, but was " + redact(uri));
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("orchestratorUri must have no query or fragment, but was " + redact(uri));
+            throw new IllegalArgumentException(
+                    "orchestratorUri must have no query or fragment, but was " + redact(uri));
         }
         String text = uri.toString();
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
@@ -288,8 +295,17 @@ public record FleetClientOptions(
         }
 
         public FleetClientOptions build() {
-            return new FleetClientOptions(redisUri, prefix, maxBacklog, doneTimeout, poolSize, commandTimeout, limits,
-                    orchestratorUri, apiKey, httpTimeout);
+            return new FleetClientOptions(
+                    redisUri,
+                    prefix,
+                    maxBacklog,
+                    doneTimeout,
+                    poolSize,
+                    commandTimeout,
+                    limits,
+                    orchestratorUri,
+                    apiKey,
+                    httpTimeout);
         }
     }
 }

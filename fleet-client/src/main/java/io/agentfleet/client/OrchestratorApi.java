@@ -31,7 +31,10 @@ final class OrchestratorApi {
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
         this.timeout = timeout;
         // HTTP/1.1: the JDK's default HTTP/2 would try an h2c upgrade on every plain-http connection.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     /** Starts an orderly shutdown of the HTTP client: requests under way finish, new ones are refused. */
@@ -44,8 +47,12 @@ final class OrchestratorApi {
     }
 
     ObjectNode post(String path, JsonNode body, String what) {
-        return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), what);
+        return send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                what);
     }
 
     ObjectNode get(String path, String what) {
@@ -53,7 +60,8 @@ final class OrchestratorApi {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", "application/json");
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", "application/json");
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
@@ -67,7 +75,8 @@ final class OrchestratorApi {
         } catch (HttpTimeoutException e) {
             throw new OrchestratorException(base, what, 0, "unreachable", null, "no answer within " + timeout, e);
         } catch (IOException e) {
-            throw new OrchestratorException(base, what, 0, "unreachable", null, String.valueOf(e.getMessage() == null ? e : e.getMessage()), e);
+            throw new OrchestratorException(
+                    base, what, 0, "unreachable", null, String.valueOf(e.getMessage() == null ? e : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FleetException("interrupted while " + what, e);
@@ -82,7 +91,14 @@ final class OrchestratorApi {
             } catch (JsonProcessingException e) {
                 // Reported below.
             }
-            throw new OrchestratorException(base, what, status, "bad_response", null, "the body is not a JSON object: " + abbreviate(response.body()), null);
+            throw new OrchestratorException(
+                    base,
+                    what,
+                    status,
+                    "bad_response",
+                    null,
+                    "the body is not a JSON object: " + abbreviate(response.body()),
+                    null);
         }
         throw failure(base, what, status, response.body(), response.headers().firstValue("Retry-After"));
     }
@@ -107,8 +123,9 @@ final class OrchestratorApi {
         }
         error = error == null ? "http_" + status : error;
         return switch (status) {
-            case 400, 413 -> new InvalidMessageException(field == null ? (status == 413 ? "body" : "$") : field,
-                    reason == null ? error : reason);
+            case 400, 413 ->
+                new InvalidMessageException(
+                        field == null ? (status == 413 ? "body" : "$") : field, reason == null ? error : reason);
             case 401, 403 -> new FleetAuthException(base, what, status, error, field, reason);
             case 429 -> new RateLimitedException(base, what, error, field, reason, retryAfterOf(retryAfter));
             default -> new OrchestratorException(base, what, status, error, field, reason, null);
@@ -117,7 +134,11 @@ final class OrchestratorApi {
 
     private static Duration retryAfterOf(Optional<String> header) {
         try {
-            return header.map(String::trim).map(Long::parseLong).filter(s -> s >= 0).map(Duration::ofSeconds).orElse(DEFAULT_RETRY_AFTER);
+            return header.map(String::trim)
+                    .map(Long::parseLong)
+                    .filter(s -> s >= 0)
+                    .map(Duration::ofSeconds)
+                    .orElse(DEFAULT_RETRY_AFTER);
         } catch (NumberFormatException e) {
             return DEFAULT_RETRY_AFTER;
         }

@@ -18,9 +18,13 @@ public class OrchestratorException extends FleetException {
     private final String field;
     private final String reason;
 
-    public OrchestratorException(URI orchestrator, String what, int status, String error, String field, String reason, Throwable cause) {
-        super("orchestrator at " + FleetClientOptions.redact(orchestrator) + " " + (status == 0 ? "failed" : "answered " + status)
-                + " while " + what + ": " + error + (field == null ? "" : " " + field) + (reason == null ? "" : ": " + reason), cause);
+    public OrchestratorException(
+            URI orchestrator, String what, int status, String error, String field, String reason, Throwable cause) {
+        super(
+                "orchestrator at " + FleetClientOptions.redact(orchestrator) + " "
+                        + (status == 0 ? "failed" : "answered " + status) + " while " + what + ": " + error
+                        + (field == null ? "" : " " + field) + (reason == null ? "" : ": " + reason),
+                cause);
         this.orchestrator = FleetClientOptions.redact(orchestrator);
         this.status = status;
         this.error = error;

@@ -21,9 +21,11 @@ final class Outcomes {
         return switch (outcome.type()) {
             case RESULT -> TaskResult.of(outcome);
             case ERROR -> throw errorOf(handle, outcome);
-            case CLARIFICATION_NEEDED -> throw new ClarificationNeededException(handle.agent(), handle.taskId(), outcome);
-            case REQUEST, UPDATE -> throw new FleetException("the done record of task " + handle.taskId() + " of agent type '"
-                    + handle.agent() + "' holds a " + outcome.type() + " message, not an outcome");
+            case CLARIFICATION_NEEDED ->
+                throw new ClarificationNeededException(handle.agent(), handle.taskId(), outcome);
+            case REQUEST, UPDATE ->
+                throw new FleetException("the done record of task " + handle.taskId() + " of agent type '"
+                        + handle.agent() + "' holds a " + outcome.type() + " message, not an outcome");
         };
     }
 
@@ -31,8 +33,10 @@ final class Outcomes {
         try {
             return codec.decode(recorded);
         } catch (InvalidMessageException e) {
-            throw new FleetException("the recorded outcome of task " + handle.taskId() + " of agent type '" + handle.agent()
-                    + "' is unreadable: " + e.getMessage(), e);
+            throw new FleetException(
+                    "the recorded outcome of task " + handle.taskId() + " of agent type '" + handle.agent()
+                            + "' is unreadable: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -45,9 +49,14 @@ final class Outcomes {
         if (reason != null && isDeadLetterReason(reason)) {
             return new TaskDeadLetteredException(handle.agent(), handle.taskId(), reason, failure, outcome);
         }
-        return new TaskFailedException("task " + handle.taskId() + " of agent type '" + handle.agent() + "' failed ("
-                        + reason + ")" + (failure == null ? "" : ": " + failure.type() + ": " + failure.message()),
-                handle.agent(), handle.taskId(), reason, failure, outcome);
+        return new TaskFailedException(
+                "task " + handle.taskId() + " of agent type '" + handle.agent() + "' failed (" + reason + ")"
+                        + (failure == null ? "" : ": " + failure.type() + ": " + failure.message()),
+                handle.agent(),
+                handle.taskId(),
+                reason,
+                failure,
+                outcome);
     }
 
     static Failure failureOf(JsonNode error) {
@@ -55,8 +64,11 @@ final class Outcomes {
             return null;
         }
         String type = text(error.get("type"));
-        return new Failure(type == null ? "UNKNOWN" : type, text(error.get("message")),
-                error.path("retryable").asBoolean(false), null);
+        return new Failure(
+                type == null ? "UNKNOWN" : type,
+                text(error.get("message")),
+                error.path("retryable").asBoolean(false),
+                null);
     }
 
     private static boolean isDeadLetterReason(String reason) {

@@ -15,8 +15,10 @@ public class PartialSubmitException extends FleetException {
     private final transient List<AgentMessage> refused;
 
     public PartialSubmitException(List<TaskHandle> enqueued, List<AgentMessage> refused, BackpressureException cause) {
-        super(enqueued.size() + " of " + (enqueued.size() + refused.size()) + " tasks were enqueued, "
-                + refused.size() + " refused by backpressure: " + cause.getMessage(), cause);
+        super(
+                enqueued.size() + " of " + (enqueued.size() + refused.size()) + " tasks were enqueued, "
+                        + refused.size() + " refused by backpressure: " + cause.getMessage(),
+                cause);
         this.enqueued = List.copyOf(enqueued);
         this.refused = List.copyOf(refused);
     }

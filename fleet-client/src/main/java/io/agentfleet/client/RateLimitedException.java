@@ -11,7 +11,8 @@ import java.time.Duration;
 public class RateLimitedException extends OrchestratorException {
     private final Duration retryAfter;
 
-    public RateLimitedException(URI orchestrator, String what, String error, String field, String reason, Duration retryAfter) {
+    public RateLimitedException(
+            URI orchestrator, String what, String error, String field, String reason, Duration retryAfter) {
         super(orchestrator, what, 429, error, field, reason + " (retry after " + retryAfter.toMillis() + " ms)", null);
         this.retryAfter = retryAfter;
     }

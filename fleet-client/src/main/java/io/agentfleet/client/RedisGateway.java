@@ -65,7 +65,8 @@ final class RedisGateway implements AutoCloseable {
         try {
             return operation.apply(jedis);
         } catch (JedisAccessControlException e) {
-            throw new FleetConnectionException(endpoint, "authentication failed while " + what + ": " + e.getMessage(), e);
+            throw new FleetConnectionException(
+                    endpoint, "authentication failed while " + what + ": " + e.getMessage(), e);
         } catch (JedisDataException e) {
             throw new FleetException("Redis at " + endpoint + " refused " + what + ": " + e.getMessage(), e);
         } catch (JedisConnectionException e) {

@@ -11,7 +11,8 @@ public class RunFailedException extends FleetException {
     private final transient RunResult result;
 
     public RunFailedException(RunResult result) {
-        super("run " + result.runId() + " ended " + result.status() + (result.error() == null ? "" : ": " + result.error()));
+        super("run " + result.runId() + " ended " + result.status()
+                + (result.error() == null ? "" : ": " + result.error()));
         this.result = result;
     }
 

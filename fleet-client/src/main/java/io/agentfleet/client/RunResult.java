@@ -29,8 +29,14 @@ public record RunResult(
         ObjectNode view) {
 
     /** Terminal statuses: a run in one of them never changes again. */
-    public static final Set<String> TERMINAL = Set.of("COMPLETED", "FAILED", "CANCELLED", "BUDGET_EXCEEDED",
-            "MAX_STEPS_EXCEEDED", "LOOP_DETECTED", "DEADLINE_EXCEEDED");
+    public static final Set<String> TERMINAL = Set.of(
+            "COMPLETED",
+            "FAILED",
+            "CANCELLED",
+            "BUDGET_EXCEEDED",
+            "MAX_STEPS_EXCEEDED",
+            "LOOP_DETECTED",
+            "DEADLINE_EXCEEDED");
 
     /**
      * Tokens and cost of a run.
@@ -77,8 +83,16 @@ public record RunResult(
         }
         JsonNode usage = view.path("usage");
         JsonNode error = view.get("error");
-        return new RunResult(view.path("runId").asText(), view.path("status").asText(), outputs, states,
-                new Usage(usage.path("tokensIn").asLong(), usage.path("tokensOut").asLong(), usage.path("cost").asDouble()),
-                error == null || error.isNull() ? null : error, view);
+        return new RunResult(
+                view.path("runId").asText(),
+                view.path("status").asText(),
+                outputs,
+                states,
+                new Usage(
+                        usage.path("tokensIn").asLong(),
+                        usage.path("tokensOut").asLong(),
+                        usage.path("cost").asDouble()),
+                error == null || error.isNull() ? null : error,
+                view);
     }
 }

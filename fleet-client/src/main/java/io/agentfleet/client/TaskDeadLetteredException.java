@@ -10,9 +10,15 @@ import io.agentfleet.messages.Failure;
  * the new run's outcome.
  */
 public class TaskDeadLetteredException extends TaskFailedException {
-    public TaskDeadLetteredException(String agent, String taskId, String reason, Failure failure, AgentMessage outcome) {
-        super("task " + taskId + " of agent type '" + agent + "' was dead-lettered (" + reason + ")"
+    public TaskDeadLetteredException(
+            String agent, String taskId, String reason, Failure failure, AgentMessage outcome) {
+        super(
+                "task " + taskId + " of agent type '" + agent + "' was dead-lettered (" + reason + ")"
                         + (failure == null ? "" : ": " + failure.type() + ": " + failure.message()),
-                agent, taskId, reason, failure, outcome);
+                agent,
+                taskId,
+                reason,
+                failure,
+                outcome);
     }
 }

@@ -16,7 +16,8 @@ public class TaskFailedException extends FleetException {
     private final Failure failure;
     private final transient AgentMessage outcome;
 
-    public TaskFailedException(String message, String agent, String taskId, String reason, Failure failure, AgentMessage outcome) {
+    public TaskFailedException(
+            String message, String agent, String taskId, String reason, Failure failure, AgentMessage outcome) {
         super(message);
         this.agent = agent;
         this.taskId = taskId;

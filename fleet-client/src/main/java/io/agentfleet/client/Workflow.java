@@ -42,7 +42,13 @@ public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Doubl
      * @param timeout how long one dispatch may take, null for the default
      * @param maxAttempts attempts before the task fails, null for the default
      */
-    public record Task(String id, String agent, JsonNode input, List<String> dependsOn, boolean optional, Duration timeout,
+    public record Task(
+            String id,
+            String agent,
+            JsonNode input,
+            List<String> dependsOn,
+            boolean optional,
+            Duration timeout,
             Integer maxAttempts) {
         public Task {
             Objects.requireNonNull(id, "id");

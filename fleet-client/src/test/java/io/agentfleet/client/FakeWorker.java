@@ -7,8 +7,8 @@ import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
-import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,9 @@ public final class FakeWorker {
     /** Delivers up to {@code count} new tasks to this fake worker (they become pending). */
     public List<StreamEntry> take(int count) {
         createGroup();
-        List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xreadGroup(StreamKeys.WORKERS_GROUP, NAME,
+        List<Map.Entry<String, List<StreamEntry>>> reply = jedis.xreadGroup(
+                StreamKeys.WORKERS_GROUP,
+                NAME,
                 XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(keys.tasks(agent), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         return reply == null || reply.isEmpty() ? List.of() : reply.getFirst().getValue();
@@ -78,26 +80,43 @@ public final class FakeWorker {
 
     public long deadLetter(StreamEntry entry, DeadLetterReason reason, Failure failure) {
         AgentMessage task = task(entry);
-        return record(entry, task.errorOf(agent, failure, reason.name()), reason.name(), task.attempt(),
+        return record(
+                entry,
+                task.errorOf(agent, failure, reason.name()),
+                reason.name(),
+                task.attempt(),
                 failure.type() + ": " + failure.message());
     }
 
     public long cancel(StreamEntry entry) {
         AgentMessage task = task(entry);
-        return record(entry, task.errorOf(agent, Failure.permanent("CANCELLED", "run cancelled"), "CANCELLED"), "", 0, "");
+        return record(
+                entry, task.errorOf(agent, Failure.permanent("CANCELLED", "run cancelled"), "CANCELLED"), "", 0, "");
     }
 
     public long askForClarification(StreamEntry entry, ObjectNode question) {
         AgentMessage task = task(entry);
-        AgentMessage outcome = task.resultOf(agent, question, Metadata.EMPTY).toBuilder().type(MessageType.CLARIFICATION_NEEDED).build();
+        AgentMessage outcome = task.resultOf(agent, question, Metadata.EMPTY).toBuilder()
+                .type(MessageType.CLARIFICATION_NEEDED)
+                .build();
         return record(entry, outcome, "", 0, "");
     }
 
     private long record(StreamEntry entry, AgentMessage outcome, String deadReason, int attempts, String error) {
-        List<String> scriptKeys = List.of(keys.tasks(agent), keys.results(agent), keys.dead(agent), keys.done(agent, outcome.taskId()));
-        List<String> args = new ArrayList<>(List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis())));
-        args.addAll(List.of(entry.getID().toString(), "4", CODEC.encode(outcome), outcome.taskId(), deadReason,
-                Integer.toString(attempts), error, NAME, entry.getFields().get(StreamKeys.MESSAGE_FIELD)));
+        List<String> scriptKeys =
+                List.of(keys.tasks(agent), keys.results(agent), keys.dead(agent), keys.done(agent, outcome.taskId()));
+        List<String> args = new ArrayList<>(
+                List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis())));
+        args.addAll(List.of(
+                entry.getID().toString(),
+                "4",
+                CODEC.encode(outcome),
+                outcome.taskId(),
+                deadReason,
+                Integer.toString(attempts),
+                error,
+                NAME,
+                entry.getFields().get(StreamKeys.MESSAGE_FIELD)));
         Object reply = jedis.eval(FleetScripts.RECORD_OUTCOMES.source(), scriptKeys, args);
         return (Long) ((List<?>) reply).getFirst();
     }

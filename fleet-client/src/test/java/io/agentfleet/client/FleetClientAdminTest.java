@@ -60,9 +60,12 @@ class FleetClientAdminTest {
 
     private TaskHandle deadLettered(String input) {
         TaskHandle handle = client.submit(AgentMessage.request(CODER, json("input", input))
-                .deadline(System.currentTimeMillis() + 60_000).build());
+                .deadline(System.currentTimeMillis() + 60_000)
+                .build());
         StreamEntry entry = worker.take(10).stream()
-                .filter(e -> e.getID().toString().equals(handle.entryId())).findFirst().orElseThrow();
+                .filter(e -> e.getID().toString().equals(handle.entryId()))
+                .findFirst()
+                .orElseThrow();
         worker.deadLetter(entry, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, Failure.retryable("TIMEOUT", "too slow"));
         return handle;
     }
@@ -99,7 +102,8 @@ class FleetClientAdminTest {
         assertNull(task.deadline(), "a redriven task has no deadline");
 
         worker.complete(redriven, json("ok", "second time"), Metadata.EMPTY);
-        assertEquals("second time", client.await(handle, GENEROUS).output().get("ok").asText());
+        assertEquals(
+                "second time", client.await(handle, GENEROUS).output().get("ok").asText());
     }
 
     @Test
@@ -127,7 +131,8 @@ class FleetClientAdminTest {
         for (int i = 0; i < 20; i++) {
             deadLettered("t" + i);
         }
-        List<String> ids = client.deadLetters(CODER, 100).stream().map(DeadLetter::entryId).toList();
+        List<String> ids =
+                client.deadLetters(CODER, 100).stream().map(DeadLetter::entryId).toList();
         assertEquals(20, ids.size());
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -219,23 +224,34 @@ class FleetClientAdminTest {
     @Test
     void runStateAndEventsAreReadAsWritten() {
         jedis.hset(keys.runState("r1"), Map.of("status", "RUNNING", "createdAt", "1"));
-        StreamEntryID first = jedis.xadd(keys.runEvents("r1"), StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_STARTED", "data", "{}"));
-        jedis.xadd(keys.runEvents("r1"), StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_FINISHED", "data", "{\"status\":\"COMPLETED\"}"));
+        StreamEntryID first =
+                jedis.xadd(keys.runEvents("r1"), StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_STARTED", "data", "{}"));
+        jedis.xadd(
+                keys.runEvents("r1"),
+                StreamEntryID.NEW_ENTRY,
+                Map.of("type", "RUN_FINISHED", "data", "{\"status\":\"COMPLETED\"}"));
 
         assertEquals("RUNNING", client.runState("r1").get("status"));
         assertTrue(client.runState("unknown").isEmpty());
         List<RunEvent> all = client.runEvents("r1", "0", 10, Duration.ZERO);
-        assertEquals(List.of("RUN_STARTED", "RUN_FINISHED"), all.stream().map(RunEvent::type).toList());
+        assertEquals(
+                List.of("RUN_STARTED", "RUN_FINISHED"),
+                all.stream().map(RunEvent::type).toList());
         List<RunEvent> after = client.runEvents("r1", first.toString(), 10, Duration.ofMillis(100));
         assertEquals(1, after.size());
         assertTrue(after.getFirst().isRunFinished());
-        assertTrue(client.runEvents("r1", after.getFirst().entryId(), 10, Duration.ofMillis(50)).isEmpty());
+        assertTrue(client.runEvents("r1", after.getFirst().entryId(), 10, Duration.ofMillis(50))
+                .isEmpty());
         assertNotEquals("", after.getFirst().data());
     }
 
     private int majorVersion() {
         String info = jedis.info("server");
-        String version = info.lines().filter(l -> l.startsWith("redis_version:")).findFirst().orElseThrow().substring(14);
+        String version = info.lines()
+                .filter(l -> l.startsWith("redis_version:"))
+                .findFirst()
+                .orElseThrow()
+                .substring(14);
         return Integer.parseInt(version.substring(0, version.indexOf('.')));
     }
 }

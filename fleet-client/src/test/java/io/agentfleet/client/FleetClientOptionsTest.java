@@ -23,7 +23,9 @@ class FleetClientOptionsTest {
 
     @Test
     void uriCarriesUserPasswordDatabaseAndTls() {
-        FleetClientOptions options = FleetClientOptions.builder().redisUri("rediss://worker:s%40cret@redis.example:6380/3").build();
+        FleetClientOptions options = FleetClientOptions.builder()
+                .redisUri("rediss://worker:s%40cret@redis.example:6380/3")
+                .build();
         assertTrue(options.tls());
         assertEquals("worker", options.user());
         assertEquals("s@cret", options.password());
@@ -33,7 +35,8 @@ class FleetClientOptionsTest {
 
     @Test
     void passwordOnlyUriUsesDefaultUser() {
-        FleetClientOptions options = FleetClientOptions.builder().redisUri("redis://:secret@host").build();
+        FleetClientOptions options =
+                FleetClientOptions.builder().redisUri("redis://:secret@host").build();
         assertNull(options.user());
         assertEquals("secret", options.password());
         assertEquals(6379, options.port());
@@ -41,22 +44,45 @@ class FleetClientOptionsTest {
 
     @Test
     void passwordNeverAppearsInToStringOrErrors() {
-        FleetClientOptions options = FleetClientOptions.builder().redisUri("redis://app:topsecret@host:7000").build();
+        FleetClientOptions options = FleetClientOptions.builder()
+                .redisUri("redis://app:topsecret@host:7000")
+                .build();
         assertFalse(options.toString().contains("topsecret"), options.toString());
         assertTrue(options.redactedUri().contains("app:***@host:7000"), options.redactedUri());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FleetClientOptions.builder().redisUri("http://app:topsecret@host:7000").build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder()
+                        .redisUri("http://app:topsecret@host:7000")
+                        .build());
         assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
     }
 
     @Test
     void badValuesFailAtBuildWithTheValue() {
-        assertEquals("maxBacklog must be >= 0 (0 = unbounded), but was -1",
-                assertThrows(IllegalArgumentException.class, () -> FleetClientOptions.builder().maxBacklog(-1).build()).getMessage());
-        assertEquals("poolSize must be >= 1, but was 0",
-                assertThrows(IllegalArgumentException.class, () -> FleetClientOptions.builder().poolSize(0).build()).getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FleetClientOptions.builder().doneTimeout(Duration.ZERO).build());
-        assertThrows(IllegalArgumentException.class, () -> FleetClientOptions.builder().redisUri("redis://host/notadb").build());
-        assertThrows(InvalidMessageException.class, () -> FleetClientOptions.builder().prefix("bad prefix").build());
+        assertEquals(
+                "maxBacklog must be >= 0 (0 = unbounded), but was -1",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> FleetClientOptions.builder()
+                                        .maxBacklog(-1)
+                                        .build())
+                        .getMessage());
+        assertEquals(
+                "poolSize must be >= 1, but was 0",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> FleetClientOptions.builder().poolSize(0).build())
+                        .getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder().doneTimeout(Duration.ZERO).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder()
+                        .redisUri("redis://host/notadb")
+                        .build());
+        assertThrows(
+                InvalidMessageException.class,
+                () -> FleetClientOptions.builder().prefix("bad prefix").build());
     }
 }

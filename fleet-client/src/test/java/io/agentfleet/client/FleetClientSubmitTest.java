@@ -57,13 +57,18 @@ class FleetClientSubmitTest {
 
     @Test
     void enqueueWithAnEnqueuedOnceMarkerAppendsATaskIdOnlyOnce() {
-        AgentMessage task = AgentMessage.request(CODER, json("input", "x")).taskId("run-1.a.r0").build();
+        AgentMessage task = AgentMessage.request(CODER, json("input", "x"))
+                .taskId("run-1.a.r0")
+                .build();
         String encoded = new io.agentfleet.messages.MessageCodec().encode(task);
         List<String> scriptKeys = List.of(keys.tasks(CODER), keys.config(CODER), keys.enqueued(CODER, task.taskId()));
-        Object first = jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
-        Object again = jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
+        Object first =
+                jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
+        Object again =
+                jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
         assertTrue(((List<?>) first).get(0) != null, "first enqueue appends");
-        assertEquals(null, ((List<?>) again).get(0), "a repeat (a dispatcher draining its outbox again) appends nothing");
+        assertEquals(
+                null, ((List<?>) again).get(0), "a repeat (a dispatcher draining its outbox again) appends nothing");
         assertEquals(1, jedis.xlen(keys.tasks(CODER)));
     }
 
@@ -119,7 +124,8 @@ class FleetClientSubmitTest {
         assertEquals(5_000, entryIds.size(), "entry ids are distinct");
         List<StreamEntry> stream = jedis.xrange(keys.tasks(CODER), "-", "+", 5_000);
         for (int i = 0; i < stream.size(); i++) {
-            assertEquals(handles.get(i).entryId(), stream.get(i).getID().toString(), "stream order = input order at " + i);
+            assertEquals(
+                    handles.get(i).entryId(), stream.get(i).getID().toString(), "stream order = input order at " + i);
             assertEquals(tasks.get(i).taskId(), FakeWorker.task(stream.get(i)).taskId());
         }
     }
@@ -131,18 +137,22 @@ class FleetClientSubmitTest {
                 AgentMessage.request("reviewer", json("input", "b")).build(),
                 AgentMessage.request(CODER, json("input", "c")).build());
         List<TaskHandle> handles = client.submitAll(tasks);
-        assertEquals(List.of(CODER, "reviewer", CODER), handles.stream().map(TaskHandle::agent).toList());
+        assertEquals(
+                List.of(CODER, "reviewer", CODER),
+                handles.stream().map(TaskHandle::agent).toList());
         assertEquals(2, jedis.xlen(keys.tasks(CODER)));
         assertEquals(1, jedis.xlen(keys.tasks("reviewer")));
     }
 
     @Test
     void submitPastTheBacklogBoundThrowsAndEnqueuesNothing() {
-        try (FleetClient bounded = FleetClient.builder().redisUri(redis.uri()).maxBacklog(3).build()) {
+        try (FleetClient bounded =
+                FleetClient.builder().redisUri(redis.uri()).maxBacklog(3).build()) {
             for (int i = 0; i < 3; i++) {
                 bounded.submit(CODER, json("input", "t" + i));
             }
-            BackpressureException e = assertThrows(BackpressureException.class, () -> bounded.submit(CODER, json("input", "t3")));
+            BackpressureException e =
+                    assertThrows(BackpressureException.class, () -> bounded.submit(CODER, json("input", "t3")));
             assertEquals(CODER, e.agent());
             assertEquals(3, e.backlog());
             assertEquals(3, e.bound());
@@ -159,14 +169,16 @@ class FleetClientSubmitTest {
         jedis.hset(keys.config(CODER), StreamKeys.MAX_BACKLOG_FIELD, "2");
         client.submit(CODER, json("input", "1"));
         client.submit(CODER, json("input", "2"));
-        BackpressureException e = assertThrows(BackpressureException.class, () -> client.submit(CODER, json("input", "3")));
+        BackpressureException e =
+                assertThrows(BackpressureException.class, () -> client.submit(CODER, json("input", "3")));
         assertEquals(2, e.bound());
         assertEquals(2, jedis.xlen(keys.tasks(CODER)));
     }
 
     @Test
     void submitAllChunkIsAllOrNothingUnderBackpressure() {
-        try (FleetClient bounded = FleetClient.builder().redisUri(redis.uri()).maxBacklog(10).build()) {
+        try (FleetClient bounded =
+                FleetClient.builder().redisUri(redis.uri()).maxBacklog(10).build()) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 11; i++) {
                 tasks.add(AgentMessage.request(CODER, json("input", "t" + i)).build());
@@ -178,7 +190,8 @@ class FleetClientSubmitTest {
 
     @Test
     void submitAllReportsWhichChunksWereEnqueuedWhenLaterOnesAreRefused() {
-        try (FleetClient bounded = FleetClient.builder().redisUri(redis.uri()).maxBacklog(1_500).build()) {
+        try (FleetClient bounded =
+                FleetClient.builder().redisUri(redis.uri()).maxBacklog(1_500).build()) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 2_500; i++) {
                 tasks.add(AgentMessage.request(CODER, json("input", "t" + i)).build());
@@ -195,7 +208,8 @@ class FleetClientSubmitTest {
 
     @Test
     void invalidRecipientIsRejectedNamingTheFieldAndNothingReachesRedis() {
-        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.submit("Not An Agent", json("input", "x")));
+        InvalidMessageException e =
+                assertThrows(InvalidMessageException.class, () -> client.submit("Not An Agent", json("input", "x")));
         assertEquals("recipient", e.field());
         assertEquals(0, jedis.dbSize());
     }
@@ -223,11 +237,14 @@ class FleetClientSubmitTest {
 
     @Test
     void aResultMessageCannotBeSubmittedAsATask() {
-        AgentMessage result = AgentMessage.request(CODER, json("input", "x")).build().resultOf(CODER, json("a", "b"), Metadata.EMPTY);
+        AgentMessage result =
+                AgentMessage.request(CODER, json("input", "x")).build().resultOf(CODER, json("a", "b"), Metadata.EMPTY);
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.submit(result));
         assertEquals("task.type", e.field());
-        InvalidMessageException inBatch = assertThrows(InvalidMessageException.class,
-                () -> client.submitAll(List.of(AgentMessage.request(CODER, json("input", "ok")).build(), result)));
+        InvalidMessageException inBatch = assertThrows(
+                InvalidMessageException.class,
+                () -> client.submitAll(
+                        List.of(AgentMessage.request(CODER, json("input", "ok")).build(), result)));
         assertEquals("tasks[1].type", inBatch.field());
         assertEquals(0, jedis.dbSize(), "one invalid task in a batch enqueues none");
     }
@@ -235,9 +252,13 @@ class FleetClientSubmitTest {
     @Test
     void awaitOfDeadLetteredTaskThrowsWithItsReason() {
         TaskHandle handle = client.submit(CODER, json("input", "poison"));
-        worker.deadLetter(worker.takeOne(), DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("HANDLER_ERROR", "cannot parse"));
+        worker.deadLetter(
+                worker.takeOne(),
+                DeadLetterReason.NON_RETRYABLE_FAILURE,
+                Failure.permanent("HANDLER_ERROR", "cannot parse"));
 
-        TaskDeadLetteredException e = assertThrows(TaskDeadLetteredException.class, () -> client.await(handle, GENEROUS));
+        TaskDeadLetteredException e =
+                assertThrows(TaskDeadLetteredException.class, () -> client.await(handle, GENEROUS));
         assertEquals("NON_RETRYABLE_FAILURE", e.reason());
         assertEquals("HANDLER_ERROR", e.failure().type());
         assertEquals("cannot parse", e.failure().message());
@@ -257,14 +278,16 @@ class FleetClientSubmitTest {
     void awaitOfClarificationThrowsWithTheQuestion() {
         TaskHandle handle = client.submit(CODER, json("input", "ambiguous"));
         worker.askForClarification(worker.takeOne(), json("question", "Which language?"));
-        ClarificationNeededException e = assertThrows(ClarificationNeededException.class, () -> client.await(handle, GENEROUS));
+        ClarificationNeededException e =
+                assertThrows(ClarificationNeededException.class, () -> client.await(handle, GENEROUS));
         assertEquals("Which language?", e.question().get("question").asText());
     }
 
     @Test
     void awaitTimesOutWhenNothingIsRecorded() {
         TaskHandle handle = client.submit(CODER, json("input", "nobody works"));
-        TaskTimeoutException e = assertThrows(TaskTimeoutException.class, () -> client.await(handle, Duration.ofMillis(100)));
+        TaskTimeoutException e =
+                assertThrows(TaskTimeoutException.class, () -> client.await(handle, Duration.ofMillis(100)));
         assertEquals(handle.taskId(), e.taskId());
         assertEquals(1, jedis.xlen(keys.tasks(CODER)), "a timed-out await leaves the task alone");
     }
@@ -276,10 +299,15 @@ class FleetClientSubmitTest {
             handles.add(client.submit(CODER, json("input", "n" + i)));
         }
         for (StreamEntry entry : worker.take(5).reversed()) {
-            worker.complete(entry, json("echo", FakeWorker.task(entry).content().get("input").asText()), Metadata.EMPTY);
+            worker.complete(
+                    entry,
+                    json("echo", FakeWorker.task(entry).content().get("input").asText()),
+                    Metadata.EMPTY);
         }
         List<TaskResult> results = client.awaitAll(handles, GENEROUS);
-        assertEquals(List.of("n0", "n1", "n2", "n3", "n4"), results.stream().map(r -> r.output().get("echo").asText()).toList());
+        assertEquals(
+                List.of("n0", "n1", "n2", "n3", "n4"),
+                results.stream().map(r -> r.output().get("echo").asText()).toList());
     }
 
     @Test
@@ -287,16 +315,16 @@ class FleetClientSubmitTest {
         TaskHandle done = client.submit(CODER, json("input", "a"));
         TaskHandle pending = client.submit(CODER, json("input", "b"));
         worker.complete(worker.takeOne(), json("ok", "1"), Metadata.EMPTY);
-        TaskTimeoutException e = assertThrows(TaskTimeoutException.class,
-                () -> client.awaitAll(List.of(done, pending), Duration.ofMillis(100)));
+        TaskTimeoutException e = assertThrows(
+                TaskTimeoutException.class, () -> client.awaitAll(List.of(done, pending), Duration.ofMillis(100)));
         assertEquals(pending.taskId(), e.taskId());
         assertTrue(e.getMessage().contains("1 of 2"), e.getMessage());
     }
 
     @Test
     void unreachableRedisThrowsConnectionExceptionNamingHostNotPassword() {
-        FleetConnectionException e = assertThrows(FleetConnectionException.class,
-                () -> FleetClient.connect("redis://app:topsecret@127.0.0.1:1"));
+        FleetConnectionException e = assertThrows(
+                FleetConnectionException.class, () -> FleetClient.connect("redis://app:topsecret@127.0.0.1:1"));
         assertEquals("127.0.0.1:1", e.endpoint());
         assertTrue(e.getMessage().contains("127.0.0.1:1"), e.getMessage());
         assertFalse(e.getMessage().contains("topsecret"), e.getMessage());

@@ -51,11 +51,16 @@ class FleetClientWorkflowTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-            seen.put(key + " authorization", String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            String key =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            seen.put(
+                    key + " authorization",
+                    String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             seen.put(key + " body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            Canned canned = answers.getOrDefault(key, new Canned(404, "{\"error\":\"not_found\",\"reason\":\"no route\"}", Map.of()));
-            canned.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+            Canned canned = answers.getOrDefault(
+                    key, new Canned(404, "{\"error\":\"not_found\",\"reason\":\"no route\"}", Map.of()));
+            canned.headers()
+                    .forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             byte[] bytes = canned.body().getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(canned.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -82,8 +87,11 @@ class FleetClientWorkflowTest {
         Workflow flow = Workflow.builder()
                 .task("research", "researcher", input)
                 .task("code", "coder", input, Workflow.dependsOn("research"))
-                .task(Workflow.Task.of("notes", "researcher", null).withDependsOn(List.of("code")).withOptional(true)
-                        .withTimeout(Duration.ofMinutes(5)).withMaxAttempts(2))
+                .task(Workflow.Task.of("notes", "researcher", null)
+                        .withDependsOn(List.of("code"))
+                        .withOptional(true)
+                        .withTimeout(Duration.ofMinutes(5))
+                        .withMaxAttempts(2))
                 .maxSteps(20)
                 .budget(200_000, 2.5)
                 .deadline(Duration.ofMinutes(10))
@@ -99,9 +107,16 @@ class FleetClientWorkflowTest {
 
     @Test
     void submitPostsTheBodyWithTheBearerKeyAndReturnsTheRun() throws Exception {
-        answers.put("POST /v1/workflows", new Canned(202,
-                "{\"runId\":\"" + RUN + "\",\"status\":\"RUNNING\",\"self\":\"/v1/runs/" + RUN + "\",\"tasks\":1}", Map.of()));
-        Workflow flow = Workflow.builder().task("a", "echo", JsonNodeFactory.instance.objectNode().put("x", 1)).build();
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(
+                        202,
+                        "{\"runId\":\"" + RUN + "\",\"status\":\"RUNNING\",\"self\":\"/v1/runs/" + RUN
+                                + "\",\"tasks\":1}",
+                        Map.of()));
+        Workflow flow = Workflow.builder()
+                .task("a", "echo", JsonNodeFactory.instance.objectNode().put("x", 1))
+                .build();
 
         RunHandle handle = client.submitWorkflow(flow);
 
@@ -113,35 +128,62 @@ class FleetClientWorkflowTest {
     @Test
     void refusalsBecomeTypedExceptionsWithFieldAndReason() {
         Workflow flow = Workflow.builder().task("a", "echo", null).build();
-        answers.put("POST /v1/workflows", new Canned(400,
-                "{\"error\":\"invalid_request\",\"field\":\"tasks[0].dependsOn\",\"reason\":\"dependency cycle: a -> b -> a\"}", Map.of()));
-        InvalidMessageException invalid = assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow));
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(
+                        400,
+                        "{\"error\":\"invalid_request\",\"field\":\"tasks[0].dependsOn\",\"reason\":\"dependency cycle: a -> b -> a\"}",
+                        Map.of()));
+        InvalidMessageException invalid =
+                assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow));
         assertEquals("tasks[0].dependsOn", invalid.field());
         assertEquals("dependency cycle: a -> b -> a", invalid.reason());
 
-        answers.put("POST /v1/workflows", new Canned(413,
-                "{\"error\":\"payload_too_large\",\"field\":\"tasks[0].input\",\"reason\":\"is 300000 bytes\"}", Map.of()));
-        assertEquals("tasks[0].input", assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow)).field());
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(
+                        413,
+                        "{\"error\":\"payload_too_large\",\"field\":\"tasks[0].input\",\"reason\":\"is 300000 bytes\"}",
+                        Map.of()));
+        assertEquals(
+                "tasks[0].input",
+                assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow))
+                        .field());
 
-        answers.put("POST /v1/workflows", new Canned(401,
-                "{\"error\":\"unauthorized\",\"field\":\"Authorization\",\"reason\":\"missing Bearer key\"}", Map.of()));
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(
+                        401,
+                        "{\"error\":\"unauthorized\",\"field\":\"Authorization\",\"reason\":\"missing Bearer key\"}",
+                        Map.of()));
         FleetAuthException unauthorized = assertThrows(FleetAuthException.class, () -> client.submitWorkflow(flow));
         assertEquals(401, unauthorized.status());
         assertEquals("unauthorized", unauthorized.error());
 
-        answers.put("POST /v1/workflows", new Canned(403, "{\"error\":\"forbidden\",\"reason\":\"unknown key\"}", Map.of()));
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(403, "{\"error\":\"forbidden\",\"reason\":\"unknown key\"}", Map.of()));
         FleetAuthException forbidden = assertThrows(FleetAuthException.class, () -> client.submitWorkflow(flow));
         assertEquals(403, forbidden.status());
         assertFalse(forbidden.getMessage().contains(KEY), forbidden.getMessage());
 
-        answers.put("POST /v1/workflows", new Canned(429,
-                "{\"error\":\"rate_limited\",\"reason\":\"over 2000 requests per 1s\"}", Map.of("Retry-After", "3")));
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(
+                        429,
+                        "{\"error\":\"rate_limited\",\"reason\":\"over 2000 requests per 1s\"}",
+                        Map.of("Retry-After", "3")));
         RateLimitedException limited = assertThrows(RateLimitedException.class, () -> client.submitWorkflow(flow));
         assertEquals(Duration.ofSeconds(3), limited.retryAfter());
         assertEquals("rate_limited", limited.error());
 
-        answers.put("POST /v1/workflows", new Canned(429, "{\"error\":\"backpressure\",\"field\":\"agent\",\"reason\":\"full\"}", Map.of()));
-        assertEquals(Duration.ofSeconds(1), assertThrows(RateLimitedException.class, () -> client.submitWorkflow(flow)).retryAfter());
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(429, "{\"error\":\"backpressure\",\"field\":\"agent\",\"reason\":\"full\"}", Map.of()));
+        assertEquals(
+                Duration.ofSeconds(1),
+                assertThrows(RateLimitedException.class, () -> client.submitWorkflow(flow))
+                        .retryAfter());
 
         answers.put("POST /v1/workflows", new Canned(502, "<html>bad gateway</html>", Map.of()));
         OrchestratorException other = assertThrows(OrchestratorException.class, () -> client.submitWorkflow(flow));
@@ -153,24 +195,30 @@ class FleetClientWorkflowTest {
     void anUnreachableOrchestratorIsAnOrchestratorExceptionWithoutTheKey() {
         int port = server.getAddress().getPort();
         server.stop(0);
-        OrchestratorException e = assertThrows(OrchestratorException.class,
-                () -> client.submitWorkflow(Workflow.builder().task("a", "echo", null).build()));
+        OrchestratorException e = assertThrows(
+                OrchestratorException.class,
+                () -> client.submitWorkflow(
+                        Workflow.builder().task("a", "echo", null).build()));
         assertEquals(0, e.status());
         assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
         assertFalse(e.getMessage().contains(KEY), e.getMessage());
         assertFalse(client.options().toString().contains(KEY), client.options().toString());
-        assertTrue(client.options().toString().contains("apiKey=***"), client.options().toString());
+        assertTrue(
+                client.options().toString().contains("apiKey=***"),
+                client.options().toString());
     }
 
     @Test
     void awaitRunWaitsForATerminalStatusInRedisThenReturnsTheView() {
-        String view = "{\"runId\":\"" + RUN + "\",\"status\":\"COMPLETED\",\"usage\":{\"tokensIn\":3,\"tokensOut\":4,\"cost\":0.5},"
+        String view = "{\"runId\":\"" + RUN
+                + "\",\"status\":\"COMPLETED\",\"usage\":{\"tokensIn\":3,\"tokensOut\":4,\"cost\":0.5},"
                 + "\"tasks\":[{\"id\":\"a\",\"state\":\"COMPLETED\",\"output\":{\"n\":1}},{\"id\":\"b\",\"state\":\"COMPLETED\",\"output\":{\"n\":2}}]}";
         answers.put("GET /v1/runs/" + RUN, new Canned(200, view, Map.of()));
         String stateKey = StreamKeys.DEFAULT.runState(RUN);
         try (Jedis jedis = redis.jedis()) {
             jedis.hset(stateKey, "status", "RUNNING");
-            RunTimeoutException timeout = assertThrows(RunTimeoutException.class,
+            RunTimeoutException timeout = assertThrows(
+                    RunTimeoutException.class,
                     () -> client.awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofMillis(50)));
             assertEquals("RUNNING", timeout.lastStatus());
             assertNull(seen.get("GET /v1/runs/" + RUN + " authorization"), "no HTTP call while the run is running");
@@ -187,13 +235,19 @@ class FleetClientWorkflowTest {
 
     @Test
     void awaitRunThrowsRunFailedWhenTheRunEndsOtherwise() {
-        answers.put("GET /v1/runs/" + RUN, new Canned(200, "{\"runId\":\"" + RUN + "\",\"status\":\"FAILED\","
-                + "\"error\":{\"task\":\"b\",\"reason\":\"NON_RETRYABLE_FAILURE\"},\"tasks\":[{\"id\":\"a\",\"state\":\"COMPLETED\","
-                + "\"output\":{\"n\":1}},{\"id\":\"b\",\"state\":\"FAILED\"}]}", Map.of()));
+        answers.put(
+                "GET /v1/runs/" + RUN,
+                new Canned(
+                        200,
+                        "{\"runId\":\"" + RUN + "\",\"status\":\"FAILED\","
+                                + "\"error\":{\"task\":\"b\",\"reason\":\"NON_RETRYABLE_FAILURE\"},\"tasks\":[{\"id\":\"a\",\"state\":\"COMPLETED\","
+                                + "\"output\":{\"n\":1}},{\"id\":\"b\",\"state\":\"FAILED\"}]}",
+                        Map.of()));
         try (Jedis jedis = redis.jedis()) {
             jedis.hset(StreamKeys.DEFAULT.runState(RUN), "status", "FAILED");
         }
-        RunFailedException failed = assertThrows(RunFailedException.class,
+        RunFailedException failed = assertThrows(
+                RunFailedException.class,
                 () -> client.awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofSeconds(30)));
         assertEquals("FAILED", failed.status());
         assertTrue(failed.error().contains("NON_RETRYABLE_FAILURE"), failed.error());
@@ -204,16 +258,21 @@ class FleetClientWorkflowTest {
     @Test
     void workflowCallsNeedAnOrchestratorUri() {
         try (FleetClient redisOnly = FleetClient.connect(redis.uri())) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> redisOnly.submitWorkflow(Workflow.builder().task("a", "echo", null).build()));
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> redisOnly.submitWorkflow(
+                            Workflow.builder().task("a", "echo", null).build()));
             assertTrue(e.getMessage().contains("orchestratorUri"), e.getMessage());
         }
     }
 
     @Test
     void badOrchestratorSettingsFailAtBuildWithoutEchoingTheKey() {
-        assertThrows(IllegalArgumentException.class, () -> FleetClientOptions.builder().orchestratorUri("ftp://host").build());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder().orchestratorUri("ftp://host").build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> FleetClientOptions.builder().apiKey("has space " + KEY).build());
         assertFalse(e.getMessage().contains(KEY), e.getMessage());
     }

@@ -121,7 +121,8 @@ public final class MessageTracing {
 
     /** An INTERNAL span for handling an outcome of {@code message} (e.g. the orchestrator recording a result). */
     public Span startInternal(String name, AgentMessage message) {
-        return taskSpan(name, SpanKind.INTERNAL, extract(message), null, message).startSpan();
+        return taskSpan(name, SpanKind.INTERNAL, extract(message), null, message)
+                .startSpan();
     }
 
     private SpanBuilder taskSpan(String name, SpanKind kind, Context parent, String stream, AgentMessage message) {

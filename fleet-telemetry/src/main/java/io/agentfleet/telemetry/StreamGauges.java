@@ -85,19 +85,25 @@ public final class StreamGauges {
         Sample s = new Sample();
         Gauge.builder("fleet.stream.length", s, Sample::length)
                 .description("Entries in the agent type's task stream: tasks enqueued and not yet completed (XLEN)")
-                .tag("agent", agent).register(registry);
+                .tag("agent", agent)
+                .register(registry);
         Gauge.builder("fleet.stream.lag", s, Sample::lag)
                 .description("Entries not yet delivered to any worker (XINFO GROUPS lag); NaN when Redis cannot tell")
-                .tag("agent", agent).register(registry);
+                .tag("agent", agent)
+                .register(registry);
         Gauge.builder("fleet.stream.pending", s, Sample::pending)
                 .description("Entries delivered to a worker and not yet acknowledged (pending entries list)")
-                .tag("agent", agent).register(registry);
+                .tag("agent", agent)
+                .register(registry);
         Gauge.builder("fleet.delayed", s, Sample::delayed)
                 .description("Retries waiting for their backoff to pass (ZCARD of the delayed set)")
-                .tag("agent", agent).register(registry);
+                .tag("agent", agent)
+                .register(registry);
         Gauge.builder("fleet.dead.letters.stored", s, Sample::dead)
-                .description("Dead letters kept in the agent type's dead-letter stream (XLEN), awaiting redrive or purge")
-                .tag("agent", agent).register(registry);
+                .description(
+                        "Dead letters kept in the agent type's dead-letter stream (XLEN), awaiting redrive or purge")
+                .tag("agent", agent)
+                .register(registry);
         return s;
     }
 
@@ -110,8 +116,12 @@ public final class StreamGauges {
         List<Pending> started = new ArrayList<>(agents.size());
         for (String agent : agents) {
             String tasks = keys.tasks(agent);
-            started.add(new Pending(of(agent), commands.xlen(tasks), commands.xinfoGroups(tasks),
-                    commands.zcard(keys.delayed(agent)), commands.xlen(keys.dead(agent))));
+            started.add(new Pending(
+                    of(agent),
+                    commands.xlen(tasks),
+                    commands.xinfoGroups(tasks),
+                    commands.zcard(keys.delayed(agent)),
+                    commands.xlen(keys.dead(agent))));
         }
         RuntimeException failure = null;
         for (Pending p : started) {
@@ -129,8 +139,12 @@ public final class StreamGauges {
         }
     }
 
-    private record Pending(Sample sample, RedisFuture<Long> length, RedisFuture<List<Object>> groups,
-            RedisFuture<Long> delayed, RedisFuture<Long> dead) {
+    private record Pending(
+            Sample sample,
+            RedisFuture<Long> length,
+            RedisFuture<List<Object>> groups,
+            RedisFuture<Long> delayed,
+            RedisFuture<Long> dead) {
         void apply() throws InterruptedException, ExecutionException, TimeoutException {
             long len = length.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             double lagValue;

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 class MessageTracingTest {
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+            .setTracerProvider(SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                    .build())
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     private final MessageTracing tracing = new MessageTracing(sdk, "test");
@@ -35,9 +37,13 @@ class MessageTracingTest {
 
     @Test
     void processSpanIsAChildOfThePublishSpanAcrossTheWire() {
-        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode()).runId("r1").build();
+        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode())
+                .runId("r1")
+                .build();
         Span publish = tracing.startPublish(Context.root(), "fleet:{coder}:tasks", task);
-        AgentMessage sent = task.toBuilder().trace(tracing.inject(Context.root().with(publish))).build();
+        AgentMessage sent = task.toBuilder()
+                .trace(tracing.inject(Context.root().with(publish)))
+                .build();
         publish.end();
 
         AgentMessage received = codec.decode(codec.encode(sent));
@@ -51,7 +57,9 @@ class MessageTracingTest {
         assertEquals(SpanKind.CONSUMER, processData.getKind());
         assertEquals(publishData.getTraceId(), processData.getTraceId());
         assertEquals(publishData.getSpanId(), processData.getParentSpanId());
-        assertEquals(publishData.getSpanId(), processData.getLinks().get(0).getSpanContext().getSpanId());
+        assertEquals(
+                publishData.getSpanId(),
+                processData.getLinks().get(0).getSpanContext().getSpanId());
         assertEquals("workers", processData.getAttributes().get(MessageTracing.CONSUMER_GROUP));
         assertEquals("r1", processData.getAttributes().get(MessageTracing.RUN_ID));
         assertEquals(publishData.getTraceId(), MessageTracing.traceIdOf(received));
@@ -60,8 +68,15 @@ class MessageTracingTest {
     @Test
     void tracingIsOffUnlessConfigured() {
         assertSame(io.opentelemetry.api.OpenTelemetry.noop(), FleetTelemetry.fromEnvironment("svc", Map.of()));
-        assertSame(io.opentelemetry.api.OpenTelemetry.noop(), FleetTelemetry.fromEnvironment("svc",
-                Map.of("OTEL_TRACES_EXPORTER", "none", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317")));
+        assertSame(
+                io.opentelemetry.api.OpenTelemetry.noop(),
+                FleetTelemetry.fromEnvironment(
+                        "svc",
+                        Map.of(
+                                "OTEL_TRACES_EXPORTER",
+                                "none",
+                                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                                "http://collector:4317")));
         assertNotNull(FleetTelemetry.fromEnvironment("svc", Map.of("OTEL_SDK_DISABLED", "true")));
     }
 

@@ -26,7 +26,8 @@ class StreamGaugesTest {
     void samplesLengthLagPendingDelayedAndDeadLettersAndReportsUnknownLagAsNaN() throws Exception {
         StreamKeys keys = StreamKeys.DEFAULT;
         String tasks = keys.tasks("coder");
-        try (Jedis jedis = redis.jedis(); RedisClient client = RedisClient.create(redis.uri());
+        try (Jedis jedis = redis.jedis();
+                RedisClient client = RedisClient.create(redis.uri());
                 StatefulRedisConnection<String, String> connection = client.connect()) {
             StreamGauges gauges = new StreamGauges(registry, keys, connection::async);
             assertTrue(Double.isNaN(gauges.of("coder").length()), "unknown before the first sample");
@@ -40,7 +41,10 @@ class StreamGaugesTest {
             assertEquals(0.0, gauges.of("coder").pending());
 
             jedis.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), false);
-            jedis.xreadGroup(StreamKeys.WORKERS_GROUP, "w1", XReadGroupParams.xReadGroupParams().count(1),
+            jedis.xreadGroup(
+                    StreamKeys.WORKERS_GROUP,
+                    "w1",
+                    XReadGroupParams.xReadGroupParams().count(1),
                     Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             jedis.zadd(keys.delayed("coder"), 1, "retry");
             jedis.xadd(keys.dead("coder"), StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"));
@@ -56,13 +60,20 @@ class StreamGaugesTest {
             assertEquals(1.0, s.pending());
             assertEquals(1.0, s.delayed());
             assertEquals(1.0, s.dead());
-            assertEquals(1.0, registry.get("fleet.dead.letters.stored").tag("agent", "coder").gauge().value());
+            assertEquals(
+                    1.0,
+                    registry.get("fleet.dead.letters.stored")
+                            .tag("agent", "coder")
+                            .gauge()
+                            .value());
 
             // Deleting an entry not yet delivered leaves Redis unable to tell the lag: reported as NaN, not 0.
             String last = jedis.xrevrange(tasks, "+", "-", 1).get(0).getID().toString();
             jedis.xdel(tasks, new StreamEntryID(last));
             gauges.sample(List.of("coder"));
-            assertTrue(Double.isNaN(gauges.of("coder").lag()), "lag " + gauges.of("coder").lag());
+            assertTrue(
+                    Double.isNaN(gauges.of("coder").lag()),
+                    "lag " + gauges.of("coder").lag());
             assertEquals(3.0, gauges.of("coder").length());
         }
     }

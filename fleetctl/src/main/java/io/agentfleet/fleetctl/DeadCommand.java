@@ -22,9 +22,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dead", mixinStandardHelpOptions = true,
+@Command(
+        name = "dead",
+        mixinStandardHelpOptions = true,
         description = "Dead letters of an agent type: list, show, redrive, purge.",
-        subcommands = {DeadCommand.ListDead.class, DeadCommand.Show.class, DeadCommand.Redrive.class, DeadCommand.Purge.class})
+        subcommands = {
+            DeadCommand.ListDead.class,
+            DeadCommand.Show.class,
+            DeadCommand.Redrive.class,
+            DeadCommand.Purge.class
+        })
 final class DeadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,7 +43,8 @@ final class DeadCommand implements Callable<Integer> {
     }
 
     static ObjectNode toJson(DeadLetter letter, boolean withOriginal) {
-        ObjectNode node = FleetCtl.JSON.createObjectNode()
+        ObjectNode node = FleetCtl.JSON
+                .createObjectNode()
                 .put("entryId", letter.entryId())
                 .put("agent", letter.agent())
                 .put("taskId", letter.taskId())
@@ -63,7 +71,10 @@ final class DeadCommand implements Callable<Integer> {
         return epochMillis <= 0 ? "-" : Instant.ofEpochMilli(epochMillis).toString();
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the oldest dead letters of an agent type.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the oldest dead letters of an agent type.")
     static final class ListDead implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -89,7 +100,8 @@ final class DeadCommand implements Callable<Integer> {
                 } else {
                     Table table = new Table("ENTRY", "TASK", "REASON", "ATTEMPTS", "AT", "ERROR");
                     for (DeadLetter l : letters) {
-                        table.row(l.entryId(), l.taskId(), l.reason(), l.attempts(), time(l.at()), abbreviate(l.error()));
+                        table.row(
+                                l.entryId(), l.taskId(), l.reason(), l.attempts(), time(l.at()), abbreviate(l.error()));
                     }
                     table.print(out);
                 }
@@ -104,7 +116,10 @@ final class DeadCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one dead letter with its original message.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show one dead letter with its original message.")
     static final class Show implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -122,7 +137,10 @@ final class DeadCommand implements Callable<Integer> {
             try (FleetClient client = root.connect()) {
                 Optional<DeadLetter> found = client.deadLetter(agent, entryId);
                 if (found.isEmpty()) {
-                    spec.commandLine().getErr().println("fleetctl: no dead letter " + entryId + " on " + client.keys().dead(agent));
+                    spec.commandLine()
+                            .getErr()
+                            .println("fleetctl: no dead letter " + entryId + " on "
+                                    + client.keys().dead(agent));
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
@@ -147,8 +165,11 @@ final class DeadCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "redrive", mixinStandardHelpOptions = true,
-            description = "Put dead letters back on the task stream as fresh tasks (attempt 1). Exit 1 if some were not found.")
+    @Command(
+            name = "redrive",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Put dead letters back on the task stream as fresh tasks (attempt 1). Exit 1 if some were not found.")
     static final class Redrive implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -173,15 +194,21 @@ final class DeadCommand implements Callable<Integer> {
                 int redriven = all ? client.redriveAll(agent) : client.redrive(agent, entryIds);
                 int requested = all ? redriven : entryIds.size();
                 if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(
-                            FleetCtl.JSON.createObjectNode().put("agent", agent).put("redriven", redriven).put("requested", requested)));
+                    out.println(FleetCtl.JSON.writeValueAsString(FleetCtl.JSON
+                            .createObjectNode()
+                            .put("agent", agent)
+                            .put("redriven", redriven)
+                            .put("requested", requested)));
                 } else {
-                    out.println("redriven " + redriven + (all ? "" : " of " + requested) + " dead letters of agent type '" + agent + "'");
+                    out.println("redriven " + redriven + (all ? "" : " of " + requested)
+                            + " dead letters of agent type '" + agent + "'");
                 }
                 out.flush();
                 if (redriven < requested) {
-                    spec.commandLine().getErr().println("fleetctl: " + (requested - redriven)
-                            + " not redriven (not found, already redriven, or undecodable)");
+                    spec.commandLine()
+                            .getErr()
+                            .println("fleetctl: " + (requested - redriven)
+                                    + " not redriven (not found, already redriven, or undecodable)");
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
@@ -190,7 +217,10 @@ final class DeadCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete every dead letter of an agent type.")
+    @Command(
+            name = "purge",
+            mixinStandardHelpOptions = true,
+            description = "Delete every dead letter of an agent type.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -198,7 +228,9 @@ final class DeadCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "AGENT")
         String agent;
 
-        @Option(names = {"--yes", "-y"}, description = "Do not ask for confirmation")
+        @Option(
+                names = {"--yes", "-y"},
+                description = "Do not ask for confirmation")
         boolean yes;
 
         @Override
@@ -207,13 +239,16 @@ final class DeadCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             try (FleetClient client = root.connect()) {
                 if (!yes && !confirmed(root, client)) {
-                    spec.commandLine().getErr().println("fleetctl: aborted, nothing purged (use --yes to skip the question)");
+                    spec.commandLine()
+                            .getErr()
+                            .println("fleetctl: aborted, nothing purged (use --yes to skip the question)");
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
                 long purged = client.purgeDeadLetters(agent);
                 if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(FleetCtl.JSON.createObjectNode().put("agent", agent).put("purged", purged)));
+                    out.println(FleetCtl.JSON.writeValueAsString(
+                            FleetCtl.JSON.createObjectNode().put("agent", agent).put("purged", purged)));
                 } else {
                     out.println("purged " + purged + " dead letters of agent type '" + agent + "'");
                 }
@@ -228,7 +263,8 @@ final class DeadCommand implements Callable<Integer> {
             err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
             err.flush();
             String answer = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8)).readLine();
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+            return answer != null
+                    && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
         }
     }
 }

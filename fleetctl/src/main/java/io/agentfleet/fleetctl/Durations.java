@@ -19,7 +19,8 @@ final class Durations implements CommandLine.ITypeConverter<Duration> {
                     ? Duration.ofSeconds(Long.parseLong(text))
                     : io.agentfleet.messages.Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration such as 30s, 500ms, 2m or PT30S");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration such as 30s, 500ms, 2m or PT30S");
         }
     }
 

@@ -38,12 +38,18 @@ public final class FleetCtl implements Callable<Integer> {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Option(names = "--redis", scope = ScopeType.INHERIT, paramLabel = "URI",
+    @Option(
+            names = "--redis",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URI",
             defaultValue = "${env:REDIS_URL:-redis://127.0.0.1:6379}",
             description = "Redis URI, redis:// or rediss:// (default: $REDIS_URL, else ${DEFAULT-VALUE})")
     String redis;
 
-    @Option(names = "--prefix", scope = ScopeType.INHERIT, paramLabel = "PREFIX",
+    @Option(
+            names = "--prefix",
+            scope = ScopeType.INHERIT,
+            paramLabel = "PREFIX",
             defaultValue = "${env:FLEET_PREFIX:-fleet}",
             description = "Key prefix (default: $FLEET_PREFIX, else ${DEFAULT-VALUE})")
     String prefix;

@@ -17,12 +17,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Workflow runs: show state, follow events.",
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Workflow runs: show state, follow events.",
         subcommands = {RunCommand.Show.class, RunCommand.Follow.class})
 final class RunCommand implements Callable<Integer> {
     /** Run statuses after which nothing more happens (NEEDS_HUMAN is parked, not terminal). */
     static final Set<String> TERMINAL = Set.of(
-            "COMPLETED", "FAILED", "CANCELLED", "BUDGET_EXCEEDED", "MAX_STEPS_EXCEEDED", "LOOP_DETECTED", "DEADLINE_EXCEEDED");
+            "COMPLETED",
+            "FAILED",
+            "CANCELLED",
+            "BUDGET_EXCEEDED",
+            "MAX_STEPS_EXCEEDED",
+            "LOOP_DETECTED",
+            "DEADLINE_EXCEEDED");
+
     static final String STATUS = "status";
 
     @Spec
@@ -40,7 +50,9 @@ final class RunCommand implements Callable<Integer> {
         return FleetCtl.FAILED;
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
             description = "Print every field of a run's state hash (exit 1 when the run is unknown).")
     static final class Show implements Callable<Integer> {
         @Spec
@@ -65,7 +77,10 @@ final class RunCommand implements Callable<Integer> {
                 } else {
                     Map<String, String> rest = new TreeMap<>(state);
                     String status = rest.remove(STATUS);
-                    int width = rest.keySet().stream().mapToInt(String::length).max().orElse(0);
+                    int width = rest.keySet().stream()
+                            .mapToInt(String::length)
+                            .max()
+                            .orElse(0);
                     width = Math.max(width, Math.max(STATUS.length(), "run".length()));
                     out.println(pad("run", width) + runId);
                     out.println(pad(STATUS, width) + (status == null ? "-" : status));
@@ -83,7 +98,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "follow", mixinStandardHelpOptions = true,
+    @Command(
+            name = "follow",
+            mixinStandardHelpOptions = true,
             description = "Print a run's events as they arrive until RUN_FINISHED or a terminal status;"
                     + " exit 0 when the run COMPLETED, 1 otherwise.")
     static final class Follow implements Callable<Integer> {
@@ -95,7 +112,10 @@ final class RunCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "RUN_ID")
         String runId;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                converter = Durations.class,
                 description = "Give up after this long (default: follow until the run ends)")
         Duration timeout;
 
@@ -124,7 +144,9 @@ final class RunCommand implements Callable<Integer> {
                         return finish(out, status, root.json());
                     }
                     if (System.nanoTime() - deadline >= 0) {
-                        spec.commandLine().getErr().println("fleetctl: run '" + runId + "' still " + status + " after " + timeout);
+                        spec.commandLine()
+                                .getErr()
+                                .println("fleetctl: run '" + runId + "' still " + status + " after " + timeout);
                         spec.commandLine().getErr().flush();
                         return FleetCtl.FAILED;
                     }
@@ -142,8 +164,12 @@ final class RunCommand implements Callable<Integer> {
 
         private static void print(PrintWriter out, RunEvent event, boolean json) {
             if (json) {
-                JsonNode data = event.data().isEmpty() ? FleetCtl.JSON.nullNode() : DeadCommand.parsedOrText(event.data());
-                ObjectNode line = FleetCtl.JSON.createObjectNode().put("id", event.entryId()).put("type", event.type());
+                JsonNode data =
+                        event.data().isEmpty() ? FleetCtl.JSON.nullNode() : DeadCommand.parsedOrText(event.data());
+                ObjectNode line = FleetCtl.JSON
+                        .createObjectNode()
+                        .put("id", event.entryId())
+                        .put("type", event.type());
                 line.set("data", data);
                 out.println(line.toString());
             } else {

@@ -14,13 +14,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Queue status per agent type: length, lag, pending, oldest pending age, consumers, delayed, dead.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description =
+                "Queue status per agent type: length, lag, pending, oldest pending age, consumers, delayed, dead.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "AGENT", arity = "0..*", description = "Agent types to show (default: every one with a task stream)")
+    @Parameters(
+            paramLabel = "AGENT",
+            arity = "0..*",
+            description = "Agent types to show (default: every one with a task stream)")
     List<String> agents = new ArrayList<>();
 
     @Override
@@ -45,8 +51,15 @@ final class StatusCommand implements Callable<Integer> {
     private static Table table(List<AgentStats> stats) {
         Table table = new Table("AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "DELAYED", "DEAD");
         for (AgentStats s : stats) {
-            table.row(s.agent(), s.length(), s.lag(), s.pending(), Durations.format(s.oldestPendingAge()),
-                    s.consumers().size(), s.delayed(), s.dead());
+            table.row(
+                    s.agent(),
+                    s.length(),
+                    s.lag(),
+                    s.pending(),
+                    Durations.format(s.oldestPendingAge()),
+                    s.consumers().size(),
+                    s.delayed(),
+                    s.dead());
         }
         return table;
     }
@@ -70,7 +83,11 @@ final class StatusCommand implements Callable<Integer> {
             }
             ArrayNode consumers = node.putArray("consumers");
             for (ConsumerStats c : s.consumers()) {
-                consumers.addObject().put("name", c.name()).put("pending", c.pending()).put("idleMs", c.idle().toMillis());
+                consumers
+                        .addObject()
+                        .put("name", c.name())
+                        .put("pending", c.pending())
+                        .put("idleMs", c.idle().toMillis());
             }
             node.put("delayed", s.delayed());
             node.put("dead", s.dead());

@@ -20,8 +20,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "submit", mixinStandardHelpOptions = true,
-        description = "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result.")
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description =
+                "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result.")
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,7 +38,10 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--task-id", paramLabel = "ID", description = "Idempotency key (default: a new id)")
     String taskId;
 
-    @Option(names = "--wait", paramLabel = "DURATION", converter = Durations.class,
+    @Option(
+            names = "--wait",
+            paramLabel = "DURATION",
+            converter = Durations.class,
             description = "Wait this long for the outcome and print it (e.g. 30s, 2m)")
     Duration wait;
 
@@ -46,7 +52,8 @@ final class SubmitCommand implements Callable<Integer> {
         AgentMessage task = task();
         try (FleetClient client = root.connect()) {
             TaskHandle handle = client.submit(task);
-            ObjectNode report = FleetCtl.JSON.createObjectNode()
+            ObjectNode report = FleetCtl.JSON
+                    .createObjectNode()
                     .put("agent", handle.agent())
                     .put("taskId", handle.taskId())
                     .put("entryId", handle.entryId());

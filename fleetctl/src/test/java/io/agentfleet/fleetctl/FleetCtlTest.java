@@ -71,7 +71,8 @@ class FleetCtlTest {
     private Run fleetctlWithInput(String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = FleetCtl.commandLine(new FleetCtl(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
+        CommandLine cli =
+                FleetCtl.commandLine(new FleetCtl(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of("--redis", redis.uri()));
@@ -85,9 +86,12 @@ class FleetCtlTest {
             client.submit(CODER, json("input", "poison " + i));
         }
         for (StreamEntry entry : worker.take(count)) {
-            worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("HANDLER_ERROR", "bad input"));
+            worker.deadLetter(
+                    entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("HANDLER_ERROR", "bad input"));
         }
-        return jedis.xrange(keys.dead(CODER), "-", "+").stream().map(e -> e.getID().toString()).toList();
+        return jedis.xrange(keys.dead(CODER), "-", "+").stream()
+                .map(e -> e.getID().toString())
+                .toList();
     }
 
     @Test
@@ -100,7 +104,8 @@ class FleetCtlTest {
         Run table = fleetctl("status");
         assertEquals(0, table.exitCode(), table.err());
         assertTrue(table.out().contains("AGENT"), table.out());
-        String row = table.out().lines().filter(l -> l.startsWith(CODER)).findFirst().orElseThrow();
+        String row =
+                table.out().lines().filter(l -> l.startsWith(CODER)).findFirst().orElseThrow();
         assertEquals(List.of("coder", "3", "2", "1"), List.of(row.split("\\s+")).subList(0, 4), row);
 
         Run json = fleetctl("status", "--json");
@@ -127,7 +132,8 @@ class FleetCtlTest {
         assertTrue(run.out().contains(ids.get(0)) && run.out().contains(ids.get(1)), run.out());
         assertTrue(run.out().contains("NON_RETRYABLE_FAILURE"), run.out());
 
-        JsonNode json = fleetctl("dead", "list", CODER, "--count", "1", "--json").json();
+        JsonNode json =
+                fleetctl("dead", "list", CODER, "--count", "1", "--json").json();
         assertEquals(1, json.size());
         assertEquals(ids.get(0), json.get(0).get("entryId").asText());
     }
@@ -138,7 +144,12 @@ class FleetCtlTest {
         Run run = fleetctl("dead", "show", CODER, id);
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("poison 0"), run.out());
-        assertEquals("HANDLER_ERROR: bad input", fleetctl("--json", "dead", "show", CODER, id).json().get("error").asText());
+        assertEquals(
+                "HANDLER_ERROR: bad input",
+                fleetctl("--json", "dead", "show", CODER, id)
+                        .json()
+                        .get("error")
+                        .asText());
 
         assertEquals(1, fleetctl("dead", "show", CODER, "1-0").exitCode());
     }
@@ -159,7 +170,8 @@ class FleetCtlTest {
         assertTrue(all.out().contains("redriven 2"), all.out());
         assertEquals(3, jedis.xlen(keys.tasks(CODER)));
         assertEquals(0, jedis.xlen(keys.dead(CODER)));
-        AgentMessage redriven = FakeWorker.task(jedis.xrange(keys.tasks(CODER), "-", "+").getLast());
+        AgentMessage redriven =
+                FakeWorker.task(jedis.xrange(keys.tasks(CODER), "-", "+").getLast());
         assertEquals(1, redriven.attempt());
     }
 
@@ -242,8 +254,13 @@ class FleetCtlTest {
         jedis.hset(keys.runState("r1"), Map.of("status", "RUNNING", "createdAt", "1700000000000", "steps", "3"));
         Run run = fleetctl("run", "show", "r1");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("RUNNING") && run.out().contains("steps") && run.out().contains("3"), run.out());
-        assertEquals("3", fleetctl("run", "show", "r1", "--json").json().get("steps").asText());
+        assertTrue(
+                run.out().contains("RUNNING")
+                        && run.out().contains("steps")
+                        && run.out().contains("3"),
+                run.out());
+        assertEquals(
+                "3", fleetctl("run", "show", "r1", "--json").json().get("steps").asText());
         assertEquals(1, fleetctl("run", "show", "nope").exitCode());
     }
 
@@ -255,9 +272,15 @@ class FleetCtlTest {
         CompletableFuture<Void> orchestrator = CompletableFuture.runAsync(() -> {
             try (Jedis own = redis.jedis()) {
                 sleep(300);
-                own.xadd(events, StreamEntryID.NEW_ENTRY, Map.of("type", "TASK_COMPLETED", "data", "{\"taskId\":\"t1\"}"));
+                own.xadd(
+                        events,
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of("type", "TASK_COMPLETED", "data", "{\"taskId\":\"t1\"}"));
                 own.hset(keys.runState("r2"), "status", "COMPLETED");
-                own.xadd(events, StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_FINISHED", "data", "{\"status\":\"COMPLETED\"}"));
+                own.xadd(
+                        events,
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of("type", "RUN_FINISHED", "data", "{\"status\":\"COMPLETED\"}"));
             }
         });
         Run run = fleetctl("run", "follow", "r2", "--timeout", "60s");

@@ -7,6 +7,9 @@ public final class OrchestratorApplication {
     private OrchestratorApplication() {}
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(OrchestratorApplication.class).banner(false).start();
+        Micronaut.build(args)
+                .mainClass(OrchestratorApplication.class)
+                .banner(false)
+                .start();
     }
 }

@@ -10,7 +10,6 @@ import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
-import java.net.http.HttpRequest;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +57,8 @@ class ApiValidationTest {
                   {"id":"d","agent":"t-coder"}]}""");
         assertEquals(400, r.status(), r.toString());
         assertEquals("tasks[0].dependsOn", r.json().get("field").asText());
-        assertEquals("dependency cycle: a -> c -> b -> a", r.json().get("reason").asText());
+        assertEquals(
+                "dependency cycle: a -> c -> b -> a", r.json().get("reason").asText());
     }
 
     @Test
@@ -114,7 +114,10 @@ class ApiValidationTest {
         Api.Response missing = api.withKey(null).get("/v1/agents");
         assertEquals(401, missing.status());
         assertEquals("Authorization", missing.json().get("field").asText());
-        Api.Response malformed = api.send(api.withKey(null).request("/v1/agents").header("Authorization", "Basic abc").GET());
+        Api.Response malformed = api.send(api.withKey(null)
+                .request("/v1/agents")
+                .header("Authorization", "Basic abc")
+                .GET());
         assertEquals(401, malformed.status());
         Api.Response wrong = api.withKey("not-a-key").get("/v1/agents");
         assertEquals(403, wrong.status());

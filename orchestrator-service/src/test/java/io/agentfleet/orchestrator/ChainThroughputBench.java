@@ -1,13 +1,11 @@
 package io.agentfleet.orchestrator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,8 +33,15 @@ class ChainThroughputBench {
         Orchestrators.quickJit = false;
         int runs = Integer.getInteger("bench.runs", 1000);
         int concurrency = Integer.getInteger("bench.concurrency", 32);
-        Map<String, String> handlers = Map.of("fleet.agents.a.handler", "echo", "fleet.agents.b.handler", "echo",
-                "fleet.agents.c.handler", "echo", "fleet.defaults.max-in-flight", "256");
+        Map<String, String> handlers = Map.of(
+                "fleet.agents.a.handler",
+                "echo",
+                "fleet.agents.b.handler",
+                "echo",
+                "fleet.agents.c.handler",
+                "echo",
+                "fleet.defaults.max-in-flight",
+                "256");
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.rate-limit", "1000000");
         try (JavaProcess worker = Orchestrators.worker(redis.uri(), "a,b,c", handlers);
@@ -45,7 +50,9 @@ class ChainThroughputBench {
             String input = "x".repeat(1000);
             String body0 = "{\"tasks\":[{\"id\":\"a\",\"agent\":\"a\",\"input\":\"" + input + "\"},"
                     + "{\"id\":\"b\",\"agent\":\"b\",\"dependsOn\":[\"a\"]},{\"id\":\"c\",\"agent\":\"c\",\"dependsOn\":[\"b\"]}]}";
-            String body = Boolean.getBoolean("bench.submitOnly") ? body0.replace("\"agent\":\"a\"", "\"agent\":\"nobody\"") : body0;
+            String body = Boolean.getBoolean("bench.submitOnly")
+                    ? body0.replace("\"agent\":\"a\"", "\"agent\":\"nobody\"")
+                    : body0;
             List<String> warm = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 warm.add(api.submit(Api.parse(body)));
@@ -65,7 +72,9 @@ class ChainThroughputBench {
                         });
                     }
                 }
-                System.out.printf("W3 submit only: %d runs, %.0f runs/s%n", runs, runs * 1000.0 / (System.currentTimeMillis() - t0));
+                System.out.printf(
+                        "W3 submit only: %d runs, %.0f runs/s%n",
+                        runs, runs * 1000.0 / (System.currentTimeMillis() - t0));
                 return;
             }
             api.awaitStatus(warm.get(warm.size() - 1), "COMPLETED", Duration.ofSeconds(60));
@@ -86,16 +95,19 @@ class ChainThroughputBench {
             }
             long submitted = System.currentTimeMillis();
             List<String> all = new ArrayList<>(ids);
-            Await.until(Duration.ofSeconds(120), () -> {
-                try (Jedis jedis = redis.jedis()) {
-                    for (String id : all) {
-                        if (!"COMPLETED".equals(jedis.hget("fleet:{run:" + id + "}:state", "status"))) {
-                            return false;
+            Await.until(
+                    Duration.ofSeconds(120),
+                    () -> {
+                        try (Jedis jedis = redis.jedis()) {
+                            for (String id : all) {
+                                if (!"COMPLETED".equals(jedis.hget("fleet:{run:" + id + "}:state", "status"))) {
+                                    return false;
+                                }
+                            }
+                            return true;
                         }
-                    }
-                    return true;
-                }
-            }, "all runs to complete");
+                    },
+                    "all runs to complete");
             List<Long> latencies = new ArrayList<>();
             long last = 0;
             try (Jedis jedis = redis.jedis()) {
@@ -108,12 +120,23 @@ class ChainThroughputBench {
             }
             Collections.sort(latencies);
             if (System.getProperty("bench.jfr") != null) {
-                new ProcessBuilder(System.getProperty("java.home") + "/bin/jcmd", Long.toString(o.process().pid()), "JFR.dump",
-                        "filename=" + System.getProperty("bench.jfr")).inheritIO().start().waitFor();
+                new ProcessBuilder(
+                                System.getProperty("java.home") + "/bin/jcmd",
+                                Long.toString(o.process().pid()),
+                                "JFR.dump",
+                                "filename=" + System.getProperty("bench.jfr"))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
             }
-            System.out.printf("W3 chain: %d runs, submit %.0f runs/s, end-to-end %.0f runs/s, latency p50 %d ms p99 %d ms max %d ms%n",
-                    runs, runs * 1000.0 / (submitted - start), runs * 1000.0 / (last - start),
-                    latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 99 / 100), latencies.get(latencies.size() - 1));
+            System.out.printf(
+                    "W3 chain: %d runs, submit %.0f runs/s, end-to-end %.0f runs/s, latency p50 %d ms p99 %d ms max %d ms%n",
+                    runs,
+                    runs * 1000.0 / (submitted - start),
+                    runs * 1000.0 / (last - start),
+                    latencies.get(latencies.size() / 2),
+                    latencies.get(latencies.size() * 99 / 100),
+                    latencies.get(latencies.size() - 1));
         }
     }
 }

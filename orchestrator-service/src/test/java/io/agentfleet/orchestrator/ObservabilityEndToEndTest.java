@@ -43,7 +43,8 @@ class ObservabilityEndToEndTest {
     static final String CALLER_SPAN_ID = "00f067aa0ba902b7";
 
     @RegisterExtension
-    static final RedisExtension redis = RedisExtension.builder().flushBeforeEach(false).build();
+    static final RedisExtension redis =
+            RedisExtension.builder().flushBeforeEach(false).build();
 
     static Path dir;
     static JavaProcess worker;
@@ -54,18 +55,23 @@ class ObservabilityEndToEndTest {
     static void start() throws IOException {
         redis.flushAll();
         dir = Files.createTempDirectory("fleet-spans");
-        worker = Orchestrators.worker(redis.uri(), "t-researcher,t-coder", Map.of(), telemetry(dir.resolve("worker.jsonl")));
-        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery(),
-                telemetry(dir.resolve("orchestrator.jsonl")));
+        worker = Orchestrators.worker(
+                redis.uri(), "t-researcher,t-coder", Map.of(), telemetry(dir.resolve("worker.jsonl")));
+        orchestrator = Orchestrators.orchestrator(
+                redis.uri(), Orchestrators.fastRecovery(), telemetry(dir.resolve("orchestrator.jsonl")));
         api = orchestrator.api();
     }
 
     static Map<String, String> telemetry(Path spans) {
         return Map.of(
-                "OTEL_TRACES_EXPORTER", JsonFileSpanExporterProvider.NAME,
-                JsonFileSpanExporterProvider.PATH_ENV, spans.toString(),
-                "OTEL_BSP_SCHEDULE_DELAY", "100",
-                "FLEET_LOG_FORMAT", "json");
+                "OTEL_TRACES_EXPORTER",
+                JsonFileSpanExporterProvider.NAME,
+                JsonFileSpanExporterProvider.PATH_ENV,
+                spans.toString(),
+                "OTEL_BSP_SCHEDULE_DELAY",
+                "100",
+                "FLEET_LOG_FORMAT",
+                "json");
     }
 
     @AfterAll
@@ -80,7 +86,8 @@ class ObservabilityEndToEndTest {
 
     @Test
     void aWorkflowIsOneTraceFromOrchestratorToWorkerToOrchestrator() {
-        Api.Response submitted = api.send(api.request("/v1/workflows").header("Content-Type", "application/json")
+        Api.Response submitted = api.send(api.request("/v1/workflows")
+                .header("Content-Type", "application/json")
                 .header("traceparent", "00-" + CALLER_TRACE_ID + "-" + CALLER_SPAN_ID + "-01")
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"tasks":[
@@ -93,16 +100,28 @@ class ObservabilityEndToEndTest {
 
         Path workerFile = dir.resolve("worker.jsonl");
         Path orchestratorFile = dir.resolve("orchestrator.jsonl");
-        Await.until(TIMEOUT, () -> ofRun(spans(workerFile), runId, "CONSUMER").size() >= 3
-                && ofRun(spans(orchestratorFile), runId, "CONSUMER").size() >= 3, "the spans of run " + runId);
+        Await.until(
+                TIMEOUT,
+                () -> ofRun(spans(workerFile), runId, "CONSUMER").size() >= 3
+                        && ofRun(spans(orchestratorFile), runId, "CONSUMER").size() >= 3,
+                "the spans of run " + runId);
         List<JsonNode> workerSpans = spans(workerFile);
         List<JsonNode> orchestratorSpans = spans(orchestratorFile);
 
-        JsonNode server = only(orchestratorSpans, s -> s.get("kind").asText().equals("SERVER")
-                && s.get("name").asText().equals("POST /v1/workflows") && s.get("traceId").asText().equals(CALLER_TRACE_ID));
-        assertEquals(CALLER_SPAN_ID, server.get("parentSpanId").asText(), "the SERVER span continues the caller's traceparent");
-        JsonNode run = only(orchestratorSpans, s -> s.get("name").asText().equals("workflow run")
-                && runId.equals(s.get("attributes").path("agentfleet.run.id").asText()));
+        JsonNode server = only(
+                orchestratorSpans,
+                s -> s.get("kind").asText().equals("SERVER")
+                        && s.get("name").asText().equals("POST /v1/workflows")
+                        && s.get("traceId").asText().equals(CALLER_TRACE_ID));
+        assertEquals(
+                CALLER_SPAN_ID,
+                server.get("parentSpanId").asText(),
+                "the SERVER span continues the caller's traceparent");
+        JsonNode run = only(
+                orchestratorSpans,
+                s -> s.get("name").asText().equals("workflow run")
+                        && runId.equals(
+                                s.get("attributes").path("agentfleet.run.id").asText()));
         assertEquals(server.get("spanId").asText(), run.get("parentSpanId").asText());
 
         List<JsonNode> publishes = ofRun(orchestratorSpans, runId, "PRODUCER");
@@ -116,26 +135,42 @@ class ObservabilityEndToEndTest {
         all.addAll(publishes);
         all.addAll(processes);
         all.addAll(results);
-        assertEquals(Set.of(CALLER_TRACE_ID), all.stream().map(s -> s.get("traceId").asText()).collect(Collectors.toSet()),
+        assertEquals(
+                Set.of(CALLER_TRACE_ID),
+                all.stream().map(s -> s.get("traceId").asText()).collect(Collectors.toSet()),
                 "every span of the run is in the caller's trace");
 
         Set<String> publishIds = ids(publishes);
         Set<String> processIds = ids(processes);
         for (JsonNode publish : publishes) {
-            assertEquals(run.get("spanId").asText(), publish.get("parentSpanId").asText(), "a dispatch is a child of the run span");
-            assertEquals("send", publish.get("attributes").path("messaging.operation.type").asText());
-            assertTrue(publish.get("attributes").path("messaging.destination.name").asText().matches("fleet:\\{t-(researcher|coder)}:tasks"),
+            assertEquals(
+                    run.get("spanId").asText(),
+                    publish.get("parentSpanId").asText(),
+                    "a dispatch is a child of the run span");
+            assertEquals(
+                    "send",
+                    publish.get("attributes").path("messaging.operation.type").asText());
+            assertTrue(
+                    publish.get("attributes")
+                            .path("messaging.destination.name")
+                            .asText()
+                            .matches("fleet:\\{t-(researcher|coder)}:tasks"),
                     publish.toString());
         }
         for (JsonNode process : processes) {
             assertEquals("fleet-worker", process.get("service").asText());
-            assertTrue(publishIds.contains(process.get("parentSpanId").asText()),
+            assertTrue(
+                    publishIds.contains(process.get("parentSpanId").asText()),
                     "the worker's CONSUMER span is a child of an orchestrator PRODUCER span: " + process);
-            assertEquals(process.get("parentSpanId").asText(), process.get("links").get(0).get("spanId").asText(),
+            assertEquals(
+                    process.get("parentSpanId").asText(),
+                    process.get("links").get(0).get("spanId").asText(),
                     "and links to it");
             JsonNode a = process.get("attributes");
             String agent = a.path("agentfleet.agent.type").asText();
-            assertEquals("fleet:{" + agent + "}:tasks", a.path("messaging.destination.name").asText());
+            assertEquals(
+                    "fleet:{" + agent + "}:tasks",
+                    a.path("messaging.destination.name").asText());
             assertEquals("workers", a.path("messaging.consumer.group.name").asText());
             assertTrue(a.path("messaging.message.id").asText().matches("\\d+-\\d+"), a.toString());
             assertEquals("redis", a.path("messaging.system").asText());
@@ -145,10 +180,20 @@ class ObservabilityEndToEndTest {
         }
         for (JsonNode result : results) {
             assertEquals("fleet-orchestrator", result.get("service").asText());
-            assertTrue(processIds.contains(result.get("parentSpanId").asText()),
+            assertTrue(
+                    processIds.contains(result.get("parentSpanId").asText()),
                     "the orchestrator's result span is a child of the worker's span: " + result);
-            assertTrue(result.get("attributes").path("messaging.destination.name").asText().endsWith(":results"), result.toString());
-            assertEquals("orchestrators", result.get("attributes").path("messaging.consumer.group.name").asText());
+            assertTrue(
+                    result.get("attributes")
+                            .path("messaging.destination.name")
+                            .asText()
+                            .endsWith(":results"),
+                    result.toString());
+            assertEquals(
+                    "orchestrators",
+                    result.get("attributes")
+                            .path("messaging.consumer.group.name")
+                            .asText());
         }
     }
 
@@ -157,10 +202,15 @@ class ObservabilityEndToEndTest {
         String runId = api.submit(Api.parse("""
                 {"tasks":[{"id":"only","agent":"t-researcher","input":{"topic":"metrics"}}]}"""));
         api.awaitStatus(runId, "COMPLETED", TIMEOUT);
-        Await.until(TIMEOUT, () -> value(prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
+        Await.until(
+                TIMEOUT,
+                () -> value(prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
                 "fleet_runs_total{status=\"COMPLETED\"} >= 1");
         // The sampler runs every 5 s over every agent type the fleet knows.
-        Await.until(TIMEOUT, () -> prometheus().contains("fleet_stream_length{agent=\"t-researcher\"}"), "the stream gauges");
+        Await.until(
+                TIMEOUT,
+                () -> prometheus().contains("fleet_stream_length{agent=\"t-researcher\"}"),
+                "the stream gauges");
         String metrics = prometheus();
         assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"t-researcher\"}"));
         assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"t-researcher\"}"));
@@ -172,7 +222,10 @@ class ObservabilityEndToEndTest {
     @Test
     void bothProcessesLogJsonWhenAskedTo() {
         for (String log : List.of(worker.logText(), orchestrator.process().logText())) {
-            String line = log.lines().filter(l -> l.contains("Startup completed")).findFirst().orElseThrow();
+            String line = log.lines()
+                    .filter(l -> l.contains("Startup completed"))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode json = Api.parse(line);
             assertEquals("INFO", json.get("level").asText());
             assertNotNull(json.get("formattedMessage"), line);
@@ -185,15 +238,21 @@ class ObservabilityEndToEndTest {
             return List.of();
         }
         try {
-            return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(l -> (JsonNode) Api.parse(l)).toList();
+            return Files.readAllLines(file).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(l -> (JsonNode) Api.parse(l))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static List<JsonNode> ofRun(List<JsonNode> spans, String runId, String kind) {
-        return spans.stream().filter(s -> s.get("kind").asText().equals(kind)
-                && runId.equals(s.get("attributes").path("agentfleet.run.id").asText())).toList();
+        return spans.stream()
+                .filter(s -> s.get("kind").asText().equals(kind)
+                        && runId.equals(
+                                s.get("attributes").path("agentfleet.run.id").asText()))
+                .toList();
     }
 
     static JsonNode only(List<JsonNode> spans, java.util.function.Predicate<JsonNode> which) {
@@ -208,8 +267,13 @@ class ObservabilityEndToEndTest {
 
     static String prometheus() {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + orchestrator.port() + "/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + orchestrator.port() + "/prometheus"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -41,8 +41,7 @@ class ReplicaFailoverTest {
                           {"id":"r1","agent":"t-researcher","input":{"topic":"a%1$d","sleepMs":150}},
                           {"id":"r2","agent":"t-researcher","input":{"topic":"b%1$d","sleepMs":150}},
                           {"id":"code","agent":"t-coder","input":{"n":%1$d},"dependsOn":["r1","r2"]},
-                          {"id":"final","agent":"t-researcher","input":{"topic":"c%1$d","sleepMs":150},"dependsOn":["code"]}]}"""
-                        .formatted(i))));
+                          {"id":"final","agent":"t-researcher","input":{"topic":"c%1$d","sleepMs":150},"dependsOn":["code"]}]}""".formatted(i))));
             }
             Await.until(Duration.ofSeconds(60), () -> completedTasks() >= RUNS, "the runs to be under way");
             a.process().kill9();
@@ -55,9 +54,15 @@ class ReplicaFailoverTest {
             Map<String, Integer> dispatches = new HashMap<>();
             try (Jedis jedis = redis.jedis()) {
                 for (String runId : runs) {
-                    for (StreamEntry e : jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
+                    for (StreamEntry e : jedis.xrange(
+                            "fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                         if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
-                            dispatches.merge(Api.parse(e.getFields().get("data")).get("wireTaskId").asText(), 1, Integer::sum);
+                            dispatches.merge(
+                                    Api.parse(e.getFields().get("data"))
+                                            .get("wireTaskId")
+                                            .asText(),
+                                    1,
+                                    Integer::sum);
                         }
                     }
                 }

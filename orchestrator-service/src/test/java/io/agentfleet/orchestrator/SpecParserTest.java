@@ -54,7 +54,8 @@ class SpecParserTest {
 
     @Test
     void aCycleIsNamed() {
-        InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> parser.workflow(Api.parse("""
+        InvalidMessageException e =
+                assertThrows(InvalidMessageException.class, () -> parser.workflow(Api.parse("""
                 {"tasks":[{"id":"x","agent":"a"},{"id":"a","agent":"a","dependsOn":["b"]},
                           {"id":"b","agent":"a","dependsOn":["c"]},{"id":"c","agent":"a","dependsOn":["a"]}]}"""), NOW));
         assertEquals("tasks[1].dependsOn", e.field());
@@ -63,10 +64,18 @@ class SpecParserTest {
 
     @Test
     void spawnedTasksAreValidatedAgainstTheRun() {
-        assertEquals(2, parser.spawn(Api.parse("{\"s\":[{\"id\":\"n1\",\"agent\":\"a\",\"dependsOn\":[\"old\"]},{\"id\":\"n2\",\"agent\":\"a\"}]}").get("s"),
-                List.of("old")).size());
-        InvalidMessageException dup = assertThrows(InvalidMessageException.class,
-                () -> parser.spawn(Api.parse("{\"s\":[{\"id\":\"old\",\"agent\":\"a\"}]}").get("s"), List.of("old")));
+        assertEquals(
+                2,
+                parser.spawn(
+                                Api.parse(
+                                                "{\"s\":[{\"id\":\"n1\",\"agent\":\"a\",\"dependsOn\":[\"old\"]},{\"id\":\"n2\",\"agent\":\"a\"}]}")
+                                        .get("s"),
+                                List.of("old"))
+                        .size());
+        InvalidMessageException dup = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.spawn(
+                        Api.parse("{\"s\":[{\"id\":\"old\",\"agent\":\"a\"}]}").get("s"), List.of("old")));
         assertEquals("spawn[0].id", dup.field());
     }
 
@@ -78,15 +87,17 @@ class SpecParserTest {
 
     @Test
     void badConfigurationFailsNamingKeyAndValue() {
-        ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.max-tasks", "0")));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.max-tasks", "0")));
         assertEquals("fleet.orchestrator.max-tasks must be >= 1, but was 0", e.getMessage());
-        ConfigException d = assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.retention", "soon")));
+        ConfigException d =
+                assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.retention", "soon")));
         assertTrue(d.getMessage().startsWith("fleet.orchestrator.retention must be a duration"), d.getMessage());
         assertTrue(d.getMessage().endsWith("but was 'soon'"), d.getMessage());
         ConfigException k = assertThrows(ConfigException.class, () -> config(Map.of("fleet.api-keys", "ops:abc")));
         assertTrue(k.getMessage().contains("ops:<redacted>"), k.getMessage());
-        ConfigException none = assertThrows(ConfigException.class,
-                () -> ConfigFactory.read(resolver(Map.of("fleet.prefix", "fleet"))));
+        ConfigException none = assertThrows(
+                ConfigException.class, () -> ConfigFactory.read(resolver(Map.of("fleet.prefix", "fleet"))));
         assertTrue(none.getMessage().startsWith("no API keys configured"), none.getMessage());
     }
 
@@ -96,6 +107,7 @@ class SpecParserTest {
         assertEquals("ops", c.apiKeys().nameOf("s3cret").orElseThrow());
         assertEquals("t", c.apiKeys().nameOf("k").orElseThrow());
         assertTrue(c.apiKeys().nameOf("other").isEmpty());
-        assertTrue(!c.apiKeys().nameByHash().containsValue("s3cret") && !c.apiKeys().nameByHash().containsKey("k"));
+        assertTrue(!c.apiKeys().nameByHash().containsValue("s3cret")
+                && !c.apiKeys().nameByHash().containsKey("k"));
     }
 }

@@ -18,13 +18,29 @@ import org.junit.jupiter.api.TestFactory;
 /** Every edge of the transition table, allowed and forbidden, spelled out independently of the implementation. */
 class TransitionsTest {
     static final Map<TaskState, Set<TaskState>> TASK_EDGES = Map.of(
-            TaskState.PENDING, EnumSet.of(TaskState.DISPATCHED, TaskState.SKIPPED, TaskState.FAILED, TaskState.CANCELLED),
-            TaskState.DISPATCHED, EnumSet.of(TaskState.COMPLETED, TaskState.FAILED, TaskState.REVIEWING,
-                    TaskState.WAITING_HUMAN, TaskState.CANCELLED),
-            TaskState.REVIEWING, EnumSet.of(TaskState.COMPLETED, TaskState.DISPATCHED, TaskState.FAILED,
-                    TaskState.WAITING_HUMAN, TaskState.CANCELLED),
-            TaskState.WAITING_HUMAN, EnumSet.of(TaskState.DISPATCHED, TaskState.COMPLETED, TaskState.SKIPPED,
-                    TaskState.FAILED, TaskState.CANCELLED),
+            TaskState.PENDING,
+                    EnumSet.of(TaskState.DISPATCHED, TaskState.SKIPPED, TaskState.FAILED, TaskState.CANCELLED),
+            TaskState.DISPATCHED,
+                    EnumSet.of(
+                            TaskState.COMPLETED,
+                            TaskState.FAILED,
+                            TaskState.REVIEWING,
+                            TaskState.WAITING_HUMAN,
+                            TaskState.CANCELLED),
+            TaskState.REVIEWING,
+                    EnumSet.of(
+                            TaskState.COMPLETED,
+                            TaskState.DISPATCHED,
+                            TaskState.FAILED,
+                            TaskState.WAITING_HUMAN,
+                            TaskState.CANCELLED),
+            TaskState.WAITING_HUMAN,
+                    EnumSet.of(
+                            TaskState.DISPATCHED,
+                            TaskState.COMPLETED,
+                            TaskState.SKIPPED,
+                            TaskState.FAILED,
+                            TaskState.CANCELLED),
             TaskState.COMPLETED, EnumSet.noneOf(TaskState.class),
             TaskState.FAILED, EnumSet.noneOf(TaskState.class),
             TaskState.SKIPPED, EnumSet.noneOf(TaskState.class),
@@ -32,8 +48,13 @@ class TransitionsTest {
 
     static final Map<RunStatus, Set<RunStatus>> RUN_EDGES = Map.of(
             RunStatus.RUNNING, EnumSet.complementOf(EnumSet.of(RunStatus.RUNNING)),
-            RunStatus.NEEDS_HUMAN, EnumSet.of(RunStatus.RUNNING, RunStatus.CANCELLED, RunStatus.FAILED,
-                    RunStatus.DEADLINE_EXCEEDED, RunStatus.BUDGET_EXCEEDED),
+            RunStatus.NEEDS_HUMAN,
+                    EnumSet.of(
+                            RunStatus.RUNNING,
+                            RunStatus.CANCELLED,
+                            RunStatus.FAILED,
+                            RunStatus.DEADLINE_EXCEEDED,
+                            RunStatus.BUDGET_EXCEEDED),
             RunStatus.COMPLETED, EnumSet.noneOf(RunStatus.class),
             RunStatus.FAILED, EnumSet.noneOf(RunStatus.class),
             RunStatus.CANCELLED, EnumSet.noneOf(RunStatus.class),
@@ -48,7 +69,8 @@ class TransitionsTest {
         for (TaskState from : TaskState.values()) {
             for (TaskState to : TaskState.values()) {
                 boolean expected = TASK_EDGES.get(from).contains(to);
-                tests.add(DynamicTest.dynamicTest("task " + from + " -> " + to + (expected ? " allowed" : " forbidden"),
+                tests.add(DynamicTest.dynamicTest(
+                        "task " + from + " -> " + to + (expected ? " allowed" : " forbidden"),
                         () -> assertEquals(expected, Transitions.allowed(from, to))));
             }
         }
@@ -61,7 +83,8 @@ class TransitionsTest {
         for (RunStatus from : RunStatus.values()) {
             for (RunStatus to : RunStatus.values()) {
                 boolean expected = RUN_EDGES.get(from).contains(to);
-                tests.add(DynamicTest.dynamicTest("run " + from + " -> " + to + (expected ? " allowed" : " forbidden"),
+                tests.add(DynamicTest.dynamicTest(
+                        "run " + from + " -> " + to + (expected ? " allowed" : " forbidden"),
                         () -> assertEquals(expected, Transitions.allowed(from, to))));
             }
         }
@@ -80,7 +103,8 @@ class TransitionsTest {
 
     @Test
     void aForbiddenEdgeFailsLoudlyNamingTheTask() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> Transitions.require("code", TaskState.COMPLETED, TaskState.DISPATCHED));
         assertEquals("task code cannot go from COMPLETED to DISPATCHED", e.getMessage());
     }

@@ -25,11 +25,13 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /** Workflows end to end: a real orchestrator process, a real worker process running the test agents, a real Redis. */
 class WorkflowEndToEndTest {
-    static final String AGENTS = "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
+    static final String AGENTS =
+            "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final RedisExtension redis = RedisExtension.builder().flushBeforeEach(false).build();
+    static final RedisExtension redis =
+            RedisExtension.builder().flushBeforeEach(false).build();
 
     static JavaProcess worker;
     static Orchestrators.Orchestrator orchestrator;
@@ -67,7 +69,8 @@ class WorkflowEndToEndTest {
         assertEquals(List.of("r1", "r2", "r3"), fieldNames(context));
         assertEquals("notes on queues", context.get("r1").get("finding").asText());
         assertEquals("notes on leases", context.get("r3").get("finding").asText());
-        assertEquals(List.of("code"), textList(Api.task(run, "review").get("output").get("contextKeys")));
+        assertEquals(
+                List.of("code"), textList(Api.task(run, "review").get("output").get("contextKeys")));
         for (String id : List.of("r1", "r2", "r3")) {
             assertEquals(List.of(), textList(Api.task(run, id).get("output").get("contextKeys")));
         }
@@ -86,9 +89,13 @@ class WorkflowEndToEndTest {
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         JsonNode code = Api.task(run, "code");
         assertEquals(1, code.get("revision").asInt());
-        assertEquals("add tests (review of revision 0)", code.get("output").get("feedback").asText());
+        assertEquals(
+                "add tests (review of revision 0)",
+                code.get("output").get("feedback").asText());
         assertEquals(1, code.get("output").get("revision").asInt());
-        assertEquals(List.of("TASK_REVISED"), types(runId).stream().filter(t -> t.equals("TASK_REVISED")).toList());
+        assertEquals(
+                List.of("TASK_REVISED"),
+                types(runId).stream().filter(t -> t.equals("TASK_REVISED")).toList());
     }
 
     @Test
@@ -99,8 +106,10 @@ class WorkflowEndToEndTest {
         JsonNode failed = api.awaitStatus(failing, "FAILED", TIMEOUT);
         assertEquals("REVIEW_REJECTED", failed.get("error").get("type").asText());
         assertEquals(2, Api.task(failed, "code").get("revision").asInt());
-        assertEquals(6, Api.task(failed, "code").get("dispatches").asInt(), "revision 0 plus 2 revisions, each reviewed");
-        assertEquals(2, types(failing).stream().filter(t -> t.equals("TASK_REVISED")).count());
+        assertEquals(
+                6, Api.task(failed, "code").get("dispatches").asInt(), "revision 0 plus 2 revisions, each reviewed");
+        assertEquals(
+                2, types(failing).stream().filter(t -> t.equals("TASK_REVISED")).count());
         String accepting = api.submit(Api.parse("""
                 {"tasks":[{"id":"code","agent":"t-coder","input":{"goal":"good enough"},
                            "review":{"agent":"t-strict","maxRevisions":1,"onExhausted":"accept"}}]}"""));
@@ -116,7 +125,9 @@ class WorkflowEndToEndTest {
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertEquals("plan", Api.task(run, "sub1").get("spawnedBy").asText());
         assertEquals("COMPLETED", Api.task(run, "sub2").get("state").asText());
-        assertEquals(List.of("plan", "sub1", "sub2"), textList(Api.task(run, "sum").get("output").get("contextKeys")));
+        assertEquals(
+                List.of("plan", "sub1", "sub2"),
+                textList(Api.task(run, "sum").get("output").get("contextKeys")));
     }
 
     @Test
@@ -130,7 +141,8 @@ class WorkflowEndToEndTest {
                   {"id":"join","agent":"t-researcher","input":{"topic":"join"},"dependsOn":["maybe","sure"]}]}"""));
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertEquals("FAILED", Api.task(run, "maybe").get("state").asText());
-        assertEquals(List.of("sure"), textList(Api.task(run, "join").get("output").get("contextKeys")));
+        assertEquals(
+                List.of("sure"), textList(Api.task(run, "join").get("output").get("contextKeys")));
     }
 
     @Test
@@ -139,19 +151,25 @@ class WorkflowEndToEndTest {
                 {"tasks":[{"id":"slow","agent":"t-slow","input":{"ms":3000,"t":"timeout"},"timeout":"500ms"}]}"""));
         JsonNode run = api.awaitStatus(runId, "FAILED", TIMEOUT);
         assertEquals("slow", run.get("error").get("task").asText());
-        assertTrue(Api.task(run, "slow").get("error").toString().contains("TIMEOUT")
-                || Api.task(run, "slow").get("error").toString().contains("DEADLINE"), run.toString());
+        assertTrue(
+                Api.task(run, "slow").get("error").toString().contains("TIMEOUT")
+                        || Api.task(run, "slow").get("error").toString().contains("DEADLINE"),
+                run.toString());
     }
 
     @Test
     void theCallersTraceContextTravelsWithEveryTask() {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        Api.Response r = api.send(api.request("/v1/tasks").header("Content-Type", "application/json").header("traceparent", traceparent)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"trace\"}}")));
+        Api.Response r = api.send(api.request("/v1/tasks")
+                .header("Content-Type", "application/json")
+                .header("traceparent", traceparent)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"trace\"}}")));
         assertEquals(202, r.status(), r.toString());
         api.awaitStatus(r.json().get("runId").asText(), "COMPLETED", TIMEOUT);
         try (Jedis jedis = redis.jedis()) {
-            String outcome = jedis.get("fleet:{t-researcher}:done:" + r.json().get("wireTaskId").asText());
+            String outcome = jedis.get(
+                    "fleet:{t-researcher}:done:" + r.json().get("wireTaskId").asText());
             assertTrue(outcome.contains(traceparent), outcome);
         }
     }
@@ -180,7 +198,9 @@ class WorkflowEndToEndTest {
                            "review":{"agent":"t-strict","maxRevisions":5}}]}"""));
         JsonNode run = api.awaitStatus(runId, "MAX_STEPS_EXCEEDED", TIMEOUT);
         assertEquals(3, run.get("steps").asInt());
-        assertEquals(3, types(runId).stream().filter(t -> t.equals("TASK_DISPATCHED")).count());
+        assertEquals(
+                3,
+                types(runId).stream().filter(t -> t.equals("TASK_DISPATCHED")).count());
     }
 
     @Test
@@ -213,18 +233,24 @@ class WorkflowEndToEndTest {
                   {"id":"s3","agent":"t-slow","input":{"ms":1500,"i":3}},
                   {"id":"s4","agent":"t-slow","input":{"ms":1500,"i":4}},
                   {"id":"after","agent":"t-researcher","input":{"topic":"x"},"dependsOn":["s1","s2","s3","s4"]}]}"""));
-        Await.until(TIMEOUT, () -> invocations(runId + ".s1.r0") + invocations(runId + ".s2.r0") > 0, "a slow task to start");
+        Await.until(
+                TIMEOUT,
+                () -> invocations(runId + ".s1.r0") + invocations(runId + ".s2.r0") > 0,
+                "a slow task to start");
         Api.Response cancelled = api.delete("/v1/runs/" + runId);
         assertEquals(200, cancelled.status(), cancelled.toString());
         assertEquals("CANCELLED", cancelled.json().get("status").asText());
-        Await.until(TIMEOUT, () -> {
-            for (int i = 1; i <= 4; i++) {
-                if (!doneRecorded("t-slow", runId + ".s" + i + ".r0")) {
-                    return false;
-                }
-            }
-            return true;
-        }, "every queued task to get its outcome");
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    for (int i = 1; i <= 4; i++) {
+                        if (!doneRecorded("t-slow", runId + ".s" + i + ".r0")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                },
+                "every queued task to get its outcome");
         int ran = 0;
         int skipped = 0;
         try (Jedis jedis = redis.jedis()) {
@@ -243,7 +269,9 @@ class WorkflowEndToEndTest {
         assertEquals("CANCELLED", run.get("status").asText());
         assertEquals("SKIPPED", Api.task(run, "after").get("state").asText());
         assertFalse(dispatchedTasks(runId).contains("after"));
-        assertEquals(409, api.post("/v1/runs/" + runId + "/resume", "{\"answer\":\"x\"}").status());
+        assertEquals(
+                409,
+                api.post("/v1/runs/" + runId + "/resume", "{\"answer\":\"x\"}").status());
     }
 
     @Test
@@ -254,13 +282,16 @@ class WorkflowEndToEndTest {
         JsonNode parked = api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT);
         JsonNode ask = Api.task(parked, "ask");
         assertEquals("WAITING_HUMAN", ask.get("state").asText());
-        assertEquals("which language should I use?", ask.get("question").get("question").asText());
+        assertEquals(
+                "which language should I use?",
+                ask.get("question").get("question").asText());
         assertEquals("PENDING", Api.task(parked, "next").get("state").asText());
         Api.Response resumed = api.post("/v1/runs/" + runId + "/resume", "{\"answer\":\"Java\"}");
         assertEquals(200, resumed.status(), resumed.toString());
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertEquals("Java", Api.task(run, "ask").get("output").get("answer").asText());
-        assertEquals(List.of("ask"), textList(Api.task(run, "next").get("output").get("contextKeys")));
+        assertEquals(
+                List.of("ask"), textList(Api.task(run, "next").get("output").get("contextKeys")));
     }
 
     @Test
@@ -281,7 +312,8 @@ class WorkflowEndToEndTest {
         try (Jedis jedis = redis.jedis()) {
             jedis.set(Probe.FIXED, "1");
         }
-        Api.Response redriven = api.post("/v1/agents/t-flaky/dead-letters/redrive",
+        Api.Response redriven = api.post(
+                "/v1/agents/t-flaky/dead-letters/redrive",
                 "{\"ids\":[\"" + letter.get("entryId").asText() + "\"]}");
         assertEquals(200, redriven.status(), redriven.toString());
         assertEquals(1, redriven.json().get("count").asInt());
@@ -292,9 +324,13 @@ class WorkflowEndToEndTest {
         try (Jedis jedis = redis.jedis()) {
             jedis.del(Probe.FIXED);
         }
-        String other = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":2}}").json().get("runId").asText();
+        String other = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":2}}")
+                .json()
+                .get("runId")
+                .asText();
         api.awaitStatus(other, "FAILED", TIMEOUT);
-        assertTrue(api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt() >= 1);
+        assertTrue(
+                api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt() >= 1);
         JsonNode agents = api.get("/v1/agents").json();
         JsonNode flaky = null;
         for (JsonNode a : agents.get("agents")) {
@@ -302,10 +338,17 @@ class WorkflowEndToEndTest {
                 flaky = a;
             }
         }
-        assertTrue(flaky != null && flaky.get("deadLetters").asInt() >= 1 && flaky.get("consumers").size() >= 1, agents.toString());
-        Api.Response purged = api.send(api.request("/v1/agents/t-flaky/dead-letters").DELETE());
+        assertTrue(
+                flaky != null
+                        && flaky.get("deadLetters").asInt() >= 1
+                        && flaky.get("consumers").size() >= 1,
+                agents.toString());
+        Api.Response purged =
+                api.send(api.request("/v1/agents/t-flaky/dead-letters").DELETE());
         assertEquals(200, purged.status());
-        assertEquals(0, api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt());
+        assertEquals(
+                0,
+                api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt());
     }
 
     @Test
@@ -318,19 +361,25 @@ class WorkflowEndToEndTest {
         List<String> stored = new ArrayList<>();
         List<String> storedTypes = new ArrayList<>();
         try (Jedis jedis = redis.jedis()) {
-            for (StreamEntry e : jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
+            for (StreamEntry e :
+                    jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 stored.add(e.getID().toString());
                 storedTypes.add(e.getFields().get("type"));
             }
         }
-        assertEquals(stored, live.stream().map(e -> e[0]).toList(), "every event, in order, with the stream entry id as event id");
+        assertEquals(
+                stored,
+                live.stream().map(e -> e[0]).toList(),
+                "every event, in order, with the stream entry id as event id");
         assertEquals(storedTypes, live.stream().map(e -> e[1]).toList());
         assertEquals("RUN_STARTED", storedTypes.get(0));
         assertEquals("RUN_FINISHED", storedTypes.get(storedTypes.size() - 1));
         assertTrue(live.get(live.size() - 1)[2].contains("\"status\":\"COMPLETED\""), live.get(live.size() - 1)[2]);
 
         List<String[]> resumed = sse(runId, stored.get(2));
-        assertEquals(stored.subList(3, stored.size()), resumed.stream().map(e -> e[0]).toList());
+        assertEquals(
+                stored.subList(3, stored.size()),
+                resumed.stream().map(e -> e[0]).toList());
     }
 
     /** Reads a run's SSE stream to its end; each event as {id, event type, data}. */
@@ -339,8 +388,8 @@ class WorkflowEndToEndTest {
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        var response = java.net.http.HttpClient.newHttpClient().send(request.GET().build(),
-                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var response = java.net.http.HttpClient.newHttpClient()
+                .send(request.GET().build(), java.net.http.HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, response.statusCode());
         List<String[]> events = new ArrayList<>();
         String[] current = new String[3];
@@ -376,9 +425,12 @@ class WorkflowEndToEndTest {
     static void assertDispatchedOnce(String runId) {
         List<String> wire = new ArrayList<>();
         try (Jedis jedis = redis.jedis()) {
-            for (StreamEntry e : jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
+            for (StreamEntry e :
+                    jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
-                    wire.add(Api.parse(e.getFields().get("data")).get("wireTaskId").asText());
+                    wire.add(Api.parse(e.getFields().get("data"))
+                            .get("wireTaskId")
+                            .asText());
                 }
             }
         }
@@ -391,7 +443,8 @@ class WorkflowEndToEndTest {
     static List<String> types(String runId) {
         List<String> types = new ArrayList<>();
         try (Jedis jedis = redis.jedis()) {
-            for (StreamEntry e : jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
+            for (StreamEntry e :
+                    jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 types.add(e.getFields().get("type"));
             }
         }
@@ -401,7 +454,8 @@ class WorkflowEndToEndTest {
     static List<String> dispatchedTasks(String runId) {
         List<String> ids = new ArrayList<>();
         try (Jedis jedis = redis.jedis()) {
-            for (StreamEntry e : jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
+            for (StreamEntry e :
+                    jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
                     ids.add(Api.parse(e.getFields().get("data")).get("taskId").asText());
                 }

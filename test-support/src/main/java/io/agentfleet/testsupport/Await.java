@@ -42,7 +42,9 @@ public final class Await {
 
     private static AssertionError timedOut(Duration timeout, String what, RuntimeException cause) {
         String message = "Timed out after " + timeout + " waiting for: " + what;
-        return cause == null ? new AssertionError(message) : new AssertionError(message + " (last failure: " + cause + ")", cause);
+        return cause == null
+                ? new AssertionError(message)
+                : new AssertionError(message + " (last failure: " + cause + ")", cause);
     }
 
     private static Duration requirePositive(Duration timeout) {

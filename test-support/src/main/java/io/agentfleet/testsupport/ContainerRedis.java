@@ -17,6 +17,7 @@ final class ContainerRedis implements RedisBackend {
 
     /** Same major version as docker-compose.yml. Overrides the image, e.g. {@code -Dagentfleet.redis.image=redis:7.4}. */
     static final String IMAGE_PROPERTY = "agentfleet.redis.image";
+
     static final String DEFAULT_IMAGE = "redis:7.2";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -47,7 +48,8 @@ final class ContainerRedis implements RedisBackend {
 
     static ContainerRedis start(boolean aof) {
         int port = FreePort.pick();
-        RedisContainer container = new RedisContainer(DockerImageName.parse(System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE)));
+        RedisContainer container =
+                new RedisContainer(DockerImageName.parse(System.getProperty(IMAGE_PROPERTY, DEFAULT_IMAGE)));
         container.setPortBindings(List.of(port + ":" + RedisContainer.REDIS_PORT));
         container.withCommand(command(aof).toArray(String[]::new));
         container.start();
@@ -55,7 +57,8 @@ final class ContainerRedis implements RedisBackend {
     }
 
     private static List<String> command(boolean aof) {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", aof ? "yes" : "no"));
+        List<String> command =
+                new ArrayList<>(List.of("redis-server", "--save", "", "--appendonly", aof ? "yes" : "no"));
         if (aof) {
             command.addAll(List.of("--appendfsync", "always"));
         }
@@ -92,14 +95,18 @@ final class ContainerRedis implements RedisBackend {
     public synchronized void stop() {
         if (isRunning()) {
             resume();
-            docker().stopContainerCmd(container.getContainerId()).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+            docker().stopContainerCmd(container.getContainerId())
+                    .withTimeout(STOP_TIMEOUT_SECONDS)
+                    .exec();
         }
     }
 
     @Override
     public synchronized void kill() {
         if (isRunning()) {
-            docker().killContainerCmd(container.getContainerId()).withSignal("SIGKILL").exec();
+            docker().killContainerCmd(container.getContainerId())
+                    .withSignal("SIGKILL")
+                    .exec();
             paused = false;
         }
     }
@@ -140,7 +147,10 @@ final class ContainerRedis implements RedisBackend {
 
     @Override
     public synchronized boolean isRunning() {
-        Boolean running = docker().inspectContainerCmd(container.getContainerId()).exec().getState().getRunning();
+        Boolean running = docker().inspectContainerCmd(container.getContainerId())
+                .exec()
+                .getState()
+                .getRunning();
         return Boolean.TRUE.equals(running);
     }
 

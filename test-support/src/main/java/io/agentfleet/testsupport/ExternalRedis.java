@@ -21,8 +21,8 @@ final class ExternalRedis implements RedisBackend {
     /** Fails fast, naming the URL, when the external Redis does not answer. */
     ExternalRedis verifyReachable() {
         if (!isRunning()) {
-            throw new IllegalStateException("REDIS_URL=" + redacted() + " does not answer PING; unset REDIS_URL to let the"
-                    + " fixture start its own Redis");
+            throw new IllegalStateException("REDIS_URL=" + redacted()
+                    + " does not answer PING; unset REDIS_URL to let the" + " fixture start its own Redis");
         }
         return this;
     }

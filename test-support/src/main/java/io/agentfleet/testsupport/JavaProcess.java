@@ -121,7 +121,8 @@ public final class JavaProcess implements AutoCloseable {
                         + "\"\n" + LogTail.tail(logFile));
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError(this + " did not log \"" + text + "\" within " + timeout + "\n" + LogTail.tail(logFile));
+                throw new AssertionError(
+                        this + " did not log \"" + text + "\" within " + timeout + "\n" + LogTail.tail(logFile));
             }
             Await.sleep(LOG_POLL_INTERVAL);
         }
@@ -238,7 +239,8 @@ public final class JavaProcess implements AutoCloseable {
         }
 
         private Path defaultLogFile() {
-            String prefix = mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + LocalDateTime.now().format(STAMP) + "-";
+            String prefix = mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-"
+                    + LocalDateTime.now().format(STAMP) + "-";
             Path moduleTarget = Path.of("target");
             try {
                 if (Files.isDirectory(moduleTarget)) {
@@ -264,7 +266,10 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return ProcessHandle.current()
+                .info()
+                .command()
+                .orElseGet(() ->
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -81,7 +81,8 @@ final class RedisBinaries {
     private static Path extract(String resource) {
         try (InputStream in = RedisBinaries.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + resource + " not on the classpath (is com.github.codemonstur:embedded-redis a dependency?)");
+                throw new IllegalStateException("resource " + resource
+                        + " not on the classpath (is com.github.codemonstur:embedded-redis a dependency?)");
             }
             Path dir = Files.createTempDirectory("agentfleet-redis-bin-");
             Reaper.deleteOnExit(dir);

@@ -70,19 +70,27 @@ final class RedisLauncher {
     private List<String> command() {
         List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
-                "--port", Integer.toString(port),
-                "--bind", RedisProcess.HOST,
-                "--save", "",
-                "--appendonly", aof ? "yes" : "no"));
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                RedisProcess.HOST,
+                "--save",
+                "",
+                "--appendonly",
+                aof ? "yes" : "no"));
         if (aof) {
             // Every acknowledged write is on disk before the reply, so kill -9 loses nothing.
             command.addAll(List.of("--appendfsync", "always"));
         }
         command.addAll(List.of(
-                "--dir", dataDir.toString(),
-                "--logfile", dataDir.resolve(LOG_FILE).toString(),
-                "--protected-mode", "no",
-                "--daemonize", "no"));
+                "--dir",
+                dataDir.toString(),
+                "--logfile",
+                dataDir.resolve(LOG_FILE).toString(),
+                "--protected-mode",
+                "no",
+                "--daemonize",
+                "no"));
         return command;
     }
 
@@ -98,8 +106,12 @@ final class RedisLauncher {
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw failure(mark, "did not answer PING on port " + port + " within " + startupTimeout
-                        + (pid.isPresent() ? " (another Redis, pid " + pid.getAsLong() + ", answers there)" : ""));
+                throw failure(
+                        mark,
+                        "did not answer PING on port " + port + " within " + startupTimeout
+                                + (pid.isPresent()
+                                        ? " (another Redis, pid " + pid.getAsLong() + ", answers there)"
+                                        : ""));
             }
             Await.sleep(Await.POLL_INTERVAL);
         }
@@ -115,7 +127,8 @@ final class RedisLauncher {
     /** How much of the log files existed before this attempt: they are appended to across restarts. */
     private record LogMark(int logChars, int outChars) {
         static LogMark of(Path dataDir) {
-            return new LogMark(read(dataDir, LOG_FILE).length(), read(dataDir, OUT_FILE).length());
+            return new LogMark(
+                    read(dataDir, LOG_FILE).length(), read(dataDir, OUT_FILE).length());
         }
 
         String writtenSince(Path dataDir) {

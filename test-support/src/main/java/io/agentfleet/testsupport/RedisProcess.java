@@ -206,7 +206,8 @@ public final class RedisProcess implements RedisBackend {
     @Override
     public synchronized void start() {
         if (isRunning()) {
-            throw new IllegalStateException("redis-server is already running on " + uri() + " (pid " + process.pid() + ")");
+            throw new IllegalStateException(
+                    "redis-server is already running on " + uri() + " (pid " + process.pid() + ")");
         }
         launchRetryingBusyPort();
     }
@@ -331,7 +332,8 @@ public final class RedisProcess implements RedisBackend {
 
     private void requireRunning(String operation) {
         if (!isRunning()) {
-            throw new IllegalStateException("cannot " + operation + " redis-server on " + uri() + ": it is not running");
+            throw new IllegalStateException(
+                    "cannot " + operation + " redis-server on " + uri() + ": it is not running");
         }
     }
 }

@@ -80,7 +80,8 @@ final class RespPing {
     private static OptionalLong parseProcessId(String info) {
         return info.lines()
                 .filter(line -> line.startsWith(PROCESS_ID))
-                .mapToLong(line -> Long.parseLong(line.substring(PROCESS_ID.length()).trim()))
+                .mapToLong(line ->
+                        Long.parseLong(line.substring(PROCESS_ID.length()).trim()))
                 .findFirst();
     }
 

@@ -30,7 +30,10 @@ final class Signals {
         if (!Files.exists(stat)) {
             return;
         }
-        Await.until(STATE_TIMEOUT, () -> isStopped(stat) == stopped, "pid " + pid + (stopped ? " to stop" : " to continue"));
+        Await.until(
+                STATE_TIMEOUT,
+                () -> isStopped(stat) == stopped,
+                "pid " + pid + (stopped ? " to stop" : " to continue"));
     }
 
     private static boolean isStopped(Path stat) {
@@ -46,7 +49,8 @@ final class Signals {
 
     private static int run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getInputStream().transferTo(OutputStream.nullOutputStream());
             return process.waitFor();
         } catch (IOException e) {

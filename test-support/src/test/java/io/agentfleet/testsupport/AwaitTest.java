@@ -22,8 +22,8 @@ class AwaitTest {
 
     @Test
     void timesOutWithAnAssertionErrorNamingWhatItWaitedFor() {
-        AssertionError error = assertThrows(AssertionError.class,
-                () -> Await.until(Duration.ofMillis(100), () -> false, "the moon to turn blue"));
+        AssertionError error = assertThrows(
+                AssertionError.class, () -> Await.until(Duration.ofMillis(100), () -> false, "the moon to turn blue"));
 
         assertTrue(error.getMessage().contains("the moon to turn blue"), error.getMessage());
     }
@@ -31,16 +31,24 @@ class AwaitTest {
     @Test
     void treatsAThrowingConditionAsNotYetAndReportsTheLastFailure() {
         AtomicInteger polls = new AtomicInteger();
-        Await.until(Duration.ofSeconds(30), () -> {
-            if (polls.incrementAndGet() < 3) {
-                throw new IllegalStateException("not yet");
-            }
-            return true;
-        }, "a condition that throws twice");
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> {
+                    if (polls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("not yet");
+                    }
+                    return true;
+                },
+                "a condition that throws twice");
 
-        AssertionError error = assertThrows(AssertionError.class, () -> Await.until(Duration.ofMillis(100), () -> {
-            throw new IllegalStateException("connection refused");
-        }, "Redis"));
+        AssertionError error = assertThrows(
+                AssertionError.class,
+                () -> Await.until(
+                        Duration.ofMillis(100),
+                        () -> {
+                            throw new IllegalStateException("connection refused");
+                        },
+                        "Redis"));
         assertInstanceOf(IllegalStateException.class, error.getCause());
     }
 

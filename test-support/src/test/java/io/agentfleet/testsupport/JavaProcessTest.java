@@ -18,7 +18,8 @@ class JavaProcessTest {
 
     @Test
     void returnsTheExitCodeOfTheMainClass() {
-        try (JavaProcess child = JavaProcess.builder(ChildMain.class).arg("exit", "7").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(ChildMain.class).arg("exit", "7").start()) {
             assertEquals(7, child.waitFor(TIMEOUT));
         }
     }
@@ -41,7 +42,8 @@ class JavaProcessTest {
 
     @Test
     void kill9GivesANonZeroExitCode() {
-        try (JavaProcess child = JavaProcess.builder(ChildMain.class).arg("hang").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(ChildMain.class).arg("hang").start()) {
             child.awaitLog("waiting", TIMEOUT);
 
             child.kill9();
@@ -56,7 +58,8 @@ class JavaProcessTest {
 
     @Test
     void sigtermRunsTheChildsShutdownHooks() {
-        try (JavaProcess child = JavaProcess.builder(ChildMain.class).arg("hang").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(ChildMain.class).arg("hang").start()) {
             child.awaitLog("waiting", TIMEOUT);
 
             child.sigterm();
@@ -78,7 +81,8 @@ class JavaProcessTest {
 
     @Test
     void waitForFailsWhenTheProcessOutlivesTheTimeout() {
-        try (JavaProcess child = JavaProcess.builder(ChildMain.class).arg("hang").start()) {
+        try (JavaProcess child =
+                JavaProcess.builder(ChildMain.class).arg("hang").start()) {
             child.awaitLog("waiting", TIMEOUT);
 
             AssertionError error = assertThrows(AssertionError.class, () -> child.waitFor(Duration.ofMillis(200)));

@@ -36,7 +36,8 @@ class RedisProcessTest {
 
     @Test
     void embeddedRedisBinaryAlsoKeepsAofDataAcrossKill() {
-        RedisProcess.Options options = RedisProcess.Options.defaults().withAof(true).withBinary(RedisBinaries.embedded());
+        RedisProcess.Options options =
+                RedisProcess.Options.defaults().withAof(true).withBinary(RedisBinaries.embedded());
         try (RedisProcess redis = RedisProcess.start(options)) {
             try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
                 assertTrue(jedis.info("server").contains("redis_version:6.2"), "embedded-redis ships Redis 6.2");

@@ -36,26 +36,48 @@ public class FleetWorker {
     private final List<AgentWorker> workers = new ArrayList<>();
     private boolean shutDown;
 
-    public FleetWorker(WorkerConfig config, HandlerRegistry registry, RedisConnections redis, ScriptRunner scripts,
-            MessageCodec codec, WorkerMetrics metrics, Clock clock, MessageTracing tracing, StreamGauges gauges) {
+    public FleetWorker(
+            WorkerConfig config,
+            HandlerRegistry registry,
+            RedisConnections redis,
+            ScriptRunner scripts,
+            MessageCodec codec,
+            WorkerMetrics metrics,
+            Clock clock,
+            MessageTracing tracing,
+            StreamGauges gauges) {
         this.config = config;
         this.redis = redis;
-        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("fleet-timer").daemon(true).factory());
+        this.timer = new ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("fleet-timer").daemon(true).factory());
         timer.setRemoveOnCancelPolicy(true);
         Map<AgentConfig, AgentHandler> handlers = new LinkedHashMap<>();
         for (AgentConfig agent : config.agents()) {
             handlers.put(agent, registry.handlerFor(agent));
         }
-        handlers.forEach((agent, handler) -> workers.add(new AgentWorker(agent, config, handler, redis, scripts, codec,
-                metrics.forAgent(agent.agentType()), clock, timer, tracing, gauges)));
+        handlers.forEach((agent, handler) -> workers.add(new AgentWorker(
+                agent,
+                config,
+                handler,
+                redis,
+                scripts,
+                codec,
+                metrics.forAgent(agent.agentType()),
+                clock,
+                timer,
+                tracing,
+                gauges)));
     }
 
     @PostConstruct
     void start() {
         workers.forEach(AgentWorker::start);
         Thread.ofVirtual().name("fleet-redis-check").start(this::warnUnlessNoEviction);
-        LOG.info("fleet worker {} started: agent types {}, Redis {}", config.consumerName(),
-                workers.stream().map(AgentWorker::agentType).toList(), redis.redactedUrl());
+        LOG.info(
+                "fleet worker {} started: agent types {}, Redis {}",
+                config.consumerName(),
+                workers.stream().map(AgentWorker::agentType).toList(),
+                redis.redactedUrl());
     }
 
     public WorkerConfig config() {
@@ -89,14 +111,18 @@ public class FleetWorker {
 
     private void warnUnlessNoEviction() {
         try {
-            Map<String, String> policy = redis.shared().async().configGet("maxmemory-policy").get(5, TimeUnit.SECONDS);
+            Map<String, String> policy =
+                    redis.shared().async().configGet("maxmemory-policy").get(5, TimeUnit.SECONDS);
             String value = policy.get("maxmemory-policy");
             if (value != null && !"noeviction".equals(value)) {
-                LOG.warn("Redis maxmemory-policy is '{}', not 'noeviction': under memory pressure Redis may evict task "
-                        + "streams and pending entries, losing tasks. Set maxmemory-policy noeviction.", value);
+                LOG.warn(
+                        "Redis maxmemory-policy is '{}', not 'noeviction': under memory pressure Redis may evict task "
+                                + "streams and pending entries, losing tasks. Set maxmemory-policy noeviction.",
+                        value);
             }
         } catch (Exception e) {
-            LOG.info("could not read Redis maxmemory-policy (CONFIG GET may be denied by ACLs); make sure it is noeviction: {}",
+            LOG.info(
+                    "could not read Redis maxmemory-policy (CONFIG GET may be denied by ACLs); make sure it is noeviction: {}",
                     e.getMessage());
         }
     }

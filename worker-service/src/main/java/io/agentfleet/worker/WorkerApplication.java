@@ -14,7 +14,10 @@ public final class WorkerApplication {
     public static void main(String[] args) {
         ApplicationContext context;
         try {
-            context = Micronaut.build(args).banner(false).mainClass(WorkerApplication.class).start();
+            context = Micronaut.build(args)
+                    .banner(false)
+                    .mainClass(WorkerApplication.class)
+                    .start();
         } catch (Throwable e) {
             System.err.println("fleet worker failed to start: " + rootMessage(e));
             e.printStackTrace(System.err);

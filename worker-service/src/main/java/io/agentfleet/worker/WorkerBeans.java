@@ -30,7 +30,8 @@ class WorkerBeans {
 
     @Singleton
     WorkerConfig workerConfig(Environment environment) {
-        return new ConfigBinder(ConfigBinder.withEnvFallback(key -> environment.getProperty(key, String.class), System::getenv))
+        return new ConfigBinder(
+                        ConfigBinder.withEnvFallback(key -> environment.getProperty(key, String.class), System::getenv))
                 .bind();
     }
 

@@ -14,6 +14,7 @@ public final class ClarifyingHandler implements AgentHandler {
 
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {
-        return HandlerResult.needsClarification(context.json().createObjectNode().put("question", "which repository?"));
+        return HandlerResult.needsClarification(
+                context.json().createObjectNode().put("question", "which repository?"));
     }
 }

@@ -28,18 +28,34 @@ class GracefulShutdownTest {
                 tasks.add(TestFleet.task("drain", "{\"ms\":1500}"));
             }
             TestFleet.enqueue(jedis, "drain", tasks);
-            JavaProcess worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "drain", "FLEET_AGENTS_DRAIN_HANDLER", "sleep",
-                    "FLEET_AGENTS_DRAIN_MAX_IN_FLIGHT", "4", "FLEET_SHUTDOWN_GRACE", "20s"), "drain");
+            JavaProcess worker = TestFleet.startWorker(
+                    TestFleet.worker(
+                            redis.uri(),
+                            "drain",
+                            "FLEET_AGENTS_DRAIN_HANDLER",
+                            "sleep",
+                            "FLEET_AGENTS_DRAIN_MAX_IN_FLIGHT",
+                            "4",
+                            "FLEET_SHUTDOWN_GRACE",
+                            "20s"),
+                    "drain");
             try (worker) {
-                Await.until(Duration.ofSeconds(30), () -> jedis.xpending(KEYS.tasks("drain"), "workers").getTotal() == 4, "4 tasks in flight");
+                Await.until(
+                        Duration.ofSeconds(30),
+                        () -> jedis.xpending(KEYS.tasks("drain"), "workers").getTotal() == 4,
+                        "4 tasks in flight");
                 long doneBefore = TestFleet.doneCount(jedis, "drain");
                 worker.sigterm();
                 assertEquals(0, worker.waitFor(Duration.ofSeconds(30)), worker.logText());
                 long done = TestFleet.doneCount(jedis, "drain");
-                assertTrue(done >= doneBefore + 4 && done <= doneBefore + 8, "in-flight tasks finished: " + doneBefore + " -> " + done);
+                assertTrue(
+                        done >= doneBefore + 4 && done <= doneBefore + 8,
+                        "in-flight tasks finished: " + doneBefore + " -> " + done);
                 assertEquals(0, jedis.xpending(KEYS.tasks("drain"), "workers").getTotal());
                 assertEquals(12 - done, jedis.xlen(KEYS.tasks("drain")), "untouched tasks stay in the stream");
-                assertTrue(jedis.xinfoConsumers(KEYS.tasks("drain"), "workers").isEmpty(), "consumer removed from the group");
+                assertTrue(
+                        jedis.xinfoConsumers(KEYS.tasks("drain"), "workers").isEmpty(),
+                        "consumer removed from the group");
                 assertTrue(worker.logText().contains("removed from group"));
             }
         }
@@ -50,14 +66,27 @@ class GracefulShutdownTest {
         try (Jedis jedis = redis.jedis()) {
             AgentMessage task = TestFleet.task("stuck", "{\"ms\":30000}");
             TestFleet.enqueue(jedis, task);
-            JavaProcess worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "stuck", "FLEET_AGENTS_STUCK_HANDLER", "sleep",
-                    "FLEET_SHUTDOWN_GRACE", "500ms"), "stuck");
+            JavaProcess worker = TestFleet.startWorker(
+                    TestFleet.worker(
+                            redis.uri(),
+                            "stuck",
+                            "FLEET_AGENTS_STUCK_HANDLER",
+                            "sleep",
+                            "FLEET_SHUTDOWN_GRACE",
+                            "500ms"),
+                    "stuck");
             try (worker) {
-                Await.until(Duration.ofSeconds(30), () -> jedis.xpending(KEYS.tasks("stuck"), "workers").getTotal() == 1, "in flight");
+                Await.until(
+                        Duration.ofSeconds(30),
+                        () -> jedis.xpending(KEYS.tasks("stuck"), "workers").getTotal() == 1,
+                        "in flight");
                 worker.sigterm();
                 assertEquals(0, worker.waitFor(Duration.ofSeconds(30)), worker.logText());
                 assertEquals(1, jedis.xpending(KEYS.tasks("stuck"), "workers").getTotal(), "left pending for others");
-                assertEquals(1, jedis.xinfoConsumers(KEYS.tasks("stuck"), "workers").size(), "consumer kept while it has pending entries");
+                assertEquals(
+                        1,
+                        jedis.xinfoConsumers(KEYS.tasks("stuck"), "workers").size(),
+                        "consumer kept while it has pending entries");
                 assertEquals(0, TestFleet.doneCount(jedis, "stuck"));
             }
         }

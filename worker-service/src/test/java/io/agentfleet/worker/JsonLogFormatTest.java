@@ -31,7 +31,9 @@ class JsonLogFormatTest {
         assertEquals("INFO", inside.get("level").asText());
         assertEquals("task-1", inside.get("mdc").get(LogContext.TASK_ID).asText());
         assertEquals("run-1", inside.get("mdc").get(LogContext.RUN_ID).asText());
-        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", inside.get("mdc").get(LogContext.TRACE_ID).asText());
+        assertEquals(
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                inside.get("mdc").get(LogContext.TRACE_ID).asText());
         JsonNode after = json.readTree(lines.get(1));
         assertFalse(after.get("mdc").has(LogContext.TASK_ID), lines.get(1));
     }
@@ -72,6 +74,9 @@ class JsonLogFormatTest {
             context.reset();
             new ContextInitializer(context).autoConfig();
         }
-        return captured.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        return captured.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 }

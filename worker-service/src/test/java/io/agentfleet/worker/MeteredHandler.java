@@ -20,7 +20,8 @@ public final class MeteredHandler implements AgentHandler {
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {
         LOG.info("metered task handled");
-        return HandlerResult.of(context.json().createObjectNode().put("ok", true),
+        return HandlerResult.of(
+                context.json().createObjectNode().put("ok", true),
                 new Metadata(60L, 40L, 0.25, "test-model", null, null));
     }
 }

@@ -52,8 +52,15 @@ class ObservabilityTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "metered", "FLEET_LOG_FORMAT", "json",
-                "MICRONAUT_SERVER_PORT", Integer.toString(port)), "metered");
+        worker = TestFleet.startWorker(
+                TestFleet.worker(
+                        redis.uri(),
+                        "metered",
+                        "FLEET_LOG_FORMAT",
+                        "json",
+                        "MICRONAUT_SERVER_PORT",
+                        Integer.toString(port)),
+                "metered");
     }
 
     @AfterAll
@@ -75,18 +82,26 @@ class ObservabilityTest {
         try (Jedis jedis = redis.jedis()) {
             enqueue(jedis, "metered", tasks);
             enqueueRaw(jedis, "metered", "{not json");
-            Await.until(WAIT, () -> tasks.stream().allMatch(t -> outcome(jedis, "metered", t.taskId()) != null)
-                    && jedis.xlen(KEYS.dead("metered")) == 1, "the three results and the dead letter");
+            Await.until(
+                    WAIT,
+                    () -> tasks.stream().allMatch(t -> outcome(jedis, "metered", t.taskId()) != null)
+                            && jedis.xlen(KEYS.dead("metered")) == 1,
+                    "the three results and the dead letter");
         }
 
-        Await.until(WAIT, () -> value(metrics(), "fleet_tokens_total{agent=\"metered\",direction=\"in\"}") == 180.0,
+        Await.until(
+                WAIT,
+                () -> value(metrics(), "fleet_tokens_total{agent=\"metered\",direction=\"in\"}") == 180.0,
                 "tokens in counted");
         String metrics = metrics();
         assertEquals(120.0, value(metrics, "fleet_tokens_total{agent=\"metered\",direction=\"out\"}"));
         assertEquals(0.75, value(metrics, "fleet_cost_total{agent=\"metered\"}"), 1e-9);
 
         // Sampled every 5 s: wait for a sample taken after everything was recorded.
-        Await.until(WAIT, () -> value(metrics(), "fleet_dead_letters_stored{agent=\"metered\"}") == 1.0, "the dead-letter gauge");
+        Await.until(
+                WAIT,
+                () -> value(metrics(), "fleet_dead_letters_stored{agent=\"metered\"}") == 1.0,
+                "the dead-letter gauge");
         metrics = metrics();
         assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"metered\"}"));
         assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"metered\"}"));
@@ -104,20 +119,32 @@ class ObservabilityTest {
         for (JsonNode line : handled) {
             JsonNode mdc = line.get("mdc");
             String taskId = mdc.path("taskId").asText();
-            AgentMessage task = tasks.stream().filter(t -> t.taskId().equals(taskId)).findFirst().orElseThrow(
-                    () -> new AssertionError("no task " + taskId + " in " + line));
+            AgentMessage task = tasks.stream()
+                    .filter(t -> t.taskId().equals(taskId))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no task " + taskId + " in " + line));
             assertEquals(task.runId(), mdc.path("runId").asText(), line.toString());
             assertEquals(TRACE_ID, mdc.path("traceId").asText(), line.toString());
-            assertEquals("io.agentfleet.worker.MeteredHandler", line.get("loggerName").asText());
+            assertEquals(
+                    "io.agentfleet.worker.MeteredHandler",
+                    line.get("loggerName").asText());
         }
-        assertTrue(worker.logText().lines().filter(l -> l.contains("dead-lettered as invalid")).noneMatch(l -> l.contains("\"taskId\"")),
+        assertTrue(
+                worker.logText()
+                        .lines()
+                        .filter(l -> l.contains("dead-lettered as invalid"))
+                        .noneMatch(l -> l.contains("\"taskId\"")),
                 "the MDC keys are cleared outside a handler");
     }
 
     private static String metrics() {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -38,9 +38,12 @@ class ReadmeCustomAgentTest {
     @Test
     void customAgentShoutsAndRejectsEmptyInputPermanently() throws Exception {
         ShoutAgent agent = new ShoutAgent();
-        AgentMessage task = AgentMessage.request("shout", JsonNodeFactory.instance.objectNode().put("input", "hi")).build();
+        AgentMessage task = AgentMessage.request(
+                        "shout", JsonNodeFactory.instance.objectNode().put("input", "hi"))
+                .build();
         assertEquals("HI", agent.handle(task, context).output().get("text").asText());
-        AgentMessage empty = AgentMessage.request("shout", JsonNodeFactory.instance.objectNode()).build();
+        AgentMessage empty = AgentMessage.request("shout", JsonNodeFactory.instance.objectNode())
+                .build();
         HandlerFailure failure = assertThrows(HandlerFailure.class, () -> agent.handle(empty, context));
         assertEquals(false, failure.failure().retryable());
     }

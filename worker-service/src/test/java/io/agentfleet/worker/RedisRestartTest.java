@@ -26,8 +26,8 @@ class RedisRestartTest {
     void workerReconnectsAfterRedisRestartAndNoAcknowledgedTaskIsLost() throws Exception {
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicBoolean producing = new AtomicBoolean(true);
-        try (JavaProcess worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "durable",
-                "FLEET_AGENTS_DURABLE_HANDLER", "sleep"), "durable")) {
+        try (JavaProcess worker = TestFleet.startWorker(
+                TestFleet.worker(redis.uri(), "durable", "FLEET_AGENTS_DURABLE_HANDLER", "sleep"), "durable")) {
             Thread producer = Thread.ofPlatform().start(() -> {
                 while (producing.get()) {
                     AgentMessage task = TestFleet.task("durable", "{\"ms\":5}");
@@ -51,12 +51,15 @@ class RedisRestartTest {
             sleepQuietly(500);
             redis.start();
             int atRestart = acknowledged.size();
-            Await.until(Duration.ofSeconds(30), () -> acknowledged.size() >= atRestart + 100, "enqueues after the restart");
+            Await.until(
+                    Duration.ofSeconds(30), () -> acknowledged.size() >= atRestart + 100, "enqueues after the restart");
             producing.set(false);
             producer.join(10_000);
             try (Jedis jedis = redis.jedis()) {
-                Await.until(Duration.ofSeconds(60), () -> acknowledged.stream()
-                        .allMatch(id -> jedis.exists(TestFleet.KEYS.done("durable", id))), "every acknowledged task done");
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> acknowledged.stream().allMatch(id -> jedis.exists(TestFleet.KEYS.done("durable", id))),
+                        "every acknowledged task done");
                 Map<String, Integer> counts = TestFleet.resultCountByTask(jedis, "durable");
                 assertTrue(counts.keySet().containsAll(acknowledged));
                 assertTrue(counts.values().stream().allMatch(c -> c == 1));

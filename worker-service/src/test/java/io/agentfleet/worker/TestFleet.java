@@ -43,7 +43,8 @@ final class TestFleet {
             for (AgentMessage t : tasks.subList(from, Math.min(tasks.size(), from + 500))) {
                 args.add(CODEC.encode(t));
             }
-            ids.addAll((List<String>) jedis.eval(FleetScripts.ENQUEUE.source(), List.of(KEYS.tasks(agent), KEYS.config(agent)), args));
+            ids.addAll((List<String>)
+                    jedis.eval(FleetScripts.ENQUEUE.source(), List.of(KEYS.tasks(agent), KEYS.config(agent)), args));
         }
         return ids;
     }
@@ -54,7 +55,8 @@ final class TestFleet {
 
     /** Appends raw text as a task entry, bypassing every check (for malformed-message tests). */
     static String enqueueRaw(Jedis jedis, String agent, String text) {
-        return jedis.xadd(KEYS.tasks(agent), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, text)).toString();
+        return jedis.xadd(KEYS.tasks(agent), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, text))
+                .toString();
     }
 
     static List<StreamEntry> results(Jedis jedis, String agent) {

@@ -40,28 +40,48 @@ class WorkerBehaviourTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RedisExtension redis = RedisExtension.builder().flushBeforeEach(false).build();
+    static final RedisExtension redis =
+            RedisExtension.builder().flushBeforeEach(false).build();
 
     static JavaProcess worker;
 
     @BeforeAll
     static void startWorker() {
         redis.flushAll();
-        worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "echo,poison,permanent,flaky,slowpoke,clarify,cancelme,backoff,valid",
-                        "FLEET_AGENTS_POISON_HANDLER", "fail",
-                        "FLEET_AGENTS_POISON_MAX_ATTEMPTS", "3",
-                        "FLEET_AGENTS_PERMANENT_HANDLER", "fail",
-                        "FLEET_AGENTS_FLAKY_HANDLER", "fail",
-                        "FLEET_AGENTS_SLOWPOKE_HANDLER", "sleep",
-                        "FLEET_AGENTS_SLOWPOKE_HANDLER_TIMEOUT", "300ms",
-                        "FLEET_AGENTS_SLOWPOKE_MAX_ATTEMPTS", "2",
-                        "FLEET_AGENTS_CANCELME_HANDLER", "echo",
-                        "FLEET_AGENTS_BACKOFF_HANDLER", "fail",
-                        "FLEET_AGENTS_BACKOFF_BACKOFF_BASE", "20s",
-                        "FLEET_AGENTS_BACKOFF_BACKOFF_MAX", "40s",
-                        "FLEET_AGENTS_VALID_HANDLER", "echo",
-                        "FLEET_MAX_MESSAGE_BYTES", "4096"),
-                "echo", "poison", "valid", "backoff");
+        worker = TestFleet.startWorker(
+                TestFleet.worker(
+                        redis.uri(),
+                        "echo,poison,permanent,flaky,slowpoke,clarify,cancelme,backoff,valid",
+                        "FLEET_AGENTS_POISON_HANDLER",
+                        "fail",
+                        "FLEET_AGENTS_POISON_MAX_ATTEMPTS",
+                        "3",
+                        "FLEET_AGENTS_PERMANENT_HANDLER",
+                        "fail",
+                        "FLEET_AGENTS_FLAKY_HANDLER",
+                        "fail",
+                        "FLEET_AGENTS_SLOWPOKE_HANDLER",
+                        "sleep",
+                        "FLEET_AGENTS_SLOWPOKE_HANDLER_TIMEOUT",
+                        "300ms",
+                        "FLEET_AGENTS_SLOWPOKE_MAX_ATTEMPTS",
+                        "2",
+                        "FLEET_AGENTS_CANCELME_HANDLER",
+                        "echo",
+                        "FLEET_AGENTS_BACKOFF_HANDLER",
+                        "fail",
+                        "FLEET_AGENTS_BACKOFF_BACKOFF_BASE",
+                        "20s",
+                        "FLEET_AGENTS_BACKOFF_BACKOFF_MAX",
+                        "40s",
+                        "FLEET_AGENTS_VALID_HANDLER",
+                        "echo",
+                        "FLEET_MAX_MESSAGE_BYTES",
+                        "4096"),
+                "echo",
+                "poison",
+                "valid",
+                "backoff");
     }
 
     @AfterAll
@@ -82,7 +102,11 @@ class WorkerBehaviourTest {
             assertEquals("hello", result.content().path("input").path("text").asText());
             assertEquals(task.messageId(), result.parentMessageId());
             List<StreamEntry> results = TestFleet.results(jedis, "echo");
-            assertEquals(1, results.stream().filter(e -> task.taskId().equals(e.getFields().get("taskId"))).count());
+            assertEquals(
+                    1,
+                    results.stream()
+                            .filter(e -> task.taskId().equals(e.getFields().get("taskId")))
+                            .count());
             Await.until(WAIT, () -> jedis.xlen(KEYS.tasks("echo")) == 0, "the task entry acknowledged and deleted");
         }
     }
@@ -91,11 +115,15 @@ class WorkerBehaviourTest {
     void duplicateTaskIdIsRecordedOnceAndCounted() throws Exception {
         try (Jedis jedis = redis.jedis()) {
             AgentMessage first = task("echo", "{\"n\":1}");
-            AgentMessage again = first.toBuilder().messageId(io.agentfleet.messages.Ids.newId()).build();
+            AgentMessage again = first.toBuilder()
+                    .messageId(io.agentfleet.messages.Ids.newId())
+                    .build();
             enqueue(jedis, "echo", List.of(first, again));
             Await.until(WAIT, () -> jedis.xlen(KEYS.tasks("echo")) == 0, "both entries acknowledged");
             assertEquals(1, TestFleet.resultCountByTask(jedis, "echo").get(first.taskId()));
-            Await.until(WAIT, () -> metrics().contains("fleet_duplicates_dropped_total{agent=\"echo\"} 1.0"),
+            Await.until(
+                    WAIT,
+                    () -> metrics().contains("fleet_duplicates_dropped_total{agent=\"echo\"} 1.0"),
                     "the duplicate counted in /prometheus");
         }
     }
@@ -108,11 +136,16 @@ class WorkerBehaviourTest {
             Await.until(WAIT, () -> outcome(jedis, "poison", task.taskId()) != null, "the poison task's outcome");
             AgentMessage outcome = outcome(jedis, "poison", task.taskId());
             assertEquals(MessageType.ERROR, outcome.type());
-            assertEquals("MAX_ATTEMPTS_EXCEEDED", outcome.content().path("reason").asText());
+            assertEquals(
+                    "MAX_ATTEMPTS_EXCEEDED", outcome.content().path("reason").asText());
             StreamEntry dead = TestFleet.deadLetters(jedis, "poison").get(0);
-            assertEquals(DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name(), dead.getFields().get("reason"));
+            assertEquals(
+                    DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name(),
+                    dead.getFields().get("reason"));
             assertEquals("3", dead.getFields().get("attempts"));
-            assertTrue(dead.getFields().get("error").startsWith("INTENDED_FAILURE"), dead.getFields().toString());
+            assertTrue(
+                    dead.getFields().get("error").startsWith("INTENDED_FAILURE"),
+                    dead.getFields().toString());
             assertEquals(task.taskId(), dead.getFields().get("taskId"));
             assertTrue(dead.getFields().get("msg").contains(task.taskId()));
             assertTrue(!dead.getFields().get("worker").isEmpty());
@@ -127,7 +160,9 @@ class WorkerBehaviourTest {
             enqueue(jedis, task);
             Await.until(WAIT, () -> TestFleet.deadLetters(jedis, "permanent").size() == 1, "the dead letter");
             StreamEntry dead = TestFleet.deadLetters(jedis, "permanent").get(0);
-            assertEquals(DeadLetterReason.NON_RETRYABLE_FAILURE.name(), dead.getFields().get("reason"));
+            assertEquals(
+                    DeadLetterReason.NON_RETRYABLE_FAILURE.name(),
+                    dead.getFields().get("reason"));
             assertEquals("1", dead.getFields().get("attempts"));
         }
     }
@@ -156,14 +191,21 @@ class WorkerBehaviourTest {
             Await.until(WAIT, () -> jedis.zcard(KEYS.delayed("backoff")) == 2, "two retries in the delayed set");
             long after = Long.parseLong(jedis.time().get(0)) * 1000 + 1000;
             Map<String, Double> dueByTask = jedis.zrangeWithScores(KEYS.delayed("backoff"), 0, -1).stream()
-                    .collect(Collectors.toMap(t -> TestFleet.CODEC.decode(t.getElement()).taskId(), t -> t.getScore()));
+                    .collect(Collectors.toMap(
+                            t -> TestFleet.CODEC.decode(t.getElement()).taskId(), t -> t.getScore()));
             double plainDue = dueByTask.get(plain.taskId());
             // Attempt 1 failed: full jitter in [0, base = 20s].
-            assertTrue(plainDue >= before && plainDue <= after + 20_000, "due " + plainDue + " not within [" + before + ", " + (after + 20_000) + "]");
+            assertTrue(
+                    plainDue >= before && plainDue <= after + 20_000,
+                    "due " + plainDue + " not within [" + before + ", " + (after + 20_000) + "]");
             double laterDue = dueByTask.get(asksLater.taskId());
-            assertTrue(laterDue >= before + 60_000 && laterDue <= after + 60_000, "retryAfter not honoured: " + laterDue);
-            AgentMessage next = jedis.zrange(KEYS.delayed("backoff"), 0, -1).stream().map(TestFleet.CODEC::decode)
-                    .filter(m -> m.taskId().equals(plain.taskId())).findFirst().orElseThrow();
+            assertTrue(
+                    laterDue >= before + 60_000 && laterDue <= after + 60_000, "retryAfter not honoured: " + laterDue);
+            AgentMessage next = jedis.zrange(KEYS.delayed("backoff"), 0, -1).stream()
+                    .map(TestFleet.CODEC::decode)
+                    .filter(m -> m.taskId().equals(plain.taskId()))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals(2, next.attempt());
             assertEquals(plain.messageId(), next.parentMessageId());
             assertEquals(0, jedis.xlen(KEYS.tasks("backoff")));
@@ -177,9 +219,13 @@ class WorkerBehaviourTest {
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "slowpoke", task.taskId()) != null, "the timed-out task's outcome");
             StreamEntry dead = TestFleet.deadLetters(jedis, "slowpoke").get(0);
-            assertEquals(DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name(), dead.getFields().get("reason"));
+            assertEquals(
+                    DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name(),
+                    dead.getFields().get("reason"));
             assertEquals("2", dead.getFields().get("attempts"));
-            assertTrue(dead.getFields().get("error").startsWith("TIMEOUT"), dead.getFields().toString());
+            assertTrue(
+                    dead.getFields().get("error").startsWith("TIMEOUT"),
+                    dead.getFields().toString());
         }
     }
 
@@ -199,15 +245,24 @@ class WorkerBehaviourTest {
     void tasksOfACancelledRunAreNotRunButRecordedAsCancelled() {
         try (Jedis jedis = redis.jedis()) {
             jedis.set(KEYS.runCancel("run-1"), "1");
-            AgentMessage cancelled = AgentMessage.request("cancelme", TestFleet.content("{\"x\":1}")).runId("run-1").build();
-            AgentMessage live = AgentMessage.request("cancelme", TestFleet.content("{\"x\":2}")).runId("run-2").build();
+            AgentMessage cancelled = AgentMessage.request("cancelme", TestFleet.content("{\"x\":1}"))
+                    .runId("run-1")
+                    .build();
+            AgentMessage live = AgentMessage.request("cancelme", TestFleet.content("{\"x\":2}"))
+                    .runId("run-2")
+                    .build();
             enqueue(jedis, "cancelme", List.of(cancelled, live));
-            Await.until(WAIT, () -> outcome(jedis, "cancelme", cancelled.taskId()) != null
-                    && outcome(jedis, "cancelme", live.taskId()) != null, "both outcomes");
+            Await.until(
+                    WAIT,
+                    () -> outcome(jedis, "cancelme", cancelled.taskId()) != null
+                            && outcome(jedis, "cancelme", live.taskId()) != null,
+                    "both outcomes");
             AgentMessage skipped = outcome(jedis, "cancelme", cancelled.taskId());
             assertEquals(MessageType.ERROR, skipped.type());
             assertEquals("CANCELLED", skipped.content().path("reason").asText());
-            assertEquals(MessageType.RESULT, outcome(jedis, "cancelme", live.taskId()).type());
+            assertEquals(
+                    MessageType.RESULT,
+                    outcome(jedis, "cancelme", live.taskId()).type());
             assertTrue(TestFleet.deadLetters(jedis, "cancelme").isEmpty());
         }
     }
@@ -218,9 +273,11 @@ class WorkerBehaviourTest {
             AgentMessage before = task("valid", "{\"n\":0}");
             enqueue(jedis, before);
             enqueueRaw(jedis, "valid", "{not json");
-            String unknownVersion = TestFleet.CODEC.encode(task("valid", "{}")).replace("\"schemaVersion\":1", "\"schemaVersion\":99");
+            String unknownVersion =
+                    TestFleet.CODEC.encode(task("valid", "{}")).replace("\"schemaVersion\":1", "\"schemaVersion\":99");
             enqueueRaw(jedis, "valid", unknownVersion);
-            enqueueRaw(jedis, "valid", TestFleet.CODEC.encode(task("valid", "{\"blob\":\"" + "x".repeat(5000) + "\"}")));
+            enqueueRaw(
+                    jedis, "valid", TestFleet.CODEC.encode(task("valid", "{\"blob\":\"" + "x".repeat(5000) + "\"}")));
             AgentMessage misrouted = task("echo", "{}");
             enqueueRaw(jedis, "valid", TestFleet.CODEC.encode(misrouted));
             List<AgentMessage> behind = new ArrayList<>();
@@ -229,11 +286,17 @@ class WorkerBehaviourTest {
             }
             enqueue(jedis, "valid", behind);
             Await.until(WAIT, () -> TestFleet.deadLetters(jedis, "valid").size() == 4, "four dead letters");
-            Await.until(WAIT, () -> behind.stream().allMatch(t -> outcome(jedis, "valid", t.taskId()) != null), "the tasks behind");
+            Await.until(
+                    WAIT,
+                    () -> behind.stream().allMatch(t -> outcome(jedis, "valid", t.taskId()) != null),
+                    "the tasks behind");
             assertNotNull(outcome(jedis, "valid", before.taskId()));
             List<StreamEntry> dead = TestFleet.deadLetters(jedis, "valid");
             for (StreamEntry entry : dead) {
-                assertEquals(DeadLetterReason.INVALID_MESSAGE.name(), entry.getFields().get("reason"), entry.getFields().toString());
+                assertEquals(
+                        DeadLetterReason.INVALID_MESSAGE.name(),
+                        entry.getFields().get("reason"),
+                        entry.getFields().toString());
             }
             String errors = dead.stream().map(e -> e.getFields().get("error")).collect(Collectors.joining("\n"));
             assertTrue(errors.contains("malformed JSON"), errors);
@@ -241,7 +304,9 @@ class WorkerBehaviourTest {
             assertTrue(errors.contains("larger than the limit"), errors);
             assertTrue(errors.contains("recipient"), errors);
             // The misrouted task had a readable id: its ERROR outcome is recorded so its producer learns of it.
-            assertEquals(MessageType.ERROR, outcome(jedis, "valid", misrouted.taskId()).type());
+            assertEquals(
+                    MessageType.ERROR,
+                    outcome(jedis, "valid", misrouted.taskId()).type());
             assertNull(outcome(jedis, "echo", misrouted.taskId()));
             assertEquals(0, jedis.xlen(KEYS.tasks("valid")));
         }
@@ -255,8 +320,13 @@ class WorkerBehaviourTest {
         HttpResponse<String> ready = get("/health/readiness");
         assertEquals(200, ready.statusCode(), ready.body());
         String metrics = metrics();
-        for (String name : List.of("fleet_tasks_total", "fleet_handler_duration_seconds_bucket", "fleet_tasks_in_flight",
-                "fleet_retries_total", "fleet_dead_letters_total", "fleet_duplicates_dropped_total")) {
+        for (String name : List.of(
+                "fleet_tasks_total",
+                "fleet_handler_duration_seconds_bucket",
+                "fleet_tasks_in_flight",
+                "fleet_retries_total",
+                "fleet_dead_letters_total",
+                "fleet_duplicates_dropped_total")) {
             assertTrue(metrics.contains(name), name + " missing from /prometheus");
         }
     }
@@ -271,8 +341,11 @@ class WorkerBehaviourTest {
 
     private static HttpResponse<String> get(String path) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestFleet.httpPort(worker) + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TestFleet.httpPort(worker) + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
     }
 }

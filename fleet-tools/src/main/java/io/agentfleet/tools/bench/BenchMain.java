@@ -63,21 +63,39 @@ public final class BenchMain {
     private Figures run(String workload, int run) throws Exception {
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             return switch (workload) {
-                case "W1" -> batchWorkload(redis, "bench", 50_000, 1_000, 0, Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), workload + "-" + run);
+                case "W1" ->
+                    batchWorkload(
+                            redis,
+                            "bench",
+                            50_000,
+                            1_000,
+                            0,
+                            Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"),
+                            workload + "-" + run);
                 case "W1-lat" -> pacedWorkload(redis, workload + "-" + run);
-                case "W2" -> batchWorkload(redis, "sleep", 10_000, 1_000, 2_000, Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"), workload + "-" + run);
+                case "W2" ->
+                    batchWorkload(
+                            redis,
+                            "sleep",
+                            10_000,
+                            1_000,
+                            2_000,
+                            Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"),
+                            workload + "-" + run);
                 case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
                 default -> throw new IllegalArgumentException("unknown workload " + workload + " (W1, W1-lat, W2, W3)");
             };
         }
     }
 
-    private Figures batchWorkload(RedisProcess redis, String agent, int count, int batch, long sleepMs, Map<String, String> env, String name)
+    private Figures batchWorkload(
+            RedisProcess redis, String agent, int count, int batch, long sleepMs, Map<String, String> env, String name)
             throws Exception {
         try (JavaProcess worker = startWorker(redis, agent, env, name)) {
             double workerCpu = ProcessCpu.of(worker.pid());
             double redisCpu = ProcessCpu.of(redis);
-            JavaProcess producer = startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs, "" + ROUNDS);
+            JavaProcess producer =
+                    startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs, "" + ROUNDS);
             producer.waitFor(STEP_TIMEOUT);
             Figures figures = Figures.parse(producer.logText())
                     .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
@@ -100,10 +118,12 @@ public final class BenchMain {
         }
     }
 
-    static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir) throws Exception {
+    static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir)
+            throws Exception {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
                 .classPath(ServiceJars.worker())
-                // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU), taking
+                // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU),
+                // taking
                 // it from Redis and the handlers; C1 code is fast enough here and warm within the first second.
                 .jvmArg("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")
                 .jvmArg(extraJvmArgs("bench.worker.jvmArgs"))
@@ -119,7 +139,8 @@ public final class BenchMain {
         return worker;
     }
 
-    private JavaProcess startWorker(RedisProcess redis, String agent, Map<String, String> env, String name) throws Exception {
+    private JavaProcess startWorker(RedisProcess redis, String agent, Map<String, String> env, String name)
+            throws Exception {
         return startWorker(redis, agent, env, name, logDir);
     }
 
@@ -159,7 +180,8 @@ public final class BenchMain {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("worker did not start consuming " + stream + " within 90 s:\n" + worker.logText());
+        throw new IllegalStateException(
+                "worker did not start consuming " + stream + " within 90 s:\n" + worker.logText());
     }
 
     /** SIGTERM first, so a worker's flight recording (see {@link #extraJvmArgs}) is written; kill -9 follows on close. */
@@ -201,8 +223,22 @@ public final class BenchMain {
                 System.out.println("  (no redis-benchmark next to " + redis.binary() + ": XADD ceiling not measured)");
                 return;
             }
-            Process p = new ProcessBuilder(benchmark.toString(), "-p", "" + redis.port(), "-P", "16", "-n", "300000", "-q",
-                    "XADD", "ceiling", "*", "msg", "x".repeat(1000)).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            benchmark.toString(),
+                            "-p",
+                            "" + redis.port(),
+                            "-P",
+                            "16",
+                            "-n",
+                            "300000",
+                            "-q",
+                            "XADD",
+                            "ceiling",
+                            "*",
+                            "msg",
+                            "x".repeat(1000))
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             p.waitFor();
             String[] lines = out.split("[\r\n]");
@@ -221,14 +257,25 @@ public final class BenchMain {
         System.out.println("|---|---|---|---|---|");
         results.forEach((workload, runs) -> {
             for (String key : runs.get(0).values().keySet().stream().sorted().toList()) {
-                double[] v = runs.stream().mapToDouble(f -> f.values().getOrDefault(key, Double.NaN)).sorted().toArray();
-                System.out.printf("| %s | %s | %s | %s | %s |%n", workload, key, fmt(v[v.length / 2]), fmt(v[0]), fmt(v[v.length - 1]));
+                double[] v = runs.stream()
+                        .mapToDouble(f -> f.values().getOrDefault(key, Double.NaN))
+                        .sorted()
+                        .toArray();
+                System.out.printf(
+                        "| %s | %s | %s | %s | %s |%n",
+                        workload, key, fmt(v[v.length / 2]), fmt(v[0]), fmt(v[v.length - 1]));
             }
         });
-        double ceiling = results.containsKey("ceiling") ? results.get("ceiling").get(0).values().get("xadd_per_s") : Double.NaN;
+        double ceiling = results.containsKey("ceiling")
+                ? results.get("ceiling").get(0).values().get("xadd_per_s")
+                : Double.NaN;
         if (results.containsKey("W1") && !Double.isNaN(ceiling)) {
-            double[] e2e = results.get("W1").stream().mapToDouble(f -> f.values().get("end_to_end_per_s")).sorted().toArray();
-            System.out.printf("W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
+            double[] e2e = results.get("W1").stream()
+                    .mapToDouble(f -> f.values().get("end_to_end_per_s"))
+                    .sorted()
+                    .toArray();
+            System.out.printf(
+                    "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
         }
     }
 

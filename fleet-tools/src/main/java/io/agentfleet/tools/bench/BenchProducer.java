@@ -45,9 +45,17 @@ public final class BenchProducer {
             for (int round = 1; round <= rounds; round++) {
                 String prefix = round == 1 ? "" : "warm_";
                 switch (mode) {
-                    case "batch" -> batch(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                            Long.parseLong(args[5]), prefix);
-                    case "paced" -> paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), prefix);
+                    case "batch" ->
+                        batch(
+                                client,
+                                redisUrl,
+                                agent,
+                                Integer.parseInt(args[3]),
+                                Integer.parseInt(args[4]),
+                                Long.parseLong(args[5]),
+                                prefix);
+                    case "paced" ->
+                        paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), prefix);
                     default -> throw new IllegalArgumentException("unknown mode " + mode);
                 }
             }
@@ -64,8 +72,9 @@ public final class BenchProducer {
         return content;
     }
 
-    private static void batch(FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs,
-            String prefix) throws InterruptedException {
+    private static void batch(
+            FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs, String prefix)
+            throws InterruptedException {
         String results = StreamKeys.DEFAULT.results(agent);
         long resultsBefore;
         try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
@@ -76,7 +85,9 @@ public final class BenchProducer {
         for (int sent = 0; sent < count; sent += batchSize) {
             List<AgentMessage> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < Math.min(batchSize, count - sent); i++) {
-                batch.add(AgentMessage.request(agent, content(sleepMs)).sender("bench").build());
+                batch.add(AgentMessage.request(agent, content(sleepMs))
+                        .sender("bench")
+                        .build());
             }
             List<TaskHandle> handles = client.submitAll(batch);
             if (firstEntry == null) {
@@ -88,9 +99,11 @@ public final class BenchProducer {
             while (jedis.xlen(results) < resultsBefore + count) {
                 Thread.sleep(5);
             }
-            String lastEntry = jedis.xrevrange(results, "+", "-", 1).get(0).getID().toString();
+            String lastEntry =
+                    jedis.xrevrange(results, "+", "-", 1).get(0).getID().toString();
             long drainMs = millisOf(lastEntry) - millisOf(firstEntry);
-            System.out.printf("RESULT %1$senqueue_per_s=%2$.0f %1$sdrain_ms=%3$d %1$send_to_end_per_s=%4$.0f%n",
+            System.out.printf(
+                    "RESULT %1$senqueue_per_s=%2$.0f %1$sdrain_ms=%3$d %1$send_to_end_per_s=%4$.0f%n",
                     prefix, count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
         }
     }
@@ -106,7 +119,8 @@ public final class BenchProducer {
             List<StreamEntry> newest = jedis.xrevrange(StreamKeys.DEFAULT.results(agent), "+", "-", 1);
             from = newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
         }
-        Thread reader = Thread.ofPlatform().start(() -> readResults(redisUrl, agent, from, count, sentAt, latencies, seen));
+        Thread reader =
+                Thread.ofPlatform().start(() -> readResults(redisUrl, agent, from, count, sentAt, latencies, seen));
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -114,7 +128,8 @@ public final class BenchProducer {
             while (System.nanoTime() < due) {
                 LockSupport.parkNanos(Math.max(1_000, due - System.nanoTime() - 50_000));
             }
-            AgentMessage task = AgentMessage.request(agent, content(0)).sender("bench").build();
+            AgentMessage task =
+                    AgentMessage.request(agent, content(0)).sender("bench").build();
             sentAt.put(task.taskId(), System.nanoTime());
             client.submit(task);
         }
@@ -124,17 +139,28 @@ public final class BenchProducer {
         for (int at = 0; at < measured.length; at += rate) {
             long[] second = Arrays.copyOfRange(measured, at, Math.min(measured.length, at + rate));
             Arrays.sort(second);
-            System.out.printf("%ssecond %d: p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%n", prefix, at / rate + 1, pct(second, 0.5),
-                    pct(second, 0.99), second[second.length - 1] / 1e6);
+            System.out.printf(
+                    "%ssecond %d: p50_ms=%.3f p99_ms=%.3f max_ms=%.3f%n",
+                    prefix, at / rate + 1, pct(second, 0.5), pct(second, 0.99), second[second.length - 1] / 1e6);
         }
         Arrays.sort(measured);
-        System.out.printf("RESULT %1$sp50_ms=%2$.3f %1$sp99_ms=%3$.3f %1$smax_ms=%4$.3f %1$smeasured=%5$d%n", prefix,
-                pct(measured, 0.50), pct(measured, 0.99), measured.length == 0 ? Double.NaN : measured[measured.length - 1] / 1e6,
+        System.out.printf(
+                "RESULT %1$sp50_ms=%2$.3f %1$sp99_ms=%3$.3f %1$smax_ms=%4$.3f %1$smeasured=%5$d%n",
+                prefix,
+                pct(measured, 0.50),
+                pct(measured, 0.99),
+                measured.length == 0 ? Double.NaN : measured[measured.length - 1] / 1e6,
                 measured.length);
     }
 
     private static void readResults(
-            String redisUrl, String agent, StreamEntryID from, int count, Map<String, Long> sentAt, long[] latencies, int[] seen) {
+            String redisUrl,
+            String agent,
+            StreamEntryID from,
+            int count,
+            Map<String, Long> sentAt,
+            long[] latencies,
+            int[] seen) {
         String results = StreamKeys.DEFAULT.results(agent);
         StreamEntryID last = from;
         try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {

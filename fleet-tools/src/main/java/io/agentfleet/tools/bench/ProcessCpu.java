@@ -55,7 +55,8 @@ final class ProcessCpu {
             double total = 0;
             for (String line : jedis.info("cpu").split("\r?\n")) {
                 if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
-                    total += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                    total += Double.parseDouble(
+                            line.substring(line.indexOf(':') + 1).trim());
                 }
             }
             return total;

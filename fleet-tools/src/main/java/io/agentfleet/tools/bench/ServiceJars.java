@@ -8,7 +8,8 @@ public final class ServiceJars {
     private ServiceJars() {}
 
     public static Path root() {
-        return Path.of(System.getProperty("fleet.root", System.getenv().getOrDefault("FLEET_ROOT", "."))).toAbsolutePath();
+        return Path.of(System.getProperty("fleet.root", System.getenv().getOrDefault("FLEET_ROOT", ".")))
+                .toAbsolutePath();
     }
 
     public static String worker() {

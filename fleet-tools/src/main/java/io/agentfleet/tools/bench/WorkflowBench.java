@@ -35,7 +35,8 @@ final class WorkflowBench {
         int port = freePort();
         String api = "http://127.0.0.1:" + port;
         try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name);
-                JavaProcess worker = BenchMain.startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
+                JavaProcess worker = BenchMain.startWorker(
+                        redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
             orchestrator.awaitLog("Startup completed", STARTUP);
             double orchestratorCpu = ProcessCpu.of(orchestrator.pid());
             double orchestratorJit = jitCpu(orchestrator.pid());
@@ -56,13 +57,16 @@ final class WorkflowBench {
             if (exit != 0) {
                 throw new IllegalStateException("workflow producer exited with " + exit + ":\n" + producer.logText());
             }
-            // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes. The
+            // CPU the services spent on the workload (start-up excluded), warm-up runs included: where the time goes.
+            // The
             // orchestrator's JIT compiler and GC threads are shown apart, and the producer reports the orchestrator's
             // CPU per task of each phase.
             Figures figures = Figures.parse(producer.logText())
                     .with("orchestrator_cpu_s", ProcessCpu.of(orchestrator.pid()) - orchestratorCpu)
                     .with("orchestrator_jit_cpu_s", jitCpu(orchestrator.pid()) - orchestratorJit)
-                    .with("orchestrator_gc_cpu_s", ProcessCpu.ofThreads(orchestrator.pid(), "GC Thread") - orchestratorGc)
+                    .with(
+                            "orchestrator_gc_cpu_s",
+                            ProcessCpu.ofThreads(orchestrator.pid(), "GC Thread") - orchestratorGc)
                     .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
                     .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, logDir, name);
@@ -78,7 +82,8 @@ final class WorkflowBench {
         return ProcessCpu.ofThreads(pid, "C1 Compiler") + ProcessCpu.ofThreads(pid, "C2 Compiler");
     }
 
-    private static JavaProcess startOrchestrator(RedisProcess redis, int port, String apiKey, Path logDir, String name) {
+    private static JavaProcess startOrchestrator(
+            RedisProcess redis, int port, String apiKey, Path logDir, String name) {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.orchestrator.OrchestratorApplication")
                 .classPath(ServiceJars.orchestrator())
                 .jvmArg("-Xmx512m", "-XX:+UseParallelGC")

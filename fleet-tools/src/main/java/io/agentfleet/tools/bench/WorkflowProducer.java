@@ -63,8 +63,12 @@ public final class WorkflowProducer {
         int concurrency = Integer.parseInt(args[3]);
         int warmup = Integer.parseInt(args[4]);
         long orchestratorPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
-        try (FleetClient client = FleetClient.builder().redisUri(redisUrl).orchestratorUri(api)
-                        .apiKey(System.getenv("FLEET_BENCH_API_KEY")).poolSize(2).build();
+        try (FleetClient client = FleetClient.builder()
+                        .redisUri(redisUrl)
+                        .orchestratorUri(api)
+                        .apiKey(System.getenv("FLEET_BENCH_API_KEY"))
+                        .poolSize(2)
+                        .build();
                 Watcher watcher = new Watcher(redisUrl)) {
             watcher.start();
             System.out.println("concurrency=" + concurrency + " runs=" + runs + " warmup=" + warmup);
@@ -75,14 +79,22 @@ public final class WorkflowProducer {
             Phase fanout = phase("fanout", client, watcher, runs, concurrency, WorkflowProducer::fanout);
             double[] cpuAfterFanout = orchestratorCpu(orchestratorPid);
             Phase paced = paced(client, watcher, PACED_RATE, PACED_SECONDS);
-            System.out.printf("RESULT chain_runs_per_s=%.1f chain_p50_ms_at_64=%.2f chain_p99_ms_at_64=%.2f"
+            System.out.printf(
+                    "RESULT chain_runs_per_s=%.1f chain_p50_ms_at_64=%.2f chain_p99_ms_at_64=%.2f"
                             + " fanout_runs_per_s=%.1f fanout_p50_ms_at_64=%.2f fanout_p99_ms_at_64=%.2f%n",
-                    chain.runsPerSecond(), chain.p50(), chain.p99(), fanout.runsPerSecond(), fanout.p50(), fanout.p99());
-            System.out.printf("RESULT chain_paced_p50_ms=%.2f chain_paced_p99_ms=%.2f chain_paced_max_ms=%.2f%n",
+                    chain.runsPerSecond(),
+                    chain.p50(),
+                    chain.p99(),
+                    fanout.runsPerSecond(),
+                    fanout.p50(),
+                    fanout.p99());
+            System.out.printf(
+                    "RESULT chain_paced_p50_ms=%.2f chain_paced_p99_ms=%.2f chain_paced_max_ms=%.2f%n",
                     paced.p50(), paced.p99(), paced.max());
             System.out.printf("RESULT producer_cpu_s=%.2f%n", ProcessCpu.ofThisProcess());
             if (orchestratorPid > 0) {
-                System.out.printf("RESULT orchestrator_cpu_ms_per_task_chain=%.3f orchestrator_cpu_ms_per_task_fanout=%.3f"
+                System.out.printf(
+                        "RESULT orchestrator_cpu_ms_per_task_chain=%.3f orchestrator_cpu_ms_per_task_fanout=%.3f"
                                 + " orchestrator_jit_ms_per_task_chain=%.3f orchestrator_jit_ms_per_task_fanout=%.3f%n",
                         1000 * (cpuAfterChain[0] - cpuBefore[0]) / (runs * 3.0),
                         1000 * (cpuAfterFanout[0] - cpuAfterChain[0]) / (runs * 10.0),
@@ -95,7 +107,9 @@ public final class WorkflowProducer {
 
     /** The orchestrator's CPU seconds so far: the whole process, and its JIT compiler threads (part of the first). */
     private static double[] orchestratorCpu(long pid) {
-        return new double[] {ProcessCpu.of(pid), ProcessCpu.ofThreads(pid, "C1 Compiler") + ProcessCpu.ofThreads(pid, "C2 Compiler")};
+        return new double[] {
+            ProcessCpu.of(pid), ProcessCpu.ofThreads(pid, "C1 Compiler") + ProcessCpu.ofThreads(pid, "C2 Compiler")
+        };
     }
 
     /** A→B→C. */
@@ -149,8 +163,14 @@ public final class WorkflowProducer {
         }
     }
 
-    private static Phase phase(String name, FleetClient client, Watcher watcher, int runs, int concurrency,
-            IntFunction<Workflow> workflows) throws InterruptedException {
+    private static Phase phase(
+            String name,
+            FleetClient client,
+            Watcher watcher,
+            int runs,
+            int concurrency,
+            IntFunction<Workflow> workflows)
+            throws InterruptedException {
         if (runs == 0) {
             return new Phase(0, 1, new long[0], 0);
         }
@@ -241,16 +261,26 @@ public final class WorkflowProducer {
                         add(segments, "run committed to submit answered", e.at(), o.answered());
                     }
                     case "TASK_DISPATCHED" -> dispatched.put(e.taskId(), e.at());
-                    case "TASK_COMPLETED" -> add(segments, "task dispatched to completed", dispatched.get(e.taskId()), e.at());
-                    case "RUN_FINISHED" -> add(segments, "run finished to seen by producer", e.at(), o.finished().seen());
-                    default -> { }
+                    case "TASK_COMPLETED" ->
+                        add(segments, "task dispatched to completed", dispatched.get(e.taskId()), e.at());
+                    case "RUN_FINISHED" ->
+                        add(
+                                segments,
+                                "run finished to seen by producer",
+                                e.at(),
+                                o.finished().seen());
+                    default -> {}
                 }
             }
         }
         segments.forEach((name, micros) -> {
             long[] v = micros.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf("paced breakdown: %s p50 %.2f ms, p99 %.2f ms (%d samples)%n", name, v[v.length / 2] / 1e3,
-                    v[(int) Math.min(v.length - 1, Math.ceil(0.99 * v.length) - 1)] / 1e3, v.length);
+            System.out.printf(
+                    "paced breakdown: %s p50 %.2f ms, p99 %.2f ms (%d samples)%n",
+                    name,
+                    v[v.length / 2] / 1e3,
+                    v[(int) Math.min(v.length - 1, Math.ceil(0.99 * v.length) - 1)] / 1e3,
+                    v.length);
         });
     }
 
@@ -263,7 +293,8 @@ public final class WorkflowProducer {
     private record Observed(Finished finished, Instant submitted, Instant answered) {}
 
     /** Submits one run and waits for its RUN_FINISHED event. */
-    private static Observed submitAndWatch(FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
+    private static Observed submitAndWatch(
+            FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
         Instant submitted = Instant.now();
         RunHandle run = submit(client, workflow);
         Instant answered = Instant.now();
@@ -280,24 +311,42 @@ public final class WorkflowProducer {
         return new Observed(finished, submitted, answered);
     }
 
-    private static void submitLoop(FleetClient client, Watcher watcher, int runs, IntFunction<Workflow> workflows, long[] latencies,
-            AtomicInteger next, AtomicInteger failed, long[] lastSeen, int slot) {
+    private static void submitLoop(
+            FleetClient client,
+            Watcher watcher,
+            int runs,
+            IntFunction<Workflow> workflows,
+            long[] latencies,
+            AtomicInteger next,
+            AtomicInteger failed,
+            long[] lastSeen,
+            int slot) {
         for (int i = next.getAndIncrement(); i < runs; i = next.getAndIncrement()) {
             Workflow workflow = workflows.apply(i);
             long submitted = System.nanoTime();
-            long finishedAt = submitAndWatch(client, watcher, workflow, failed).finished().atNanos();
+            long finishedAt =
+                    submitAndWatch(client, watcher, workflow, failed).finished().atNanos();
             latencies[i] = finishedAt - submitted;
             lastSeen[slot] = Math.max(lastSeen[slot], finishedAt);
         }
     }
 
-    private static Phase summarize(String name, int runs, long start, long[] latencies, long[] lastSeen, int failedRuns) {
+    private static Phase summarize(
+            String name, int runs, long start, long[] latencies, long[] lastSeen, int failedRuns) {
         double seconds = (Arrays.stream(lastSeen).max().orElse(start) - start) / 1e9;
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         Phase phase = new Phase(runs, seconds, sorted, failedRuns);
-        System.out.printf("%s: %d runs in %.2f s = %.1f runs/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; failed %d%n",
-                name, runs, seconds, phase.runsPerSecond(), phase.p50(), phase.p99(), sorted[sorted.length - 1] / 1e6, phase.failed());
+        System.out.printf(
+                "%s: %d runs in %.2f s = %.1f runs/s; latency p50 %.2f ms, p99 %.2f ms, max %.2f ms; failed %d%n",
+                name,
+                runs,
+                seconds,
+                phase.runsPerSecond(),
+                phase.p50(),
+                phase.p99(),
+                sorted[sorted.length - 1] / 1e6,
+                phase.failed());
         if (phase.failed() > 0) {
             throw new IllegalStateException(phase.failed() + " " + name + " runs did not complete");
         }
@@ -332,7 +381,9 @@ public final class WorkflowProducer {
         static Event of(StreamEntry entry) {
             try {
                 JsonNode data = Watcher.MAPPER.readTree(entry.getFields().get("data"));
-                return new Event(entry.getFields().get("type"), data.path("taskId").asText(null),
+                return new Event(
+                        entry.getFields().get("type"),
+                        data.path("taskId").asText(null),
                         data.hasNonNull("at") ? Instant.parse(data.get("at").asText()) : null);
             } catch (Exception e) {
                 return new Event(entry.getFields().get("type"), null, null);
@@ -391,7 +442,8 @@ public final class WorkflowProducer {
                     sleepBriefly();
                     continue;
                 }
-                var reply = jedis.xread(XReadParams.xReadParams().block(BLOCK_MS).count(100), positions);
+                var reply =
+                        jedis.xread(XReadParams.xReadParams().block(BLOCK_MS).count(100), positions);
                 if (reply == null) {
                     continue;
                 }

@@ -39,7 +39,8 @@ public final class DemoMain {
     private final Path runDir;
     private final PrintStream out;
     private final Processes processes = new Processes();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final Map<String, List<JavaProcess>> workers = new LinkedHashMap<>();
     private RedisProcess ownRedis;
@@ -61,8 +62,8 @@ public final class DemoMain {
             System.exit(2);
             return;
         }
-        Path runDir = Files.createDirectories(ServiceJars.root().resolve(
-                ".fleet/demo/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        Path runDir = Files.createDirectories(ServiceJars.root()
+                .resolve(".fleet/demo/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         DemoMain demo = new DemoMain(options, runDir, System.out);
         Thread cleanup = new Thread(demo::stopEverything, "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
@@ -111,7 +112,8 @@ public final class DemoMain {
         }
         ownRedis = RedisProcess.start(redisOptions);
         redisUrl = ownRedis.uri();
-        out.println("  redis         " + redisUrl + " (started by the demo: " + ownRedis.binary().getFileName() + ")");
+        out.println("  redis         " + redisUrl + " (started by the demo: "
+                + ownRedis.binary().getFileName() + ")");
     }
 
     private void startOrchestrator() throws IOException {
@@ -125,7 +127,8 @@ public final class DemoMain {
                 .env("FLEET_API_KEYS_PLAIN", "demo:" + apiKey)
                 .logTo(runDir.resolve("orchestrator.log"))
                 .start());
-        out.println("  orchestrator  " + api + "  (log: " + ServiceJars.root().relativize(runDir.resolve("orchestrator.log")) + ")");
+        out.println("  orchestrator  " + api + "  (log: "
+                + ServiceJars.root().relativize(runDir.resolve("orchestrator.log")) + ")");
     }
 
     private void startWorkers() {
@@ -150,8 +153,15 @@ public final class DemoMain {
                 workers.computeIfAbsent(agent, a -> new ArrayList<>()).add(processes.add(worker.start()));
             }
         }
-        out.println("  workers       " + String.join(", ", workers.keySet().stream()
-                .map(a -> a + (workers.get(a).size() > 1 ? " ×" + workers.get(a).size() : "")).toList())
+        out.println("  workers       "
+                + String.join(
+                        ", ",
+                        workers.keySet().stream()
+                                .map(a -> a
+                                        + (workers.get(a).size() > 1
+                                                ? " ×" + workers.get(a).size()
+                                                : ""))
+                                .toList())
                 + "  (one process each; logs in " + ServiceJars.root().relativize(runDir) + ")");
     }
 
@@ -175,7 +185,8 @@ public final class DemoMain {
 
     private boolean orchestratorReady() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/health/readiness")).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(api.resolve("/health/readiness")).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200;
         } catch (IOException | InterruptedException e) {
@@ -187,7 +198,10 @@ public final class DemoMain {
         try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(URI.create(redisUrl))) {
             for (String agent : AGENTS) {
                 String stream = "fleet:{" + agent + "}:tasks";
-                if (!jedis.exists(stream) || jedis.xinfoGroups(stream).stream().noneMatch(g -> g.getConsumers() >= workers.get(agent).size())) {
+                if (!jedis.exists(stream)
+                        || jedis.xinfoGroups(stream).stream()
+                                .noneMatch(g ->
+                                        g.getConsumers() >= workers.get(agent).size())) {
                     return false;
                 }
             }
@@ -204,14 +218,16 @@ public final class DemoMain {
         plan.put("id", "plan");
         plan.put("agent", "planner");
         plan.putObject("input").put("goal", options.goal());
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/v1/workflows"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.resolve("/v1/workflows"))
                         .header("Authorization", "Bearer " + apiKey)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("POST /v1/workflows answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "POST /v1/workflows answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("runId").asText();
     }
@@ -219,19 +235,26 @@ public final class DemoMain {
     private boolean killed;
 
     private void killWorkerOnce(SseClient.Event event) {
-        if (!options.killWorker() || killed || !"TASK_DISPATCHED".equals(event.name()) || !event.data().contains("\"" + KILLED_AGENT + "\"")) {
+        if (!options.killWorker()
+                || killed
+                || !"TASK_DISPATCHED".equals(event.name())
+                || !event.data().contains("\"" + KILLED_AGENT + "\"")) {
             return;
         }
         killed = true;
         JavaProcess victim = workers.get(KILLED_AGENT).get(0);
         victim.kill9();
-        out.println("  ✖ kill -9 of " + KILLED_AGENT + "-worker-1 (pid " + victim.pid() + ") with work in flight: its lease"
-                + " runs out and " + KILLED_AGENT + "-worker-2 reclaims what it held");
+        out.println(
+                "  ✖ kill -9 of " + KILLED_AGENT + "-worker-1 (pid " + victim.pid() + ") with work in flight: its lease"
+                        + " runs out and " + KILLED_AGENT + "-worker-2 reclaims what it held");
     }
 
     private JsonNode getJson(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve(path))
-                .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.resolve(path))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 

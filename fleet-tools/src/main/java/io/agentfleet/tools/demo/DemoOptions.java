@@ -12,7 +12,8 @@ import java.util.Map;
  * @param embeddedRedis use the Redis binary bundled with the project even when redis-server is on PATH
  * @param failureRate share of demo-agent attempts that fail retryably, to show retries
  */
-record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain, boolean embeddedRedis, String failureRate) {
+record DemoOptions(
+        String goal, boolean killWorker, boolean llm, boolean plain, boolean embeddedRedis, String failureRate) {
     static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
 
     static DemoOptions parse(String[] args, Map<String, String> env) {
@@ -28,12 +29,14 @@ record DemoOptions(String goal, boolean killWorker, boolean llm, boolean plain, 
                 case "--goal" -> goal = args[++i];
                 case "--embedded-redis" -> embeddedRedis = true;
                 case "--failure-rate" -> failureRate = args[++i];
-                default -> throw new IllegalArgumentException(
-                        "unknown option '" + args[i] + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
-                                + " [--embedded-redis] [--failure-rate 0..1]");
+                default ->
+                    throw new IllegalArgumentException("unknown option '" + args[i]
+                            + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
+                            + " [--embedded-redis] [--failure-rate 0..1]");
             }
         }
-        boolean llm = isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
+        boolean llm =
+                isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
         return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate);
     }
 

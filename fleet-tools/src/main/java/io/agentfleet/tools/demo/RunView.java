@@ -45,37 +45,63 @@ final class RunView {
                     dispatchedAt.put(task, System.nanoTime());
                 }
                 agent = data.path("dispatchedTo").asText(agent);
-                detail = (review ? "review" : "") + (data.path("revision").asInt() > 0 ? (review ? " of " : "") + "revision " + data.path("revision").asInt() : "");
+                detail = (review ? "review" : "")
+                        + (data.path("revision").asInt() > 0
+                                ? (review ? " of " : "") + "revision "
+                                        + data.path("revision").asInt()
+                                : "");
             }
             case "TASK_COMPLETED", "TASK_FAILED", "TASK_SKIPPED" -> {
                 finished.add(task);
                 Long started = dispatchedAt.get(task);
                 detail = started == null ? "" : String.format("%.2fs", (System.nanoTime() - started) / 1e9);
                 if (data.has("error")) {
-                    detail += " " + data.path("error").path("message").asText(data.path("error").toString());
+                    detail += " "
+                            + data.path("error")
+                                    .path("message")
+                                    .asText(data.path("error").toString());
                 }
             }
-            case "TASK_REVIEWED" -> detail = (data.path("approved").asBoolean() ? "approved" : "changes requested: ")
-                    + (data.path("approved").asBoolean() ? "" : abbreviate(data.path("feedback").asText(), 70));
-            case "TASK_REVISED" -> detail = "sent back for revision " + data.path("revision").asInt();
+            case "TASK_REVIEWED" ->
+                detail = (data.path("approved").asBoolean() ? "approved" : "changes requested: ")
+                        + (data.path("approved").asBoolean()
+                                ? ""
+                                : abbreviate(data.path("feedback").asText(), 70));
+            case "TASK_REVISED" ->
+                detail = "sent back for revision " + data.path("revision").asInt();
             case "RUN_FINISHED" -> detail = data.path("status").asText();
             default -> detail = "";
         }
-        printLine(String.format("%7s  %-22s %-14s %-11s %s", elapsed(), label(event.name()), task, agent, detail).stripTrailing());
+        printLine(String.format("%7s  %-22s %-14s %-11s %s", elapsed(), label(event.name()), task, agent, detail)
+                .stripTrailing());
     }
 
     void printSummary(JsonNode run) {
         clearBar();
         out.println();
-        out.printf("Run %s %s in %.1fs — %d steps, %d tokens%n", run.path("runId").asText(), run.path("status").asText(),
-                run.path("durationMs").asLong() / 1000.0, run.path("steps").asLong(), run.path("usage").path("tokens").asLong());
+        out.printf(
+                "Run %s %s in %.1fs — %d steps, %d tokens%n",
+                run.path("runId").asText(),
+                run.path("status").asText(),
+                run.path("durationMs").asLong() / 1000.0,
+                run.path("steps").asLong(),
+                run.path("usage").path("tokens").asLong());
         out.println();
-        out.printf("  %-14s %-11s %-10s %8s %9s %9s %8s%n", "task", "agent", "state", "attempts", "revisions", "duration", "tokens");
+        out.printf(
+                "  %-14s %-11s %-10s %8s %9s %9s %8s%n",
+                "task", "agent", "state", "attempts", "revisions", "duration", "tokens");
         for (JsonNode task : run.path("tasks")) {
-            long tokens = task.path("usage").path("tokensIn").asLong() + task.path("usage").path("tokensOut").asLong();
-            out.printf("  %-14s %-11s %-10s %8d %9d %8.2fs %8d%n", task.path("id").asText(), task.path("agent").asText(),
-                    task.path("state").asText(), task.path("attempts").asInt(), task.path("revision").asInt(),
-                    task.path("durationMs").asLong() / 1000.0, tokens);
+            long tokens = task.path("usage").path("tokensIn").asLong()
+                    + task.path("usage").path("tokensOut").asLong();
+            out.printf(
+                    "  %-14s %-11s %-10s %8d %9d %8.2fs %8d%n",
+                    task.path("id").asText(),
+                    task.path("agent").asText(),
+                    task.path("state").asText(),
+                    task.path("attempts").asInt(),
+                    task.path("revision").asInt(),
+                    task.path("durationMs").asLong() / 1000.0,
+                    tokens);
         }
         out.println();
         out.println("Final output:");
@@ -114,7 +140,9 @@ final class RunView {
         run.path("tasks").forEach(t -> t.path("dependsOn").forEach(d -> dependedOn.add(d.asText())));
         List<JsonNode> sinks = new java.util.ArrayList<>();
         run.path("tasks").forEach(t -> {
-            if (!dependedOn.contains(t.path("id").asText()) && !t.path("agent").asText().equals("planner") && t.has("output")) {
+            if (!dependedOn.contains(t.path("id").asText())
+                    && !t.path("agent").asText().equals("planner")
+                    && t.has("output")) {
                 sinks.add(t);
             }
         });

@@ -58,7 +58,8 @@ final class SseClient {
                     } else if (line.startsWith("event:")) {
                         name = line.substring(6).trim();
                     } else if (line.startsWith("data:")) {
-                        data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).stripLeading());
+                        data.append(data.isEmpty() ? "" : "\n")
+                                .append(line.substring(5).stripLeading());
                     }
                 }
                 failures = 0;

@@ -25,9 +25,11 @@ public final class RedisMain {
         try {
             redis = RedisProcess.start(options);
         } catch (IllegalStateException e) {
-            System.err.println("fleet: could not start Redis on port " + options.port() + " (is one already running there?"
-                    + " then use it: export REDIS_URL=redis://127.0.0.1:" + options.port() + ", or pick another port with"
-                    + " ./fleet redis --port N)");
+            System.err.println(
+                    "fleet: could not start Redis on port " + options.port() + " (is one already running there?"
+                            + " then use it: export REDIS_URL=redis://127.0.0.1:" + options.port()
+                            + ", or pick another port with"
+                            + " ./fleet redis --port N)");
             System.err.println("  " + e.getMessage().lines().findFirst().orElse(""));
             System.exit(1);
             return;

@@ -57,7 +57,8 @@ class WorkflowClientEndToEndTest {
         int port = freePort();
         orchestratorUri = "http://127.0.0.1:" + port;
         orchestrator = JavaProcess.builder("io.agentfleet.orchestrator.OrchestratorApplication")
-                .classPath(root.resolve("orchestrator-service/target/orchestrator-service.jar").toString())
+                .classPath(root.resolve("orchestrator-service/target/orchestrator-service.jar")
+                        .toString())
                 .jvmArg("-Xmx256m", "-XX:TieredStopAtLevel=1")
                 .env("REDIS_URL", redis.uri())
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
@@ -65,7 +66,8 @@ class WorkflowClientEndToEndTest {
                 .logTo(logs.resolve("orchestrator.log"))
                 .start();
         worker = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
-                .classPath(root.resolve("worker-service/target/worker-service.jar").toString())
+                .classPath(
+                        root.resolve("worker-service/target/worker-service.jar").toString())
                 .jvmArg("-Xmx256m", "-XX:TieredStopAtLevel=1")
                 .env("REDIS_URL", redis.uri())
                 .env("FLEET_AGENTS", "echo,fail")
@@ -89,7 +91,11 @@ class WorkflowClientEndToEndTest {
 
     @BeforeEach
     void connect() {
-        client = FleetClient.builder().redisUri(redis.uri()).orchestratorUri(orchestratorUri).apiKey(API_KEY).build();
+        client = FleetClient.builder()
+                .redisUri(redis.uri())
+                .orchestratorUri(orchestratorUri)
+                .apiKey(API_KEY)
+                .build();
     }
 
     @AfterEach
@@ -102,7 +108,11 @@ class WorkflowClientEndToEndTest {
         ObjectNode input = JsonNodeFactory.instance.objectNode().put("word", "hello");
         RunHandle run = client.submitWorkflow(Workflow.builder()
                 .task("first", "echo", input)
-                .task("second", "echo", JsonNodeFactory.instance.objectNode().put("word", "world"), Workflow.dependsOn("first"))
+                .task(
+                        "second",
+                        "echo",
+                        JsonNodeFactory.instance.objectNode().put("word", "world"),
+                        Workflow.dependsOn("first"))
                 .maxSteps(5)
                 .build());
         assertEquals(2, run.tasks());
@@ -114,7 +124,9 @@ class WorkflowClientEndToEndTest {
         assertEquals("hello", first.path("input").path("word").asText(), first.toString());
         JsonNode second = result.output("second");
         assertEquals("world", second.path("input").path("word").asText(), second.toString());
-        assertEquals("hello", second.path("context").path("first").path("input").path("word").asText(),
+        assertEquals(
+                "hello",
+                second.path("context").path("first").path("input").path("word").asText(),
                 "the dependent task received its dependency's output: " + second);
     }
 
@@ -138,14 +150,23 @@ class WorkflowClientEndToEndTest {
     @Test
     void aWrongOrMissingApiKeyIsAnAuthFailureThatNeverShowsTheKey() {
         Workflow flow = Workflow.builder().task("a", "echo", null).build();
-        try (FleetClient wrong = FleetClient.builder().redisUri(redis.uri()).orchestratorUri(orchestratorUri)
-                .apiKey("not-the-key-42").build()) {
+        try (FleetClient wrong = FleetClient.builder()
+                .redisUri(redis.uri())
+                .orchestratorUri(orchestratorUri)
+                .apiKey("not-the-key-42")
+                .build()) {
             FleetAuthException e = assertThrows(FleetAuthException.class, () -> wrong.submitWorkflow(flow));
             assertEquals(403, e.status());
             assertFalse(e.getMessage().contains("not-the-key-42"), e.getMessage());
         }
-        try (FleetClient none = FleetClient.builder().redisUri(redis.uri()).orchestratorUri(orchestratorUri).build()) {
-            assertEquals(401, assertThrows(FleetAuthException.class, () -> none.submitWorkflow(flow)).status());
+        try (FleetClient none = FleetClient.builder()
+                .redisUri(redis.uri())
+                .orchestratorUri(orchestratorUri)
+                .build()) {
+            assertEquals(
+                    401,
+                    assertThrows(FleetAuthException.class, () -> none.submitWorkflow(flow))
+                            .status());
         }
     }
 
@@ -153,7 +174,11 @@ class WorkflowClientEndToEndTest {
     void aRunWhoseTaskIsDeadLetteredFailsWithItsError() {
         RunHandle run = client.submitWorkflow(Workflow.builder()
                 .task("ok", "echo", JsonNodeFactory.instance.objectNode().put("word", "fine"))
-                .task("boom", "fail", JsonNodeFactory.instance.objectNode().put("mode", "permanent"), Workflow.dependsOn("ok"))
+                .task(
+                        "boom",
+                        "fail",
+                        JsonNodeFactory.instance.objectNode().put("mode", "permanent"),
+                        Workflow.dependsOn("ok"))
                 .build());
 
         RunFailedException e = assertThrows(RunFailedException.class, () -> client.awaitRun(run, GENEROUS));
@@ -161,7 +186,9 @@ class WorkflowClientEndToEndTest {
         assertEquals("FAILED", e.status());
         assertEquals("FAILED", e.result().taskStates().get("boom"));
         assertEquals("COMPLETED", e.result().taskStates().get("ok"));
-        assertTrue(e.result().output("ok") != null, "the completed task's output is kept: " + e.result().view());
+        assertTrue(
+                e.result().output("ok") != null,
+                "the completed task's output is kept: " + e.result().view());
         assertTrue(e.error() != null && e.error().contains("boom"), "the error names the failed task: " + e.error());
     }
 
@@ -177,7 +204,8 @@ class WorkflowClientEndToEndTest {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("project root (with ./fleet) not found above " + System.getProperty("user.dir"));
+            throw new IllegalStateException(
+                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
         }
         return dir;
     }

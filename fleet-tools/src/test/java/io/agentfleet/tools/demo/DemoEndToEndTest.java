@@ -34,7 +34,10 @@ class DemoEndToEndTest {
             assertTrue(output.contains("kill -9 of researcher-worker-1"), "killed a worker:\n" + output);
             assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
             for (String task : new String[] {"plan", "research-1", "research-2", "research-3", "implement"}) {
-                assertTrue(Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+").matcher(output).find(),
+                assertTrue(
+                        Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+")
+                                .matcher(output)
+                                .find(),
                         "summary row for " + task + ":\n" + output);
             }
             assertTrue(output.contains("Final output:"), output);
@@ -47,7 +50,8 @@ class DemoEndToEndTest {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("project root (with ./fleet) not found above " + System.getProperty("user.dir"));
+            throw new IllegalStateException(
+                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
         }
         return dir;
     }

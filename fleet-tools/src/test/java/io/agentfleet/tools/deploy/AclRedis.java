@@ -81,8 +81,13 @@ final class AclRedis implements AutoCloseable {
 
     /** A connection logged in as {@code user} with its development password. */
     Jedis as(String user) {
-        return new Jedis(new HostAndPort(HOST, port),
-                DefaultJedisClientConfig.builder().user(user).password(devPassword(user)).timeoutMillis(5_000).build());
+        return new Jedis(
+                new HostAndPort(HOST, port),
+                DefaultJedisClientConfig.builder()
+                        .user(user)
+                        .password(devPassword(user))
+                        .timeoutMillis(5_000)
+                        .build());
     }
 
     /** deploy/README.md: the hashes in users.acl are of {@code dev-<user>-password}. */
@@ -117,9 +122,22 @@ final class AclRedis implements AutoCloseable {
         Path log = workDir.resolve("redis.log");
         Process process;
         try {
-            process = new ProcessBuilder(List.of(binary.toString(), "--port", String.valueOf(port), "--bind", HOST,
-                    "--save", "", "--appendonly", "no", "--dir", workDir.toString(), "--aclfile", acl.toString(),
-                    "--daemonize", "no"))
+            process = new ProcessBuilder(List.of(
+                            binary.toString(),
+                            "--port",
+                            String.valueOf(port),
+                            "--bind",
+                            HOST,
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            workDir.toString(),
+                            "--aclfile",
+                            acl.toString(),
+                            "--daemonize",
+                            "no"))
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.to(log.toFile()))
                     .start();
@@ -128,26 +146,33 @@ final class AclRedis implements AutoCloseable {
         }
         AclRedis redis = new AclRedis(workDir, port, process);
         try {
-            Await.until(STARTUP_TIMEOUT, () -> {
-                if (!process.isAlive()) {
-                    // An Error, not an exception: Await retries on exceptions, but a dead server will not come back.
-                    throw new AssertionError("redis-server exited with code " + process.exitValue());
-                }
-                try (Jedis admin = redis.as("admin")) {
-                    return "PONG".equals(admin.ping());
-                }
-            }, "redis-server on port " + port + " to accept the admin user");
+            Await.until(
+                    STARTUP_TIMEOUT,
+                    () -> {
+                        if (!process.isAlive()) {
+                            // An Error, not an exception: Await retries on exceptions, but a dead server will not come
+                            // back.
+                            throw new AssertionError("redis-server exited with code " + process.exitValue());
+                        }
+                        try (Jedis admin = redis.as("admin")) {
+                            return "PONG".equals(admin.ping());
+                        }
+                    },
+                    "redis-server on port " + port + " to accept the admin user");
         } catch (AssertionError e) {
             process.destroyForcibly();
-            throw new IllegalStateException("redis-server " + binary + " with " + acl + " did not start: " + e.getMessage()
-                    + "\n" + redis.log(), e);
+            throw new IllegalStateException(
+                    "redis-server " + binary + " with " + acl + " did not start: " + e.getMessage() + "\n"
+                            + redis.log(),
+                    e);
         }
         return redis;
     }
 
     private static Path binary() {
-        Path binary = onPath("redis-server").orElseThrow(() -> new IllegalStateException(
-                "redis-server (>= " + MIN_MAJOR_VERSION + ".0) is not on PATH; RedisAclTest needs it to load deploy/users.acl"));
+        Path binary = onPath("redis-server")
+                .orElseThrow(() -> new IllegalStateException("redis-server (>= " + MIN_MAJOR_VERSION
+                        + ".0) is not on PATH; RedisAclTest needs it to load deploy/users.acl"));
         String version = versionOf(binary);
         Matcher major = Pattern.compile("v=(\\d+)\\.").matcher(version);
         if (!major.find() || Integer.parseInt(major.group(1)) < MIN_MAJOR_VERSION) {
@@ -159,7 +184,9 @@ final class AclRedis implements AutoCloseable {
 
     private static String versionOf(Path binary) {
         try {
-            Process version = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            Process version = new ProcessBuilder(binary.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             version.waitFor(10, TimeUnit.SECONDS);
             return text;

@@ -60,7 +60,8 @@ class DockerComposeTest {
     @MethodSource("demoAgentTypes")
     void everyDemoAgentTypeHasAWorkerService(String agentType) {
         List<String> serving = workers().entrySet().stream()
-                .filter(worker -> agentType.equals(environment(worker.getValue()).get("FLEET_AGENTS")))
+                .filter(worker ->
+                        agentType.equals(environment(worker.getValue()).get("FLEET_AGENTS")))
                 .map(Map.Entry::getKey)
                 .toList();
         assertEquals(1, serving.size(), "compose services with FLEET_AGENTS=" + agentType + ": " + serving);
@@ -69,9 +70,13 @@ class DockerComposeTest {
     @Test
     void workersCanBeScaledWithoutNameOrPortClashes() {
         assertAll(workers().entrySet().stream().map(worker -> () -> {
-            assertNull(worker.getValue().get("container_name"),
-                    worker.getKey() + " sets container_name, so `docker compose up --scale " + worker.getKey() + "=3` fails");
-            assertEquals(List.of(), publishedHostPorts(worker.getValue()),
+            assertNull(
+                    worker.getValue().get("container_name"),
+                    worker.getKey() + " sets container_name, so `docker compose up --scale " + worker.getKey()
+                            + "=3` fails");
+            assertEquals(
+                    List.of(),
+                    publishedHostPorts(worker.getValue()),
                     worker.getKey() + " publishes fixed host ports, so a second replica cannot bind them");
         }));
     }
@@ -97,7 +102,9 @@ class DockerComposeTest {
         String aclTarget = mounts.get("./deploy/users.acl");
         assertNotNull(confTarget, "redis does not mount ./deploy/redis.conf; mounts: " + mounts);
         assertNotNull(aclTarget, "redis does not mount ./deploy/users.acl; mounts: " + mounts);
-        assertTrue(commandLine(redis).contains(confTarget), "redis' command " + commandLine(redis) + " does not load " + confTarget);
+        assertTrue(
+                commandLine(redis).contains(confTarget),
+                "redis' command " + commandLine(redis) + " does not load " + confTarget);
         String aclfile = Files.readAllLines(root.resolve("deploy/redis.conf")).stream()
                 .map(String::trim)
                 .filter(line -> line.startsWith("aclfile "))
@@ -109,9 +116,11 @@ class DockerComposeTest {
 
     @Test
     void everyBindMountedFileExists() {
-        assertAll(services.entrySet().stream().flatMap(service -> bindMounts(service.getValue()).keySet().stream()
-                .map(source -> () -> assertTrue(Files.exists(root.resolve(source).normalize()),
-                        service.getKey() + " mounts " + source + ", which does not exist"))));
+        assertAll(services.entrySet().stream()
+                .flatMap(service -> bindMounts(service.getValue()).keySet().stream()
+                        .map(source -> () -> assertTrue(
+                                Files.exists(root.resolve(source).normalize()),
+                                service.getKey() + " mounts " + source + ", which does not exist"))));
     }
 
     @Test
@@ -130,20 +139,27 @@ class DockerComposeTest {
         assertNotNull(Yamls.at(service("redis"), "healthcheck", "test"), "redis has no healthcheck to wait for");
         Map<String, Object> dependents = new LinkedHashMap<>(workers());
         dependents.put("orchestrator", service("orchestrator"));
-        assertAll(dependents.entrySet().stream().map(dependent -> () -> assertEquals("service_healthy",
-                Yamls.string(dependent.getValue(), "depends_on", "redis", "condition"),
-                dependent.getKey() + " must wait for redis: condition service_healthy")));
+        assertAll(dependents.entrySet().stream()
+                .map(dependent -> () -> assertEquals(
+                        "service_healthy",
+                        Yamls.string(dependent.getValue(), "depends_on", "redis", "condition"),
+                        dependent.getKey() + " must wait for redis: condition service_healthy")));
     }
 
     @Test
     void workersGetMoreTimeToStopThanTheyTakeToDrain() {
         assertAll(workers().entrySet().stream().map(worker -> () -> {
-            Duration drain = Durations.ofServiceSetting(worker.getKey() + " FLEET_SHUTDOWN_GRACE",
+            Duration drain = Durations.ofServiceSetting(
+                    worker.getKey() + " FLEET_SHUTDOWN_GRACE",
                     environment(worker.getValue()).get("FLEET_SHUTDOWN_GRACE"));
             Object stopGrace = worker.getValue().get("stop_grace_period");
-            Duration stop = stopGrace == null ? Duration.ofSeconds(10) : Durations.ofCompose(worker.getKey() + " stop_grace_period", String.valueOf(stopGrace));
-            assertTrue(stop.compareTo(drain) > 0, worker.getKey() + ": stop_grace_period " + stop
-                    + " must exceed FLEET_SHUTDOWN_GRACE " + drain + ", or Docker SIGKILLs tasks that are still finishing");
+            Duration stop = stopGrace == null
+                    ? Duration.ofSeconds(10)
+                    : Durations.ofCompose(worker.getKey() + " stop_grace_period", String.valueOf(stopGrace));
+            assertTrue(
+                    stop.compareTo(drain) > 0,
+                    worker.getKey() + ": stop_grace_period " + stop + " must exceed FLEET_SHUTDOWN_GRACE " + drain
+                            + ", or Docker SIGKILLs tasks that are still finishing");
         }));
     }
 
@@ -162,9 +178,10 @@ class DockerComposeTest {
     void theCoreStackNeedsNoObservabilityService() {
         assertAll(services.entrySet().stream()
                 .filter(service -> Yamls.list(service.getValue(), "profiles").isEmpty())
-                .flatMap(service -> dependencies(service.getValue()).stream().map(dependency -> () -> assertTrue(
-                        Yamls.list(service(dependency), "profiles").isEmpty(),
-                        service.getKey() + " depends on " + dependency + ", which only runs with a profile"))));
+                .flatMap(service -> dependencies(service.getValue()).stream()
+                        .map(dependency -> () -> assertTrue(
+                                Yamls.list(service(dependency), "profiles").isEmpty(),
+                                service.getKey() + " depends on " + dependency + ", which only runs with a profile"))));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -226,13 +243,19 @@ class DockerComposeTest {
         String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
         assertEquals(expectedUser, user, "ACL user in " + serviceName + "'s REDIS_URL");
         assertTrue(colon > 0, serviceName + "'s REDIS_URL has no password");
-        assertTrue(raw.contains("${"), serviceName + "'s REDIS_URL must take its password from a variable, with the dev password only as default");
+        assertTrue(
+                raw.contains("${"),
+                serviceName
+                        + "'s REDIS_URL must take its password from a variable, with the dev password only as default");
         assertPasswordMatchesAcl(serviceName, user, userInfo.substring(colon + 1));
     }
 
     private static void assertPasswordMatchesAcl(String who, String user, String password) {
-        assertTrue(aclHashes.containsKey(user), who + " logs in as " + user + ", which deploy/users.acl does not define");
-        assertEquals(aclHashes.get(user), sha256(password),
+        assertTrue(
+                aclHashes.containsKey(user), who + " logs in as " + user + ", which deploy/users.acl does not define");
+        assertEquals(
+                aclHashes.get(user),
+                sha256(password),
                 who + ": the default password of user " + user + " does not match its hash in deploy/users.acl");
     }
 
@@ -248,7 +271,8 @@ class DockerComposeTest {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -257,7 +281,8 @@ class DockerComposeTest {
     /** Host ports a service binds: {@code "8080:8080"}, {@code "127.0.0.1:80:80"} or long syntax with {@code published}. */
     private static List<String> publishedHostPorts(Map<String, Object> service) {
         return Yamls.list(service, "ports").stream()
-                .map(port -> port instanceof Map<?, ?> ? Yamls.string(port, "published") : hostPartOf(String.valueOf(port)))
+                .map(port ->
+                        port instanceof Map<?, ?> ? Yamls.string(port, "published") : hostPartOf(String.valueOf(port)))
                 .filter(published -> published != null && !published.isEmpty())
                 .toList();
     }
@@ -280,7 +305,8 @@ class DockerComposeTest {
                 continue;
             }
             String[] parts = String.valueOf(volume).split(":");
-            if (parts.length >= 2 && (parts[0].startsWith("./") || parts[0].startsWith("../") || parts[0].startsWith("/"))) {
+            if (parts.length >= 2
+                    && (parts[0].startsWith("./") || parts[0].startsWith("../") || parts[0].startsWith("/"))) {
                 mounts.put(parts[0], parts[1]);
             }
         }
@@ -293,7 +319,8 @@ class DockerComposeTest {
 
     private static String commandLine(Map<String, Object> node, String key) {
         Object command = node.get(key);
-        return command instanceof List<?> list ? String.join(" ", list.stream().map(String::valueOf).toList())
+        return command instanceof List<?> list
+                ? String.join(" ", list.stream().map(String::valueOf).toList())
                 : Optional.ofNullable(command).map(String::valueOf).orElse("");
     }
 

@@ -19,7 +19,8 @@ final class Durations {
         try {
             return io.agentfleet.messages.Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new AssertionError(name + " = '" + value + "' is not a duration the services accept (30s, 500ms, PT30S)", e);
+            throw new AssertionError(
+                    name + " = '" + value + "' is not a duration the services accept (30s, 500ms, PT30S)", e);
         }
     }
 
@@ -31,14 +32,15 @@ final class Durations {
         int end = 0;
         while (part.find() && part.start() == end) {
             long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ns" -> Duration.ofNanos(amount);
-                case "us" -> Duration.ofNanos(amount * 1_000);
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
+            total = total.plus(
+                    switch (part.group(2)) {
+                        case "ns" -> Duration.ofNanos(amount);
+                        case "us" -> Duration.ofNanos(amount * 1_000);
+                        case "ms" -> Duration.ofMillis(amount);
+                        case "s" -> Duration.ofSeconds(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        default -> Duration.ofHours(amount);
+                    });
             end = part.end();
         }
         if (text.isEmpty() || end != text.length()) {

@@ -53,7 +53,8 @@ class KustomizeOverlaysTest {
             renderings.add(CACHE.computeIfAbsent(overlay, dir -> Manifests.render(ProjectRoot.resolve(dir))));
         }
         for (String dir : List.of("k8s/base", "k8s/overlays/dev")) {
-            renderings.add(CACHE.computeIfAbsent("fallback:" + dir, key -> Manifests.withJavaFallback(ProjectRoot.resolve(dir))));
+            renderings.add(CACHE.computeIfAbsent(
+                    "fallback:" + dir, key -> Manifests.withJavaFallback(ProjectRoot.resolve(dir))));
         }
         return renderings.stream();
     }
@@ -66,11 +67,17 @@ class KustomizeOverlaysTest {
         Set<String> deployed = labelledAgentTypes(rendering, "Deployment");
         assertEquals(new TreeSet<>(AGENT_TYPES), deployed, "agent types with a worker Deployment in " + rendering);
         assertAll(
-                () -> assertEquals(deployed, labelledAgentTypes(rendering, "ScaledObject"),
+                () -> assertEquals(
+                        deployed,
+                        labelledAgentTypes(rendering, "ScaledObject"),
                         "agent types of the ScaledObjects in " + rendering),
-                () -> assertEquals(deployed, labelledAgentTypes(rendering, "PodDisruptionBudget"),
+                () -> assertEquals(
+                        deployed,
+                        labelledAgentTypes(rendering, "PodDisruptionBudget"),
                         "agent types of the worker PodDisruptionBudgets in " + rendering),
-                () -> assertEquals(workers(rendering).size(), deployed.size(),
+                () -> assertEquals(
+                        workers(rendering).size(),
+                        deployed.size(),
                         "one worker Deployment per agent type in " + rendering));
     }
 
@@ -78,11 +85,15 @@ class KustomizeOverlaysTest {
     @MethodSource("renderings")
     void eachWorkerDeploymentServesExactlyItsAgentType(Rendering rendering) {
         assertAll(workers(rendering).stream().map(worker -> () -> {
-            assertEquals(worker.type(), env(worker.container(), "FLEET_AGENTS").orElse(null),
-                    "FLEET_AGENTS of " + worker);
-            assertEquals(worker.type(), Yamls.string(worker.deployment(), "spec", "template", "metadata", "labels", AGENT_TYPE_LABEL),
+            assertEquals(
+                    worker.type(), env(worker.container(), "FLEET_AGENTS").orElse(null), "FLEET_AGENTS of " + worker);
+            assertEquals(
+                    worker.type(),
+                    Yamls.string(worker.deployment(), "spec", "template", "metadata", "labels", AGENT_TYPE_LABEL),
                     "pod template label " + AGENT_TYPE_LABEL + " of " + worker);
-            assertEquals(worker.type(), Yamls.string(worker.deployment(), "spec", "selector", "matchLabels", AGENT_TYPE_LABEL),
+            assertEquals(
+                    worker.type(),
+                    Yamls.string(worker.deployment(), "spec", "selector", "matchLabels", AGENT_TYPE_LABEL),
                     "selector label " + AGENT_TYPE_LABEL + " of " + worker);
         }));
     }
@@ -97,7 +108,9 @@ class KustomizeOverlaysTest {
             assertEquals(1, scaledObjects.size(), "ScaledObjects targeting " + worker);
             Map<String, Object> scaledObject = scaledObjects.getFirst();
             String targetKind = Yamls.string(scaledObject, "spec", "scaleTargetRef", "kind");
-            assertTrue(targetKind == null || targetKind.equals("Deployment"), "scaleTargetRef.kind of " + worker + ": " + targetKind);
+            assertTrue(
+                    targetKind == null || targetKind.equals("Deployment"),
+                    "scaleTargetRef.kind of " + worker + ": " + targetKind);
             assertReplicaBounds(worker, scaledObject);
             assertRedisStreamsTriggers(rendering, worker, Yamls.maps(scaledObject, "spec", "triggers"));
         }));
@@ -111,11 +124,16 @@ class KustomizeOverlaysTest {
                 .filter(Objects::nonNull)
                 .toList();
         assertFalse(prefixes.isEmpty(), "no ConfigMap sets FLEET_PREFIX in " + rendering);
-        prefixes.forEach(prefix -> assertEquals(StreamKeys.DEFAULT.prefix(), prefix,
+        prefixes.forEach(prefix -> assertEquals(
+                StreamKeys.DEFAULT.prefix(),
+                prefix,
                 "FLEET_PREFIX: the KEDA triggers watch " + StreamKeys.DEFAULT.tasks("coder") + " and the like"));
-        assertAll(deployments(rendering).stream().map(d -> () -> assertTrue(
-                env(container(d), "FLEET_PREFIX").map(StreamKeys.DEFAULT.prefix()::equals).orElse(true),
-                "FLEET_PREFIX env of " + name(d))));
+        assertAll(deployments(rendering).stream()
+                .map(d -> () -> assertTrue(
+                        env(container(d), "FLEET_PREFIX")
+                                .map(StreamKeys.DEFAULT.prefix()::equals)
+                                .orElse(true),
+                        "FLEET_PREFIX env of " + name(d))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -128,13 +146,16 @@ class KustomizeOverlaysTest {
                     .toList();
             assertEquals(1, budgets.size(), "PodDisruptionBudgets selecting the pods of " + worker);
             Map<String, Object> budget = budgets.getFirst();
-            assertTrue(Yamls.at(budget, "spec", "maxUnavailable") != null || Yamls.at(budget, "spec", "minAvailable") != null,
+            assertTrue(
+                    Yamls.at(budget, "spec", "maxUnavailable") != null
+                            || Yamls.at(budget, "spec", "minAvailable") != null,
                     "PodDisruptionBudget " + name(budget) + " sets neither maxUnavailable nor minAvailable");
             List<String> alsoSelected = workers.stream()
                     .filter(other -> other != worker && selects(budget, other.deployment()))
                     .map(Worker::name)
                     .toList();
-            assertEquals(List.of(), alsoSelected, "PodDisruptionBudget " + name(budget) + " must select only " + worker);
+            assertEquals(
+                    List.of(), alsoSelected, "PodDisruptionBudget " + name(budget) + " must select only " + worker);
         }));
     }
 
@@ -159,9 +180,13 @@ class KustomizeOverlaysTest {
             Object runAsNonRoot = Optional.ofNullable(Yamls.at(container, "securityContext", "runAsNonRoot"))
                     .orElse(Yamls.at(pod, "securityContext", "runAsNonRoot"));
             assertEquals(Boolean.TRUE, runAsNonRoot, "runAsNonRoot of " + name(deployment));
-            assertEquals(Boolean.TRUE, Yamls.at(container, "securityContext", "readOnlyRootFilesystem"),
+            assertEquals(
+                    Boolean.TRUE,
+                    Yamls.at(container, "securityContext", "readOnlyRootFilesystem"),
                     "readOnlyRootFilesystem of " + name(deployment));
-            assertEquals(Boolean.FALSE, Yamls.at(container, "securityContext", "allowPrivilegeEscalation"),
+            assertEquals(
+                    Boolean.FALSE,
+                    Yamls.at(container, "securityContext", "allowPrivilegeEscalation"),
                     "allowPrivilegeEscalation of " + name(deployment));
         }));
     }
@@ -170,16 +195,19 @@ class KustomizeOverlaysTest {
     @MethodSource("renderings")
     void kubernetesWaitsLongerThanTheServicesDrain(Rendering rendering) {
         assertAll(deployments(rendering).stream().map(deployment -> () -> {
-            Duration drain = Durations.ofServiceSetting("FLEET_SHUTDOWN_GRACE of " + name(deployment),
+            Duration drain = Durations.ofServiceSetting(
+                    "FLEET_SHUTDOWN_GRACE of " + name(deployment),
                     env(container(deployment), "FLEET_SHUTDOWN_GRACE").orElse(null));
             Duration preStop = preStopSleep(container(deployment));
             Object grace = Yamls.at(podSpec(deployment), "terminationGracePeriodSeconds");
-            Duration termination = Duration.ofSeconds(grace == null
-                    ? DEFAULT_TERMINATION_GRACE_SECONDS
-                    : ((Number) grace).longValue());
-            assertTrue(termination.compareTo(drain.plus(preStop)) > 0, name(deployment) + ": terminationGracePeriodSeconds "
-                    + termination.toSeconds() + " must exceed FLEET_SHUTDOWN_GRACE " + drain + " plus the preStop sleep "
-                    + preStop + ", or Kubernetes SIGKILLs tasks that are still finishing");
+            Duration termination = Duration.ofSeconds(
+                    grace == null ? DEFAULT_TERMINATION_GRACE_SECONDS : ((Number) grace).longValue());
+            assertTrue(
+                    termination.compareTo(drain.plus(preStop)) > 0,
+                    name(deployment) + ": terminationGracePeriodSeconds "
+                            + termination.toSeconds() + " must exceed FLEET_SHUTDOWN_GRACE " + drain
+                            + " plus the preStop sleep "
+                            + preStop + ", or Kubernetes SIGKILLs tasks that are still finishing");
         }));
     }
 
@@ -187,15 +215,23 @@ class KustomizeOverlaysTest {
     @MethodSource("renderings")
     void secretsAreOnlyReferencedNeverRendered(Rendering rendering) {
         List<String> inlined = rendering.ofKind("Secret").stream()
-                .filter(secret -> !Yamls.map(secret, "data").isEmpty() || !Yamls.map(secret, "stringData").isEmpty())
+                .filter(secret -> !Yamls.map(secret, "data").isEmpty()
+                        || !Yamls.map(secret, "stringData").isEmpty())
                 .map(KustomizeOverlaysTest::name)
                 .toList();
-        assertEquals(List.of(), inlined, "Secrets with data in " + rendering + " (they belong in the cluster's secret store)");
+        assertEquals(
+                List.of(),
+                inlined,
+                "Secrets with data in " + rendering + " (they belong in the cluster's secret store)");
         assertAll(deployments(rendering).stream().map(deployment -> () -> {
             Map<String, Object> redisUrl = envEntry(container(deployment), "REDIS_URL")
                     .orElseThrow(() -> new AssertionError(name(deployment) + " sets no REDIS_URL"));
-            assertEquals(null, redisUrl.get("value"), "REDIS_URL of " + name(deployment) + " must not be a literal: it holds a password");
-            assertNotNull(Yamls.string(redisUrl, "valueFrom", "secretKeyRef", "name"),
+            assertEquals(
+                    null,
+                    redisUrl.get("value"),
+                    "REDIS_URL of " + name(deployment) + " must not be a literal: it holds a password");
+            assertNotNull(
+                    Yamls.string(redisUrl, "valueFrom", "secretKeyRef", "name"),
                     "REDIS_URL of " + name(deployment) + " must come from a Secret (secretKeyRef)");
         }));
     }
@@ -204,19 +240,26 @@ class KustomizeOverlaysTest {
     @MethodSource("renderings")
     void theOrchestratorHasADeploymentBehindAService(Rendering rendering) {
         List<Map<String, Object>> orchestrators = deployments(rendering).stream()
-                .filter(d -> ORCHESTRATOR_NAME.equals(Yamls.string(d, "spec", "template", "metadata", "labels", ORCHESTRATOR_NAME_LABEL)))
+                .filter(d -> ORCHESTRATOR_NAME.equals(
+                        Yamls.string(d, "spec", "template", "metadata", "labels", ORCHESTRATOR_NAME_LABEL)))
                 .toList();
         assertEquals(1, orchestrators.size(), "orchestrator Deployments in " + rendering);
         Map<String, Object> orchestrator = orchestrators.getFirst();
-        assertFalse(env(container(orchestrator), "FLEET_AGENTS").isPresent(), "the orchestrator must not serve agent types");
+        assertFalse(
+                env(container(orchestrator), "FLEET_AGENTS").isPresent(),
+                "the orchestrator must not serve agent types");
         List<Map<String, Object>> services = rendering.ofKind("Service").stream()
                 .filter(service -> !Yamls.map(service, "spec", "selector").isEmpty())
                 .filter(service -> labelsContain(podLabels(orchestrator), Yamls.map(service, "spec", "selector")))
                 .toList();
         assertEquals(1, services.size(), "Services selecting the orchestrator's pods in " + rendering);
-        assertAll(Yamls.maps(services.getFirst(), "spec", "ports").stream().map(port -> () -> assertTrue(
-                declaresPort(container(orchestrator), Yamls.at(port, "targetPort") == null ? port.get("port") : port.get("targetPort")),
-                "Service " + name(services.getFirst()) + " targets port " + port + ", which the orchestrator container does not declare")));
+        assertAll(Yamls.maps(services.getFirst(), "spec", "ports").stream()
+                .map(port -> () -> assertTrue(
+                        declaresPort(
+                                container(orchestrator),
+                                Yamls.at(port, "targetPort") == null ? port.get("port") : port.get("targetPort")),
+                        "Service " + name(services.getFirst()) + " targets port " + port
+                                + ", which the orchestrator container does not declare")));
     }
 
     // ------------------------------------------------------------------ the fallback against kubectl
@@ -229,7 +272,10 @@ class KustomizeOverlaysTest {
             Path dir = ProjectRoot.resolve(overlay);
             Set<String> rendered = identities(Manifests.withKubectl(kubectl.get(), dir));
             Set<String> fallback = identities(Manifests.withJavaFallback(dir));
-            assertEquals(rendered, fallback, "objects of " + overlay + " (ConfigMaps/Secrets excluded: generated names carry a hash)");
+            assertEquals(
+                    rendered,
+                    fallback,
+                    "objects of " + overlay + " (ConfigMaps/Secrets excluded: generated names carry a hash)");
         }
     }
 
@@ -247,28 +293,43 @@ class KustomizeOverlaysTest {
         Object max = Yamls.at(scaledObject, "spec", "maxReplicaCount");
         assertTrue(max instanceof Number, "maxReplicaCount of the ScaledObject of " + worker + ": " + max);
         long minimum = min instanceof Number n ? n.longValue() : 0;
-        assertTrue(minimum <= ((Number) max).longValue(), "minReplicaCount " + min + " > maxReplicaCount " + max + " for " + worker);
+        assertTrue(
+                minimum <= ((Number) max).longValue(),
+                "minReplicaCount " + min + " > maxReplicaCount " + max + " for " + worker);
     }
 
-    private static void assertRedisStreamsTriggers(Rendering rendering, Worker worker, List<Map<String, Object>> triggers) {
-        List<Map<String, Object>> streams = triggers.stream().filter(t -> "redis-streams".equals(t.get("type"))).toList();
+    private static void assertRedisStreamsTriggers(
+            Rendering rendering, Worker worker, List<Map<String, Object>> triggers) {
+        List<Map<String, Object>> streams = triggers.stream()
+                .filter(t -> "redis-streams".equals(t.get("type")))
+                .toList();
         assertFalse(streams.isEmpty(), "no redis-streams trigger scales " + worker);
         List<Executable> checks = new ArrayList<>();
         for (Map<String, Object> trigger : streams) {
             Map<String, Object> metadata = Yamls.map(trigger, "metadata");
-            checks.add(() -> assertEquals(StreamKeys.DEFAULT.tasks(worker.type()), metadata.get("stream"),
+            checks.add(() -> assertEquals(
+                    StreamKeys.DEFAULT.tasks(worker.type()),
+                    metadata.get("stream"),
                     "stream of trigger " + trigger.get("name") + " of " + worker));
-            checks.add(() -> assertEquals(StreamKeys.WORKERS_GROUP, metadata.get("consumerGroup"),
+            checks.add(() -> assertEquals(
+                    StreamKeys.WORKERS_GROUP,
+                    metadata.get("consumerGroup"),
                     "consumerGroup of trigger " + trigger.get("name") + " of " + worker));
             checks.add(() -> assertRedisAddressAvailable(rendering, worker, trigger));
         }
-        List<Map<String, Object>> lag = streams.stream().filter(t -> Yamls.at(t, "metadata", "lagCount") != null).toList();
+        List<Map<String, Object>> lag = streams.stream()
+                .filter(t -> Yamls.at(t, "metadata", "lagCount") != null)
+                .toList();
         List<Map<String, Object>> pending = streams.stream()
-                .filter(t -> Yamls.at(t, "metadata", "pendingEntriesCount") != null && Yamls.at(t, "metadata", "lagCount") == null)
+                .filter(t -> Yamls.at(t, "metadata", "pendingEntriesCount") != null
+                        && Yamls.at(t, "metadata", "lagCount") == null)
                 .toList();
         checks.add(() -> assertEquals(1, lag.size(), "redis-streams triggers in lagCount mode for " + worker));
-        checks.add(() -> assertEquals(1, pending.size(),
-                "redis-streams triggers on pendingEntriesCount (without lagCount, which would override it) for " + worker));
+        checks.add(() -> assertEquals(
+                1,
+                pending.size(),
+                "redis-streams triggers on pendingEntriesCount (without lagCount, which would override it) for "
+                        + worker));
         for (Map<String, Object> trigger : lag) {
             checks.add(() -> assertPositiveCount(worker, trigger, "lagCount"));
         }
@@ -280,14 +341,18 @@ class KustomizeOverlaysTest {
 
     private static void assertPositiveCount(Worker worker, Map<String, Object> trigger, String field) {
         String value = Yamls.string(trigger, "metadata", field);
-        assertTrue(value != null && value.matches("[1-9][0-9]*"), field + " of " + worker + " must be a positive integer, but was " + value);
+        assertTrue(
+                value != null && value.matches("[1-9][0-9]*"),
+                field + " of " + worker + " must be a positive integer, but was " + value);
     }
 
     /** KEDA reads {@code addressFromEnv} from the scaled container's environment. */
     private static void assertRedisAddressAvailable(Rendering rendering, Worker worker, Map<String, Object> trigger) {
         String variable = Yamls.string(trigger, "metadata", "addressFromEnv");
         if (variable == null) {
-            assertTrue(Yamls.string(trigger, "metadata", "address") != null || Yamls.string(trigger, "metadata", "host") != null,
+            assertTrue(
+                    Yamls.string(trigger, "metadata", "address") != null
+                            || Yamls.string(trigger, "metadata", "host") != null,
                     "trigger " + trigger.get("name") + " of " + worker + " names no Redis address");
             return;
         }
@@ -297,15 +362,19 @@ class KustomizeOverlaysTest {
                 .filter(Objects::nonNull)
                 .flatMap(configMap -> rendering.ofKind("ConfigMap").stream().filter(cm -> configMap.equals(name(cm))))
                 .anyMatch(cm -> Yamls.map(cm, "data").containsKey(variable));
-        assertTrue(direct || fromConfigMap, "trigger " + trigger.get("name") + " of " + worker + " reads the Redis address from "
-                + variable + ", which the container's environment does not define");
+        assertTrue(
+                direct || fromConfigMap,
+                "trigger " + trigger.get("name") + " of " + worker + " reads the Redis address from " + variable
+                        + ", which the container's environment does not define");
     }
 
-    private static void assertHttpProbe(Map<String, Object> deployment, Map<String, Object> container, String probe, String path) {
+    private static void assertHttpProbe(
+            Map<String, Object> deployment, Map<String, Object> container, String probe, String path) {
         assertEquals(path, Yamls.string(container, probe, "httpGet", "path"), probe + " path of " + name(deployment));
         Object port = Yamls.at(container, probe, "httpGet", "port");
-        assertTrue(declaresPort(container, port), probe + " of " + name(deployment) + " uses port " + port
-                + ", which the container does not declare");
+        assertTrue(
+                declaresPort(container, port),
+                probe + " of " + name(deployment) + " uses port " + port + ", which the container does not declare");
     }
 
     // ------------------------------------------------------------------ reading the objects
@@ -333,7 +402,8 @@ class KustomizeOverlaysTest {
     static List<Map<String, Object>> deployments(Rendering rendering) {
         List<Map<String, Object>> deployments = rendering.ofKind("Deployment").stream()
                 .filter(d -> Yamls.string(d, "metadata", "labels", AGENT_TYPE_LABEL) != null
-                        || ORCHESTRATOR_NAME.equals(Yamls.string(d, "spec", "template", "metadata", "labels", ORCHESTRATOR_NAME_LABEL)))
+                        || ORCHESTRATOR_NAME.equals(
+                                Yamls.string(d, "spec", "template", "metadata", "labels", ORCHESTRATOR_NAME_LABEL)))
                 .toList();
         assertFalse(deployments.isEmpty(), "no AgentFleet Deployment in " + rendering);
         return deployments;
@@ -375,7 +445,9 @@ class KustomizeOverlaysTest {
     }
 
     static Optional<Map<String, Object>> envEntry(Map<String, Object> container, String variable) {
-        return Yamls.maps(container, "env").stream().filter(e -> variable.equals(e.get("name"))).findFirst();
+        return Yamls.maps(container, "env").stream()
+                .filter(e -> variable.equals(e.get("name")))
+                .findFirst();
     }
 
     static Optional<String> env(Map<String, Object> container, String variable) {
@@ -387,23 +459,27 @@ class KustomizeOverlaysTest {
     }
 
     private static boolean selects(Map<String, Object> budget, Map<String, Object> deployment) {
-        assertTrue(Yamls.list(budget, "spec", "selector", "matchExpressions").isEmpty(),
+        assertTrue(
+                Yamls.list(budget, "spec", "selector", "matchExpressions").isEmpty(),
                 "PodDisruptionBudget " + name(budget) + ": matchExpressions are not checked here; use matchLabels");
         Map<String, Object> matchLabels = Yamls.map(budget, "spec", "selector", "matchLabels");
         return !matchLabels.isEmpty() && labelsContain(podLabels(deployment), matchLabels);
     }
 
     private static boolean labelsContain(Map<String, Object> labels, Map<String, Object> required) {
-        return required.entrySet().stream().allMatch(e -> Objects.equals(String.valueOf(e.getValue()), Yamls.string(labels, e.getKey())));
+        return required.entrySet().stream()
+                .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), Yamls.string(labels, e.getKey())));
     }
 
     private static boolean declaresPort(Map<String, Object> container, Object port) {
         if (port == null) {
             return false;
         }
-        return Yamls.maps(container, "ports").stream().anyMatch(p -> port instanceof Number
-                ? Objects.equals(String.valueOf(port), Yamls.string(p, "containerPort"))
-                : Objects.equals(port, p.get("name")) || Objects.equals(port, Yamls.string(p, "containerPort")));
+        return Yamls.maps(container, "ports").stream()
+                .anyMatch(p -> port instanceof Number
+                        ? Objects.equals(String.valueOf(port), Yamls.string(p, "containerPort"))
+                        : Objects.equals(port, p.get("name"))
+                                || Objects.equals(port, Yamls.string(p, "containerPort")));
     }
 
     /** The time a {@code preStop: exec: sleep N} hook spends inside the termination grace period. */

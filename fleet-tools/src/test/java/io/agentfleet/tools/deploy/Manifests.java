@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * approximated), which is enough for invariants that live in the base.
  */
 final class Manifests {
-    private static final List<String> KUSTOMIZATION_FILES = List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+    private static final List<String> KUSTOMIZATION_FILES =
+            List.of("kustomization.yaml", "kustomization.yml", "Kustomization");
     private static final long KUBECTL_TIMEOUT_SECONDS = 60;
     private static final String GENERATED = "<generated>";
 
@@ -38,7 +39,9 @@ final class Manifests {
         }
 
         List<Map<String, Object>> ofKind(String kind) {
-            return objects.stream().filter(o -> kind.equals(Yamls.string(o, "kind"))).toList();
+            return objects.stream()
+                    .filter(o -> kind.equals(Yamls.string(o, "kind")))
+                    .toList();
         }
 
         @Override
@@ -51,7 +54,9 @@ final class Manifests {
 
     /** Renders with kubectl if it is on PATH, else with {@link #withJavaFallback(Path)}. */
     static Rendering render(Path kustomizationDir) {
-        return kubectl().map(kubectl -> withKubectl(kubectl, kustomizationDir)).orElseGet(() -> withJavaFallback(kustomizationDir));
+        return kubectl()
+                .map(kubectl -> withKubectl(kubectl, kustomizationDir))
+                .orElseGet(() -> withJavaFallback(kustomizationDir));
     }
 
     static Optional<Path> kubectl() {
@@ -86,8 +91,10 @@ final class Manifests {
                     throw new IllegalStateException("kubectl kustomize " + kustomizationDir + " failed with exit code "
                             + process.exitValue() + ":\n" + Files.readString(errors));
                 }
-                return new Rendering(relative(kustomizationDir) + " (kubectl kustomize)",
-                        Yamls.loadAll(output, "kubectl kustomize " + kustomizationDir), true);
+                return new Rendering(
+                        relative(kustomizationDir) + " (kubectl kustomize)",
+                        Yamls.loadAll(output, "kubectl kustomize " + kustomizationDir),
+                        true);
             } finally {
                 Files.deleteIfExists(errors);
             }
@@ -161,19 +168,22 @@ final class Manifests {
             } else if (Files.isRegularFile(target)) {
                 objects.addAll(Yamls.loadAll(target));
             } else {
-                throw new IllegalStateException(from + " lists resource " + entry + ", but " + target + " does not exist");
+                throw new IllegalStateException(
+                        from + " lists resource " + entry + ", but " + target + " does not exist");
             }
         }
 
-        private static void generators(Path dir, List<Map<String, Object>> generators,
-                Map<String, Map<String, String>> into, boolean secret) {
+        private static void generators(
+                Path dir, List<Map<String, Object>> generators, Map<String, Map<String, String>> into, boolean secret) {
             for (Map<String, Object> generator : generators) {
                 String name = Yamls.string(generator, "name");
                 Map<String, String> data = new LinkedHashMap<>();
                 for (Object literal : Yamls.list(generator, "literals")) {
                     String text = String.valueOf(literal);
                     int eq = text.indexOf('=');
-                    data.put(eq < 0 ? text : text.substring(0, eq), secret ? GENERATED : eq < 0 ? "" : text.substring(eq + 1));
+                    data.put(
+                            eq < 0 ? text : text.substring(0, eq),
+                            secret ? GENERATED : eq < 0 ? "" : text.substring(eq + 1));
                 }
                 for (Object fileEntry : Yamls.list(generator, "files")) {
                     String text = String.valueOf(fileEntry);

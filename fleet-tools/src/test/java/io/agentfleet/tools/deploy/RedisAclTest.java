@@ -77,10 +77,14 @@ class RedisAclTest {
         try (Jedis worker = redis.as(WORKER_USER)) {
             worker.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
             StreamEntryID added = worker.xadd(tasks, StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
-            List<StreamEntry> read = worker.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "probe",
-                    XReadGroupParams.xReadGroupParams().count(10), Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
+            List<StreamEntry> read = worker.xreadGroupAsMap(
+                            StreamKeys.WORKERS_GROUP,
+                            "probe",
+                            XReadGroupParams.xReadGroupParams().count(10),
+                            Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))
                     .get(tasks);
-            assertEquals(List.of(added), read.stream().map(StreamEntry::getID).toList(), "entries " + WORKER_USER + " read");
+            assertEquals(
+                    List.of(added), read.stream().map(StreamEntry::getID).toList(), "entries " + WORKER_USER + " read");
             assertEquals(1, worker.xack(tasks, StreamKeys.WORKERS_GROUP, added), "entries acknowledged");
         }
     }
@@ -96,15 +100,24 @@ class RedisAclTest {
         }
         try (Jedis worker = redis.as(WORKER_USER)) {
             assertAll(
-                    refused("XADD " + otherTasks, () -> worker.xadd(otherTasks, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"))),
-                    refused("XREADGROUP " + otherTasks, () -> worker.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "probe",
-                            XReadGroupParams.xReadGroupParams().count(1),
-                            Map.of(otherTasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
+                    refused(
+                            "XADD " + otherTasks,
+                            () -> worker.xadd(otherTasks, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"))),
+                    refused(
+                            "XREADGROUP " + otherTasks,
+                            () -> worker.xreadGroupAsMap(
+                                    StreamKeys.WORKERS_GROUP,
+                                    "probe",
+                                    XReadGroupParams.xReadGroupParams().count(1),
+                                    Map.of(otherTasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
                     refused("XLEN " + otherTasks, () -> worker.xlen(otherTasks)),
                     refused("GET " + otherDone, () -> worker.get(otherDone)),
                     refused("SET " + otherDone, () -> worker.set(otherDone, "forged")),
-                    refused("EVAL with KEYS " + otherDone, () -> worker.eval("return redis.call('GET', KEYS[1])", List.of(otherDone), List.of())),
-                    refused("EVAL reading " + otherDone + " by name",
+                    refused(
+                            "EVAL with KEYS " + otherDone,
+                            () -> worker.eval("return redis.call('GET', KEYS[1])", List.of(otherDone), List.of())),
+                    refused(
+                            "EVAL reading " + otherDone + " by name",
                             () -> worker.eval("return redis.call('GET', '" + otherDone + "')", List.of(), List.of())));
         }
     }
@@ -112,9 +125,11 @@ class RedisAclTest {
     @Test
     void theProducerEnqueuesThroughTheSharedScriptButCannotConsumeAckOrDelete() {
         String tasks = KEYS.tasks(AGENT);
-        String json = new MessageCodec().encode(AgentMessage.request(AGENT, input("acl probe")).build());
+        String json = new MessageCodec()
+                .encode(AgentMessage.request(AGENT, input("acl probe")).build());
         try (Jedis producer = redis.as("producer")) {
-            Object ids = producer.eval(FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.config(AGENT)), List.of("0", json));
+            Object ids = producer.eval(
+                    FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.config(AGENT)), List.of("0", json));
             assertTrue(ids instanceof List<?> list && list.size() == 1, "ENQUEUE as producer returned " + ids);
             assertEquals(1, producer.xlen(tasks), "backlog after the producer's enqueue");
             try (Jedis worker = redis.as(WORKER_USER)) {
@@ -122,12 +137,23 @@ class RedisAclTest {
             }
             String entry = String.valueOf(((List<?>) ids).getFirst());
             assertAll(
-                    refused("XREADGROUP " + tasks, () -> producer.xreadGroupAsMap(StreamKeys.WORKERS_GROUP, "thief",
-                            XReadGroupParams.xReadGroupParams().count(1), Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
-                    refused("XACK " + tasks, () -> producer.xack(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(entry))),
+                    refused(
+                            "XREADGROUP " + tasks,
+                            () -> producer.xreadGroupAsMap(
+                                    StreamKeys.WORKERS_GROUP,
+                                    "thief",
+                                    XReadGroupParams.xReadGroupParams().count(1),
+                                    Map.of(tasks, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY))),
+                    refused(
+                            "XACK " + tasks,
+                            () -> producer.xack(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(entry))),
                     refused("DEL " + tasks, () -> producer.del(tasks)),
-                    refused("ENQUEUE with a done key in place of the config hash",
-                            () -> producer.eval(FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.done(AGENT, "x")), List.of("0", json))));
+                    refused(
+                            "ENQUEUE with a done key in place of the config hash",
+                            () -> producer.eval(
+                                    FleetScripts.ENQUEUE.source(),
+                                    List.of(tasks, KEYS.done(AGENT, "x")),
+                                    List.of("0", json))));
             assertEquals(1, producer.xlen(tasks), "the refused commands changed the task stream");
         }
     }
@@ -153,7 +179,9 @@ class RedisAclTest {
     @Test
     void theWorkerRunsUnderItsOwnAclUserAndRecordsEveryOutcome() {
         Path jar = root.resolve("worker-service/target/worker-service.jar");
-        assertTrue(Files.isRegularFile(jar), jar + " is missing; build it first: mvn -B -o -q -pl worker-service -am install -DskipTests");
+        assertTrue(
+                Files.isRegularFile(jar),
+                jar + " is missing; build it first: mvn -B -o -q -pl worker-service -am install -DskipTests");
         try (JavaProcess worker = JavaProcess.builder(WORKER_MAIN)
                 .classPath(jar.toString())
                 .env("REDIS_URL", redis.uri(WORKER_USER))
@@ -171,7 +199,10 @@ class RedisAclTest {
             assertEveryOutcomeIsAResult(taskIds);
             worker.sigterm();
             worker.waitFor(WORKER_STOP_TIMEOUT);
-            List<String> refusals = worker.logText().lines().filter(line -> line.contains("NOPERM")).toList();
+            List<String> refusals = worker.logText()
+                    .lines()
+                    .filter(line -> line.contains("NOPERM"))
+                    .toList();
             assertEquals(List.of(), refusals, "commands the ACL refused the worker (log " + worker.logFile() + ")");
         }
     }
@@ -180,7 +211,8 @@ class RedisAclTest {
         List<String> taskIds = new ArrayList<>();
         try (FleetClient producer = FleetClient.connect(redis.uri("producer"))) {
             for (int i = 0; i < TASKS; i++) {
-                TaskHandle handle = producer.submit(AGENT, input("write a function that removes duplicates, variant " + i));
+                TaskHandle handle =
+                        producer.submit(AGENT, input("write a function that removes duplicates, variant " + i));
                 taskIds.add(handle.taskId());
             }
         }
@@ -189,13 +221,16 @@ class RedisAclTest {
 
     private static void awaitOutcomes(JavaProcess worker, List<String> taskIds) {
         try (Jedis orchestrator = redis.as("orchestrator")) {
-            Await.until(OUTCOMES_TIMEOUT, () -> {
-                if (!worker.isAlive()) {
-                    throw new AssertionError("the worker exited:\n" + worker.logText());
-                }
-                return taskIds.stream().allMatch(id -> orchestrator.exists(KEYS.done(AGENT, id)));
-            }, "outcomes of all " + TASKS + " tasks recorded by the worker logged in as " + WORKER_USER
-                    + " (worker log " + worker.logFile() + ")");
+            Await.until(
+                    OUTCOMES_TIMEOUT,
+                    () -> {
+                        if (!worker.isAlive()) {
+                            throw new AssertionError("the worker exited:\n" + worker.logText());
+                        }
+                        return taskIds.stream().allMatch(id -> orchestrator.exists(KEYS.done(AGENT, id)));
+                    },
+                    "outcomes of all " + TASKS + " tasks recorded by the worker logged in as " + WORKER_USER
+                            + " (worker log " + worker.logFile() + ")");
         }
     }
 
@@ -209,9 +244,12 @@ class RedisAclTest {
                     assertEquals(MessageType.RESULT, outcome.type(), "outcome of task " + id + ": " + outcome);
                 });
             }
-            checks.add(() -> assertEquals(TASKS, orchestrator.xlen(KEYS.results(AGENT)), "entries on " + KEYS.results(AGENT)));
-            checks.add(() -> assertEquals(0, orchestrator.xlen(KEYS.tasks(AGENT)), "backlog left on " + KEYS.tasks(AGENT)));
-            checks.add(() -> assertEquals(0, orchestrator.xlen(KEYS.dead(AGENT)), "dead letters on " + KEYS.dead(AGENT)));
+            checks.add(() ->
+                    assertEquals(TASKS, orchestrator.xlen(KEYS.results(AGENT)), "entries on " + KEYS.results(AGENT)));
+            checks.add(() ->
+                    assertEquals(0, orchestrator.xlen(KEYS.tasks(AGENT)), "backlog left on " + KEYS.tasks(AGENT)));
+            checks.add(
+                    () -> assertEquals(0, orchestrator.xlen(KEYS.dead(AGENT)), "dead letters on " + KEYS.dead(AGENT)));
             assertAll(checks);
         }
     }
@@ -227,7 +265,8 @@ class RedisAclTest {
         return () -> {
             JedisDataException e = assertThrows(JedisDataException.class, call, what + " should be refused by the ACL");
             String message = String.valueOf(e.getMessage());
-            assertTrue(message.contains("NOPERM") || message.contains("user executing the script can't"),
+            assertTrue(
+                    message.contains("NOPERM") || message.contains("user executing the script can't"),
                     what + " failed, but not because of the ACL: " + message);
         };
     }

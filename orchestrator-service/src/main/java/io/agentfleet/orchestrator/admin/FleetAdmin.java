@@ -14,6 +14,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -21,7 +22,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.KeyScanCursor;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,7 +63,8 @@ public class FleetAdmin {
         ScanCursor cursor = ScanCursor.INITIAL;
         String match = keys.prefix() + ":{*}:tasks";
         do {
-            KeyScanCursor<String> page = redis.sync().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
+            KeyScanCursor<String> page =
+                    redis.sync().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
             for (String key : page.getKeys()) {
                 try {
                     agents.add(keys.agentOf(key));
@@ -137,8 +138,8 @@ public class FleetAdmin {
         out.put("agent", agent);
         out.put("total", redis.sync().xlen(keys.dead(agent)));
         ArrayNode list = out.putArray("deadLetters");
-        List<StreamMessage<String, String>> page = redis.sync().xrange(keys.dead(agent),
-                Range.create(after == null ? "-" : "(" + after, "+"), Limit.from(count));
+        List<StreamMessage<String, String>> page = redis.sync()
+                .xrange(keys.dead(agent), Range.create(after == null ? "-" : "(" + after, "+"), Limit.from(count));
         for (StreamMessage<String, String> entry : page) {
             DeadLetter dl = DeadLetter.fromFields(entry.getId(), agent, entry.getBody());
             ObjectNode n = list.addObject();
@@ -182,8 +183,11 @@ public class FleetAdmin {
         } else {
             String after = null;
             while (true) {
-                List<StreamMessage<String, String>> page = redis.sync().xrange(keys.dead(agent),
-                        Range.create(after == null ? "-" : "(" + after, "+"), Limit.from(PAGE));
+                List<StreamMessage<String, String>> page = redis.sync()
+                        .xrange(
+                                keys.dead(agent),
+                                Range.create(after == null ? "-" : "(" + after, "+"),
+                                Limit.from(PAGE));
                 if (page.isEmpty()) {
                     break;
                 }
@@ -195,7 +199,8 @@ public class FleetAdmin {
         return out;
     }
 
-    private void redriveBatch(String agent, List<StreamMessage<String, String>> entries, ArrayNode redriven, ArrayNode skipped) {
+    private void redriveBatch(
+            String agent, List<StreamMessage<String, String>> entries, ArrayNode redriven, ArrayNode skipped) {
         if (entries.isEmpty()) {
             return;
         }
@@ -222,7 +227,10 @@ public class FleetAdmin {
         if (sent.isEmpty()) {
             return;
         }
-        List<Object> ids = redis.eval(FleetScripts.REDRIVE, ScriptOutputType.MULTI, scriptKeys.toArray(String[]::new),
+        List<Object> ids = redis.eval(
+                FleetScripts.REDRIVE,
+                ScriptOutputType.MULTI,
+                scriptKeys.toArray(String[]::new),
                 args.toArray(String[]::new));
         for (int i = 0; i < sent.size(); i++) {
             Object id = ids.get(i);
@@ -275,7 +283,10 @@ public class FleetAdmin {
         for (JsonNode group : List.of(byKey, byAgent)) {
             for (Iterator<JsonNode> it = group.elements(); it.hasNext(); ) {
                 ObjectNode owner = (ObjectNode) it.next();
-                owner.put("tokens", owner.path("tokensIn").asLong() + owner.path("tokensOut").asLong());
+                owner.put(
+                        "tokens",
+                        owner.path("tokensIn").asLong()
+                                + owner.path("tokensOut").asLong());
             }
         }
         return out;

@@ -28,6 +28,7 @@ import java.util.Optional;
 public class AuthFilter {
     /** Request attribute holding the authenticated key's name. */
     public static final String KEY_NAME = "agentfleet.apiKey";
+
     private static final String OPENAPI = "/v1/openapi.yml";
     private static final String BEARER = "Bearer ";
 
@@ -56,7 +57,10 @@ public class AuthFilter {
             }
             long length = request.getContentLength();
             if (length > config.maxRequestBytes()) {
-                throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body",
+                throw new ApiException(
+                        HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "payload_too_large",
+                        "body",
                         "request body is " + length + " bytes, more than the limit of " + config.maxRequestBytes());
             }
             return null;
@@ -71,29 +75,44 @@ public class AuthFilter {
         }
         Optional<String> header = request.getHeaders().getAuthorization();
         if (header.isEmpty()) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", HttpHeaders.AUTHORIZATION,
+            throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    HttpHeaders.AUTHORIZATION,
                     "missing; send Authorization: Bearer <api key>");
         }
         String value = header.get();
-        if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length()) || value.substring(BEARER.length()).isBlank()) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", HttpHeaders.AUTHORIZATION,
+        if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                || value.substring(BEARER.length()).isBlank()) {
+            throw new ApiException(
+                    HttpStatus.UNAUTHORIZED,
+                    "unauthorized",
+                    HttpHeaders.AUTHORIZATION,
                     "malformed; expected Bearer <api key>");
         }
-        return config.apiKeys().nameOf(value.substring(BEARER.length()).trim())
-                .orElseThrow(() -> new ApiException(HttpStatus.FORBIDDEN, "forbidden", HttpHeaders.AUTHORIZATION,
-                        "unknown API key"));
+        return config.apiKeys()
+                .nameOf(value.substring(BEARER.length()).trim())
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.FORBIDDEN, "forbidden", HttpHeaders.AUTHORIZATION, "unknown API key"));
     }
 
     private void rateLimit(String name) {
-        List<Long> result = redis.eval(OrchestratorScripts.RATE_LIMIT, ScriptOutputType.MULTI,
-                new String[] {keys.rate(name)}, Long.toString(config.rateWindow().toMillis()));
+        List<Long> result = redis.eval(
+                OrchestratorScripts.RATE_LIMIT,
+                ScriptOutputType.MULTI,
+                new String[] {keys.rate(name)},
+                Long.toString(config.rateWindow().toMillis()));
         long count = result.get(0);
         long ttlMs = result.get(1);
         if (count > config.rateLimit()) {
             long retryAfter = Math.max(1, (ttlMs + 999) / 1000);
-            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", null,
+            throw new ApiException(
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    null,
                     "API key '" + name + "' is over its limit of " + config.rateLimit() + " requests per "
-                            + config.rateWindow() + "; retry after " + retryAfter + "s", retryAfter);
+                            + config.rateWindow() + "; retry after " + retryAfter + "s",
+                    retryAfter);
         }
     }
 }

@@ -89,16 +89,18 @@ public class ConfigFactory {
         for (String entry : split(r.string(API_KEYS_PLAIN, ""))) {
             int colon = entry.indexOf(':');
             if (colon <= 0 || colon == entry.length() - 1) {
-                throw new ConfigException(API_KEYS_PLAIN + " entries must be name:key, but one was '"
-                        + redact(entry) + "'");
+                throw new ConfigException(
+                        API_KEYS_PLAIN + " entries must be name:key, but one was '" + redact(entry) + "'");
             }
             String name = requireKeyName(API_KEYS_PLAIN, entry.substring(0, colon));
             byHash.put(ApiKeys.sha256Hex(entry.substring(colon + 1)), name);
         }
         if (byHash.isEmpty()) {
-            throw new ConfigException("no API keys configured: set " + API_KEYS + " (FLEET_API_KEYS=name:sha256hex,...), "
-                    + API_KEYS_FILE + " (FLEET_API_KEYS_FILE) or " + API_KEYS_PLAIN + " (FLEET_API_KEYS_PLAIN=name:key,...),"
-                    + " or switch authentication off with " + AUTH_ENABLED + "=false");
+            throw new ConfigException(
+                    "no API keys configured: set " + API_KEYS + " (FLEET_API_KEYS=name:sha256hex,...), "
+                            + API_KEYS_FILE + " (FLEET_API_KEYS_FILE) or " + API_KEYS_PLAIN
+                            + " (FLEET_API_KEYS_PLAIN=name:key,...),"
+                            + " or switch authentication off with " + AUTH_ENABLED + "=false");
         }
         return new ApiKeys(true, byHash);
     }
@@ -108,8 +110,8 @@ public class ConfigFactory {
             int colon = entry.indexOf(':');
             String hash = colon < 0 ? "" : entry.substring(colon + 1);
             if (colon <= 0 || !SHA256_HEX.matcher(hash).matches()) {
-                throw new ConfigException(key + " entries must be name:sha256hex (64 hex digits), but one was '"
-                        + redact(entry) + "'");
+                throw new ConfigException(
+                        key + " entries must be name:sha256hex (64 hex digits), but one was '" + redact(entry) + "'");
             }
             byHash.put(hash.toLowerCase(), requireKeyName(key, entry.substring(0, colon)));
         }
@@ -134,7 +136,8 @@ public class ConfigFactory {
     private static String defaultConsumerName() {
         String host;
         try {
-            host = System.getenv().getOrDefault("HOSTNAME", InetAddress.getLocalHost().getHostName());
+            host = System.getenv()
+                    .getOrDefault("HOSTNAME", InetAddress.getLocalHost().getHostName());
         } catch (IOException e) {
             host = "orchestrator";
         }

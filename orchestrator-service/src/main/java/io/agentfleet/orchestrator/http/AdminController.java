@@ -55,19 +55,29 @@ public class AdminController {
     }
 
     @Get(value = "/agents/{type}/dead-letters", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> deadLetters(@PathVariable String type, @Nullable @QueryValue("after") String after,
+    public HttpResponse<String> deadLetters(
+            @PathVariable String type,
+            @Nullable @QueryValue("after") String after,
             @Nullable @QueryValue("count") Integer count) {
         if (after != null && !ENTRY_ID.matcher(after).matches()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "after", "must be a stream entry id such as 1700000000000-0");
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    "after",
+                    "must be a stream entry id such as 1700000000000-0");
         }
         int n = count == null ? 100 : count;
         if (n < 1 || n > 1000) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
         }
         return Json.ok(admin.deadLetters(agentType(type), after, n));
     }
 
-    @Post(value = "/agents/{type}/dead-letters/redrive", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @Post(
+            value = "/agents/{type}/dead-letters/redrive",
+            consumes = MediaType.ALL,
+            produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> redrive(@PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
         return Json.ok(admin.redrive(agent, selection(body)));
@@ -89,7 +99,8 @@ public class AdminController {
         boolean all = req.path("all").asBoolean(false);
         if (ids == null || ids.isNull()) {
             if (!all) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "ids", "give \"ids\": [entry ids] or \"all\": true");
+                throw new ApiException(
+                        HttpStatus.BAD_REQUEST, "invalid_request", "ids", "give \"ids\": [entry ids] or \"all\": true");
             }
             return null;
         }
@@ -103,7 +114,11 @@ public class AdminController {
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i).asText();
             if (!ENTRY_ID.matcher(id).matches()) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "ids[" + i + "]", "'" + id + "' is not a stream entry id");
+                throw new ApiException(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request",
+                        "ids[" + i + "]",
+                        "'" + id + "' is not a stream entry id");
             }
             out.add(id);
         }
@@ -112,8 +127,11 @@ public class AdminController {
 
     private static String agentType(String type) {
         if (!Names.isAgentType(type)) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "type", "'" + type + "' is not a valid agent type (expected "
-                    + Names.AGENT_TYPE + ")");
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    "type",
+                    "'" + type + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
         }
         return type;
     }

@@ -33,8 +33,11 @@ final class ErrorHandlers {
         @Override
         public HttpResponse<?> handle(HttpRequest request, InvalidMessageException e) {
             boolean tooLarge = e instanceof PayloadTooLargeException;
-            return Json.error(new ApiException(tooLarge ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST,
-                    tooLarge ? "payload_too_large" : "invalid_request", e.field(), e.reason()));
+            return Json.error(new ApiException(
+                    tooLarge ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST,
+                    tooLarge ? "payload_too_large" : "invalid_request",
+                    e.field(),
+                    e.reason()));
         }
     }
 
@@ -44,8 +47,8 @@ final class ErrorHandlers {
     static final class Backpressure implements ExceptionHandler<BackpressureException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, BackpressureException e) {
-            return Json.error(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "backpressure", "agent",
-                    e.getMessage(), 1L));
+            return Json.error(
+                    new ApiException(HttpStatus.TOO_MANY_REQUESTS, "backpressure", "agent", e.getMessage(), 1L));
         }
     }
 
@@ -55,7 +58,8 @@ final class ErrorHandlers {
     static final class TooLarge implements ExceptionHandler<ContentLengthExceededException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ContentLengthExceededException e) {
-            return Json.error(new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body", e.getMessage()));
+            return Json.error(
+                    new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body", e.getMessage()));
         }
     }
 }

@@ -17,7 +17,9 @@ public final class Json {
     }
 
     public static MutableHttpResponse<String> status(HttpStatus status, JsonNode body) {
-        return HttpResponse.<String>status(status).contentType(MediaType.APPLICATION_JSON_TYPE).body(body.toString());
+        return HttpResponse.<String>status(status)
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(body.toString());
     }
 
     public static MutableHttpResponse<String> error(ApiException e) {

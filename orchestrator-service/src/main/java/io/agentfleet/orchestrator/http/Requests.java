@@ -3,11 +3,11 @@ package io.agentfleet.orchestrator.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.TraceContext;
 import io.agentfleet.orchestrator.auth.AuthFilter;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
-import io.agentfleet.messages.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -23,7 +23,10 @@ final class Requests {
         }
         int bytes = body.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > config.maxRequestBytes()) {
-            throw new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body",
+            throw new ApiException(
+                    HttpStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "payload_too_large",
+                    "body",
                     "request body is " + bytes + " bytes, more than the limit of " + config.maxRequestBytes());
         }
         try {

@@ -51,8 +51,14 @@ public class RunController {
     private final RunEvents events;
     private final HttpTracing tracing;
 
-    public RunController(RunService runs, SpecParser parser, MessageCodec codec, OrchestratorConfig config, Clock clock,
-            RunEvents events, HttpTracing tracing) {
+    public RunController(
+            RunService runs,
+            SpecParser parser,
+            MessageCodec codec,
+            OrchestratorConfig config,
+            Clock clock,
+            RunEvents events,
+            HttpTracing tracing) {
         this.runs = runs;
         this.parser = parser;
         this.codec = codec;
@@ -68,7 +74,8 @@ public class RunController {
     }
 
     private HttpResponse<String> doSubmitTask(HttpRequest<?> request, String body) {
-        RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
+        RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant())
+                .withTrace(Requests.trace(request));
         RunState run = runs.submit(spec, Requests.keyName(request), "task");
         ObjectNode out = accepted(run);
         String taskId = spec.tasks().get(0).id();
@@ -83,7 +90,8 @@ public class RunController {
     }
 
     private HttpResponse<String> doSubmitWorkflow(HttpRequest<?> request, String body) {
-        RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant()).withTrace(Requests.trace(request));
+        RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant())
+                .withTrace(Requests.trace(request));
         RunState run = runs.submit(spec, Requests.keyName(request), "workflow");
         ObjectNode out = accepted(run);
         out.put("tasks", spec.tasks().size());
@@ -92,7 +100,8 @@ public class RunController {
 
     /** A SERVER span around a submit (continuing the caller's traceparent), when tracing is on. */
     private HttpResponse<String> traced(String route, HttpRequest<?> request, Supplier<HttpResponse<String>> submit) {
-        return tracing.server("POST", route, Requests.trace(request), submit, HttpResponse::code, RunController::statusOf);
+        return tracing.server(
+                "POST", route, Requests.trace(request), submit, HttpResponse::code, RunController::statusOf);
     }
 
     private static int statusOf(RuntimeException e) {
@@ -103,7 +112,10 @@ public class RunController {
             return HttpStatus.TOO_MANY_REQUESTS.getCode();
         }
         if (e instanceof InvalidMessageException) {
-            return (e instanceof PayloadTooLargeException ? HttpStatus.REQUEST_ENTITY_TOO_LARGE : HttpStatus.BAD_REQUEST).getCode();
+            return (e instanceof PayloadTooLargeException
+                            ? HttpStatus.REQUEST_ENTITY_TOO_LARGE
+                            : HttpStatus.BAD_REQUEST)
+                    .getCode();
         }
         return HttpStatus.INTERNAL_SERVER_ERROR.getCode();
     }
@@ -114,12 +126,17 @@ public class RunController {
     }
 
     @Get(value = "/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
-    public Publisher<Event<String>> follow(@PathVariable String id, @Nullable @Header("Last-Event-ID") String lastEventId,
+    public Publisher<Event<String>> follow(
+            @PathVariable String id,
+            @Nullable @Header("Last-Event-ID") String lastEventId,
             @Nullable @QueryValue("after") String after) {
         load(id);
         String from = lastEventId != null ? lastEventId : after;
         if (from != null && !EVENT_ID.matcher(from).matches()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", lastEventId != null ? "Last-Event-ID" : "after",
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    lastEventId != null ? "Last-Event-ID" : "after",
                     "must be an event id such as 1700000000000-0");
         }
         return events.follow(id, from);
@@ -131,7 +148,8 @@ public class RunController {
         RunService.Outcome outcome = runs.cancel(id);
         RunState run = load(id);
         if (outcome == RunService.Outcome.UNCHANGED && run.status() != RunStatus.CANCELLED) {
-            throw new ApiException(HttpStatus.CONFLICT, "conflict", "status", "run " + id + " already ended as " + run.status());
+            throw new ApiException(
+                    HttpStatus.CONFLICT, "conflict", "status", "run " + id + " already ended as " + run.status());
         }
         ObjectNode out = Json.object();
         out.put("runId", id);
@@ -146,13 +164,21 @@ public class RunController {
         for (var it = req.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("taskId") && !field.equals("answer") && !field.equals("action")) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", field, "unknown field (expected answer, taskId, action)");
+                throw new ApiException(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request",
+                        field,
+                        "unknown field (expected answer, taskId, action)");
             }
         }
         String taskId = req.hasNonNull("taskId") ? req.get("taskId").asText() : null;
         String action = req.hasNonNull("action") ? req.get("action").asText() : "retry";
         if (!action.equals("retry") && !action.equals("skip") && !action.equals("fail")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "action", "must be retry, skip or fail, but was '" + action + "'");
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    "action",
+                    "must be retry, skip or fail, but was '" + action + "'");
         }
         JsonNode answer = req.get("answer");
         if (action.equals("retry") && (answer == null || answer.isNull())) {
@@ -163,8 +189,11 @@ public class RunController {
                 throw ApiException.notFound("run " + id);
             }
         } catch (RunEngine.ResumeRejected e) {
-            throw new ApiException(e.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
-                    e.conflict ? "conflict" : "invalid_request", e.field == null ? "status" : e.field, e.getMessage());
+            throw new ApiException(
+                    e.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
+                    e.conflict ? "conflict" : "invalid_request",
+                    e.field == null ? "status" : e.field,
+                    e.getMessage());
         }
         RunState run = load(id);
         ObjectNode out = Json.object();
@@ -184,8 +213,12 @@ public class RunController {
 
     private static void requireRunId(String id) {
         if (!RUN_ID.matcher(id).matches()) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "id", "'" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
-                    + "' is not a run id (26 characters, ULID)");
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    "id",
+                    "'" + (id.length() > 40 ? id.substring(0, 40) + "..." : id)
+                            + "' is not a run id (26 characters, ULID)");
         }
     }
 

@@ -40,10 +40,12 @@ public class RunEvents {
     }
 
     public Publisher<Event<String>> follow(String runId, String afterId) {
-        return Flux.create(sink -> {
-            Thread reader = Thread.ofVirtual().name("sse-" + runId).start(() -> pump(runId, afterId, sink));
-            sink.onDispose(reader::interrupt);
-        }, FluxSink.OverflowStrategy.BUFFER);
+        return Flux.create(
+                sink -> {
+                    Thread reader = Thread.ofVirtual().name("sse-" + runId).start(() -> pump(runId, afterId, sink));
+                    sink.onDispose(reader::interrupt);
+                },
+                FluxSink.OverflowStrategy.BUFFER);
     }
 
     private void pump(String runId, String afterId, FluxSink<Event<String>> sink) {
@@ -61,7 +63,9 @@ public class RunEvents {
                 if (batch != null) {
                     for (StreamMessage<String, String> entry : batch) {
                         String type = entry.getBody().get("type");
-                        sink.next(Event.of(render(type, entry.getBody().get("data"))).id(entry.getId()).name(type));
+                        sink.next(Event.of(render(type, entry.getBody().get("data")))
+                                .id(entry.getId())
+                                .name(type));
                         last = entry.getId();
                         finished |= "RUN_FINISHED".equals(type);
                     }

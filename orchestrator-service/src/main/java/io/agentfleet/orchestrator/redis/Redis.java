@@ -55,7 +55,11 @@ public class Redis {
     }
 
     public static <T> T eval(
-            RedisCommands<String, String> commands, LuaScript script, ScriptOutputType type, String[] keys, String... args) {
+            RedisCommands<String, String> commands,
+            LuaScript script,
+            ScriptOutputType type,
+            String[] keys,
+            String... args) {
         try {
             return commands.evalsha(script.sha1(), type, keys, args);
         } catch (RedisNoScriptException e) {
@@ -82,8 +86,8 @@ public class Redis {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private List<Object> evalMulti(CommandType type, String script, String[] keys, List<?> args) {
-        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE).add(utf8(script))
-                .add(keys.length);
+        CommandArgs<byte[], byte[]> commandArgs =
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).add(utf8(script)).add(keys.length);
         for (String key : keys) {
             commandArgs.addKey(utf8(key));
         }
@@ -91,8 +95,8 @@ public class Redis {
             commandArgs.add(value instanceof byte[] bytes ? bytes : utf8((String) value));
         }
         // The arguments carry their own codec; the connection's (String) codec is not used for them.
-        RedisFuture<List<Object>> reply = shared.async().dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8),
-                (CommandArgs) commandArgs);
+        RedisFuture<List<Object>> reply =
+                shared.async().dispatch(type, new NestedMultiOutput<>(StringCodec.UTF8), (CommandArgs) commandArgs);
         return LettuceFutures.awaitOrCancel(reply, shared.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 

@@ -33,12 +33,18 @@ public class HttpTracing {
      * @param status the response's status code once {@code handler} returned
      * @param errorStatus the status code an exception of {@code handler} is answered with
      */
-    public <T> T server(String method, String route, TraceContext incoming, Supplier<T> handler,
-            ToIntFunction<T> status, ToIntFunction<RuntimeException> errorStatus) {
+    public <T> T server(
+            String method,
+            String route,
+            TraceContext incoming,
+            Supplier<T> handler,
+            ToIntFunction<T> status,
+            ToIntFunction<RuntimeException> errorStatus) {
         if (!tracing.enabled()) {
             return handler.get();
         }
-        Span span = tracing.tracer().spanBuilder(method + " " + route)
+        Span span = tracing.tracer()
+                .spanBuilder(method + " " + route)
                 .setSpanKind(SpanKind.SERVER)
                 .setParent(tracing.extract(incoming))
                 .setAttribute(METHOD, method)

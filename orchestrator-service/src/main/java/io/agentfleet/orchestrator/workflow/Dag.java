@@ -22,13 +22,15 @@ public final class Dag {
                 List<String> path = new ArrayList<>();
                 List<String> cycle = visit(start, deps, color, path);
                 if (cycle != null) {
-                    throw new InvalidMessageException(fieldOf.get(cycle.get(0)), "dependency cycle: " + String.join(" -> ", cycle));
+                    throw new InvalidMessageException(
+                            fieldOf.get(cycle.get(0)), "dependency cycle: " + String.join(" -> ", cycle));
                 }
             }
         }
     }
 
-    private static List<String> visit(String node, Map<String, List<String>> deps, Map<String, Integer> color, List<String> path) {
+    private static List<String> visit(
+            String node, Map<String, List<String>> deps, Map<String, Integer> color, List<String> path) {
         color.put(node, 1);
         path.add(node);
         for (String dep : deps.getOrDefault(node, List.of())) {

@@ -50,7 +50,8 @@ final class JsonText {
 
     private static void append(StringBuilder out, JsonNode node) {
         switch (node) {
-            case ObjectNode object when object.getClass() == ObjectNode.class -> {
+            case ObjectNode object
+            when object.getClass() == ObjectNode.class -> {
                 out.append('{');
                 String separator = "";
                 for (Map.Entry<String, JsonNode> field : object.properties()) {
@@ -62,7 +63,8 @@ final class JsonText {
                 }
                 out.append('}');
             }
-            case ArrayNode array when array.getClass() == ArrayNode.class -> {
+            case ArrayNode array
+            when array.getClass() == ArrayNode.class -> {
                 out.append('[');
                 String separator = "";
                 for (JsonNode element : array) {
@@ -72,8 +74,8 @@ final class JsonText {
                 }
                 out.append(']');
             }
-            case TextNode text when text.getClass() == TextNode.class && text.textValue() != null ->
-                    appendQuoted(out, text.textValue());
+            case TextNode text
+            when text.getClass() == TextNode.class && text.textValue() != null -> appendQuoted(out, text.textValue());
             case BooleanNode bool -> out.append(bool.booleanValue());
             case IntNode number -> out.append(number.intValue());
             case LongNode number -> out.append(number.longValue());

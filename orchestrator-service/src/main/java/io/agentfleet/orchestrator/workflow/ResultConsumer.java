@@ -8,7 +8,6 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.LogContext;
 import io.agentfleet.telemetry.MessageTracing;
-import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -17,6 +16,7 @@ import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.models.stream.ClaimedMessages;
 import io.micronaut.context.annotation.Context;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -58,10 +58,12 @@ public class ResultConsumer {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     /** Bounds the runs being applied at once, so a flood of results cannot exhaust memory. */
     private final Semaphore inFlight = new Semaphore(MAX_RUNS_IN_FLIGHT);
+
     private final Thread maintenance;
     private volatile boolean running = true;
 
-    public ResultConsumer(Redis redis, RunService runs, MessageCodec codec, OrchestratorConfig config, MessageTracing tracing) {
+    public ResultConsumer(
+            Redis redis, RunService runs, MessageCodec codec, OrchestratorConfig config, MessageTracing tracing) {
         this.redis = redis;
         this.tracing = tracing;
         this.runs = runs;
@@ -69,7 +71,8 @@ public class ResultConsumer {
         this.config = config;
         this.keys = config.keys();
         runs.onAgents(this::ensure);
-        this.maintenance = Thread.ofVirtual().name("orchestrator-results-maintenance").start(this::maintain);
+        this.maintenance =
+                Thread.ofVirtual().name("orchestrator-results-maintenance").start(this::maintain);
         LOG.info("result consumer started as {}", config.consumerName());
     }
 
@@ -87,8 +90,11 @@ public class ResultConsumer {
 
     private void createGroup(String agent) {
         try {
-            redis.sync().xgroupCreate(XReadArgs.StreamOffset.from(keys.results(agent), "0"),
-                    StreamKeys.ORCHESTRATORS_GROUP, XGroupCreateArgs.Builder.mkstream());
+            redis.sync()
+                    .xgroupCreate(
+                            XReadArgs.StreamOffset.from(keys.results(agent), "0"),
+                            StreamKeys.ORCHESTRATORS_GROUP,
+                            XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException e) {
             // The group exists already: another replica or an earlier start created it.
         }
@@ -131,7 +137,8 @@ public class ResultConsumer {
         while (running) {
             try {
                 ensure(Set.copyOf(runs.store().knownAgents()));
-                if (System.currentTimeMillis() - lastClaim >= config.claimAfter().toMillis() / 2) {
+                if (System.currentTimeMillis() - lastClaim
+                        >= config.claimAfter().toMillis() / 2) {
                     lastClaim = System.currentTimeMillis();
                     for (String agent : loops.keySet()) {
                         claimAbandoned(agent);
@@ -177,10 +184,14 @@ public class ResultConsumer {
         for (int page = 0; page < 100 && running; page++) {
             ClaimedMessages<String, String> claimed;
             try {
-                claimed = redis.sync().xautoclaim(stream, XAutoClaimArgs.Builder
-                        .xautoclaim(Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.consumerName()),
-                                config.claimAfter(), cursor)
-                        .count(100));
+                claimed = redis.sync()
+                        .xautoclaim(
+                                stream,
+                                XAutoClaimArgs.Builder.xautoclaim(
+                                                Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.consumerName()),
+                                                config.claimAfter(),
+                                                cursor)
+                                        .count(100));
             } catch (RedisCommandExecutionException e) {
                 if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
                     createGroup(agent);
@@ -188,9 +199,14 @@ public class ResultConsumer {
                 }
                 throw e;
             }
-            List<StreamMessage<String, String>> messages = claimed.getMessages().stream().filter(m -> m.getBody() != null).toList();
+            List<StreamMessage<String, String>> messages = claimed.getMessages().stream()
+                    .filter(m -> m.getBody() != null)
+                    .toList();
             if (!messages.isEmpty()) {
-                LOG.info("claimed {} unacknowledged outcomes of agent type {} from other consumers", messages.size(), agent);
+                LOG.info(
+                        "claimed {} unacknowledged outcomes of agent type {} from other consumers",
+                        messages.size(),
+                        agent);
                 process(agent, messages, true);
             }
             cursor = claimed.getId();
@@ -225,8 +241,12 @@ public class ResultConsumer {
                 List<Span> spans = tracing.enabled() ? startSpans(agent, outcomes, ids) : null;
                 if (LogContext.enabled()) {
                     AgentMessage first = outcomes.get(0);
-                    LogContext.put(outcomes.size() == 1 ? first.taskId() : null, runId,
-                            spans != null ? spans.get(0).getSpanContext().getTraceId() : MessageTracing.traceIdOf(first));
+                    LogContext.put(
+                            outcomes.size() == 1 ? first.taskId() : null,
+                            runId,
+                            spans != null
+                                    ? spans.get(0).getSpanContext().getTraceId()
+                                    : MessageTracing.traceIdOf(first));
                 }
                 try {
                     runs.applyOutcomes(runId, outcomes, recovery);
@@ -235,7 +255,8 @@ public class ResultConsumer {
                     // Left unacknowledged: claimed and replayed after claim-after.
                     LOG.warn("run {}: applying {} outcomes failed: {}", runId, outcomes.size(), e.toString());
                     if (spans != null) {
-                        spans.forEach(s -> s.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()));
+                        spans.forEach(
+                                s -> s.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()));
                     }
                 } finally {
                     if (spans != null) {

@@ -51,7 +51,8 @@ public final class RunEngine {
         data.put("kind", kind);
         run.event("RUN_STARTED", data);
         if (spec.deadline() != null) {
-            run.deadlines.add(new RunState.Scheduled(DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
+            run.deadlines.add(new RunState.Scheduled(
+                    DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
         }
         advance(run, now);
         return run;
@@ -72,8 +73,8 @@ public final class RunEngine {
             return;
         }
         boolean awaited = wire.review() ? task.state == TaskState.REVIEWING : task.state == TaskState.DISPATCHED;
-        boolean redrivenIntoParkedTask = !wire.review() && task.state == TaskState.WAITING_HUMAN
-                && outcome.type() == MessageType.RESULT;
+        boolean redrivenIntoParkedTask =
+                !wire.review() && task.state == TaskState.WAITING_HUMAN && outcome.type() == MessageType.RESULT;
         if (!awaited && !redrivenIntoParkedTask) {
             return;
         }
@@ -97,7 +98,7 @@ public final class RunEngine {
                 data.set("progress", outcome.content());
                 run.event("TASK_PROGRESS", data);
             }
-            case REQUEST -> { }
+            case REQUEST -> {}
         }
         if (!run.status().isTerminal()) {
             resumeIfNoneWaiting(run, now);
@@ -128,12 +129,18 @@ public final class RunEngine {
         if (run.status() != RunStatus.NEEDS_HUMAN) {
             throw new ResumeRejected(null, "run " + run.runId + " is " + run.status() + ", not NEEDS_HUMAN", true);
         }
-        List<TaskRecord> waiting = run.tasks().stream().filter(t -> t.state == TaskState.WAITING_HUMAN).toList();
+        List<TaskRecord> waiting = run.tasks().stream()
+                .filter(t -> t.state == TaskState.WAITING_HUMAN)
+                .toList();
         TaskRecord task;
         if (taskId == null) {
             if (waiting.size() != 1) {
-                throw new ResumeRejected("taskId", "is required when several tasks wait: "
-                        + String.join(", ", waiting.stream().map(t -> t.id).toList()), false);
+                throw new ResumeRejected(
+                        "taskId",
+                        "is required when several tasks wait: "
+                                + String.join(
+                                        ", ", waiting.stream().map(t -> t.id).toList()),
+                        false);
             }
             task = waiting.get(0);
         } else {
@@ -158,7 +165,11 @@ public final class RunEngine {
                 task.completedAt = now.toEpochMilli();
                 run.save(task);
                 run.event("TASK_FAILED", taskData(task, now));
-                finish(run, RunStatus.FAILED, failure("FAILED_BY_HUMAN", "task " + task.id + " failed through resume"), now);
+                finish(
+                        run,
+                        RunStatus.FAILED,
+                        failure("FAILED_BY_HUMAN", "task " + task.id + " failed through resume"),
+                        now);
                 return;
             }
             default -> {
@@ -202,7 +213,8 @@ public final class RunEngine {
 
     private void onReview(RunState run, TaskRecord task, ObjectNode verdict, Instant now) {
         boolean approved = verdict.path("approved").asBoolean(false);
-        String feedback = verdict.hasNonNull("feedback") ? verdict.get("feedback").asText() : verdict.toString();
+        String feedback =
+                verdict.hasNonNull("feedback") ? verdict.get("feedback").asText() : verdict.toString();
         ObjectNode data = taskData(task, now);
         data.put("approved", approved);
         data.put("feedback", feedback);
@@ -219,7 +231,11 @@ public final class RunEngine {
         } else if (task.review.acceptWhenExhausted()) {
             complete(run, task, task.candidate, now);
         } else {
-            taskFailed(run, task, failure("REVIEW_REJECTED", "rejected after " + task.revision + " revisions: " + feedback), now);
+            taskFailed(
+                    run,
+                    task,
+                    failure("REVIEW_REJECTED", "rejected after " + task.revision + " revisions: " + feedback),
+                    now);
         }
     }
 
@@ -227,7 +243,11 @@ public final class RunEngine {
         JsonNode spawn = output == null ? null : output.get("spawn");
         if (spawn != null && !spawn.isNull()) {
             try {
-                addSpawned(run, task, parser.spawn(spawn, run.tasks().stream().map(t -> t.id).toList()), now);
+                addSpawned(
+                        run,
+                        task,
+                        parser.spawn(spawn, run.tasks().stream().map(t -> t.id).toList()),
+                        now);
             } catch (InvalidMessageException e) {
                 taskFailed(run, task, failure("INVALID_SPAWN", e.field() + ": " + e.reason()), now);
                 return;
@@ -324,7 +344,8 @@ public final class RunEngine {
     private static boolean ready(RunState run, List<String> deps) {
         for (String dep : deps) {
             TaskRecord d = run.task(dep);
-            boolean settled = d.state == TaskState.COMPLETED || d.state == TaskState.SKIPPED
+            boolean settled = d.state == TaskState.COMPLETED
+                    || d.state == TaskState.SKIPPED
                     || (d.state == TaskState.FAILED && d.optional);
             if (!settled) {
                 return false;
@@ -341,16 +362,28 @@ public final class RunEngine {
     private void dispatch(RunState run, TaskRecord task, boolean review, boolean checkLoop, Instant now) {
         long steps = run.longField("steps");
         if (steps >= run.longField("maxSteps")) {
-            finish(run, RunStatus.MAX_STEPS_EXCEEDED, failure("MAX_STEPS_EXCEEDED",
-                    "dispatching " + task.id + " would be step " + (steps + 1) + " of at most " + run.longField("maxSteps")), now);
+            finish(
+                    run,
+                    RunStatus.MAX_STEPS_EXCEEDED,
+                    failure(
+                            "MAX_STEPS_EXCEEDED",
+                            "dispatching " + task.id + " would be step " + (steps + 1) + " of at most "
+                                    + run.longField("maxSteps")),
+                    now);
             return;
         }
         String agent = review ? task.review.agent() : task.agent;
         ObjectNode content = review ? reviewContent(run, task) : taskContent(run, task);
         String fp = fingerprint(agent, content, knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
-            finish(run, RunStatus.LOOP_DETECTED, failure("LOOP_DETECTED", "task " + task.id + (review ? " (review)" : "")
-                    + " would send agent '" + agent + "' the same input as task " + run.fingerprintOwner(fp) + " did"), now);
+            finish(
+                    run,
+                    RunStatus.LOOP_DETECTED,
+                    failure(
+                            "LOOP_DETECTED",
+                            "task " + task.id + (review ? " (review)" : "") + " would send agent '" + agent
+                                    + "' the same input as task " + run.fingerprintOwner(fp) + " did"),
+                    now);
             return;
         }
         String wireId = WireIds.of(run.runId, task.id, task.revision, review);
@@ -360,23 +393,34 @@ public final class RunEngine {
         }
         RunState.OutboxEntry message;
         try {
-            message = RunState.OutboxEntry.of(agent, wireId, codec.encode(AgentMessage.request(agent, content)
-                    .taskId(wireId)
-                    .runId(run.runId)
-                    .sender(SENDER)
-                    .maxAttempts(review ? 0 : task.maxAttempts)
-                    .deadline(deadline)
-                    .trace(run.field("traceparent") == null ? null
-                            : new TraceContext(run.field("traceparent"), run.field("tracestate")))
-                    .createdAt(now.toEpochMilli())
-                    .build()));
+            message = RunState.OutboxEntry.of(
+                    agent,
+                    wireId,
+                    codec.encode(AgentMessage.request(agent, content)
+                            .taskId(wireId)
+                            .runId(run.runId)
+                            .sender(SENDER)
+                            .maxAttempts(review ? 0 : task.maxAttempts)
+                            .deadline(deadline)
+                            .trace(
+                                    run.field("traceparent") == null
+                                            ? null
+                                            : new TraceContext(run.field("traceparent"), run.field("tracestate")))
+                            .createdAt(now.toEpochMilli())
+                            .build()));
         } catch (InvalidMessageException e) {
             taskFailed(run, task, failure("INVALID_TASK", e.getMessage()), now);
             return;
         }
         if (message.message().length > codec.limits().maxBytes()) {
-            taskFailed(run, task, failure("PAYLOAD_TOO_LARGE", "the task message with its context is larger than "
-                    + codec.limits().maxBytes() + " bytes"), now);
+            taskFailed(
+                    run,
+                    task,
+                    failure(
+                            "PAYLOAD_TOO_LARGE",
+                            "the task message with its context is larger than "
+                                    + codec.limits().maxBytes() + " bytes"),
+                    now);
             return;
         }
         run.addFingerprint(fp, task.id);
@@ -486,7 +530,8 @@ public final class RunEngine {
     }
 
     private static void resumeIfNoneWaiting(RunState run, Instant now) {
-        if (run.status() == RunStatus.NEEDS_HUMAN && run.tasks().stream().noneMatch(t -> t.state == TaskState.WAITING_HUMAN)) {
+        if (run.status() == RunStatus.NEEDS_HUMAN
+                && run.tasks().stream().noneMatch(t -> t.state == TaskState.WAITING_HUMAN)) {
             run.moveTo(RunStatus.RUNNING);
             ObjectNode data = data(now);
             data.put("status", RunStatus.RUNNING.name());
@@ -500,9 +545,17 @@ public final class RunEngine {
         String maxTokens = run.field("maxTokens");
         String maxCost = run.field("maxCost");
         if (maxTokens != null && tokens > Long.parseLong(maxTokens)) {
-            finish(run, RunStatus.BUDGET_EXCEEDED, failure("BUDGET_EXCEEDED", "used " + tokens + " tokens, budget " + maxTokens), now);
+            finish(
+                    run,
+                    RunStatus.BUDGET_EXCEEDED,
+                    failure("BUDGET_EXCEEDED", "used " + tokens + " tokens, budget " + maxTokens),
+                    now);
         } else if (maxCost != null && cost > Double.parseDouble(maxCost)) {
-            finish(run, RunStatus.BUDGET_EXCEEDED, failure("BUDGET_EXCEEDED", "cost " + cost + ", budget " + maxCost), now);
+            finish(
+                    run,
+                    RunStatus.BUDGET_EXCEEDED,
+                    failure("BUDGET_EXCEEDED", "cost " + cost + ", budget " + maxCost),
+                    now);
         }
     }
 
@@ -560,7 +613,8 @@ public final class RunEngine {
     private static ObjectNode failureOf(AgentMessage outcome) {
         ObjectNode content = outcome.content();
         JsonNode error = content.path("error");
-        ObjectNode f = failure(error.path("type").asText("ERROR"), error.path("message").asText(""));
+        ObjectNode f = failure(
+                error.path("type").asText("ERROR"), error.path("message").asText(""));
         f.put("reason", content.path("reason").asText(""));
         f.put("retryable", error.path("retryable").asBoolean(false));
         return f;

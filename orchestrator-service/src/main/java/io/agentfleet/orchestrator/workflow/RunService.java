@@ -37,7 +37,7 @@ public final class RunService {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
-    private volatile Consumer<Set<String>> agentListener = agents -> { };
+    private volatile Consumer<Set<String>> agentListener = agents -> {};
 
     public RunService(RunEngine engine, RunStore store, Clock clock, MeterRegistry metrics, MessageTracing tracing) {
         this.engine = engine;
@@ -68,7 +68,9 @@ public final class RunService {
         // started here and ended when the run is created. Its context is stored in the run's traceparent field and
         // becomes the parent of every dispatch of the run.
         Context parent = Span.current().getSpanContext().isValid() ? Context.current() : tracing.extract(spec.trace());
-        Span span = tracing.tracer().spanBuilder("workflow run").setParent(parent)
+        Span span = tracing.tracer()
+                .spanBuilder("workflow run")
+                .setParent(parent)
                 .setAttribute(KIND, kind)
                 .setAttribute(TASKS, (long) spec.tasks().size())
                 .startSpan();
@@ -211,14 +213,21 @@ public final class RunService {
         }
         if (run.ended) {
             String status = run.status().name();
-            metrics.counter("fleet.orchestrator.runs.finished", "status", status).increment();
-            Counter.builder("fleet.runs").description("Runs finished, by final status").tag("status", status)
-                    .register(metrics).increment();
+            metrics.counter("fleet.orchestrator.runs.finished", "status", status)
+                    .increment();
+            Counter.builder("fleet.runs")
+                    .description("Runs finished, by final status")
+                    .tag("status", status)
+                    .register(metrics)
+                    .increment();
             long created = run.longField("createdAt");
             long finished = run.longField("finishedAt");
             if (created > 0 && finished >= created) {
-                Timer.builder("fleet.orchestrator.run.duration").tag("status", status).publishPercentileHistogram()
-                        .register(metrics).record(java.time.Duration.ofMillis(finished - created));
+                Timer.builder("fleet.orchestrator.run.duration")
+                        .tag("status", status)
+                        .publishPercentileHistogram()
+                        .register(metrics)
+                        .record(java.time.Duration.ofMillis(finished - created));
             }
         }
     }

@@ -84,7 +84,11 @@ public final class RunState {
     /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
     private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
 
-    private RunState(String runId, long version, Map<String, String> fields, ObjectMapper mapper,
+    private RunState(
+            String runId,
+            long version,
+            Map<String, String> fields,
+            ObjectMapper mapper,
             Map<String, ParsedTask> known) {
         this.runId = runId;
         this.version = version;
@@ -97,7 +101,8 @@ public final class RunState {
                     String taskJson = fields.get(TASK_PREFIX + taskId);
                     ParsedTask p = known == null ? null : known.get(taskId);
                     if (p == null || taskJson == null || !taskJson.equals(p.json())) {
-                        p = new ParsedTask(taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));
+                        p = new ParsedTask(
+                                taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));
                     }
                     parsed.put(taskId, p);
                     tasks.put(taskId, p.task().copy());

@@ -15,7 +15,8 @@ public enum RunStatus {
     public boolean isTerminal() {
         return switch (this) {
             case RUNNING, NEEDS_HUMAN -> false;
-            case COMPLETED, FAILED, CANCELLED, BUDGET_EXCEEDED, MAX_STEPS_EXCEEDED, LOOP_DETECTED, DEADLINE_EXCEEDED -> true;
+            case COMPLETED, FAILED, CANCELLED, BUDGET_EXCEEDED, MAX_STEPS_EXCEEDED, LOOP_DETECTED, DEADLINE_EXCEEDED ->
+                true;
         };
     }
 }

@@ -41,6 +41,7 @@ public final class RunStore {
             return size() > CACHED_RUNS;
         }
     };
+
     private final java.util.Set<String> noted = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private record Committed(Map<String, String> fields, Map<String, RunState.ParsedTask> tasks) {}
@@ -111,7 +112,9 @@ public final class RunStore {
             args.add(o.wireId());
             args.add(o.encoded());
         }
-        String[] k = {keys.runState(run.runId), keys.runEvents(run.runId), okeys.outbox(run.runId), keys.runCancel(run.runId)};
+        String[] k = {
+            keys.runState(run.runId), keys.runEvents(run.runId), okeys.outbox(run.runId), keys.runCancel(run.runId)
+        };
         List<Object> result = redis.evalMulti(OrchestratorScripts.COMMIT, k, args);
         long newVersion = (Long) result.get(0);
         if (newVersion < 0) {
@@ -141,7 +144,8 @@ public final class RunStore {
      */
     public void drain(String runId, Collection<RunState.OutboxEntry> entries) {
         Map<String, List<RunState.OutboxEntry>> byAgent = new LinkedHashMap<>();
-        entries.forEach(e -> byAgent.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e));
+        entries.forEach(
+                e -> byAgent.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e));
         BackpressureException refused = null;
         for (Map.Entry<String, List<RunState.OutboxEntry>> group : byAgent.entrySet()) {
             String agent = group.getKey();
@@ -173,7 +177,12 @@ public final class RunStore {
             }
             endPublished(spans, entryIds, null);
             // Not awaited: commands on the shared connection run in order, so this lands before any later XACK.
-            redis.async().hdel(okeys.outbox(runId), group.getValue().stream().map(RunState.OutboxEntry::wireId).toArray(String[]::new));
+            redis.async()
+                    .hdel(
+                            okeys.outbox(runId),
+                            group.getValue().stream()
+                                    .map(RunState.OutboxEntry::wireId)
+                                    .toArray(String[]::new));
         }
         if (refused != null) {
             throw refused;
@@ -194,7 +203,9 @@ public final class RunStore {
         }
         Span span = tracing.startPublish(tracing.extract(decoded), stream, decoded);
         spans.add(span);
-        return codec.encode(decoded.toBuilder().trace(tracing.inject(Context.root().with(span))).build());
+        return codec.encode(decoded.toBuilder()
+                .trace(tracing.inject(Context.root().with(span)))
+                .build());
     }
 
     private static void endPublished(List<Span> spans, List<Object> entryIds, RuntimeException failure) {

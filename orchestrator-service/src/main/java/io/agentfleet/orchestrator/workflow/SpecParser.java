@@ -31,8 +31,8 @@ public final class SpecParser {
     public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
-    private static final Set<String> TASK_FIELDS = Set.of(
-            "id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
+    private static final Set<String> TASK_FIELDS =
+            Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
@@ -52,7 +52,8 @@ public final class SpecParser {
             throw new InvalidMessageException("tasks", "is required and must be a non-empty array");
         }
         if (tasksNode.size() > config.maxTasks()) {
-            throw new InvalidMessageException("tasks", "has " + tasksNode.size() + " tasks, more than the limit of " + config.maxTasks());
+            throw new InvalidMessageException(
+                    "tasks", "has " + tasksNode.size() + " tasks, more than the limit of " + config.maxTasks());
         }
         List<TaskSpec> tasks = tasks((ArrayNode) tasksNode, "tasks", List.of());
         return runLevel(body, tasks, now);
@@ -88,8 +89,10 @@ public final class SpecParser {
             throw new InvalidMessageException("spawn", "must be an array of tasks");
         }
         if (existing.size() + spawn.size() > config.maxTasks()) {
-            throw new InvalidMessageException("spawn", "would grow the run to " + (existing.size() + spawn.size())
-                    + " tasks, more than the limit of " + config.maxTasks());
+            throw new InvalidMessageException(
+                    "spawn",
+                    "would grow the run to " + (existing.size() + spawn.size()) + " tasks, more than the limit of "
+                            + config.maxTasks());
         }
         return tasks((ArrayNode) spawn, "spawn", existing);
     }
@@ -97,7 +100,8 @@ public final class SpecParser {
     private RunSpec runLevel(ObjectNode body, List<TaskSpec> tasks, Instant now) {
         int maxSteps = intField(body, "maxSteps", "maxSteps", config.maxStepsDefault(), 1, config.maxStepsLimit());
         if (tasks.size() > maxSteps) {
-            throw new InvalidMessageException("maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
+            throw new InvalidMessageException(
+                    "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
         }
         Long maxTokens = null;
         Double maxCost = null;
@@ -140,8 +144,9 @@ public final class SpecParser {
             try {
                 deadline = Instant.parse(text);
             } catch (DateTimeParseException e) {
-                throw new InvalidMessageException("deadline", "'" + abbreviate(text)
-                        + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
+                throw new InvalidMessageException(
+                        "deadline",
+                        "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
             }
         }
         if (!deadline.isAfter(now)) {
@@ -173,11 +178,12 @@ public final class SpecParser {
             for (int d = 0; d < task.dependsOn().size(); d++) {
                 String dep = task.dependsOn().get(d);
                 if (!ids.contains(dep)) {
-                    throw new InvalidMessageException(path + "[" + i + "].dependsOn[" + d + "]", "unknown task '" + dep + "'");
+                    throw new InvalidMessageException(
+                            path + "[" + i + "].dependsOn[" + d + "]", "unknown task '" + dep + "'");
                 }
                 if (dep.equals(task.id())) {
-                    throw new InvalidMessageException(path + "[" + i + "].dependsOn[" + d + "]",
-                            "dependency cycle: " + dep + " -> " + dep);
+                    throw new InvalidMessageException(
+                            path + "[" + i + "].dependsOn[" + d + "]", "dependency cycle: " + dep + " -> " + dep);
                 }
             }
             deps.put(task.id(), task.dependsOn());
@@ -190,14 +196,15 @@ public final class SpecParser {
         requireKnownFields(node, TASK_FIELDS, at);
         String id = text(node, "id", at);
         if (!TASK_ID.matcher(id).matches()) {
-            throw new InvalidMessageException(at + "id", "'" + abbreviate(id) + "' is not a valid task id (expected " + TASK_ID + ")");
+            throw new InvalidMessageException(
+                    at + "id", "'" + abbreviate(id) + "' is not a valid task id (expected " + TASK_ID + ")");
         }
         String agent = agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
         int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
         if (inputBytes > config.maxInputBytes()) {
-            throw new PayloadTooLargeException(at + "input", "is " + inputBytes + " bytes, more than the limit of "
-                    + config.maxInputBytes());
+            throw new PayloadTooLargeException(
+                    at + "input", "is " + inputBytes + " bytes, more than the limit of " + config.maxInputBytes());
         }
         List<String> dependsOn = new ArrayList<>();
         JsonNode deps = node.get("dependsOn");
@@ -212,7 +219,8 @@ public final class SpecParser {
                     throw new InvalidMessageException(at + "dependsOn[" + d + "]", "must be a task id string");
                 }
                 if (!seen.add(dep.asText())) {
-                    throw new InvalidMessageException(at + "dependsOn[" + d + "]", "lists '" + dep.asText() + "' twice");
+                    throw new InvalidMessageException(
+                            at + "dependsOn[" + d + "]", "lists '" + dep.asText() + "' twice");
                 }
                 dependsOn.add(dep.asText());
             }
@@ -224,15 +232,24 @@ public final class SpecParser {
             try {
                 timeout = Durations.parse(t.asText());
             } catch (IllegalArgumentException e) {
-                throw new InvalidMessageException(at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(t.asText()) + "'");
+                throw new InvalidMessageException(
+                        at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(t.asText()) + "'");
             }
             if (timeout.isZero() || timeout.isNegative()) {
                 throw new InvalidMessageException(at + "timeout", "must be > 0, but was '" + t.asText() + "'");
             }
         }
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
-        return new TaskSpec(id, agent, input, dependsOn, review, bool(node, "optional", at), bool(node, "escalate", at),
-                timeout, maxAttempts);
+        return new TaskSpec(
+                id,
+                agent,
+                input,
+                dependsOn,
+                review,
+                bool(node, "optional", at),
+                bool(node, "escalate", at),
+                timeout,
+                maxAttempts);
     }
 
     private TaskSpec.ReviewSpec review(JsonNode node, String at) {
@@ -240,7 +257,8 @@ public final class SpecParser {
             return null;
         }
         if (!node.isObject()) {
-            throw new InvalidMessageException(at.substring(0, at.length() - 1), "must be an object {agent, maxRevisions, onExhausted}");
+            throw new InvalidMessageException(
+                    at.substring(0, at.length() - 1), "must be an object {agent, maxRevisions, onExhausted}");
         }
         requireKnownFields((ObjectNode) node, REVIEW_FIELDS, at);
         String agent = agent((ObjectNode) node, "agent", at);
@@ -256,12 +274,14 @@ public final class SpecParser {
     private String agent(ObjectNode node, String field, String at) {
         String agent = text(node, field, at);
         if (!Names.isAgentType(agent)) {
-            throw new InvalidMessageException(at + field, "'" + abbreviate(agent) + "' is not a valid agent type (expected "
-                    + Names.AGENT_TYPE + ")");
+            throw new InvalidMessageException(
+                    at + field,
+                    "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
         }
         if (!config.allowedAgents().isEmpty() && !config.allowedAgents().contains(agent)) {
-            throw new InvalidMessageException(at + field, "unknown agent type '" + agent + "' (known: "
-                    + String.join(", ", config.allowedAgents()) + ")");
+            throw new InvalidMessageException(
+                    at + field,
+                    "unknown agent type '" + agent + "' (known: " + String.join(", ", config.allowedAgents()) + ")");
         }
         return agent;
     }
@@ -294,7 +314,8 @@ public final class SpecParser {
             return fallback;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            throw new InvalidMessageException(path, "must be an integer from " + min + " to " + max + ", but was " + value);
+            throw new InvalidMessageException(
+                    path, "must be an integer from " + min + " to " + max + ", but was " + value);
         }
         return value.intValue();
     }
@@ -303,7 +324,10 @@ public final class SpecParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
-                throw new InvalidMessageException(at + name, "unknown field (expected one of " + String.join(", ", known.stream().sorted().toList()) + ")");
+                throw new InvalidMessageException(
+                        at + name,
+                        "unknown field (expected one of "
+                                + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }

@@ -43,6 +43,7 @@ final class TaskRecord {
     private String inputJson;
     /** Canonical forms for the loop fingerprint, computed once per value ({@link RunEngine#canonical}). */
     private String canonicalInput;
+
     private JsonNode canonicalOutputOf;
     private String canonicalOutput;
 
@@ -65,8 +66,16 @@ final class TaskRecord {
      * drops or truncates are normalised the same way). JSON values are shared: the engine never changes a node in place.
      */
     TaskRecord copy() {
-        TaskSpec spec = new TaskSpec(id, agent, input == null ? NullNode.instance : input, dependsOn, review, optional,
-                escalate, timeout == null ? null : Duration.ofMillis(timeout.toMillis()), maxAttempts);
+        TaskSpec spec = new TaskSpec(
+                id,
+                agent,
+                input == null ? NullNode.instance : input,
+                dependsOn,
+                review,
+                optional,
+                escalate,
+                timeout == null ? null : Duration.ofMillis(timeout.toMillis()),
+                maxAttempts);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -176,15 +185,28 @@ final class TaskRecord {
         TaskSpec.ReviewSpec review = null;
         JsonNode r = n.get("review");
         if (r != null && r.isObject()) {
-            review = new TaskSpec.ReviewSpec(r.path("agent").asText(), r.path("maxRevisions").asInt(),
+            review = new TaskSpec.ReviewSpec(
+                    r.path("agent").asText(),
+                    r.path("maxRevisions").asInt(),
                     "accept".equals(r.path("onExhausted").asText()));
         }
         List<String> deps = new ArrayList<>();
         n.path("dependsOn").forEach(d -> deps.add(d.asText()));
-        Duration timeout = n.has("timeoutMs") ? Duration.ofMillis(n.get("timeoutMs").asLong()) : null;
-        TaskSpec spec = new TaskSpec(id, n.path("agent").asText(), n.get("input"), deps, review,
-                n.path("optional").asBoolean(), n.path("escalate").asBoolean(), timeout, n.path("maxAttempts").asInt());
-        TaskRecord t = new TaskRecord(spec, n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
+        Duration timeout =
+                n.has("timeoutMs") ? Duration.ofMillis(n.get("timeoutMs").asLong()) : null;
+        TaskSpec spec = new TaskSpec(
+                id,
+                n.path("agent").asText(),
+                n.get("input"),
+                deps,
+                review,
+                n.path("optional").asBoolean(),
+                n.path("escalate").asBoolean(),
+                timeout,
+                n.path("maxAttempts").asInt());
+        TaskRecord t = new TaskRecord(
+                spec,
+                n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
                 n.path("createdAt").asLong());
         t.state = TaskState.valueOf(n.path("state").asText("PENDING"));
         t.revision = n.path("revision").asInt();

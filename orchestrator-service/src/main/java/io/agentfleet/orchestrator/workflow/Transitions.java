@@ -10,15 +10,30 @@ public final class Transitions {
     /** Whether a task may go from {@code from} to {@code to}. */
     public static boolean allowed(TaskState from, TaskState to) {
         return switch (from) {
-            case PENDING -> to == TaskState.DISPATCHED || to == TaskState.SKIPPED || to == TaskState.FAILED
-                    || to == TaskState.CANCELLED;
-            case DISPATCHED -> to == TaskState.COMPLETED || to == TaskState.FAILED || to == TaskState.REVIEWING
-                    || to == TaskState.WAITING_HUMAN || to == TaskState.CANCELLED;
-            case REVIEWING -> to == TaskState.COMPLETED || to == TaskState.DISPATCHED || to == TaskState.FAILED
-                    || to == TaskState.WAITING_HUMAN || to == TaskState.CANCELLED;
+            case PENDING ->
+                to == TaskState.DISPATCHED
+                        || to == TaskState.SKIPPED
+                        || to == TaskState.FAILED
+                        || to == TaskState.CANCELLED;
+            case DISPATCHED ->
+                to == TaskState.COMPLETED
+                        || to == TaskState.FAILED
+                        || to == TaskState.REVIEWING
+                        || to == TaskState.WAITING_HUMAN
+                        || to == TaskState.CANCELLED;
+            case REVIEWING ->
+                to == TaskState.COMPLETED
+                        || to == TaskState.DISPATCHED
+                        || to == TaskState.FAILED
+                        || to == TaskState.WAITING_HUMAN
+                        || to == TaskState.CANCELLED;
             // A redriven dead letter may still complete a parked task; a human may retry, skip or fail it.
-            case WAITING_HUMAN -> to == TaskState.DISPATCHED || to == TaskState.COMPLETED || to == TaskState.SKIPPED
-                    || to == TaskState.FAILED || to == TaskState.CANCELLED;
+            case WAITING_HUMAN ->
+                to == TaskState.DISPATCHED
+                        || to == TaskState.COMPLETED
+                        || to == TaskState.SKIPPED
+                        || to == TaskState.FAILED
+                        || to == TaskState.CANCELLED;
             case COMPLETED, FAILED, SKIPPED, CANCELLED -> false;
         };
     }
@@ -27,8 +42,12 @@ public final class Transitions {
     public static boolean allowed(RunStatus from, RunStatus to) {
         return switch (from) {
             case RUNNING -> to != RunStatus.RUNNING;
-            case NEEDS_HUMAN -> to == RunStatus.RUNNING || to == RunStatus.CANCELLED || to == RunStatus.FAILED
-                    || to == RunStatus.DEADLINE_EXCEEDED || to == RunStatus.BUDGET_EXCEEDED;
+            case NEEDS_HUMAN ->
+                to == RunStatus.RUNNING
+                        || to == RunStatus.CANCELLED
+                        || to == RunStatus.FAILED
+                        || to == RunStatus.DEADLINE_EXCEEDED
+                        || to == RunStatus.BUDGET_EXCEEDED;
             case COMPLETED, FAILED, CANCELLED, BUDGET_EXCEEDED, MAX_STEPS_EXCEEDED, LOOP_DETECTED, DEADLINE_EXCEEDED ->
                 false;
         };

@@ -79,12 +79,22 @@ public class Watchers {
     }
 
     private List<String> claim(String key, long lease) {
-        return redis.eval(OrchestratorScripts.CLAIM_DUE, ScriptOutputType.MULTI, new String[] {key},
-                Long.toString(clock.millis()), Integer.toString(BATCH), Long.toString(lease));
+        return redis.eval(
+                OrchestratorScripts.CLAIM_DUE,
+                ScriptOutputType.MULTI,
+                new String[] {key},
+                Long.toString(clock.millis()),
+                Integer.toString(BATCH),
+                Long.toString(lease));
     }
 
     private void release(String key, String member, long lease) {
-        redis.eval(OrchestratorScripts.REMOVE_IF_SCORED, ScriptOutputType.INTEGER, new String[] {key}, member, Long.toString(lease));
+        redis.eval(
+                OrchestratorScripts.REMOVE_IF_SCORED,
+                ScriptOutputType.INTEGER,
+                new String[] {key},
+                member,
+                Long.toString(lease));
     }
 
     @PreDestroy

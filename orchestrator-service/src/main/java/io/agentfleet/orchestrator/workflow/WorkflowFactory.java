@@ -4,8 +4,8 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.MessageTracing;
-import io.micronaut.context.annotation.Factory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
@@ -33,7 +33,12 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    RunService runService(SpecParser parser, MessageCodec codec, RunStore store, Clock clock, MeterRegistry metrics,
+    RunService runService(
+            SpecParser parser,
+            MessageCodec codec,
+            RunStore store,
+            Clock clock,
+            MeterRegistry metrics,
             MessageTracing tracing) {
         return new RunService(new RunEngine(codec, parser), store, clock, metrics, tracing);
     }

@@ -21,7 +21,8 @@ public final class Probe {
         if (jedis == null) {
             synchronized (Probe.class) {
                 if (jedis == null) {
-                    jedis = new JedisPooled(URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")));
+                    jedis = new JedisPooled(
+                            URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")));
                 }
             }
         }

@@ -16,12 +16,19 @@ import java.util.Set;
 /** A tiny HTTP client for the orchestrator API, as a producer would use it (bearer key, JSON). */
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED", "BUDGET_EXCEEDED",
-            "MAX_STEPS_EXCEEDED", "LOOP_DETECTED", "DEADLINE_EXCEEDED");
+    private static final Set<String> ENDED = Set.of(
+            "COMPLETED",
+            "FAILED",
+            "CANCELLED",
+            "BUDGET_EXCEEDED",
+            "MAX_STEPS_EXCEEDED",
+            "LOOP_DETECTED",
+            "DEADLINE_EXCEEDED");
 
     private final String base;
     private final String key;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public Api(String base, String key) {
         this.base = base;
@@ -57,7 +64,9 @@ public final class Api {
     }
 
     public Response post(String path, String body) {
-        return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     public Response post(String path, JsonNode body) {
@@ -111,10 +120,13 @@ public final class Api {
     public JsonNode awaitStatus(String runId, String status, Duration timeout) {
         JsonNode[] last = new JsonNode[1];
         try {
-            Await.until(timeout, () -> {
-                last[0] = run(runId);
-                return last[0].get("status").asText().equals(status);
-            }, "run " + runId + " to reach " + status);
+            Await.until(
+                    timeout,
+                    () -> {
+                        last[0] = run(runId);
+                        return last[0].get("status").asText().equals(status);
+                    },
+                    "run " + runId + " to reach " + status);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "; last state: " + last[0], e);
         }
@@ -123,10 +135,13 @@ public final class Api {
 
     public JsonNode awaitEnd(String runId, Duration timeout) {
         JsonNode[] last = new JsonNode[1];
-        Await.until(timeout, () -> {
-            last[0] = run(runId);
-            return ENDED.contains(last[0].get("status").asText());
-        }, "run " + runId + " to end");
+        Await.until(
+                timeout,
+                () -> {
+                    last[0] = run(runId);
+                    return ENDED.contains(last[0].get("status").asText());
+                },
+                "run " + runId + " to end");
         return last[0];
     }
 

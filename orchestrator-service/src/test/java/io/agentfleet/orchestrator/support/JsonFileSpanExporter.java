@@ -26,7 +26,8 @@ public final class JsonFileSpanExporter implements SpanExporter {
 
     JsonFileSpanExporter(Path file) {
         try {
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            this.out = Files.newBufferedWriter(
+                    file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,9 +49,13 @@ public final class JsonFileSpanExporter implements SpanExporter {
 
     static ObjectNode toJson(SpanData span) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("service", span.getResource().getAttributes().asMap().entrySet().stream()
-                .filter(e -> e.getKey().getKey().equals("service.name")).map(e -> String.valueOf(e.getValue()))
-                .findFirst().orElse(""));
+        n.put(
+                "service",
+                span.getResource().getAttributes().asMap().entrySet().stream()
+                        .filter(e -> e.getKey().getKey().equals("service.name"))
+                        .map(e -> String.valueOf(e.getValue()))
+                        .findFirst()
+                        .orElse(""));
         n.put("traceId", span.getTraceId());
         n.put("spanId", span.getSpanId());
         n.put("parentSpanId", span.getParentSpanContext().isValid() ? span.getParentSpanId() : null);

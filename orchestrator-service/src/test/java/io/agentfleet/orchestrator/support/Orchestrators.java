@@ -55,12 +55,13 @@ public final class Orchestrators {
      * test-only SPI implementations such as the {@code jsonfile} span exporter, and no beans).
      */
     public static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps, Map<String, String> env) {
-        String testClasses = classPath(entry -> entry.replace('\\', '/').endsWith("orchestrator-service/target/test-classes"));
+        String testClasses =
+                classPath(entry -> entry.replace('\\', '/').endsWith("orchestrator-service/target/test-classes"));
         return orchestrator(redisUri, sysProps, env, orchestratorClassPath() + File.pathSeparator + testClasses);
     }
 
-    private static Orchestrator orchestrator(String redisUri, Map<String, String> sysProps, Map<String, String> env,
-            String classPath) {
+    private static Orchestrator orchestrator(
+            String redisUri, Map<String, String> sysProps, Map<String, String> env, String classPath) {
         int port = freePort();
         JavaProcess.Builder b = JavaProcess.builder(ORCHESTRATOR_MAIN)
                 .classPath(classPath)
@@ -71,7 +72,8 @@ public final class Orchestrators {
         sysProps.forEach(b::sysProp);
         env.forEach(b::env);
         if (System.getProperty("bench.jfr") != null) {
-            b.jvmArg("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile,dumponexit=true");
+            b.jvmArg("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr")
+                    + ",settings=profile,dumponexit=true");
         }
         JavaProcess process = b.start();
         process.awaitLog("Startup completed", STARTUP);
@@ -83,9 +85,11 @@ public final class Orchestrators {
         return worker(redisUri, agents, sysProps, Map.of());
     }
 
-    public static JavaProcess worker(String redisUri, String agents, Map<String, String> sysProps, Map<String, String> env) {
+    public static JavaProcess worker(
+            String redisUri, String agents, Map<String, String> sysProps, Map<String, String> env) {
         JavaProcess.Builder b = JavaProcess.builder(WORKER_MAIN)
-                .classPath(classPath(entry -> !entry.replace('\\', '/').endsWith("orchestrator-service/target/classes")))
+                .classPath(
+                        classPath(entry -> !entry.replace('\\', '/').endsWith("orchestrator-service/target/classes")))
                 .env("REDIS_URL", redisUri)
                 .env("FLEET_AGENTS", agents)
                 .env("MICRONAUT_SERVER_PORT", "-1")
@@ -103,7 +107,9 @@ public final class Orchestrators {
     }
 
     static String[] jvmArgs() {
-        return quickJit ? new String[] {"-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"} : new String[] {"-Xmx512m"};
+        return quickJit
+                ? new String[] {"-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto"}
+                : new String[] {"-Xmx512m"};
     }
 
     static String classPath(Predicate<String> keep) {

@@ -11,8 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JsonTextTest {
-    private static final String AWKWARD = "quote \" backslash \\ slash / newline \n tab \t nul \u0000 bell \u0007 del \u007f"
-            + " é 日本 emoji \uD83D\uDE00 lone surrogate \uD800 line separator \u2028 <script>";
+    private static final String AWKWARD =
+            "quote \" backslash \\ slash / newline \n tab \t nul \u0000 bell \u0007 del \u007f"
+                    + " é 日本 emoji \uD83D\uDE00 lone surrogate \uD800 line separator \u2028 <script>";
 
     @Test
     void writesTreesExactlyAsToStringDoes() throws Exception {
@@ -26,17 +27,28 @@ class JsonTextTest {
         tree.put("bool", true);
         tree.putNull("null");
         tree.putArray("empty");
-        tree.putObject("nested").putArray("list").add(1).add("two").addNull().addObject().put("deep", false);
+        tree.putObject("nested")
+                .putArray("list")
+                .add(1)
+                .add("two")
+                .addNull()
+                .addObject()
+                .put("deep", false);
         JsonNode parsed = new ObjectMapper().readTree("{\"a\":[1.5e300,-0,\"x\"],\"b\":{\"c\":null}}");
-        for (JsonNode node : List.of(tree, parsed, JsonNodeFactory.instance.textNode(AWKWARD),
-                JsonNodeFactory.instance.numberNode(3), JsonNodeFactory.instance.nullNode())) {
+        for (JsonNode node : List.of(
+                tree,
+                parsed,
+                JsonNodeFactory.instance.textNode(AWKWARD),
+                JsonNodeFactory.instance.numberNode(3),
+                JsonNodeFactory.instance.nullNode())) {
             assertEquals(node.toString(), JsonText.of(node));
         }
     }
 
     @Test
     void quotesStringsExactlyAsTextNodesDo() {
-        for (String s : List.of("", "plain", "nothing to escape: é 日本 \uD83D\uDE00 \u007f \u2028 / <script>", AWKWARD)) {
+        for (String s :
+                List.of("", "plain", "nothing to escape: é 日本 \uD83D\uDE00 \u007f \u2028 / <script>", AWKWARD)) {
             StringBuilder out = new StringBuilder();
             JsonText.appendQuoted(out, s);
             assertEquals(JsonNodeFactory.instance.textNode(s).toString(), out.toString());

@@ -32,12 +32,16 @@ final class CoderAgent extends DemoAgent {
         output.put("task", task);
         output.put("language", "python");
         ArrayNode files = output.putArray("files");
-        files.addObject().put("path", module + ".py").put("content", moduleSource(task, function, notes(content.context()), revise));
+        files.addObject()
+                .put("path", module + ".py")
+                .put("content", moduleSource(task, function, notes(content.context()), revise));
         if (revise) {
             files.addObject().put("path", "tests/test_" + module + ".py").put("content", testSource(module, function));
         }
-        output.put("summary", (revise ? "Revised " : "Implemented ") + function + "() in " + module + ".py"
-                + (revise ? " with input validation and unit tests" : ""));
+        output.put(
+                "summary",
+                (revise ? "Revised " : "Implemented ") + function + "() in " + module + ".py"
+                        + (revise ? " with input validation and unit tests" : ""));
         ArrayNode basedOn = output.putArray("basedOn");
         content.context().keySet().forEach(basedOn::add);
         output.put("revision", content.revision());
@@ -83,7 +87,8 @@ final class CoderAgent extends DemoAgent {
     private static String testSource(String module, String function) {
         return "import pytest\n\nfrom " + module + " import " + function + "\n\n\n"
                 + "def test_empty_input_gives_empty_result():\n    assert " + function + "([]) == []\n\n\n"
-                + "def test_none_is_rejected():\n    with pytest.raises(ValueError):\n        " + function + "(None)\n\n\n"
+                + "def test_none_is_rejected():\n    with pytest.raises(ValueError):\n        " + function
+                + "(None)\n\n\n"
                 + "def test_duplicates_are_processed_once():\n    assert " + function + "([1, 2, 1]) == [1, 2]\n";
     }
 }

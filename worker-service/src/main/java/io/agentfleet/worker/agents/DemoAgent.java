@@ -46,8 +46,10 @@ abstract class DemoAgent implements AgentHandler {
         Duration delay = delay(random);
         sleeper.sleep(delay);
         if (random.nextDouble() < settings.failureRate()) {
-            throw HandlerFailure.retryable("DEMO_FAILURE", "simulated failure of " + agentType + " on attempt "
-                    + context.attempt() + " (" + DemoAgentSettings.FAILURE_RATE + "=" + settings.failureRate() + ")");
+            throw HandlerFailure.retryable(
+                    "DEMO_FAILURE",
+                    "simulated failure of " + agentType + " on attempt " + context.attempt() + " ("
+                            + DemoAgentSettings.FAILURE_RATE + "=" + settings.failureRate() + ")");
         }
         ObjectNode output = produce(TaskContent.of(task.content()), task.content());
         return HandlerResult.of(output, usage(task.content(), output, delay));

@@ -40,12 +40,13 @@ public final class DemoAgentProvider implements AgentHandlerProvider {
     @Override
     public Optional<AgentHandler> handlerFor(String agentType, String handlerKind) {
         String kind = handlerKind == null || handlerKind.isBlank() ? agentType : handlerKind;
-        return Optional.ofNullable(switch (kind) {
-            case PlannerAgent.KIND -> new PlannerAgent(agentType, settings, sleeper);
-            case ResearcherAgent.KIND -> new ResearcherAgent(agentType, settings, sleeper);
-            case CoderAgent.KIND -> new CoderAgent(agentType, settings, sleeper);
-            case ReviewerAgent.KIND -> new ReviewerAgent(agentType, settings, sleeper);
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (kind) {
+                    case PlannerAgent.KIND -> new PlannerAgent(agentType, settings, sleeper);
+                    case ResearcherAgent.KIND -> new ResearcherAgent(agentType, settings, sleeper);
+                    case CoderAgent.KIND -> new CoderAgent(agentType, settings, sleeper);
+                    case ReviewerAgent.KIND -> new ReviewerAgent(agentType, settings, sleeper);
+                    default -> null;
+                });
     }
 }

@@ -31,12 +31,13 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
             new DemoAgentSettings(DEFAULT_MIN_DELAY, DEFAULT_MAX_DELAY, DEFAULT_FAILURE_RATE, DEFAULT_SEED);
 
     /** No delay, no failures: for tests. */
-    public static final DemoAgentSettings INSTANT = new DemoAgentSettings(Duration.ZERO, Duration.ZERO, 0.0, DEFAULT_SEED);
-
+    public static final DemoAgentSettings INSTANT =
+            new DemoAgentSettings(Duration.ZERO, Duration.ZERO, 0.0, DEFAULT_SEED);
 
     public DemoAgentSettings {
         if (minDelay.isNegative() || maxDelay.compareTo(minDelay) < 0) {
-            throw new FleetException(DELAY + " must be a range min..max with 0 <= min <= max, but was " + minDelay + ".." + maxDelay);
+            throw new FleetException(
+                    DELAY + " must be a range min..max with 0 <= min <= max, but was " + minDelay + ".." + maxDelay);
         }
         if (!(failureRate >= 0 && failureRate <= 1)) {
             throw new FleetException(FAILURE_RATE + " must be between 0 and 1, but was " + failureRate);
@@ -48,9 +49,12 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
      * {@code 300ms-1s}), {@code 0} for none.
      */
     public static DemoAgentSettings from(Function<String, Optional<String>> properties) {
-        Duration[] delay = properties.apply(DELAY).map(DemoAgentSettings::parseRange)
+        Duration[] delay = properties
+                .apply(DELAY)
+                .map(DemoAgentSettings::parseRange)
                 .orElse(new Duration[] {DEFAULT_MIN_DELAY, DEFAULT_MAX_DELAY});
-        double failureRate = properties.apply(FAILURE_RATE).map(DemoAgentSettings::parseRate).orElse(DEFAULT_FAILURE_RATE);
+        double failureRate =
+                properties.apply(FAILURE_RATE).map(DemoAgentSettings::parseRate).orElse(DEFAULT_FAILURE_RATE);
         long seed = properties.apply(SEED).map(DemoAgentSettings::parseSeed).orElse(DEFAULT_SEED);
         return new DemoAgentSettings(delay[0], delay[1], failureRate, seed);
     }
@@ -73,7 +77,8 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
         try {
             return Durations.parse(bound);
         } catch (IllegalArgumentException e) {
-            throw new FleetException(DELAY + " must be a duration or a range such as 300ms..1s, but was '" + whole + "'", e);
+            throw new FleetException(
+                    DELAY + " must be a duration or a range such as 300ms..1s, but was '" + whole + "'", e);
         }
     }
 

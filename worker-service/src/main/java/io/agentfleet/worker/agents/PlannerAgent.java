@@ -17,8 +17,7 @@ final class PlannerAgent extends DemoAgent {
 
     private static final List<String> QUESTIONS = List.of(
             "Which existing approaches solve: %s?",
-            "What constraints, risks and edge cases matter for: %s?",
-            "How can a solution for %s be verified?");
+            "What constraints, risks and edge cases matter for: %s?", "How can a solution for %s be verified?");
 
     PlannerAgent(String agentType, DemoAgentSettings settings, Sleeper sleeper) {
         super(agentType, KIND, settings, sleeper);
@@ -48,7 +47,12 @@ final class PlannerAgent extends DemoAgent {
         ArrayNode dependsOn = code.putArray("dependsOn");
         researchIds.forEach(dependsOn::add);
         code.putObject("review").put("agent", "reviewer").put("maxRevisions", MAX_REVISIONS);
-        step(plan, null, "reviewer", "Review the implementation; up to " + MAX_REVISIONS + " revisions", List.of("implement"));
+        step(
+                plan,
+                null,
+                "reviewer",
+                "Review the implementation; up to " + MAX_REVISIONS + " revisions",
+                List.of("implement"));
         return output;
     }
 

@@ -44,10 +44,16 @@ final class ResearcherAgent extends DemoAgent {
             String keyword = keywords.get(i);
             sources.addObject()
                     .put("title", Deterministic.capitalize(keyword) + ": an overview")
-                    .put("url", "https://example.org/research/" + keyword + "-" + Long.toHexString(Deterministic.hash(question, i)).substring(0, 6));
+                    .put(
+                            "url",
+                            "https://example.org/research/" + keyword + "-"
+                                    + Long.toHexString(Deterministic.hash(question, i))
+                                            .substring(0, 6));
         }
-        output.put("summary", "Findings on " + String.join(", ", keywords) + ": " + findings.size()
-                + " points, chiefly that " + keywords.get(0) + " needs idempotent, bounded handling.");
+        output.put(
+                "summary",
+                "Findings on " + String.join(", ", keywords) + ": " + findings.size() + " points, chiefly that "
+                        + keywords.get(0) + " needs idempotent, bounded handling.");
         output.put("confidence", 0.6 + random.nextInt(36) / 100.0);
         return output;
     }

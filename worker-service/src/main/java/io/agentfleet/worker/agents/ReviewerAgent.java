@@ -35,15 +35,19 @@ final class ReviewerAgent extends DemoAgent {
         boolean approved = (revision == null || revision > 0) && addressed;
         ObjectNode output = JsonNodeFactory.instance.objectNode();
         output.put("approved", approved);
-        output.put("feedback", approved
-                ? "Approved: " + subject(artifact) + " validates its input and is covered by unit tests."
-                : requestedChanges(artifact));
+        output.put(
+                "feedback",
+                approved
+                        ? "Approved: " + subject(artifact) + " validates its input and is covered by unit tests."
+                        : requestedChanges(artifact));
         if (revision != null) {
             output.put("revision", revision);
         }
         ArrayNode checks = output.putArray("checks");
         checks.addObject().put("check", "has unit tests").put("passed", addressed);
-        checks.addObject().put("check", "first version gets a second look").put("passed", revision == null || revision > 0);
+        checks.addObject()
+                .put("check", "first version gets a second look")
+                .put("passed", revision == null || revision > 0);
         return output;
     }
 
@@ -76,7 +80,8 @@ final class ReviewerAgent extends DemoAgent {
     }
 
     private static boolean addressedFeedback(JsonNode artifact) {
-        if (artifact.path("addressedFeedback").isTextual() && !artifact.path("addressedFeedback").asText().isBlank()) {
+        if (artifact.path("addressedFeedback").isTextual()
+                && !artifact.path("addressedFeedback").asText().isBlank()) {
             return true;
         }
         for (JsonNode file : artifact.path("files")) {
@@ -84,7 +89,8 @@ final class ReviewerAgent extends DemoAgent {
                 return true;
             }
         }
-        return !artifact.has("files") && TaskContent.outputText(artifact).toLowerCase(Locale.ROOT).contains("test");
+        return !artifact.has("files")
+                && TaskContent.outputText(artifact).toLowerCase(Locale.ROOT).contains("test");
     }
 
     /** The first function the artifact defines, else a generic name. */

@@ -36,8 +36,12 @@ public record TaskContent(JsonNode input, Map<String, JsonNode> context, String 
             }
         }
         JsonNode feedback = content.path("feedback");
-        String feedbackText = feedback.isTextual() ? feedback.asText() : feedback.isMissingNode() || feedback.isNull() ? null : feedback.toString();
-        int revision = content.path("revision").canConvertToInt() ? Math.max(0, content.path("revision").asInt()) : 0;
+        String feedbackText = feedback.isTextual()
+                ? feedback.asText()
+                : feedback.isMissingNode() || feedback.isNull() ? null : feedback.toString();
+        int revision = content.path("revision").canConvertToInt()
+                ? Math.max(0, content.path("revision").asInt())
+                : 0;
         return new TaskContent(input, context, feedbackText, revision);
     }
 

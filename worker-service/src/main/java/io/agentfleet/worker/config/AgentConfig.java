@@ -62,7 +62,8 @@ public record AgentConfig(
             throw new IllegalArgumentException("lease must be <= claimAfter (" + claimAfter + "), but was " + lease);
         }
         if (backoffMax.compareTo(backoffBase) < 0) {
-            throw new IllegalArgumentException("backoffMax must be >= backoffBase (" + backoffBase + "), but was " + backoffMax);
+            throw new IllegalArgumentException(
+                    "backoffMax must be >= backoffBase (" + backoffBase + "), but was " + backoffMax);
         }
     }
 

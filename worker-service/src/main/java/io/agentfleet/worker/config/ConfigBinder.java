@@ -26,9 +26,12 @@ public final class ConfigBinder {
 
     public WorkerConfig bind() {
         Duration readBlock = duration(ConfigKeys.READ_BLOCK, WorkerConfig.DEFAULT_READ_BLOCK, Duration.ofMillis(10));
-        Duration liveness = duration(ConfigKeys.LIVENESS_TIMEOUT, WorkerConfig.DEFAULT_LIVENESS_TIMEOUT, Duration.ofSeconds(1));
+        Duration liveness =
+                duration(ConfigKeys.LIVENESS_TIMEOUT, WorkerConfig.DEFAULT_LIVENESS_TIMEOUT, Duration.ofSeconds(1));
         if (liveness.compareTo(readBlock.multipliedBy(3)) < 0) {
-            throw new ConfigurationError(ConfigKeys.LIVENESS_TIMEOUT, raw(ConfigKeys.LIVENESS_TIMEOUT).orElse(Values.human(liveness)),
+            throw new ConfigurationError(
+                    ConfigKeys.LIVENESS_TIMEOUT,
+                    raw(ConfigKeys.LIVENESS_TIMEOUT).orElse(Values.human(liveness)),
                     "must be >= 3 x " + ConfigKeys.READ_BLOCK + " (" + Values.human(readBlock) + ")");
         }
         return new WorkerConfig(
@@ -58,9 +61,13 @@ public final class ConfigBinder {
     }
 
     private String consumerName() {
-        String name = raw(ConfigKeys.CONSUMER_NAME).or(() -> raw(ConfigKeys.POD_NAME)).orElseGet(ConfigBinder::hostAndPid).trim();
+        String name = raw(ConfigKeys.CONSUMER_NAME)
+                .or(() -> raw(ConfigKeys.POD_NAME))
+                .orElseGet(ConfigBinder::hostAndPid)
+                .trim();
         if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c <= ' ')) {
-            throw new ConfigurationError(ConfigKeys.CONSUMER_NAME, name, "expected 1 to 200 printable characters without spaces");
+            throw new ConfigurationError(
+                    ConfigKeys.CONSUMER_NAME, name, "expected 1 to 200 printable characters without spaces");
         }
         return name;
     }
@@ -82,7 +89,10 @@ public final class ConfigBinder {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "not a URL; expected redis://[user:password@]host:port[/db] or rediss://...");
+            throw new ConfigurationError(
+                    ConfigKeys.REDIS_URL,
+                    shown,
+                    "not a URL; expected redis://[user:password@]host:port[/db] or rediss://...");
         }
         if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
             throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "scheme must be redis:// or rediss://");
@@ -91,22 +101,32 @@ public final class ConfigBinder {
             throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "has no host");
         }
         String path = uri.getPath();
-        if (path != null && !path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,2}")) {
-            throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "database must be a number, e.g. redis://host:6379/0");
+        if (path != null
+                && !path.isEmpty()
+                && !path.equals("/")
+                && !path.substring(1).matches("\\d{1,2}")) {
+            throw new ConfigurationError(
+                    ConfigKeys.REDIS_URL, shown, "database must be a number, e.g. redis://host:6379/0");
         }
         return new RedisSettings(url);
     }
 
     private List<AgentConfig> agents() {
-        String listed = raw(ConfigKeys.AGENTS).orElseThrow(() -> new ConfigurationError(
-                ConfigKeys.AGENTS, "is required: the comma-separated agent types this worker serves, e.g. FLEET_AGENTS=coder,reviewer"));
+        String listed = raw(ConfigKeys.AGENTS)
+                .orElseThrow(
+                        () -> new ConfigurationError(
+                                ConfigKeys.AGENTS,
+                                "is required: the comma-separated agent types this worker serves, e.g. FLEET_AGENTS=coder,reviewer"));
         Set<String> types = new LinkedHashSet<>();
         for (String part : listed.split("[,\\s]+")) {
             if (part.isEmpty()) {
                 continue;
             }
             if (!Names.isAgentType(part)) {
-                throw new ConfigurationError(ConfigKeys.AGENTS, listed, "'" + part + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
+                throw new ConfigurationError(
+                        ConfigKeys.AGENTS,
+                        listed,
+                        "'" + part + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
             }
             if (!types.add(part)) {
                 throw new ConfigurationError(ConfigKeys.AGENTS, listed, "agent type '" + part + "' is listed twice");
@@ -123,39 +143,76 @@ public final class ConfigBinder {
     }
 
     private AgentConfig agent(String type) {
-        String handler = raw(ConfigKeys.agentKey(type, ConfigKeys.HANDLER)).map(String::trim).orElse(type);
-        int maxInFlight = agentValue(type, ConfigKeys.MAX_IN_FLIGHT, AgentConfig.DEFAULT_MAX_IN_FLIGHT,
+        String handler = raw(ConfigKeys.agentKey(type, ConfigKeys.HANDLER))
+                .map(String::trim)
+                .orElse(type);
+        int maxInFlight = agentValue(
+                type,
+                ConfigKeys.MAX_IN_FLIGHT,
+                AgentConfig.DEFAULT_MAX_IN_FLIGHT,
                 (k, v) -> Values.intAtLeast(k, v, 1));
-        Duration lease = agentValue(type, ConfigKeys.LEASE, AgentConfig.DEFAULT_LEASE,
+        Duration lease = agentValue(
+                type,
+                ConfigKeys.LEASE,
+                AgentConfig.DEFAULT_LEASE,
                 (k, v) -> Values.durationAtLeast(k, v, AgentConfig.MIN_LEASE));
-        Duration claimAfter = agentValue(type, ConfigKeys.CLAIM_AFTER, AgentConfig.DEFAULT_CLAIM_AFTER,
+        Duration claimAfter = agentValue(
+                type,
+                ConfigKeys.CLAIM_AFTER,
+                AgentConfig.DEFAULT_CLAIM_AFTER,
                 (k, v) -> Values.durationAtLeast(k, v, AgentConfig.MIN_LEASE));
         if (lease.compareTo(claimAfter) > 0) {
             String key = keyUsed(type, ConfigKeys.LEASE);
-            throw new ConfigurationError(key, raw(key).orElse(Values.human(lease)),
+            throw new ConfigurationError(
+                    key,
+                    raw(key).orElse(Values.human(lease)),
                     "must be <= " + keyUsed(type, ConfigKeys.CLAIM_AFTER) + " (" + Values.human(claimAfter)
                             + "): leases are renewed every lease/3, and others reclaim after claim-after");
         }
-        int maxAttempts = agentValue(type, ConfigKeys.MAX_ATTEMPTS, AgentConfig.DEFAULT_MAX_ATTEMPTS,
-                (k, v) -> Values.intAtLeast(k, v, 1));
-        Duration backoffBase = agentValue(type, ConfigKeys.BACKOFF_BASE, AgentConfig.DEFAULT_BACKOFF_BASE,
+        int maxAttempts = agentValue(
+                type, ConfigKeys.MAX_ATTEMPTS, AgentConfig.DEFAULT_MAX_ATTEMPTS, (k, v) -> Values.intAtLeast(k, v, 1));
+        Duration backoffBase = agentValue(
+                type,
+                ConfigKeys.BACKOFF_BASE,
+                AgentConfig.DEFAULT_BACKOFF_BASE,
                 (k, v) -> Values.durationAtLeast(k, v, Duration.ZERO));
-        Duration backoffMax = agentValue(type, ConfigKeys.BACKOFF_MAX, AgentConfig.DEFAULT_BACKOFF_MAX,
+        Duration backoffMax = agentValue(
+                type,
+                ConfigKeys.BACKOFF_MAX,
+                AgentConfig.DEFAULT_BACKOFF_MAX,
                 (k, v) -> Values.durationAtLeast(k, v, Duration.ZERO));
         if (backoffMax.compareTo(backoffBase) < 0) {
             String key = keyUsed(type, ConfigKeys.BACKOFF_MAX);
-            throw new ConfigurationError(key, raw(key).orElse(Values.human(backoffMax)),
+            throw new ConfigurationError(
+                    key,
+                    raw(key).orElse(Values.human(backoffMax)),
                     "must be >= " + keyUsed(type, ConfigKeys.BACKOFF_BASE) + " (" + Values.human(backoffBase) + ")");
         }
-        Duration handlerTimeout = agentValue(type, ConfigKeys.HANDLER_TIMEOUT, AgentConfig.DEFAULT_HANDLER_TIMEOUT,
+        Duration handlerTimeout = agentValue(
+                type,
+                ConfigKeys.HANDLER_TIMEOUT,
+                AgentConfig.DEFAULT_HANDLER_TIMEOUT,
                 (k, v) -> Values.durationAtLeast(k, v, Duration.ofMillis(1)));
-        OptionalLong maxBacklog = agentValue(type, ConfigKeys.MAX_BACKLOG, OptionalLong.empty(),
+        OptionalLong maxBacklog = agentValue(
+                type,
+                ConfigKeys.MAX_BACKLOG,
+                OptionalLong.empty(),
                 (k, v) -> OptionalLong.of(Values.longAtLeast(k, v, 1)));
-        return new AgentConfig(type, handler, maxInFlight, lease, claimAfter, maxAttempts, backoffBase, backoffMax,
-                handlerTimeout, maxBacklog);
+        return new AgentConfig(
+                type,
+                handler,
+                maxInFlight,
+                lease,
+                claimAfter,
+                maxAttempts,
+                backoffBase,
+                backoffMax,
+                handlerTimeout,
+                maxBacklog);
     }
 
-    private <T> T agentValue(String type, String suffix, T fallback, java.util.function.BiFunction<String, String, T> parse) {
+    private <T> T agentValue(
+            String type, String suffix, T fallback, java.util.function.BiFunction<String, String, T> parse) {
         String key = keyUsed(type, suffix);
         return raw(key).map(v -> parse.apply(key, v)).orElse(fallback);
     }
@@ -163,7 +220,9 @@ public final class ConfigBinder {
     /** The key that decides a per-agent value: the agent's own when set, else the fleet-wide default key. */
     private String keyUsed(String type, String suffix) {
         String own = ConfigKeys.agentKey(type, suffix);
-        return raw(own).isPresent() || raw(ConfigKeys.defaultKey(suffix)).isEmpty() ? own : ConfigKeys.defaultKey(suffix);
+        return raw(own).isPresent() || raw(ConfigKeys.defaultKey(suffix)).isEmpty()
+                ? own
+                : ConfigKeys.defaultKey(suffix);
     }
 
     private Duration duration(String key, Duration fallback, Duration min) {
@@ -179,8 +238,11 @@ public final class ConfigBinder {
     }
 
     /** A source that reads {@code lookup(key)} and, failing that, the environment variable named after the key. */
-    public static ConfigSource withEnvFallback(Function<String, Optional<String>> lookup, Function<String, String> env) {
-        return key -> lookup.apply(key).filter(v -> !v.isBlank())
-                .or(() -> Optional.ofNullable(env.apply(ConfigKeys.envName(key))).filter(v -> !v.isBlank()));
+    public static ConfigSource withEnvFallback(
+            Function<String, Optional<String>> lookup, Function<String, String> env) {
+        return key -> lookup.apply(key)
+                .filter(v -> !v.isBlank())
+                .or(() ->
+                        Optional.ofNullable(env.apply(ConfigKeys.envName(key))).filter(v -> !v.isBlank()));
     }
 }

@@ -11,12 +11,15 @@ import java.util.Locale;
 public final class ConfigKeys {
     /** Redis URL ({@code REDIS_URL}). */
     public static final String REDIS_URL = "redis.url";
+
     public static final String PREFIX = "fleet.prefix";
     /** Comma-separated agent types this process serves ({@code FLEET_AGENTS}). */
     public static final String AGENTS = "fleet.agents";
+
     public static final String CONSUMER_NAME = "fleet.consumer-name";
     /** Kubernetes pod name ({@code POD_NAME}), the default consumer name. */
     public static final String POD_NAME = "pod.name";
+
     public static final String SHUTDOWN_GRACE = "fleet.shutdown-grace";
     public static final String DONE_TTL = "fleet.done-ttl";
     public static final String RESULTS_MAX_LEN = "fleet.results-max-len";
@@ -28,6 +31,7 @@ public final class ConfigKeys {
 
     /** Per-agent key suffixes: {@code fleet.agents.<type>.<suffix>}, defaults under {@code fleet.defaults.<suffix>}. */
     public static final String HANDLER = "handler";
+
     public static final String MAX_IN_FLIGHT = "max-in-flight";
     public static final String LEASE = "lease";
     public static final String CLAIM_AFTER = "claim-after";

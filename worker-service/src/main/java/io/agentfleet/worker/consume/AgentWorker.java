@@ -47,31 +47,47 @@ public final class AgentWorker {
     private final Periodic gauges;
     private Thread loopThread;
 
-    public AgentWorker(AgentConfig agent, WorkerConfig worker, AgentHandler handler, RedisConnections redis,
-            ScriptRunner scripts, MessageCodec codec, AgentMetrics metrics, Clock clock, ScheduledExecutorService timer,
-            MessageTracing tracing, StreamGauges streamGauges) {
+    public AgentWorker(
+            AgentConfig agent,
+            WorkerConfig worker,
+            AgentHandler handler,
+            RedisConnections redis,
+            ScriptRunner scripts,
+            MessageCodec codec,
+            AgentMetrics metrics,
+            Clock clock,
+            ScheduledExecutorService timer,
+            MessageTracing tracing,
+            StreamGauges streamGauges) {
         this.agent = agent;
         this.worker = worker;
         this.redis = redis;
         String stream = worker.keys().tasks(agent.agentType());
         this.inFlight = new InFlight(agent.maxInFlight(), metrics.inFlight());
         this.recorder = new OutcomeRecorder(agent, worker, scripts, metrics, clock, timer);
-        TaskProcessor processor = new TaskProcessor(agent, worker, handler, codec, recorder, inFlight, metrics, clock, redis, timer,
-                tracing);
+        TaskProcessor processor = new TaskProcessor(
+                agent, worker, handler, codec, recorder, inFlight, metrics, clock, redis, timer, tracing);
         this.loop = new ConsumerLoop(agent, worker, redis, inFlight, processor);
         LeaseRenewer leases = new LeaseRenewer(stream, worker.consumerName(), redis);
-        this.renewer = new Periodic("fleet-lease-" + agent.agentType(), agent.renewEvery(), () -> leases.renew(inFlight.snapshot()));
-        Reclaimer reclaim = new Reclaimer(agent, new AutoClaimer(stream, worker.consumerName(), redis), inFlight, processor);
+        this.renewer = new Periodic(
+                "fleet-lease-" + agent.agentType(), agent.renewEvery(), () -> leases.renew(inFlight.snapshot()));
+        Reclaimer reclaim =
+                new Reclaimer(agent, new AutoClaimer(stream, worker.consumerName(), redis), inFlight, processor);
         this.reclaimer = new Periodic("fleet-reclaim-" + agent.agentType(), agent.reclaimEvery(), reclaim::reclaimOnce);
         Promoter promote = new Promoter(agent.agentType(), worker.keys(), scripts, clock);
-        this.promoter = new Periodic("fleet-promote-" + agent.agentType(), worker.promoteInterval(), promote::promoteDue);
+        this.promoter =
+                new Periodic("fleet-promote-" + agent.agentType(), worker.promoteInterval(), promote::promoteDue);
         List<String> types = List.of(agent.agentType());
         streamGauges.of(agent.agentType());
-        this.gauges = new Periodic("fleet-gauges-" + agent.agentType(), GAUGE_INTERVAL, () -> streamGauges.sample(types));
+        this.gauges =
+                new Periodic("fleet-gauges-" + agent.agentType(), GAUGE_INTERVAL, () -> streamGauges.sample(types));
     }
 
     public synchronized void start() {
-        loopThread = Thread.ofPlatform().name("fleet-consumer-" + agent.agentType()).daemon(true).start(loop);
+        loopThread = Thread.ofPlatform()
+                .name("fleet-consumer-" + agent.agentType())
+                .daemon(true)
+                .start(loop);
         renewer.start();
         reclaimer.start();
         promoter.start();
@@ -130,22 +146,34 @@ public final class AgentWorker {
         String stream = worker.keys().tasks(agent.agentType());
         Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
         try {
-            List<PendingMessage> pending = redis.shared().async()
-                    .xpending(stream, me, Range.create("-", "+"), Limit.from(1)).get(5, TimeUnit.SECONDS);
+            List<PendingMessage> pending = redis.shared()
+                    .async()
+                    .xpending(stream, me, Range.create("-", "+"), Limit.from(1))
+                    .get(5, TimeUnit.SECONDS);
             if (!pending.isEmpty()) {
-                LOG.info("agent {}: consumer {} keeps pending entries (first {}); leaving it in the group for reclaiming",
-                        agent.agentType(), worker.consumerName(), pending.get(0).getId());
+                LOG.info(
+                        "agent {}: consumer {} keeps pending entries (first {}); leaving it in the group for reclaiming",
+                        agent.agentType(),
+                        worker.consumerName(),
+                        pending.get(0).getId());
                 return false;
             }
             redis.shared().async().xgroupDelconsumer(stream, me).get(5, TimeUnit.SECONDS);
-            LOG.info("agent {}: consumer {} had nothing pending and was removed from group {}", agent.agentType(),
-                    worker.consumerName(), StreamKeys.WORKERS_GROUP);
+            LOG.info(
+                    "agent {}: consumer {} had nothing pending and was removed from group {}",
+                    agent.agentType(),
+                    worker.consumerName(),
+                    StreamKeys.WORKERS_GROUP);
             return true;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("agent {}: could not remove consumer {}: {}", agent.agentType(), worker.consumerName(), e.toString());
+            LOG.warn(
+                    "agent {}: could not remove consumer {}: {}",
+                    agent.agentType(),
+                    worker.consumerName(),
+                    e.toString());
             return false;
         }
     }

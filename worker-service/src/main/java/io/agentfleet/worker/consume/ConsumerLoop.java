@@ -44,7 +44,12 @@ public final class ConsumerLoop implements Runnable {
     private volatile String lastError;
     private boolean warmedUp;
 
-    public ConsumerLoop(AgentConfig agent, WorkerConfig worker, RedisConnections redis, InFlight inFlight, TaskProcessor processor) {
+    public ConsumerLoop(
+            AgentConfig agent,
+            WorkerConfig worker,
+            RedisConnections redis,
+            InFlight inFlight,
+            TaskProcessor processor) {
         this.agent = agent;
         this.worker = worker;
         this.redis = redis;
@@ -80,13 +85,21 @@ public final class ConsumerLoop implements Runnable {
                 }
                 lastError = RedisErrors.messageOf(e);
                 if (RedisErrors.isNoGroup(e)) {
-                    LOG.warn("agent {}: consumer group {} of {} is gone (was Redis flushed?); recreating it",
-                            agent.agentType(), StreamKeys.WORKERS_GROUP, stream);
+                    LOG.warn(
+                            "agent {}: consumer group {} of {} is gone (was Redis flushed?); recreating it",
+                            agent.agentType(),
+                            StreamKeys.WORKERS_GROUP,
+                            stream);
                     groupReady = false;
                     continue;
                 }
                 state = LoopState.BACKING_OFF;
-                LOG.warn("agent {}: reading {} failed, retrying in {} ms: {}", agent.agentType(), stream, backoff.toMillis(), lastError);
+                LOG.warn(
+                        "agent {}: reading {} failed, retrying in {} ms: {}",
+                        agent.agentType(),
+                        stream,
+                        backoff.toMillis(),
+                        lastError);
                 if (!sleep(jittered(backoff))) {
                     break;
                 }
@@ -114,7 +127,9 @@ public final class ConsumerLoop implements Runnable {
             return;
         }
         List<StreamMessage<String, byte[]>> entries = commands.xreadgroup(
-                me, XReadArgs.Builder.count(slots).block(worker.readBlock()), XReadArgs.StreamOffset.lastConsumed(stream));
+                me,
+                XReadArgs.Builder.count(slots).block(worker.readBlock()),
+                XReadArgs.StreamOffset.lastConsumed(stream));
         int got = entries == null ? 0 : entries.size();
         inFlight.take(got);
         heartbeat();
@@ -131,7 +146,9 @@ public final class ConsumerLoop implements Runnable {
     /** Creates the group (from the stream's start, so tasks enqueued before any worker ran are served) and config. */
     private void prepare(RedisCommands<String, byte[]> commands) {
         try {
-            commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), StreamKeys.WORKERS_GROUP,
+            commands.xgroupCreate(
+                    XReadArgs.StreamOffset.from(stream, "0"),
+                    StreamKeys.WORKERS_GROUP,
                     XGroupCreateArgs.Builder.mkstream());
             LOG.info("agent {}: created consumer group {} on {}", agent.agentType(), StreamKeys.WORKERS_GROUP, stream);
         } catch (RuntimeException e) {
@@ -145,11 +162,18 @@ public final class ConsumerLoop implements Runnable {
         }
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
         commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
-        agent.maxBacklog().ifPresent(bound -> commands.hset(worker.keys().config(agent.agentType()),
-                StreamKeys.MAX_BACKLOG_FIELD, Long.toString(bound).getBytes(StandardCharsets.UTF_8)));
+        agent.maxBacklog()
+                .ifPresent(bound -> commands.hset(
+                        worker.keys().config(agent.agentType()),
+                        StreamKeys.MAX_BACKLOG_FIELD,
+                        Long.toString(bound).getBytes(StandardCharsets.UTF_8)));
         state = LoopState.RUNNING;
         heartbeat();
-        LOG.info("agent {}: consumer {} reading {} (max in flight {})", agent.agentType(), worker.consumerName(), stream,
+        LOG.info(
+                "agent {}: consumer {} reading {} (max in flight {})",
+                agent.agentType(),
+                worker.consumerName(),
+                stream,
                 agent.maxInFlight());
     }
 
@@ -163,7 +187,10 @@ public final class ConsumerLoop implements Runnable {
                 commands.scriptLoad(script.source());
             }
         } catch (RuntimeException e) {
-            LOG.debug("agent {}: could not preload scripts (they load on first use): {}", agent.agentType(), e.toString());
+            LOG.debug(
+                    "agent {}: could not preload scripts (they load on first use): {}",
+                    agent.agentType(),
+                    e.toString());
         }
         processor.warmUp();
     }

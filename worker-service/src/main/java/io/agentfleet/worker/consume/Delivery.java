@@ -17,7 +17,8 @@ public record Delivery(String entryId, byte[] body, long deliveryCount, boolean 
     }
 
     public static Delivery reclaimed(String entryId, String message, long deliveryCount, boolean trimmed) {
-        return new Delivery(entryId, message == null ? null : message.getBytes(StandardCharsets.UTF_8), deliveryCount, trimmed);
+        return new Delivery(
+                entryId, message == null ? null : message.getBytes(StandardCharsets.UTF_8), deliveryCount, trimmed);
     }
 
     /** The body as text (for dead letters, which keep the original), or null. */

@@ -30,7 +30,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +66,21 @@ public final class TaskProcessor {
     private final Backoff backoff;
     private final MessageTracing tracing;
     private final String stream;
-    private final ThreadFactory threads = Thread.ofVirtual().name("fleet-task-", 0).factory();
+    private final ThreadFactory threads =
+            Thread.ofVirtual().name("fleet-task-", 0).factory();
 
-    public TaskProcessor(AgentConfig agent, WorkerConfig worker, AgentHandler handler, MessageCodec codec,
-            OutcomeRecorder recorder, InFlight inFlight, AgentMetrics metrics, Clock clock, RedisConnections redis,
-            ScheduledExecutorService timer, MessageTracing tracing) {
+    public TaskProcessor(
+            AgentConfig agent,
+            WorkerConfig worker,
+            AgentHandler handler,
+            MessageCodec codec,
+            OutcomeRecorder recorder,
+            InFlight inFlight,
+            AgentMetrics metrics,
+            Clock clock,
+            RedisConnections redis,
+            ScheduledExecutorService timer,
+            MessageTracing tracing) {
         this.agent = agent;
         this.worker = worker;
         this.handler = handler;
@@ -104,13 +113,15 @@ public final class TaskProcessor {
             content.put("input", "warm-up \"text\" \u00e9 ".repeat(50));
             content.putObject("context");
             content.put("revision", 0);
-            AgentMessage request = AgentMessage.request(agent.agentType(), content).runId(Ids.newId()).build();
+            AgentMessage request = AgentMessage.request(agent.agentType(), content)
+                    .runId(Ids.newId())
+                    .build();
             ObjectNode output = JsonNodeFactory.instance.objectNode().put("ok", true);
             long deadline = System.nanoTime() + WARM_UP_MAX_NANOS;
             for (int i = 0; i < WARM_UP_ROUNDS && System.nanoTime() < deadline; i++) {
                 AgentMessage decoded = codec.decode(codec.encodeUtf8(request));
-                byte[] outcome = codec.encodeUtf8(decoded.resultOf(agent.agentType(), output,
-                        Metadata.EMPTY.withLatencyMs(i)));
+                byte[] outcome =
+                        codec.encodeUtf8(decoded.resultOf(agent.agentType(), output, Metadata.EMPTY.withLatencyMs(i)));
                 recorder.warmUp(decoded.taskId(), outcome);
             }
         } catch (RuntimeException e) {
@@ -145,7 +156,8 @@ public final class TaskProcessor {
         } catch (Error e) {
             // Not the message's fault (out of memory, a broken deployment): free the slot and leave the entry
             // pending, unrenewed, so it is reclaimed and run again once the worker (or another one) can.
-            LOG.error("agent {}: could not process entry {}; it stays pending", agent.agentType(), delivery.entryId(), e);
+            LOG.error(
+                    "agent {}: could not process entry {}; it stays pending", agent.agentType(), delivery.entryId(), e);
             inFlight.release(1);
             inFlight.forget(delivery.entryId());
             return;
@@ -163,9 +175,16 @@ public final class TaskProcessor {
     /** Returns the task to run, or null when the delivery was rejected (and its dead letter submitted). */
     private Task inspect(Delivery delivery) {
         if (delivery.trimmed()) {
-            submit(new Completion.Record(delivery.entryId(), null, null, DeadLetterReason.ENTRY_TRIMMED,
-                    (int) Math.max(1, delivery.deliveryCount()), "ENTRY_TRIMMED: the entry's body was trimmed or deleted before it could be run",
-                    "", TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+            submit(new Completion.Record(
+                    delivery.entryId(),
+                    null,
+                    null,
+                    DeadLetterReason.ENTRY_TRIMMED,
+                    (int) Math.max(1, delivery.deliveryCount()),
+                    "ENTRY_TRIMMED: the entry's body was trimmed or deleted before it could be run",
+                    "",
+                    TaskOutcome.DEAD_LETTER,
+                    release(delivery.entryId())));
             return null;
         }
         AgentMessage message;
@@ -178,16 +197,27 @@ public final class TaskProcessor {
         }
         int attempt = (int) Math.min(Integer.MAX_VALUE, message.attempt() + delivery.deliveryCount() - 1);
         int maxAttempts = agent.maxAttemptsFor(message.maxAttempts());
-        AgentMessage effective = attempt == message.attempt() ? message : message.toBuilder().attempt(attempt).build();
+        AgentMessage effective = attempt == message.attempt()
+                ? message
+                : message.toBuilder().attempt(attempt).build();
         Task task = new Task(delivery.entryId(), delivery, effective, attempt, maxAttempts);
         if (attempt > maxAttempts) {
-            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, Failure.permanent("MAX_ATTEMPTS_EXCEEDED",
-                    "delivered as attempt " + attempt + " of at most " + maxAttempts + " (the worker running it may have crashed)"));
+            deadLetter(
+                    task,
+                    DeadLetterReason.MAX_ATTEMPTS_EXCEEDED,
+                    Failure.permanent(
+                            "MAX_ATTEMPTS_EXCEEDED",
+                            "delivered as attempt " + attempt + " of at most " + maxAttempts
+                                    + " (the worker running it may have crashed)"));
             return null;
         }
         if (effective.isExpiredAt(clock.instant())) {
-            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, Failure.permanent("DEADLINE_EXPIRED",
-                    "deadline " + Instant.ofEpochMilli(effective.deadline()) + " passed before the task ran"));
+            deadLetter(
+                    task,
+                    DeadLetterReason.DEADLINE_EXPIRED,
+                    Failure.permanent(
+                            "DEADLINE_EXPIRED",
+                            "deadline " + Instant.ofEpochMilli(effective.deadline()) + " passed before the task ran"));
             return null;
         }
         return task;
@@ -198,22 +228,30 @@ public final class TaskProcessor {
             throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
         }
         if (!message.recipient().equals(agent.agentType())) {
-            throw new InvalidMessageException("recipient", "'" + message.recipient() + "' is not '" + agent.agentType()
-                    + "', the agent type of stream " + worker.keys().tasks(agent.agentType()));
+            throw new InvalidMessageException(
+                    "recipient",
+                    "'" + message.recipient() + "' is not '" + agent.agentType() + "', the agent type of stream "
+                            + worker.keys().tasks(agent.agentType()));
         }
     }
 
     /** Whether the task's run was cancelled; when that cannot be checked (Redis down), the task runs. */
     private boolean runCancelled(String runId) {
         try {
-            Long exists = redis.shared().async().exists(worker.keys().runCancel(runId)).get(10, TimeUnit.SECONDS);
+            Long exists = redis.shared()
+                    .async()
+                    .exists(worker.keys().runCancel(runId))
+                    .get(10, TimeUnit.SECONDS);
             return exists != null && exists > 0;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("agent {}: could not check whether run {} was cancelled, running its task: {}", agent.agentType(),
-                    runId, e.toString());
+            LOG.warn(
+                    "agent {}: could not check whether run {} was cancelled, running its task: {}",
+                    agent.agentType(),
+                    runId,
+                    e.toString());
             return false;
         }
     }
@@ -228,15 +266,26 @@ public final class TaskProcessor {
         }
         long timeoutMs = Math.max(0, Duration.between(now, handlerDeadline).toMillis());
         // With tracing off (the default) no span, scope or context is created: the outcome keeps the task's trace.
-        Span span = tracing.enabled() ? tracing.startProcess(stream, StreamKeys.WORKERS_GROUP, task.entryId(), task.message()) : null;
+        Span span = tracing.enabled()
+                ? tracing.startProcess(stream, StreamKeys.WORKERS_GROUP, task.entryId(), task.message())
+                : null;
         Scope scope = span == null ? null : span.makeCurrent();
         if (LogContext.enabled()) {
-            LogContext.put(task.message().taskId(), task.message().runId(),
+            LogContext.put(
+                    task.message().taskId(),
+                    task.message().runId(),
                     span != null ? span.getSpanContext().getTraceId() : MessageTracing.traceIdOf(task.message()));
         }
-        ScheduledFuture<?> timeout = timer.schedule(() -> timedOut(task, self, finished, span), timeoutMs, TimeUnit.MILLISECONDS);
-        TaskContext context = new TaskContext(agent.agentType(), worker.consumerName(), task.attempt(), task.maxAttempts(),
-                handlerDeadline, clock, codec.mapper());
+        ScheduledFuture<?> timeout =
+                timer.schedule(() -> timedOut(task, self, finished, span), timeoutMs, TimeUnit.MILLISECONDS);
+        TaskContext context = new TaskContext(
+                agent.agentType(),
+                worker.consumerName(),
+                task.attempt(),
+                task.maxAttempts(),
+                handlerDeadline,
+                clock,
+                codec.mapper());
         long started = System.nanoTime();
         try {
             HandlerResult result = handler.handle(task.message(), context);
@@ -263,7 +312,11 @@ public final class TaskProcessor {
                 failed(task, Failure.retryable("HANDLER_ERROR", describe(e)));
             }
             if (e instanceof Error && !(e instanceof StackOverflowError) && !(e instanceof AssertionError)) {
-                LOG.error("agent {}: handler threw {} on task {}", agent.agentType(), e, task.message().taskId());
+                LOG.error(
+                        "agent {}: handler threw {} on task {}",
+                        agent.agentType(),
+                        e,
+                        task.message().taskId());
             }
         } finally {
             timeout.cancel(false);
@@ -295,16 +348,24 @@ public final class TaskProcessor {
 
     private void timedOut(Task task) {
         if (task.message().isExpiredAt(clock.instant())) {
-            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, Failure.permanent("DEADLINE_EXPIRED",
-                    "deadline " + Instant.ofEpochMilli(task.message().deadline()) + " passed while the handler ran"));
+            deadLetter(
+                    task,
+                    DeadLetterReason.DEADLINE_EXPIRED,
+                    Failure.permanent(
+                            "DEADLINE_EXPIRED",
+                            "deadline " + Instant.ofEpochMilli(task.message().deadline())
+                                    + " passed while the handler ran"));
         } else {
             failed(task, Failure.retryable("TIMEOUT", "handler did not finish within " + agent.handlerTimeout()));
         }
     }
 
     private void succeeded(Task task, HandlerResult result, long elapsedNanos) {
-        AgentMessage outcome = task.message().resultOf(agent.agentType(), result.output(),
-                result.usage().withLatencyMs(TimeUnit.NANOSECONDS.toMillis(elapsedNanos)));
+        AgentMessage outcome = task.message()
+                .resultOf(
+                        agent.agentType(),
+                        result.output(),
+                        result.usage().withLatencyMs(TimeUnit.NANOSECONDS.toMillis(elapsedNanos)));
         // Tokens and cost are counted when spent, also when another delivery's outcome wins (they were paid for).
         metrics.usage(result.usage());
         TaskOutcome kind = TaskOutcome.RESULT;
@@ -313,8 +374,16 @@ public final class TaskProcessor {
             kind = TaskOutcome.CLARIFICATION_NEEDED;
         }
         outcome = traced(outcome);
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), null, task.attempt(),
-                "", "", kind, release(task.entryId())));
+        submit(new Completion.Record(
+                task.entryId(),
+                task.message().taskId(),
+                codec.encodeUtf8(outcome),
+                null,
+                task.attempt(),
+                "",
+                "",
+                kind,
+                release(task.entryId())));
     }
 
     private void failed(Task task, Failure failure) {
@@ -328,12 +397,21 @@ public final class TaskProcessor {
     }
 
     private void retry(Task task, Failure failure) {
-        Duration delay = backoff.delay(task.attempt(), failure.retryAfter(), bound -> ThreadLocalRandom.current().nextLong(bound));
+        Duration delay = backoff.delay(
+                task.attempt(),
+                failure.retryAfter(),
+                bound -> ThreadLocalRandom.current().nextLong(bound));
         long dueAt = clock.millis() + delay.toMillis();
         AgentMessage message = task.message();
         if (message.deadline() != null && dueAt > message.deadline()) {
-            deadLetter(task, DeadLetterReason.DEADLINE_EXPIRED, new Failure(failure.type(),
-                    failure.message() + " (the retry would be due after the deadline)", false, null));
+            deadLetter(
+                    task,
+                    DeadLetterReason.DEADLINE_EXPIRED,
+                    new Failure(
+                            failure.type(),
+                            failure.message() + " (the retry would be due after the deadline)",
+                            false,
+                            null));
             return;
         }
         AgentMessage next = message.toBuilder()
@@ -341,42 +419,90 @@ public final class TaskProcessor {
                 .parentMessageId(message.messageId())
                 .attempt(task.attempt() + 1)
                 .build();
-        LOG.debug("agent {}: task {} attempt {} failed ({}), retry in {} ms", agent.agentType(), message.taskId(),
-                task.attempt(), failure.type(), delay.toMillis());
-        submit(new Completion.Retry(task.entryId(), message.taskId(), dueAt, codec.encode(next), release(task.entryId())));
+        LOG.debug(
+                "agent {}: task {} attempt {} failed ({}), retry in {} ms",
+                agent.agentType(),
+                message.taskId(),
+                task.attempt(),
+                failure.type(),
+                delay.toMillis());
+        submit(new Completion.Retry(
+                task.entryId(), message.taskId(), dueAt, codec.encode(next), release(task.entryId())));
     }
 
     private void recordCancelled(Task task) {
-        AgentMessage outcome = task.message().errorOf(agent.agentType(),
-                Failure.permanent(CANCELLED, "run " + task.message().runId() + " was cancelled"), CANCELLED);
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), null, task.attempt(),
-                "", "", TaskOutcome.CANCELLED, release(task.entryId())));
+        AgentMessage outcome = task.message()
+                .errorOf(
+                        agent.agentType(),
+                        Failure.permanent(CANCELLED, "run " + task.message().runId() + " was cancelled"),
+                        CANCELLED);
+        submit(new Completion.Record(
+                task.entryId(),
+                task.message().taskId(),
+                codec.encodeUtf8(outcome),
+                null,
+                task.attempt(),
+                "",
+                "",
+                TaskOutcome.CANCELLED,
+                release(task.entryId())));
     }
 
     private void deadLetter(Task task, DeadLetterReason reason, Failure failure) {
         AgentMessage outcome = traced(task.message().errorOf(agent.agentType(), failure, reason.name()));
-        LOG.info("agent {}: task {} dead-lettered ({}) after attempt {}: {}", agent.agentType(), task.message().taskId(),
-                reason, task.attempt(), failure.message());
-        submit(new Completion.Record(task.entryId(), task.message().taskId(), codec.encodeUtf8(outcome), reason, task.attempt(),
-                failure.type() + ": " + failure.message(), task.delivery().message(), TaskOutcome.DEAD_LETTER, release(task.entryId())));
+        LOG.info(
+                "agent {}: task {} dead-lettered ({}) after attempt {}: {}",
+                agent.agentType(),
+                task.message().taskId(),
+                reason,
+                task.attempt(),
+                failure.message());
+        submit(new Completion.Record(
+                task.entryId(),
+                task.message().taskId(),
+                codec.encodeUtf8(outcome),
+                reason,
+                task.attempt(),
+                failure.type() + ": " + failure.message(),
+                task.delivery().message(),
+                TaskOutcome.DEAD_LETTER,
+                release(task.entryId())));
     }
 
     private void deadLetterInvalid(Delivery delivery, InvalidMessageException e) {
         String original = delivery.message();
         String taskId = original == null ? null : codec.peekTaskId(original).orElse(null);
         String error = "INVALID_MESSAGE: " + e.getMessage();
-        LOG.info("agent {}: entry {} (task {}) dead-lettered as invalid: {}", agent.agentType(), delivery.entryId(), taskId,
+        LOG.info(
+                "agent {}: entry {} (task {}) dead-lettered as invalid: {}",
+                agent.agentType(),
+                delivery.entryId(),
+                taskId,
                 e.getMessage());
         byte[] outcome = taskId == null ? null : codec.encodeUtf8(invalidOutcome(taskId, e.getMessage()));
-        submit(new Completion.Record(delivery.entryId(), taskId, outcome, DeadLetterReason.INVALID_MESSAGE,
-                (int) Math.max(1, delivery.deliveryCount()), error, original == null ? "" : original,
-                TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+        submit(new Completion.Record(
+                delivery.entryId(),
+                taskId,
+                outcome,
+                DeadLetterReason.INVALID_MESSAGE,
+                (int) Math.max(1, delivery.deliveryCount()),
+                error,
+                original == null ? "" : original,
+                TaskOutcome.DEAD_LETTER,
+                release(delivery.entryId())));
     }
 
     private void deadLetterUnreadable(Delivery delivery, String error) {
-        submit(new Completion.Record(delivery.entryId(), null, null, DeadLetterReason.INVALID_MESSAGE,
-                (int) Math.max(1, delivery.deliveryCount()), error, delivery.message() == null ? "" : delivery.message(),
-                TaskOutcome.DEAD_LETTER, release(delivery.entryId())));
+        submit(new Completion.Record(
+                delivery.entryId(),
+                null,
+                null,
+                DeadLetterReason.INVALID_MESSAGE,
+                (int) Math.max(1, delivery.deliveryCount()),
+                error,
+                delivery.message() == null ? "" : delivery.message(),
+                TaskOutcome.DEAD_LETTER,
+                release(delivery.entryId())));
     }
 
     /** An ERROR outcome for a task whose message could not be read beyond its task id. */

@@ -16,7 +16,8 @@ import java.util.Set;
 @Singleton
 @Order(Ordered.LOWEST_PRECEDENCE)
 public final class BuiltinHandlers implements AgentHandlerProvider, Ordered {
-    public static final Set<String> KINDS = Set.of(EchoHandler.KIND, SleepHandler.KIND, FailHandler.KIND, BenchHandler.KIND);
+    public static final Set<String> KINDS =
+            Set.of(EchoHandler.KIND, SleepHandler.KIND, FailHandler.KIND, BenchHandler.KIND);
 
     @Override
     public int getOrder() {
@@ -25,12 +26,13 @@ public final class BuiltinHandlers implements AgentHandlerProvider, Ordered {
 
     @Override
     public Optional<AgentHandler> handlerFor(String agentType, String handlerKind) {
-        return Optional.ofNullable(switch (handlerKind) {
-            case EchoHandler.KIND -> new EchoHandler(agentType);
-            case SleepHandler.KIND -> new SleepHandler(agentType);
-            case FailHandler.KIND -> new FailHandler(agentType);
-            case BenchHandler.KIND -> new BenchHandler(agentType);
-            default -> null;
-        });
+        return Optional.ofNullable(
+                switch (handlerKind) {
+                    case EchoHandler.KIND -> new EchoHandler(agentType);
+                    case SleepHandler.KIND -> new SleepHandler(agentType);
+                    case FailHandler.KIND -> new FailHandler(agentType);
+                    case BenchHandler.KIND -> new BenchHandler(agentType);
+                    default -> null;
+                });
     }
 }

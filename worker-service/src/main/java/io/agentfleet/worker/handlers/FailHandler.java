@@ -30,7 +30,8 @@ public record FailHandler(String agentType) implements AgentHandler {
             }
             JsonNode retryAfter = Payload.param(task.content(), "retryAfterMs");
             if (retryAfter != null && retryAfter.canConvertToLong()) {
-                throw HandlerFailure.retryableAfter("INTENDED_FAILURE", message, Duration.ofMillis(retryAfter.asLong()));
+                throw HandlerFailure.retryableAfter(
+                        "INTENDED_FAILURE", message, Duration.ofMillis(retryAfter.asLong()));
             }
             throw HandlerFailure.retryable("INTENDED_FAILURE", message);
         }

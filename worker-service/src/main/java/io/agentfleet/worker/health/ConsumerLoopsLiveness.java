@@ -36,9 +36,12 @@ public class ConsumerLoopsLiveness implements HealthIndicator {
             Duration since = agent.loop().sinceHeartbeat();
             boolean stuck = agent.loop().state() != LoopState.STOPPED && since.compareTo(limit) > 0;
             alive &= !stuck;
-            details.put(agent.agentType(), Map.of("state", agent.loop().state().name(), "msSinceLastRead", since.toMillis()));
+            details.put(
+                    agent.agentType(),
+                    Map.of("state", agent.loop().state().name(), "msSinceLastRead", since.toMillis()));
         }
         return Publishers.just(HealthResult.builder("fleetConsumers", alive ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(details).build());
+                .details(details)
+                .build());
     }
 }

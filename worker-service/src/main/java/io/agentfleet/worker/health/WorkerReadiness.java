@@ -45,6 +45,7 @@ public class WorkerReadiness implements HealthIndicator {
             details.put("redis", "unreachable: " + RedisErrors.messageOf(e));
         }
         return Publishers.just(HealthResult.builder("fleetWorker", ready ? HealthStatus.UP : HealthStatus.DOWN)
-                .details(details).build());
+                .details(details)
+                .build());
     }
 }

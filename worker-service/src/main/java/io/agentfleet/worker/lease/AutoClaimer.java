@@ -59,10 +59,13 @@ public final class AutoClaimer {
         List<Object> reply = autoclaim(minIdle, cursor, count);
         Parsed parsed = parse(reply);
         if (parsed.withBody.isEmpty() && parsed.nilCount == 0) {
-            return new Result(parsed.cursor, parsed.deletedIds.stream().map(id -> Claimed.gone(id, 1)).toList());
+            return new Result(
+                    parsed.cursor,
+                    parsed.deletedIds.stream().map(id -> Claimed.gone(id, 1)).toList());
         }
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentAt);
-        List<PendingMessage> pending = pendingOfMine(cursor, parsed.withBody.size() + inFlight.size() + parsed.nilCount + 100);
+        List<PendingMessage> pending =
+                pendingOfMine(cursor, parsed.withBody.size() + inFlight.size() + parsed.nilCount + 100);
         Map<String, PendingMessage> byId = new HashMap<>();
         for (PendingMessage p : pending) {
             byId.put(p.getId(), p);
@@ -83,8 +86,8 @@ public final class AutoClaimer {
         return new Result(parsed.cursor, claimed);
     }
 
-    private List<Claimed> trimmedByElimination(List<PendingMessage> pending, Set<String> bodyIds, Set<String> inFlight,
-            int nilCount, long elapsedMs) {
+    private List<Claimed> trimmedByElimination(
+            List<PendingMessage> pending, Set<String> bodyIds, Set<String> inFlight, int nilCount, long elapsedMs) {
         List<Claimed> candidates = new ArrayList<>();
         for (PendingMessage p : pending) {
             boolean justClaimed = p.getRedeliveryCount() > 1 && p.getMsSinceLastDelivery() <= elapsedMs + 50;
@@ -93,8 +96,11 @@ public final class AutoClaimer {
             }
         }
         if (candidates.size() != nilCount) {
-            LOG.warn("stream {}: {} reclaimed entries had no body but {} candidates were found; leaving them for a later scan",
-                    stream, nilCount, candidates.size());
+            LOG.warn(
+                    "stream {}: {} reclaimed entries had no body but {} candidates were found; leaving them for a later scan",
+                    stream,
+                    nilCount,
+                    candidates.size());
             return List.of();
         }
         return candidates;
@@ -102,20 +108,31 @@ public final class AutoClaimer {
 
     private List<Object> autoclaim(Duration minIdle, String cursor, int count) throws Exception {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
-                .addKey(stream).add(StreamKeys.WORKERS_GROUP).add(consumer).add(minIdle.toMillis()).add(cursor)
-                .add("COUNT").add(count);
-        return redis.shared().async().dispatch(CommandType.XAUTOCLAIM, new ArrayOutput<>(StringCodec.UTF8), args)
+                .addKey(stream)
+                .add(StreamKeys.WORKERS_GROUP)
+                .add(consumer)
+                .add(minIdle.toMillis())
+                .add(cursor)
+                .add("COUNT")
+                .add(count);
+        return redis.shared()
+                .async()
+                .dispatch(CommandType.XAUTOCLAIM, new ArrayOutput<>(StringCodec.UTF8), args)
                 .get(30, TimeUnit.SECONDS);
     }
 
     private List<PendingMessage> pendingOfMine(String from, int count) throws Exception {
         RedisAsyncCommands<String, String> commands = redis.shared().async();
-        return commands.xpending(stream, Consumer.from(StreamKeys.WORKERS_GROUP, consumer),
-                        Range.create(from, "+"), Limit.from(count))
+        return commands.xpending(
+                        stream,
+                        Consumer.from(StreamKeys.WORKERS_GROUP, consumer),
+                        Range.create(from, "+"),
+                        Limit.from(count))
                 .get(30, TimeUnit.SECONDS);
     }
 
-    private record Parsed(String cursor, List<Map.Entry<String, String>> withBody, List<String> deletedIds, int nilCount) {}
+    private record Parsed(
+            String cursor, List<Map.Entry<String, String>> withBody, List<String> deletedIds, int nilCount) {}
 
     @SuppressWarnings("unchecked")
     static Parsed parse(List<Object> reply) {

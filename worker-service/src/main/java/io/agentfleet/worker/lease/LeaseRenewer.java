@@ -56,11 +56,17 @@ public final class LeaseRenewer {
 
     private CompletableFuture<List<Object>> claim(List<String> ids) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
-                .addKey(stream).add(StreamKeys.WORKERS_GROUP).add(consumer).add(0L);
+                .addKey(stream)
+                .add(StreamKeys.WORKERS_GROUP)
+                .add(consumer)
+                .add(0L);
         for (String id : ids) {
             args.add(id);
         }
         args.add("JUSTID");
-        return redis.shared().async().dispatch(CommandType.XCLAIM, new ArrayOutput<>(StringCodec.UTF8), args).toCompletableFuture();
+        return redis.shared()
+                .async()
+                .dispatch(CommandType.XCLAIM, new ArrayOutput<>(StringCodec.UTF8), args)
+                .toCompletableFuture();
     }
 }

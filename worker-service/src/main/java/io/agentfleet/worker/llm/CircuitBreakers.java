@@ -16,8 +16,10 @@ final class CircuitBreakers {
     CircuitBreaker forEndpoint(LlmSettings settings) {
         // Keyed by URL and key hash: two keys on one gateway fail independently (one may be revoked).
         String id = settings.baseUrl() + "#" + settings.endpointId();
-        return breakers.computeIfAbsent(id, ignored -> new CircuitBreaker(
-                label(settings), settings.circuitFailureThreshold(), settings.circuitOpenDuration(), clock));
+        return breakers.computeIfAbsent(
+                id,
+                ignored -> new CircuitBreaker(
+                        label(settings), settings.circuitFailureThreshold(), settings.circuitOpenDuration(), clock));
     }
 
     /** The endpoint without its query string, which some gateways use for credentials. */

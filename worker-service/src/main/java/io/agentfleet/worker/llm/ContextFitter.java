@@ -68,14 +68,16 @@ final class ContextFitter {
         return parts.withInput(cut(parts.input(), keep));
     }
 
-    private static PromptParts condense(PromptParts parts, long room, Summarizer summarizer) throws InterruptedException {
+    private static PromptParts condense(PromptParts parts, long room, Summarizer summarizer)
+            throws InterruptedException {
         Map<String, Long> shares = shares(sizes(parts), room);
         Map<String, String> context = new LinkedHashMap<>();
         for (Map.Entry<String, String> piece : parts.context().entrySet()) {
             long share = shares.get("context:" + piece.getKey());
             context.put(piece.getKey(), condensed(piece.getValue(), share, summarizer));
         }
-        String feedback = parts.feedback() == null ? null : condensed(parts.feedback(), shares.get("feedback"), summarizer);
+        String feedback =
+                parts.feedback() == null ? null : condensed(parts.feedback(), shares.get("feedback"), summarizer);
         return parts.withPieces(feedback, context);
     }
 

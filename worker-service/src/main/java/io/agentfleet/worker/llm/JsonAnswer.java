@@ -37,8 +37,13 @@ record JsonAnswer(JsonNode value, String error) {
         } catch (JsonProcessingException e) {
             value = outermost(body);
             if (value == null) {
-                return new JsonAnswer(null, "the answer is not valid JSON: " + e.getOriginalMessage()
-                        + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+                return new JsonAnswer(
+                        null,
+                        "the answer is not valid JSON: " + e.getOriginalMessage()
+                                + (e.getLocation() == null
+                                        ? ""
+                                        : " at line " + e.getLocation().getLineNr() + ", column "
+                                                + e.getLocation().getColumnNr()));
             }
         }
         if (schema != null) {

@@ -57,7 +57,11 @@ final class LlmClient {
      * @throws HandlerFailure typed and redacted, for every failed call
      * @throws InterruptedException when the worker interrupts the handler (its timeout)
      */
-    LlmResponse complete(LlmSettings settings, LlmRequest request, Admission admission, java.util.function.Supplier<Duration> timeLeft)
+    LlmResponse complete(
+            LlmSettings settings,
+            LlmRequest request,
+            Admission admission,
+            java.util.function.Supplier<Duration> timeLeft)
             throws InterruptedException {
         WireFormat wire = WireFormat.of(settings.provider());
         CircuitBreaker breaker = breakers.forEndpoint(settings);
@@ -145,8 +149,10 @@ final class LlmClient {
 
         private HandlerFailure transportFailure(Throwable cause, Duration timeout) {
             if (cause instanceof HttpConnectTimeoutException) {
-                return HandlerFailure.retryable("PROVIDER_UNAVAILABLE",
-                        "cannot connect to " + label() + " within " + settings.connectTimeout().toMillis() + " ms");
+                return HandlerFailure.retryable(
+                        "PROVIDER_UNAVAILABLE",
+                        "cannot connect to " + label() + " within "
+                                + settings.connectTimeout().toMillis() + " ms");
             }
             if (cause instanceof HttpTimeoutException) {
                 return HandlerFailure.retryable(
@@ -155,8 +161,10 @@ final class LlmClient {
             if (cause instanceof ConnectException) {
                 return HandlerFailure.retryable("PROVIDER_UNAVAILABLE", "cannot connect to " + label());
             }
-            String detail = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            return HandlerFailure.retryable("PROVIDER_UNAVAILABLE", "call to " + label() + " failed: " + redact(detail));
+            String detail =
+                    cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            return HandlerFailure.retryable(
+                    "PROVIDER_UNAVAILABLE", "call to " + label() + " failed: " + redact(detail));
         }
 
         private LlmResponse parse(HttpResponse<byte[]> response) {
@@ -170,8 +178,10 @@ final class LlmClient {
                 return answer;
             } catch (IOException | IllegalArgumentException e) {
                 String reason = e instanceof IOException ? "not JSON" : e.getMessage();
-                throw failed(HandlerFailure.retryable("MALFORMED_RESPONSE", redact("malformed answer from " + label()
-                        + " (HTTP " + response.statusCode() + "): " + reason + "; body starts: " + excerpt(response))));
+                throw failed(HandlerFailure.retryable(
+                        "MALFORMED_RESPONSE",
+                        redact("malformed answer from " + label() + " (HTTP " + response.statusCode() + "): " + reason
+                                + "; body starts: " + excerpt(response))));
             }
         }
 
@@ -225,7 +235,8 @@ final class LlmClient {
         }
 
         private String label() {
-            return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + url.getRawPath();
+            return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                    + url.getRawPath();
         }
 
         private String excerpt(HttpResponse<byte[]> response) {
@@ -240,11 +251,13 @@ final class LlmClient {
 
     private HttpClient client(LlmSettings settings) {
         boolean http2 = "https".equalsIgnoreCase(settings.baseUrl().getScheme());
-        return clients.computeIfAbsent(new ClientKey(settings.connectTimeout(), http2), key -> HttpClient.newBuilder()
-                .connectTimeout(key.connectTimeout())
-                .version(key.http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
+        return clients.computeIfAbsent(
+                new ClientKey(settings.connectTimeout(), http2),
+                key -> HttpClient.newBuilder()
+                        .connectTimeout(key.connectTimeout())
+                        .version(key.http2() ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build());
     }
 
     private static String abbreviate(String text) {

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class LlmHandler implements AgentHandler {
     /** Fields of a JSON answer copied to the top of the result, where the orchestrator looks for them. */
     static final List<String> CONVENTION_FIELDS = List.of("spawn", "plan", "approved", "feedback");
+
     static final String SUMMARIZE_PROMPT = "You condense material for another AI agent. Keep every fact, number, name, "
             + "decision and open question that could matter; drop repetition and filler. Answer with the condensed text only.";
 
@@ -81,9 +82,12 @@ final class LlmHandler implements AgentHandler {
                 return jsonOutput(response, json.value());
             }
             if (answers > settings.outputRepairs()) {
-                throw HandlerFailure.permanent("INVALID_OUTPUT", Redactor.redact(
-                        "agent type " + settings.agentType() + " gave no valid JSON in " + answers + " answers; last error: "
-                                + json.error(), settings.apiKey()));
+                throw HandlerFailure.permanent(
+                        "INVALID_OUTPUT",
+                        Redactor.redact(
+                                "agent type " + settings.agentType() + " gave no valid JSON in " + answers
+                                        + " answers; last error: " + json.error(),
+                                settings.apiKey()));
             }
             conversation = conversation.followedBy(
                     ChatMessage.assistant(response.text()),
@@ -96,7 +100,8 @@ final class LlmHandler implements AgentHandler {
             throws InterruptedException {
         LlmClient.Admission admission = bucket == null
                 ? LlmClient.Admission.NONE
-                : () -> bucket.acquire(with, Usage.estimateTokens(request.chars()) + with.maxTokens(), context.deadline());
+                : () -> bucket.acquire(
+                        with, Usage.estimateTokens(request.chars()) + with.maxTokens(), context.deadline());
         LlmResponse response = client.complete(with, request, admission, () -> timeLeft(context));
         usage.add(with, request, response);
         return response;
@@ -110,14 +115,18 @@ final class LlmHandler implements AgentHandler {
             long limit = ContextFitter.promptBudgetChars(summarizer) - SUMMARIZE_PROMPT.length() - 200;
             String material = ContextFitter.cut(text, limit - ContextFitter.MARKER_RESERVE);
             int words = Math.max(20, targetChars / 6);
-            LlmRequest request = new LlmRequest(SUMMARIZE_PROMPT, List.of(ChatMessage.user(
-                    "Condense the following to at most " + words + " words:\n\n" + material)));
+            LlmRequest request = new LlmRequest(
+                    SUMMARIZE_PROMPT,
+                    List.of(ChatMessage.user("Condense the following to at most " + words + " words:\n\n" + material)));
             try {
                 return call(summarizer, request, usage, context).text();
             } catch (HandlerFailure e) {
                 // Cutting is the documented fallback; the failure (already redacted) says why.
-                LOG.warn("summarizer {} failed for agent type {}, cutting instead: {}",
-                        summarizer.agentType(), settings.agentType(), e.getMessage());
+                LOG.warn(
+                        "summarizer {} failed for agent type {}, cutting instead: {}",
+                        summarizer.agentType(),
+                        settings.agentType(),
+                        e.getMessage());
                 return null;
             }
         };

@@ -35,7 +35,8 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
 
     @Inject
     public LlmHandlerProvider(Environment properties, @Value("${fleet.prefix:fleet}") String prefix) {
-        this(new LlmSettingsLoader(key -> properties.getProperty(key, String.class), System::getenv),
+        this(
+                new LlmSettingsLoader(key -> properties.getProperty(key, String.class), System::getenv),
                 new LazyRedis(() -> redisUrl(properties)),
                 prefix,
                 Clock.systemUTC());
@@ -71,7 +72,8 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
 
     /** The worker's Redis: {@code redis.url} ({@code REDIS_URL}), else {@code redis.uri}, else the local default. */
     private static String redisUrl(Environment properties) {
-        return properties.getProperty("redis.url", String.class)
+        return properties
+                .getProperty("redis.url", String.class)
                 .or(() -> properties.getProperty("redis.uri", String.class))
                 .or(() -> Optional.ofNullable(System.getenv("REDIS_URL")))
                 .orElse(LazyRedis.DEFAULT_URL);
@@ -81,10 +83,17 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
         LlmSettings settings = loader.load(agentType);
         LlmSettings summarizer = settings.summarizer() == null ? null : loader.load(settings.summarizer());
         boolean rateLimited = settings.isRateLimited() || (summarizer != null && summarizer.isRateLimited());
-        LOG.info("llm handler for agent type {}: {} model {} at {}, key from {}, output {}, rate limit {}/min requests {}/min tokens{}",
-                agentType, settings.provider().configName(), settings.model(), CircuitBreakers.label(settings), settings.apiKey().describe(),
-                settings.output().name().toLowerCase(java.util.Locale.ROOT), settings.requestsPerMinute(),
-                settings.tokensPerMinute(), summarizer == null ? "" : ", summarizer " + summarizer.agentType());
+        LOG.info(
+                "llm handler for agent type {}: {} model {} at {}, key from {}, output {}, rate limit {}/min requests {}/min tokens{}",
+                agentType,
+                settings.provider().configName(),
+                settings.model(),
+                CircuitBreakers.label(settings),
+                settings.apiKey().describe(),
+                settings.output().name().toLowerCase(java.util.Locale.ROOT),
+                settings.requestsPerMinute(),
+                settings.tokensPerMinute(),
+                summarizer == null ? "" : ", summarizer " + summarizer.agentType());
         return new LlmHandler(settings, summarizer, client, rateLimited ? bucket : null);
     }
 }

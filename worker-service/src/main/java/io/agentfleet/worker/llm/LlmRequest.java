@@ -10,7 +10,8 @@ record LlmRequest(String system, List<ChatMessage> messages) {
 
     /** Characters sent, for token estimates (about four characters a token). */
     long chars() {
-        return (system == null ? 0 : system.length()) + messages.stream().mapToLong(m -> m.content().length()).sum();
+        return (system == null ? 0 : system.length())
+                + messages.stream().mapToLong(m -> m.content().length()).sum();
     }
 
     LlmRequest followedBy(ChatMessage... more) {

@@ -63,7 +63,6 @@ final class LlmSettingsLoader {
             "You are the %s agent of an automated multi-agent workflow. Do the task you are given; use the context "
                     + "from earlier tasks where it helps. Answer with the result only.";
 
-
     private final Function<String, Optional<String>> properties;
     private final UnaryOperator<String> env;
 
@@ -81,7 +80,9 @@ final class LlmSettingsLoader {
         Names.requireAgentType("agentType", agentType);
         Lookup at = new Lookup(agentType);
         Provider provider = at.provider();
-        URI baseUrl = at.endpoint(BASE_URL, ENV_BASE_URL).map(s -> parseUrl(s.key, s.value)).orElse(provider.defaultBaseUrl());
+        URI baseUrl = at.endpoint(BASE_URL, ENV_BASE_URL)
+                .map(s -> parseUrl(s.key, s.value))
+                .orElse(provider.defaultBaseUrl());
         String model = at.endpoint(MODEL, ENV_MODEL).map(s -> requireText(s)).orElse(provider.defaultModel());
         ApiKey apiKey = apiKey(at, provider);
         if (!apiKey.isPresent() && provider.isPublicApi(baseUrl)) {
@@ -94,8 +95,11 @@ final class LlmSettingsLoader {
             throw new LlmConfigException(PREFIX + agentType + "." + CONTEXT_LIMIT_TOKENS + " must be larger than "
                     + MAX_TOKENS + " (" + maxTokens + "), but was " + contextLimit);
         }
-        OutputMode output = at.get(OUTPUT).map(s -> OutputMode.parse(s.key, s.value)).orElse(OutputMode.TEXT);
-        OutputSchema schema = at.get(OUTPUT_SCHEMA).map(s -> OutputSchema.parse(s.key, s.value)).orElse(null);
+        OutputMode output =
+                at.get(OUTPUT).map(s -> OutputMode.parse(s.key, s.value)).orElse(OutputMode.TEXT);
+        OutputSchema schema = at.get(OUTPUT_SCHEMA)
+                .map(s -> OutputSchema.parse(s.key, s.value))
+                .orElse(null);
         if (schema != null && output != OutputMode.JSON) {
             throw new LlmConfigException(PREFIX + agentType + "." + OUTPUT_SCHEMA + " needs " + PREFIX + agentType + "."
                     + OUTPUT + "=json, but output is " + output.name().toLowerCase(Locale.ROOT));
@@ -131,7 +135,8 @@ final class LlmSettingsLoader {
         if (file.isPresent()) {
             Path path = Path.of(requireText(file.get()));
             if (!Files.isReadable(path)) {
-                throw new LlmConfigException(file.get().key + " names a file that does not exist or is not readable: '" + path + "'");
+                throw new LlmConfigException(
+                        file.get().key + " names a file that does not exist or is not readable: '" + path + "'");
             }
             return ApiKey.ofFile(file.get().key, path);
         }
@@ -140,7 +145,8 @@ final class LlmSettingsLoader {
             String name = requireText(variable.get());
             String value = env.apply(name);
             if (value == null || value.isBlank()) {
-                throw new LlmConfigException(variable.get().key + " names the environment variable '" + name + "', which is not set");
+                throw new LlmConfigException(
+                        variable.get().key + " names the environment variable '" + name + "', which is not set");
             }
             return ApiKey.ofEnv(name, value);
         }
@@ -213,7 +219,9 @@ final class LlmSettingsLoader {
             if (variable == null) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(env.apply(variable)).filter(v -> !v.isBlank()).map(v -> new Setting(variable, v));
+            return Optional.ofNullable(env.apply(variable))
+                    .filter(v -> !v.isBlank())
+                    .map(v -> new Setting(variable, v));
         }
 
         private boolean isSet(String variable) {

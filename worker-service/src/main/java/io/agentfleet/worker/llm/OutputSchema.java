@@ -36,14 +36,14 @@ final class OutputSchema {
     static OutputSchema parse(String key, String value) {
         JsonNode node = readSchema(key, value.trim());
         try {
-            SpecVersion.VersionFlag version = node.has("$schema")
-                    ? SpecVersionDetector.detect(node)
-                    : SpecVersion.VersionFlag.V202012;
+            SpecVersion.VersionFlag version =
+                    node.has("$schema") ? SpecVersionDetector.detect(node) : SpecVersion.VersionFlag.V202012;
             JsonSchema schema = JsonSchemaFactory.getInstance(version).getSchema(node);
             schema.initializeValidators();
             return new OutputSchema(node, schema);
         } catch (RuntimeException e) {
-            throw new LlmConfigException(key + " is not a usable JSON Schema (" + e.getMessage() + "): '" + abbreviate(value) + "'", e);
+            throw new LlmConfigException(
+                    key + " is not a usable JSON Schema (" + e.getMessage() + "): '" + abbreviate(value) + "'", e);
         }
     }
 
@@ -55,7 +55,10 @@ final class OutputSchema {
     /** Validation errors, at most a few, each naming the JSON path; empty when valid. */
     List<String> validate(JsonNode answer) {
         Set<ValidationMessage> errors = schema.validate(answer);
-        return errors.stream().limit(MAX_ERRORS).map(ValidationMessage::getMessage).toList();
+        return errors.stream()
+                .limit(MAX_ERRORS)
+                .map(ValidationMessage::getMessage)
+                .toList();
     }
 
     private static JsonNode readSchema(String key, String value) {
@@ -68,17 +71,20 @@ final class OutputSchema {
             try {
                 text = Files.readString(Path.of(value), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                throw new LlmConfigException(key + " names a schema file that cannot be read: '" + value + "' (" + e.getMessage() + ")", e);
+                throw new LlmConfigException(
+                        key + " names a schema file that cannot be read: '" + value + "' (" + e.getMessage() + ")", e);
             }
         }
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new LlmConfigException(key + " must be a JSON Schema object, but was '" + abbreviate(value) + "'");
+                throw new LlmConfigException(
+                        key + " must be a JSON Schema object, but was '" + abbreviate(value) + "'");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new LlmConfigException(key + " is not valid JSON (" + e.getOriginalMessage() + "): '" + abbreviate(value) + "'", e);
+            throw new LlmConfigException(
+                    key + " is not valid JSON (" + e.getOriginalMessage() + "): '" + abbreviate(value) + "'", e);
         }
     }
 
@@ -90,7 +96,8 @@ final class OutputSchema {
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LlmConfigException(key + " names a class path resource that cannot be read: 'classpath:" + path + "'", e);
+            throw new LlmConfigException(
+                    key + " names a class path resource that cannot be read: 'classpath:" + path + "'", e);
         }
     }
 

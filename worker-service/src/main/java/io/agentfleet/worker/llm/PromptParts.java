@@ -20,7 +20,8 @@ record PromptParts(String system, String input, Map<String, String> context, Str
     static PromptParts of(LlmSettings settings, TaskContent content) {
         Map<String, String> context = new LinkedHashMap<>();
         content.context().forEach((taskId, output) -> context.put(taskId, TaskContent.outputText(output)));
-        return new PromptParts(systemPrompt(settings), inputText(content.input()), context, content.feedback(), content.revision());
+        return new PromptParts(
+                systemPrompt(settings), inputText(content.input()), context, content.feedback(), content.revision());
     }
 
     private static String systemPrompt(LlmSettings settings) {
@@ -29,7 +30,8 @@ record PromptParts(String system, String input, Map<String, String> context, Str
         }
         String schema = settings.outputSchema() == null
                 ? ""
-                : " It must satisfy this JSON Schema:\n" + settings.outputSchema().text();
+                : " It must satisfy this JSON Schema:\n"
+                        + settings.outputSchema().text();
         return settings.systemPrompt() + JSON_INSTRUCTION + schema;
     }
 
@@ -54,7 +56,8 @@ record PromptParts(String system, String input, Map<String, String> context, Str
     }
 
     long pieceChars() {
-        return (feedback == null ? 0 : feedback.length()) + context.values().stream().mapToLong(String::length).sum();
+        return (feedback == null ? 0 : feedback.length())
+                + context.values().stream().mapToLong(String::length).sum();
     }
 
     LlmRequest toRequest() {
@@ -62,10 +65,15 @@ record PromptParts(String system, String input, Map<String, String> context, Str
         user.append("## Task\n").append(input);
         if (!context.isEmpty()) {
             user.append("\n\n## Context from earlier tasks");
-            context.forEach((taskId, text) -> user.append("\n\n### Output of task ").append(taskId).append('\n').append(text));
+            context.forEach((taskId, text) -> user.append("\n\n### Output of task ")
+                    .append(taskId)
+                    .append('\n')
+                    .append(text));
         }
         if (feedback != null) {
-            user.append("\n\n## Reviewer feedback on your previous version (this is revision ").append(revision).append(")\n")
+            user.append("\n\n## Reviewer feedback on your previous version (this is revision ")
+                    .append(revision)
+                    .append(")\n")
                     .append(feedback)
                     .append("\n\nRevise your answer so that it addresses this feedback.");
         }

@@ -26,7 +26,8 @@ final class Redactor {
         if (secret.length() >= 4) {
             result = result.replace(secret, MASK);
         }
-        return KEY_SHAPES.matcher(result)
+        return KEY_SHAPES
+                .matcher(result)
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1) != null ? m.group(1) + MASK : MASK));
     }
 }

@@ -64,11 +64,15 @@ final class RedisTokenBucket {
             if (waitMs <= 0) {
                 return;
             }
-            Duration wait = Duration.ofMillis(waitMs + (long) (waitMs * JITTER * ThreadLocalRandom.current().nextDouble()));
+            Duration wait = Duration.ofMillis(waitMs
+                    + (long) (waitMs * JITTER * ThreadLocalRandom.current().nextDouble()));
             if (deadline != null && clock.instant().plus(wait).isAfter(deadline)) {
-                throw HandlerFailure.retryableAfter("RATE_LIMITED", "the shared rate limit of " + settings.baseUrl().getHost()
-                        + " (" + settings.requestsPerMinute() + " requests/min, " + settings.tokensPerMinute()
-                        + " tokens/min) leaves no room before the task's deadline", wait);
+                throw HandlerFailure.retryableAfter(
+                        "RATE_LIMITED",
+                        "the shared rate limit of " + settings.baseUrl().getHost()
+                                + " (" + settings.requestsPerMinute() + " requests/min, " + settings.tokensPerMinute()
+                                + " tokens/min) leaves no room before the task's deadline",
+                        wait);
             }
             Thread.sleep(wait);
         }
@@ -93,8 +97,10 @@ final class RedisTokenBucket {
             }
             return wait == null ? 0 : wait;
         } catch (RedisException e) {
-            throw HandlerFailure.retryable("RATE_LIMITER_UNAVAILABLE", "cannot reach Redis for the rate limit of "
-                    + settings.baseUrl().getHost() + ": " + withoutPassword(e.getMessage()));
+            throw HandlerFailure.retryable(
+                    "RATE_LIMITER_UNAVAILABLE",
+                    "cannot reach Redis for the rate limit of "
+                            + settings.baseUrl().getHost() + ": " + withoutPassword(e.getMessage()));
         }
     }
 
@@ -116,7 +122,8 @@ final class RedisTokenBucket {
 
     private static String sha1Of(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 unavailable", e);
         }

@@ -20,7 +20,9 @@ final class RetryAfter {
         if (millis.isPresent()) {
             return millis.map(RetryAfter::capped);
         }
-        return headers.firstValue("retry-after").flatMap(v -> seconds(v).or(() -> date(v, clock))).map(RetryAfter::capped);
+        return headers.firstValue("retry-after")
+                .flatMap(v -> seconds(v).or(() -> date(v, clock)))
+                .map(RetryAfter::capped);
     }
 
     private static Optional<Duration> millis(String value) {

@@ -12,7 +12,9 @@ final class Usage {
     /** Counts one call; a provider that reports no usage is estimated at four characters a token. */
     void add(LlmSettings settings, LlmRequest request, LlmResponse response) {
         long in = response.tokensIn() != null ? response.tokensIn() : estimateTokens(request.chars());
-        long out = response.tokensOut() != null ? response.tokensOut() : estimateTokens(response.text().length());
+        long out = response.tokensOut() != null
+                ? response.tokensOut()
+                : estimateTokens(response.text().length());
         tokensIn += in;
         tokensOut += out;
         cost += settings.costOf(in, out);

@@ -51,7 +51,8 @@ sealed interface WireFormat permits WireFormat.OpenAiChat, WireFormat.AnthropicM
             if (request.system() != null && !request.system().isEmpty()) {
                 messages.addObject().put("role", "system").put("content", request.system());
             }
-            request.messages().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
+            request.messages()
+                    .forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
             body.put("max_tokens", settings.maxTokens());
             if (settings.temperature() != null) {
                 body.put("temperature", settings.temperature());
@@ -104,7 +105,8 @@ sealed interface WireFormat permits WireFormat.OpenAiChat, WireFormat.AnthropicM
                 body.put("system", request.system());
             }
             ArrayNode messages = body.putArray("messages");
-            request.messages().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
+            request.messages()
+                    .forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
             if (settings.temperature() != null) {
                 body.put("temperature", settings.temperature());
             }
@@ -119,7 +121,8 @@ sealed interface WireFormat permits WireFormat.OpenAiChat, WireFormat.AnthropicM
             }
             StringBuilder text = new StringBuilder();
             for (JsonNode block : content) {
-                if ("text".equals(block.path("type").asText()) && block.path("text").isTextual()) {
+                if ("text".equals(block.path("type").asText())
+                        && block.path("text").isTextual()) {
                     text.append(block.path("text").asText());
                 }
             }

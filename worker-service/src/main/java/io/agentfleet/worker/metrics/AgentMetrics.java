@@ -25,26 +25,54 @@ public final class AgentMetrics {
 
     AgentMetrics(MeterRegistry registry, String agent) {
         for (TaskOutcome outcome : TaskOutcome.values()) {
-            tasks.put(outcome, Counter.builder("fleet.tasks").description("Task deliveries by how they ended")
-                    .tag("agent", agent).tag("outcome", outcome.label()).register(registry));
+            tasks.put(
+                    outcome,
+                    Counter.builder("fleet.tasks")
+                            .description("Task deliveries by how they ended")
+                            .tag("agent", agent)
+                            .tag("outcome", outcome.label())
+                            .register(registry));
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetters.put(reason, Counter.builder("fleet.dead.letters").description("Tasks dead-lettered")
-                    .tag("agent", agent).tag("reason", reason.name()).register(registry));
+            deadLetters.put(
+                    reason,
+                    Counter.builder("fleet.dead.letters")
+                            .description("Tasks dead-lettered")
+                            .tag("agent", agent)
+                            .tag("reason", reason.name())
+                            .register(registry));
         }
-        retries = Counter.builder("fleet.retries").description("Retries scheduled").tag("agent", agent).register(registry);
-        duplicates = Counter.builder("fleet.duplicates.dropped").description("Outcomes dropped because the task's outcome was already recorded")
-                .tag("agent", agent).register(registry);
-        handlerDuration = Timer.builder("fleet.handler.duration").description("Handler run time")
-                .tag("agent", agent).publishPercentileHistogram().register(registry);
-        tokensIn = Counter.builder("fleet.tokens").description("Tokens handlers reported using")
-                .tag("agent", agent).tag("direction", "in").register(registry);
-        tokensOut = Counter.builder("fleet.tokens").description("Tokens handlers reported using")
-                .tag("agent", agent).tag("direction", "out").register(registry);
-        cost = Counter.builder("fleet.cost").description("Cost handlers reported (in the unit their usage metadata uses, e.g. USD)")
-                .tag("agent", agent).register(registry);
-        Gauge.builder("fleet.tasks.in.flight", inFlight, AtomicInteger::get).description("Tasks taken and not yet recorded")
-                .tag("agent", agent).register(registry);
+        retries = Counter.builder("fleet.retries")
+                .description("Retries scheduled")
+                .tag("agent", agent)
+                .register(registry);
+        duplicates = Counter.builder("fleet.duplicates.dropped")
+                .description("Outcomes dropped because the task's outcome was already recorded")
+                .tag("agent", agent)
+                .register(registry);
+        handlerDuration = Timer.builder("fleet.handler.duration")
+                .description("Handler run time")
+                .tag("agent", agent)
+                .publishPercentileHistogram()
+                .register(registry);
+        tokensIn = Counter.builder("fleet.tokens")
+                .description("Tokens handlers reported using")
+                .tag("agent", agent)
+                .tag("direction", "in")
+                .register(registry);
+        tokensOut = Counter.builder("fleet.tokens")
+                .description("Tokens handlers reported using")
+                .tag("agent", agent)
+                .tag("direction", "out")
+                .register(registry);
+        cost = Counter.builder("fleet.cost")
+                .description("Cost handlers reported (in the unit their usage metadata uses, e.g. USD)")
+                .tag("agent", agent)
+                .register(registry);
+        Gauge.builder("fleet.tasks.in.flight", inFlight, AtomicInteger::get)
+                .description("Tasks taken and not yet recorded")
+                .tag("agent", agent)
+                .register(registry);
     }
 
     public void outcome(TaskOutcome outcome) {

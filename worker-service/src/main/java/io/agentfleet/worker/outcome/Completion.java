@@ -33,7 +33,8 @@ public sealed interface Completion {
             String error,
             String original,
             TaskOutcome kind,
-            Runnable onWritten) implements Completion {
+            Runnable onWritten)
+            implements Completion {
         public Record {
             Objects.requireNonNull(entryId, "entryId");
             Objects.requireNonNull(kind, "kind");

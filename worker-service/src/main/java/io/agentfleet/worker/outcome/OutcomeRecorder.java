@@ -50,12 +50,18 @@ public final class OutcomeRecorder {
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Items of a failed write, retried before anything newer; touched only by the one running flush. */
     private final ArrayDeque<Pending> carry = new ArrayDeque<>();
+
     private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile boolean abandoned;
     private Duration backoff = FIRST_BACKOFF;
     private int consecutiveFailures;
 
-    public OutcomeRecorder(AgentConfig agent, WorkerConfig worker, ScriptRunner scripts, AgentMetrics metrics, Clock clock,
+    public OutcomeRecorder(
+            AgentConfig agent,
+            WorkerConfig worker,
+            ScriptRunner scripts,
+            AgentMetrics metrics,
+            Clock clock,
             ScheduledExecutorService timer) {
         this.agent = agent;
         this.worker = worker;
@@ -77,7 +83,7 @@ public final class OutcomeRecorder {
 
     /** Encodes a result record's arguments without submitting it: part of the worker's start-up warm-up. */
     public void warmUp(String taskId, byte[] outcome) {
-        encode(new Completion.Record("0-1", taskId, outcome, null, 1, "", "", TaskOutcome.RESULT, () -> { }));
+        encode(new Completion.Record("0-1", taskId, outcome, null, 1, "", "", TaskOutcome.RESULT, () -> {}));
     }
 
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
@@ -188,19 +194,29 @@ public final class OutcomeRecorder {
         keysThenArgs.add(utf8(keys.dead(agent.agentType())));
         keysThenArgs.addAll(doneKeys);
         keysThenArgs.addAll(args);
-        return scripts.runEncoded(FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, 3 + doneKeys.size(), keysThenArgs);
+        return scripts.runEncoded(
+                FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, 3 + doneKeys.size(), keysThenArgs);
     }
 
     private CompletableFuture<Long> writeRetry(Completion.Retry retry) {
         String[] keyArray = {
             keys.tasks(agent.agentType()), keys.delayed(agent.agentType()), keys.done(agent.agentType(), retry.taskId())
         };
-        return scripts.run(FleetScripts.RETRY, ScriptOutputType.INTEGER, keyArray,
-                StreamKeys.WORKERS_GROUP, retry.entryId(), Long.toString(retry.dueAtMillis()), retry.nextMessageJson());
+        return scripts.run(
+                FleetScripts.RETRY,
+                ScriptOutputType.INTEGER,
+                keyArray,
+                StreamKeys.WORKERS_GROUP,
+                retry.entryId(),
+                Long.toString(retry.dueAtMillis()),
+                retry.nextMessageJson());
     }
 
-    private void afterWrite(List<Pending> records, CompletableFuture<List<Object>> recordWrite,
-            List<Pending> retries, List<CompletableFuture<Long>> retryWrites) {
+    private void afterWrite(
+            List<Pending> records,
+            CompletableFuture<List<Object>> recordWrite,
+            List<Pending> retries,
+            List<CompletableFuture<Long>> retryWrites) {
         Throwable failure = null;
         try {
             if (recordWrite != null) {
@@ -258,21 +274,29 @@ public final class OutcomeRecorder {
     private void retryLater(Throwable failure) {
         consecutiveFailures++;
         if (consecutiveFailures == 1 || consecutiveFailures % 20 == 0) {
-            LOG.warn("agent {}: writing {} completion(s) failed ({} time(s) in a row), retrying in {} ms: {}",
-                    agent.agentType(), carry.size(), consecutiveFailures, backoff.toMillis(), RedisErrors.messageOf(failure));
+            LOG.warn(
+                    "agent {}: writing {} completion(s) failed ({} time(s) in a row), retrying in {} ms: {}",
+                    agent.agentType(),
+                    carry.size(),
+                    consecutiveFailures,
+                    backoff.toMillis(),
+                    RedisErrors.messageOf(failure));
         }
         Duration wait = backoff;
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-        timer.schedule(() -> {
-            if (abandoned) {
-                carry.clear();
-                flushing.set(false);
-                return;
-            }
-            if (flush()) {
-                maybeFlush();
-            }
-        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    if (abandoned) {
+                        carry.clear();
+                        flushing.set(false);
+                        return;
+                    }
+                    if (flush()) {
+                        maybeFlush();
+                    }
+                },
+                wait.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private static Throwable causeOf(CompletableFuture<?> future) {

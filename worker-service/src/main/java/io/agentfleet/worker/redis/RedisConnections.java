@@ -33,7 +33,8 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisSettings settings;
     private final ClientResources resources;
     private final RedisClient client;
-    private static final RedisCodec<String, byte[]> STRING_KEYS_BYTE_VALUES = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final RedisCodec<String, byte[]> STRING_KEYS_BYTE_VALUES =
+            RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final List<StatefulRedisConnection<String, byte[]>> dedicated = new ArrayList<>();
     private StatefulRedisConnection<String, String> shared;
@@ -45,12 +46,17 @@ public final class RedisConnections implements AutoCloseable {
         uri.setTimeout(COMMAND_TIMEOUT);
         // Lettuce records a latency histogram per command by default; nothing reads it here, and on the I/O thread it
         // cost ~6% of that thread's CPU per outcome write (JFR of W1).
-        this.resources = DefaultClientResources.builder().commandLatencyRecorder(CommandLatencyRecorder.disabled()).build();
+        this.resources = DefaultClientResources.builder()
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .build();
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .keepAlive(true)
+                        .build())
                 .build());
     }
 

@@ -9,7 +9,8 @@ public final class RedisErrors {
 
     public static Throwable unwrap(Throwable t) {
         Throwable current = t;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -29,7 +29,8 @@ public final class ScriptRunner {
             return CompletableFuture.failedFuture(e);
         }
         CompletionStage<T> first = commands.evalsha(script.sha1(), type, keys, args);
-        return first.toCompletableFuture().handle((value, error) -> {
+        return first.toCompletableFuture()
+                .handle((value, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(value);
                     }
@@ -50,22 +51,24 @@ public final class ScriptRunner {
      * {@link ScriptOutputType#INTEGER}.
      */
     @SuppressWarnings("unchecked")
-    public <T> CompletableFuture<T> runEncoded(LuaScript script, ScriptOutputType type, int numKeys, List<byte[]> keysThenArgs) {
+    public <T> CompletableFuture<T> runEncoded(
+            LuaScript script, ScriptOutputType type, int numKeys, List<byte[]> keysThenArgs) {
         RedisAsyncCommands<String, String> commands;
         try {
             commands = redis.shared().async();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletionStage<T> first = (CompletionStage<T>) commands.dispatch(CommandType.EVALSHA, output(type),
-                args(script.sha1(), numKeys, keysThenArgs));
-        return first.toCompletableFuture().handle((value, error) -> {
+        CompletionStage<T> first = (CompletionStage<T>)
+                commands.dispatch(CommandType.EVALSHA, output(type), args(script.sha1(), numKeys, keysThenArgs));
+        return first.toCompletableFuture()
+                .handle((value, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(value);
                     }
                     if (RedisErrors.isNoScript(error)) {
-                        CompletionStage<T> retry = (CompletionStage<T>) commands.dispatch(CommandType.EVAL, output(type),
-                                args(script.source(), numKeys, keysThenArgs));
+                        CompletionStage<T> retry = (CompletionStage<T>) commands.dispatch(
+                                CommandType.EVAL, output(type), args(script.source(), numKeys, keysThenArgs));
                         return retry.toCompletableFuture();
                     }
                     return CompletableFuture.<T>failedFuture(RedisErrors.unwrap(error));
@@ -74,7 +77,8 @@ public final class ScriptRunner {
     }
 
     private static CommandArgs<String, String> args(String scriptOrSha, int numKeys, List<byte[]> keysThenArgs) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(scriptOrSha).add(numKeys);
+        CommandArgs<String, String> args =
+                new CommandArgs<>(StringCodec.UTF8).add(scriptOrSha).add(numKeys);
         for (byte[] value : keysThenArgs) {
             args.add(value);
         }

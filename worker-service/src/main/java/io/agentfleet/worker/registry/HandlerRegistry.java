@@ -41,7 +41,9 @@ public final class HandlerRegistry {
         }
         TreeSet<String> known = new TreeSet<>();
         handlers.forEach(h -> known.add(h.agentType()));
-        throw new ConfigurationError(ConfigKeys.agentKey(agent.agentType(), ConfigKeys.HANDLER), agent.handlerKind(),
+        throw new ConfigurationError(
+                ConfigKeys.agentKey(agent.agentType(), ConfigKeys.HANDLER),
+                agent.handlerKind(),
                 "no handler serves agent type '" + agent.agentType() + "' (handlers for agent types " + known
                         + "; providers asked: " + providers.size() + "; built-in kinds echo, sleep, fail, bench)");
     }

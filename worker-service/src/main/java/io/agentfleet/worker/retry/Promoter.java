@@ -31,9 +31,12 @@ public final class Promoter {
     public long promoteDue() throws Exception {
         long moved = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            Long n = scripts.<Long>run(FleetScripts.PROMOTE, ScriptOutputType.INTEGER,
+            Long n = scripts.<Long>run(
+                            FleetScripts.PROMOTE,
+                            ScriptOutputType.INTEGER,
                             new String[] {keys.delayed(agentType), keys.tasks(agentType)},
-                            Long.toString(clock.millis()), Integer.toString(BATCH))
+                            Long.toString(clock.millis()),
+                            Integer.toString(BATCH))
                     .get(30, TimeUnit.SECONDS);
             moved += n == null ? 0 : n;
             if (n == null || n < BATCH) {

@@ -20,7 +20,10 @@ public final class GracefulShutdown {
     public static boolean drain(List<AgentWorker> workers, Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         int inFlight = workers.stream().mapToInt(AgentWorker::inFlight).sum();
-        LOG.info("shutting down: no new tasks; waiting up to {} ms for {} in-flight task(s)", grace.toMillis(), inFlight);
+        LOG.info(
+                "shutting down: no new tasks; waiting up to {} ms for {} in-flight task(s)",
+                grace.toMillis(),
+                inFlight);
         workers.forEach(AgentWorker::stopTaking);
         boolean finished = true;
         for (AgentWorker worker : workers) {
@@ -33,8 +36,10 @@ public final class GracefulShutdown {
         }
         if (!finished) {
             int left = workers.stream().mapToInt(AgentWorker::inFlight).sum();
-            LOG.warn("shutdown grace of {} ms passed with {} task(s) unfinished; they stay pending and will be reclaimed by other workers",
-                    grace.toMillis(), left);
+            LOG.warn(
+                    "shutdown grace of {} ms passed with {} task(s) unfinished; they stay pending and will be reclaimed by other workers",
+                    grace.toMillis(),
+                    left);
             workers.forEach(AgentWorker::abandon);
         }
         workers.forEach(AgentWorker::stopRenewing);

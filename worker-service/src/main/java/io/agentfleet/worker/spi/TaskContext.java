@@ -17,7 +17,13 @@ import java.util.Optional;
  * @param json a Jackson mapper for building outputs (no default typing)
  */
 public record TaskContext(
-        String agentType, String workerId, int attempt, int maxAttempts, Instant deadline, Clock clock, ObjectMapper json) {
+        String agentType,
+        String workerId,
+        int attempt,
+        int maxAttempts,
+        Instant deadline,
+        Clock clock,
+        ObjectMapper json) {
 
     /** Time left before {@link #deadline()}, never negative. */
     public java.time.Duration remaining() {

@@ -41,19 +41,31 @@ class DemoAgentsTest {
     }
 
     private static HandlerResult run(AgentHandler agent, ObjectNode content) throws Exception {
-        return run(agent, AgentMessage.request(agent.agentType(), content).taskId("task-1").build(), 1);
+        return run(
+                agent,
+                AgentMessage.request(agent.agentType(), content)
+                        .taskId("task-1")
+                        .build(),
+                1);
     }
 
     private static HandlerResult run(AgentHandler agent, AgentMessage task, int attempt) throws Exception {
         Clock clock = Clock.systemUTC();
-        TaskContext context = new TaskContext(agent.agentType(), "test-worker", attempt, 5,
-                clock.instant().plusSeconds(60), clock, new ObjectMapper());
+        TaskContext context = new TaskContext(
+                agent.agentType(),
+                "test-worker",
+                attempt,
+                5,
+                clock.instant().plusSeconds(60),
+                clock,
+                new ObjectMapper());
         return agent.handle(task, context);
     }
 
     @Test
     void plannerSpawnsOneResearcherPerQuestionAndAReviewedCoderDependingOnThem() throws Exception {
-        ObjectNode output = run(agent("planner"), request(Map.of("goal", "Build a rate limiter for our API gateway"))).output();
+        ObjectNode output = run(agent("planner"), request(Map.of("goal", "Build a rate limiter for our API gateway")))
+                .output();
 
         JsonNode spawn = output.path("spawn");
         int researchers = spawn.size() - 1;
@@ -73,38 +85,50 @@ class DemoAgentsTest {
         assertEquals(2, coder.path("review").path("maxRevisions").asInt());
         assertEquals(researchers + 1, ids.size() + 1, "ids are unique");
         assertEquals(researchers + 2, output.path("plan").size(), "research steps, implementation, review");
-        assertEquals("Build a rate limiter for our API gateway", output.path("goal").asText());
+        assertEquals(
+                "Build a rate limiter for our API gateway", output.path("goal").asText());
     }
 
     @Test
     void plannerReadsAPlainTextInputAndIsDeterministic() throws Exception {
-        ObjectNode first = run(agent("planner"), request("Migrate the billing service to Postgres.")).output();
-        ObjectNode second = run(agent("planner"), request("Migrate the billing service to Postgres.")).output();
+        ObjectNode first = run(agent("planner"), request("Migrate the billing service to Postgres."))
+                .output();
+        ObjectNode second = run(agent("planner"), request("Migrate the billing service to Postgres."))
+                .output();
 
         assertEquals(first, second);
-        assertEquals("Migrate the billing service to Postgres", first.path("goal").asText());
+        assertEquals(
+                "Migrate the billing service to Postgres", first.path("goal").asText());
     }
 
     @Test
     void researcherDerivesFindingsAndSourcesFromTheQuestion() throws Exception {
-        HandlerResult result = run(agent("researcher"), request(Map.of("question", "Which approaches solve idempotent payment retries?")));
+        HandlerResult result = run(
+                agent("researcher"), request(Map.of("question", "Which approaches solve idempotent payment retries?")));
         ObjectNode output = result.output();
 
-        assertEquals("Which approaches solve idempotent payment retries", output.path("question").asText());
+        assertEquals(
+                "Which approaches solve idempotent payment retries",
+                output.path("question").asText());
         assertEquals(3, output.path("findings").size());
         assertTrue(output.path("findings").path(0).asText().contains("idempotent"), output.toString());
         assertTrue(output.path("sources").size() >= 1);
         assertTrue(output.path("sources").path(0).path("url").asText().startsWith("https://example.org/research/"));
         assertTrue(output.path("summary").asText().length() > 10);
         assertEquals(output.path("confidence").asDouble(), result.usage().confidence());
-        ObjectNode other = run(agent("researcher"), request(Map.of("question", "How do vector databases index embeddings?"))).output();
+        ObjectNode other = run(
+                        agent("researcher"), request(Map.of("question", "How do vector databases index embeddings?")))
+                .output();
         assertNotEquals(output.path("findings"), other.path("findings"), "findings follow the question");
     }
 
     @Test
     void coderWritesAModuleFromItsTaskAndTheResearchContext() throws Exception {
         ObjectNode content = request(Map.of("task", "Implement a token bucket limiter"));
-        content.putObject("context").putObject("research-1").putArray("findings").add("Buckets refill continuously.");
+        content.putObject("context")
+                .putObject("research-1")
+                .putArray("findings")
+                .add("Buckets refill continuously.");
 
         ObjectNode output = run(agent("coder"), content).output();
 
@@ -121,7 +145,8 @@ class DemoAgentsTest {
 
     @Test
     void reviewerRejectsTheFirstVersionWithConcreteFeedback() throws Exception {
-        ObjectNode code = run(agent("coder"), request("Implement a token bucket limiter")).output();
+        ObjectNode code =
+                run(agent("coder"), request("Implement a token bucket limiter")).output();
 
         ObjectNode review = run(agent("reviewer"), reviewOf(code, 0)).output();
 
@@ -133,8 +158,12 @@ class DemoAgentsTest {
 
     @Test
     void reviewRoundTripApprovesTheRevisionThatAddressedTheFeedback() throws Exception {
-        ObjectNode first = run(agent("coder"), request("Implement a token bucket limiter")).output();
-        String feedback = run(agent("reviewer"), reviewOf(first, 0)).output().path("feedback").asText();
+        ObjectNode first =
+                run(agent("coder"), request("Implement a token bucket limiter")).output();
+        String feedback = run(agent("reviewer"), reviewOf(first, 0))
+                .output()
+                .path("feedback")
+                .asText();
 
         ObjectNode revisionRequest = request("Implement a token bucket limiter");
         revisionRequest.put("feedback", feedback).put("revision", 1);
@@ -151,7 +180,8 @@ class DemoAgentsTest {
 
     @Test
     void reviewerRejectsARevisionThatIgnoredTheFeedback() throws Exception {
-        ObjectNode unchanged = run(agent("coder"), request("Implement a token bucket limiter")).output();
+        ObjectNode unchanged =
+                run(agent("coder"), request("Implement a token bucket limiter")).output();
 
         ObjectNode review = run(agent("reviewer"), reviewOf(unchanged, 1)).output();
 
@@ -172,11 +202,14 @@ class DemoAgentsTest {
 
     @Test
     void failureRateFailsRetryablyAndReplaysTheSameWayForTheSameSeed() throws Exception {
-        DemoAgentProvider flaky = new DemoAgentProvider(new DemoAgentSettings(Duration.ZERO, Duration.ZERO, 0.5, 7), d -> {});
+        DemoAgentProvider flaky =
+                new DemoAgentProvider(new DemoAgentSettings(Duration.ZERO, Duration.ZERO, 0.5, 7), d -> {});
         AgentHandler researcher = flaky.handlerFor("researcher", "researcher").orElseThrow();
         List<Boolean> outcomes = new ArrayList<>();
         for (int attempt = 1; attempt <= 20; attempt++) {
-            AgentMessage task = AgentMessage.request("researcher", request("q")).taskId("t-1").build();
+            AgentMessage task = AgentMessage.request("researcher", request("q"))
+                    .taskId("t-1")
+                    .build();
             try {
                 run(researcher, task, attempt);
                 outcomes.add(true);
@@ -190,7 +223,9 @@ class DemoAgentsTest {
 
         List<Boolean> replay = new ArrayList<>();
         for (int attempt = 1; attempt <= 20; attempt++) {
-            AgentMessage task = AgentMessage.request("researcher", request("q")).taskId("t-1").build();
+            AgentMessage task = AgentMessage.request("researcher", request("q"))
+                    .taskId("t-1")
+                    .build();
             try {
                 run(researcher, task, attempt);
                 replay.add(true);
@@ -212,7 +247,9 @@ class DemoAgentsTest {
 
         assertEquals(1, delays.size());
         Duration delay = delays.get(0);
-        assertTrue(delay.compareTo(Duration.ofMillis(300)) >= 0 && delay.compareTo(Duration.ofSeconds(1)) <= 0, delay.toString());
+        assertTrue(
+                delay.compareTo(Duration.ofMillis(300)) >= 0 && delay.compareTo(Duration.ofSeconds(1)) <= 0,
+                delay.toString());
         assertEquals(delay.toMillis(), result.usage().latencyMs());
     }
 
@@ -228,27 +265,48 @@ class DemoAgentsTest {
 
     @Test
     void providerServesItsKindsUnderAnyAgentTypeAndNothingElse() {
-        assertEquals("planner", agents.handlerFor("planner", "planner").orElseThrow().agentType());
-        assertEquals("triage", agents.handlerFor("triage", "reviewer").orElseThrow().agentType());
+        assertEquals(
+                "planner", agents.handlerFor("planner", "planner").orElseThrow().agentType());
+        assertEquals(
+                "triage", agents.handlerFor("triage", "reviewer").orElseThrow().agentType());
         assertEquals("coder", agents.handlerFor("coder", null).orElseThrow().agentType());
-        assertEquals(Optional.empty(), agents.handlerFor("coder", "llm"), "handler=llm hands the type to the LLM handler");
+        assertEquals(
+                Optional.empty(), agents.handlerFor("coder", "llm"), "handler=llm hands the type to the LLM handler");
         assertEquals(Optional.empty(), agents.handlerFor("translator", "translator"));
     }
 
     @Test
     void settingsParseADelayRangeAndRejectBadValuesNamingTheKey() {
         DemoAgentSettings settings = DemoAgentSettings.from(key -> Optional.ofNullable(Map.of(
-                "fleet.demo-agents.delay", "100ms..2s", "fleet.demo-agents.failure-rate", "0.25", "fleet.demo-agents.seed", "9").get(key)));
+                        "fleet.demo-agents.delay",
+                        "100ms..2s",
+                        "fleet.demo-agents.failure-rate",
+                        "0.25",
+                        "fleet.demo-agents.seed",
+                        "9")
+                .get(key)));
         assertEquals(new DemoAgentSettings(Duration.ofMillis(100), Duration.ofSeconds(2), 0.25, 9), settings);
         assertEquals(DemoAgentSettings.DEFAULT, DemoAgentSettings.from(key -> Optional.empty()));
-        assertEquals(Duration.ZERO, DemoAgentSettings.from(key -> key.endsWith("delay") ? Optional.of("0") : Optional.empty()).maxDelay());
+        assertEquals(
+                Duration.ZERO,
+                DemoAgentSettings.from(key -> key.endsWith("delay") ? Optional.of("0") : Optional.empty())
+                        .maxDelay());
 
-        FleetException rate = assertThrows(FleetException.class,
-                () -> DemoAgentSettings.from(key -> key.endsWith("failure-rate") ? Optional.of("2") : Optional.empty()));
-        assertTrue(rate.getMessage().contains("fleet.demo-agents.failure-rate") && rate.getMessage().contains("2"), rate.getMessage());
-        FleetException delay = assertThrows(FleetException.class,
+        FleetException rate = assertThrows(
+                FleetException.class,
+                () -> DemoAgentSettings.from(
+                        key -> key.endsWith("failure-rate") ? Optional.of("2") : Optional.empty()));
+        assertTrue(
+                rate.getMessage().contains("fleet.demo-agents.failure-rate")
+                        && rate.getMessage().contains("2"),
+                rate.getMessage());
+        FleetException delay = assertThrows(
+                FleetException.class,
                 () -> DemoAgentSettings.from(key -> key.endsWith("delay") ? Optional.of("2s..1s") : Optional.empty()));
-        assertTrue(delay.getMessage().contains("fleet.demo-agents.delay") && delay.getMessage().contains("2s..1s"), delay.getMessage());
+        assertTrue(
+                delay.getMessage().contains("fleet.demo-agents.delay")
+                        && delay.getMessage().contains("2s..1s"),
+                delay.getMessage());
     }
 
     private static ObjectNode reviewOf(ObjectNode artifact, int revision) {

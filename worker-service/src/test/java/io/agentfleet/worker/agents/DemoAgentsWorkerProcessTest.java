@@ -39,19 +39,24 @@ class DemoAgentsWorkerProcessTest {
             worker.awaitLog("Startup completed", Duration.ofSeconds(90));
             List<TaskHandle> handles = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                // Fixed task ids: failures depend on (seed, agent, task id, attempt), so which attempts fail is the same
+                // Fixed task ids: failures depend on (seed, agent, task id, attempt), so which attempts fail is the
+                // same
                 // on every run and the test cannot flake.
-                handles.add(client.submit(AgentMessage.request("researcher", input("Question number " + i + " about caching"))
-                        .taskId("research-" + i).build()));
+                handles.add(client.submit(
+                        AgentMessage.request("researcher", input("Question number " + i + " about caching"))
+                                .taskId("research-" + i)
+                                .build()));
             }
             TaskHandle plan = client.submit("planner", input("Build a rate limiter"));
 
             List<TaskResult> research = client.awaitAll(handles, Duration.ofSeconds(60));
             TaskResult planned = client.await(plan, Duration.ofSeconds(60));
 
-            research.forEach(r -> assertEquals(3, r.output().path("findings").size(), r.output().toString()));
+            research.forEach(r -> assertEquals(
+                    3, r.output().path("findings").size(), r.output().toString()));
             assertTrue(research.stream().anyMatch(r -> r.message().attempt() > 1), "some tasks needed a retry");
-            assertTrue(planned.output().path("spawn").size() >= 3, planned.output().toString());
+            assertTrue(
+                    planned.output().path("spawn").size() >= 3, planned.output().toString());
             assertEquals("demo-planner", planned.usage().model());
         }
     }

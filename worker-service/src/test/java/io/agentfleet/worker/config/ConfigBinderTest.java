@@ -44,11 +44,25 @@ class ConfigBinderTest {
 
     @Test
     void perAgentValuesWinOverFleetDefaults() {
-        WorkerConfig config = bind(with("fleet.agents", "coder, reviewer",
-                "fleet.defaults.max-in-flight", "10", "fleet.agents.coder.max-in-flight", "3",
-                "fleet.agents.reviewer.claim-after", "PT45S", "fleet.agents.reviewer.lease", "15s",
-                "fleet.agents.coder.max-backlog", "5000", "fleet.agents.coder.handler", "llm",
-                "fleet.shutdown-grace", "2m", "pod.name", "worker-7"));
+        WorkerConfig config = bind(with(
+                "fleet.agents",
+                "coder, reviewer",
+                "fleet.defaults.max-in-flight",
+                "10",
+                "fleet.agents.coder.max-in-flight",
+                "3",
+                "fleet.agents.reviewer.claim-after",
+                "PT45S",
+                "fleet.agents.reviewer.lease",
+                "15s",
+                "fleet.agents.coder.max-backlog",
+                "5000",
+                "fleet.agents.coder.handler",
+                "llm",
+                "fleet.shutdown-grace",
+                "2m",
+                "pod.name",
+                "worker-7"));
         AgentConfig coder = config.agents().get(0);
         AgentConfig reviewer = config.agents().get(1);
         assertEquals(3, coder.maxInFlight());
@@ -63,7 +77,8 @@ class ConfigBinderTest {
 
     @Test
     void badValueFailsNamingKeyAndValue() {
-        ConfigurationError e = assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.max-in-flight", "0")));
+        ConfigurationError e =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.max-in-flight", "0")));
         assertTrue(e.getMessage().contains("fleet.agents.coder.max-in-flight='0'"), e.getMessage());
         assertTrue(e.getMessage().contains(">= 1"), e.getMessage());
 
@@ -79,14 +94,16 @@ class ConfigBinderTest {
 
     @Test
     void leaseLongerThanClaimAfterIsRejected() {
-        ConfigurationError e = assertThrows(ConfigurationError.class,
+        ConfigurationError e = assertThrows(
+                ConfigurationError.class,
                 () -> bind(with("fleet.agents.coder.lease", "40s", "fleet.agents.coder.claim-after", "20s")));
         assertTrue(e.getMessage().contains("fleet.agents.coder.lease='40s'"), e.getMessage());
     }
 
     @Test
     void backoffMaxBelowBaseIsRejected() {
-        ConfigurationError e = assertThrows(ConfigurationError.class,
+        ConfigurationError e = assertThrows(
+                ConfigurationError.class,
                 () -> bind(with("fleet.agents.coder.backoff-base", "10s", "fleet.agents.coder.backoff-max", "1s")));
         assertTrue(e.getMessage().contains("fleet.agents.coder.backoff-max='1s'"), e.getMessage());
     }
@@ -95,15 +112,18 @@ class ConfigBinderTest {
     void agentListIsRequiredAndValidated() {
         ConfigurationError missing = assertThrows(ConfigurationError.class, () -> bind(Map.of()));
         assertTrue(missing.getMessage().contains("fleet.agents"), missing.getMessage());
-        ConfigurationError bad = assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,Bad Name")));
+        ConfigurationError bad =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,Bad Name")));
         assertTrue(bad.getMessage().contains("fleet.agents='coder,Bad Name'"), bad.getMessage());
-        ConfigurationError twice = assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,coder")));
+        ConfigurationError twice =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,coder")));
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
     }
 
     @Test
     void redisUrlIsValidatedAndItsPasswordNeverShown() {
-        ConfigurationError e = assertThrows(ConfigurationError.class, () -> bind(with("redis.url", "http://user:s3cret@host:6379")));
+        ConfigurationError e =
+                assertThrows(ConfigurationError.class, () -> bind(with("redis.url", "http://user:s3cret@host:6379")));
         assertTrue(e.getMessage().contains("redis.url"), e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         WorkerConfig config = bind(with("redis.url", "rediss://app:s3cret@redis.example:6380/2"));

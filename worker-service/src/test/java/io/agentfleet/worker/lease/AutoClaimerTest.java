@@ -34,7 +34,8 @@ class AutoClaimerTest {
 
     @Test
     void trimmedEntryIsReportedOnRedis62() throws Exception {
-        try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults().withBinary(embeddedRedis62()))) {
+        try (RedisProcess redis =
+                RedisProcess.start(RedisProcess.Options.defaults().withBinary(embeddedRedis62()))) {
             claimsBodiesAndReportsTheTrimmedEntry(redis);
         }
     }
@@ -44,9 +45,14 @@ class AutoClaimerTest {
         String deleted;
         try (Jedis jedis = new Jedis(java.net.URI.create(redis.uri()))) {
             jedis.xgroupCreate(STREAM, "workers", new StreamEntryID(0, 0), true);
-            kept = jedis.xadd(STREAM, StreamEntryID.NEW_ENTRY, Map.of("msg", "{\"a\":1}")).toString();
-            deleted = jedis.xadd(STREAM, StreamEntryID.NEW_ENTRY, Map.of("msg", "{\"a\":2}")).toString();
-            jedis.xreadGroup("workers", "dead-worker", XReadGroupParams.xReadGroupParams().count(10),
+            kept = jedis.xadd(STREAM, StreamEntryID.NEW_ENTRY, Map.of("msg", "{\"a\":1}"))
+                    .toString();
+            deleted = jedis.xadd(STREAM, StreamEntryID.NEW_ENTRY, Map.of("msg", "{\"a\":2}"))
+                    .toString();
+            jedis.xreadGroup(
+                    "workers",
+                    "dead-worker",
+                    XReadGroupParams.xReadGroupParams().count(10),
                     Map.of(STREAM, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             jedis.xdel(STREAM, new StreamEntryID(deleted));
         }
@@ -57,7 +63,8 @@ class AutoClaimerTest {
             assertEquals("0-0", result.nextCursor());
             List<Claimed> claimed = result.claimed();
             assertEquals(2, claimed.size(), claimed.toString());
-            Claimed body = claimed.stream().filter(c -> !c.trimmed()).findFirst().orElseThrow();
+            Claimed body =
+                    claimed.stream().filter(c -> !c.trimmed()).findFirst().orElseThrow();
             assertEquals(kept, body.entryId());
             assertEquals("{\"a\":1}", body.message());
             assertEquals(2, body.deliveryCount());

@@ -52,13 +52,21 @@ final class FakeProvider implements AutoCloseable {
         String promptText() {
             JsonNode json = json();
             StringBuilder text = new StringBuilder(json.path("system").asText(""));
-            json.path("messages").forEach(m -> text.append('\n').append(m.path("content").asText()));
+            json.path("messages")
+                    .forEach(m -> text.append('\n').append(m.path("content").asText()));
             return text.toString();
         }
     }
 
     /** A scripted reply; a {@code null} body means "answer {@code text} in the request's wire format". */
-    record Reply(int status, Map<String, String> headers, String body, String text, long tokensIn, long tokensOut, Duration delay) {
+    record Reply(
+            int status,
+            Map<String, String> headers,
+            String body,
+            String text,
+            long tokensIn,
+            long tokensOut,
+            Duration delay) {
         static Reply answer(String text) {
             return new Reply(200, Map.of(), null, text, 11, 7, Duration.ZERO);
         }
@@ -137,7 +145,8 @@ final class FakeProvider implements AutoCloseable {
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+            exchange.getRequestHeaders()
+                    .forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Received request = new Received(exchange.getRequestURI().getPath(), headers, body, System.nanoTime());
             received.add(request);
@@ -153,7 +162,8 @@ final class FakeProvider implements AutoCloseable {
                     return;
                 }
             }
-            byte[] bytes = (reply.body() != null ? reply.body() : success(request, reply)).getBytes(StandardCharsets.UTF_8);
+            byte[] bytes =
+                    (reply.body() != null ? reply.body() : success(request, reply)).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
             exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -169,7 +179,10 @@ final class FakeProvider implements AutoCloseable {
         String model = request.json().path("model").asText("fake-model");
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (request.isAnthropic()) {
-            body.put("id", "msg_fake").put("type", "message").put("role", "assistant").put("model", model);
+            body.put("id", "msg_fake")
+                    .put("type", "message")
+                    .put("role", "assistant")
+                    .put("model", model);
             body.putArray("content").addObject().put("type", "text").put("text", reply.text());
             body.put("stop_reason", "end_turn");
             body.putObject("usage").put("input_tokens", reply.tokensIn()).put("output_tokens", reply.tokensOut());
@@ -178,7 +191,9 @@ final class FakeProvider implements AutoCloseable {
             ObjectNode choice = body.putArray("choices").addObject();
             choice.put("index", 0).put("finish_reason", "stop");
             choice.putObject("message").put("role", "assistant").put("content", reply.text());
-            body.putObject("usage").put("prompt_tokens", reply.tokensIn()).put("completion_tokens", reply.tokensOut())
+            body.putObject("usage")
+                    .put("prompt_tokens", reply.tokensIn())
+                    .put("completion_tokens", reply.tokensOut())
                     .put("total_tokens", reply.tokensIn() + reply.tokensOut());
         }
         return body.toString();

@@ -68,20 +68,26 @@ class LlmHandlerTest {
     }
 
     private LlmTasks.Config openAi() {
-        return config().set("llm", "provider", "openai").set("llm", "base-url", provider.openAiBase()).env("OPENAI_API_KEY", KEY);
+        return config().set("llm", "provider", "openai")
+                .set("llm", "base-url", provider.openAiBase())
+                .env("OPENAI_API_KEY", KEY);
     }
 
     private LlmTasks.Config anthropic() {
-        return config().set("llm", "provider", "anthropic").set("llm", "base-url", provider.anthropicBase()).env("ANTHROPIC_API_KEY", KEY);
+        return config().set("llm", "provider", "anthropic")
+                .set("llm", "base-url", provider.anthropicBase())
+                .env("ANTHROPIC_API_KEY", KEY);
     }
 
     private HandlerResult run(LlmTasks.Config config, String agentType, ObjectNode content) throws Exception {
-        return config.handler(agentType, () -> connection, clock).handle(task(agentType, content), contextFor(agentType, clock));
+        return config.handler(agentType, () -> connection, clock)
+                .handle(task(agentType, content), contextFor(agentType, clock));
     }
 
     private HandlerFailure failureOf(LlmTasks.Config config, String input) {
         LlmHandler handler = config.handler("llm", () -> connection, clock);
-        return assertThrows(HandlerFailure.class, () -> handler.handle(taskWithInput("llm", input), contextFor("llm", clock)));
+        return assertThrows(
+                HandlerFailure.class, () -> handler.handle(taskWithInput("llm", input), contextFor("llm", clock)));
     }
 
     private static ObjectNode input(String text) {
@@ -93,8 +99,10 @@ class LlmHandlerTest {
     @Test
     void answersOverOpenAiChatCompletions() throws Exception {
         provider.then(Reply.answer("Paris"));
-        LlmTasks.Config config = openAi().set("llm", "model", "gpt-test").set("llm", "system-prompt", "Be brief.")
-                .set("llm", "max-tokens", 64).set("llm", "temperature", 0.2);
+        LlmTasks.Config config = openAi().set("llm", "model", "gpt-test")
+                .set("llm", "system-prompt", "Be brief.")
+                .set("llm", "max-tokens", 64)
+                .set("llm", "temperature", 0.2);
 
         HandlerResult result = run(config, "llm", input("Capital of France?"));
 
@@ -116,7 +124,8 @@ class LlmHandlerTest {
     @Test
     void answersOverAnthropicMessages() throws Exception {
         provider.then(Reply.answer("Bonjour"));
-        LlmTasks.Config config = anthropic().set("llm", "model", "claude-test").set("llm", "system-prompt", "Be French.");
+        LlmTasks.Config config =
+                anthropic().set("llm", "model", "claude-test").set("llm", "system-prompt", "Be French.");
 
         HandlerResult result = run(config, "llm", input("Say hello"));
 
@@ -128,7 +137,8 @@ class LlmHandlerTest {
         JsonNode body = request.json();
         assertEquals("claude-test", body.path("model").asText());
         assertEquals("Be French.", body.path("system").asText());
-        assertEquals(LlmSettingsLoader.DEFAULT_MAX_TOKENS, body.path("max_tokens").asInt());
+        assertEquals(
+                LlmSettingsLoader.DEFAULT_MAX_TOKENS, body.path("max_tokens").asInt());
         assertEquals(1, body.path("messages").size());
         assertEquals("user", body.path("messages").path(0).path("role").asText());
     }
@@ -136,8 +146,10 @@ class LlmHandlerTest {
     @Test
     void reportsTokensCostModelAndLatencyInTheResultMetadata() throws Exception {
         provider.then(Reply.answer("done", 2000, 500));
-        LlmTasks.Config config = anthropic().set("llm", "model", "claude-test")
-                .set("llm", "price-in-per-1k", 0.003).set("llm", "price-out-per-1k", 0.015);
+        LlmTasks.Config config = anthropic()
+                .set("llm", "model", "claude-test")
+                .set("llm", "price-in-per-1k", 0.003)
+                .set("llm", "price-out-per-1k", 0.015);
 
         Metadata usage = run(config, "llm", input("Summarise")).usage();
 
@@ -166,7 +178,8 @@ class LlmHandlerTest {
 
     @Test
     void tooManyRequestsIsRetryableAfterTheProvidersRetryAfter() {
-        provider.then(Reply.status(429, "{\"error\":{\"message\":\"Rate limit reached\"}}").header("Retry-After", "7"));
+        provider.then(Reply.status(429, "{\"error\":{\"message\":\"Rate limit reached\"}}")
+                .header("Retry-After", "7"));
 
         Failure failure = failureOf(openAi(), "hi").failure();
 
@@ -178,8 +191,11 @@ class LlmHandlerTest {
 
     @Test
     void serverErrorIsRetryableAndOtherClientErrorsArePermanent() {
-        provider.then(Reply.status(500, "{\"error\":{\"message\":\"upstream exploded\"}}"),
-                Reply.status(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens too large\"}}"));
+        provider.then(
+                Reply.status(500, "{\"error\":{\"message\":\"upstream exploded\"}}"),
+                Reply.status(
+                        400,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens too large\"}}"));
 
         Failure serverError = failureOf(openAi(), "hi").failure();
         Failure badRequest = failureOf(openAi(), "hi").failure();
@@ -196,7 +212,8 @@ class LlmHandlerTest {
     void slowProviderTimesOutRetryably() {
         provider.then(Reply.answer("too late").after(Duration.ofSeconds(5)));
 
-        Failure failure = failureOf(openAi().set("llm", "read-timeout", "300ms"), "hi").failure();
+        Failure failure =
+                failureOf(openAi().set("llm", "read-timeout", "300ms"), "hi").failure();
 
         assertEquals("PROVIDER_TIMEOUT", failure.type());
         assertTrue(failure.retryable());
@@ -204,7 +221,8 @@ class LlmHandlerTest {
 
     @Test
     void unreachableProviderIsRetryable() {
-        LlmTasks.Config config = config().set("llm", "base-url", "http://127.0.0.1:1/v1").set("llm", "connect-timeout", "2s");
+        LlmTasks.Config config =
+                config().set("llm", "base-url", "http://127.0.0.1:1/v1").set("llm", "connect-timeout", "2s");
 
         Failure failure = failureOf(config, "hi").failure();
 
@@ -229,8 +247,11 @@ class LlmHandlerTest {
     @Test
     void jsonAnswerIsParsedAndValidatedAgainstTheSchema() throws Exception {
         provider.then(Reply.answer("```json\n{\"title\": \"Plan\", \"steps\": 3}\n```"));
-        LlmTasks.Config config = openAi().set("summary", "output", "json").set("summary", "output-schema",
-                "{\"type\":\"object\",\"required\":[\"title\",\"steps\"],\"properties\":{\"steps\":{\"type\":\"integer\"}}}");
+        LlmTasks.Config config = openAi().set("summary", "output", "json")
+                .set(
+                        "summary",
+                        "output-schema",
+                        "{\"type\":\"object\",\"required\":[\"title\",\"steps\"],\"properties\":{\"steps\":{\"type\":\"integer\"}}}");
 
         HandlerResult result = run(config, "summary", input("Plan it"));
 
@@ -280,19 +301,24 @@ class LlmHandlerTest {
                 Reply.status(502, "bad gateway; request had Authorization: Bearer " + KEY),
                 Reply.status(200, "not json " + KEY));
 
-        List<HandlerFailure> failures = List.of(failureOf(openAi(), "a"), failureOf(openAi(), "b"), failureOf(openAi(), "c"));
+        List<HandlerFailure> failures =
+                List.of(failureOf(openAi(), "a"), failureOf(openAi(), "b"), failureOf(openAi(), "c"));
 
         for (HandlerFailure failure : failures) {
-            assertFalse(failure.failure().message().contains(KEY), failure.failure().message());
+            assertFalse(
+                    failure.failure().message().contains(KEY), failure.failure().message());
             assertFalse(failure.getMessage().contains(KEY), failure.getMessage());
-            assertTrue(failure.failure().message().contains(Redactor.MASK), failure.failure().message());
+            assertTrue(
+                    failure.failure().message().contains(Redactor.MASK),
+                    failure.failure().message());
         }
         assertFalse(openAi().load("llm").toString().contains(KEY), "settings never print the key");
     }
 
     @Test
     void oversizedContextIsCutToTheLimitWithAVisibleMarker() throws Exception {
-        LlmTasks.Config config = openAi().set("llm", "context-limit-tokens", 1000).set("llm", "max-tokens", 200);
+        LlmTasks.Config config =
+                openAi().set("llm", "context-limit-tokens", 1000).set("llm", "max-tokens", 200);
         ObjectNode content = input("Use the research");
         content.putObject("context").put("small", "short note").put("big", "x".repeat(20_000));
 
@@ -301,7 +327,8 @@ class LlmHandlerTest {
         String prompt = provider.last().promptText();
         assertTrue(prompt.contains("short note"), "small pieces stay whole");
         assertTrue(prompt.matches("(?s).*…\\[truncated \\d+ chars to fit the context limit].*"), "a visible marker");
-        assertTrue(provider.last().json().path("messages").toString().length() <= (1000 - 200) * 4 + 200,
+        assertTrue(
+                provider.last().json().path("messages").toString().length() <= (1000 - 200) * 4 + 200,
                 "the prompt fits the context limit minus the answer");
     }
 
@@ -310,7 +337,8 @@ class LlmHandlerTest {
         provider.otherwise(request -> request.promptText().contains("Condense the following")
                 ? Reply.answer("SUMMARY: x appears 20000 times", 300, 10)
                 : Reply.answer("final", 100, 5));
-        LlmTasks.Config config = openAi().set("writer", "context-limit-tokens", 1000).set("writer", "max-tokens", 200)
+        LlmTasks.Config config = openAi().set("writer", "context-limit-tokens", 1000)
+                .set("writer", "max-tokens", 200)
                 .set("writer", "summarizer", "condense");
         ObjectNode content = input("Use the research");
         content.putObject("context").put("big", "x".repeat(20_000));
@@ -339,15 +367,18 @@ class LlmHandlerTest {
     void circuitOpensAfterConsecutiveFailuresAndFailsFastUntilATrialSucceeds() throws Exception {
         MutableClock time = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
         provider.then(Reply.status(503, "down"), Reply.status(503, "down"), Reply.status(503, "down"));
-        LlmTasks.Config config = openAi().set("llm", "circuit-failure-threshold", 3).set("llm", "circuit-open-duration", "30s");
+        LlmTasks.Config config =
+                openAi().set("llm", "circuit-failure-threshold", 3).set("llm", "circuit-open-duration", "30s");
         LlmHandler handler = config.handler("llm", () -> connection, time);
 
         for (int i = 0; i < 3; i++) {
-            HandlerFailure failure = assertThrows(HandlerFailure.class, () -> handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)));
+            HandlerFailure failure = assertThrows(
+                    HandlerFailure.class, () -> handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)));
             assertEquals("PROVIDER_ERROR", failure.failure().type());
         }
         time.advance(Duration.ofSeconds(10));
-        HandlerFailure open = assertThrows(HandlerFailure.class, () -> handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)));
+        HandlerFailure open = assertThrows(
+                HandlerFailure.class, () -> handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)));
 
         assertEquals("CIRCUIT_OPEN", open.failure().type());
         assertTrue(open.failure().retryable());
@@ -355,14 +386,25 @@ class LlmHandlerTest {
         assertEquals(3, provider.received().size(), "an open circuit does not call the provider");
 
         time.advance(Duration.ofSeconds(20));
-        assertEquals("ok", handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)).output().path("text").asText());
-        assertEquals("ok", handler.handle(taskWithInput("llm", "x"), contextFor("llm", time)).output().path("text").asText());
+        assertEquals(
+                "ok",
+                handler.handle(taskWithInput("llm", "x"), contextFor("llm", time))
+                        .output()
+                        .path("text")
+                        .asText());
+        assertEquals(
+                "ok",
+                handler.handle(taskWithInput("llm", "x"), contextFor("llm", time))
+                        .output()
+                        .path("text")
+                        .asText());
         assertEquals(5, provider.received().size(), "a successful trial closes the circuit");
     }
 
     @Test
     void rateLimitedCallsTakeFromTheSharedBucketKeyedByAHashOfUrlAndKey() throws Exception {
-        LlmTasks.Config config = openAi().set("llm", "requests-per-minute", 600).set("llm", "tokens-per-minute", 100_000);
+        LlmTasks.Config config =
+                openAi().set("llm", "requests-per-minute", 600).set("llm", "tokens-per-minute", 100_000);
 
         run(config, "llm", input("hi"));
 

@@ -18,7 +18,8 @@ class LlmSettingsLoaderTest {
 
     @Test
     void llmAgentTypeWorksWithNoConfigurationBeyondAKey() {
-        LlmSettings settings = config().env("OPENAI_API_KEY", "sk-abcdefgh12345678").load("llm");
+        LlmSettings settings =
+                config().env("OPENAI_API_KEY", "sk-abcdefgh12345678").load("llm");
 
         assertEquals(Provider.OPENAI, settings.provider());
         assertEquals(URI.create("https://api.openai.com/v1"), settings.baseUrl());
@@ -31,9 +32,13 @@ class LlmSettingsLoaderTest {
 
     @Test
     void providerIsInferredFromAnAnthropicKeyAndFromTheEnvironment() {
-        assertEquals(Provider.ANTHROPIC, config().env("ANTHROPIC_API_KEY", "k-123456789").load("llm").provider());
-        LlmSettings local = config().env("FLEET_LLM_PROVIDER", "openai").env("FLEET_LLM_BASE_URL", "http://ollama:11434/v1")
-                .env("FLEET_LLM_MODEL", "llama3.2").load("llm");
+        assertEquals(
+                Provider.ANTHROPIC,
+                config().env("ANTHROPIC_API_KEY", "k-123456789").load("llm").provider());
+        LlmSettings local = config().env("FLEET_LLM_PROVIDER", "openai")
+                .env("FLEET_LLM_BASE_URL", "http://ollama:11434/v1")
+                .env("FLEET_LLM_MODEL", "llama3.2")
+                .load("llm");
         assertEquals(URI.create("http://ollama:11434/v1"), local.baseUrl());
         assertEquals("llama3.2", local.model());
         assertFalse(local.apiKey().isPresent(), "a local model needs no key");
@@ -47,9 +52,13 @@ class LlmSettingsLoaderTest {
 
     @Test
     void agentTypeFallsBackToTheLlmDefaultsAndOverridesItsOwnKeys() {
-        LlmSettings coder = config().set("llm", "base-url", "http://gateway/v1").set("llm", "model", "base-model")
-                .set("llm", "max-tokens", 300).set("llm", "price-in-per-1k", 0.5)
-                .set("coder", "model", "code-model").set("coder", "output", "json").set("coder", "read-timeout", "2m")
+        LlmSettings coder = config().set("llm", "base-url", "http://gateway/v1")
+                .set("llm", "model", "base-model")
+                .set("llm", "max-tokens", 300)
+                .set("llm", "price-in-per-1k", 0.5)
+                .set("coder", "model", "code-model")
+                .set("coder", "output", "json")
+                .set("coder", "read-timeout", "2m")
                 .load("coder");
 
         assertEquals(URI.create("http://gateway/v1"), coder.baseUrl());
@@ -63,8 +72,11 @@ class LlmSettingsLoaderTest {
 
     @Test
     void agentTypeOnAnotherProviderDoesNotInheritTheEndpoint() {
-        LlmSettings critic = config().set("llm", "base-url", "http://vllm:8000/v1").set("llm", "model", "qwen")
-                .set("critic", "provider", "anthropic").env("ANTHROPIC_API_KEY", "k-123456789").env("FLEET_LLM_PROVIDER", "openai")
+        LlmSettings critic = config().set("llm", "base-url", "http://vllm:8000/v1")
+                .set("llm", "model", "qwen")
+                .set("critic", "provider", "anthropic")
+                .env("ANTHROPIC_API_KEY", "k-123456789")
+                .env("FLEET_LLM_PROVIDER", "openai")
                 .load("critic");
 
         assertEquals(Provider.ANTHROPIC, critic.provider());
@@ -80,13 +92,21 @@ class LlmSettingsLoaderTest {
         assertConfigError(config().set("llm", "base-url", "ftp://models"), "fleet.llm.llm.base-url", "'ftp://models'");
         assertConfigError(config().set("coder", "read-timeout", "soon"), "fleet.llm.coder.read-timeout", "'soon'");
         assertConfigError(config().set("coder", "output", "xml"), "fleet.llm.coder.output", "'xml'");
-        assertConfigError(config().set("coder", "output", "json").set("coder", "output-schema", "{not json"),
-                "fleet.llm.coder.output-schema", "{not json");
-        assertConfigError(config().set("coder", "requests-per-minute", "-1"), "fleet.llm.coder.requests-per-minute", "-1");
+        assertConfigError(
+                config().set("coder", "output", "json").set("coder", "output-schema", "{not json"),
+                "fleet.llm.coder.output-schema",
+                "{not json");
+        assertConfigError(
+                config().set("coder", "requests-per-minute", "-1"), "fleet.llm.coder.requests-per-minute", "-1");
         assertConfigError(config().set("coder", "summarizer", "coder"), "fleet.llm.coder.summarizer", "'coder'");
-        assertConfigError(config().set("coder", "api-key-env", "MISSING_KEY_VAR"), "fleet.llm.coder.api-key-env", "'MISSING_KEY_VAR'");
-        assertConfigError(config().set("coder", "context-limit-tokens", 100).set("coder", "max-tokens", 200),
-                "fleet.llm.coder.context-limit-tokens", "100");
+        assertConfigError(
+                config().set("coder", "api-key-env", "MISSING_KEY_VAR"),
+                "fleet.llm.coder.api-key-env",
+                "'MISSING_KEY_VAR'");
+        assertConfigError(
+                config().set("coder", "context-limit-tokens", 100).set("coder", "max-tokens", 200),
+                "fleet.llm.coder.context-limit-tokens",
+                "100");
     }
 
     @Test
@@ -95,24 +115,32 @@ class LlmSettingsLoaderTest {
         Files.writeString(file, "  file-key-123456\n");
 
         LlmSettings fromFile = config().set("llm", "api-key-file", file).load("llm");
-        LlmSettings fromVar = config().set("llm", "api-key-env", "MY_GATEWAY_KEY").env("MY_GATEWAY_KEY", "var-key-123456").load("llm");
+        LlmSettings fromVar = config().set("llm", "api-key-env", "MY_GATEWAY_KEY")
+                .env("MY_GATEWAY_KEY", "var-key-123456")
+                .load("llm");
 
         assertEquals("file-key-123456", fromFile.apiKey().value().orElseThrow());
         assertEquals("var-key-123456", fromVar.apiKey().value().orElseThrow());
         assertFalse(fromFile.toString().contains("file-key-123456"));
         assertFalse(fromVar.toString().contains("var-key-123456"));
-        assertConfigError(config().set("llm", "api-key-file", dir.resolve("absent")), "fleet.llm.llm.api-key-file", "absent");
+        assertConfigError(
+                config().set("llm", "api-key-file", dir.resolve("absent")), "fleet.llm.llm.api-key-file", "absent");
     }
 
     @Test
     void summarizerIsOptionalAndNamesAnotherAgentType() {
         assertNull(config().env("OPENAI_API_KEY", "k-123456789").load("llm").summarizer());
-        assertEquals("condense", config().env("OPENAI_API_KEY", "k-123456789").set("coder", "summarizer", "condense")
-                .load("coder").summarizer());
+        assertEquals(
+                "condense",
+                config().env("OPENAI_API_KEY", "k-123456789")
+                        .set("coder", "summarizer", "condense")
+                        .load("coder")
+                        .summarizer());
     }
 
     private static void assertConfigError(LlmTasks.Config config, String key, String value) {
-        LlmConfigException e = assertThrows(LlmConfigException.class,
+        LlmConfigException e = assertThrows(
+                LlmConfigException.class,
                 () -> config.env("OPENAI_API_KEY", "k-123456789").load("coder"));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(value), e.getMessage());

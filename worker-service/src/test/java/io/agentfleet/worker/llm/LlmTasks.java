@@ -70,6 +70,13 @@ final class LlmTasks {
     }
 
     static TaskContext contextFor(String agentType, Clock clock) {
-        return new TaskContext(agentType, "test-worker", 1, 3, clock.instant().plus(Duration.ofSeconds(60)), clock, new ObjectMapper());
+        return new TaskContext(
+                agentType,
+                "test-worker",
+                1,
+                3,
+                clock.instant().plus(Duration.ofSeconds(60)),
+                clock,
+                new ObjectMapper());
     }
 }

@@ -74,17 +74,20 @@ class LlmWorkerProcessTest {
     @Test
     void rejectedCallIsDeadLetteredWithTheKeyRedacted() {
         try (FakeProvider provider = FakeProvider.start()
-                        .otherwise(request -> Reply.status(401, "{\"error\":{\"message\":\"Incorrect API key provided: "
-                                + request.header("Authorization") + "\"}}"));
+                        .otherwise(request -> Reply.status(
+                                401,
+                                "{\"error\":{\"message\":\"Incorrect API key provided: "
+                                        + request.header("Authorization") + "\"}}"));
                 JavaProcess process = worker(provider, "llm");
                 FleetClient client = FleetClient.connect(redis.uri());
                 Jedis jedis = redis.jedis()) {
-            TaskDeadLetteredException dead = assertThrows(TaskDeadLetteredException.class,
-                    () -> client.await(client.submit("llm", input("hi")), OUTCOME));
+            TaskDeadLetteredException dead = assertThrows(
+                    TaskDeadLetteredException.class, () -> client.await(client.submit("llm", input("hi")), OUTCOME));
 
             assertEquals("PROVIDER_REJECTED", dead.failure().type());
             assertFalse(dead.failure().message().contains(KEY), dead.failure().message());
-            List<StreamEntry> letters = jedis.xrange(StreamKeys.DEFAULT.dead("llm"), (StreamEntryID) null, (StreamEntryID) null);
+            List<StreamEntry> letters =
+                    jedis.xrange(StreamKeys.DEFAULT.dead("llm"), (StreamEntryID) null, (StreamEntryID) null);
             assertEquals(1, letters.size());
             Map<String, String> letter = letters.get(0).getFields();
             assertTrue(letter.get("error").contains(Redactor.MASK), letter.toString());
@@ -96,19 +99,31 @@ class LlmWorkerProcessTest {
 
     @Test
     void otherAgentTypeUsesTheLlmHandlerThroughConfiguration() {
-        try (FakeProvider provider = FakeProvider.start().then(Reply.answer("{\"approved\": true, \"feedback\": \"fine\"}"));
-                JavaProcess process = worker(provider, "critic",
-                        "FLEET_AGENTS_CRITIC_HANDLER", "llm",
-                        "FLEET_LLM_CRITIC_OUTPUT", "json",
-                        "FLEET_LLM_CRITIC_MODEL", "critic-model",
-                        "FLEET_LLM_CRITIC_SYSTEM_PROMPT", "You review code.");
+        try (FakeProvider provider =
+                        FakeProvider.start().then(Reply.answer("{\"approved\": true, \"feedback\": \"fine\"}"));
+                JavaProcess process = worker(
+                        provider,
+                        "critic",
+                        "FLEET_AGENTS_CRITIC_HANDLER",
+                        "llm",
+                        "FLEET_LLM_CRITIC_OUTPUT",
+                        "json",
+                        "FLEET_LLM_CRITIC_MODEL",
+                        "critic-model",
+                        "FLEET_LLM_CRITIC_SYSTEM_PROMPT",
+                        "You review code.");
                 FleetClient client = FleetClient.connect(redis.uri())) {
             TaskResult result = client.await(client.submit("critic", input("Review this")), OUTCOME);
 
             assertTrue(result.output().path("approved").asBoolean());
             assertEquals("critic-model", result.usage().model());
             assertEquals("critic-model", provider.last().json().path("model").asText());
-            String system = provider.last().json().path("messages").path(0).path("content").asText();
+            String system = provider.last()
+                    .json()
+                    .path("messages")
+                    .path(0)
+                    .path("content")
+                    .asText();
             assertTrue(system.startsWith("You review code."), system);
         }
     }
@@ -127,7 +142,8 @@ class LlmWorkerProcessTest {
             try (process) {
                 int exit = process.waitFor(STARTUP);
                 assertTrue(exit != 0, "the worker must not start");
-                assertTrue(process.logText().contains("fleet.llm.llm.max-tokens must be an integer, but was 'plenty'"),
+                assertTrue(
+                        process.logText().contains("fleet.llm.llm.max-tokens must be an integer, but was 'plenty'"),
                         process.logText());
             }
         }

@@ -36,7 +36,9 @@ public final class RateLimitProbe {
             // bunch up with later ones at the server; the test does not count these requests.
             LlmHandler warmup = provider.create("warmup");
             for (int i = 0; i < 3; i++) {
-                warmup.handle(LlmTasks.taskWithInput("warmup", "warmup " + name), LlmTasks.contextFor("warmup", Clock.systemUTC()));
+                warmup.handle(
+                        LlmTasks.taskWithInput("warmup", "warmup " + name),
+                        LlmTasks.contextFor("warmup", Clock.systemUTC()));
             }
             System.out.println("probe " + name + " started");
             long end = System.nanoTime() + run.toNanos();
@@ -47,7 +49,9 @@ public final class RateLimitProbe {
                 workers.add(Thread.ofVirtual().start(() -> {
                     while (System.nanoTime() < end) {
                         try {
-                            handler.handle(LlmTasks.taskWithInput("llm", "probe " + name), LlmTasks.contextFor("llm", Clock.systemUTC()));
+                            handler.handle(
+                                    LlmTasks.taskWithInput("llm", "probe " + name),
+                                    LlmTasks.contextFor("llm", Clock.systemUTC()));
                             calls.incrementAndGet();
                         } catch (Exception e) {
                             failures.incrementAndGet();

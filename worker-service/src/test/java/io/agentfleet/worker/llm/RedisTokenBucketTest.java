@@ -37,8 +37,10 @@ class RedisTokenBucketTest {
 
     private static LlmSettings limited(int requestsPerMinute, int tokensPerMinute) {
         return config().set("llm", "base-url", "http://127.0.0.1:9/v1")
-                .set("llm", "requests-per-minute", requestsPerMinute).set("llm", "tokens-per-minute", tokensPerMinute)
-                .set("llm", "rate-limit-burst", "1s").load("llm");
+                .set("llm", "requests-per-minute", requestsPerMinute)
+                .set("llm", "tokens-per-minute", tokensPerMinute)
+                .set("llm", "rate-limit-burst", "1s")
+                .load("llm");
     }
 
     @Test
@@ -76,11 +78,14 @@ class RedisTokenBucketTest {
         LlmSettings settings = limited(1, 0); // one request a minute
         bucket.tryTake(settings, bucket.keyOf(settings), 1);
 
-        HandlerFailure failure = assertThrows(HandlerFailure.class,
+        HandlerFailure failure = assertThrows(
+                HandlerFailure.class,
                 () -> bucket.acquire(settings, 1, Clock.systemUTC().instant().plusSeconds(1)));
 
         assertEquals("RATE_LIMITED", failure.failure().type());
         assertTrue(failure.failure().retryable());
-        assertTrue(failure.failure().retryAfter().compareTo(Duration.ofSeconds(30)) > 0, failure.failure().toString());
+        assertTrue(
+                failure.failure().retryAfter().compareTo(Duration.ofSeconds(30)) > 0,
+                failure.failure().toString());
     }
 }

@@ -32,30 +32,47 @@ class SharedRateLimitTest {
             assertEquals(0, a.waitFor(Duration.ofSeconds(90)), a.logText());
             assertEquals(0, b.waitFor(Duration.ofSeconds(90)), b.logText());
 
-            List<FakeProvider.Received> requests =
-                    provider.received().stream().filter(r -> !r.body().contains("warmup")).toList();
-            long fromA = requests.stream().filter(r -> r.body().contains("probe A")).count();
-            long fromB = requests.stream().filter(r -> r.body().contains("probe B")).count();
+            List<FakeProvider.Received> requests = provider.received().stream()
+                    .filter(r -> !r.body().contains("warmup"))
+                    .toList();
+            long fromA =
+                    requests.stream().filter(r -> r.body().contains("probe A")).count();
+            long fromB =
+                    requests.stream().filter(r -> r.body().contains("probe B")).count();
             assertTrue(fromA > 0 && fromB > 0, "both processes were served: A " + fromA + ", B " + fromB);
-            assertTrue(a.logText().contains("0 failures") && b.logText().contains("0 failures"), a.logText() + b.logText());
+            assertTrue(
+                    a.logText().contains("0 failures") && b.logText().contains("0 failures"),
+                    a.logText() + b.logText());
 
-            long[] arrivals = requests.stream().mapToLong(FakeProvider.Received::arrivedNanos).sorted().toArray();
+            long[] arrivals = requests.stream()
+                    .mapToLong(FakeProvider.Received::arrivedNanos)
+                    .sorted()
+                    .toArray();
             int busiest = busiestWindow(arrivals, WINDOW);
             // A token bucket admits at most capacity + rate x window in any window of grants; requests arrive a
             // little after their grant, so allow one request per process for that jitter.
             double bound = CAPACITY + PER_SECOND * WINDOW.toSeconds() + JITTER;
-            assertTrue(busiest <= bound, "busiest " + WINDOW.toSeconds() + " s window had " + busiest
-                    + " requests, the shared bucket allows " + bound + " (A " + fromA + ", B " + fromB + ")");
+            assertTrue(
+                    busiest <= bound,
+                    "busiest " + WINDOW.toSeconds() + " s window had " + busiest
+                            + " requests, the shared bucket allows " + bound + " (A " + fromA + ", B " + fromB + ")");
             double span = (arrivals[arrivals.length - 1] - arrivals[0]) / 1e9;
-            assertTrue(arrivals.length <= CAPACITY + PER_SECOND * span + JITTER,
+            assertTrue(
+                    arrivals.length <= CAPACITY + PER_SECOND * span + JITTER,
                     arrivals.length + " requests in " + span + " s exceed the bucket");
         }
     }
 
     private static JavaProcess probe(String name, FakeProvider provider) {
         return JavaProcess.builder(RateLimitProbe.class)
-                .arg(redis.uri(), provider.openAiBase().toString(), name, Long.toString(RUN_MILLIS),
-                        Integer.toString(PER_MINUTE), BURST, "4")
+                .arg(
+                        redis.uri(),
+                        provider.openAiBase().toString(),
+                        name,
+                        Long.toString(RUN_MILLIS),
+                        Integer.toString(PER_MINUTE),
+                        BURST,
+                        "4")
                 .jvmArg("-Xmx128m")
                 .start();
     }
