@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3]}: runs the standard workloads of BENCH.md, each on a fresh Redis
+ * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4]}: runs the standard workloads of BENCH.md, each on a fresh Redis
  * without persistence, with producer and worker as separate JVMs, and prints the median (min–max) of the runs.
  */
 public final class BenchMain {
@@ -41,7 +41,7 @@ public final class BenchMain {
             }
         }
         if (workloads.isEmpty()) {
-            workloads = List.of("W1", "W1-lat", "W2", "W3");
+            workloads = List.of("W1", "W1-lat", "W2", "W3", "W4");
         }
         Path logDir = Files.createDirectories(ServiceJars.root().resolve(".fleet/bench/" + System.currentTimeMillis()));
         BenchMain bench = new BenchMain(logDir);
@@ -83,7 +83,9 @@ public final class BenchMain {
                             Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"),
                             workload + "-" + run);
                 case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
-                default -> throw new IllegalArgumentException("unknown workload " + workload + " (W1, W1-lat, W2, W3)");
+                case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
+                default ->
+                    throw new IllegalArgumentException("unknown workload " + workload + " (W1, W1-lat, W2, W3, W4)");
             };
         }
     }
