@@ -12,6 +12,7 @@ import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,12 +82,14 @@ public final class FleetClient implements AutoCloseable {
     private final MessageCodec codec;
     private final RedisGateway redis;
     private final OrchestratorApi orchestrator;
+    private final PublishTracing tracing;
 
     private FleetClient(FleetClientOptions options, RedisGateway redis) {
         this.options = options;
         this.keys = options.keys();
         this.codec = new MessageCodec(options.limits());
         this.redis = redis;
+        this.tracing = new PublishTracing(options.openTelemetry());
         this.orchestrator = options.orchestratorUri() == null
                 ? null
                 : new OrchestratorApi(options.orchestratorUri(), options.apiKey(), options.httpTimeout());
@@ -140,18 +143,25 @@ public final class FleetClient implements AutoCloseable {
      * @throws FleetConnectionException when Redis cannot be reached (the task may or may not be enqueued)
      */
     public TaskHandle submit(AgentMessage task) {
-        String json = validate(task, "task");
-        String agent = task.recipient();
-        Object reply;
+        String agent = Objects.requireNonNull(task, "task").recipient();
+        PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent));
         try {
-            reply = redis.call(
-                    ENQUEUE_WHAT,
-                    jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
-        } catch (FleetException e) {
-            throw backpressureOr(e, agent);
+            String json = validate(publish.task(), "task");
+            Object reply;
+            try {
+                reply = redis.call(
+                        ENQUEUE_WHAT,
+                        jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
+            } catch (FleetException e) {
+                throw backpressureOr(e, agent);
+            }
+            List<String> ids = strings(reply);
+            publish.end(null);
+            return new TaskHandle(agent, task.taskId(), ids.getFirst());
+        } catch (RuntimeException e) {
+            publish.end(e);
+            throw e;
         }
-        List<String> ids = strings(reply);
-        return new TaskHandle(agent, task.taskId(), ids.getFirst());
     }
 
     /**
@@ -184,13 +194,22 @@ public final class FleetClient implements AutoCloseable {
      */
     public List<TaskHandle> submitAll(List<AgentMessage> tasks) {
         Objects.requireNonNull(tasks, "tasks");
-        List<String> encoded = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            encoded.add(validate(tasks.get(i), "tasks[" + i + "]"));
+        List<PublishTracing.Publish> publishes = tracing.startAll(tasks, task -> keys.tasks(task.recipient()));
+        try {
+            List<String> encoded = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                encoded.add(validate(
+                        publishes.isEmpty() ? tasks.get(i) : publishes.get(i).task(), "tasks[" + i + "]"));
+            }
+            List<Chunk> chunks = chunk(tasks);
+            enqueueChunks(chunks, encoded);
+            List<TaskHandle> handles = collectHandles(tasks, chunks);
+            publishes.forEach(p -> p.end(null));
+            return handles;
+        } catch (RuntimeException e) {
+            publishes.forEach(p -> p.end(e));
+            throw e;
         }
-        List<Chunk> chunks = chunk(tasks);
-        enqueueChunks(chunks, encoded);
-        return collectHandles(tasks, chunks);
     }
 
     private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
@@ -874,6 +893,11 @@ public final class FleetClient implements AutoCloseable {
 
         public Builder httpTimeout(Duration value) {
             options.httpTimeout(value);
+            return this;
+        }
+
+        public Builder openTelemetry(OpenTelemetry value) {
+            options.openTelemetry(value);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.agentfleet.client;
 
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.StreamKeys;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -28,6 +29,9 @@ import java.util.Objects;
  * @param apiKey the orchestrator API key sent as {@code Authorization: Bearer}; never part of a message or of
  *     {@link #toString()}; null when the orchestrator runs without authentication
  * @param httpTimeout connect timeout and per-request timeout of one orchestrator HTTP call
+ * @param openTelemetry where the client's publish spans go: each task it enqueues gets a PRODUCER span and carries
+ *     its context, so the worker's span continues the trace; {@code OpenTelemetry.noop()} (the default) creates no
+ *     span and leaves messages as they are
  */
 public record FleetClientOptions(
         URI redisUri,
@@ -39,7 +43,8 @@ public record FleetClientOptions(
         MessageLimits limits,
         URI orchestratorUri,
         String apiKey,
-        Duration httpTimeout) {
+        Duration httpTimeout,
+        OpenTelemetry openTelemetry) {
 
     public static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
     public static final int DEFAULT_PORT = 6379;
@@ -75,6 +80,7 @@ public record FleetClientOptions(
         }
         httpTimeout = httpTimeout == null ? DEFAULT_HTTP_TIMEOUT : httpTimeout;
         requirePositive("httpTimeout", httpTimeout);
+        openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
     }
 
     /** Options with every default: {@value #DEFAULT_REDIS_URI}, prefix {@value StreamKeys#DEFAULT_PREFIX}. */
@@ -219,6 +225,7 @@ public record FleetClientOptions(
         private URI orchestratorUri;
         private String apiKey;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder() {}
 
@@ -294,6 +301,11 @@ public record FleetClientOptions(
             return this;
         }
 
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = value;
+            return this;
+        }
+
         public FleetClientOptions build() {
             return new FleetClientOptions(
                     redisUri,
@@ -305,7 +317,8 @@ public record FleetClientOptions(
                     limits,
                     orchestratorUri,
                     apiKey,
-                    httpTimeout);
+                    httpTimeout,
+                    openTelemetry);
         }
     }
 }
