@@ -63,6 +63,7 @@ public class ConfigFactory {
                 r.intAtLeast(O + "rate-limit", OrchestratorConfig.DEFAULT_RATE_LIMIT, 1),
                 r.positiveDuration(O + "rate-window", OrchestratorConfig.DEFAULT_RATE_WINDOW),
                 r.positiveDuration(O + "watch-interval", OrchestratorConfig.DEFAULT_WATCH_INTERVAL),
+                r.positiveDuration(O + "reconcile-after", OrchestratorConfig.DEFAULT_RECONCILE_AFTER),
                 apiKeys(r));
     }
 

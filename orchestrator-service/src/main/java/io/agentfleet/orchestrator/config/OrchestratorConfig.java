@@ -24,6 +24,8 @@ import java.util.Set;
  * @param rateLimit requests per key per {@code rateWindow}
  * @param rateWindow the fixed rate-limit window
  * @param watchInterval how often the deadline and outbox watchers look for due entries
+ * @param reconcileAfter how long after a dispatch (and then how often) a task still waiting for its outcome is
+ *     checked against its done key, in case its result stream entry was trimmed before any replica read it
  * @param apiKeys the accepted API keys (hashed)
  */
 public record OrchestratorConfig(
@@ -43,6 +45,7 @@ public record OrchestratorConfig(
         int rateLimit,
         Duration rateWindow,
         Duration watchInterval,
+        Duration reconcileAfter,
         ApiKeys apiKeys) {
 
     public static final int DEFAULT_MAX_TASKS = 100;
@@ -58,10 +61,12 @@ public record OrchestratorConfig(
     public static final int DEFAULT_RATE_LIMIT = 2000;
     public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(1);
     public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofMillis(200);
+    public static final Duration DEFAULT_RECONCILE_AFTER = Duration.ofSeconds(60);
 
     public OrchestratorConfig {
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(reconcileAfter, "reconcileAfter");
         allowedAgents = Set.copyOf(allowedAgents);
     }
 }

@@ -7,7 +7,8 @@ import io.agentfleet.messages.StreamKeys;
  *
  * <pre>
  * prefix:{run:R}:outbox            hash: task messages committed for dispatch, not yet enqueued (wire task id -> agent\nJSON)
- * prefix:orchestrator:deadlines    sorted set: run deadlines and task timeouts (run|R, task|R|W), scored by due time
+ * prefix:orchestrator:deadlines    sorted set: run deadlines, task timeouts and reconcile checks of dispatched tasks
+ *                                  (run|R, task|R|W, check|R|W), scored by due time
  * prefix:orchestrator:outbox-runs  sorted set: runs whose outbox may need draining by a sweeper, scored by due time
  * prefix:orchestrator:agents       set: agent types that appear in runs (one result consumer each)
  * prefix:orchestrator:usage        hash: tokens and cost per API key and per agent type

@@ -79,6 +79,9 @@ public final class RunEngine {
             return;
         }
         touch(run, now);
+        if (outcome.type() != MessageType.UPDATE) {
+            run.settled.add(outcome.taskId());
+        }
         recordUsage(run, task, outcome);
         if (!wire.review()) {
             task.attempts = Math.max(task.attempts, outcome.attempt());
@@ -198,8 +201,25 @@ public final class RunEngine {
             return;
         }
         touch(run, now);
+        run.settled.add(task.wireId);
         taskFailed(run, task, failure("TIMEOUT", "task " + task.id + " did not finish within " + task.timeout), now);
         advance(run, now);
+    }
+
+    /**
+     * The agent type whose outcome for {@code wireId} the run waits for, or null when it waits for none (the task has
+     * moved on, or that revision or review is no longer current).
+     */
+    static String awaitedAgent(RunState run, String wireId) {
+        WireIds wire = WireIds.parse(wireId);
+        TaskRecord task = wire == null || run.status().isTerminal() ? null : run.task(wire.taskId());
+        if (task == null || !wireId.equals(task.wireId)) {
+            return null;
+        }
+        if (wire.review()) {
+            return task.state == TaskState.REVIEWING ? task.review.agent() : null;
+        }
+        return task.state == TaskState.DISPATCHED ? task.agent : null;
     }
 
     private void onResult(RunState run, TaskRecord task, ObjectNode output, Instant now) {
@@ -590,6 +610,9 @@ public final class RunEngine {
                 case COMPLETED, FAILED, SKIPPED, CANCELLED -> null;
             };
             if (next != null) {
+                if (task.state.isInFlight()) {
+                    run.settled.add(task.wireId);
+                }
                 task.moveTo(next);
                 run.save(task);
             }

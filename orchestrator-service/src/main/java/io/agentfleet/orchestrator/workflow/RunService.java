@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,10 +38,18 @@ public final class RunService {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
+    private final Duration reconcileAfter;
     private volatile Consumer<Set<String>> agentListener = agents -> {};
 
-    public RunService(RunEngine engine, RunStore store, Clock clock, MeterRegistry metrics, MessageTracing tracing) {
+    public RunService(
+            RunEngine engine,
+            RunStore store,
+            Clock clock,
+            MeterRegistry metrics,
+            MessageTracing tracing,
+            Duration reconcileAfter) {
         this.engine = engine;
+        this.reconcileAfter = reconcileAfter;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
@@ -100,6 +109,7 @@ public final class RunService {
         store.noteAgents(agents);
         agentListener.accept(agents);
         store.markOutboxPending(run.runId, now.toEpochMilli() + OUTBOX_GRACE_MS);
+        watchDispatches(run);
         store.schedule(run.deadlines());
         if (store.commit(run).isEmpty()) {
             throw new IllegalStateException("new run " + run.runId + " already existed");
@@ -144,8 +154,52 @@ public final class RunService {
         return transition(runId, run -> engine.resume(run, taskId, answer, action, clock.instant()));
     }
 
+    /**
+     * A run's deadline or a task's timeout has come. A task whose worker recorded an outcome that this service never
+     * read (its result stream entry was trimmed first) gets that outcome instead of a timeout.
+     */
     public void onDeadline(DeadlineMember member) {
+        if (member.kind() == DeadlineMember.Kind.TASK
+                && applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.APPLIED) {
+            return;
+        }
         transition(member.runId(), run -> engine.onDeadline(run, member, clock.instant()));
+    }
+
+    /**
+     * Reconciles a dispatched task with its done key: when its worker recorded an outcome, applies it exactly as the
+     * result consumer would have (a replay of it changes nothing); while the task still runs, looks again after
+     * {@code reconcile-after}; once the run no longer waits for it, forgets it.
+     */
+    public void reconcile(DeadlineMember member) {
+        if (applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.NONE) {
+            store.schedule(
+                    List.of(new RunState.Scheduled(member.member(), clock.millis() + reconcileAfter.toMillis())));
+        }
+    }
+
+    /** What {@link #applyRecordedOutcome} found. */
+    private enum Recorded {
+        NOT_AWAITED,
+        NONE,
+        APPLIED
+    }
+
+    private Recorded applyRecordedOutcome(String runId, String wireId) {
+        RunState run = store.load(runId);
+        String agent = run == null ? null : RunEngine.awaitedAgent(run, wireId);
+        if (agent == null) {
+            return Recorded.NOT_AWAITED;
+        }
+        AgentMessage outcome = store.recordedOutcome(agent, wireId);
+        if (outcome == null) {
+            return Recorded.NONE;
+        }
+        LOG.info("run {}: applying the recorded outcome of task {}, never read from its result stream", runId, wireId);
+        metrics.counter("fleet.orchestrator.outcomes.reconciled", "agent", agent)
+                .increment();
+        applyOutcomes(runId, List.of(outcome), false);
+        return Recorded.APPLIED;
     }
 
     /** Drains a run's outbox; false when it was already empty. */
@@ -189,10 +243,12 @@ public final class RunService {
                 }
                 return Outcome.UNCHANGED;
             }
+            watchDispatches(run);
             if (!run.deadlines().isEmpty()) {
                 store.schedule(run.deadlines());
             }
             if (store.commit(run).isPresent()) {
+                store.unschedule(run.runId, run.settled());
                 record(run);
                 afterCommit(run);
                 return Outcome.APPLIED;
@@ -201,6 +257,14 @@ public final class RunService {
             Thread.onSpinWait();
         }
         throw new IllegalStateException("run " + runId + " kept changing under " + MAX_CONFLICT_RETRIES + " attempts");
+    }
+
+    /** Schedules a reconcile check for every dispatch of the transition (before its commit, so no crash loses it). */
+    private void watchDispatches(RunState run) {
+        long due = clock.millis() + reconcileAfter.toMillis();
+        for (RunState.OutboxEntry o : run.outbox()) {
+            run.deadlines.add(new RunState.Scheduled(DeadlineMember.forReconcile(run.runId, o.wireId()), due));
+        }
     }
 
     private void record(RunState run) {
@@ -227,7 +291,7 @@ public final class RunService {
                         .tag("status", status)
                         .publishPercentileHistogram()
                         .register(metrics)
-                        .record(java.time.Duration.ofMillis(finished - created));
+                        .record(Duration.ofMillis(finished - created));
             }
         }
     }

@@ -34,6 +34,9 @@ public final class RunState {
     final List<Event> events = new ArrayList<>();
     final List<OutboxEntry> outbox = new ArrayList<>();
     final List<Scheduled> deadlines = new ArrayList<>();
+    /** Wire task ids this transition stops waiting for: their timeout and reconcile members leave the schedule. */
+    final List<String> settled = new ArrayList<>();
+
     final List<Usage> usage = new ArrayList<>();
     boolean setCancel;
     boolean ended;
@@ -261,6 +264,10 @@ public final class RunState {
 
     public List<Usage> usage() {
         return usage;
+    }
+
+    public List<String> settled() {
+        return settled;
     }
 
     /** The public view of the run, for {@code GET /v1/runs/{id}}. */

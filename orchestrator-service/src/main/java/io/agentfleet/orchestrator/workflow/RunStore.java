@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Reads runs from Redis and writes transitions back, one COMMIT script each, plus the outbox and schedules. */
 public final class RunStore {
@@ -238,6 +239,37 @@ public final class RunStore {
     public void schedule(Collection<RunState.Scheduled> deadlines) {
         for (RunState.Scheduled s : deadlines) {
             redis.async().zadd(okeys.deadlines(), (double) s.dueAt(), s.member());
+        }
+    }
+
+    /**
+     * Removes the timeout and reconcile members of tasks no longer awaited. Not awaited: a member left behind (this
+     * replica died first) is only looked at once more and dropped, as it finds the task settled.
+     */
+    public void unschedule(String runId, Collection<String> wireIds) {
+        if (wireIds.isEmpty()) {
+            return;
+        }
+        String[] members = wireIds.stream()
+                .flatMap(w -> Stream.of(DeadlineMember.forTask(runId, w), DeadlineMember.forReconcile(runId, w)))
+                .toArray(String[]::new);
+        redis.async().zrem(okeys.deadlines(), members);
+    }
+
+    /**
+     * The outcome a worker of {@code agent} recorded for {@code wireId} (its done key, first outcome wins), or null
+     * when none was recorded, it expired, or it cannot be read.
+     */
+    public AgentMessage recordedOutcome(String agent, String wireId) {
+        try {
+            String text = redis.sync().get(keys.done(agent, wireId));
+            if (text == null) {
+                return null;
+            }
+            AgentMessage outcome = codec.decode(text);
+            return wireId.equals(outcome.taskId()) ? outcome : null;
+        } catch (InvalidMessageException e) {
+            return null;
         }
     }
 

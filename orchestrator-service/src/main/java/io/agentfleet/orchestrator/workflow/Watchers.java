@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The deadline watcher and the outbox sweeper. Both claim due members of a shared sorted set with a lease
+ * The deadline watcher (run deadlines, task timeouts, and reconcile checks of dispatched tasks against their done keys)
+ * and the outbox sweeper. Both claim due members of a shared sorted set with a lease
  * (CLAIM_DUE), so any number of replicas can run them; a member is removed only after it was handled.
  */
 @Context
@@ -61,7 +62,9 @@ public class Watchers {
         long lease = clock.millis() + LEASE.toMillis();
         for (String member : claim(keys.deadlines(), lease)) {
             DeadlineMember deadline = DeadlineMember.parse(member);
-            if (deadline != null) {
+            if (deadline != null && deadline.kind() == DeadlineMember.Kind.RECONCILE) {
+                runs.reconcile(deadline);
+            } else if (deadline != null) {
                 runs.onDeadline(deadline);
             }
             release(keys.deadlines(), member, lease);

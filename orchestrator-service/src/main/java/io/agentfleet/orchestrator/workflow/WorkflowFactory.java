@@ -35,11 +35,12 @@ public class WorkflowFactory {
     @Singleton
     RunService runService(
             SpecParser parser,
+            OrchestratorConfig config,
             MessageCodec codec,
             RunStore store,
             Clock clock,
             MeterRegistry metrics,
             MessageTracing tracing) {
-        return new RunService(new RunEngine(codec, parser), store, clock, metrics, tracing);
+        return new RunService(new RunEngine(codec, parser), store, clock, metrics, tracing, config.reconcileAfter());
     }
 }
