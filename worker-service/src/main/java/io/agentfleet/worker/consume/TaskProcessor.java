@@ -302,7 +302,9 @@ public final class TaskProcessor {
                 span.setStatus(StatusCode.ERROR, e.failure().type());
             }
             if (finished.compareAndSet(false, true)) {
-                failed(task, e.failure());
+                // Tokens and cost are counted when spent, also by an attempt that failed.
+                metrics.usage(e.usage());
+                failed(task, e.failure(), e.usage());
             }
         } catch (Throwable e) {
             if (span != null) {
@@ -387,10 +389,15 @@ public final class TaskProcessor {
     }
 
     private void failed(Task task, Failure failure) {
+        failed(task, failure, Metadata.EMPTY);
+    }
+
+    /** Retries or dead-letters; a dead letter's ERROR outcome reports what the last attempt spent. */
+    private void failed(Task task, Failure failure, Metadata spent) {
         if (!failure.retryable()) {
-            deadLetter(task, DeadLetterReason.NON_RETRYABLE_FAILURE, failure);
+            deadLetter(task, DeadLetterReason.NON_RETRYABLE_FAILURE, failure, spent);
         } else if (task.attempt() >= task.maxAttempts()) {
-            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, failure);
+            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, failure, spent);
         } else {
             retry(task, failure);
         }
@@ -449,7 +456,15 @@ public final class TaskProcessor {
     }
 
     private void deadLetter(Task task, DeadLetterReason reason, Failure failure) {
-        AgentMessage outcome = traced(task.message().errorOf(agent.agentType(), failure, reason.name()));
+        deadLetter(task, reason, failure, Metadata.EMPTY);
+    }
+
+    private void deadLetter(Task task, DeadLetterReason reason, Failure failure, Metadata spent) {
+        AgentMessage error = task.message().errorOf(agent.agentType(), failure, reason.name());
+        AgentMessage outcome = traced(
+                spent.equals(Metadata.EMPTY)
+                        ? error
+                        : error.toBuilder().metadata(spent).build());
         LOG.info(
                 "agent {}: task {} dead-lettered ({}) after attempt {}: {}",
                 agent.agentType(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Metadata;
 import io.agentfleet.worker.agents.TaskContent;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
@@ -63,10 +64,18 @@ final class LlmHandler implements AgentHandler {
         Instant started = context.clock().instant();
         Usage usage = new Usage();
         PromptParts parts = PromptParts.of(settings, TaskContent.of(task.content()));
-        PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context));
-        ObjectNode output = answer(fitted.toRequest(), usage, context);
-        long latency = Duration.between(started, context.clock().instant()).toMillis();
-        return HandlerResult.of(output, usage.toMetadata(Math.max(0, latency)));
+        try {
+            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context));
+            ObjectNode output = answer(fitted.toRequest(), usage, context);
+            return HandlerResult.of(output, usage.toMetadata(millisSince(started, context)));
+        } catch (HandlerFailure e) {
+            // The calls made before the failure were paid for: the dead letter reports them.
+            throw e.usage().equals(Metadata.EMPTY) ? e.withUsage(usage.toMetadata(millisSince(started, context))) : e;
+        }
+    }
+
+    private static long millisSince(Instant started, TaskContext context) {
+        return Math.max(0, Duration.between(started, context.clock().instant()).toMillis());
     }
 
     private ObjectNode answer(LlmRequest request, Usage usage, TaskContext context) throws InterruptedException {

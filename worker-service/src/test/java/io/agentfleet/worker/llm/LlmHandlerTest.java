@@ -285,12 +285,15 @@ class LlmHandlerTest {
         provider.otherwise(request -> Reply.answer("I cannot answer in JSON, sorry."));
         LlmTasks.Config config = openAi().set("llm", "output", "json").set("llm", "output-repairs", 1);
 
-        Failure failure = failureOf(config, "hi").failure();
+        HandlerFailure failed = failureOf(config, "hi");
+        Failure failure = failed.failure();
 
         assertEquals("INVALID_OUTPUT", failure.type());
         assertFalse(failure.retryable(), "a dead letter, after the repair attempts");
         assertTrue(failure.message().contains("not valid JSON"), failure.message());
         assertEquals(2, provider.received().size(), "one answer and one repair");
+        assertEquals(22L, failed.usage().tokensIn(), "the tokens of both answers are reported with the failure");
+        assertEquals(14L, failed.usage().tokensOut());
     }
 
     @Test

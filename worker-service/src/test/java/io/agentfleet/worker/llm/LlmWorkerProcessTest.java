@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.TaskDeadLetteredException;
 import io.agentfleet.client.TaskResult;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
@@ -94,6 +96,23 @@ class LlmWorkerProcessTest {
             assertFalse(letter.toString().contains(KEY), letter.toString());
             assertFalse(jedis.get(StreamKeys.DEFAULT.done("llm", dead.taskId())).contains(KEY));
             assertFalse(process.logText().contains(KEY), "the key is never logged");
+        }
+    }
+
+    @Test
+    void deadLetterOfAnAnswerThatStayedInvalidReportsTheTokensItSpent() {
+        try (FakeProvider provider = FakeProvider.start().otherwise(request -> Reply.answer("no JSON here", 100, 20));
+                JavaProcess process =
+                        worker(provider, "llm", "FLEET_LLM_LLM_OUTPUT", "json", "FLEET_LLM_LLM_OUTPUT_REPAIRS", "1");
+                FleetClient client = FleetClient.connect(redis.uri());
+                Jedis jedis = redis.jedis()) {
+            TaskDeadLetteredException dead = assertThrows(
+                    TaskDeadLetteredException.class, () -> client.await(client.submit("llm", input("hi")), OUTCOME));
+
+            assertEquals("INVALID_OUTPUT", dead.failure().type());
+            AgentMessage outcome = new MessageCodec().decode(jedis.get(StreamKeys.DEFAULT.done("llm", dead.taskId())));
+            assertEquals(200L, outcome.metadata().tokensIn(), "both answers' tokens, for the run's budget");
+            assertEquals(40L, outcome.metadata().tokensOut());
         }
     }
 
