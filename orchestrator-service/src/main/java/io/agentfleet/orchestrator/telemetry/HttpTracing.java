@@ -1,7 +1,7 @@
 package io.agentfleet.orchestrator.telemetry;
 
 import io.agentfleet.messages.TraceContext;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;

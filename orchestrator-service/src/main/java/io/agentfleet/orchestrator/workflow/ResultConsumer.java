@@ -7,7 +7,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.LogContext;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;

@@ -3,7 +3,7 @@ package io.agentfleet.orchestrator.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -10,7 +10,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.redis.Redis;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;

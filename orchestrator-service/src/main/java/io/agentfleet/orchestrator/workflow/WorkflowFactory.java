@@ -3,7 +3,7 @@ package io.agentfleet.orchestrator.workflow;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.Redis;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;

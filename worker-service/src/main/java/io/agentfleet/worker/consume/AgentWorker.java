@@ -2,8 +2,8 @@ package io.agentfleet.worker.consume;
 
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.telemetry.MessageTracing;
 import io.agentfleet.telemetry.StreamGauges;
+import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.lease.AutoClaimer;

@@ -13,7 +13,7 @@ import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.messages.TraceContext;
 import io.agentfleet.telemetry.LogContext;
-import io.agentfleet.telemetry.MessageTracing;
+import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;

@@ -1,4 +1,4 @@
-package io.agentfleet.telemetry;
+package io.agentfleet.tracing;
 
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.TraceContext;
@@ -55,7 +55,7 @@ public final class MessageTracing {
     }
 
     /**
-     * False when tracing is off ({@link FleetTelemetry} returned the no-op OpenTelemetry): callers on hot paths skip
+     * False when tracing is off (the no-op OpenTelemetry, as the services get it unless configured): callers on hot paths skip
      * every span, context and attribute allocation, and messages keep the trace context they arrived with.
      */
     public boolean enabled() {

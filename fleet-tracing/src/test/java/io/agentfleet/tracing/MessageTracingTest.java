@@ -1,9 +1,7 @@
-package io.agentfleet.telemetry;
+package io.agentfleet.tracing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,7 +19,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MessageTracingTest {
@@ -63,21 +60,6 @@ class MessageTracingTest {
         assertEquals("workers", processData.getAttributes().get(MessageTracing.CONSUMER_GROUP));
         assertEquals("r1", processData.getAttributes().get(MessageTracing.RUN_ID));
         assertEquals(publishData.getTraceId(), MessageTracing.traceIdOf(received));
-    }
-
-    @Test
-    void tracingIsOffUnlessConfigured() {
-        assertSame(io.opentelemetry.api.OpenTelemetry.noop(), FleetTelemetry.fromEnvironment("svc", Map.of()));
-        assertSame(
-                io.opentelemetry.api.OpenTelemetry.noop(),
-                FleetTelemetry.fromEnvironment(
-                        "svc",
-                        Map.of(
-                                "OTEL_TRACES_EXPORTER",
-                                "none",
-                                "OTEL_EXPORTER_OTLP_ENDPOINT",
-                                "http://collector:4317")));
-        assertNotNull(FleetTelemetry.fromEnvironment("svc", Map.of("OTEL_SDK_DISABLED", "true")));
     }
 
     @Test
