@@ -64,7 +64,8 @@ public final class BenchProducer {
         System.exit(0);
     }
 
-    private static ObjectNode content(long sleepMs) {
+    /** A bench task's content: the 1,000-character input, and how long the sleep handler waits when above 0. */
+    static ObjectNode content(long sleepMs) {
         ObjectNode content = JsonNodeFactory.instance.objectNode().put("input", INPUT);
         if (sleepMs > 0) {
             content.put("ms", sleepMs);
@@ -116,8 +117,7 @@ public final class BenchProducer {
         int[] seen = {0};
         StreamEntryID from;
         try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
-            List<StreamEntry> newest = jedis.xrevrange(StreamKeys.DEFAULT.results(agent), "+", "-", 1);
-            from = newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
+            from = newestEntry(jedis, StreamKeys.DEFAULT.results(agent));
         }
         Thread reader =
                 Thread.ofPlatform().start(() -> readResults(redisUrl, agent, from, count, sentAt, latencies, seen));
@@ -190,7 +190,13 @@ public final class BenchProducer {
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] / 1e6;
     }
 
-    private static long millisOf(String entryId) {
+    /** The id of a stream's newest entry, or 0-0 when it has none: where a reader of what comes next starts. */
+    static StreamEntryID newestEntry(Jedis jedis, String stream) {
+        List<StreamEntry> newest = jedis.xrevrange(stream, "+", "-", 1);
+        return newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
+    }
+
+    static long millisOf(String entryId) {
         return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 }

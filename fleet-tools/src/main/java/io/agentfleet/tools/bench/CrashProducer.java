@@ -1,6 +1,5 @@
 package io.agentfleet.tools.bench;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
@@ -23,7 +22,6 @@ import redis.clients.jedis.resps.StreamEntry;
  * without any outcome, duplicates outcomes recorded for a task that already had one.
  */
 public final class CrashProducer {
-    private static final String INPUT = "x".repeat(1000);
     private static final long GIVE_UP_NANOS = TimeUnit.MINUTES.toNanos(3);
 
     private CrashProducer() {}
@@ -38,19 +36,14 @@ public final class CrashProducer {
         String dead = StreamKeys.DEFAULT.dead(agent);
         try (FleetClient client = FleetClient.connect(redisUrl);
                 Jedis jedis = new Jedis(URI.create(redisUrl))) {
-            StreamEntryID from = newest(jedis, results);
+            StreamEntryID from = BenchProducer.newestEntry(jedis, results);
             long deadBefore = jedis.exists(dead) ? jedis.xlen(dead) : 0;
             Map<String, Integer> outcomes = new HashMap<>(count * 2);
             String firstEntry = null;
             for (int sent = 0; sent < count; sent += 1_000) {
                 List<AgentMessage> batch = new ArrayList<>(1_000);
                 for (int i = 0; i < Math.min(1_000, count - sent); i++) {
-                    batch.add(AgentMessage.request(
-                                    agent,
-                                    JsonNodeFactory.instance
-                                            .objectNode()
-                                            .put("input", INPUT)
-                                            .put("ms", taskMs))
+                    batch.add(AgentMessage.request(agent, BenchProducer.content(taskMs))
                             .sender("bench")
                             .build());
                 }
@@ -89,17 +82,12 @@ public final class CrashProducer {
             long deadLetters = (jedis.exists(dead) ? jedis.xlen(dead) : 0) - deadBefore;
             System.out.printf(
                     "RESULT %1$sdrain_ms=%2$d %1$slost=%3$d %1$sduplicates=%4$d %1$sdead_letters=%5$d%n",
-                    prefix, millisOf(lastEntry) - millisOf(firstEntry), count - done, duplicates, deadLetters);
+                    prefix,
+                    BenchProducer.millisOf(lastEntry) - BenchProducer.millisOf(firstEntry),
+                    count - done,
+                    duplicates,
+                    deadLetters);
         }
         System.exit(0);
-    }
-
-    private static StreamEntryID newest(Jedis jedis, String stream) {
-        List<StreamEntry> newest = jedis.xrevrange(stream, "+", "-", 1);
-        return newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
-    }
-
-    private static long millisOf(String entryId) {
-        return Long.parseLong(entryId.substring(0, entryId.indexOf('-')));
     }
 }
