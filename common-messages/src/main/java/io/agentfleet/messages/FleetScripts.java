@@ -1,5 +1,9 @@
 package io.agentfleet.messages;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The Lua scripts every side of the fleet shares. Each script's header in its resource file lists its KEYS and ARGV;
  * all keys of one call carry the same hash tag.
@@ -15,11 +19,86 @@ public final class FleetScripts {
     public static final LuaScript PROMOTE = LuaScript.load("promote.lua");
     /** Move dead letters back to the task stream as fresh tasks. */
     public static final LuaScript REDRIVE = LuaScript.load("redrive.lua");
+    /** Raise an agent type's registered partition count. */
+    public static final LuaScript REGISTER_PARTITIONS = LuaScript.load("register_partitions.lua");
 
     /** Prefix of the error reply {@link #ENQUEUE} gives when refusing: {@code BACKPRESSURE <backlog> <bound>}. */
     public static final String BACKPRESSURE_ERROR = "BACKPRESSURE";
 
     private FleetScripts() {}
+
+    /**
+     * The ENQUEUE call for one partition of an agent type: append {@code messages} to its task stream unless its
+     * backlog would pass the bound (all or nothing).
+     *
+     * @param defaultBound backlog bound used when the partition's config hash has no {@value
+     *     StreamKeys#MAX_BACKLOG_FIELD} (0 = unbounded)
+     * @param messages the messages' JSON as UTF-8
+     * @param markerTaskIds empty, or one task id per message: a message whose "enqueued once" marker exists is not
+     *     appended again (a dispatcher repeating an enqueue after a crash adds nothing)
+     */
+    public static ScriptCall enqueue(
+            StreamKeys keys,
+            String agent,
+            int partition,
+            long defaultBound,
+            List<byte[]> messages,
+            List<String> markerTaskIds) {
+        if (!markerTaskIds.isEmpty() && markerTaskIds.size() != messages.size()) {
+            throw new IllegalArgumentException("enqueue: " + markerTaskIds.size() + " markers for " + messages.size()
+                    + " messages; give one per message or none");
+        }
+        List<String> scriptKeys = new ArrayList<>(2 + markerTaskIds.size());
+        scriptKeys.add(keys.tasks(agent, partition));
+        scriptKeys.add(keys.config(agent, partition));
+        for (String taskId : markerTaskIds) {
+            scriptKeys.add(keys.enqueued(agent, partition, taskId));
+        }
+        List<byte[]> args = new ArrayList<>(1 + messages.size());
+        args.add(ascii(Long.toString(defaultBound)));
+        args.addAll(messages);
+        return new ScriptCall(ENQUEUE, scriptKeys, args);
+    }
+
+    /** One dead letter to put back on its partition's task stream. */
+    public record Redrive(String deadLetterEntryId, String taskId, byte[] message) {}
+
+    /**
+     * The REDRIVE call for dead letters of one partition: each is deleted from the dead-letter stream, its task's
+     * recorded outcome (done key) removed and its message appended to the task stream, atomically; a dead letter
+     * already redriven or purged by someone else is skipped.
+     */
+    public static ScriptCall redrive(StreamKeys keys, String agent, int partition, List<Redrive> letters) {
+        List<String> scriptKeys = new ArrayList<>(2 + letters.size());
+        scriptKeys.add(keys.dead(agent, partition));
+        scriptKeys.add(keys.tasks(agent, partition));
+        List<byte[]> args = new ArrayList<>(3 * letters.size());
+        for (Redrive letter : letters) {
+            int doneIndex = 0;
+            if (letter.taskId() != null) {
+                scriptKeys.add(keys.done(agent, partition, letter.taskId()));
+                doneIndex = scriptKeys.size();
+            }
+            args.add(ascii(letter.deadLetterEntryId()));
+            args.add(ascii(Integer.toString(doneIndex)));
+            args.add(letter.message());
+        }
+        return new ScriptCall(REDRIVE, scriptKeys, args);
+    }
+
+    /**
+     * The call that raises {@code agent}'s registered partition count to {@code partitions} (never lowers it); it
+     * returns the registered count.
+     */
+    public static ScriptCall registerPartitions(StreamKeys keys, String agent, int partitions) {
+        StreamKeys.requirePartitionCount(partitions);
+        return new ScriptCall(
+                REGISTER_PARTITIONS, List.of(keys.config(agent, 0)), List.of(ascii(Integer.toString(partitions))));
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 
     /**
      * Turns an ENQUEUE error reply into a {@link BackpressureException} when it is one.

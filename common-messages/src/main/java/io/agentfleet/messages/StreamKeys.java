@@ -1,5 +1,9 @@
 package io.agentfleet.messages;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.zip.CRC32;
+
 /**
  * The Redis key layout. Everything of one agent type shares the hash tag {@code {A}}, so every multi-key step is one
  * atomic script on one shard, also on Redis Cluster; a run's keys share {@code {run:R}}.
@@ -12,10 +16,17 @@ package io.agentfleet.messages;
  * prefix:{A}:done:TASKID    string: the recorded outcome of a task (first wins), expires after the retention
  * prefix:{A}:config         hash of per-agent-type settings shared by all clients (max-backlog)
  * prefix:{A}:enqueued:TASKID string: the orchestrator enqueued this task id already (exactly-once dispatch)
+ * prefix:agents            set: every agent type the fleet has served or been sent work for (the registry)
  * prefix:{run:R}:state      hash: a workflow run's state
  * prefix:{run:R}:events     stream: the run's events
  * prefix:{run:R}:cancel     string: present when the run was cancelled
  * </pre>
+ *
+ * <p>A hot agent type may be split into partitions: partition {@code p} of {@code A} is a full set of the agent keys
+ * above under the hash tag {@code {A}} for {@code p = 0} (so one partition is the unpartitioned layout) and {@code
+ * {A:p}} for {@code p >= 1}, e.g. {@code fleet:{coder:2}:tasks}; on Redis Cluster the partitions spread over shards.
+ * The one-argument methods name partition 0. Field {@value #PARTITIONS_FIELD} of partition 0's config hash holds
+ * the highest partition count the type was ever configured with; readers serve that many.
  *
  * @param prefix the key prefix, {@value #DEFAULT_PREFIX} by default
  */
@@ -27,6 +38,10 @@ public record StreamKeys(String prefix) {
     public static final String MESSAGE_FIELD = "msg";
     /** The config hash field that overrides a client's backlog bound. */
     public static final String MAX_BACKLOG_FIELD = "max-backlog";
+    /** The field of partition 0's config hash holding the type's registered partition count. */
+    public static final String PARTITIONS_FIELD = "partitions";
+    /** Most partitions one agent type may have. */
+    public static final int MAX_PARTITIONS = 64;
 
     public static final StreamKeys DEFAULT = new StreamKeys(DEFAULT_PREFIX);
 
@@ -37,32 +52,109 @@ public record StreamKeys(String prefix) {
     }
 
     public String tasks(String agent) {
-        return agentKey(agent, "tasks");
+        return tasks(agent, 0);
+    }
+
+    public String tasks(String agent, int partition) {
+        return agentKey(agent, partition, "tasks");
     }
 
     public String results(String agent) {
-        return agentKey(agent, "results");
+        return results(agent, 0);
+    }
+
+    public String results(String agent, int partition) {
+        return agentKey(agent, partition, "results");
     }
 
     public String dead(String agent) {
-        return agentKey(agent, "dead");
+        return dead(agent, 0);
+    }
+
+    public String dead(String agent, int partition) {
+        return agentKey(agent, partition, "dead");
     }
 
     public String delayed(String agent) {
-        return agentKey(agent, "delayed");
+        return delayed(agent, 0);
+    }
+
+    public String delayed(String agent, int partition) {
+        return agentKey(agent, partition, "delayed");
     }
 
     /** The marker that makes a dispatcher's enqueue of {@code taskId} happen once (see enqueue.lua). */
     public String enqueued(String agent, String taskId) {
-        return agentKey(agent, "enqueued") + ":" + Names.requireId("taskId", taskId);
+        return enqueued(agent, 0, taskId);
     }
 
+    public String enqueued(String agent, int partition, String taskId) {
+        return agentKey(agent, partition, "enqueued") + ":" + Names.requireId("taskId", taskId);
+    }
+
+    /** Partition 0's config hash also holds the type's registered partition count ({@value #PARTITIONS_FIELD}). */
     public String config(String agent) {
-        return agentKey(agent, "config");
+        return config(agent, 0);
+    }
+
+    public String config(String agent, int partition) {
+        return agentKey(agent, partition, "config");
     }
 
     public String done(String agent, String taskId) {
-        return agentKey(agent, "done") + ":" + Names.requireId("taskId", taskId);
+        return done(agent, 0, taskId);
+    }
+
+    public String done(String agent, int partition, String taskId) {
+        return agentKey(agent, partition, "done") + ":" + Names.requireId("taskId", taskId);
+    }
+
+    /** The registry: a set of every agent type served or sent work, so nobody needs SCAN (which sees one node). */
+    public String agents() {
+        return prefix + ":agents";
+    }
+
+    /** The hash tag's content of partition {@code partition} of {@code agent}: {@code A} or {@code A:p}. */
+    public static String tag(String agent, int partition) {
+        Names.requireAgentType("agent", agent);
+        requirePartition(partition);
+        return partition == 0 ? agent : agent + ":" + partition;
+    }
+
+    /**
+     * The partition a {@code partitionKey} maps to among {@code partitions}: CRC32 of its UTF-8 bytes modulo the
+     * count, the same in every client, so one key's tasks always go to one partition while the count is unchanged.
+     */
+    public static int partitionFor(String partitionKey, int partitions) {
+        requirePartitionCount(partitions);
+        CRC32 crc = new CRC32();
+        crc.update(partitionKey.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % partitions);
+    }
+
+    /** The environment variable that sets {@code agent}'s partition count: {@code FLEET_AGENTS_<TYPE>_PARTITIONS}. */
+    public static String partitionsVariable(String agent) {
+        return "FLEET_AGENTS_"
+                + Names.requireAgentType("agent", agent)
+                        .toUpperCase(Locale.ROOT)
+                        .replace('-', '_')
+                + "_PARTITIONS";
+    }
+
+    /** @throws InvalidMessageException unless {@code 1 <= partitions <= MAX_PARTITIONS} */
+    public static int requirePartitionCount(int partitions) {
+        if (partitions < 1 || partitions > MAX_PARTITIONS) {
+            throw new InvalidMessageException(
+                    "partitions", "must be in 1.." + MAX_PARTITIONS + ", but was " + partitions);
+        }
+        return partitions;
+    }
+
+    private static void requirePartition(int partition) {
+        if (partition < 0 || partition >= MAX_PARTITIONS) {
+            throw new InvalidMessageException(
+                    "partition", "must be in 0.." + (MAX_PARTITIONS - 1) + ", but was " + partition);
+        }
     }
 
     public String runState(String runId) {
@@ -77,8 +169,33 @@ public record StreamKeys(String prefix) {
         return runKey(runId, "cancel");
     }
 
-    /** The agent type named by a key of this layout, e.g. {@code coder} for {@code fleet:{coder}:tasks}. */
+    /**
+     * The agent type named by a key of this layout, e.g. {@code coder} for {@code fleet:{coder}:tasks} and for
+     * {@code fleet:{coder:2}:tasks}.
+     */
     public String agentOf(String key) {
+        String tag = tagOf(key);
+        int colon = tag.indexOf(':');
+        return colon < 0 ? tag : tag.substring(0, colon);
+    }
+
+    /** The partition named by a key of this layout: 0 for {@code fleet:{coder}:tasks}, 2 for {@code {coder:2}}. */
+    public int partitionOf(String key) {
+        String tag = tagOf(key);
+        int colon = tag.indexOf(':');
+        if (colon < 0) {
+            return 0;
+        }
+        try {
+            int partition = Integer.parseInt(tag.substring(colon + 1));
+            requirePartition(partition);
+            return partition;
+        } catch (NumberFormatException e) {
+            throw new InvalidMessageException("key", "'" + key + "' names no partition number");
+        }
+    }
+
+    private String tagOf(String key) {
         int open = key.indexOf('{');
         int close = key.indexOf('}', open + 1);
         if (!key.startsWith(prefix + ":{") || open < 0 || close < 0) {
@@ -87,8 +204,8 @@ public record StreamKeys(String prefix) {
         return key.substring(open + 1, close);
     }
 
-    private String agentKey(String agent, String suffix) {
-        return prefix + ":{" + Names.requireAgentType("agent", agent) + "}:" + suffix;
+    private String agentKey(String agent, int partition, String suffix) {
+        return prefix + ":{" + tag(agent, partition) + "}:" + suffix;
     }
 
     private String runKey(String runId, String suffix) {

@@ -58,4 +58,32 @@ class StreamKeysTest {
             assertEquals(40, script.sha1().length());
         }
     }
+
+    @Test
+    void partitionZeroIsTheUnpartitionedLayoutAndOthersHaveTheirOwnTag() {
+        StreamKeys keys = StreamKeys.DEFAULT;
+        assertEquals("fleet:{coder}:tasks", keys.tasks("coder", 0));
+        assertEquals("fleet:{coder:2}:tasks", keys.tasks("coder", 2));
+        assertEquals("fleet:{coder:2}:done:t-1", keys.done("coder", 2, "t-1"));
+        assertEquals("coder", keys.agentOf("fleet:{coder:2}:results"));
+        assertEquals(2, keys.partitionOf("fleet:{coder:2}:results"));
+        assertEquals(0, keys.partitionOf("fleet:{coder}:results"));
+        assertEquals("fleet:agents", keys.agents());
+        assertEquals("FLEET_AGENTS_MY_CODER_PARTITIONS", StreamKeys.partitionsVariable("my-coder"));
+    }
+
+    @Test
+    void aPartitionKeyAlwaysMapsToTheSamePartition() {
+        int first = StreamKeys.partitionFor("customer-42", 5);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(first, StreamKeys.partitionFor("customer-42", 5));
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            seen.add(StreamKeys.partitionFor("key-" + i, 5));
+        }
+        assertEquals(5, seen.size());
+        assertThrows(InvalidMessageException.class, () -> StreamKeys.partitionFor("k", 0));
+        assertThrows(InvalidMessageException.class, () -> StreamKeys.DEFAULT.tasks("coder", StreamKeys.MAX_PARTITIONS));
+    }
 }
