@@ -33,8 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Keeps k8s/ honest against the code: every overlay, rendered as {@code kubectl apply -k} would see it, runs one
- * worker Deployment per agent type that KEDA scales on exactly the stream and group the workers consume
- * ({@link StreamKeys}), drains within its grace period, and runs locked down. The same invariants are checked on the
+ * worker Deployment per agent type that KEDA scales on exactly the streams and group the workers consume
+ * ({@link StreamKeys}; one lag and one pending trigger per partition, summed by {@code scalingModifiers} for a
+ * partitioned type), drains within its grace period, and runs locked down; the KEDA objects are valid against KEDA's
+ * CRD schemas ({@link CrdSchema}). The same invariants are checked on the
  * Java fallback rendering (used where kubectl is missing), so that path is exercised on every run.
  */
 class KustomizeOverlaysTest {
@@ -58,6 +60,9 @@ class KustomizeOverlaysTest {
             "max", "min", "abs", "ceil", "floor", "round", "float", "int", "len", "sum", "true", "false", "nil", "and",
             "or", "not", "in", "let");
 
+    private static final List<CrdSchema> KEDA_CRDS = List.of(
+            CrdSchema.load("keda-crds/keda.sh_scaledobjects.yaml"),
+            CrdSchema.load("keda-crds/keda.sh_triggerauthentications.yaml"));
     private static final List<String> OVERLAYS = List.of("k8s/overlays/dev", "k8s/overlays/prod");
     private static final Map<String, Rendering> CACHE = new ConcurrentHashMap<>();
 
@@ -194,6 +199,66 @@ class KustomizeOverlaysTest {
                                     .orElse("AverageValue"),
                             "scalingModifiers.metricType of " + worker));
         }));
+    }
+
+    /** ScaledObjects and TriggerAuthentications against KEDA 2.20.2's CRD schemas (unknown fields refused). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void kedaObjectsAreValidAgainstTheKedaCrds(Rendering rendering) {
+        List<Executable> checks = new ArrayList<>();
+        for (CrdSchema crd : KEDA_CRDS) {
+            List<Map<String, Object>> objects = rendering.ofKind(crd.kind());
+            checks.add(() -> assertFalse(objects.isEmpty(), "no " + crd.kind() + " in " + rendering));
+            for (Map<String, Object> object : objects) {
+                checks.add(() -> assertEquals(
+                        List.of(),
+                        crd.violations(object),
+                        crd.kind() + " " + name(object) + " against the KEDA CRD schema"));
+            }
+        }
+        assertAll(checks);
+    }
+
+    @Test
+    void theKedaSchemaCheckRefusesWhatKedaRefuses() {
+        CrdSchema scaledObjects = KEDA_CRDS.getFirst();
+        Map<String, Object> valid = Map.of(
+                "apiVersion",
+                "keda.sh/v1alpha1",
+                "kind",
+                "ScaledObject",
+                "metadata",
+                Map.of("name", "x"),
+                "spec",
+                Map.of(
+                        "scaleTargetRef",
+                        Map.of("name", "x"),
+                        "advanced",
+                        Map.of("scalingModifiers", Map.of("formula", "a", "target", "1", "metricType", "AverageValue")),
+                        "triggers",
+                        List.of(Map.of("type", "redis-streams", "name", "a", "metadata", Map.of("lagCount", "5")))));
+        Map<String, Object> numberInMetadata = Map.of(
+                "apiVersion",
+                "keda.sh/v1alpha1",
+                "kind",
+                "ScaledObject",
+                "spec",
+                Map.of(
+                        "scaleTargetRef",
+                        Map.of("name", "x"),
+                        "advanced",
+                        Map.of("scalingModifiers", Map.of("formula", "a", "metricType", "Utilization", "extra", "1")),
+                        "triggers",
+                        List.of(Map.of("type", "redis-streams", "metadata", Map.of("lagCount", 5)))));
+        assertAll(
+                () -> assertEquals(List.of(), scaledObjects.violations(valid), "a valid ScaledObject"),
+                () -> assertEquals(
+                        Set.of(
+                                ".spec.advanced.scalingModifiers.metricType: Utilization is not one of [AverageValue, Value]",
+                                ".spec.advanced.scalingModifiers.extra: unknown field",
+                                ".spec.triggers[0].metadata.lagCount: must be string, is Integer 5"),
+                        Set.copyOf(scaledObjects.violations(numberInMetadata)),
+                        "violations of an invalid ScaledObject"));
     }
 
     @Test
