@@ -4,11 +4,20 @@
 # Starts a throw-away redis-server (no persistence) on a loopback port with
 # the ACL file, runs one command per rule as the user it concerns, compares
 # the outcome (OK / NOPERM / ...) with the expectation, and shuts that server
-# down again. DEBUG is enabled on that server so that a refused DEBUG proves
-# the ACL refuses it (deploy/redis.conf disables DEBUG for everyone). Needs redis-server and redis-cli >= 7.0 on PATH.
+# down again. It does so twice: on a standalone server and on a one-node
+# Redis Cluster that owns every slot, so that the topology commands cluster
+# clients send (CLUSTER SLOTS, CLUSTER NODES, INFO) answer as on a real
+# cluster. DEBUG is enabled on that server so that a refused DEBUG proves
+# the ACL refuses it (deploy/redis.conf disables DEBUG for everyone). Needs
+# redis-server and redis-cli >= 7.0 on PATH.
 #
-#   deploy/check-acl.sh            # port 6399
+# The commands each client family sends are listed in
+# fleet-tools/src/test/java/io/agentfleet/tools/deploy/ClientCommands.java
+# (with the source they were read from); RedisAclTest runs that model.
+#
+#   deploy/check-acl.sh            # port 6399 (cluster bus 6400)
 #   PORT=6500 deploy/check-acl.sh
+#   MODES=cluster deploy/check-acl.sh
 #
 # The passwords used here are the clearly-marked development passwords whose
 # SHA-256 hashes are in users.acl (dev-<user>-password). After you rotate the
@@ -24,32 +33,56 @@ pass=0
 fail=0
 
 cleanup() {
+  stop_redis
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+stop_redis() {
   if [[ -n "${REDIS_PID:-}" ]] && kill -0 "$REDIS_PID" 2>/dev/null; then
     redis-cli -p "$PORT" --no-auth-warning --user admin --pass dev-admin-password shutdown nosave >/dev/null 2>&1 \
       || kill "$REDIS_PID"
     wait "$REDIS_PID" 2>/dev/null || true
   fi
-  rm -rf "$WORK"
+  REDIS_PID=
 }
-trap cleanup EXIT
 
-redis-server --port "$PORT" --bind 127.0.0.1 --aclfile "$ACL_FILE" --save '' --appendonly no \
-  --enable-debug-command yes \
-  --dir "$WORK" --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-for _ in $(seq 1 50); do
-  redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
-  if ! kill -0 "$REDIS_PID" 2>/dev/null; then
-    echo "redis-server did not start; its log:" >&2
-    cat "$WORK/redis.log" >&2
-    exit 1
+# start_redis standalone|cluster
+start_redis() {
+  local mode="$1" dir="$WORK/$1"
+  local extra=()
+  mkdir -p "$dir"
+  if [[ "$mode" == cluster ]]; then
+    extra=(--cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-port "$((PORT + 1))")
   fi
-  sleep 0.1
-done
-echo "redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') loaded $ACL_FILE on port $PORT"
+  redis-server --port "$PORT" --bind 127.0.0.1 --aclfile "$ACL_FILE" --save '' --appendonly no \
+    --enable-debug-command yes "${extra[@]}" \
+    --dir "$dir" --daemonize no >"$dir/redis.log" 2>&1 &
+  REDIS_PID=$!
+  for _ in $(seq 1 50); do
+    redis-cli -p "$PORT" ping >/dev/null 2>&1 && break
+    if ! kill -0 "$REDIS_PID" 2>/dev/null; then
+      echo "redis-server did not start; its log:" >&2
+      cat "$dir/redis.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  if [[ "$mode" == cluster ]]; then
+    admin CLUSTER ADDSLOTSRANGE 0 16383 >/dev/null
+    for _ in $(seq 1 100); do
+      admin CLUSTER INFO | grep -q 'cluster_state:ok' && break
+      sleep 0.1
+    done
+  fi
+  echo "=== redis-server $(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/') ($mode) loaded $ACL_FILE on port $PORT"
+}
+
+admin() { redis-cli -p "$PORT" --no-auth-warning --user admin --pass dev-admin-password "$@"; }
 
 # expect USER ok|noperm -- redis command...
-#   ok:     the command ran (no NOPERM, no ERR/WRONGTYPE/auth error)
+#   ok:     the command ran (no NOPERM, no ERR/WRONGTYPE/auth error; on the
+#           standalone server a CLUSTER command may answer "cluster support disabled")
 #   noperm: the ACL refused it: NOPERM for a direct command, "The user executing
 #           the script can't ..." for a redis.call inside a Lua script
 expect() {
@@ -58,7 +91,9 @@ expect() {
   local out good=0 cmd="$*"
   out="$(redis-cli -p "$PORT" --no-auth-warning --user "$user" --pass "dev-$user-password" "$@" 2>&1 | tr '\n' ' ')"
   case "$want" in
-    ok) [[ ! "$out" =~ NOPERM|^ERR|WRONGTYPE|NOAUTH|WRONGPASS ]] && good=1 ;;
+    # Only the reply's start: INFO's errorstats section names NOPERM and ERR counts.
+    ok) [[ ! "${out:0:80}" =~ NOPERM|^ERR|WRONGTYPE|NOAUTH|WRONGPASS ]] && good=1
+        [[ "$MODE" == standalone && "$out" =~ "cluster support disabled" ]] && good=1 ;;
     noperm) [[ "$out" =~ NOPERM|"user executing the script can't" ]] && good=1 ;;
   esac
   if [[ $good -eq 1 ]]; then
@@ -73,11 +108,22 @@ expect() {
 # The enqueue script's shape: XLEN + HGET (backpressure bound) + XADD, keys passed in KEYS[].
 ENQUEUE='local n = redis.call("XLEN", KEYS[1]); local max = tonumber(redis.call("HGET", KEYS[2], "max-backlog") or "1000000"); if n >= max then return redis.error_reply("BACKPRESSURE") end; return redis.call("XADD", KEYS[1], "*", "msg", ARGV[1])'
 
+checks() {
 echo "--- default user is off"
 out="$(redis-cli -p "$PORT" get fleet:x 2>&1 || true)"
 if [[ "$out" =~ NOAUTH ]]; then pass=$((pass + 1)); echo "PASS  (no auth)           GET fleet:x -> $out"; else fail=$((fail + 1)); echo "FAIL  (no auth) GET fleet:x -> $out"; fi
 
-echo "--- worker-coder: only fleet:{coder}:*, cancel flags read-only"
+echo "--- worker-coder: only fleet:{coder}:* and its partitions fleet:{coder:p}:*, cancel flags read-only"
+expect worker-coder ok     -- INFO cluster
+expect worker-coder ok     -- CLUSTER NODES
+expect worker-coder ok     -- INFO
+expect worker-coder ok     -- SADD fleet:agents coder
+expect worker-coder ok     -- WAIT 1 10
+expect worker-coder ok     -- HSET 'fleet:{coder}:config' partitions 3
+expect worker-coder ok     -- XGROUP CREATE 'fleet:{coder:2}:tasks' workers 0 MKSTREAM
+expect worker-coder ok     -- XADD 'fleet:{coder:2}:tasks' '*' msg x
+expect worker-coder ok     -- XREADGROUP GROUP workers pod-1 COUNT 1 STREAMS 'fleet:{coder:2}:tasks' '>'
+expect worker-coder ok     -- SET 'fleet:{coder:2}:done:1' result NX
 expect worker-coder ok     -- XADD 'fleet:{coder}:tasks' '*' msg x
 expect worker-coder ok     -- XGROUP CREATE 'fleet:{coder}:tasks' workers 0 MKSTREAM
 expect worker-coder ok     -- XREADGROUP GROUP workers pod-1 COUNT 1 STREAMS 'fleet:{coder}:tasks' '>'
@@ -89,10 +135,16 @@ expect worker-coder ok     -- ZADD 'fleet:{coder}:delayed' 1 m
 expect worker-coder ok     -- HGET 'fleet:{coder}:config' max-backlog
 expect worker-coder ok     -- GET 'fleet:{run:r1}:cancel'
 expect worker-coder ok     -- EXISTS 'fleet:{run:r1}:cancel'
-expect worker-coder ok     -- CONFIG GET maxmemory-policy
 expect worker-coder ok     -- INFO memory
 expect worker-coder ok     -- XGROUP DELCONSUMER 'fleet:{coder}:tasks' workers pod-2
 expect worker-coder noperm -- XADD 'fleet:{planner}:tasks' '*' msg x
+expect worker-coder noperm -- XADD 'fleet:{planner:1}:tasks' '*' msg x
+expect worker-coder noperm -- CONFIG GET maxmemory-policy
+expect worker-coder noperm -- CONFIG GET masterauth
+expect worker-coder noperm -- SREM fleet:agents coder
+expect worker-coder noperm -- DEL fleet:agents
+expect worker-coder noperm -- CLUSTER FORGET 0000000000000000000000000000000000000000
+expect worker-coder noperm -- CLIENT LIST
 expect worker-coder noperm -- GET 'fleet:{planner}:done:1'
 expect worker-coder noperm -- SET 'fleet:{run:r1}:cancel' 1
 expect worker-coder noperm -- GET 'fleet:{run:r1}:state'
@@ -114,7 +166,13 @@ expect worker-llm ok       -- EVAL 'local t = redis.call("TIME"); redis.call("HM
 expect worker-llm ok       -- XADD 'fleet:{llm}:results' '*' msg x
 expect worker-llm noperm   -- XADD 'fleet:{coder}:results' '*' msg x
 
-echo "--- producer: enqueue (XLEN/XADD on tasks, HGET config) and read results only"
+echo "--- producer: enqueue (XLEN/XADD on tasks, HGET config) on any partition, register the type, read results only"
+expect producer ok         -- INFO cluster
+expect producer ok         -- CLUSTER SLOTS
+expect producer ok         -- SADD fleet:agents coder
+expect producer ok         -- HGET 'fleet:{coder}:config' partitions
+expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder:2}:tasks' 'fleet:{coder:2}:config' payload
+expect producer ok         -- WAIT 1 10
 expect producer ok         -- XADD 'fleet:{coder}:tasks' '*' msg x
 expect producer ok         -- XLEN 'fleet:{coder}:tasks'
 expect producer ok         -- HGET 'fleet:{coder}:config' max-backlog
@@ -131,6 +189,10 @@ expect producer noperm     -- HSET 'fleet:{coder}:config' max-backlog 999999999
 expect producer noperm     -- EVAL 'return redis.call("HSET", KEYS[1], "max-backlog", "1")' 1 'fleet:{coder}:config'
 expect producer noperm     -- EVAL 'return redis.call("XADD", KEYS[1], "*", "m", "x")' 1 'fleet:{coder}:config'
 expect producer noperm     -- EVAL 'return redis.call("GET", KEYS[1])' 1 'fleet:{coder}:done:1'
+expect producer noperm     -- HSET 'fleet:{coder}:config' partitions 64
+expect producer noperm     -- SMEMBERS fleet:agents
+expect producer noperm     -- SREM fleet:agents coder
+expect producer noperm     -- CONFIG GET maxmemory-policy
 expect producer noperm     -- GET 'fleet:{run:r1}:state'
 expect producer noperm     -- FLUSHALL
 
@@ -144,7 +206,16 @@ expect orchestrator ok     -- XRANGE 'fleet:{coder}:dead' - + COUNT 10
 expect orchestrator ok     -- XTRIM 'fleet:{coder}:results' MAXLEN '~' 100000
 expect orchestrator ok     -- INCRBYFLOAT 'fleet:usage:cost' 0.25
 expect orchestrator ok     -- SCAN 0 MATCH 'fleet:*' COUNT 100
-expect orchestrator ok     -- CONFIG GET maxmemory-policy
+expect orchestrator ok     -- INFO cluster
+expect orchestrator ok     -- CLUSTER NODES
+expect orchestrator ok     -- INFO
+expect orchestrator ok     -- WAIT 1 10
+expect orchestrator ok     -- SADD fleet:agents coder
+expect orchestrator ok     -- SMEMBERS fleet:agents
+expect orchestrator ok     -- XGROUP CREATE 'fleet:{coder:2}:results' orchestrators 0 MKSTREAM
+expect orchestrator noperm -- CONFIG GET maxmemory-policy
+expect orchestrator noperm -- CONFIG GET masterauth
+expect orchestrator noperm -- CLUSTER FORGET 0000000000000000000000000000000000000000
 expect orchestrator noperm -- GET other:key
 expect orchestrator noperm -- FLUSHALL
 expect orchestrator noperm -- FLUSHDB
@@ -157,14 +228,35 @@ expect orchestrator noperm -- CLIENT KILL TYPE normal
 expect orchestrator noperm -- ACL LIST
 expect orchestrator noperm -- SHUTDOWN NOSAVE
 
-echo "--- keda: reads lag and pending of the task streams, nothing else"
+echo "--- keda: exactly what KEDA's redis-streams / redis-cluster-streams scaler sends"
+# KEDA 2.20.2 pkg/scalers/redis_streams_scaler.go + redis_scaler.go (go-redis 9.19.0): PING when the client is
+# created, CLUSTER SLOTS (cluster client's slot map), INFO (redis_version >= 7, before every lag poll), XINFO GROUPS
+# (lag), XLEN (lag while the group does not exist), XPENDING stream group (pendingEntriesCount).
+expect keda ok                -- PING
+expect keda ok                -- CLUSTER SLOTS
+expect keda ok                -- INFO
 expect keda ok                -- XINFO GROUPS 'fleet:{coder}:tasks'
-expect keda ok                -- XPENDING 'fleet:{coder}:tasks' workers
+expect keda ok                -- XINFO GROUPS 'fleet:{coder:2}:tasks'
 expect keda ok                -- XLEN 'fleet:{planner}:tasks'
+expect keda ok                -- XPENDING 'fleet:{coder}:tasks' workers
+expect keda ok                -- XPENDING 'fleet:{coder:2}:tasks' workers
+version="$(redis-cli -p "$PORT" --no-auth-warning --user keda --pass dev-keda-password INFO | tr -d '\r' \
+  | sed -n 's/^redis_version:\([0-9]*\)\..*/\1/p')"
+if [[ -n "$version" && "$version" -ge 7 ]]; then
+  pass=$((pass + 1)); echo "PASS  keda          INFO has redis_version major $version (>= 7, KEDA's lagCount check)"
+else
+  fail=$((fail + 1)); echo "FAIL  keda          INFO as keda gives no redis_version >= 7 ('$version'): KEDA's lag trigger fails"
+fi
+expect keda noperm            -- CONFIG GET masterauth
 expect keda noperm            -- XADD 'fleet:{coder}:tasks' '*' msg x
 expect keda noperm            -- XRANGE 'fleet:{coder}:tasks' - +
+expect keda noperm            -- XINFO STREAM 'fleet:{coder}:tasks' FULL
 expect keda noperm            -- XINFO GROUPS 'fleet:{coder}:results'
 expect keda noperm            -- GET 'fleet:{coder}:done:1'
+expect keda noperm            -- SMEMBERS fleet:agents
+expect keda noperm            -- CLUSTER NODES
+expect keda noperm            -- CLIENT LIST
+expect keda noperm            -- KEYS '*'
 
 echo "--- exporter: server metadata only"
 expect exporter ok         -- INFO memory
@@ -202,6 +294,14 @@ if [[ -d "$LUA_DIR" ]]; then
     expect worker-coder noperm -- EVAL "$(cat "$BUCKET")" 1 'fleet:ratelimit:{openai-gpt}' 60 100000 500 1000
   fi
 fi
+
+}
+
+for MODE in ${MODES:-standalone cluster}; do
+  start_redis "$MODE"
+  checks
+  stop_redis
+done
 
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -3,9 +3,15 @@
 
     python3 k8s/check-manifests.py            # needs kubectl (kustomize built in) and PyYAML
 
-Checks, per overlay: every worker Deployment has its ScaledObject (two
-redis-streams triggers on fleet:{type}:tasks / group workers: lag + pending)
-and PodDisruptionBudget; FLEET_AGENTS, POD_NAME, REDIS_URL (secretKeyRef) are
+Checks, per overlay: every worker Deployment has its ScaledObject and
+PodDisruptionBudget; the ScaledObject has, for each partition p of the type
+(FLEET_AGENTS_<TYPE>_PARTITIONS, default 1), one lag trigger (lagCount,
+activationLagCount "0") and one pending trigger of type redis-streams or
+redis-cluster-streams on the partition's stream (fleet:{type}:tasks for p = 0,
+fleet:{type:p}:tasks otherwise) and group workers; a partitioned type scales on
+advanced.scalingModifiers whose formula names exactly its (named) triggers;
+every trigger's Redis address variable is in the container's environment;
+TLS is set only in the TriggerAuthentication (`tls`), never `enableTLS`; FLEET_AGENTS, POD_NAME, REDIS_URL (secretKeyRef) are
 set; probes hit /health/liveness and /health/readiness on 8080; the pod is
 non-root (10001) with a read-only root filesystem, no privilege escalation,
 all capabilities dropped, seccomp RuntimeDefault and an emptyDir on /tmp;
@@ -33,6 +39,89 @@ def seconds(text):
     if not m:
         raise ValueError(f"unsupported duration {text!r}")
     return int(m.group(1))
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# expr-lang built-ins and keywords a formula may use besides trigger names.
+FORMULA_WORDS = {"max", "min", "abs", "ceil", "floor", "round", "float", "int", "len", "sum", "true", "false",
+                 "nil", "and", "or", "not", "in", "let"}
+
+
+def partition_stream(agent, p):
+    # CONTRACT.md: {A} for partition 0 (today's key), {A:p} for p >= 1.
+    return f"fleet:{{{agent}}}:tasks" if p == 0 else f"fleet:{{{agent}:{p}}}:tasks"
+
+
+def partitions_of(agent, container):
+    variable = "FLEET_AGENTS_" + agent.upper().replace("-", "_") + "_PARTITIONS"
+    value = next((e.get("value") for e in container.get("env", []) if e["name"] == variable), None)
+    return int(value) if value is not None else 1
+
+
+def env_names(container, config_maps):
+    names = {e["name"] for e in container.get("env", [])}
+    for source in container.get("envFrom", []):
+        ref = source.get("configMapRef", {}).get("name")
+        for cm in config_maps.values():
+            if cm["metadata"]["name"] == ref:
+                names |= set((cm.get("data") or {}).keys())
+    return names
+
+
+def check_scaled_object(overlay, so, agent, deployment, config_maps):
+    so_name = so["metadata"]["name"]
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    partitions = partitions_of(agent, container)
+    expected = {partition_stream(agent, p) for p in range(partitions)}
+    available = env_names(container, config_maps)
+    lag, pending, names = [], [], []
+    for t in so["spec"]["triggers"]:
+        md = t["metadata"]
+        names.append(t.get("name"))
+        if t["type"] not in ("redis-streams", "redis-cluster-streams"):
+            fail(overlay, f"{so_name}: trigger {t.get('name')} has type {t['type']}")
+        if md.get("stream") not in expected or md.get("consumerGroup") != "workers" or "authenticationRef" not in t:
+            fail(overlay, f"{so_name}: trigger {t.get('name')} on {md.get('stream')}/{md.get('consumerGroup')}, "
+                          f"not on one of {sorted(expected)}/workers with auth")
+        if "enableTLS" in md:
+            fail(overlay, f"{so_name}: trigger {t.get('name')} sets enableTLS; TLS belongs in the TriggerAuthentication")
+        variable = md.get("addressesFromEnv") or md.get("addressFromEnv")
+        if variable and variable not in available:
+            fail(overlay, f"{so_name}: trigger {t.get('name')} reads {variable}, which the container does not define")
+        if not variable and not (md.get("address") or md.get("addresses")):
+            fail(overlay, f"{so_name}: trigger {t.get('name')} names no Redis address")
+        if t["type"] == "redis-cluster-streams" and "addressFromEnv" in md:
+            fail(overlay, f"{so_name}: redis-cluster-streams trigger {t.get('name')} wants addressesFromEnv")
+        if "lagCount" in md:
+            lag.append(md.get("stream"))
+            if md.get("activationLagCount") != "0":
+                fail(overlay, f"{so_name}: trigger {t.get('name')} needs activationLagCount \"0\" (one task wakes the type)")
+        elif "pendingEntriesCount" in md:
+            pending.append(md.get("stream"))
+    if sorted(lag) != sorted(expected):
+        fail(overlay, f"{so_name}: wants one lag trigger per partition stream {sorted(expected)}, has {sorted(lag)}")
+    if sorted(pending) != sorted(expected):
+        fail(overlay, f"{so_name}: wants one pending trigger per partition stream {sorted(expected)}, has {sorted(pending)}")
+    if len(set(names)) != len(names):
+        fail(overlay, f"{so_name}: trigger names are not unique: {names}")
+    modifiers = (so["spec"].get("advanced") or {}).get("scalingModifiers")
+    if partitions > 1 and not modifiers:
+        fail(overlay, f"{so_name}: {partitions} partitions but no advanced.scalingModifiers summing them")
+    if modifiers:
+        used = set(IDENTIFIER.findall(modifiers.get("formula", ""))) - FORMULA_WORDS
+        if None in names or used != set(names):
+            fail(overlay, f"{so_name}: formula uses {sorted(used)}, triggers are named {names} (must be the same)")
+        try:
+            if float(modifiers.get("target", "0")) <= 0:
+                raise ValueError
+        except ValueError:
+            fail(overlay, f"{so_name}: scalingModifiers.target must be a positive number")
+        if modifiers.get("activationTarget") != "0":
+            fail(overlay, f"{so_name}: scalingModifiers.activationTarget must be \"0\" (one task wakes the type)")
+        if modifiers.get("metricType", "AverageValue") != "AverageValue":
+            fail(overlay, f"{so_name}: scalingModifiers.metricType must be AverageValue")
+    if not 0 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"]:
+        fail(overlay, f"{so_name}: min/max replicas inconsistent")
 
 
 example_keys = {}
@@ -106,23 +195,7 @@ for overlay_dir in OVERLAYS:
             if scaled:
                 fail(overlay, f"{name}: no ScaledObject")
         else:
-            trig = so["spec"]["triggers"]
-            modes = []
-            for t in trig:
-                md = t["metadata"]
-                if t["type"] != "redis-streams" or md.get("stream") != f"fleet:{{{agent}}}:tasks" \
-                        or md.get("consumerGroup") != "workers" or "authenticationRef" not in t:
-                    fail(overlay, f"{so['metadata']['name']}: trigger {t.get('name')} not on fleet:{{{agent}}}:tasks/workers with auth")
-                if "lagCount" in md:
-                    modes.append("lag")
-                    if "activationLagCount" not in md:
-                        fail(overlay, f"{so['metadata']['name']}: lagCount without activationLagCount")
-                if "pendingEntriesCount" in md:
-                    modes.append("pending")
-            if sorted(modes) != ["lag", "pending"]:
-                fail(overlay, f"{so['metadata']['name']}: wants one lag and one pending trigger, has {modes}")
-            if not 0 <= so["spec"]["minReplicaCount"] <= so["spec"]["maxReplicaCount"]:
-                fail(overlay, f"{so['metadata']['name']}: min/max replicas inconsistent")
+            check_scaled_object(overlay, so, agent, d, by_kind.get("ConfigMap", {}))
         pdb = next((p for p in pdbs.values()
                     if all(labels.get(k) == v for k, v in p["spec"]["selector"]["matchLabels"].items())
                     and p["spec"]["selector"]["matchLabels"].get("agentfleet.io/agent-type") == agent), None)

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +22,16 @@ import java.util.stream.Stream;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 
 /**
  * A throw-away {@code redis-server} (no persistence, loopback only) that loads a copy of deploy/users.acl, so that
  * every client must log in as one of the project's ACL users. test-support's RedisProcess cannot pass an ACL file,
  * hence this small fixture. Needs Redis 7.0+ on PATH: the ACL file uses selectors.
+ *
+ * <p>{@link #startClusterNode(Path)} starts it in cluster mode as a one-node cluster that owns all 16384 slots: the
+ * topology commands cluster clients send ({@code CLUSTER SLOTS}, {@code CLUSTER NODES}, {@code INFO}) then answer
+ * as on a real cluster, and every key is local, so the same commands can be checked against the ACL in both modes.
  */
 final class AclRedis implements AutoCloseable {
     static final String HOST = "127.0.0.1";
@@ -33,18 +39,42 @@ final class AclRedis implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
     private static final int PORT_ATTEMPTS = 3;
 
+    private static final int CLUSTER_SLOTS = 16384;
+
     private final Path workDir;
     private final int port;
     private final Process process;
+    private final boolean cluster;
 
-    private AclRedis(Path workDir, int port, Process process) {
+    private AclRedis(Path workDir, int port, Process process, boolean cluster) {
         this.workDir = workDir;
         this.port = port;
         this.process = process;
+        this.cluster = cluster;
     }
 
     /** Starts redis-server with a copy of {@code aclFile} and returns once the {@code admin} user can PING it. */
     static AclRedis start(Path aclFile) {
+        return start(aclFile, false);
+    }
+
+    /** Like {@link #start(Path)}, in cluster mode, as a one-node cluster owning every slot ({@code cluster_state:ok}). */
+    static AclRedis startClusterNode(Path aclFile) {
+        AclRedis redis = start(aclFile, true);
+        try (Jedis admin = redis.as("admin")) {
+            admin.clusterAddSlotsRange(0, CLUSTER_SLOTS - 1);
+            Await.until(
+                    STARTUP_TIMEOUT,
+                    () -> admin.clusterInfo().contains("cluster_state:ok"),
+                    "one-node cluster on port " + redis.port + " to reach cluster_state:ok");
+        } catch (RuntimeException | AssertionError e) {
+            redis.close();
+            throw e;
+        }
+        return redis;
+    }
+
+    private static AclRedis start(Path aclFile, boolean cluster) {
         Path binary = binary();
         Path workDir = createWorkDir();
         try {
@@ -52,7 +82,7 @@ final class AclRedis implements AutoCloseable {
             IllegalStateException last = null;
             for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
                 try {
-                    return launch(binary, workDir, acl, freePort());
+                    return launch(binary, workDir, acl, freePort(), cluster);
                 } catch (IllegalStateException e) {
                     last = e;
                     if (!e.getMessage().contains("Address already in use")) {
@@ -74,6 +104,15 @@ final class AclRedis implements AutoCloseable {
         return port;
     }
 
+    boolean isCluster() {
+        return cluster;
+    }
+
+    @Override
+    public String toString() {
+        return cluster ? "one-node Redis Cluster" : "standalone Redis";
+    }
+
     /** {@code redis://user:dev-user-password@127.0.0.1:port}: the documented development password of {@code user}. */
     String uri(String user) {
         return "redis://" + user + ":" + devPassword(user) + "@" + HOST + ":" + port;
@@ -81,11 +120,17 @@ final class AclRedis implements AutoCloseable {
 
     /** A connection logged in as {@code user} with its development password. */
     Jedis as(String user) {
+        return as(user, RedisProtocol.RESP2);
+    }
+
+    /** A connection logged in as {@code user}; with RESP3 the login is {@code HELLO 3 AUTH user password}. */
+    Jedis as(String user, RedisProtocol protocol) {
         return new Jedis(
                 new HostAndPort(HOST, port),
                 DefaultJedisClientConfig.builder()
                         .user(user)
                         .password(devPassword(user))
+                        .protocol(protocol)
                         .timeoutMillis(5_000)
                         .build());
     }
@@ -118,33 +163,44 @@ final class AclRedis implements AutoCloseable {
         }
     }
 
-    private static AclRedis launch(Path binary, Path workDir, Path acl, int port) {
+    private static AclRedis launch(Path binary, Path workDir, Path acl, int port, boolean cluster) {
         Path log = workDir.resolve("redis.log");
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                workDir.toString(),
+                "--aclfile",
+                acl.toString(),
+                "--daemonize",
+                "no"));
+        if (cluster) {
+            command.addAll(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    workDir.resolve("nodes.conf").toString(),
+                    // The default bus port (port + 10000) can be taken or out of range for an ephemeral port.
+                    "--cluster-port",
+                    String.valueOf(freePort())));
+        }
         Process process;
         try {
-            process = new ProcessBuilder(List.of(
-                            binary.toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--bind",
-                            HOST,
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no",
-                            "--dir",
-                            workDir.toString(),
-                            "--aclfile",
-                            acl.toString(),
-                            "--daemonize",
-                            "no"))
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.to(log.toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + binary, e);
         }
-        AclRedis redis = new AclRedis(workDir, port, process);
+        AclRedis redis = new AclRedis(workDir, port, process, cluster);
         try {
             Await.until(
                     STARTUP_TIMEOUT,

@@ -13,13 +13,17 @@ import io.agentfleet.tools.deploy.Manifests.Rendering;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,8 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Keeps k8s/ honest against the code: every overlay, rendered as {@code kubectl apply -k} would see it, runs one
- * worker Deployment per agent type that KEDA scales on exactly the stream and group the workers consume
- * ({@link StreamKeys}), drains within its grace period, and runs locked down. The same invariants are checked on the
+ * worker Deployment per agent type that KEDA scales on exactly the streams and group the workers consume
+ * ({@link StreamKeys}; one lag and one pending trigger per partition, summed by {@code scalingModifiers} for a
+ * partitioned type), drains within its grace period, and runs locked down; the KEDA objects are valid against KEDA's
+ * CRD schemas ({@link CrdSchema}). The same invariants are checked on the
  * Java fallback rendering (used where kubectl is missing), so that path is exercised on every run.
  */
 class KustomizeOverlaysTest {
@@ -43,6 +49,20 @@ class KustomizeOverlaysTest {
     /** Kubernetes' default when a pod spec leaves terminationGracePeriodSeconds out. */
     static final long DEFAULT_TERMINATION_GRACE_SECONDS = 30;
 
+    static final Set<String> REDIS_STREAM_TRIGGERS = Set.of("redis-streams", "redis-cluster-streams");
+    /** The example of a partitioned agent type in the prod overlay (k8s/overlays/prod/patches/coder-partitions.yaml). */
+    static final String PARTITIONED_IN_PROD = "coder";
+
+    static final int PROD_PARTITIONS = 3;
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** expr-lang built-ins and keywords a scalingModifiers formula may use besides trigger names. */
+    private static final Set<String> FORMULA_WORDS = Set.of(
+            "max", "min", "abs", "ceil", "floor", "round", "float", "int", "len", "sum", "true", "false", "nil", "and",
+            "or", "not", "in", "let");
+
+    private static final List<CrdSchema> KEDA_CRDS = List.of(
+            CrdSchema.load("keda-crds/keda.sh_scaledobjects.yaml"),
+            CrdSchema.load("keda-crds/keda.sh_triggerauthentications.yaml"));
     private static final List<String> OVERLAYS = List.of("k8s/overlays/dev", "k8s/overlays/prod");
     private static final Map<String, Rendering> CACHE = new ConcurrentHashMap<>();
 
@@ -102,11 +122,7 @@ class KustomizeOverlaysTest {
     @MethodSource("renderings")
     void kedaScalesEachWorkerOnItsOwnTaskStreamLagAndPending(Rendering rendering) {
         assertAll(workers(rendering).stream().map(worker -> () -> {
-            List<Map<String, Object>> scaledObjects = rendering.ofKind("ScaledObject").stream()
-                    .filter(so -> worker.name().equals(Yamls.string(so, "spec", "scaleTargetRef", "name")))
-                    .toList();
-            assertEquals(1, scaledObjects.size(), "ScaledObjects targeting " + worker);
-            Map<String, Object> scaledObject = scaledObjects.getFirst();
+            Map<String, Object> scaledObject = scaledObjectOf(rendering, worker);
             String targetKind = Yamls.string(scaledObject, "spec", "scaleTargetRef", "kind");
             assertTrue(
                     targetKind == null || targetKind.equals("Deployment"),
@@ -134,6 +150,154 @@ class KustomizeOverlaysTest {
                                 .map(StreamKeys.DEFAULT.prefix()::equals)
                                 .orElse(true),
                         "FLEET_PREFIX env of " + name(d))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void aPartitionedTypeScalesOnTheSumOverItsPartitions(Rendering rendering) {
+        assertAll(workers(rendering).stream().map(worker -> () -> {
+            Map<String, Object> scaledObject = scaledObjectOf(rendering, worker);
+            Map<String, Object> modifiers = Yamls.map(scaledObject, "spec", "advanced", "scalingModifiers");
+            int partitions = partitions(worker);
+            if (partitions == 1 && modifiers.isEmpty()) {
+                return;
+            }
+            assertFalse(
+                    modifiers.isEmpty(),
+                    worker + " has " + partitions + " partitions but its ScaledObject has no"
+                            + " advanced.scalingModifiers: KEDA would scale on the busiest partition only");
+            List<Map<String, Object>> triggers = Yamls.maps(scaledObject, "spec", "triggers");
+            List<String> names =
+                    triggers.stream().map(t -> Yamls.string(t, "name")).toList();
+            String formula = Yamls.string(modifiers, "formula");
+            assertNotNull(formula, "scalingModifiers.formula of " + worker);
+            Set<String> used = new TreeSet<>();
+            Matcher identifier = IDENTIFIER.matcher(formula);
+            while (identifier.find()) {
+                if (!FORMULA_WORDS.contains(identifier.group())) {
+                    used.add(identifier.group());
+                }
+            }
+            String target = Yamls.string(modifiers, "target");
+            assertAll(
+                    () -> assertFalse(names.contains(null), "every trigger of " + worker + " needs a name: " + names),
+                    // KEDA feeds the HPA only the formula's result: a trigger the formula leaves out is ignored.
+                    () -> assertEquals(
+                            new TreeSet<>(names),
+                            used,
+                            "names in the formula '" + formula + "' of " + worker + " against its trigger names"),
+                    () -> assertTrue(
+                            target != null && target.matches("[0-9]+(\\.[0-9]+)?") && Double.parseDouble(target) > 0,
+                            "scalingModifiers.target of " + worker + " must be a positive number: " + target),
+                    () -> assertEquals(
+                            "0",
+                            Yamls.string(modifiers, "activationTarget"),
+                            "scalingModifiers.activationTarget of " + worker + ": one task must wake the type"),
+                    () -> assertEquals(
+                            "AverageValue",
+                            Optional.ofNullable(Yamls.string(modifiers, "metricType"))
+                                    .orElse("AverageValue"),
+                            "scalingModifiers.metricType of " + worker));
+        }));
+    }
+
+    /** ScaledObjects and TriggerAuthentications against KEDA 2.20.2's CRD schemas (unknown fields refused). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void kedaObjectsAreValidAgainstTheKedaCrds(Rendering rendering) {
+        List<Executable> checks = new ArrayList<>();
+        for (CrdSchema crd : KEDA_CRDS) {
+            List<Map<String, Object>> objects = rendering.ofKind(crd.kind());
+            checks.add(() -> assertFalse(objects.isEmpty(), "no " + crd.kind() + " in " + rendering));
+            for (Map<String, Object> object : objects) {
+                checks.add(() -> assertEquals(
+                        List.of(),
+                        crd.violations(object),
+                        crd.kind() + " " + name(object) + " against the KEDA CRD schema"));
+            }
+        }
+        assertAll(checks);
+    }
+
+    @Test
+    void theKedaSchemaCheckRefusesWhatKedaRefuses() {
+        CrdSchema scaledObjects = KEDA_CRDS.getFirst();
+        Map<String, Object> valid = Map.of(
+                "apiVersion",
+                "keda.sh/v1alpha1",
+                "kind",
+                "ScaledObject",
+                "metadata",
+                Map.of("name", "x"),
+                "spec",
+                Map.of(
+                        "scaleTargetRef",
+                        Map.of("name", "x"),
+                        "advanced",
+                        Map.of("scalingModifiers", Map.of("formula", "a", "target", "1", "metricType", "AverageValue")),
+                        "triggers",
+                        List.of(Map.of("type", "redis-streams", "name", "a", "metadata", Map.of("lagCount", "5")))));
+        Map<String, Object> numberInMetadata = Map.of(
+                "apiVersion",
+                "keda.sh/v1alpha1",
+                "kind",
+                "ScaledObject",
+                "spec",
+                Map.of(
+                        "scaleTargetRef",
+                        Map.of("name", "x"),
+                        "advanced",
+                        Map.of("scalingModifiers", Map.of("formula", "a", "metricType", "Utilization", "extra", "1")),
+                        "triggers",
+                        List.of(Map.of("type", "redis-streams", "metadata", Map.of("lagCount", 5)))));
+        assertAll(
+                () -> assertEquals(List.of(), scaledObjects.violations(valid), "a valid ScaledObject"),
+                () -> assertEquals(
+                        Set.of(
+                                ".spec.advanced.scalingModifiers.metricType: Utilization is not one of [AverageValue, Value]",
+                                ".spec.advanced.scalingModifiers.extra: unknown field",
+                                ".spec.triggers[0].metadata.lagCount: must be string, is Integer 5"),
+                        Set.copyOf(scaledObjects.violations(numberInMetadata)),
+                        "violations of an invalid ScaledObject"));
+    }
+
+    @Test
+    void theProdOverlayRunsAPartitionedTypeOnRedisCluster() {
+        Rendering prod = renderings()
+                .filter(r -> r.kustomized() && r.description().startsWith("k8s/overlays/prod"))
+                .findFirst()
+                .orElse(null);
+        assumeTrue(prod != null, "kubectl is not on PATH: the prod overlay's patches cannot be applied");
+        List<Worker> workers = workers(prod);
+        Worker coder = workers.stream()
+                .filter(w -> PARTITIONED_IN_PROD.equals(w.type()))
+                .findFirst()
+                .orElseThrow();
+        List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertEquals(
+                PROD_PARTITIONS, partitions(coder), partitionsVariable(PARTITIONED_IN_PROD) + " of " + coder));
+        for (Worker worker : workers) {
+            for (Map<String, Object> trigger : Yamls.maps(scaledObjectOf(prod, worker), "spec", "triggers")) {
+                checks.add(() -> assertEquals(
+                        "redis-cluster-streams",
+                        trigger.get("type"),
+                        "type of trigger " + trigger.get("name") + " of " + worker + " (prod runs on Redis Cluster)"));
+                checks.add(() -> assertNotNull(
+                        Yamls.string(trigger, "metadata", "addressesFromEnv"),
+                        "addressesFromEnv (the cluster's seed nodes) of trigger " + trigger.get("name") + " of "
+                                + worker));
+            }
+        }
+        List<Map<String, Object>> authentications = prod.ofKind("TriggerAuthentication");
+        checks.add(() -> assertEquals(1, authentications.size(), "TriggerAuthentications in " + prod));
+        checks.add(() -> assertEquals(
+                List.of("tls"),
+                Yamls.maps(authentications.getFirst(), "spec", "secretTargetRef").stream()
+                        .map(ref -> Yamls.string(ref, "parameter"))
+                        .filter("tls"::equals)
+                        .toList(),
+                "prod's TriggerAuthentication switches KEDA's TLS on (parameter tls), once"));
+        assertAll(checks);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -301,21 +465,28 @@ class KustomizeOverlaysTest {
     private static void assertRedisStreamsTriggers(
             Rendering rendering, Worker worker, List<Map<String, Object>> triggers) {
         List<Map<String, Object>> streams = triggers.stream()
-                .filter(t -> "redis-streams".equals(t.get("type")))
+                .filter(t -> REDIS_STREAM_TRIGGERS.contains(String.valueOf(t.get("type"))))
                 .toList();
         assertFalse(streams.isEmpty(), "no redis-streams trigger scales " + worker);
+        Set<String> partitionStreams = partitionStreams(worker);
         List<Executable> checks = new ArrayList<>();
+        checks.add(() -> assertEquals(
+                streams.size(), triggers.size(), "triggers of " + worker + " that are not redis(-cluster)-streams"));
         for (Map<String, Object> trigger : streams) {
             Map<String, Object> metadata = Yamls.map(trigger, "metadata");
-            checks.add(() -> assertEquals(
-                    StreamKeys.DEFAULT.tasks(worker.type()),
-                    metadata.get("stream"),
-                    "stream of trigger " + trigger.get("name") + " of " + worker));
+            checks.add(() -> assertTrue(
+                    partitionStreams.contains(String.valueOf(metadata.get("stream"))),
+                    "stream " + metadata.get("stream") + " of trigger " + trigger.get("name") + " of " + worker
+                            + " is none of the keys the workers consume: " + partitionStreams));
             checks.add(() -> assertEquals(
                     StreamKeys.WORKERS_GROUP,
                     metadata.get("consumerGroup"),
                     "consumerGroup of trigger " + trigger.get("name") + " of " + worker));
             checks.add(() -> assertRedisAddressAvailable(rendering, worker, trigger));
+            checks.add(() -> assertFalse(
+                    metadata.containsKey("enableTLS"),
+                    "trigger " + trigger.get("name") + " of " + worker + " sets enableTLS: TLS belongs in the"
+                            + " TriggerAuthentication (KEDA 2.12+ refuses both)"));
         }
         List<Map<String, Object>> lag = streams.stream()
                 .filter(t -> Yamls.at(t, "metadata", "lagCount") != null)
@@ -324,19 +495,67 @@ class KustomizeOverlaysTest {
                 .filter(t -> Yamls.at(t, "metadata", "pendingEntriesCount") != null
                         && Yamls.at(t, "metadata", "lagCount") == null)
                 .toList();
-        checks.add(() -> assertEquals(1, lag.size(), "redis-streams triggers in lagCount mode for " + worker));
         checks.add(() -> assertEquals(
-                1,
-                pending.size(),
-                "redis-streams triggers on pendingEntriesCount (without lagCount, which would override it) for "
-                        + worker));
+                partitionStreams,
+                streamsOf(lag),
+                "streams of the redis-streams triggers in lagCount mode for " + worker + " (one per partition)"));
+        checks.add(() -> assertEquals(lag.size(), partitionStreams.size(), "lag triggers of " + worker));
+        checks.add(() -> assertEquals(
+                partitionStreams,
+                streamsOf(pending),
+                "streams of the triggers on pendingEntriesCount (without lagCount, which would override it) for "
+                        + worker + " (one per partition)"));
+        checks.add(() -> assertEquals(pending.size(), partitionStreams.size(), "pending triggers of " + worker));
         for (Map<String, Object> trigger : lag) {
             checks.add(() -> assertPositiveCount(worker, trigger, "lagCount"));
+            checks.add(() -> assertEquals(
+                    "0",
+                    Yamls.string(trigger, "metadata", "activationLagCount"),
+                    "activationLagCount of trigger " + trigger.get("name") + " of " + worker
+                            + ": one task must wake a type scaled to zero"));
         }
         for (Map<String, Object> trigger : pending) {
             checks.add(() -> assertPositiveCount(worker, trigger, "pendingEntriesCount"));
         }
+        List<Object> names = streams.stream().map(t -> t.get("name")).toList();
+        checks.add(() -> assertEquals(
+                names.size(), new HashSet<>(names).size(), "trigger names of " + worker + " are not unique: " + names));
         assertAll(checks);
+    }
+
+    private static Map<String, Object> scaledObjectOf(Rendering rendering, Worker worker) {
+        List<Map<String, Object>> scaledObjects = rendering.ofKind("ScaledObject").stream()
+                .filter(so -> worker.name().equals(Yamls.string(so, "spec", "scaleTargetRef", "name")))
+                .toList();
+        assertEquals(1, scaledObjects.size(), "ScaledObjects targeting " + worker);
+        return scaledObjects.getFirst();
+    }
+
+    private static Set<String> streamsOf(List<Map<String, Object>> triggers) {
+        return triggers.stream()
+                .map(t -> Yamls.string(t, "metadata", "stream"))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The task streams of every partition the worker's Deployment is configured to serve. */
+    static Set<String> partitionStreams(Worker worker) {
+        int partitions = partitions(worker);
+        Set<String> streams = new TreeSet<>();
+        for (int p = 0; p < partitions; p++) {
+            streams.add(PartitionKeys.tasks(worker.type(), p));
+        }
+        return streams;
+    }
+
+    /** {@code FLEET_AGENTS_<TYPE>_PARTITIONS} of the worker container, 1 when unset (CONTRACT.md). */
+    static int partitions(Worker worker) {
+        return env(worker.container(), partitionsVariable(worker.type()))
+                .map(Integer::parseInt)
+                .orElse(1);
+    }
+
+    static String partitionsVariable(String agentType) {
+        return "FLEET_AGENTS_" + agentType.toUpperCase(Locale.ROOT).replace('-', '_') + "_PARTITIONS";
     }
 
     private static void assertPositiveCount(Worker worker, Map<String, Object> trigger, String field) {
@@ -348,11 +567,15 @@ class KustomizeOverlaysTest {
 
     /** KEDA reads {@code addressFromEnv} from the scaled container's environment. */
     private static void assertRedisAddressAvailable(Rendering rendering, Worker worker, Map<String, Object> trigger) {
-        String variable = Yamls.string(trigger, "metadata", "addressFromEnv");
+        String variable = "redis-cluster-streams".equals(trigger.get("type"))
+                ? Yamls.string(trigger, "metadata", "addressesFromEnv")
+                : Yamls.string(trigger, "metadata", "addressFromEnv");
         if (variable == null) {
             assertTrue(
                     Yamls.string(trigger, "metadata", "address") != null
-                            || Yamls.string(trigger, "metadata", "host") != null,
+                            || Yamls.string(trigger, "metadata", "addresses") != null
+                            || Yamls.string(trigger, "metadata", "host") != null
+                            || Yamls.string(trigger, "metadata", "hosts") != null,
                     "trigger " + trigger.get("name") + " of " + worker + " names no Redis address");
             return;
         }

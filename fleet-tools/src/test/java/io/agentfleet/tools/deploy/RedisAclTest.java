@@ -22,21 +22,34 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.AccessControlUser;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Proves deploy/users.acl against a real Redis and the real worker: a worker user reaches only its own agent type's
  * keys, the producer user can only enqueue (through the shared ENQUEUE script), and a worker process logged in as
- * {@code worker-coder} completes tasks enqueued by {@code producer} without being refused anything.
+ * {@code worker-coder} completes tasks enqueued by {@code producer} without being refused anything. Every client
+ * family's command list ({@link ClientCommands}: KEDA's scaler, the services' Lettuce layer, fleet-client's Jedis
+ * layer, the exporter) runs against a standalone server and a one-node cluster: what a family sends must be allowed,
+ * what it does not need must be refused.
  */
 class RedisAclTest {
     private static final String AGENT = "coder";
@@ -48,26 +61,37 @@ class RedisAclTest {
     private static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final String WORKER_MAIN = "io.agentfleet.worker.WorkerApplication";
 
+    private static final String STANDALONE = "standalone";
+    private static final String CLUSTER = "cluster";
+    private static final long BACKLOG = 3;
+    private static final long PARTITION_BACKLOG = 2;
+
     private static AclRedis redis;
+    private static AclRedis clusterNode;
     private static Path root;
 
     @BeforeAll
     static void startRedisWithTheProjectAcl() {
         root = ProjectRoot.find();
         redis = AclRedis.start(root.resolve("deploy/users.acl"));
+        clusterNode = AclRedis.startClusterNode(root.resolve("deploy/users.acl"));
     }
 
     @AfterAll
     static void stopRedis() {
-        if (redis != null) {
-            redis.close();
+        for (AclRedis server : new AclRedis[] {redis, clusterNode}) {
+            if (server != null) {
+                server.close();
+            }
         }
     }
 
     @BeforeEach
     void emptyRedis() {
-        try (Jedis admin = redis.as("admin")) {
-            admin.flushAll();
+        for (AclRedis server : List.of(redis, clusterNode)) {
+            try (Jedis admin = server.as("admin")) {
+                admin.flushAll();
+            }
         }
     }
 
@@ -158,21 +182,104 @@ class RedisAclTest {
         }
     }
 
-    @Test
-    void kedaReadsLagAndPendingOfEveryTaskStreamButNothingElse() {
-        String tasks = KEYS.tasks(AGENT);
-        try (Jedis worker = redis.as(WORKER_USER)) {
-            worker.xgroupCreate(tasks, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+    // ------------------------------------------------------------------ the command model of every client family
+
+    static Stream<Arguments> clientFamiliesOnBothBackends() {
+        return Stream.of(STANDALONE, CLUSTER)
+                .flatMap(backend -> ClientCommands.all().stream().map(client -> Arguments.of(backend, client)));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("clientFamiliesOnBothBackends")
+    void everyCommandAClientFamilySendsIsAllowed(String backend, ClientCommands client) {
+        AclRedis server = server(backend);
+        prepareTheKeysTheModelTouches(server);
+        List<String> failures = new ArrayList<>();
+        try (Jedis connection = server.as(client.user(), client.login())) {
+            for (List<String> command : client.sends()) {
+                try {
+                    send(connection, command);
+                } catch (JedisDataException e) {
+                    boolean clusterCommandOnStandalone = !server.isCluster()
+                            && "CLUSTER".equalsIgnoreCase(command.getFirst())
+                            && String.valueOf(e.getMessage()).contains("cluster support disabled");
+                    if (!clusterCommandOnStandalone) {
+                        failures.add(shown(command) + " -> " + e.getMessage());
+                    }
+                }
+            }
         }
-        try (Jedis keda = redis.as("keda")) {
-            // What KEDA's redis-streams scaler sends: XINFO GROUPS for lagCount, XPENDING for pendingEntriesCount.
-            assertEquals(1, keda.xinfoGroups(tasks).size(), "groups KEDA sees on " + tasks);
-            assertEquals(0, keda.xpending(tasks, StreamKeys.WORKERS_GROUP).getTotal(), "pending entries KEDA sees");
-            assertEquals(0, keda.xlen(KEYS.tasks(OTHER_AGENT)), "XLEN of another agent type's task stream");
+        assertEquals(List.of(), failures, "commands " + client + " sends that failed on " + server);
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("clientFamiliesOnBothBackends")
+    void whatAClientFamilyDoesNotNeedIsRefused(String backend, ClientCommands client) {
+        AclRedis server = server(backend);
+        prepareTheKeysTheModelTouches(server);
+        List<String> notRefused = new ArrayList<>();
+        try (Jedis connection = server.as(client.user(), client.login())) {
+            for (List<String> command : client.refused()) {
+                try {
+                    Object reply = send(connection, command);
+                    notRefused.add(shown(command) + " -> ran: " + reply);
+                } catch (JedisDataException e) {
+                    if (!isAclRefusal(e)) {
+                        notRefused.add(shown(command) + " -> failed, but not by the ACL: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), notRefused, "commands " + client + " must be refused on " + server);
+    }
+
+    /** KEDA's lag trigger works only if INFO answers with redis_version >= 7 and XINFO GROUPS shows the lag. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {STANDALONE, CLUSTER})
+    void kedaReadsTheRedisVersionAndTheLagOfEveryPartitionAsItsScalerDoes(String backend) {
+        AclRedis server = server(backend);
+        prepareTheKeysTheModelTouches(server);
+        try (Jedis keda = server.as("keda", RedisProtocol.RESP3)) {
+            // redis_streams_scaler.go: split INFO into lines, field redis_version, major version >= 7.
+            String version = keda.info()
+                    .lines()
+                    .filter(line -> line.startsWith("redis_version:"))
+                    .map(line -> line.substring("redis_version:".length()).trim())
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("INFO as keda has no redis_version line"));
+            assertTrue(
+                    Integer.parseInt(version.split("\\.")[0]) >= 7,
+                    "KEDA's lagCount needs Redis 7+, INFO says " + version);
             assertAll(
-                    refused("XADD " + tasks, () -> keda.xadd(tasks, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"))),
-                    refused("XINFO GROUPS " + KEYS.results(AGENT), () -> keda.xinfoGroups(KEYS.results(AGENT))),
-                    refused("GET " + KEYS.done(AGENT, "x"), () -> keda.get(KEYS.done(AGENT, "x"))));
+                    () -> assertEquals(
+                            BACKLOG, lag(keda, KEYS.tasks(AGENT)), "lag of group workers on " + KEYS.tasks(AGENT)),
+                    () -> assertEquals(
+                            PARTITION_BACKLOG,
+                            lag(keda, PartitionKeys.tasks(AGENT, ClientCommands.PARTITION)),
+                            "lag of group workers on " + PartitionKeys.tasks(AGENT, ClientCommands.PARTITION)),
+                    () -> assertEquals(
+                            1L,
+                            keda.xlen(KEYS.tasks(OTHER_AGENT)),
+                            "XLEN, KEDA's lag when the stream has no group workers yet"),
+                    () -> assertEquals(
+                            0L,
+                            keda.xpending(KEYS.tasks(AGENT), StreamKeys.WORKERS_GROUP)
+                                    .getTotal(),
+                            "pending entries KEDA sees"));
+        }
+    }
+
+    /** Nothing beyond the model: the keda user's command rules are exactly what the scaler sends. */
+    @Test
+    void theKedaUserIsGrantedExactlyTheCommandsOfTheScaler() {
+        try (Jedis admin = redis.as("admin")) {
+            AccessControlUser keda = admin.aclGetUser("keda");
+            assertEquals(
+                    new TreeSet<>(List.of(
+                            "-@all", "+ping", "+info", "+cluster|slots", "+xinfo|groups", "+xlen", "+xpending")),
+                    new TreeSet<>(List.of(keda.getCommands().split(" "))),
+                    "command rules of the keda user");
+            assertEquals("%R~fleet:{*}:tasks", String.valueOf(keda.getKeys()), "key patterns of the keda user");
         }
     }
 
@@ -260,14 +367,56 @@ class RedisAclTest {
         return content;
     }
 
+    private static AclRedis server(String backend) {
+        return CLUSTER.equals(backend) ? clusterNode : redis;
+    }
+
+    /** The streams and groups the command model reads, created as admin, so a refusal can only come from the ACL. */
+    private static void prepareTheKeysTheModelTouches(AclRedis server) {
+        try (Jedis admin = server.as("admin")) {
+            addBacklog(admin, KEYS.tasks(AGENT), BACKLOG);
+            addBacklog(admin, PartitionKeys.tasks(AGENT, ClientCommands.PARTITION), PARTITION_BACKLOG);
+            // A stream whose group does not exist yet: KEDA falls back to XLEN.
+            admin.xadd(KEYS.tasks(OTHER_AGENT), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
+            admin.sadd(PartitionKeys.registry(), OTHER_AGENT);
+        }
+    }
+
+    private static void addBacklog(Jedis admin, String stream, long entries) {
+        admin.xgroupCreate(stream, StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+        for (long i = 0; i < entries; i++) {
+            admin.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
+        }
+    }
+
+    private static long lag(Jedis keda, String stream) {
+        return keda.xinfoGroups(stream).stream()
+                .filter(group -> StreamKeys.WORKERS_GROUP.equals(group.getName()))
+                .map(group -> ((Number) group.getGroupInfo().get("lag")).longValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no group " + StreamKeys.WORKERS_GROUP + " on " + stream));
+    }
+
+    private static Object send(Jedis connection, List<String> command) {
+        ProtocolCommand name = () -> SafeEncoder.encode(command.getFirst());
+        return connection.sendCommand(name, command.subList(1, command.size()).toArray(String[]::new));
+    }
+
+    private static String shown(List<String> command) {
+        String text = String.join(" ", command);
+        return text.length() > 120 ? text.substring(0, 120) + "…" : text;
+    }
+
+    private static boolean isAclRefusal(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("NOPERM") || message.contains("user executing the script can't");
+    }
+
     /** A check that {@code call} is refused by the ACL (NOPERM, or the script variant of it). */
     private static Executable refused(String what, Executable call) {
         return () -> {
             JedisDataException e = assertThrows(JedisDataException.class, call, what + " should be refused by the ACL");
-            String message = String.valueOf(e.getMessage());
-            assertTrue(
-                    message.contains("NOPERM") || message.contains("user executing the script can't"),
-                    what + " failed, but not because of the ACL: " + message);
+            assertTrue(isAclRefusal(e), what + " failed, but not because of the ACL: " + e.getMessage());
         };
     }
 }

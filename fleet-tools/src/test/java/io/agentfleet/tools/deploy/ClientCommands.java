@@ -1,0 +1,295 @@
+package io.agentfleet.tools.deploy;
+
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.StreamKeys;
+import java.util.List;
+import redis.clients.jedis.RedisProtocol;
+
+/**
+ * What each client family sends to Redis, command by command, with the ACL user it logs in as, and what that user
+ * must be refused. deploy/users.acl grants exactly this; RedisAclTest runs every list against a real redis-server
+ * loaded with that file (standalone and a one-node cluster). When a client starts sending a new command, add it here
+ * first: the test then shows whether users.acl lets it through.
+ *
+ * @param family who sends it and which source the list was read from
+ * @param user the ACL user
+ * @param login RESP3 = {@code HELLO 3 AUTH user password} (Lettuce 6, go-redis 9), RESP2 = {@code AUTH user password}
+ *     (Jedis without a protocol); both are no-auth commands that every user may send
+ * @param sends the commands in the order the client sends them; each must be allowed
+ * @param refused commands the user must be refused with NOPERM
+ */
+record ClientCommands(
+        String family, String user, RedisProtocol login, List<List<String>> sends, List<List<String>> refused) {
+
+    static final String AGENT = "coder";
+    static final String OTHER_AGENT = "planner";
+    /** The partitions of {@link #AGENT} the commands touch: 0 is today's layout, 2 a further partition. */
+    static final int PARTITION = 2;
+
+    static final String RUN_CANCEL = StreamKeys.DEFAULT.runCancel("r1");
+    static final String RUN_STATE = StreamKeys.DEFAULT.runState("r1");
+
+    ClientCommands {
+        sends = List.copyOf(sends);
+        refused = List.copyOf(refused);
+    }
+
+    @Override
+    public String toString() {
+        return family + " as " + user;
+    }
+
+    static List<ClientCommands> all() {
+        return List.of(keda(), worker(), orchestrator(), producer(), exporter());
+    }
+
+    /**
+     * KEDA 2.20.2 pkg/scalers/redis_streams_scaler.go and redis_scaler.go (go-redis 9.19.0): the client is created with
+     * a PING; the cluster client (redis-cluster-streams) loads its slot map with CLUSTER SLOTS; a lagCount trigger
+     * polls INFO (it parses redis_version and refuses a Redis older than 7), then XINFO GROUPS, and XLEN when the group
+     * does not exist yet; a pendingEntriesCount trigger polls XPENDING stream group. go-redis also pipelines CLIENT
+     * SETINFO after the handshake and ignores a refusal, so it is not granted (Redis 7.0 lacks the command).
+     */
+    static ClientCommands keda() {
+        String tasks = StreamKeys.DEFAULT.tasks(AGENT);
+        String partitionTasks = PartitionKeys.tasks(AGENT, PARTITION);
+        return new ClientCommands(
+                "KEDA redis-streams / redis-cluster-streams scaler",
+                "keda",
+                RedisProtocol.RESP3,
+                List.of(
+                        cmd("PING"),
+                        cmd("CLUSTER", "SLOTS"),
+                        cmd("INFO"),
+                        cmd("XINFO", "GROUPS", tasks),
+                        cmd("INFO"),
+                        cmd("XINFO", "GROUPS", partitionTasks),
+                        cmd("XLEN", StreamKeys.DEFAULT.tasks(OTHER_AGENT)),
+                        cmd("XPENDING", tasks, StreamKeys.WORKERS_GROUP),
+                        cmd("XPENDING", partitionTasks, StreamKeys.WORKERS_GROUP)),
+                List.of(
+                        cmd("CONFIG", "GET", "masterauth"),
+                        cmd("XADD", tasks, "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("XRANGE", tasks, "-", "+"),
+                        cmd("XINFO", "STREAM", tasks, "FULL"),
+                        cmd("XINFO", "GROUPS", StreamKeys.DEFAULT.results(AGENT)),
+                        cmd("GET", StreamKeys.DEFAULT.done(AGENT, "t1")),
+                        cmd("SMEMBERS", PartitionKeys.registry()),
+                        cmd("CLUSTER", "NODES"),
+                        cmd("CLIENT", "LIST"),
+                        cmd("SCAN", "0"),
+                        cmd("KEYS", "*")));
+    }
+
+    /**
+     * A worker of type coder through the services' Lettuce layer (fleet-lettuce, CONTRACT.md): mode detection with
+     * INFO cluster; on a cluster Lettuce 6.8's topology refresh (DefaultClusterTopologyRefresh, Connections
+     * requestTopology/requestInfo) sends CLUSTER NODES and INFO to every node; the registry SADD; its partitions'
+     * streams, scripts, retries and done keys; the cancel flag read-only; WAIT for the durability setting.
+     */
+    static ClientCommands worker() {
+        String tasks = PartitionKeys.tasks(AGENT, PARTITION);
+        return new ClientCommands(
+                "worker (Lettuce 6.8)",
+                "worker-" + AGENT,
+                RedisProtocol.RESP3,
+                List.of(
+                        cmd("PING"),
+                        cmd("CLIENT", "SETNAME", "fleet-worker"),
+                        cmd("INFO", "cluster"),
+                        cmd("CLUSTER", "NODES"),
+                        cmd("INFO"),
+                        cmd("SADD", PartitionKeys.registry(), AGENT),
+                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
+                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "3"),
+                        cmd(
+                                "XGROUP",
+                                "CREATE",
+                                PartitionKeys.tasks(AGENT, 1),
+                                StreamKeys.WORKERS_GROUP,
+                                "0",
+                                "MKSTREAM"),
+                        cmd(
+                                "XREADGROUP",
+                                "GROUP",
+                                StreamKeys.WORKERS_GROUP,
+                                "pod-1",
+                                "COUNT",
+                                "10",
+                                "STREAMS",
+                                tasks,
+                                ">"),
+                        cmd("EXISTS", RUN_CANCEL),
+                        cmd("GET", RUN_CANCEL),
+                        cmd("XCLAIM", tasks, StreamKeys.WORKERS_GROUP, "pod-1", "0", "0-1"),
+                        cmd("XAUTOCLAIM", tasks, StreamKeys.WORKERS_GROUP, "pod-1", "60000", "0-0", "COUNT", "10"),
+                        cmd("XPENDING", tasks, StreamKeys.WORKERS_GROUP),
+                        cmd("SCRIPT", "LOAD", "return redis.call('XLEN', KEYS[1])"),
+                        cmd("EVAL", "return redis.call('XLEN', KEYS[1])", "1", tasks),
+                        cmd("SET", PartitionKeys.done(AGENT, PARTITION, "t1"), "{}", "NX"),
+                        cmd("ZADD", PartitionKeys.delayed(AGENT, PARTITION), "1", "m"),
+                        cmd("ZRANGEBYSCORE", PartitionKeys.delayed(AGENT, PARTITION), "0", "1"),
+                        cmd("XADD", PartitionKeys.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
+                        cmd("WAIT", "1", "10")),
+                List.of(
+                        cmd("CONFIG", "GET", "maxmemory-policy"),
+                        cmd("CONFIG", "GET", "masterauth"),
+                        cmd("SREM", PartitionKeys.registry(), OTHER_AGENT),
+                        cmd("DEL", PartitionKeys.registry()),
+                        cmd("XADD", StreamKeys.DEFAULT.tasks(OTHER_AGENT), "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("XADD", PartitionKeys.tasks(OTHER_AGENT, 1), "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("GET", PartitionKeys.done(OTHER_AGENT, 1, "t1")),
+                        cmd("SET", RUN_CANCEL, "1"),
+                        cmd("HGETALL", RUN_STATE),
+                        cmd("CLUSTER", "FORGET", "0000000000000000000000000000000000000000"),
+                        cmd("CLIENT", "LIST"),
+                        cmd("KEYS", "*"),
+                        cmd("FLUSHALL")));
+    }
+
+    /**
+     * The orchestrator through the same Lettuce layer: everything under {@code fleet:*} with data commands, the
+     * topology commands, WAIT and the registry; nothing server-wide or secret.
+     */
+    static ClientCommands orchestrator() {
+        String results = PartitionKeys.results(AGENT, PARTITION);
+        return new ClientCommands(
+                "orchestrator (Lettuce 6.8)",
+                "orchestrator",
+                RedisProtocol.RESP3,
+                List.of(
+                        cmd("PING"),
+                        cmd("CLIENT", "SETNAME", "fleet-orchestrator"),
+                        cmd("INFO", "cluster"),
+                        cmd("CLUSTER", "NODES"),
+                        cmd("INFO"),
+                        cmd("SADD", PartitionKeys.registry(), AGENT),
+                        cmd("SMEMBERS", PartitionKeys.registry()),
+                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
+                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "3"),
+                        cmd("XGROUP", "CREATE", results, StreamKeys.ORCHESTRATORS_GROUP, "0", "MKSTREAM"),
+                        cmd(
+                                "XREADGROUP",
+                                "GROUP",
+                                StreamKeys.ORCHESTRATORS_GROUP,
+                                "o-1",
+                                "COUNT",
+                                "10",
+                                "STREAMS",
+                                results,
+                                ">"),
+                        cmd("XRANGE", PartitionKeys.dead(AGENT, PARTITION), "-", "+", "COUNT", "10"),
+                        cmd(
+                                "EVAL",
+                                FleetScripts.ENQUEUE.source(),
+                                "3",
+                                PartitionKeys.tasks(AGENT, PARTITION),
+                                PartitionKeys.config(AGENT, PARTITION),
+                                StreamKeys.DEFAULT
+                                        .enqueued(AGENT, "t9")
+                                        .replace("{" + AGENT + "}", "{" + PartitionKeys.tag(AGENT, PARTITION) + "}"),
+                                "0",
+                                "{}"),
+                        cmd("HSET", RUN_STATE, "status", "RUNNING"),
+                        cmd("SET", RUN_CANCEL, "1"),
+                        cmd("WAIT", "1", "10")),
+                List.of(
+                        cmd("CONFIG", "GET", "maxmemory-policy"),
+                        cmd("CONFIG", "GET", "masterauth"),
+                        cmd("CONFIG", "SET", "appendonly", "no"),
+                        cmd("CLUSTER", "FORGET", "0000000000000000000000000000000000000000"),
+                        cmd("GET", "other:key"),
+                        cmd("KEYS", "*"),
+                        cmd("ACL", "LIST"),
+                        cmd("SCRIPT", "FLUSH"),
+                        cmd("FUNCTION", "FLUSH"),
+                        cmd("FLUSHALL")));
+    }
+
+    /**
+     * fleet-client and fleetctl's producer side through RedisGateway (Jedis 6.2 UnifiedJedis): mode detection with
+     * INFO cluster, JedisCluster's slot cache from CLUSTER SLOTS (JedisClusterInfoCache), the registry SADD, the
+     * registered partition count, the ENQUEUE script on any partition, WAIT, and reading an outcome.
+     */
+    static ClientCommands producer() {
+        String tasks = PartitionKeys.tasks(AGENT, PARTITION);
+        return new ClientCommands(
+                "producer (fleet-client, Jedis 6.2)",
+                "producer",
+                RedisProtocol.RESP2,
+                List.of(
+                        cmd("PING"),
+                        cmd("INFO", "cluster"),
+                        cmd("CLUSTER", "SLOTS"),
+                        cmd("SADD", PartitionKeys.registry(), AGENT),
+                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
+                        cmd("SCRIPT", "LOAD", FleetScripts.ENQUEUE.source()),
+                        cmd(
+                                "EVAL",
+                                FleetScripts.ENQUEUE.source(),
+                                "2",
+                                tasks,
+                                PartitionKeys.config(AGENT, PARTITION),
+                                "0",
+                                "{}"),
+                        cmd(
+                                "EVAL",
+                                FleetScripts.ENQUEUE.source(),
+                                "2",
+                                PartitionKeys.tasks(AGENT, 0),
+                                PartitionKeys.config(AGENT, 0),
+                                "0",
+                                "{}"),
+                        cmd("WAIT", "1", "10"),
+                        cmd("XLEN", tasks),
+                        cmd("GET", PartitionKeys.done(AGENT, PARTITION, "t1"))),
+                List.of(
+                        cmd("CONFIG", "GET", "maxmemory-policy"),
+                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "64"),
+                        cmd("HSET", PartitionKeys.config(AGENT, PARTITION), StreamKeys.MAX_BACKLOG_FIELD, "999999999"),
+                        cmd("SMEMBERS", PartitionKeys.registry()),
+                        cmd("SREM", PartitionKeys.registry(), OTHER_AGENT),
+                        cmd("DEL", PartitionKeys.registry()),
+                        cmd(
+                                "XREADGROUP",
+                                "GROUP",
+                                StreamKeys.WORKERS_GROUP,
+                                "thief",
+                                "COUNT",
+                                "1",
+                                "STREAMS",
+                                tasks,
+                                ">"),
+                        cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
+                        cmd("XDEL", tasks, "0-1"),
+                        cmd("SET", PartitionKeys.done(AGENT, PARTITION, "t2"), "forged"),
+                        cmd("GET", RUN_STATE),
+                        cmd("CLUSTER", "NODES"),
+                        cmd("FLUSHALL")));
+    }
+
+    /** redis_exporter and the compose healthcheck: server metadata only (unchanged by issue 9). */
+    static ClientCommands exporter() {
+        return new ClientCommands(
+                "redis_exporter",
+                "exporter",
+                RedisProtocol.RESP2,
+                List.of(
+                        cmd("PING"),
+                        cmd("CLIENT", "SETNAME", "redis_exporter"),
+                        cmd("INFO", "ALL"),
+                        cmd("CLUSTER", "INFO"),
+                        cmd("LATENCY", "LATEST"),
+                        cmd("SLOWLOG", "LEN")),
+                List.of(
+                        cmd("CONFIG", "GET", "masterauth"),
+                        cmd("GET", StreamKeys.DEFAULT.done(AGENT, "t1")),
+                        cmd("XLEN", StreamKeys.DEFAULT.tasks(AGENT)),
+                        cmd("KEYS", "*")));
+    }
+
+    private static List<String> cmd(String... parts) {
+        return List.of(parts);
+    }
+}
