@@ -52,7 +52,7 @@ record ClientCommands(
      */
     static ClientCommands keda() {
         String tasks = StreamKeys.DEFAULT.tasks(AGENT);
-        String partitionTasks = PartitionKeys.tasks(AGENT, PARTITION);
+        String partitionTasks = StreamKeys.DEFAULT.tasks(AGENT, PARTITION);
         return new ClientCommands(
                 "KEDA redis-streams / redis-cluster-streams scaler",
                 "keda",
@@ -74,7 +74,7 @@ record ClientCommands(
                         cmd("XINFO", "STREAM", tasks, "FULL"),
                         cmd("XINFO", "GROUPS", StreamKeys.DEFAULT.results(AGENT)),
                         cmd("GET", StreamKeys.DEFAULT.done(AGENT, "t1")),
-                        cmd("SMEMBERS", PartitionKeys.registry()),
+                        cmd("SMEMBERS", StreamKeys.DEFAULT.agents()),
                         cmd("CLUSTER", "NODES"),
                         cmd("CLIENT", "LIST"),
                         cmd("SCAN", "0"),
@@ -88,7 +88,7 @@ record ClientCommands(
      * streams, scripts, retries and done keys; the cancel flag read-only; WAIT for the durability setting.
      */
     static ClientCommands worker() {
-        String tasks = PartitionKeys.tasks(AGENT, PARTITION);
+        String tasks = StreamKeys.DEFAULT.tasks(AGENT, PARTITION);
         return new ClientCommands(
                 "worker (Lettuce 6.8)",
                 "worker-" + AGENT,
@@ -99,13 +99,13 @@ record ClientCommands(
                         cmd("INFO", "cluster"),
                         cmd("CLUSTER", "NODES"),
                         cmd("INFO"),
-                        cmd("SADD", PartitionKeys.registry(), AGENT),
-                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
-                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "3"),
+                        cmd("SADD", StreamKeys.DEFAULT.agents(), AGENT),
+                        cmd("HGET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions"),
+                        cmd("HSET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions", "3"),
                         cmd(
                                 "XGROUP",
                                 "CREATE",
-                                PartitionKeys.tasks(AGENT, 1),
+                                StreamKeys.DEFAULT.tasks(AGENT, 1),
                                 StreamKeys.WORKERS_GROUP,
                                 "0",
                                 "MKSTREAM"),
@@ -126,20 +126,20 @@ record ClientCommands(
                         cmd("XPENDING", tasks, StreamKeys.WORKERS_GROUP),
                         cmd("SCRIPT", "LOAD", "return redis.call('XLEN', KEYS[1])"),
                         cmd("EVAL", "return redis.call('XLEN', KEYS[1])", "1", tasks),
-                        cmd("SET", PartitionKeys.done(AGENT, PARTITION, "t1"), "{}", "NX"),
-                        cmd("ZADD", PartitionKeys.delayed(AGENT, PARTITION), "1", "m"),
-                        cmd("ZRANGEBYSCORE", PartitionKeys.delayed(AGENT, PARTITION), "0", "1"),
-                        cmd("XADD", PartitionKeys.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("SET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t1"), "{}", "NX"),
+                        cmd("ZADD", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "1", "m"),
+                        cmd("ZRANGEBYSCORE", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "0", "1"),
+                        cmd("XADD", StreamKeys.DEFAULT.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
                         cmd("WAIT", "1", "10")),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
                         cmd("CONFIG", "GET", "masterauth"),
-                        cmd("SREM", PartitionKeys.registry(), OTHER_AGENT),
-                        cmd("DEL", PartitionKeys.registry()),
+                        cmd("SREM", StreamKeys.DEFAULT.agents(), OTHER_AGENT),
+                        cmd("DEL", StreamKeys.DEFAULT.agents()),
                         cmd("XADD", StreamKeys.DEFAULT.tasks(OTHER_AGENT), "*", StreamKeys.MESSAGE_FIELD, "{}"),
-                        cmd("XADD", PartitionKeys.tasks(OTHER_AGENT, 1), "*", StreamKeys.MESSAGE_FIELD, "{}"),
-                        cmd("GET", PartitionKeys.done(OTHER_AGENT, 1, "t1")),
+                        cmd("XADD", StreamKeys.DEFAULT.tasks(OTHER_AGENT, 1), "*", StreamKeys.MESSAGE_FIELD, "{}"),
+                        cmd("GET", StreamKeys.DEFAULT.done(OTHER_AGENT, 1, "t1")),
                         cmd("SET", RUN_CANCEL, "1"),
                         cmd("HGETALL", RUN_STATE),
                         cmd("CLUSTER", "FORGET", "0000000000000000000000000000000000000000"),
@@ -153,7 +153,7 @@ record ClientCommands(
      * topology commands, WAIT and the registry; nothing server-wide or secret.
      */
     static ClientCommands orchestrator() {
-        String results = PartitionKeys.results(AGENT, PARTITION);
+        String results = StreamKeys.DEFAULT.results(AGENT, PARTITION);
         return new ClientCommands(
                 "orchestrator (Lettuce 6.8)",
                 "orchestrator",
@@ -164,10 +164,10 @@ record ClientCommands(
                         cmd("INFO", "cluster"),
                         cmd("CLUSTER", "NODES"),
                         cmd("INFO"),
-                        cmd("SADD", PartitionKeys.registry(), AGENT),
-                        cmd("SMEMBERS", PartitionKeys.registry()),
-                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
-                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "3"),
+                        cmd("SADD", StreamKeys.DEFAULT.agents(), AGENT),
+                        cmd("SMEMBERS", StreamKeys.DEFAULT.agents()),
+                        cmd("HGET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions"),
+                        cmd("HSET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions", "3"),
                         cmd("XGROUP", "CREATE", results, StreamKeys.ORCHESTRATORS_GROUP, "0", "MKSTREAM"),
                         cmd(
                                 "XREADGROUP",
@@ -179,16 +179,16 @@ record ClientCommands(
                                 "STREAMS",
                                 results,
                                 ">"),
-                        cmd("XRANGE", PartitionKeys.dead(AGENT, PARTITION), "-", "+", "COUNT", "10"),
+                        cmd("XRANGE", StreamKeys.DEFAULT.dead(AGENT, PARTITION), "-", "+", "COUNT", "10"),
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
                                 "3",
-                                PartitionKeys.tasks(AGENT, PARTITION),
-                                PartitionKeys.config(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.config(AGENT, PARTITION),
                                 StreamKeys.DEFAULT
                                         .enqueued(AGENT, "t9")
-                                        .replace("{" + AGENT + "}", "{" + PartitionKeys.tag(AGENT, PARTITION) + "}"),
+                                        .replace("{" + AGENT + "}", "{" + StreamKeys.tag(AGENT, PARTITION) + "}"),
                                 "0",
                                 "{}"),
                         cmd("HSET", RUN_STATE, "status", "RUNNING"),
@@ -213,7 +213,7 @@ record ClientCommands(
      * registered partition count, the ENQUEUE script on any partition, WAIT, and reading an outcome.
      */
     static ClientCommands producer() {
-        String tasks = PartitionKeys.tasks(AGENT, PARTITION);
+        String tasks = StreamKeys.DEFAULT.tasks(AGENT, PARTITION);
         return new ClientCommands(
                 "producer (fleet-client, Jedis 6.2)",
                 "producer",
@@ -222,35 +222,39 @@ record ClientCommands(
                         cmd("PING"),
                         cmd("INFO", "cluster"),
                         cmd("CLUSTER", "SLOTS"),
-                        cmd("SADD", PartitionKeys.registry(), AGENT),
-                        cmd("HGET", PartitionKeys.config(AGENT, 0), "partitions"),
+                        cmd("SADD", StreamKeys.DEFAULT.agents(), AGENT),
+                        cmd("HGET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions"),
                         cmd("SCRIPT", "LOAD", FleetScripts.ENQUEUE.source()),
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
                                 "2",
                                 tasks,
-                                PartitionKeys.config(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.config(AGENT, PARTITION),
                                 "0",
                                 "{}"),
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
                                 "2",
-                                PartitionKeys.tasks(AGENT, 0),
-                                PartitionKeys.config(AGENT, 0),
+                                StreamKeys.DEFAULT.tasks(AGENT, 0),
+                                StreamKeys.DEFAULT.config(AGENT, 0),
                                 "0",
                                 "{}"),
                         cmd("WAIT", "1", "10"),
                         cmd("XLEN", tasks),
-                        cmd("GET", PartitionKeys.done(AGENT, PARTITION, "t1"))),
+                        cmd("GET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t1"))),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
-                        cmd("HSET", PartitionKeys.config(AGENT, 0), "partitions", "64"),
-                        cmd("HSET", PartitionKeys.config(AGENT, PARTITION), StreamKeys.MAX_BACKLOG_FIELD, "999999999"),
-                        cmd("SMEMBERS", PartitionKeys.registry()),
-                        cmd("SREM", PartitionKeys.registry(), OTHER_AGENT),
-                        cmd("DEL", PartitionKeys.registry()),
+                        cmd("HSET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions", "64"),
+                        cmd(
+                                "HSET",
+                                StreamKeys.DEFAULT.config(AGENT, PARTITION),
+                                StreamKeys.MAX_BACKLOG_FIELD,
+                                "999999999"),
+                        cmd("SMEMBERS", StreamKeys.DEFAULT.agents()),
+                        cmd("SREM", StreamKeys.DEFAULT.agents(), OTHER_AGENT),
+                        cmd("DEL", StreamKeys.DEFAULT.agents()),
                         cmd(
                                 "XREADGROUP",
                                 "GROUP",
@@ -263,7 +267,7 @@ record ClientCommands(
                                 ">"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
                         cmd("XDEL", tasks, "0-1"),
-                        cmd("SET", PartitionKeys.done(AGENT, PARTITION, "t2"), "forged"),
+                        cmd("SET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t2"), "forged"),
                         cmd("GET", RUN_STATE),
                         cmd("CLUSTER", "NODES"),
                         cmd("FLUSHALL")));

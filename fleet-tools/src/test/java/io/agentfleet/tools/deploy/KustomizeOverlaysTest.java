@@ -542,7 +542,7 @@ class KustomizeOverlaysTest {
         int partitions = partitions(worker);
         Set<String> streams = new TreeSet<>();
         for (int p = 0; p < partitions; p++) {
-            streams.add(PartitionKeys.tasks(worker.type(), p));
+            streams.add(StreamKeys.DEFAULT.tasks(worker.type(), p));
         }
         return streams;
     }

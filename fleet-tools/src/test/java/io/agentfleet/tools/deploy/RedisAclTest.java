@@ -255,8 +255,8 @@ class RedisAclTest {
                             BACKLOG, lag(keda, KEYS.tasks(AGENT)), "lag of group workers on " + KEYS.tasks(AGENT)),
                     () -> assertEquals(
                             PARTITION_BACKLOG,
-                            lag(keda, PartitionKeys.tasks(AGENT, ClientCommands.PARTITION)),
-                            "lag of group workers on " + PartitionKeys.tasks(AGENT, ClientCommands.PARTITION)),
+                            lag(keda, StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION)),
+                            "lag of group workers on " + StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION)),
                     () -> assertEquals(
                             1L,
                             keda.xlen(KEYS.tasks(OTHER_AGENT)),
@@ -375,10 +375,10 @@ class RedisAclTest {
     private static void prepareTheKeysTheModelTouches(AclRedis server) {
         try (Jedis admin = server.as("admin")) {
             addBacklog(admin, KEYS.tasks(AGENT), BACKLOG);
-            addBacklog(admin, PartitionKeys.tasks(AGENT, ClientCommands.PARTITION), PARTITION_BACKLOG);
+            addBacklog(admin, StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION), PARTITION_BACKLOG);
             // A stream whose group does not exist yet: KEDA falls back to XLEN.
             admin.xadd(KEYS.tasks(OTHER_AGENT), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
-            admin.sadd(PartitionKeys.registry(), OTHER_AGENT);
+            admin.sadd(StreamKeys.DEFAULT.agents(), OTHER_AGENT);
         }
     }
 
