@@ -118,6 +118,26 @@ class FleetRedisStandaloneTest {
     }
 
     @Test
+    void aclCredentialsAreUsedAndADeniedInfoMeansStandalone() {
+        try (Jedis jedis = redis.jedis()) {
+            jedis.aclSetUser("fleet-noinfo", "on", ">s3cret-pw", "~*", "+@all", "-info");
+        }
+        try {
+            String url = "redis://fleet-noinfo:s3cret-pw@" + redis.host() + ":" + redis.port();
+            fleet = FleetRedis.connect(RedisTarget.parse(url), FleetRedisOptions.DEFAULTS);
+            assertEquals(RedisTarget.Mode.STANDALONE, fleet.mode(), "INFO refused (NOPERM): standalone");
+            assertEquals(
+                    2L, fleet.<Long>runSync(FleetScripts.registerPartitions(KEYS, "acl", 2), ScriptOutputType.INTEGER));
+            assertEquals("fleet-noinfo", fleet.shared().sync().aclWhoami());
+            assertFalse(fleet.describe().contains("s3cret-pw"), fleet.describe());
+        } finally {
+            try (Jedis jedis = redis.jedis()) {
+                jedis.aclDelUser("fleet-noinfo");
+            }
+        }
+    }
+
+    @Test
     void optionsRefuseAWaitThatWouldBlockForever() {
         assertThrows(IllegalArgumentException.class, () -> FleetRedisOptions.DEFAULTS.withWait(1, Duration.ZERO));
     }
