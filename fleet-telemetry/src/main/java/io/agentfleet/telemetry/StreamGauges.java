@@ -2,7 +2,7 @@ package io.agentfleet.telemetry;
 
 import io.agentfleet.messages.StreamKeys;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -30,10 +30,13 @@ public final class StreamGauges {
 
     private final MeterRegistry registry;
     private final StreamKeys keys;
-    private final Supplier<RedisAsyncCommands<String, String>> redis;
+    private final Supplier<? extends RedisClusterAsyncCommands<String, String>> redis;
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
 
-    public StreamGauges(MeterRegistry registry, StreamKeys keys, Supplier<RedisAsyncCommands<String, String>> redis) {
+    public StreamGauges(
+            MeterRegistry registry,
+            StreamKeys keys,
+            Supplier<? extends RedisClusterAsyncCommands<String, String>> redis) {
         this.registry = registry;
         this.keys = keys;
         this.redis = redis;
@@ -112,7 +115,7 @@ public final class StreamGauges {
      * until the next good sample; the first failure is rethrown after all were tried.
      */
     public void sample(Collection<String> agents) throws InterruptedException {
-        RedisAsyncCommands<String, String> commands = redis.get();
+        RedisClusterAsyncCommands<String, String> commands = redis.get();
         List<Pending> started = new ArrayList<>(agents.size());
         for (String agent : agents) {
             String tasks = keys.tasks(agent);

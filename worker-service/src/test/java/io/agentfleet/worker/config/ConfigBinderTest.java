@@ -137,4 +137,55 @@ class ConfigBinderTest {
         WorkerConfig config = new ConfigBinder(ConfigBinder.withEnvFallback(key -> Optional.empty(), env::get)).bind();
         assertEquals(7, config.agents().get(0).maxInFlight());
     }
+
+    @Test
+    void redisModeWaitAndPartitionsAreReadAndCheckedNamingTheirKeys() {
+        WorkerConfig defaults = bind(with());
+        assertEquals(
+                io.agentfleet.messages.RedisTarget.Mode.AUTO,
+                defaults.redis().target().mode());
+        assertEquals(0, defaults.redis().waitReplicas());
+        assertEquals(RedisSettings.DEFAULT_WAIT_TIMEOUT, defaults.redis().waitTimeout());
+        assertEquals(AgentConfig.DEFAULT_PARTITIONS, defaults.agents().get(0).partitions());
+
+        Map<String, String> env = Map.of(
+                "FLEET_AGENTS",
+                "coder,hot-type",
+                "REDIS_URL",
+                "redis://a:7000,b:7001",
+                "FLEET_REDIS_WAIT_REPLICAS",
+                "1",
+                "FLEET_REDIS_WAIT_TIMEOUT",
+                "250ms",
+                "FLEET_AGENTS_HOT_TYPE_PARTITIONS",
+                "3");
+        WorkerConfig config = new ConfigBinder(ConfigBinder.withEnvFallback(key -> Optional.empty(), env::get)).bind();
+        assertEquals(
+                io.agentfleet.messages.RedisTarget.Mode.CLUSTER,
+                config.redis().target().mode());
+        assertEquals(1, config.redis().waitReplicas());
+        assertEquals(Duration.ofMillis(250), config.redis().waitTimeout());
+        assertEquals(1, config.agents().get(0).partitions());
+        assertEquals(3, config.agents().get(1).partitions());
+
+        assertEquals(
+                io.agentfleet.messages.RedisTarget.Mode.STANDALONE,
+                bind(with("fleet.redis.mode", "standalone")).redis().target().mode());
+        ConfigurationError mode =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.redis.mode", "galaxy")));
+        assertTrue(mode.getMessage().contains("fleet.redis.mode='galaxy'"), mode.getMessage());
+        ConfigurationError replicas =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.redis.wait-replicas", "-1")));
+        assertTrue(replicas.getMessage().contains("fleet.redis.wait-replicas"), replicas.getMessage());
+        ConfigurationError partitions =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.partitions", "0")));
+        assertTrue(partitions.getMessage().contains("fleet.agents.coder.partitions='0'"), partitions.getMessage());
+        ConfigurationError tooMany =
+                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.partitions", "65")));
+        assertTrue(tooMany.getMessage().contains("<= 64"), tooMany.getMessage());
+        ConfigurationError sentinel = assertThrows(
+                ConfigurationError.class, () -> bind(with("redis.url", "redis-sentinel://u:s3cret@h:26379")));
+        assertTrue(sentinel.getMessage().contains("redis.url"), sentinel.getMessage());
+        assertFalse(sentinel.getMessage().contains("s3cret"), sentinel.getMessage());
+    }
 }

@@ -1,4 +1,4 @@
-package io.agentfleet.worker.redis;
+package io.agentfleet.lettuce;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +27,11 @@ public final class RedisErrors {
 
     public static boolean isBusyGroup(Throwable t) {
         return messageOf(t).startsWith("BUSYGROUP");
+    }
+
+    /** The ACL user may not run the command (e.g. INFO for cluster detection). */
+    public static boolean isNoPermission(Throwable t) {
+        return messageOf(t).startsWith("NOPERM");
     }
 
     public static String messageOf(Throwable t) {

@@ -1,0 +1,536 @@
+package io.agentfleet.lettuce;
+
+import io.agentfleet.messages.LuaScript;
+import io.agentfleet.messages.RedisTarget;
+import io.agentfleet.messages.ScriptCall;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services' one way to Redis, built from a {@link RedisTarget}: a standalone node, a Redis Cluster (from seed
+ * nodes, or from one node's URL that answers {@code cluster_enabled:1} to {@code INFO cluster}), or a primary found
+ * through Sentinel. It gives one shared, pipelined connection for scripts and short commands, dedicated connections
+ * for blocking reads, script execution from a {@link ScriptCall}, consumer-group creation and WAIT for replicas.
+ *
+ * <p>Nothing connects before first use, so a process can start while Redis is down; the first use then fails and the
+ * caller (supervised) tries again. Connections reconnect by themselves; a cluster connection follows MOVED/ASK and
+ * refreshes its topology every 30 s and when redirected or reconnecting repeatedly.
+ */
+public final class FleetRedis implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetRedis.class);
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
+    /** Adaptive refreshes at most this often, so a burst of MOVED replies after a failover causes one refresh. */
+    static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final RedisCodec<String, byte[]> STRING_KEYS_BYTE_VALUES =
+            RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisTarget target;
+    private final FleetRedisOptions options;
+    private final ClientResources resources;
+    private final List<StatefulConnection<?, ?>> dedicated = new ArrayList<>();
+    private RedisTarget.Mode mode;
+    private RedisClient client;
+    private RedisClusterClient clusterClient;
+    private FleetConnection<String, String> shared;
+    private StatefulRedisClusterConnection<String, String> clusterShared;
+    private boolean closed;
+
+    private FleetRedis(RedisTarget target, FleetRedisOptions options) {
+        this.target = Objects.requireNonNull(target, "target");
+        this.options = Objects.requireNonNull(options, "options");
+        // Lettuce records a latency histogram per command by default; nothing reads it here, and on the I/O thread it
+        // cost ~6% of that thread's CPU per outcome write (JFR of W1).
+        this.resources = DefaultClientResources.builder()
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .build();
+        this.mode = target.mode() == RedisTarget.Mode.AUTO ? null : target.mode();
+    }
+
+    /** Access to {@code target}; connects on first use (for a single node of unknown kind: detects a cluster then). */
+    public static FleetRedis connect(RedisTarget target, FleetRedisOptions options) {
+        return new FleetRedis(target, options);
+    }
+
+    public RedisTarget target() {
+        return target;
+    }
+
+    public FleetRedisOptions options() {
+        return options;
+    }
+
+    /** STANDALONE, CLUSTER or SENTINEL; connects to decide when the URL named one node of unknown kind. */
+    public synchronized RedisTarget.Mode mode() {
+        ensureClient();
+        return mode;
+    }
+
+    public boolean isCluster() {
+        return mode() == RedisTarget.Mode.CLUSTER;
+    }
+
+    /** Where Redis is, without the password, for logs. */
+    public synchronized String describe() {
+        return mode == null ? target.redacted() : mode.name().toLowerCase() + " " + target.redacted();
+    }
+
+    /** The shared connection (thread-safe; commands from many threads are pipelined on it). */
+    public synchronized FleetConnection<String, String> shared() {
+        ensureOpen();
+        if (shared == null) {
+            ensureClient();
+            if (clusterClient != null) {
+                clusterShared = clusterClient.connect(StringCodec.UTF8);
+                shared = new FleetConnection<>(clusterShared, clusterShared.sync(), clusterShared.async());
+            } else {
+                StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8);
+                shared = new FleetConnection<>(c, c.sync(), c.async());
+            }
+            LOG.info("connected to Redis ({})", describe());
+        }
+        return shared;
+    }
+
+    /** A new connection for one blocking command (XREADGROUP … BLOCK); the caller closes it (or {@link #close()}). */
+    public FleetConnection<String, String> dedicated() {
+        return dedicated(StringCodec.UTF8);
+    }
+
+    /** As {@link #dedicated()} with raw values: task messages are parsed from the bytes, not from a string. */
+    public FleetConnection<String, byte[]> dedicatedBytes() {
+        return dedicated(STRING_KEYS_BYTE_VALUES);
+    }
+
+    /**
+     * A new connection with {@code codec}. On a cluster it is a cluster connection of its own, so a blocking read on
+     * it goes to the primary of its key's slot (and follows MOVED after a failover) without holding up anyone else.
+     */
+    public synchronized <K, V> FleetConnection<K, V> dedicated(RedisCodec<K, V> codec) {
+        ensureOpen();
+        ensureClient();
+        FleetConnection<K, V> connection;
+        if (clusterClient != null) {
+            StatefulRedisClusterConnection<K, V> c = clusterClient.connect(codec);
+            connection = new FleetConnection<>(c, c.sync(), c.async());
+        } else {
+            StatefulRedisConnection<K, V> c = client.connect(codec);
+            connection = new FleetConnection<>(c, c.sync(), c.async());
+        }
+        dedicated.removeIf(c -> !c.isOpen());
+        dedicated.add(connection.connection());
+        return connection;
+    }
+
+    /**
+     * Runs {@code call} on the shared connection: EVALSHA, and EVAL (which also caches the script on that node) when
+     * the node answers NOSCRIPT. Keys and arguments go out as the bytes they are (arguments are already UTF-8, so the
+     * connection's I/O thread only copies them); on a cluster the call is routed by its first key.
+     *
+     * @param type MULTI, INTEGER, STATUS, VALUE or BOOLEAN; strings in the reply are decoded as UTF-8
+     * @throws CrossSlotException (at once, not in the future) when the keys span two hash slots
+     */
+    public <T> CompletableFuture<T> run(ScriptCall call, ScriptOutputType type) {
+        List<byte[]> keys = encodedKeysInOneSlot(call);
+        CommandOutput<String, String, T> first = output(type);
+        FleetConnection<String, String> connection;
+        try {
+            connection = shared();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return dispatch(connection, CommandType.EVALSHA, call.script().sha1(), keys, call.args(), first)
+                .handle((value, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(value);
+                    }
+                    if (RedisErrors.isNoScript(error)) {
+                        return dispatch(
+                                connection,
+                                CommandType.EVAL,
+                                call.script().source(),
+                                keys,
+                                call.args(),
+                                FleetRedis.<T>output(type));
+                    }
+                    return CompletableFuture.<T>failedFuture(RedisErrors.unwrap(error));
+                })
+                .thenCompose(f -> f);
+    }
+
+    /** {@link #run} and wait for the reply (at most the command timeout); Redis errors are thrown as they are. */
+    public <T> T runSync(ScriptCall call, ScriptOutputType type) {
+        return await(run(call, type), options.commandTimeout().plusSeconds(1));
+    }
+
+    /**
+     * Creates consumer group {@code group} on {@code stream} from {@code startId} ({@code 0}: everything already in
+     * the stream; {@code $}: only what comes), creating the stream when missing.
+     *
+     * @return true when created, false when it existed (BUSYGROUP)
+     */
+    public boolean createGroup(String stream, String group, String startId) {
+        return createGroup(shared(), stream, group, startId);
+    }
+
+    /** As {@link #createGroup(String, String, String)} on a given connection (e.g. a consumer's dedicated one). */
+    public static <V> boolean createGroup(
+            FleetConnection<String, V> connection, String stream, String group, String startId) {
+        try {
+            connection
+                    .sync()
+                    .xgroupCreate(
+                            XReadArgs.StreamOffset.from(stream, startId), group, XGroupCreateArgs.Builder.mkstream());
+            return true;
+        } catch (RedisCommandExecutionException e) {
+            if (RedisErrors.isBusyGroup(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Replicas each write must reach in {@link #awaitReplicas} (0 = WAIT is off). */
+    public int waitReplicas() {
+        return options.waitReplicas();
+    }
+
+    /**
+     * After a write to {@code keyThatWasWritten} on the shared connection has been answered: {@code WAIT replicas
+     * timeout} on the very connection that carried it (Redis counts the replication of the writes of the connection
+     * it is sent on). Standalone and Sentinel: the shared connection; cluster: the shared cluster connection's
+     * connection to the primary of the key's slot, the one its routed writes use. While a WAIT waits, commands
+     * pipelined behind it on that connection wait too.
+     *
+     * @return how many replicas acknowledged; 0 at once when WAIT is off
+     */
+    public CompletableFuture<Long> awaitReplicas(String keyThatWasWritten) {
+        int replicas = options.waitReplicas();
+        if (replicas == 0) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        long timeoutMs = Math.max(1, options.waitTimeout().toMillis());
+        try {
+            FleetConnection<String, String> connection = shared();
+            StatefulRedisClusterConnection<String, String> cluster;
+            synchronized (this) {
+                cluster = clusterShared;
+            }
+            if (cluster == null) {
+                return connection
+                        .async()
+                        .waitForReplication(replicas, timeoutMs)
+                        .toCompletableFuture();
+            }
+            int slot = SlotHash.getSlot(keyThatWasWritten);
+            RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(slot);
+            if (primary == null) {
+                return CompletableFuture.failedFuture(
+                        new IllegalStateException("no primary is known for slot " + slot + " of " + keyThatWasWritten));
+            }
+            // Routed writes use the connection keyed by the primary's host and port (not by its node id), so this
+            // is the connection that carried the write.
+            RedisURI uri = primary.getUri();
+            return cluster.getConnectionAsync(uri.getHost(), uri.getPort())
+                    .thenCompose(node -> node.async().waitForReplication(replicas, timeoutMs));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Caches {@code scripts} on every primary (SCRIPT LOAD), so the first calls need no NOSCRIPT round trip. Best
+     * effort: a failure only costs that round trip later.
+     */
+    public void loadScripts(List<LuaScript> scripts) {
+        try {
+            shared();
+            StatefulRedisClusterConnection<String, String> cluster;
+            synchronized (this) {
+                cluster = clusterShared;
+            }
+            if (cluster == null) {
+                for (LuaScript script : scripts) {
+                    shared.sync().scriptLoad(script.source());
+                }
+                return;
+            }
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    RedisURI uri = node.getUri();
+                    var commands =
+                            cluster.getConnection(uri.getHost(), uri.getPort()).sync();
+                    for (LuaScript script : scripts) {
+                        commands.scriptLoad(script.source());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("could not preload scripts (they load on first use): {}", e.toString());
+        }
+    }
+
+    /** Waits for {@code future} up to {@code timeout}, unwrapping its failure. */
+    public static <T> T await(CompletionStage<T> future, Duration timeout) {
+        try {
+            return future.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for Redis", e);
+        } catch (ExecutionException e) {
+            Throwable cause = RedisErrors.unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(cause);
+        } catch (TimeoutException e) {
+            throw new io.lettuce.core.RedisCommandTimeoutException("no reply from Redis within " + timeout);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (StatefulConnection<?, ?> c : dedicated) {
+            c.closeAsync();
+        }
+        if (shared != null) {
+            shared.connection().close();
+        }
+        if (clusterClient != null) {
+            clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        // Resources passed to the clients are not shut down with them.
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Redis connections are closed");
+        }
+    }
+
+    /** Builds the client for the decided mode; for AUTO, asks the node first. Caller holds the lock. */
+    private synchronized void ensureClient() {
+        ensureOpen();
+        if (client != null || clusterClient != null) {
+            return;
+        }
+        if (mode == null) {
+            mode = detect();
+        }
+        switch (mode) {
+            case CLUSTER -> clusterClient = clusterClient();
+            case STANDALONE, SENTINEL -> client = standaloneClient(mode == RedisTarget.Mode.SENTINEL);
+            case AUTO -> throw new IllegalStateException("mode must be decided");
+        }
+    }
+
+    /** STANDALONE or CLUSTER for a single URL: {@code INFO cluster} says {@code cluster_enabled:1} on a cluster node. */
+    private RedisTarget.Mode detect() {
+        RedisClient probe = RedisClient.create(resources, nodeUri(target.firstNode()));
+        probe.setOptions(clientOptions());
+        try (StatefulRedisConnection<String, String> connection = probe.connect(StringCodec.UTF8)) {
+            String info = connection.sync().info("cluster");
+            boolean cluster = info != null && info.contains("cluster_enabled:1");
+            LOG.info(
+                    "Redis at {} is {}",
+                    target.redacted(),
+                    cluster ? "a cluster node: using it as the cluster's seed" : "a standalone node");
+            return cluster ? RedisTarget.Mode.CLUSTER : RedisTarget.Mode.STANDALONE;
+        } catch (RedisCommandExecutionException e) {
+            LOG.info(
+                    "Redis at {} refused INFO ({}); treating it as a standalone node (set FLEET_REDIS_MODE=cluster for a"
+                            + " cluster)",
+                    target.redacted(),
+                    e.getMessage());
+            return RedisTarget.Mode.STANDALONE;
+        } finally {
+            probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    private RedisClient standaloneClient(boolean sentinel) {
+        RedisURI uri;
+        if (sentinel) {
+            RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(target.sentinelMaster());
+            for (RedisTarget.Node node : target.nodes()) {
+                builder.withSentinel(node.host(), node.port(), options.sentinelPassword());
+            }
+            uri = withSettings(builder).withDatabase(target.database()).build();
+        } else {
+            uri = nodeUri(target.firstNode());
+        }
+        RedisClient created = RedisClient.create(resources, uri);
+        created.setOptions(clientOptions());
+        return created;
+    }
+
+    private RedisClusterClient clusterClient() {
+        List<RedisURI> seeds = new ArrayList<>();
+        for (RedisTarget.Node node : target.nodes()) {
+            seeds.add(withSettings(RedisURI.builder().withHost(node.host()).withPort(node.port()))
+                    .build());
+        }
+        RedisClusterClient created = RedisClusterClient.create(resources, seeds);
+        created.setOptions(ClusterClientOptions.builder()
+                .autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(socketOptions())
+                .validateClusterNodeMembership(false)
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                        .enableAdaptiveRefreshTrigger(
+                                RefreshTrigger.MOVED_REDIRECT,
+                                RefreshTrigger.ASK_REDIRECT,
+                                RefreshTrigger.PERSISTENT_RECONNECTS,
+                                RefreshTrigger.UNCOVERED_SLOT,
+                                RefreshTrigger.UNKNOWN_NODE)
+                        .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
+                        .refreshTriggersReconnectAttempts(3)
+                        .build())
+                .build());
+        return created;
+    }
+
+    private RedisURI nodeUri(RedisTarget.Node node) {
+        return withSettings(RedisURI.builder().withHost(node.host()).withPort(node.port()))
+                .withDatabase(target.database())
+                .build();
+    }
+
+    /** Credentials, TLS, timeout and client name: the same for every node in every mode. */
+    private RedisURI.Builder withSettings(RedisURI.Builder builder) {
+        if (target.password() != null) {
+            builder.withAuthentication(target.user() == null ? "default" : target.user(), target.password());
+        }
+        builder.withSsl(target.tls()).withTimeout(options.commandTimeout());
+        if (options.clientName() != null) {
+            builder.withClientName(options.clientName());
+        }
+        return builder;
+    }
+
+    private ClientOptions clientOptions() {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(socketOptions())
+                .build();
+    }
+
+    private static SocketOptions socketOptions() {
+        return SocketOptions.builder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .keepAlive(true)
+                .build();
+    }
+
+    /** The keys as UTF-8, after checking they are all in one slot (on a cluster, the call could not run otherwise). */
+    static List<byte[]> encodedKeysInOneSlot(ScriptCall call) {
+        List<byte[]> keys = new ArrayList<>(call.keys().size());
+        int slot = -1;
+        String first = null;
+        for (String key : call.keys()) {
+            byte[] encoded = key.getBytes(StandardCharsets.UTF_8);
+            int keySlot = SlotHash.getSlot(encoded);
+            if (first == null) {
+                first = key;
+                slot = keySlot;
+            } else if (keySlot != slot) {
+                throw new CrossSlotException("script " + call.script().name() + ": keys '" + first + "' (slot " + slot
+                        + ") and '" + key + "' (slot " + keySlot + ") are in different hash slots; all keys of one"
+                        + " call must share a hash tag");
+            }
+            keys.add(encoded);
+        }
+        return keys;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <T> CompletableFuture<T> dispatch(
+            FleetConnection<String, String> connection,
+            CommandType command,
+            String scriptOrSha,
+            List<byte[]> keys,
+            List<byte[]> args,
+            CommandOutput<String, String, T> output) {
+        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE)
+                .add(scriptOrSha.getBytes(StandardCharsets.UTF_8))
+                .add(keys.size());
+        for (byte[] key : keys) {
+            // addKey: a cluster connection routes the command by its first key.
+            commandArgs.addKey(key);
+        }
+        for (byte[] arg : args) {
+            commandArgs.add(arg);
+        }
+        // The arguments carry their own (byte) codec; the connection's String codec decodes only the reply.
+        return connection
+                .async()
+                .dispatch(command, output, (CommandArgs) commandArgs)
+                .toCompletableFuture();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> CommandOutput<String, String, T> output(ScriptOutputType type) {
+        CommandOutput<String, String, ?> output = switch (type) {
+            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
+            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
+            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
+            default -> throw new IllegalArgumentException("unsupported script output type " + type);
+        };
+        return (CommandOutput<String, String, T>) output;
+    }
+}
