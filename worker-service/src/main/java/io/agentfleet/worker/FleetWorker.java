@@ -106,11 +106,15 @@ public class FleetWorker {
         shutdown();
     }
 
+    /** Reads the policy from INFO memory: CONFIG GET would also read secrets, so the worker's ACL user lacks it. */
     private void warnUnlessNoEviction() {
         try {
-            Map<String, String> policy =
-                    redis.shared().async().configGet("maxmemory-policy").get(5, TimeUnit.SECONDS);
-            String value = policy.get("maxmemory-policy");
+            String info = redis.shared().async().info("memory").get(5, TimeUnit.SECONDS);
+            String value = info.lines()
+                    .filter(line -> line.startsWith("maxmemory_policy:"))
+                    .map(line -> line.substring("maxmemory_policy:".length()).trim())
+                    .findFirst()
+                    .orElse(null);
             if (value != null && !"noeviction".equals(value)) {
                 LOG.warn(
                         "Redis maxmemory-policy is '{}', not 'noeviction': under memory pressure Redis may evict task "
@@ -119,7 +123,7 @@ public class FleetWorker {
             }
         } catch (Exception e) {
             LOG.info(
-                    "could not read Redis maxmemory-policy (CONFIG GET may be denied by ACLs); make sure it is noeviction: {}",
+                    "could not read Redis maxmemory-policy (INFO may be denied by ACLs); make sure it is noeviction: {}",
                     e.getMessage());
         }
     }

@@ -21,7 +21,8 @@ class ClusterFailoverTest {
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.ownedCluster();
 
-    static final Map<String, String> DURABLE = Map.of("FLEET_REDIS_WAIT_REPLICAS", "1", "FLEET_REDIS_WAIT_TIMEOUT", "1s");
+    static final Map<String, String> DURABLE =
+            Map.of("FLEET_REDIS_WAIT_REPLICAS", "1", "FLEET_REDIS_WAIT_TIMEOUT", "1s");
 
     @Test
     void killedPrimaryOfABusyTypeLosesNoAcknowledgedTaskOrOutcome() throws Exception {

@@ -227,7 +227,10 @@ final class FailoverDrill implements AutoCloseable {
     record Report(Set<String> acknowledged, Map<String, Integer> outcomes, List<RunResult> runs, Path logs) {
         /** Acknowledged tasks without any recorded outcome. */
         List<String> lost() {
-            return acknowledged.stream().filter(id -> !outcomes.containsKey(id)).sorted().toList();
+            return acknowledged.stream()
+                    .filter(id -> !outcomes.containsKey(id))
+                    .sorted()
+                    .toList();
         }
 
         /** Tasks with more than one recorded outcome. */
@@ -269,8 +272,8 @@ final class FailoverDrill implements AutoCloseable {
             handles.addAll(submitRuns(client, runs / 2));
             producer.join(DRAIN.toMillis());
             if (producer.isAlive() || acknowledged.size() != tasks) {
-                throw new AssertionError("only " + acknowledged.size() + " of " + tasks
-                        + " tasks were acknowledged; logs in " + logs);
+                throw new AssertionError(
+                        "only " + acknowledged.size() + " of " + tasks + " tasks were acknowledged; logs in " + logs);
             }
             awaitOutcomes(redis, DRAIN);
             return new Report(Set.copyOf(acknowledged), outcomesPerTask(redis), awaitRuns(client, handles), logs);
@@ -298,7 +301,8 @@ final class FailoverDrill implements AutoCloseable {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("project root (with ./fleet) not found above " + System.getProperty("user.dir"));
+            throw new IllegalStateException(
+                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
         }
         return dir;
     }
