@@ -21,8 +21,18 @@ final class RedisLauncher {
     private final Path dataDir;
     private final boolean aof;
     private final Duration startupTimeout;
+    private final List<String> leadingArgs;
 
     RedisLauncher(Path binary, int port, Path dataDir, boolean aof, Duration startupTimeout) {
+        this(binary, port, dataDir, aof, startupTimeout, List.of());
+    }
+
+    /**
+     * {@code leadingArgs} go right after the binary: a config file (which Redis only accepts as the
+     * first argument) and {@code --sentinel}; the options that follow override the file.
+     */
+    RedisLauncher(Path binary, int port, Path dataDir, boolean aof, Duration startupTimeout, List<String> leadingArgs) {
+        this.leadingArgs = List.copyOf(leadingArgs);
         this.binary = binary;
         this.port = port;
         this.dataDir = dataDir;
@@ -68,8 +78,10 @@ final class RedisLauncher {
     }
 
     private List<String> command() {
-        List<String> command = new ArrayList<>(List.of(
-                binary.toString(),
+        List<String> command = new ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(leadingArgs);
+        command.addAll(List.of(
                 "--port",
                 Integer.toString(port),
                 "--bind",

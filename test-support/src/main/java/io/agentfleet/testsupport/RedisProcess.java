@@ -86,11 +86,14 @@ public final class RedisProcess implements RedisBackend {
     private final int port;
     private final Path dataDir;
     private final boolean ownsDataDir;
+    private final List<String> leadingArgs;
     private Process process;
     private boolean paused;
 
-    private RedisProcess(Options options, Path binary, int port, Path dataDir, boolean ownsDataDir) {
+    private RedisProcess(
+            Options options, Path binary, int port, Path dataDir, boolean ownsDataDir, List<String> leadingArgs) {
         this.options = options;
+        this.leadingArgs = leadingArgs;
         this.binary = binary;
         this.port = port;
         this.dataDir = dataDir;
@@ -104,12 +107,18 @@ public final class RedisProcess implements RedisBackend {
      *     could be started
      */
     public static RedisProcess start(Options options) {
+        return start(options, List.of());
+    }
+
+    /** As {@link #start(Options)}, with a config file and/or {@code --sentinel} before the other options. */
+    static RedisProcess start(Options options, List<String> leadingArgs) {
         Objects.requireNonNull(options, "options");
+        List<String> leading = List.copyOf(leadingArgs);
         List<String> tried = new ArrayList<>();
         List<Path> binaries = options.binary() != null ? List.of(options.binary()) : RedisBinaries.candidates(tried);
         for (Path binary : binaries) {
             try {
-                return startWith(binary, options);
+                return startWith(binary, options, leading);
             } catch (IllegalStateException | UncheckedIOException e) {
                 tried.add(binary + ": " + e.getMessage());
             }
@@ -264,11 +273,11 @@ public final class RedisProcess implements RedisBackend {
         return describe();
     }
 
-    private static RedisProcess startWith(Path binary, Options options) {
+    private static RedisProcess startWith(Path binary, Options options, List<String> leadingArgs) {
         boolean ownsDataDir = options.dataDir() == null;
         Path dataDir = createDataDir(options.dataDir());
         try {
-            return launchOnSomePort(binary, options, dataDir, ownsDataDir);
+            return launchOnSomePort(binary, options, dataDir, ownsDataDir, leadingArgs);
         } catch (RuntimeException e) {
             if (ownsDataDir) {
                 Reaper.deleteNow(dataDir);
@@ -277,14 +286,15 @@ public final class RedisProcess implements RedisBackend {
         }
     }
 
-    private static RedisProcess launchOnSomePort(Path binary, Options options, Path dataDir, boolean ownsDataDir) {
+    private static RedisProcess launchOnSomePort(
+            Path binary, Options options, Path dataDir, boolean ownsDataDir, List<String> leadingArgs) {
         if (options.port() != 0) {
-            RedisProcess redis = new RedisProcess(options, binary, options.port(), dataDir, ownsDataDir);
+            RedisProcess redis = new RedisProcess(options, binary, options.port(), dataDir, ownsDataDir, leadingArgs);
             redis.launchRetryingBusyPort();
             return redis;
         }
         for (int attempt = 1; ; attempt++) {
-            RedisProcess redis = new RedisProcess(options, binary, FreePort.pick(), dataDir, ownsDataDir);
+            RedisProcess redis = new RedisProcess(options, binary, FreePort.pick(), dataDir, ownsDataDir, leadingArgs);
             try {
                 redis.launch();
                 return redis;
@@ -326,7 +336,8 @@ public final class RedisProcess implements RedisBackend {
     }
 
     private void launch() {
-        process = new RedisLauncher(binary, port, dataDir, options.aof(), options.startupTimeout()).launch();
+        process =
+                new RedisLauncher(binary, port, dataDir, options.aof(), options.startupTimeout(), leadingArgs).launch();
         paused = false;
     }
 
