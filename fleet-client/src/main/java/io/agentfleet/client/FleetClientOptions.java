@@ -176,12 +176,7 @@ public record FleetClientOptions(
 
     /** The hosts of the URL, for messages. */
     public String endpoint() {
-        RedisTarget target = target();
-        StringBuilder text = new StringBuilder();
-        for (RedisTarget.Node node : target.nodes()) {
-            text.append(text.isEmpty() ? "" : ",").append(node);
-        }
-        return text.toString();
+        return RedisGateway.endpointOf(target());
     }
 
     /** The database index from the URI path, 0 when absent. */

@@ -45,12 +45,21 @@ final class RedisGateway implements AutoCloseable {
     private RedisGateway(UnifiedJedis jedis, RedisTarget target) {
         this.jedis = jedis;
         this.target = target;
-        this.endpoint = target.redacted();
+        this.endpoint = endpointOf(target);
+    }
+
+    /** The hosts and ports, for messages (never a password). */
+    static String endpointOf(RedisTarget target) {
+        StringBuilder text = new StringBuilder();
+        for (RedisTarget.Node node : target.nodes()) {
+            text.append(text.isEmpty() ? "" : ",").append(node);
+        }
+        return text.toString();
     }
 
     static RedisGateway open(FleetClientOptions options) {
         RedisTarget target = options.target();
-        String shown = target.redacted();
+        String shown = endpointOf(target);
         int timeoutMillis = (int) options.commandTimeout().toMillis();
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(options.poolSize());

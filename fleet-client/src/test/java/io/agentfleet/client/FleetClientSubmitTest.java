@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetClientSubmitTest {
@@ -38,13 +38,13 @@ class FleetClientSubmitTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
 
     private final StreamKeys keys = StreamKeys.DEFAULT;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
     private FleetClient client;
     private FakeWorker worker;
 
     @BeforeEach
     void connect() {
-        jedis = redis.jedis();
+        jedis = redis.client();
         client = FleetClient.connect(redis.uri());
         worker = new FakeWorker(jedis, keys, CODER);
     }
@@ -95,7 +95,7 @@ class FleetClientSubmitTest {
     void awaitWaitsForAnOutcomeRecordedLater() throws Exception {
         TaskHandle handle = client.submit(CODER, json("input", "later"));
         Thread recorder = Thread.ofVirtual().start(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker late = new FakeWorker(own, keys, CODER);
                 StreamEntry entry = late.takeOne();
                 sleep(200);

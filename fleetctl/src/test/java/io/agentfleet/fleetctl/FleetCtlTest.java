@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetCtlTest {
@@ -41,7 +41,7 @@ class FleetCtlTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final StreamKeys keys = StreamKeys.DEFAULT;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
     private FleetClient client;
     private FakeWorker worker;
 
@@ -53,7 +53,7 @@ class FleetCtlTest {
 
     @BeforeEach
     void connect() {
-        jedis = redis.jedis();
+        jedis = redis.client();
         client = FleetClient.connect(redis.uri());
         worker = new FakeWorker(jedis, keys, CODER);
     }
@@ -211,7 +211,7 @@ class FleetCtlTest {
     @Test
     void submitWithWaitPrintsTheResult() throws Exception {
         CompletableFuture<Void> fakeWorker = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker async = new FakeWorker(own, keys, CODER);
                 async.complete(firstTask(async), json("answer", "42"), new Metadata(1L, 2L, null, null, null, null));
             }
@@ -228,7 +228,7 @@ class FleetCtlTest {
     @Test
     void submitWaitOfADeadLetteredTaskExitsOne() {
         CompletableFuture<Void> fakeWorker = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker async = new FakeWorker(own, keys, CODER);
                 StreamEntry entry = firstTask(async);
                 async.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
@@ -270,7 +270,7 @@ class FleetCtlTest {
         jedis.hset(keys.runState("r2"), Map.of("status", "RUNNING"));
         jedis.xadd(events, StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_STARTED", "data", "{}"));
         CompletableFuture<Void> orchestrator = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 sleep(300);
                 own.xadd(
                         events,
