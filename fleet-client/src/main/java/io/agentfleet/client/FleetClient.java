@@ -1066,6 +1066,31 @@ public final class FleetClient implements AutoCloseable {
             return this;
         }
 
+        public Builder redisMode(String value) {
+            options.redisMode(value);
+            return this;
+        }
+
+        public Builder sentinelPassword(String value) {
+            options.sentinelPassword(value);
+            return this;
+        }
+
+        public Builder partitions(String agent, int count) {
+            options.partitions(agent, count);
+            return this;
+        }
+
+        public Builder environment(java.util.function.Function<String, String> value) {
+            options.environment(value);
+            return this;
+        }
+
+        public Builder waitReplicas(int replicas, Duration timeout) {
+            options.waitReplicas(replicas, timeout);
+            return this;
+        }
+
         /** Validates the options (without connecting). */
         public FleetClientOptions options() {
             return options.build();
