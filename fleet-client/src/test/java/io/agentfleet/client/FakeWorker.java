@@ -10,9 +10,13 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.RedisCluster;
+import io.agentfleet.testsupport.RedisExtension;
+import io.agentfleet.testsupport.RedisRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -42,6 +46,24 @@ public final class FakeWorker {
         this.keys = keys;
         this.agent = agent;
         this.partition = partition;
+    }
+
+    /** Keys in the whole backend: DBSIZE of the node, or summed over a cluster's primaries. */
+    public static long keyCount(RedisExtension redis) {
+        if (!redis.isCluster()) {
+            try (UnifiedJedis jedis = redis.client()) {
+                return jedis.dbSize();
+            }
+        }
+        long keys = 0;
+        for (RedisCluster.Node node : redis.cluster().nodes()) {
+            if (node.role() == RedisRole.PRIMARY) {
+                try (Jedis jedis = new Jedis(node.hostAndPort())) {
+                    keys += jedis.dbSize();
+                }
+            }
+        }
+        return keys;
     }
 
     public static ObjectNode json(String field, String value) {

@@ -211,7 +211,7 @@ class FleetClientSubmitTest {
         InvalidMessageException e =
                 assertThrows(InvalidMessageException.class, () -> client.submit("Not An Agent", json("input", "x")));
         assertEquals("recipient", e.field());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -221,7 +221,7 @@ class FleetClientSubmitTest {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.submit(CODER, content));
         assertEquals("$", e.field());
         assertTrue(e.reason().contains("over the limit"), e.reason());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -232,7 +232,7 @@ class FleetClientSubmitTest {
             node = node.putObject("n");
         }
         assertThrows(InvalidMessageException.class, () -> client.submit(CODER, content));
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -246,7 +246,7 @@ class FleetClientSubmitTest {
                 () -> client.submitAll(
                         List.of(AgentMessage.request(CODER, json("input", "ok")).build(), result)));
         assertEquals("tasks[1].type", inBatch.field());
-        assertEquals(0, jedis.dbSize(), "one invalid task in a batch enqueues none");
+        assertEquals(0, FakeWorker.keyCount(redis), "one invalid task in a batch enqueues none");
     }
 
     @Test

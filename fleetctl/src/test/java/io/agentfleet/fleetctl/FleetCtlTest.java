@@ -246,7 +246,7 @@ class FleetCtlTest {
         Run badAgent = fleetctl("submit", "Bad Agent", "--input", "{}");
         assertEquals(2, badAgent.exitCode());
         assertTrue(badAgent.err().contains("recipient"), badAgent.err());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
