@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Queue status per agent type (from the fleet's registry of agent types): length, lag, pending, oldest"
-                        + " pending age, consumers, delayed, dead; a partitioned type shows its totals (PART all) and"
-                        + " each partition.")
+                        + " pending age, consumers, delayed, dead; a partitioned type shows its totals, then each partition as"
+                        + " AGENT/PARTITION.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,12 +52,10 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static Table table(List<AgentStats> stats) {
-        Table table = new Table(
-                "AGENT", "PART", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "DELAYED", "DEAD");
+        Table table = new Table("AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "DELAYED", "DEAD");
         for (AgentStats s : stats) {
             table.row(
                     s.agent(),
-                    s.partitions().isEmpty() ? "-" : "all",
                     s.length(),
                     s.lag(),
                     s.pending(),
@@ -67,8 +65,7 @@ final class StatusCommand implements Callable<Integer> {
                     s.dead());
             for (PartitionStats p : s.partitions()) {
                 table.row(
-                        s.agent(),
-                        p.partition(),
+                        s.agent() + "/" + p.partition(),
                         p.length(),
                         p.lag(),
                         p.pending(),

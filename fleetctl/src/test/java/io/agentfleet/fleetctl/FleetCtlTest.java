@@ -317,6 +317,51 @@ class FleetCtlTest {
     }
 
     @Test
+    void aPartitionedTypeShowsItsPartitionsAndItsDeadLettersAreNamedByPartition() throws Exception {
+        try (FleetClient partitioned =
+                FleetClient.builder().redisUri(redis.uri()).partitions("hot", 3).build()) {
+            for (int i = 0; i < 6; i++) {
+                partitioned.submit("hot", json("input", "h" + i));
+            }
+        }
+        FakeWorker second = new FakeWorker(jedis, keys, "hot", 2);
+        for (StreamEntry entry : second.take(10)) {
+            second.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("HANDLER_ERROR", "x"));
+        }
+
+        Run status = fleetctl("status");
+        assertEquals(0, status.exitCode(), status.err());
+        List<String> rows =
+                status.out().lines().filter(l -> l.startsWith("hot")).toList();
+        assertEquals(4, rows.size(), status.out());
+        assertEquals(List.of("hot", "4"), List.of(rows.get(0).split("\\s+")).subList(0, 2), rows.get(0));
+        assertEquals(List.of("hot/2", "0"), List.of(rows.get(3).split("\\s+")).subList(0, 2), rows.get(3));
+        JsonNode hot = fleetctl("status", "--json", "hot").json().get(0);
+        assertEquals(2, hot.get("dead").asInt());
+        assertEquals(3, hot.get("partitions").size());
+
+        JsonNode listed = fleetctl("dead", "list", "hot", "--json").json();
+        assertEquals(2, listed.size());
+        assertEquals(2, listed.get(0).get("partition").asInt());
+        String entryId = listed.get(0).get("entryId").asText();
+        assertTrue(fleetctl("dead", "list", "hot").out().contains("2/" + entryId));
+
+        assertEquals(1, fleetctl("dead", "show", "hot", entryId).exitCode(), "partition 0 has no such entry");
+        Run shown = fleetctl("dead", "show", "hot", "2/" + entryId);
+        assertEquals(0, shown.exitCode(), shown.err());
+        assertEquals(
+                0, fleetctl("dead", "show", "hot", "--partition", "2", entryId).exitCode());
+
+        Run redriven = fleetctl("dead", "redrive", "hot", "2/" + entryId);
+        assertEquals(0, redriven.exitCode(), redriven.err());
+        assertEquals(1, jedis.xlen(keys.dead("hot", 2)));
+        assertEquals(1, jedis.xlen(keys.tasks("hot", 2)));
+        Run purged = fleetctl("dead", "purge", "hot", "--yes");
+        assertEquals(0, purged.exitCode(), purged.err());
+        assertEquals(0, jedis.xlen(keys.dead("hot", 2)));
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, fleetctl("bogus").exitCode());
         assertEquals(2, fleetctl("dead", "list").exitCode());
@@ -324,7 +369,7 @@ class FleetCtlTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         assertEquals(2, cli.execute("--redis", "http://x", "status"));
-        assertTrue(err.toString().contains("redis:// or rediss://"), err.toString());
+        assertTrue(err.toString().contains("scheme must be redis, rediss, redis-sentinel"), err.toString());
     }
 
     /** Polls until the CLI's task is on the stream; bounded so a broken submit fails the test instead of hanging. */
