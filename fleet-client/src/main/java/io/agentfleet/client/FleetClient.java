@@ -428,7 +428,16 @@ public final class FleetClient implements AutoCloseable {
         }
         int configured = options.configuredPartitions(agent);
         redis.call("registering agent type '" + agent + "'", jedis -> {
-            jedis.sadd(keys.agents(), agent);
+            try {
+                jedis.sadd(keys.agents(), agent);
+            } catch (JedisDataException e) {
+                // A producer whose ACL lacks SADD on the registry still enqueues: workers register the types
+                // they serve, so the type shows up once served.
+                if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+                    throw e;
+                }
+                LOG.warn("agent type '{}' not added to the registry {}: {}", agent, keys.agents(), e.getMessage());
+            }
             if (configured > 0) {
                 redis.run(FleetScripts.registerPartitions(keys, agent, configured));
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -241,6 +242,48 @@ class FleetClientPartitionTest {
         assertEquals(new HashSet<>(types), client.agentTypes());
         for (int p = 1; p < 3; p++) {
             assertNotEquals(HashSlots.slotOf(keys.tasks(HOT, 0)), HashSlots.slotOf(keys.tasks(HOT, p)));
+        }
+    }
+
+    @Test
+    void scriptsMissingFromTheNodesCacheAreSentWithEvalOnce() {
+        flushScripts();
+        client.submit("coder", json("input", "after SCRIPT FLUSH"));
+        flushScripts();
+        try (FleetClient durable = FleetClient.builder()
+                .redisUri(redis.uri())
+                .waitReplicas(redis.isCluster() ? 1 : 0, Duration.ofSeconds(5))
+                .build()) {
+            durable.submit("coder", json("input", "after SCRIPT FLUSH, waiting for replicas"));
+        }
+        assertEquals(2, jedis.xlen(keys.tasks("coder")));
+    }
+
+    @Test
+    void aNodeThatRefusesInfoIsTakenAsStandalone() {
+        assumeFalse(redis.isCluster(), "detection of a cluster needs INFO");
+        try (Jedis admin = redis.jedis()) {
+            admin.aclSetUser("noinfo", "on", ">pw", "~*", "&*", "+@all", "-info");
+            try (FleetClient limited = FleetClient.connect("redis://noinfo:pw@" + redis.host() + ":" + redis.port())) {
+                limited.submit("coder", json("input", "no INFO for me"));
+                assertEquals(Set.of("coder"), limited.agentTypes());
+            } finally {
+                admin.aclDelUser("noinfo");
+            }
+        }
+    }
+
+    private void flushScripts() {
+        if (!redis.isCluster()) {
+            try (Jedis node = redis.jedis()) {
+                node.scriptFlush();
+            }
+            return;
+        }
+        for (RedisCluster.Node node : redis.cluster().nodes()) {
+            try (Jedis each = new Jedis(node.hostAndPort())) {
+                each.scriptFlush();
+            }
         }
     }
 
