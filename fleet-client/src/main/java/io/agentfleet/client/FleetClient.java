@@ -67,8 +67,17 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *       {@link FleetException}, naming the host but never the password.
  * </ul>
  *
- * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}), a JDK
- * {@link java.net.http.HttpClient} (itself thread-safe) and no other mutable state. {@link #close()} releases the pool.
+ * <p>Redis access goes through one Jedis layer chosen from the URL: one node, a Redis Cluster (commands routed by
+ * their key's slot, MOVED/ASK followed) or Sentinel (the current primary). Every multi-key step is one script on one
+ * hash tag, so it is atomic on one node in every mode.
+ *
+ * <p>Partitions: a type with N partitions (configured here, else registered in Redis) has N task streams; {@link
+ * #submit(AgentMessage, SubmitOptions)} picks one round-robin or by partition key, the {@link TaskHandle} remembers
+ * it, and the admin operations (statistics, dead letters, purge) cover every partition.
+ *
+ * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}, per node on a
+ * cluster), a JDK {@link java.net.http.HttpClient} (itself thread-safe) and caches (registered types, registered
+ * partition counts, round-robin counters). {@link #close()} releases the pool.
  */
 public final class FleetClient implements AutoCloseable {
     /** Most tasks one ENQUEUE call of {@link #submitAll(List)} carries. */

@@ -25,6 +25,7 @@ import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -177,10 +178,6 @@ final class RedisGateway implements AutoCloseable {
         return target;
     }
 
-    boolean isCluster() {
-        return jedis instanceof JedisCluster;
-    }
-
     /** Runs one Redis interaction, turning Jedis failures into {@link FleetException}s that name what was done. */
     <T> T call(String what, Function<UnifiedJedis, T> operation) {
         try {
@@ -190,7 +187,8 @@ final class RedisGateway implements AutoCloseable {
                     endpoint, "authentication failed while " + what + ": " + e.getMessage(), e);
         } catch (JedisDataException e) {
             throw new FleetException("Redis at " + endpoint + " refused " + what + ": " + e.getMessage(), e);
-        } catch (JedisConnectionException e) {
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            // A cluster with no reachable node for a slot (or redirected too often) is unreachable for that command.
             throw connectionFailure(what, e);
         } catch (JedisException e) {
             if (e.getCause() instanceof JedisConnectionException || e.getCause() instanceof NoSuchElementException) {
