@@ -7,10 +7,12 @@ import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
@@ -24,21 +26,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractTransaction;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.StreamConsumerInfo;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamGroupInfo;
@@ -63,8 +67,17 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *       {@link FleetException}, naming the host but never the password.
  * </ul>
  *
- * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}), a JDK
- * {@link java.net.http.HttpClient} (itself thread-safe) and no other mutable state. {@link #close()} releases the pool.
+ * <p>Redis access goes through one Jedis layer chosen from the URL: one node, a Redis Cluster (commands routed by
+ * their key's slot, MOVED/ASK followed) or Sentinel (the current primary). Every multi-key step is one script on one
+ * hash tag, so it is atomic on one node in every mode.
+ *
+ * <p>Partitions: a type with N partitions (configured here, else registered in Redis) has N task streams; {@link
+ * #submit(AgentMessage, SubmitOptions)} picks one round-robin or by partition key, the {@link TaskHandle} remembers
+ * it, and the admin operations (statistics, dead letters, purge) cover every partition.
+ *
+ * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}, per node on a
+ * cluster), a JDK {@link java.net.http.HttpClient} (itself thread-safe) and caches (registered types, registered
+ * partition counts, round-robin counters). {@link #close()} releases the pool.
  */
 public final class FleetClient implements AutoCloseable {
     /** Most tasks one ENQUEUE call of {@link #submitAll(List)} carries. */
@@ -76,6 +89,10 @@ public final class FleetClient implements AutoCloseable {
     private static final Duration MAX_POLL = Duration.ofMillis(50);
     private static final int REDRIVE_BATCH = 100;
     private static final String ENQUEUE_WHAT = "enqueueing tasks";
+    private static final long REGISTERED_TTL_MILLIS = 10_000;
+    /** Counts and deletes a dead-letter stream in one step on its own slot. */
+    private static final LuaScript PURGE = RedisGateway.script(
+            "purge_dead_letters.lua", "local n = redis.call('XLEN', KEYS[1])\nredis.call('DEL', KEYS[1])\nreturn n\n");
 
     private final FleetClientOptions options;
     private final StreamKeys keys;
@@ -83,6 +100,9 @@ public final class FleetClient implements AutoCloseable {
     private final RedisGateway redis;
     private final OrchestratorApi orchestrator;
     private final PublishTracing tracing;
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<String, RegisteredCount> registeredCounts = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     private FleetClient(FleetClientOptions options, RedisGateway redis) {
         this.options = options;
@@ -136,28 +156,45 @@ public final class FleetClient implements AutoCloseable {
     // ---------------------------------------------------------------- submit
 
     /**
-     * Enqueues one task on {@code prefix:{recipient}:tasks}.
+     * Enqueues one task on its agent type's task stream ({@code prefix:{recipient}:tasks}, or a partition's stream
+     * for a partitioned type, picked round-robin).
      *
      * @throws InvalidMessageException when the task is not a REQUEST, or too large or too deep (nothing enqueued)
      * @throws BackpressureException when the agent type's backlog is at its bound (nothing enqueued)
+     * @throws DurabilityException when {@link FleetClientOptions#waitReplicas()} replicas did not acknowledge the
+     *     enqueue in time (the task is enqueued)
      * @throws FleetConnectionException when Redis cannot be reached (the task may or may not be enqueued)
      */
     public TaskHandle submit(AgentMessage task) {
+        return submit(task, SubmitOptions.DEFAULT);
+    }
+
+    /**
+     * Like {@link #submit(AgentMessage)}, with options such as a partition key ({@link
+     * SubmitOptions#partitionKey(String)}): tasks with the same key go to the same partition, in submit order.
+     */
+    public TaskHandle submit(AgentMessage task, SubmitOptions submitOptions) {
         String agent = Objects.requireNonNull(task, "task").recipient();
-        PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent));
+        Objects.requireNonNull(submitOptions, "submitOptions");
+        int partition = Names.isAgentType(agent) ? choosePartition(agent, submitOptions.keyOf(task)) : 0;
+        PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
         try {
             String json = validate(publish.task(), "task");
-            Object reply;
+            register(agent);
+            ScriptCall call = FleetScripts.enqueue(
+                    keys, agent, partition, options.maxBacklog(), List.of(RedisGateway.utf8(json)), List.of());
+            RedisGateway.Durable done;
             try {
-                reply = redis.call(
-                        ENQUEUE_WHAT,
-                        jedis -> redis.eval(FleetScripts.ENQUEUE, enqueueKeys(agent), enqueueArgs(List.of(json))));
+                done = redis.call(
+                        ENQUEUE_WHAT, jedis -> redis.runDurably(call, options.waitReplicas(), options.waitTimeout()));
             } catch (FleetException e) {
                 throw backpressureOr(e, agent);
             }
-            List<String> ids = strings(reply);
+            List<String> ids = strings(done.reply());
+            TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
+            requireDurable(agent, partition, done.acknowledged());
             publish.end(null);
-            return new TaskHandle(agent, task.taskId(), ids.getFirst());
+            return handle;
         } catch (RuntimeException e) {
             publish.end(e);
             throw e;
@@ -172,10 +209,16 @@ public final class FleetClient implements AutoCloseable {
         return submit(AgentMessage.request(agent, content).sender(SENDER).build());
     }
 
+    /** {@link #submitAll(List, SubmitOptions)} with round-robin partitions. */
+    public List<TaskHandle> submitAll(List<AgentMessage> tasks) {
+        return submitAll(tasks, SubmitOptions.DEFAULT);
+    }
+
     /**
-     * Enqueues many tasks with few round trips: tasks are grouped per agent type, each group is split into chunks of
-     * at most {@value #MAX_CHUNK}, and one ENQUEUE call per chunk is sent, all chunks in one pipeline. Within an
-     * agent type, tasks reach the stream in input order.
+     * Enqueues many tasks with few round trips: tasks are grouped per agent type and partition, each group is split
+     * into chunks of at most {@value #MAX_CHUNK}, and one ENQUEUE call per chunk is sent, all chunks in one pipeline
+     * (on Redis Cluster, one pipeline per node). Within a partition of an agent type, tasks reach the stream in input
+     * order; for an unpartitioned type (or tasks of one partition key) that is input order.
      *
      * <p>Every task is validated first; one invalid task throws {@link InvalidMessageException} (its field is
      * prefixed with {@code tasks[i].}) and nothing is enqueued.
@@ -191,17 +234,30 @@ public final class FleetClient implements AutoCloseable {
      * </ul>
      *
      * @return one handle per task, in input order
+     * @throws DurabilityException when the replicas asked for did not acknowledge some chunk (all are enqueued)
      */
-    public List<TaskHandle> submitAll(List<AgentMessage> tasks) {
+    public List<TaskHandle> submitAll(List<AgentMessage> tasks, SubmitOptions submitOptions) {
         Objects.requireNonNull(tasks, "tasks");
-        List<PublishTracing.Publish> publishes = tracing.startAll(tasks, task -> keys.tasks(task.recipient()));
+        Objects.requireNonNull(submitOptions, "submitOptions");
+        int[] partitions = new int[tasks.size()];
+        for (int i = 0; i < tasks.size(); i++) {
+            AgentMessage task = tasks.get(i);
+            partitions[i] = task != null && Names.isAgentType(task.recipient())
+                    ? choosePartition(task.recipient(), submitOptions.keyOf(task))
+                    : 0;
+        }
+        List<PublishTracing.Publish> publishes =
+                tracing.startAll(tasks, i -> keys.tasks(tasks.get(i).recipient(), partitions[i]));
         try {
             List<String> encoded = new ArrayList<>(tasks.size());
             for (int i = 0; i < tasks.size(); i++) {
                 encoded.add(validate(
                         publishes.isEmpty() ? tasks.get(i) : publishes.get(i).task(), "tasks[" + i + "]"));
             }
-            List<Chunk> chunks = chunk(tasks);
+            List<Chunk> chunks = chunk(tasks, partitions);
+            for (Chunk chunk : chunks) {
+                register(chunk.agent);
+            }
             enqueueChunks(chunks, encoded);
             List<TaskHandle> handles = collectHandles(tasks, chunks);
             publishes.forEach(p -> p.end(null));
@@ -213,19 +269,18 @@ public final class FleetClient implements AutoCloseable {
     }
 
     private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
-        redis.call(ENQUEUE_WHAT, jedis -> {
-            try (PipelineBase pipeline = jedis.pipelined()) {
-                for (Chunk chunk : chunks) {
-                    List<String> json = chunk.indexes.stream().map(encoded::get).toList();
-                    // EVAL, not EVALSHA: a NOSCRIPT reply for one chunk would force re-sending it after later chunks,
-                    // breaking the per-agent order. The script text is small next to a chunk of tasks.
-                    chunk.reply =
-                            pipeline.eval(FleetScripts.ENQUEUE.source(), enqueueKeys(chunk.agent), enqueueArgs(json));
-                }
-                pipeline.sync();
-            }
-            return null;
-        });
+        List<ScriptCall> calls = new ArrayList<>(chunks.size());
+        for (Chunk chunk : chunks) {
+            List<byte[]> json = chunk.indexes.stream()
+                    .map(i -> RedisGateway.utf8(encoded.get(i)))
+                    .toList();
+            calls.add(FleetScripts.enqueue(keys, chunk.agent, chunk.partition, options.maxBacklog(), json, List.of()));
+        }
+        List<RedisGateway.Durable> replies = redis.call(
+                ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
+        for (int i = 0; i < chunks.size(); i++) {
+            chunks.get(i).reply = replies.get(i);
+        }
     }
 
     private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
@@ -233,15 +288,9 @@ public final class FleetClient implements AutoCloseable {
         List<Integer> refused = new ArrayList<>();
         BackpressureException firstRefusal = null;
         FleetException otherFailure = null;
+        DurabilityException unreplicated = null;
         for (Chunk chunk : chunks) {
-            try {
-                List<String> ids = strings(chunk.reply.get());
-                for (int i = 0; i < ids.size(); i++) {
-                    int index = chunk.indexes.get(i);
-                    handles[index] =
-                            new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i));
-                }
-            } catch (JedisDataException e) {
+            if (chunk.reply.reply() instanceof JedisDataException e) {
                 BackpressureException backpressure = FleetScripts.backpressureFrom(e.getMessage(), keys, chunk.agent);
                 if (backpressure == null) {
                     otherFailure = otherFailure != null
@@ -254,6 +303,17 @@ public final class FleetClient implements AutoCloseable {
                 }
                 firstRefusal = firstRefusal == null ? backpressure : firstRefusal;
                 refused.addAll(chunk.indexes);
+                continue;
+            }
+            List<String> ids = strings(chunk.reply.reply());
+            for (int i = 0; i < ids.size(); i++) {
+                int index = chunk.indexes.get(i);
+                handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
+            }
+            long acks = chunk.reply.acknowledged();
+            if (acks >= 0 && acks < options.waitReplicas() && unreplicated == null) {
+                unreplicated = new DurabilityException(
+                        chunk.agent, keys.tasks(chunk.agent, chunk.partition), acks, options.waitReplicas());
             }
         }
         List<TaskHandle> enqueued =
@@ -271,32 +331,150 @@ public final class FleetClient implements AutoCloseable {
                     refused.stream().sorted().map(tasks::get).toList();
             throw new PartialSubmitException(enqueued, refusedTasks, firstRefusal);
         }
+        if (unreplicated != null) {
+            throw unreplicated;
+        }
         return List.of(handles);
     }
 
-    private static List<Chunk> chunk(List<AgentMessage> tasks) {
-        Map<String, List<Integer>> byAgent = new LinkedHashMap<>();
+    private static List<Chunk> chunk(List<AgentMessage> tasks, int[] partitions) {
+        Map<String, Map<Integer, List<Integer>>> byAgent = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new ArrayList<>())
+            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new TreeMap<>())
+                    .computeIfAbsent(partitions[i], p -> new ArrayList<>())
                     .add(i);
         }
         List<Chunk> chunks = new ArrayList<>();
-        byAgent.forEach((agent, indexes) -> {
+        byAgent.forEach((agent, byPartition) -> byPartition.forEach((partition, indexes) -> {
             for (int from = 0; from < indexes.size(); from += MAX_CHUNK) {
-                chunks.add(new Chunk(agent, indexes.subList(from, Math.min(indexes.size(), from + MAX_CHUNK))));
+                chunks.add(
+                        new Chunk(agent, partition, indexes.subList(from, Math.min(indexes.size(), from + MAX_CHUNK))));
             }
-        });
+        }));
         return chunks;
     }
 
     private static final class Chunk {
         final String agent;
+        final int partition;
         final List<Integer> indexes;
-        Response<Object> reply;
+        RedisGateway.Durable reply;
 
-        Chunk(String agent, List<Integer> indexes) {
+        Chunk(String agent, int partition, List<Integer> indexes) {
             this.agent = agent;
+            this.partition = partition;
             this.indexes = indexes;
+        }
+    }
+
+    // ---------------------------------------------------------------- partitions and the registry
+
+    /**
+     * How many partitions writers of {@code agent} use: the count configured in this process ({@link
+     * FleetClientOptions#partitions()} or {@code FLEET_AGENTS_<TYPE>_PARTITIONS}), else the count registered in Redis
+     * (read at most every {@value #REGISTERED_TTL_MILLIS} ms), else 1.
+     */
+    public int writePartitions(String agent) {
+        int configured = options.configuredPartitions(agent);
+        return configured > 0 ? configured : Math.max(1, registeredPartitions(agent, true));
+    }
+
+    /**
+     * Every partition of {@code agent} that may hold work: max(configured, registered), read fresh from Redis. Admin
+     * operations (statistics, dead letters, purge) cover this many.
+     */
+    public int partitions(String agent) {
+        return Math.max(1, Math.max(options.configuredPartitions(agent), registeredPartitions(agent, false)));
+    }
+
+    private int registeredPartitions(String agent, boolean cached) {
+        long now = System.nanoTime();
+        RegisteredCount known = registeredCounts.get(agent);
+        if (cached && known != null && now - known.readAt < REGISTERED_TTL_MILLIS * 1_000_000L) {
+            return known.count;
+        }
+        String config = keys.config(agent, 0);
+        String value = redis.call(
+                "reading the partition count of agent type '" + agent + "'",
+                jedis -> jedis.hget(config, StreamKeys.PARTITIONS_FIELD));
+        int count = parseCount(value);
+        registeredCounts.put(agent, new RegisteredCount(count, now));
+        return count;
+    }
+
+    private static int parseCount(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Math.min(StreamKeys.MAX_PARTITIONS, Math.max(0, Integer.parseInt(value.trim())));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private record RegisteredCount(int count, long readAt) {}
+
+    private int choosePartition(String agent, String partitionKey) {
+        int count = writePartitions(agent);
+        if (count == 1) {
+            return 0;
+        }
+        if (partitionKey != null) {
+            return StreamKeys.partitionFor(partitionKey, count);
+        }
+        return Math.floorMod(
+                roundRobin.computeIfAbsent(agent, a -> new AtomicInteger()).getAndIncrement(), count);
+    }
+
+    /**
+     * The first time this client enqueues to {@code agent}: adds it to the registry of agent types and, when this
+     * process configures a partition count, raises the registered count to it (so workers and status see them).
+     */
+    private void register(String agent) {
+        if (registered.contains(agent)) {
+            return;
+        }
+        int configured = options.configuredPartitions(agent);
+        redis.call("registering agent type '" + agent + "'", jedis -> {
+            try {
+                jedis.sadd(keys.agents(), agent);
+            } catch (JedisDataException e) {
+                // A producer whose ACL lacks SADD on the registry still enqueues: workers register the types
+                // they serve, so the type shows up once served.
+                if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
+                    throw e;
+                }
+                LOG.warn("agent type '{}' not added to the registry {}: {}", agent, keys.agents(), e.getMessage());
+            }
+            if (configured > 0) {
+                redis.run(FleetScripts.registerPartitions(keys, agent, configured));
+            }
+            return null;
+        });
+        registered.add(agent);
+    }
+
+    /** Agent types in the fleet's registry ({@code prefix:agents}): every type served or sent work. */
+    public SortedSet<String> agentTypes() {
+        String registry = keys.agents();
+        return redis.call("reading " + registry, jedis -> new TreeSet<>(jedis.smembers(registry)));
+    }
+
+    /**
+     * Agent types known to the fleet.
+     *
+     * @deprecated the registry replaced the SCAN for task streams (which saw one node of a cluster): use {@link
+     *     #agentTypes()}
+     */
+    @Deprecated
+    public SortedSet<String> knownAgents() {
+        return agentTypes();
+    }
+
+    private void requireDurable(String agent, int partition, long acknowledged) {
+        if (acknowledged >= 0 && acknowledged < options.waitReplicas()) {
+            throw new DurabilityException(agent, keys.tasks(agent, partition), acknowledged, options.waitReplicas());
         }
     }
 
@@ -330,17 +508,6 @@ public final class FleetClient implements AutoCloseable {
         }
     }
 
-    private List<String> enqueueKeys(String agent) {
-        return List.of(keys.tasks(agent), keys.config(agent));
-    }
-
-    private List<String> enqueueArgs(List<String> json) {
-        List<String> args = new ArrayList<>(json.size() + 1);
-        args.add(Long.toString(options.maxBacklog()));
-        args.addAll(json);
-        return args;
-    }
-
     private FleetException backpressureOr(FleetException e, String agent) {
         BackpressureException backpressure = e.getCause() instanceof JedisDataException data
                 ? FleetScripts.backpressureFrom(data.getMessage(), keys, agent)
@@ -368,7 +535,7 @@ public final class FleetClient implements AutoCloseable {
     public TaskResult await(TaskHandle handle, Duration timeout) {
         Objects.requireNonNull(handle, "handle");
         long deadline = deadlineOf(timeout);
-        String doneKey = keys.done(handle.agent(), handle.taskId());
+        String doneKey = keys.done(handle.agent(), handle.partition(), handle.taskId());
         Duration pause = FIRST_POLL;
         while (true) {
             String recorded = redis.call("reading the outcome of task " + handle.taskId(), jedis -> jedis.get(doneKey));
@@ -429,7 +596,7 @@ public final class FleetClient implements AutoCloseable {
                 List<Response<String>> gets = new ArrayList<>(missing.size());
                 for (int index : missing) {
                     TaskHandle handle = handles.get(index);
-                    gets.add(pipeline.get(keys.done(handle.agent(), handle.taskId())));
+                    gets.add(pipeline.get(keys.done(handle.agent(), handle.partition(), handle.taskId())));
                 }
                 pipeline.sync();
                 return gets;
@@ -470,21 +637,31 @@ public final class FleetClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- dead letters
 
-    /** The oldest {@code count} dead letters of {@code agent}, oldest first. */
+    /** The oldest {@code count} dead letters of partition 0 of {@code agent} (the whole of an unpartitioned type). */
     public List<DeadLetter> deadLetters(String agent, int count) {
+        return deadLetters(agent, 0, count);
+    }
+
+    /** The oldest {@code count} dead letters of one partition of {@code agent}, oldest first. */
+    public List<DeadLetter> deadLetters(String agent, int partition, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count must be >= 1, but was " + count);
         }
-        String dead = keys.dead(agent);
+        String dead = keys.dead(agent, partition);
         List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, "-", "+", count));
         return entries.stream()
                 .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
                 .toList();
     }
 
-    /** One dead letter by its entry id on {@code prefix:{agent}:dead}, if it is still there. */
+    /** One dead letter by its entry id on partition 0's {@code prefix:{agent}:dead}, if it is still there. */
     public Optional<DeadLetter> deadLetter(String agent, String entryId) {
-        String dead = keys.dead(agent);
+        return deadLetter(agent, 0, entryId);
+    }
+
+    /** One dead letter by its entry id on the dead-letter stream of partition {@code partition}. */
+    public Optional<DeadLetter> deadLetter(String agent, int partition, String entryId) {
+        String dead = keys.dead(agent, partition);
         String id = requireEntryId(entryId);
         List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, id, id, 1));
         return entries.stream()
@@ -492,32 +669,47 @@ public final class FleetClient implements AutoCloseable {
                 .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()));
     }
 
+    /** {@link #redrive(String, int, Collection)} on partition 0 (an unpartitioned type). */
+    public int redrive(String agent, Collection<String> entryIds) {
+        return redrive(agent, 0, entryIds);
+    }
+
     /**
-     * Puts the given dead letters back on the task stream as fresh tasks ({@link DeadLetter#redriveMessage}: attempt 1,
-     * new message id, no deadline) and deletes their done records, so awaiting the task waits for the new run. Runs
-     * {@link FleetScripts#REDRIVE}, which removes each dead letter and enqueues it in one step: a dead letter
-     * redriven concurrently by two callers is enqueued once. Redrive is an operator action and bypasses the
-     * backlog bound.
+     * Puts the given dead letters of one partition back on that partition's task stream as fresh tasks ({@link
+     * DeadLetter#redriveMessage}: attempt 1, new message id, no deadline) and deletes their done records, so awaiting
+     * the task waits for the new run. Runs {@link FleetScripts#REDRIVE}, which removes each dead letter and enqueues
+     * it in one step: a dead letter redriven concurrently by two callers is enqueued once. Redrive is an operator
+     * action and bypasses the backlog bound.
      *
      * @return how many were redriven; ids not found (already redriven or purged) and dead letters whose original
      *     message cannot be decoded are skipped and left as they are
      */
-    public int redrive(String agent, Collection<String> entryIds) {
+    public int redrive(String agent, int partition, Collection<String> entryIds) {
         Objects.requireNonNull(entryIds, "entryIds");
         List<DeadLetter> found = new ArrayList<>();
         for (String entryId : entryIds) {
-            deadLetter(agent, entryId).ifPresent(found::add);
+            deadLetter(agent, partition, entryId).ifPresent(found::add);
         }
         int redriven = 0;
         for (int from = 0; from < found.size(); from += REDRIVE_BATCH) {
-            redriven += redriveBatch(agent, found.subList(from, Math.min(found.size(), from + REDRIVE_BATCH)));
+            redriven +=
+                    redriveBatch(agent, partition, found.subList(from, Math.min(found.size(), from + REDRIVE_BATCH)));
         }
         return redriven;
     }
 
-    /** Redrives every dead letter of {@code agent} (see {@link #redrive(String, Collection)}); returns how many. */
+    /** Redrives every dead letter of every partition of {@code agent}; returns how many. */
     public int redriveAll(String agent) {
-        String dead = keys.dead(agent);
+        int redriven = 0;
+        for (int partition = 0; partition < partitions(agent); partition++) {
+            redriven += redriveAll(agent, partition);
+        }
+        return redriven;
+    }
+
+    /** Redrives every dead letter of one partition of {@code agent} (see {@link #redrive(String, int, Collection)}). */
+    public int redriveAll(String agent, int partition) {
+        String dead = keys.dead(agent, partition);
         String start = "-";
         int redriven = 0;
         while (true) {
@@ -529,6 +721,7 @@ public final class FleetClient implements AutoCloseable {
             }
             redriven += redriveBatch(
                     agent,
+                    partition,
                     page.stream()
                             .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
                             .toList());
@@ -536,70 +729,87 @@ public final class FleetClient implements AutoCloseable {
         }
     }
 
-    private int redriveBatch(String agent, List<DeadLetter> letters) {
-        List<String> scriptKeys = new ArrayList<>(List.of(keys.dead(agent), keys.tasks(agent)));
-        List<String> args = new ArrayList<>();
+    private int redriveBatch(String agent, int partition, List<DeadLetter> letters) {
+        List<FleetScripts.Redrive> redrives = new ArrayList<>(letters.size());
         for (DeadLetter letter : letters) {
             AgentMessage message;
             try {
                 message = letter.redriveMessage(codec);
             } catch (InvalidMessageException e) {
                 LOG.warn(
-                        "dead letter {} of agent type '{}' cannot be redriven: {}",
+                        "dead letter {} of agent type '{}' (partition {}) cannot be redriven: {}",
                         letter.entryId(),
                         agent,
+                        partition,
                         e.getMessage());
                 continue;
             }
-            scriptKeys.add(keys.done(agent, message.taskId()));
-            args.add(letter.entryId());
-            args.add(Integer.toString(scriptKeys.size()));
-            args.add(codec.encode(message));
+            redrives.add(new FleetScripts.Redrive(
+                    letter.entryId(), message.taskId(), RedisGateway.utf8(codec.encode(message))));
         }
-        if (args.isEmpty()) {
+        if (redrives.isEmpty()) {
             return 0;
         }
-        Object reply = redis.call(
-                "redriving dead letters of agent type '" + agent + "'",
-                jedis -> redis.eval(FleetScripts.REDRIVE, scriptKeys, args));
+        ScriptCall call = FleetScripts.redrive(keys, agent, partition, redrives);
+        Object reply = redis.call("redriving dead letters of agent type '" + agent + "'", jedis -> redis.run(call));
         return (int) strings(reply).stream().filter(Objects::nonNull).count();
     }
 
-    /** Deletes every dead letter of {@code agent} in one atomic step; returns how many there were. */
+    /**
+     * Deletes every dead letter of every partition of {@code agent}, each partition in one atomic step (a script on
+     * that partition's slot: MULTI/EXEC is not routed by key on Redis Cluster); returns how many there were.
+     */
     public long purgeDeadLetters(String agent) {
-        String dead = keys.dead(agent);
-        List<Object> replies = redis.call("purging " + dead, jedis -> {
-            try (AbstractTransaction tx = jedis.multi()) {
-                tx.xlen(dead);
-                tx.del(dead);
-                return tx.exec();
-            }
-        });
-        return replies == null || replies.isEmpty() ? 0 : ((Number) replies.getFirst()).longValue();
+        long purged = 0;
+        for (int partition = 0; partition < partitions(agent); partition++) {
+            purged += purgeDeadLetters(agent, partition);
+        }
+        return purged;
+    }
+
+    /** Deletes every dead letter of one partition of {@code agent} atomically; returns how many there were. */
+    public long purgeDeadLetters(String agent, int partition) {
+        String dead = keys.dead(agent, partition);
+        ScriptCall call = new ScriptCall(PURGE, List.of(dead), List.of());
+        Object reply = redis.call("purging " + dead, jedis -> redis.run(call));
+        return reply instanceof Number n ? n.longValue() : 0;
     }
 
     // ---------------------------------------------------------------- statistics
 
-    /** Length, lag, pending work, consumers, delayed retries and dead letters of one agent type (see {@link AgentStats}). */
+    /**
+     * Length, lag, pending work, consumers, delayed retries and dead letters of one agent type, summed over its
+     * partitions, with each partition's own figures when it has more than one (see {@link AgentStats}).
+     */
     public AgentStats agentStats(String agent) {
-        String tasks = keys.tasks(agent);
+        int count = partitions(agent);
+        List<PartitionStats> each = new ArrayList<>(count);
+        for (int partition = 0; partition < count; partition++) {
+            each.add(partitionStats(agent, partition));
+        }
+        return AgentStats.of(agent, each);
+    }
+
+    /** The figures of one partition of {@code agent}. */
+    public PartitionStats partitionStats(String agent, int partition) {
+        String tasks = keys.tasks(agent, partition);
         return redis.call("reading statistics of " + tasks, jedis -> {
             long length = jedis.xlen(tasks);
             Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
             long pending = group.map(StreamGroupInfo::getPending).orElse(0L);
-            return new AgentStats(
-                    agent,
+            return new PartitionStats(
+                    partition,
                     length,
                     group.map(FleetClient::lagOf).orElse(null),
                     pending,
                     pending > 0 ? oldestPendingAge(jedis, tasks) : null,
                     group.isPresent() ? consumers(jedis, tasks) : List.of(),
-                    jedis.zcard(keys.delayed(agent)),
-                    jedis.xlen(keys.dead(agent)));
+                    jedis.zcard(keys.delayed(agent, partition)),
+                    jedis.xlen(keys.dead(agent, partition)));
         });
     }
 
-    private static Optional<StreamGroupInfo> workersGroup(JedisPooled jedis, String tasks) {
+    private static Optional<StreamGroupInfo> workersGroup(UnifiedJedis jedis, String tasks) {
         if (!jedis.exists(tasks)) {
             return Optional.empty();
         }
@@ -614,44 +824,17 @@ public final class FleetClient implements AutoCloseable {
         return lag instanceof Number n ? n.longValue() : null;
     }
 
-    private static Duration oldestPendingAge(JedisPooled jedis, String tasks) {
+    private static Duration oldestPendingAge(UnifiedJedis jedis, String tasks) {
         List<StreamPendingEntry> first =
                 jedis.xpending(tasks, StreamKeys.WORKERS_GROUP, new XPendingParams("-", "+", 1));
         return first.isEmpty() ? null : Duration.ofMillis(first.getFirst().getIdleTime());
     }
 
-    private static List<ConsumerStats> consumers(JedisPooled jedis, String tasks) {
+    private static List<ConsumerStats> consumers(UnifiedJedis jedis, String tasks) {
         List<StreamConsumerInfo> infos = jedis.xinfoConsumers2(tasks, StreamKeys.WORKERS_GROUP);
         return infos.stream()
                 .map(c -> new ConsumerStats(c.getName(), c.getPending(), Duration.ofMillis(c.getIdle())))
                 .toList();
-    }
-
-    /** Agent types that have a task stream under this prefix (SCAN for {@code prefix:{*}:tasks} of type stream). */
-    public SortedSet<String> knownAgents() {
-        String pattern = keys.prefix() + ":{*}:tasks";
-        return redis.call("scanning for task streams", jedis -> {
-            SortedSet<String> agents = new TreeSet<>();
-            ScanParams params = new ScanParams().match(pattern).count(500);
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, params, "stream");
-                for (String key : page.getResult()) {
-                    agentOf(key).ifPresent(agents::add);
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-            return agents;
-        });
-    }
-
-    private Optional<String> agentOf(String key) {
-        try {
-            String agent = keys.agentOf(key);
-            return Names.isAgentType(agent) && key.equals(keys.tasks(agent)) ? Optional.of(agent) : Optional.empty();
-        } catch (InvalidMessageException e) {
-            return Optional.empty();
-        }
     }
 
     // ---------------------------------------------------------------- workflow runs
@@ -898,6 +1081,31 @@ public final class FleetClient implements AutoCloseable {
 
         public Builder openTelemetry(OpenTelemetry value) {
             options.openTelemetry(value);
+            return this;
+        }
+
+        public Builder redisMode(String value) {
+            options.redisMode(value);
+            return this;
+        }
+
+        public Builder sentinelPassword(String value) {
+            options.sentinelPassword(value);
+            return this;
+        }
+
+        public Builder partitions(String agent, int count) {
+            options.partitions(agent, count);
+            return this;
+        }
+
+        public Builder environment(java.util.function.Function<String, String> value) {
+            options.environment(value);
+            return this;
+        }
+
+        public Builder waitReplicas(int replicas, Duration timeout) {
+            options.waitReplicas(replicas, timeout);
             return this;
         }
 

@@ -1,21 +1,27 @@
 package io.agentfleet.client;
 
+import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
+import io.agentfleet.messages.Names;
+import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Settings of a {@link FleetClient}, validated when built: a bad value fails with the value in the message (the
  * password of the Redis URI is never part of a message or of {@link #toString()}).
  *
- * @param redisUri {@code redis://[user:password@]host[:port][/db]}, or {@code rediss://} for TLS (the JVM's default
- *     trust store verifies the server)
+ * @param redisUri the fleet's {@code REDIS_URL} in the syntax of {@link RedisTarget}: {@code
+ *     redis://[user:password@]host[:port][/db]} ({@code rediss://} for TLS, verified with the JVM's default trust
+ *     store; a node of a Redis Cluster is detected), {@code redis://h1:p1,h2:p2} (cluster seeds) or {@code
+ *     redis-sentinel://[user:password@]s1:p1[,s2:p2]#master} (Sentinel)
  * @param prefix key prefix shared with the workers and the orchestrator, {@value StreamKeys#DEFAULT_PREFIX} by
  *     default
  * @param maxBacklog bound on an agent type's backlog passed to the enqueue script (0 = unbounded); an agent type's
@@ -32,6 +38,18 @@ import java.util.Objects;
  * @param openTelemetry where the client's publish spans go: each task it enqueues gets a PRODUCER span and carries
  *     its context, so the worker's span continues the trace; {@code OpenTelemetry.noop()} (the default) creates no
  *     span and leaves messages as they are
+ * @param redisMode {@code standalone}, {@code cluster} or {@code sentinel} to override what the URL says or what is
+ *     detected ({@code FLEET_REDIS_MODE}); null to detect
+ * @param sentinelPassword password of the sentinels themselves ({@code FLEET_REDIS_SENTINEL_PASSWORD}); null when they
+ *     need none. Never part of a message or of {@link #toString()}
+ * @param partitions partition counts of agent types ({@code FLEET_AGENTS_<TYPE>_PARTITIONS}); a type without one uses
+ *     {@link #environment()}, then the count registered in Redis (default 1)
+ * @param environment where {@code FLEET_AGENTS_<TYPE>_PARTITIONS} is looked up for types not in {@code partitions}
+ *     (e.g. {@code System::getenv}); null for nowhere
+ * @param waitReplicas after each enqueue, wait until this many replicas acknowledged it ({@code
+ *     FLEET_REDIS_WAIT_REPLICAS}; 0 = don't wait); fewer acknowledgements fail the submit with a {@link
+ *     DurabilityException}
+ * @param waitTimeout the longest wait for replicas ({@code FLEET_REDIS_WAIT_TIMEOUT})
  */
 public record FleetClientOptions(
         URI redisUri,
@@ -44,7 +62,13 @@ public record FleetClientOptions(
         URI orchestratorUri,
         String apiKey,
         Duration httpTimeout,
-        OpenTelemetry openTelemetry) {
+        OpenTelemetry openTelemetry,
+        String redisMode,
+        String sentinelPassword,
+        Map<String, Integer> partitions,
+        Function<String, String> environment,
+        int waitReplicas,
+        Duration waitTimeout) {
 
     public static final String DEFAULT_REDIS_URI = "redis://127.0.0.1:6379";
     public static final int DEFAULT_PORT = 6379;
@@ -53,10 +77,11 @@ public record FleetClientOptions(
     public static final int DEFAULT_POOL_SIZE = 16;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_WAIT_TIMEOUT = Duration.ofSeconds(1);
 
     public FleetClientOptions {
         Objects.requireNonNull(redisUri, "redisUri");
-        requireRedisUri(redisUri);
+        RedisTarget.parse(redisUri.toString(), redisMode);
         prefix = new StreamKeys(prefix == null ? StreamKeys.DEFAULT_PREFIX : prefix).prefix();
         if (maxBacklog < 0) {
             throw new IllegalArgumentException("maxBacklog must be >= 0 (0 = unbounded), but was " + maxBacklog);
@@ -81,6 +106,44 @@ public record FleetClientOptions(
         httpTimeout = httpTimeout == null ? DEFAULT_HTTP_TIMEOUT : httpTimeout;
         requirePositive("httpTimeout", httpTimeout);
         openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
+        partitions = partitions == null ? Map.of() : Map.copyOf(partitions);
+        partitions.forEach((agent, count) -> {
+            Names.requireAgentType("partitions", agent);
+            StreamKeys.requirePartitionCount(count);
+        });
+        if (waitReplicas < 0) {
+            throw new IllegalArgumentException("waitReplicas must be >= 0 (0 = off), but was " + waitReplicas);
+        }
+        waitTimeout = waitTimeout == null ? DEFAULT_WAIT_TIMEOUT : waitTimeout;
+        requirePositive("waitTimeout", waitTimeout);
+    }
+
+    /** Where Redis is, parsed from {@link #redisUri()} with the {@link #redisMode()} override. */
+    public RedisTarget target() {
+        return RedisTarget.parse(redisUri.toString(), redisMode);
+    }
+
+    /**
+     * The partition count configured for {@code agent} in this process ({@link #partitions()}, else {@code
+     * FLEET_AGENTS_<TYPE>_PARTITIONS} from {@link #environment()}), or 0 when none is.
+     *
+     * @throws InvalidMessageException when the environment's value is not a count in 1..64
+     */
+    public int configuredPartitions(String agent) {
+        Integer explicit = partitions.get(agent);
+        if (explicit != null) {
+            return explicit;
+        }
+        String variable = StreamKeys.partitionsVariable(agent);
+        String value = environment == null ? null : environment.apply(variable);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            return StreamKeys.requirePartitionCount(Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new InvalidMessageException(variable, "must be a partition count, but was '" + value + "'");
+        }
     }
 
     /** Options with every default: {@value #DEFAULT_REDIS_URI}, prefix {@value StreamKeys#DEFAULT_PREFIX}. */
@@ -97,53 +160,43 @@ public record FleetClientOptions(
         return new StreamKeys(prefix);
     }
 
-    /** Whether the connection uses TLS ({@code rediss://}). */
+    /** Whether the connection uses TLS ({@code rediss://}, {@code rediss-sentinel://}). */
     public boolean tls() {
-        return "rediss".equalsIgnoreCase(redisUri.getScheme());
+        return target().tls();
     }
 
+    /** The first host of the URL (the node, a cluster seed or the first sentinel). */
     public String host() {
-        return redisUri.getHost();
+        return target().firstNode().host();
     }
 
     public int port() {
-        return redisUri.getPort() < 0 ? DEFAULT_PORT : redisUri.getPort();
+        return target().firstNode().port();
     }
 
-    /** {@code host:port}, for messages. */
+    /** The hosts of the URL, for messages. */
     public String endpoint() {
-        return host() + ":" + port();
+        return RedisGateway.endpointOf(target());
     }
 
     /** The database index from the URI path, 0 when absent. */
     public int database() {
-        String path = redisUri.getPath();
-        return path == null || path.isEmpty() || path.equals("/") ? 0 : Integer.parseInt(path.substring(1));
+        return target().database();
     }
 
     /** The ACL user name from the URI, or null for the default user. */
     String user() {
-        String info = redisUri.getRawUserInfo();
-        if (info == null || info.indexOf(':') <= 0) {
-            return null;
-        }
-        return decode(info.substring(0, info.indexOf(':')));
+        return target().user();
     }
 
     /** The password from the URI ({@code user:password} or a lone {@code password}), or null. */
     String password() {
-        String info = redisUri.getRawUserInfo();
-        if (info == null || info.isEmpty()) {
-            return null;
-        }
-        int colon = info.indexOf(':');
-        String password = colon < 0 ? info : info.substring(colon + 1);
-        return password.isEmpty() ? null : decode(password);
+        return target().password();
     }
 
     /** The Redis URI with any password replaced by {@code ***}. */
     public String redactedUri() {
-        return redact(redisUri);
+        return RedisTarget.redact(redisUri.toString());
     }
 
     @Override
@@ -152,7 +205,10 @@ public record FleetClientOptions(
                 + ", doneTimeout=" + doneTimeout + ", poolSize=" + poolSize + ", commandTimeout=" + commandTimeout
                 + ", limits=" + limits + ", orchestratorUri="
                 + (orchestratorUri == null ? null : redact(orchestratorUri))
-                + ", apiKey=" + (apiKey == null ? null : "***") + ", httpTimeout=" + httpTimeout + "]";
+                + ", apiKey=" + (apiKey == null ? null : "***") + ", httpTimeout=" + httpTimeout
+                + ", redisMode=" + redisMode + ", sentinelPassword=" + (sentinelPassword == null ? null : "***")
+                + ", partitions=" + partitions + ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout
+                + "]";
     }
 
     static String redact(URI uri) {
@@ -166,24 +222,6 @@ public record FleetClientOptions(
             return new URI(uri.getScheme(), shown, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
         } catch (URISyntaxException e) {
             return uri.getScheme() + "://***@" + uri.getHost();
-        }
-    }
-
-    private static void requireRedisUri(URI uri) {
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("redis") || scheme.equalsIgnoreCase("rediss"))) {
-            throw new IllegalArgumentException("redisUri must use redis:// or rediss://, but was " + redact(uri));
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("redisUri must name a host, but was " + redact(uri));
-        }
-        String path = uri.getPath();
-        if (path != null
-                && !path.isEmpty()
-                && !path.equals("/")
-                && !path.substring(1).matches("\\d{1,5}")) {
-            throw new IllegalArgumentException(
-                    "redisUri path must be a database number such as /0, but was " + redact(uri));
         }
     }
 
@@ -209,10 +247,6 @@ public record FleetClientOptions(
         }
     }
 
-    private static String decode(String raw) {
-        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
     /** Mutable builder; {@link #build()} validates. Not thread-safe. */
     public static final class Builder {
         private URI redisUri = URI.create(DEFAULT_REDIS_URI);
@@ -226,6 +260,12 @@ public record FleetClientOptions(
         private String apiKey;
         private Duration httpTimeout = DEFAULT_HTTP_TIMEOUT;
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+        private String redisMode;
+        private String sentinelPassword;
+        private final Map<String, Integer> partitions = new LinkedHashMap<>();
+        private Function<String, String> environment;
+        private int waitReplicas;
+        private Duration waitTimeout = DEFAULT_WAIT_TIMEOUT;
 
         private Builder() {}
 
@@ -306,6 +346,37 @@ public record FleetClientOptions(
             return this;
         }
 
+        /** {@code standalone}, {@code cluster} or {@code sentinel} ({@code FLEET_REDIS_MODE}); null to detect. */
+        public Builder redisMode(String value) {
+            this.redisMode = value;
+            return this;
+        }
+
+        /** The sentinels' own password ({@code FLEET_REDIS_SENTINEL_PASSWORD}); null when they need none. */
+        public Builder sentinelPassword(String value) {
+            this.sentinelPassword = value;
+            return this;
+        }
+
+        /** Spreads {@code agent}'s tasks over {@code count} partitions (1..64). */
+        public Builder partitions(String agent, int count) {
+            this.partitions.put(agent, count);
+            return this;
+        }
+
+        /** Looks {@code FLEET_AGENTS_<TYPE>_PARTITIONS} up here for types without {@link #partitions(String, int)}. */
+        public Builder environment(Function<String, String> value) {
+            this.environment = value;
+            return this;
+        }
+
+        /** After each enqueue, WAIT until {@code replicas} replicas acknowledged it, at most {@code timeout}. */
+        public Builder waitReplicas(int replicas, Duration timeout) {
+            this.waitReplicas = replicas;
+            this.waitTimeout = timeout;
+            return this;
+        }
+
         public FleetClientOptions build() {
             return new FleetClientOptions(
                     redisUri,
@@ -318,7 +389,13 @@ public record FleetClientOptions(
                     orchestratorUri,
                     apiKey,
                     httpTimeout,
-                    openTelemetry);
+                    openTelemetry,
+                    redisMode,
+                    sentinelPassword,
+                    partitions,
+                    environment,
+                    waitReplicas,
+                    waitTimeout);
         }
     }
 }

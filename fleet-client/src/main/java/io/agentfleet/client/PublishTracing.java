@@ -9,7 +9,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The client's publish spans, made like the orchestrator's ({@link MessageTracing#startPublish}): each task carries
@@ -45,14 +45,14 @@ final class PublishTracing {
         return new Publish(trace == null ? task : task.toBuilder().trace(trace).build(), span);
     }
 
-    /** One publish per task, in order; empty when tracing is off. */
-    List<Publish> startAll(List<AgentMessage> tasks, Function<AgentMessage, String> streamOf) {
+    /** One publish per task, in order ({@code streamOf} gets the task's index); empty when tracing is off. */
+    List<Publish> startAll(List<AgentMessage> tasks, IntFunction<String> streamOf) {
         if (!tracing.enabled()) {
             return List.of();
         }
         List<Publish> publishes = new ArrayList<>(tasks.size());
-        for (AgentMessage task : tasks) {
-            publishes.add(start(task, streamOf.apply(task)));
+        for (int i = 0; i < tasks.size(); i++) {
+            publishes.add(start(tasks.get(i), streamOf.apply(i)));
         }
         return publishes;
     }

@@ -2,53 +2,103 @@ package io.agentfleet.client;
 
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.LuaScript;
+import io.agentfleet.messages.RedisTarget;
+import io.agentfleet.messages.ScriptCall;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.PipelineBase;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
-/** The pooled Jedis connection and the translation of Jedis failures into the client's exception tree. */
+/**
+ * The one Jedis access layer of the client and {@code fleetctl}: builds a {@link JedisPooled} (one node), a
+ * {@link JedisCluster} (Redis Cluster: follows MOVED/ASK, routes each command by its key's slot) or a {@link
+ * JedisSentineled} (Sentinel: follows the primary across failovers) from a {@link RedisTarget}, runs {@link
+ * ScriptCall}s and turns Jedis failures into the client's exception tree.
+ */
 final class RedisGateway implements AutoCloseable {
-    private final JedisPooled jedis;
+    private static final int CLUSTER_MAX_ATTEMPTS = 5;
+
+    private final UnifiedJedis jedis;
+    private final RedisTarget target;
     private final String endpoint;
 
-    private RedisGateway(JedisPooled jedis, String endpoint) {
+    private RedisGateway(UnifiedJedis jedis, RedisTarget target) {
         this.jedis = jedis;
-        this.endpoint = endpoint;
+        this.target = target;
+        this.endpoint = endpointOf(target);
+    }
+
+    /** The hosts and ports, for messages (never a password). */
+    static String endpointOf(RedisTarget target) {
+        StringBuilder text = new StringBuilder();
+        for (RedisTarget.Node node : target.nodes()) {
+            text.append(text.isEmpty() ? "" : ",").append(node);
+        }
+        return text.toString();
     }
 
     static RedisGateway open(FleetClientOptions options) {
+        RedisTarget target = options.target();
+        String shown = endpointOf(target);
         int timeoutMillis = (int) options.commandTimeout().toMillis();
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
-                .database(options.database())
-                .clientName("agentfleet-client")
-                .ssl(options.tls());
-        if (options.user() != null) {
-            config.user(options.user());
-        }
-        if (options.password() != null) {
-            config.password(options.password());
-        }
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(options.poolSize());
         pool.setMaxIdle(options.poolSize());
         pool.setMinIdle(0);
         pool.setMaxWait(options.commandTimeout());
         pool.setJmxEnabled(false);
-        JedisPooled jedis = new JedisPooled(new HostAndPort(options.host(), options.port()), config.build(), pool);
-        RedisGateway gateway = new RedisGateway(jedis, options.endpoint());
+        UnifiedJedis jedis;
         try {
-            gateway.call("connecting", JedisPooled::ping);
+            RedisTarget.Mode mode =
+                    target.mode() == RedisTarget.Mode.AUTO ? detect(target, timeoutMillis) : target.mode();
+            target = target.withMode(mode);
+            JedisClientConfig config = dataNodeConfig(target, timeoutMillis);
+            jedis = switch (mode) {
+                case AUTO, STANDALONE -> new JedisPooled(hostAndPort(target.firstNode()), config, pool);
+                case CLUSTER ->
+                    new JedisCluster(
+                            nodes(target),
+                            config,
+                            CLUSTER_MAX_ATTEMPTS,
+                            options.commandTimeout().multipliedBy(CLUSTER_MAX_ATTEMPTS),
+                            pool);
+                case SENTINEL ->
+                    new JedisSentineled(
+                            target.sentinelMaster(),
+                            config,
+                            pool,
+                            nodes(target),
+                            sentinelConfig(target, options.sentinelPassword(), timeoutMillis));
+            };
+        } catch (JedisAccessControlException e) {
+            throw new FleetConnectionException(shown, "authentication failed while connecting: " + e.getMessage(), e);
+        } catch (JedisException e) {
+            throw new FleetConnectionException(shown, "unreachable while connecting (" + rootMessage(e) + ")", e);
+        }
+        RedisGateway gateway = new RedisGateway(jedis, target);
+        try {
+            gateway.call("connecting", UnifiedJedis::ping);
         } catch (RuntimeException e) {
             jedis.close();
             throw e;
@@ -56,12 +106,80 @@ final class RedisGateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * A one-node URL is a cluster when the node says {@code cluster_enabled:1}; a node that refuses INFO (an ACL
+     * without {@code +info}) is taken as standalone.
+     */
+    private static RedisTarget.Mode detect(RedisTarget target, int timeoutMillis) {
+        try (Jedis probe = new Jedis(hostAndPort(target.firstNode()), dataNodeConfig(target, timeoutMillis))) {
+            String info;
+            try {
+                info = probe.info("cluster");
+            } catch (JedisAccessControlException e) {
+                return RedisTarget.Mode.STANDALONE;
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOPERM")) {
+                    return RedisTarget.Mode.STANDALONE;
+                }
+                throw e;
+            }
+            return info != null && info.contains("cluster_enabled:1")
+                    ? RedisTarget.Mode.CLUSTER
+                    : RedisTarget.Mode.STANDALONE;
+        }
+    }
+
+    private static JedisClientConfig dataNodeConfig(RedisTarget target, int timeoutMillis) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("agentfleet-client")
+                .ssl(target.tls());
+        if (target.mode() != RedisTarget.Mode.CLUSTER) {
+            config.database(target.database());
+        }
+        if (target.user() != null) {
+            config.user(target.user());
+        }
+        if (target.password() != null) {
+            config.password(target.password());
+        }
+        return config.build();
+    }
+
+    private static JedisClientConfig sentinelConfig(RedisTarget target, String sentinelPassword, int timeoutMillis) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("agentfleet-client")
+                .ssl(target.tls());
+        if (sentinelPassword != null) {
+            config.password(sentinelPassword);
+        }
+        return config.build();
+    }
+
+    private static Set<HostAndPort> nodes(RedisTarget target) {
+        Set<HostAndPort> nodes = new LinkedHashSet<>();
+        target.nodes().forEach(node -> nodes.add(hostAndPort(node)));
+        return nodes;
+    }
+
+    private static HostAndPort hostAndPort(RedisTarget.Node node) {
+        return new HostAndPort(node.host(), node.port());
+    }
+
     String endpoint() {
         return endpoint;
     }
 
+    /** The target with its mode decided (detection done). */
+    RedisTarget target() {
+        return target;
+    }
+
     /** Runs one Redis interaction, turning Jedis failures into {@link FleetException}s that name what was done. */
-    <T> T call(String what, Function<JedisPooled, T> operation) {
+    <T> T call(String what, Function<UnifiedJedis, T> operation) {
         try {
             return operation.apply(jedis);
         } catch (JedisAccessControlException e) {
@@ -69,7 +187,8 @@ final class RedisGateway implements AutoCloseable {
                     endpoint, "authentication failed while " + what + ": " + e.getMessage(), e);
         } catch (JedisDataException e) {
             throw new FleetException("Redis at " + endpoint + " refused " + what + ": " + e.getMessage(), e);
-        } catch (JedisConnectionException e) {
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            // A cluster with no reachable node for a slot (or redirected too often) is unreachable for that command.
             throw connectionFailure(what, e);
         } catch (JedisException e) {
             if (e.getCause() instanceof JedisConnectionException || e.getCause() instanceof NoSuchElementException) {
@@ -84,18 +203,104 @@ final class RedisGateway implements AutoCloseable {
     }
 
     /**
-     * Runs a script with EVALSHA, falling back to EVAL when Redis does not have it cached (NOSCRIPT). Error replies
-     * reach the caller as {@link JedisDataException}, so it can recognise a script's own errors.
+     * Runs {@code call} with EVALSHA on the node of its slot, and once with EVAL when that node does not have the
+     * script cached (NOSCRIPT). Error replies reach the caller as {@link JedisDataException}, so it can recognise a
+     * script's own errors. Use inside {@link #call}.
      */
-    Object eval(LuaScript script, List<String> keys, List<String> args) {
+    Object run(ScriptCall call) {
+        List<byte[]> keys = keyBytes(call);
         try {
-            return jedis.evalsha(script.sha1(), keys, args);
+            return jedis.evalsha(ascii(call.script().sha1()), keys, call.args());
         } catch (JedisDataException e) {
             if (isNoScript(e)) {
-                return jedis.eval(script.source(), keys, args);
+                return jedis.eval(utf8(call.script().source()), keys, call.args());
             }
             throw e;
         }
+    }
+
+    /** A script call's reply and how many replicas acknowledged it (-1 when no WAIT was asked for). */
+    record Durable(Object reply, long acknowledged) {}
+
+    /**
+     * Runs {@code call} like {@link #run}, then, when {@code replicas > 0}, sends {@code WAIT replicas timeout} on the
+     * same connection (one pipeline routed by the call's first key, so on a cluster it goes to the node that took the
+     * write). Use inside {@link #call}.
+     */
+    Durable runDurably(ScriptCall call, int replicas, Duration timeout) {
+        if (replicas <= 0) {
+            return new Durable(run(call), -1);
+        }
+        try {
+            return pipelinedWithWait(call, false, replicas, timeout);
+        } catch (JedisDataException e) {
+            if (isNoScript(e)) {
+                return pipelinedWithWait(call, true, replicas, timeout);
+            }
+            throw e;
+        }
+    }
+
+    private Durable pipelinedWithWait(ScriptCall call, boolean source, int replicas, Duration timeout) {
+        try (PipelineBase pipeline = jedis.pipelined()) {
+            Response<Object> reply = source
+                    ? pipeline.eval(utf8(call.script().source()), keyBytes(call), call.args())
+                    : pipeline.evalsha(ascii(call.script().sha1()), keyBytes(call), call.args());
+            Response<Long> acks = pipeline.waitReplicas(call.firstKey(), replicas, timeout.toMillis());
+            pipeline.sync();
+            return new Durable(reply.get(), acks.get());
+        }
+    }
+
+    /**
+     * Runs {@code calls} in one pipeline (a cluster pipeline routes each by its first key, one connection per node)
+     * with EVAL of the source: an EVALSHA answered NOSCRIPT in the middle would have to be re-sent after later calls,
+     * breaking per-stream order, and the script text is small next to a chunk of tasks. When {@code replicas > 0},
+     * one WAIT follows the last call of each slot, on the connection that carried it.
+     *
+     * @return per call, its reply or the {@link JedisDataException} of its error reply; and per call the acks (or -1)
+     */
+    List<Durable> runPipelined(List<ScriptCall> calls, int replicas, Duration timeout) {
+        List<Response<Object>> replies = new ArrayList<>(calls.size());
+        List<Response<Long>> acks = new ArrayList<>(calls.size());
+        try (PipelineBase pipeline = jedis.pipelined()) {
+            for (int i = 0; i < calls.size(); i++) {
+                ScriptCall call = calls.get(i);
+                replies.add(pipeline.eval(utf8(call.script().source()), keyBytes(call), call.args()));
+                boolean lastOfSlot = true;
+                for (int j = i + 1; j < calls.size() && lastOfSlot; j++) {
+                    lastOfSlot = calls.get(j).slot() != call.slot();
+                }
+                acks.add(
+                        replicas > 0 && lastOfSlot
+                                ? pipeline.waitReplicas(call.firstKey(), replicas, timeout.toMillis())
+                                : null);
+            }
+            pipeline.sync();
+        }
+        List<Durable> out = new ArrayList<>(calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            Object reply;
+            try {
+                reply = replies.get(i).get();
+            } catch (JedisDataException e) {
+                reply = e;
+            }
+            out.add(new Durable(reply, acks.get(i) == null ? -1 : acks.get(i).get()));
+        }
+        return out;
+    }
+
+    private static List<byte[]> keyBytes(ScriptCall call) {
+        return call.keys().stream().map(RedisGateway::utf8).toList();
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     static boolean isNoScript(JedisDataException e) {
@@ -109,6 +314,16 @@ final class RedisGateway implements AutoCloseable {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
+    }
+
+    /** A script of the client's own (not shared with the services), with its SHA-1 as Redis computes it. */
+    static LuaScript script(String name, String source) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(utf8(source));
+            return new LuaScript(name, source, java.util.HexFormat.of().formatHex(digest));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 unavailable", e);
+        }
     }
 
     @Override

@@ -9,10 +9,20 @@ import io.agentfleet.messages.Names;
  * @param agent the agent type the task was enqueued for
  * @param taskId the task's idempotency key; its outcome is recorded under this id
  * @param entryId the task stream entry id Redis assigned
+ * @param partition the partition of the agent type whose stream holds the task (0 for an unpartitioned type); its
+ *     outcome is recorded in the same partition
  */
-public record TaskHandle(String agent, String taskId, String entryId) {
+public record TaskHandle(String agent, String taskId, String entryId, int partition) {
     public TaskHandle {
         Names.requireAgentType("agent", agent);
         Names.requireId("taskId", taskId);
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must be >= 0, but was " + partition);
+        }
+    }
+
+    /** A handle of a task on partition 0 (an unpartitioned agent type). */
+    public TaskHandle(String agent, String taskId, String entryId) {
+        this(agent, taskId, entryId, 0);
     }
 }

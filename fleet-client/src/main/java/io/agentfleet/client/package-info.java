@@ -22,10 +22,21 @@
  * }
  * }</pre>
  *
+ * <p>The Redis URL may name one node (a node of a Redis Cluster is detected), a cluster's seed nodes
+ * ({@code redis://h1:p1,h2:p2}) or Sentinel ({@code redis-sentinel://s1:p1,s2:p2#master}). A hot agent type can be
+ * spread over partitions ({@code partitions(type, n)} on the builder, or {@code FLEET_AGENTS_<TYPE>_PARTITIONS}):
+ * tasks go round-robin, or by a partition key when per-key enqueue order matters:
+ *
+ * <pre>{@code
+ * fleet.submit(task, SubmitOptions.partitionKey(orderId)); // same key, same partition, in submit order
+ * }</pre>
+ *
  * <p>Every exception is a {@link io.agentfleet.messages.FleetException}: {@link io.agentfleet.client.FleetConnectionException}
  * for Redis trouble, {@link io.agentfleet.client.TaskFailedException} (dead-lettered, cancelled, clarification needed)
  * for a task that ended badly, {@link io.agentfleet.client.TaskTimeoutException} when no outcome came in time,
  * {@link io.agentfleet.client.OrchestratorException} (and its subtypes) when the orchestrator refused a request,
- * {@link io.agentfleet.client.RunFailedException} and {@link io.agentfleet.client.RunTimeoutException} for runs.
+ * {@link io.agentfleet.client.RunFailedException} and {@link io.agentfleet.client.RunTimeoutException} for runs,
+ * {@link io.agentfleet.client.DurabilityException} when the replicas asked for ({@code waitReplicas}) did not
+ * acknowledge an enqueue in time.
  */
 package io.agentfleet.client;

@@ -10,28 +10,60 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.RedisCluster;
+import io.agentfleet.testsupport.RedisExtension;
+import io.agentfleet.testsupport.RedisRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** Stands in for a worker: reads tasks through the workers group and records outcomes with RECORD_OUTCOMES, as the worker does. */
+/**
+ * Stands in for a worker: reads tasks of one partition of an agent type through the workers group and records
+ * outcomes with RECORD_OUTCOMES in that partition, as the worker does. Works on one node and on Redis Cluster (every
+ * key of a call is in the partition's slot).
+ */
 public final class FakeWorker {
     public static final String NAME = "fake-worker-1";
     private static final MessageCodec CODEC = new MessageCodec();
 
-    private final Jedis jedis;
+    private final UnifiedJedis jedis;
     private final StreamKeys keys;
     private final String agent;
+    private final int partition;
 
-    public FakeWorker(Jedis jedis, StreamKeys keys, String agent) {
+    public FakeWorker(UnifiedJedis jedis, StreamKeys keys, String agent) {
+        this(jedis, keys, agent, 0);
+    }
+
+    public FakeWorker(UnifiedJedis jedis, StreamKeys keys, String agent, int partition) {
         this.jedis = jedis;
         this.keys = keys;
         this.agent = agent;
+        this.partition = partition;
+    }
+
+    /** Keys in the whole backend: DBSIZE of the node, or summed over a cluster's primaries. */
+    public static long keyCount(RedisExtension redis) {
+        if (!redis.isCluster()) {
+            try (UnifiedJedis jedis = redis.client()) {
+                return jedis.dbSize();
+            }
+        }
+        long keys = 0;
+        for (RedisCluster.Node node : redis.cluster().nodes()) {
+            if (node.role() == RedisRole.PRIMARY) {
+                try (Jedis jedis = new Jedis(node.hostAndPort())) {
+                    keys += jedis.dbSize();
+                }
+            }
+        }
+        return keys;
     }
 
     public static ObjectNode json(String field, String value) {
@@ -42,7 +74,7 @@ public final class FakeWorker {
 
     public void createGroup() {
         try {
-            jedis.xgroupCreate(keys.tasks(agent), StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
+            jedis.xgroupCreate(keys.tasks(agent, partition), StreamKeys.WORKERS_GROUP, new StreamEntryID(0, 0), true);
         } catch (JedisDataException e) {
             if (!e.getMessage().startsWith("BUSYGROUP")) {
                 throw e;
@@ -57,14 +89,14 @@ public final class FakeWorker {
                 StreamKeys.WORKERS_GROUP,
                 NAME,
                 XReadGroupParams.xReadGroupParams().count(count),
-                Map.of(keys.tasks(agent), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                Map.of(keys.tasks(agent, partition), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
         return reply == null || reply.isEmpty() ? List.of() : reply.getFirst().getValue();
     }
 
     public StreamEntry takeOne() {
         List<StreamEntry> entries = take(1);
         if (entries.isEmpty()) {
-            throw new AssertionError("no task on " + keys.tasks(agent));
+            throw new AssertionError("no task on " + keys.tasks(agent, partition));
         }
         return entries.getFirst();
     }
@@ -103,8 +135,11 @@ public final class FakeWorker {
     }
 
     private long record(StreamEntry entry, AgentMessage outcome, String deadReason, int attempts, String error) {
-        List<String> scriptKeys =
-                List.of(keys.tasks(agent), keys.results(agent), keys.dead(agent), keys.done(agent, outcome.taskId()));
+        List<String> scriptKeys = List.of(
+                keys.tasks(agent, partition),
+                keys.results(agent, partition),
+                keys.dead(agent, partition),
+                keys.done(agent, partition, outcome.taskId()));
         List<String> args = new ArrayList<>(
                 List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis())));
         args.addAll(List.of(

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetClientAdminTest {
@@ -41,13 +41,13 @@ class FleetClientAdminTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
 
     private final StreamKeys keys = StreamKeys.DEFAULT;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
     private FleetClient client;
     private FakeWorker worker;
 
     @BeforeEach
     void connect() {
-        jedis = redis.jedis();
+        jedis = redis.client();
         client = FleetClient.connect(redis.uri());
         worker = new FakeWorker(jedis, keys, CODER);
     }
@@ -213,12 +213,16 @@ class FleetClientAdminTest {
     }
 
     @Test
-    void knownAgentsFindsEveryTaskStreamUnderThePrefix() {
+    void agentTypesListsTheRegistryTheClientWritesOnFirstEnqueue() {
+        assertEquals(Set.of(), client.agentTypes());
         client.submit(CODER, json("input", "a"));
+        client.submit(CODER, json("input", "a2"));
         client.submit("reviewer", json("input", "b"));
-        jedis.xadd("other:{intruder}:tasks", StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"));
-        jedis.set("fleet:{notastream}:tasks", "x");
-        assertEquals(Set.of(CODER, "reviewer"), client.knownAgents());
+        // A stream someone else wrote is not a registered type; a type a worker registered is.
+        jedis.xadd("fleet:{intruder}:tasks", StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"));
+        jedis.sadd(keys.agents(), "served-only");
+        assertEquals(Set.of(CODER, "reviewer", "served-only"), client.agentTypes());
+        assertEquals(Set.of(CODER, "reviewer", "served-only"), jedis.smembers(keys.agents()));
     }
 
     @Test

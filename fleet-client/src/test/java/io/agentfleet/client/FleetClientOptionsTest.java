@@ -85,4 +85,54 @@ class FleetClientOptionsTest {
                 InvalidMessageException.class,
                 () -> FleetClientOptions.builder().prefix("bad prefix").build());
     }
+
+    @Test
+    void clusterSeedsAndSentinelUrlsAreAcceptedAndRedacted() {
+        FleetClientOptions seeds = FleetClientOptions.builder()
+                .redisUri("redis://app:topsecret@h1:7000,h2:7001")
+                .build();
+        assertEquals("h1:7000,h2:7001", seeds.endpoint());
+        assertEquals(
+                io.agentfleet.messages.RedisTarget.Mode.CLUSTER, seeds.target().mode());
+        assertFalse(seeds.toString().contains("topsecret"), seeds.toString());
+        FleetClientOptions sentinel = FleetClientOptions.builder()
+                .redisUri("redis-sentinel://:data@s1:26379,s2:26380#fleet-primary")
+                .sentinelPassword("sentinelsecret")
+                .build();
+        assertEquals("fleet-primary", sentinel.target().sentinelMaster());
+        assertEquals("data", sentinel.password());
+        assertFalse(sentinel.toString().contains("sentinelsecret"), sentinel.toString());
+        assertFalse(sentinel.toString().contains("data@"), sentinel.toString());
+        assertEquals(
+                io.agentfleet.messages.RedisTarget.Mode.CLUSTER,
+                FleetClientOptions.builder()
+                        .redisUri("redis://h1:7000")
+                        .redisMode("cluster")
+                        .build()
+                        .target()
+                        .mode());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder().redisMode("ring").build());
+    }
+
+    @Test
+    void partitionCountsComeFromTheOptionsThenTheEnvironment() {
+        FleetClientOptions options = FleetClientOptions.builder()
+                .partitions("coder", 4)
+                .environment(java.util.Map.of(
+                        "FLEET_AGENTS_CODE_REVIEW_PARTITIONS", "3", "FLEET_AGENTS_CODER_PARTITIONS", "9")::get)
+                .build();
+        assertEquals(4, options.configuredPartitions("coder"), "the option wins over the environment");
+        assertEquals(3, options.configuredPartitions("code-review"));
+        assertEquals(0, options.configuredPartitions("other"));
+        assertThrows(
+                InvalidMessageException.class,
+                () -> FleetClientOptions.builder().partitions("coder", 0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> FleetClientOptions.builder()
+                        .waitReplicas(-1, Duration.ofSeconds(1))
+                        .build());
+    }
 }

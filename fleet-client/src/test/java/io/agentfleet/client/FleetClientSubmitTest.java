@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetClientSubmitTest {
@@ -38,13 +38,13 @@ class FleetClientSubmitTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
 
     private final StreamKeys keys = StreamKeys.DEFAULT;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
     private FleetClient client;
     private FakeWorker worker;
 
     @BeforeEach
     void connect() {
-        jedis = redis.jedis();
+        jedis = redis.client();
         client = FleetClient.connect(redis.uri());
         worker = new FakeWorker(jedis, keys, CODER);
     }
@@ -95,7 +95,7 @@ class FleetClientSubmitTest {
     void awaitWaitsForAnOutcomeRecordedLater() throws Exception {
         TaskHandle handle = client.submit(CODER, json("input", "later"));
         Thread recorder = Thread.ofVirtual().start(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker late = new FakeWorker(own, keys, CODER);
                 StreamEntry entry = late.takeOne();
                 sleep(200);
@@ -211,7 +211,7 @@ class FleetClientSubmitTest {
         InvalidMessageException e =
                 assertThrows(InvalidMessageException.class, () -> client.submit("Not An Agent", json("input", "x")));
         assertEquals("recipient", e.field());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -221,7 +221,7 @@ class FleetClientSubmitTest {
         InvalidMessageException e = assertThrows(InvalidMessageException.class, () -> client.submit(CODER, content));
         assertEquals("$", e.field());
         assertTrue(e.reason().contains("over the limit"), e.reason());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -232,7 +232,7 @@ class FleetClientSubmitTest {
             node = node.putObject("n");
         }
         assertThrows(InvalidMessageException.class, () -> client.submit(CODER, content));
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -246,7 +246,7 @@ class FleetClientSubmitTest {
                 () -> client.submitAll(
                         List.of(AgentMessage.request(CODER, json("input", "ok")).build(), result)));
         assertEquals("tasks[1].type", inBatch.field());
-        assertEquals(0, jedis.dbSize(), "one invalid task in a batch enqueues none");
+        assertEquals(0, FakeWorker.keyCount(redis), "one invalid task in a batch enqueues none");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetClientTracingTest {
@@ -37,7 +37,7 @@ class FleetClientTracingTest {
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private final MessageCodec codec = new MessageCodec();
     private OpenTelemetrySdk openTelemetry;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
 
     @BeforeEach
     void setUp() {
@@ -47,7 +47,7 @@ class FleetClientTracingTest {
                         .build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
-        jedis = redis.jedis();
+        jedis = redis.client();
         jedis.flushAll();
     }
 

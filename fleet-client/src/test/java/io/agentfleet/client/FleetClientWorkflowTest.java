@@ -25,7 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * The workflow calls against a stand-in orchestrator (a JDK HTTP server on loopback answering canned bodies) and a
@@ -215,7 +215,7 @@ class FleetClientWorkflowTest {
                 + "\"tasks\":[{\"id\":\"a\",\"state\":\"COMPLETED\",\"output\":{\"n\":1}},{\"id\":\"b\",\"state\":\"COMPLETED\",\"output\":{\"n\":2}}]}";
         answers.put("GET /v1/runs/" + RUN, new Canned(200, view, Map.of()));
         String stateKey = StreamKeys.DEFAULT.runState(RUN);
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             jedis.hset(stateKey, "status", "RUNNING");
             RunTimeoutException timeout = assertThrows(
                     RunTimeoutException.class,
@@ -243,7 +243,7 @@ class FleetClientWorkflowTest {
                                 + "\"error\":{\"task\":\"b\",\"reason\":\"NON_RETRYABLE_FAILURE\"},\"tasks\":[{\"id\":\"a\",\"state\":\"COMPLETED\","
                                 + "\"output\":{\"n\":1}},{\"id\":\"b\",\"state\":\"FAILED\"}]}",
                         Map.of()));
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             jedis.hset(StreamKeys.DEFAULT.runState(RUN), "status", "FAILED");
         }
         RunFailedException failed = assertThrows(

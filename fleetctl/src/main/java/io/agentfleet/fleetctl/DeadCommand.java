@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "dead",
         mixinStandardHelpOptions = true,
-        description = "Dead letters of an agent type: list, show, redrive, purge.",
+        description =
+                "Dead letters of an agent type: list, show, redrive, purge. A dead letter is named by its entry id"
+                        + " on its partition's dead-letter stream: PARTITION/ENTRY_ID (e.g. 2/1700000000000-0), or ENTRY_ID"
+                        + " alone for partition 0 (an unpartitioned type) or the one given with --partition.",
         subcommands = {
             DeadCommand.ListDead.class,
             DeadCommand.Show.class,
@@ -42,10 +47,32 @@ final class DeadCommand implements Callable<Integer> {
         return FleetCtl.USAGE;
     }
 
-    static ObjectNode toJson(DeadLetter letter, boolean withOriginal) {
+    /** A dead letter's place: its partition and its entry id on that partition's dead-letter stream. */
+    record Ref(int partition, String entryId) {
+        static Ref parse(String text, int defaultPartition) {
+            int slash = text.indexOf('/');
+            if (slash < 0) {
+                return new Ref(defaultPartition, text);
+            }
+            try {
+                return new Ref(Integer.parseInt(text.substring(0, slash)), text.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "'" + text + "' is not PARTITION/ENTRY_ID (e.g. 2/1700000000000-0) or ENTRY_ID");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return partition + "/" + entryId;
+        }
+    }
+
+    static ObjectNode toJson(DeadLetter letter, int partition, boolean withOriginal) {
         ObjectNode node = FleetCtl.JSON
                 .createObjectNode()
                 .put("entryId", letter.entryId())
+                .put("partition", partition)
                 .put("agent", letter.agent())
                 .put("taskId", letter.taskId())
                 .put("reason", letter.reason())
@@ -82,26 +109,57 @@ final class DeadCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "AGENT")
         String agent;
 
-        @Option(names = "--count", defaultValue = "20", description = "Most entries to show (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--count",
+                defaultValue = "20",
+                description = "Most entries to show per partition (default ${DEFAULT-VALUE})")
         int count;
+
+        @Option(names = "--partition", description = "Only this partition (default: every partition)")
+        Integer partition;
 
         @Override
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
             try (FleetClient client = root.connect()) {
-                List<DeadLetter> letters = client.deadLetters(agent, count);
+                List<Integer> partitions = new ArrayList<>();
+                if (partition != null) {
+                    partitions.add(partition);
+                } else {
+                    for (int p = 0; p < client.partitions(agent); p++) {
+                        partitions.add(p);
+                    }
+                }
+                List<Ref> refs = new ArrayList<>();
+                List<DeadLetter> letters = new ArrayList<>();
+                for (int p : partitions) {
+                    for (DeadLetter letter : client.deadLetters(agent, p, count)) {
+                        refs.add(new Ref(p, letter.entryId()));
+                        letters.add(letter);
+                    }
+                }
                 if (root.json()) {
                     ArrayNode array = FleetCtl.JSON.createArrayNode();
-                    letters.forEach(l -> array.add(toJson(l, false)));
+                    for (int i = 0; i < letters.size(); i++) {
+                        array.add(toJson(letters.get(i), refs.get(i).partition(), false));
+                    }
                     out.println(FleetCtl.JSON.writeValueAsString(array));
                 } else if (letters.isEmpty()) {
                     out.println("no dead letters for agent type '" + agent + "'");
                 } else {
                     Table table = new Table("ENTRY", "TASK", "REASON", "ATTEMPTS", "AT", "ERROR");
-                    for (DeadLetter l : letters) {
+                    for (int i = 0; i < letters.size(); i++) {
+                        DeadLetter l = letters.get(i);
                         table.row(
-                                l.entryId(), l.taskId(), l.reason(), l.attempts(), time(l.at()), abbreviate(l.error()));
+                                refs.get(i).partition() == 0
+                                        ? l.entryId()
+                                        : refs.get(i).toString(),
+                                l.taskId(),
+                                l.reason(),
+                                l.attempts(),
+                                time(l.at()),
+                                abbreviate(l.error()));
                     }
                     table.print(out);
                 }
@@ -127,28 +185,33 @@ final class DeadCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "AGENT")
         String agent;
 
-        @Parameters(index = "1", paramLabel = "ENTRY_ID")
+        @Parameters(index = "1", paramLabel = "[PARTITION/]ENTRY_ID")
         String entryId;
+
+        @Option(names = "--partition", defaultValue = "0", description = "Partition of an ENTRY_ID without one")
+        int partition;
 
         @Override
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
+            Ref ref = Ref.parse(entryId, partition);
             try (FleetClient client = root.connect()) {
-                Optional<DeadLetter> found = client.deadLetter(agent, entryId);
+                Optional<DeadLetter> found = client.deadLetter(agent, ref.partition(), ref.entryId());
                 if (found.isEmpty()) {
                     spec.commandLine()
                             .getErr()
-                            .println("fleetctl: no dead letter " + entryId + " on "
-                                    + client.keys().dead(agent));
+                            .println("fleetctl: no dead letter " + ref.entryId() + " on "
+                                    + client.keys().dead(agent, ref.partition()));
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
                 DeadLetter l = found.get();
                 if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(toJson(l, true)));
+                    out.println(FleetCtl.JSON.writeValueAsString(toJson(l, ref.partition(), true)));
                 } else {
                     out.println("entry:    " + l.entryId());
+                    out.println("partition: " + ref.partition());
                     out.println("agent:    " + l.agent());
                     out.println("task:     " + l.taskId());
                     out.println("reason:   " + l.reason());
@@ -177,11 +240,20 @@ final class DeadCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "AGENT")
         String agent;
 
-        @Parameters(index = "1..*", paramLabel = "ENTRY_ID", arity = "0..*", description = "Dead-letter entry ids")
+        @Parameters(
+                index = "1..*",
+                paramLabel = "[PARTITION/]ENTRY_ID",
+                arity = "0..*",
+                description = "Dead letters, each PARTITION/ENTRY_ID or an ENTRY_ID of --partition")
         List<String> entryIds = new ArrayList<>();
 
-        @Option(names = "--all", description = "Redrive every dead letter of the agent type")
+        @Option(names = "--all", description = "Redrive every dead letter of the agent type (of --partition if given)")
         boolean all;
+
+        @Option(
+                names = "--partition",
+                description = "Partition of ENTRY_IDs without one (default 0); with --all, only it")
+        Integer partition;
 
         @Override
         public Integer call() throws Exception {
@@ -191,7 +263,9 @@ final class DeadCommand implements Callable<Integer> {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
             try (FleetClient client = root.connect()) {
-                int redriven = all ? client.redriveAll(agent) : client.redrive(agent, entryIds);
+                int redriven = all
+                        ? (partition == null ? client.redriveAll(agent) : client.redriveAll(agent, partition))
+                        : redrive(client);
                 int requested = all ? redriven : entryIds.size();
                 if (root.json()) {
                     out.println(FleetCtl.JSON.writeValueAsString(FleetCtl.JSON
@@ -215,12 +289,27 @@ final class DeadCommand implements Callable<Integer> {
                 return FleetCtl.OK;
             }
         }
+
+        private int redrive(FleetClient client) {
+            Map<Integer, List<String>> byPartition = new TreeMap<>();
+            for (String text : entryIds) {
+                Ref ref = Ref.parse(text, partition == null ? 0 : partition);
+                byPartition
+                        .computeIfAbsent(ref.partition(), p -> new ArrayList<>())
+                        .add(ref.entryId());
+            }
+            int redriven = 0;
+            for (Map.Entry<Integer, List<String>> entry : byPartition.entrySet()) {
+                redriven += client.redrive(agent, entry.getKey(), entry.getValue());
+            }
+            return redriven;
+        }
     }
 
     @Command(
             name = "purge",
             mixinStandardHelpOptions = true,
-            description = "Delete every dead letter of an agent type.")
+            description = "Delete every dead letter of an agent type (every partition).")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;

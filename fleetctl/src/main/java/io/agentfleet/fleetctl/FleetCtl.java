@@ -3,6 +3,7 @@ package io.agentfleet.fleetctl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.client.FleetConnectionException;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.InvalidMessageException;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +45,10 @@ public final class FleetCtl implements Callable<Integer> {
             scope = ScopeType.INHERIT,
             paramLabel = "URI",
             defaultValue = "${env:REDIS_URL:-redis://127.0.0.1:6379}",
-            description = "Redis URI, redis:// or rediss:// (default: $REDIS_URL, else ${DEFAULT-VALUE})")
+            description = "Redis URL: redis:// or rediss:// (one node; a cluster node is detected), redis://h1:p1,h2:p2"
+                    + " (cluster seeds) or redis-sentinel://s1:p1,s2:p2#master (default: $REDIS_URL, else"
+                    + " ${DEFAULT-VALUE}). FLEET_REDIS_MODE, FLEET_REDIS_SENTINEL_PASSWORD and"
+                    + " FLEET_AGENTS_<TYPE>_PARTITIONS are read from the environment")
     String redis;
 
     @Option(
@@ -61,6 +66,7 @@ public final class FleetCtl implements Callable<Integer> {
     CommandSpec spec;
 
     private final InputStream in;
+    private final Function<String, String> environment;
 
     public FleetCtl() {
         this(System.in);
@@ -68,7 +74,13 @@ public final class FleetCtl implements Callable<Integer> {
 
     /** A CLI reading confirmations from {@code in}. */
     public FleetCtl(InputStream in) {
+        this(in, System::getenv);
+    }
+
+    /** A CLI reading confirmations from {@code in} and its settings ({@code FLEET_REDIS_*}, partitions) from {@code environment}. */
+    public FleetCtl(InputStream in, Function<String, String> environment) {
         this.in = in;
+        this.environment = environment;
     }
 
     public static void main(String[] args) {
@@ -89,12 +101,24 @@ public final class FleetCtl implements Callable<Integer> {
     }
 
     FleetClient connect() {
-        return FleetClient.builder()
+        FleetClientOptions.Builder options = FleetClientOptions.builder()
                 .redisUri(redis)
                 .prefix(prefix)
                 .poolSize(2)
                 .commandTimeout(Duration.ofSeconds(5))
-                .build();
+                .redisMode(environment.apply("FLEET_REDIS_MODE"))
+                .sentinelPassword(environment.apply("FLEET_REDIS_SENTINEL_PASSWORD"))
+                .environment(environment);
+        String replicas = environment.apply("FLEET_REDIS_WAIT_REPLICAS");
+        if (replicas != null && !replicas.isBlank()) {
+            String timeout = environment.apply("FLEET_REDIS_WAIT_TIMEOUT");
+            options.waitReplicas(
+                    Integer.parseInt(replicas.trim()),
+                    timeout == null || timeout.isBlank()
+                            ? FleetClientOptions.DEFAULT_WAIT_TIMEOUT
+                            : io.agentfleet.messages.Durations.parse(timeout.trim()));
+        }
+        return FleetClient.connect(options.build());
     }
 
     boolean json() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.AgentStats;
 import io.agentfleet.client.ConsumerStats;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.PartitionStats;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
         name = "status",
         mixinStandardHelpOptions = true,
         description =
-                "Queue status per agent type: length, lag, pending, oldest pending age, consumers, delayed, dead.")
+                "Queue status per agent type (from the fleet's registry of agent types): length, lag, pending, oldest"
+                        + " pending age, consumers, delayed, dead; a partitioned type shows its totals, then each partition as"
+                        + " AGENT/PARTITION.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "AGENT",
             arity = "0..*",
-            description = "Agent types to show (default: every one with a task stream)")
+            description = "Agent types to show (default: every registered one)")
     List<String> agents = new ArrayList<>();
 
     @Override
@@ -34,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
         FleetCtl root = FleetCtl.root(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (FleetClient client = root.connect()) {
-            List<String> shown = agents.isEmpty() ? List.copyOf(client.knownAgents()) : agents;
+            List<String> shown = agents.isEmpty() ? List.copyOf(client.agentTypes()) : agents;
             List<AgentStats> stats = shown.stream().map(client::agentStats).toList();
             if (root.json()) {
                 out.println(FleetCtl.JSON.writeValueAsString(toJson(stats)));
@@ -60,6 +63,17 @@ final class StatusCommand implements Callable<Integer> {
                     s.consumers().size(),
                     s.delayed(),
                     s.dead());
+            for (PartitionStats p : s.partitions()) {
+                table.row(
+                        s.agent() + "/" + p.partition(),
+                        p.length(),
+                        p.lag(),
+                        p.pending(),
+                        Durations.format(p.oldestPendingAge()),
+                        p.consumers().size(),
+                        p.delayed(),
+                        p.dead());
+            }
         }
         return table;
     }
@@ -91,6 +105,21 @@ final class StatusCommand implements Callable<Integer> {
             }
             node.put("delayed", s.delayed());
             node.put("dead", s.dead());
+            ArrayNode partitions = node.putArray("partitions");
+            for (PartitionStats p : s.partitions()) {
+                ObjectNode partition = partitions.addObject();
+                partition.put("partition", p.partition());
+                partition.put("length", p.length());
+                if (p.lag() == null) {
+                    partition.putNull("lag");
+                } else {
+                    partition.put("lag", p.lag());
+                }
+                partition.put("pending", p.pending());
+                partition.put("consumers", p.consumers().size());
+                partition.put("delayed", p.delayed());
+                partition.put("dead", p.dead());
+            }
         }
         return array;
     }

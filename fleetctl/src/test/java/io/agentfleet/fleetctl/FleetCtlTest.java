@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 class FleetCtlTest {
@@ -41,7 +41,7 @@ class FleetCtlTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final StreamKeys keys = StreamKeys.DEFAULT;
-    private Jedis jedis;
+    private UnifiedJedis jedis;
     private FleetClient client;
     private FakeWorker worker;
 
@@ -53,7 +53,7 @@ class FleetCtlTest {
 
     @BeforeEach
     void connect() {
-        jedis = redis.jedis();
+        jedis = redis.client();
         client = FleetClient.connect(redis.uri());
         worker = new FakeWorker(jedis, keys, CODER);
     }
@@ -211,7 +211,7 @@ class FleetCtlTest {
     @Test
     void submitWithWaitPrintsTheResult() throws Exception {
         CompletableFuture<Void> fakeWorker = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker async = new FakeWorker(own, keys, CODER);
                 async.complete(firstTask(async), json("answer", "42"), new Metadata(1L, 2L, null, null, null, null));
             }
@@ -228,7 +228,7 @@ class FleetCtlTest {
     @Test
     void submitWaitOfADeadLetteredTaskExitsOne() {
         CompletableFuture<Void> fakeWorker = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 FakeWorker async = new FakeWorker(own, keys, CODER);
                 StreamEntry entry = firstTask(async);
                 async.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
@@ -246,7 +246,7 @@ class FleetCtlTest {
         Run badAgent = fleetctl("submit", "Bad Agent", "--input", "{}");
         assertEquals(2, badAgent.exitCode());
         assertTrue(badAgent.err().contains("recipient"), badAgent.err());
-        assertEquals(0, jedis.dbSize());
+        assertEquals(0, FakeWorker.keyCount(redis));
     }
 
     @Test
@@ -270,7 +270,7 @@ class FleetCtlTest {
         jedis.hset(keys.runState("r2"), Map.of("status", "RUNNING"));
         jedis.xadd(events, StreamEntryID.NEW_ENTRY, Map.of("type", "RUN_STARTED", "data", "{}"));
         CompletableFuture<Void> orchestrator = CompletableFuture.runAsync(() -> {
-            try (Jedis own = redis.jedis()) {
+            try (UnifiedJedis own = redis.client()) {
                 sleep(300);
                 own.xadd(
                         events,
@@ -317,6 +317,51 @@ class FleetCtlTest {
     }
 
     @Test
+    void aPartitionedTypeShowsItsPartitionsAndItsDeadLettersAreNamedByPartition() throws Exception {
+        try (FleetClient partitioned =
+                FleetClient.builder().redisUri(redis.uri()).partitions("hot", 3).build()) {
+            for (int i = 0; i < 6; i++) {
+                partitioned.submit("hot", json("input", "h" + i));
+            }
+        }
+        FakeWorker second = new FakeWorker(jedis, keys, "hot", 2);
+        for (StreamEntry entry : second.take(10)) {
+            second.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("HANDLER_ERROR", "x"));
+        }
+
+        Run status = fleetctl("status");
+        assertEquals(0, status.exitCode(), status.err());
+        List<String> rows =
+                status.out().lines().filter(l -> l.startsWith("hot")).toList();
+        assertEquals(4, rows.size(), status.out());
+        assertEquals(List.of("hot", "4"), List.of(rows.get(0).split("\\s+")).subList(0, 2), rows.get(0));
+        assertEquals(List.of("hot/2", "0"), List.of(rows.get(3).split("\\s+")).subList(0, 2), rows.get(3));
+        JsonNode hot = fleetctl("status", "--json", "hot").json().get(0);
+        assertEquals(2, hot.get("dead").asInt());
+        assertEquals(3, hot.get("partitions").size());
+
+        JsonNode listed = fleetctl("dead", "list", "hot", "--json").json();
+        assertEquals(2, listed.size());
+        assertEquals(2, listed.get(0).get("partition").asInt());
+        String entryId = listed.get(0).get("entryId").asText();
+        assertTrue(fleetctl("dead", "list", "hot").out().contains("2/" + entryId));
+
+        assertEquals(1, fleetctl("dead", "show", "hot", entryId).exitCode(), "partition 0 has no such entry");
+        Run shown = fleetctl("dead", "show", "hot", "2/" + entryId);
+        assertEquals(0, shown.exitCode(), shown.err());
+        assertEquals(
+                0, fleetctl("dead", "show", "hot", "--partition", "2", entryId).exitCode());
+
+        Run redriven = fleetctl("dead", "redrive", "hot", "2/" + entryId);
+        assertEquals(0, redriven.exitCode(), redriven.err());
+        assertEquals(1, jedis.xlen(keys.dead("hot", 2)));
+        assertEquals(1, jedis.xlen(keys.tasks("hot", 2)));
+        Run purged = fleetctl("dead", "purge", "hot", "--yes");
+        assertEquals(0, purged.exitCode(), purged.err());
+        assertEquals(0, jedis.xlen(keys.dead("hot", 2)));
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertEquals(2, fleetctl("bogus").exitCode());
         assertEquals(2, fleetctl("dead", "list").exitCode());
@@ -324,7 +369,7 @@ class FleetCtlTest {
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err, true));
         assertEquals(2, cli.execute("--redis", "http://x", "status"));
-        assertTrue(err.toString().contains("redis:// or rediss://"), err.toString());
+        assertTrue(err.toString().contains("scheme must be redis, rediss, redis-sentinel"), err.toString());
     }
 
     /** Polls until the CLI's task is on the stream; bounded so a broken submit fails the test instead of hanging. */
