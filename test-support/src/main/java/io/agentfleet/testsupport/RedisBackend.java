@@ -1,7 +1,7 @@
 package io.agentfleet.testsupport;
 
-/** One way of having a Redis for tests: an owned process, a container, or an external URL. */
-sealed interface RedisBackend extends AutoCloseable permits RedisProcess, ContainerRedis, ExternalRedis {
+/** One way of having a Redis for tests: an owned process, a container, an external URL, or a cluster. */
+sealed interface RedisBackend extends AutoCloseable permits RedisProcess, ContainerRedis, ExternalRedis, ClusterRedis {
 
     String uri();
 

@@ -278,6 +278,20 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
+     * Resumes every paused node, restarts every killed one and waits until the cluster is healthy
+     * again (former primaries whose slots were taken over stay replicas).
+     */
+    public synchronized void recover() {
+        for (RedisProcess process : processes) {
+            process.resume();
+            if (!process.isRunning()) {
+                process.start();
+            }
+        }
+        awaitHealthy();
+    }
+
+    /**
      * Waits until a replica of {@code failedPrimary} (killed or paused) serves its slots as seen by
      * every live node, and every live node reports {@code cluster_state:ok}; returns that node.
      */

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A real Redis for a test class; never a mock.
@@ -28,31 +30,69 @@ import redis.clients.jedis.Jedis;
  * {@link #flushBeforeEach(boolean) flushBeforeEach(false)}. When the test class is done, after
  * every {@code @AfterAll} and other extension, the Redis is stopped and its data directory
  * deleted; a JVM shutdown hook kills anything left over, also when a test fails.
+ *
+ * <p>On a Redis Cluster: with {@code -Dfleet.test.redis=cluster} (or {@code
+ * FLEET_TEST_REDIS=cluster}) {@link #create()} gives the one {@link RedisCluster} (3 primaries + 3
+ * replicas) the JVM shares, started on first use and killed at exit; before each test {@code
+ * FLUSHALL} runs on every primary. {@link #uri()} is then ONE node's URL (so that clients detect
+ * the cluster), {@link #seedUri()} the seed list, {@link #client()} a cluster-aware client, and
+ * {@link #jedis()} still a plain connection to the {@link #uri()} node only. {@link #ownedCluster()}
+ * always starts a cluster for the test class, with fault injection node by node through {@link
+ * #cluster()}; before each test it resumes paused nodes, restarts killed ones and waits until the
+ * cluster is healthy.
  */
 public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback {
 
     /** Timeout of the clients returned by {@link #jedis()}; generous for a busy CI machine. */
     public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(5);
 
+    /** System property choosing the backend of {@link #create()}: {@code cluster} or {@code standalone}. */
+    public static final String BACKEND_PROPERTY = "fleet.test.redis";
+
+    /** Environment variable with the same meaning as {@link #BACKEND_PROPERTY}, used when the property is unset. */
+    public static final String BACKEND_ENV = "FLEET_TEST_REDIS";
+
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RedisExtension.class);
+
+    /** What {@link #backend()} starts. */
+    enum Topology {
+        STANDALONE,
+        SHARED_CLUSTER,
+        OWNED_CLUSTER
+    }
 
     private final boolean owned;
     private final boolean aof;
     private final boolean flushBeforeEach;
     private final UnaryOperator<String> env;
+    private final Topology topology;
     private RedisBackend backend;
     private boolean cleanupRegistered;
 
     RedisExtension(boolean owned, boolean aof, boolean flushBeforeEach, UnaryOperator<String> env) {
+        this(owned, aof, flushBeforeEach, env, Topology.STANDALONE);
+    }
+
+    RedisExtension(boolean owned, boolean aof, boolean flushBeforeEach, UnaryOperator<String> env, Topology topology) {
+        this.topology = topology;
         this.owned = owned || aof;
         this.aof = aof;
         this.flushBeforeEach = flushBeforeEach;
         this.env = env;
     }
 
-    /** A Redis shared with whatever {@code REDIS_URL} points at, if set; no fault injection then. */
+    /**
+     * A Redis shared with whatever {@code REDIS_URL} points at, if set; no fault injection then. With
+     * {@code -Dfleet.test.redis=cluster} (or {@code FLEET_TEST_REDIS=cluster}): the JVM's shared
+     * Redis Cluster.
+     */
     public static RedisExtension create() {
         return builder().build();
+    }
+
+    /** A Redis Cluster (3 primaries + 3 replicas) owned by the test class, for fault injection via {@link #cluster()}. */
+    public static RedisExtension ownedCluster() {
+        return new RedisExtension(true, false, true, System::getenv, Topology.OWNED_CLUSTER);
     }
 
     /** A Redis this fixture starts and controls, even when {@code REDIS_URL} is set. */
@@ -71,7 +111,7 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
 
     /** The same fixture, with or without {@code FLUSHALL} before each test (default: with). */
     public RedisExtension flushBeforeEach(boolean flush) {
-        return new RedisExtension(owned, aof, flush, env);
+        return new RedisExtension(owned, aof, flush, env, topology);
     }
 
     @Override
@@ -85,6 +125,9 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         RedisBackend redis = backend();
         // Registered as an instance field, the extension sees no beforeAll: clean up after the test.
         registerCleanup(context);
+        if (redis instanceof ClusterRedis cluster && cluster.isOwned()) {
+            cluster.cluster().recover();
+        }
         if (redis.isControllable()) {
             redis.resume();
             if (!redis.isRunning()) {
@@ -101,6 +144,37 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         return backend().uri();
     }
 
+    /** The cluster's seed list {@code redis://h:p1,h:p2,…}; for a single Redis the same as {@link #uri()}. */
+    public String seedUri() {
+        RedisBackend redis = backend();
+        return redis instanceof ClusterRedis cluster ? cluster.cluster().seedUri() : redis.uri();
+    }
+
+    /** Whether this fixture's Redis is a Redis Cluster. */
+    public boolean isCluster() {
+        return backend() instanceof ClusterRedis;
+    }
+
+    /**
+     * A new client that works on either backend ({@link JedisPooled} on one node, {@code
+     * JedisCluster} on a cluster) with {@link #DEFAULT_CLIENT_TIMEOUT}; the caller closes it.
+     */
+    public UnifiedJedis client() {
+        RedisBackend redis = backend();
+        if (redis instanceof ClusterRedis cluster) {
+            return cluster.cluster().client();
+        }
+        return new JedisPooled(URI.create(redis.uri()), Math.toIntExact(DEFAULT_CLIENT_TIMEOUT.toMillis()));
+    }
+
+    /** The cluster behind this fixture, for fault injection node by node. */
+    public RedisCluster cluster() {
+        if (backend() instanceof ClusterRedis cluster) {
+            return cluster.cluster();
+        }
+        throw new IllegalStateException("this RedisExtension is not a Redis Cluster: " + describe());
+    }
+
     public String host() {
         return backend().host();
     }
@@ -109,7 +183,10 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         return backend().port();
     }
 
-    /** A new client with {@link #DEFAULT_CLIENT_TIMEOUT}; the caller closes it. */
+    /**
+     * A new client with {@link #DEFAULT_CLIENT_TIMEOUT}; the caller closes it. On a cluster it talks
+     * to the {@link #uri()} node only: use {@link #client()} for keys anywhere.
+     */
     public Jedis jedis() {
         return jedis(DEFAULT_CLIENT_TIMEOUT);
     }
@@ -120,8 +197,12 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         return new Jedis(URI.create(uri()), millis, millis);
     }
 
-    /** Deletes every key in every database. */
+    /** Deletes every key in every database (on a cluster: of every primary). */
     public void flushAll() {
+        if (backend() instanceof ClusterRedis cluster) {
+            cluster.cluster().flushAll();
+            return;
+        }
         try (Jedis jedis = jedis()) {
             jedis.flushAll();
         }
@@ -181,7 +262,11 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
 
     synchronized RedisBackend backend() {
         if (backend == null) {
-            backend = RedisBackends.open(owned, aof, env);
+            backend = switch (topology) {
+                case STANDALONE -> RedisBackends.open(owned, aof, env);
+                case SHARED_CLUSTER -> ClusterRedis.shared();
+                case OWNED_CLUSTER -> ClusterRedis.owned();
+            };
         }
         return backend;
     }
@@ -229,8 +314,28 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /**
+         * Honours {@link #BACKEND_ENV} and {@link #BACKEND_PROPERTY} for an extension that is
+         * neither owned nor AOF: {@code cluster} makes it the JVM's shared Redis Cluster.
+         */
         public RedisExtension build() {
-            return new RedisExtension(owned, aof, flushBeforeEach, System::getenv);
+            Topology topology =
+                    owned || aof ? Topology.STANDALONE : requestedTopology(System::getProperty, System::getenv);
+            return new RedisExtension(owned, aof, flushBeforeEach, System::getenv, topology);
         }
+    }
+
+    static Topology requestedTopology(UnaryOperator<String> properties, UnaryOperator<String> env) {
+        // The property wins: Surefire sets it for the extra cluster execution of a suite.
+        String fromProperty = properties.apply(BACKEND_PROPERTY);
+        String requested = fromProperty != null && !fromProperty.isBlank() ? fromProperty : env.apply(BACKEND_ENV);
+        if (requested == null || requested.isBlank() || requested.trim().equalsIgnoreCase("standalone")) {
+            return Topology.STANDALONE;
+        }
+        if (requested.trim().equalsIgnoreCase("cluster")) {
+            return Topology.SHARED_CLUSTER;
+        }
+        throw new IllegalArgumentException(
+                BACKEND_PROPERTY + "/" + BACKEND_ENV + " must be cluster or standalone, but was " + requested);
     }
 }

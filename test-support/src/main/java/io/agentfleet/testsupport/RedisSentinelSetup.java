@@ -1,0 +1,470 @@
+package io.agentfleet.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSentineled;
+
+/**
+ * A real Redis Sentinel set-up on loopback ports: one primary, one replica and three sentinels
+ * ({@code redis-server --sentinel}) watching them under {@link #MASTER_NAME}; owned by the caller
+ * and usable with or without JUnit.
+ *
+ * <p>Guarantees: {@link #start(Options)} returns only once the replica's link is up and every
+ * sentinel sees the primary (not down), the replica and the two other sentinels. Data nodes keep
+ * their port and data directory for the whole life of the set-up; each has a {@code redis.conf}
+ * there that Sentinel rewrites ({@code CONFIG REWRITE}) when it changes the node's role, so a
+ * restarted node comes back with the role Sentinel last gave it. A former primary restarted after
+ * a failover still believes it is the primary until the sentinels turn it into a replica, which
+ * they do only after it has reported the wrong role for a while (several seconds). {@link #close()}
+ * (and, failing that, a JVM shutdown hook) kills every process and deletes the data.
+ *
+ * <p>Settings chosen for a fast failover on loopback: {@code down-after-milliseconds} 1000 and
+ * {@code failover-timeout} 3000 (options), quorum 2 of 3, {@code sentinel resolve-hostnames no}
+ * (addresses are IPs), {@code repl-diskless-sync-delay 0} so the replica is synchronised at once.
+ */
+public final class RedisSentinelSetup implements AutoCloseable {
+
+    public static final String HOST = RedisProcess.HOST;
+    public static final String MASTER_NAME = "fleet-primary";
+
+    private static final int QUORUM = 2;
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * How to build the set-up.
+     *
+     * @param sentinels number of sentinels (quorum 2)
+     * @param downAfter {@code sentinel down-after-milliseconds}
+     * @param failoverTimeout {@code sentinel failover-timeout}
+     * @param aof append-only persistence on the data nodes with {@code appendfsync always}
+     * @param binary the {@code redis-server} to run, or null to pick one as {@link RedisProcess} does
+     * @param readyTimeout how long start-up may take
+     */
+    public record Options(
+            int sentinels,
+            Duration downAfter,
+            Duration failoverTimeout,
+            boolean aof,
+            Path binary,
+            Duration readyTimeout) {
+
+        public static final Duration DEFAULT_DOWN_AFTER = Duration.ofMillis(1_000);
+        public static final Duration DEFAULT_FAILOVER_TIMEOUT = Duration.ofMillis(3_000);
+        public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+
+        public Options {
+            if (sentinels < QUORUM) {
+                throw new IllegalArgumentException("sentinels must be >= " + QUORUM + ", but was " + sentinels);
+            }
+            requirePositive(downAfter, "downAfter");
+            requirePositive(failoverTimeout, "failoverTimeout");
+            requirePositive(readyTimeout, "readyTimeout");
+        }
+
+        /** 3 sentinels, 1 s down-after, 3 s failover timeout, no AOF, the best binary, 60 s to get ready. */
+        public static Options defaults() {
+            return new Options(3, DEFAULT_DOWN_AFTER, DEFAULT_FAILOVER_TIMEOUT, false, null, DEFAULT_READY_TIMEOUT);
+        }
+
+        public Options withSentinels(int sentinels) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        public Options withDownAfter(Duration downAfter) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        public Options withFailoverTimeout(Duration failoverTimeout) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        public Options withAof(boolean aof) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        public Options withBinary(Path binary) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        public Options withReadyTimeout(Duration readyTimeout) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+        }
+
+        private static void requirePositive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+            }
+        }
+    }
+
+    /** A data node (primary or replica) as the sentinels saw it when asked; {@code port} never changes. */
+    public record Node(int port, RedisRole role) {
+
+        public Node {
+            Objects.requireNonNull(role, "role");
+        }
+
+        /** {@code redis://127.0.0.1:PORT}. */
+        public String uri() {
+            return "redis://" + HOST + ":" + port;
+        }
+
+        public HostAndPort hostAndPort() {
+            return new HostAndPort(HOST, port);
+        }
+    }
+
+    private final Options options;
+    private final Path root;
+    private final List<RedisProcess> dataNodes = new ArrayList<>();
+    private final List<RedisProcess> sentinels = new ArrayList<>();
+    private int failedPrimaryPort = -1;
+
+    private RedisSentinelSetup(Options options, Path root) {
+        this.options = options;
+        this.root = root;
+    }
+
+    /** Starts primary, replica and sentinels and waits until they all see each other. */
+    public static RedisSentinelSetup start(Options options) {
+        Objects.requireNonNull(options, "options");
+        RedisSentinelSetup setup = new RedisSentinelSetup(options, createRoot());
+        try {
+            setup.startDataNodes();
+            setup.startSentinels();
+            setup.awaitHealthy(options.readyTimeout());
+            return setup;
+        } catch (RuntimeException | Error e) {
+            setup.close();
+            throw e;
+        }
+    }
+
+    /** {@link #start(Options)} with {@link Options#defaults()}. */
+    public static RedisSentinelSetup start() {
+        return start(Options.defaults());
+    }
+
+    /** {@code redis-sentinel://127.0.0.1:s1,127.0.0.1:s2,127.0.0.1:s3#fleet-primary} (Lettuce's syntax). */
+    public String uri() {
+        return "redis-sentinel://"
+                + sentinelPorts().stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","))
+                + "#" + MASTER_NAME;
+    }
+
+    public String masterName() {
+        return MASTER_NAME;
+    }
+
+    public synchronized List<Integer> sentinelPorts() {
+        return sentinels.stream().map(RedisProcess::port).toList();
+    }
+
+    /** The primary the sentinels report now. */
+    public Node primary() {
+        return new Node(reportedPrimaryPort(), RedisRole.PRIMARY);
+    }
+
+    /** The data node that is not {@link #primary()}. */
+    public synchronized Node replica() {
+        int primary = reportedPrimaryPort();
+        return dataNodes.stream()
+                .filter(p -> p.port() != primary)
+                .findFirst()
+                .map(p -> new Node(p.port(), RedisRole.REPLICA))
+                .orElseThrow();
+    }
+
+    /** {@code kill -9} of a data node; returns once the process is gone. */
+    public synchronized void kill(Node node) {
+        rememberIfPrimary(node);
+        process(node).kill();
+    }
+
+    /** Starts a killed data node again on its port, data directory and (rewritten) config. */
+    public synchronized void restart(Node node) {
+        RedisProcess process = process(node);
+        process.kill();
+        process.start();
+    }
+
+    /** SIGSTOP of a data node. */
+    public synchronized void pause(Node node) {
+        rememberIfPrimary(node);
+        process(node).pause();
+    }
+
+    /** SIGCONT; a no-op when not paused. */
+    public synchronized void resume(Node node) {
+        process(node).resume();
+    }
+
+    public synchronized boolean isRunning(Node node) {
+        return process(node).isRunning();
+    }
+
+    public synchronized long pid(Node node) {
+        return process(node).pid();
+    }
+
+    /** Pids of every process of the set-up (data nodes and sentinels) that is running now. */
+    public synchronized List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        for (RedisProcess process : allProcesses()) {
+            if (process.isRunning()) {
+                pids.add(process.pid());
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * After {@link #kill(Node)} or {@link #pause(Node)} of the primary: waits until every running
+     * sentinel reports another node as primary and that node says {@code role:master}; returns it.
+     */
+    public Node awaitFailover(Duration timeout) {
+        int failed;
+        synchronized (this) {
+            failed = failedPrimaryPort;
+        }
+        if (failed < 0) {
+            throw new IllegalStateException("no primary was killed or paused: nothing to fail over");
+        }
+        Await.until(
+                timeout,
+                () -> {
+                    int reported = agreedPrimaryPort();
+                    return reported > 0 && reported != failed && isMaster(reported);
+                },
+                "sentinels to promote a new primary instead of port " + failed);
+        return primary();
+    }
+
+    /**
+     * Waits until every running sentinel sees the primary up, every running replica linked to it,
+     * and the other sentinels.
+     */
+    public void awaitHealthy(Duration timeout) {
+        Await.until(timeout, this::isHealthy, "Sentinel set-up to be healthy: " + describe());
+    }
+
+    /** A new client that finds the primary through the sentinels; the caller closes it. */
+    public JedisSentineled client() {
+        Set<HostAndPort> addresses = new LinkedHashSet<>();
+        for (int port : sentinelPorts()) {
+            addresses.add(new HostAndPort(HOST, port));
+        }
+        return new JedisSentineled(MASTER_NAME, clientConfig(CLIENT_TIMEOUT), addresses, clientConfig(CLIENT_TIMEOUT));
+    }
+
+    public synchronized String describe() {
+        return "Redis Sentinel set-up, data nodes "
+                + dataNodes.stream().map(RedisSentinelSetup::state).collect(Collectors.joining(",", "[", "]"))
+                + ", sentinels "
+                + sentinels.stream().map(RedisSentinelSetup::state).collect(Collectors.joining(",", "[", "]"))
+                + " in " + root;
+    }
+
+    /** Kills every process and deletes the data directories. */
+    @Override
+    public synchronized void close() {
+        for (RedisProcess process : allProcesses()) {
+            process.close();
+        }
+        Reaper.deleteNow(root);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    // --- start-up -------------------------------------------------------------------------
+
+    private void startDataNodes() {
+        RedisProcess primary = startDataNode("primary", options.binary(), null);
+        dataNodes.add(primary);
+        dataNodes.add(startDataNode("replica", primary.binary(), primary.port()));
+    }
+
+    private RedisProcess startDataNode(String name, Path binary, Integer primaryPort) {
+        Path dir = root.resolve(name);
+        List<String> lines = new ArrayList<>(List.of("repl-diskless-sync yes", "repl-diskless-sync-delay 0"));
+        if (primaryPort != null) {
+            lines.add("replicaof " + HOST + " " + primaryPort);
+        }
+        Path config = write(dir, "redis.conf", lines);
+        RedisProcess.Options nodeOptions = RedisProcess.Options.defaults()
+                .withAof(options.aof())
+                .withDataDir(dir)
+                .withBinary(binary);
+        return RedisProcess.start(nodeOptions, List.of(config.toString()));
+    }
+
+    private void startSentinels() {
+        int primaryPort = dataNodes.get(0).port();
+        Path binary = dataNodes.get(0).binary();
+        for (int index = 0; index < options.sentinels(); index++) {
+            Path dir = root.resolve("sentinel-" + index);
+            Path config = write(
+                    dir,
+                    "sentinel.conf",
+                    List.of(
+                            "sentinel resolve-hostnames no",
+                            "sentinel monitor " + MASTER_NAME + " " + HOST + " " + primaryPort + " " + QUORUM,
+                            "sentinel down-after-milliseconds " + MASTER_NAME + " "
+                                    + options.downAfter().toMillis(),
+                            "sentinel failover-timeout " + MASTER_NAME + " "
+                                    + options.failoverTimeout().toMillis(),
+                            "sentinel parallel-syncs " + MASTER_NAME + " 1"));
+            RedisProcess.Options sentinelOptions =
+                    RedisProcess.Options.defaults().withDataDir(dir).withBinary(binary);
+            sentinels.add(RedisProcess.start(sentinelOptions, List.of(config.toString(), "--sentinel")));
+        }
+    }
+
+    private static Path write(Path dir, String file, List<String> lines) {
+        try {
+            Files.createDirectories(dir);
+            return Files.writeString(dir.resolve(file), String.join("\n", lines) + "\n")
+                    .toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + dir.resolve(file), e);
+        }
+    }
+
+    // --- state ----------------------------------------------------------------------------
+
+    private boolean isHealthy() {
+        int primary = agreedPrimaryPort();
+        if (primary < 0 || !isMaster(primary)) {
+            return false;
+        }
+        int otherSentinels = options.sentinels() - 1;
+        for (RedisProcess sentinel : runningSentinels()) {
+            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+                Map<String, String> master = jedis.sentinelMaster(MASTER_NAME);
+                if (!master.getOrDefault("flags", "").equals("master")
+                        || Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")) < otherSentinels
+                        || !replicasUp(jedis)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean replicasUp(Jedis sentinel) {
+        Set<Integer> seen = sentinel.sentinelReplicas(MASTER_NAME).stream()
+                .filter(replica -> replica.getOrDefault("flags", "").equals("slave"))
+                .filter(replica -> "ok".equals(replica.get("master-link-status")))
+                .map(replica -> Integer.parseInt(replica.get("port")))
+                .collect(Collectors.toSet());
+        for (RedisProcess node : runningDataNodes()) {
+            if (node.port() != reportedPrimaryPort() && !seen.contains(node.port())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The primary's port if every running sentinel reports the same one, else -1. */
+    private int agreedPrimaryPort() {
+        Set<Integer> reported = new LinkedHashSet<>();
+        for (RedisProcess sentinel : runningSentinels()) {
+            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+                List<String> address = jedis.sentinelGetMasterAddrByName(MASTER_NAME);
+                reported.add(Integer.parseInt(address.get(1)));
+            }
+        }
+        return reported.size() == 1 ? reported.iterator().next() : -1;
+    }
+
+    private int reportedPrimaryPort() {
+        RuntimeException last = null;
+        for (RedisProcess sentinel : runningSentinels()) {
+            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+                return Integer.parseInt(
+                        jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException("no sentinel answers in " + describe(), last);
+    }
+
+    private static boolean isMaster(int port) {
+        try (Jedis jedis = connect(port, PROBE_TIMEOUT)) {
+            return jedis.info("replication").contains("role:master");
+        }
+    }
+
+    private void rememberIfPrimary(Node node) {
+        if (node.port() == reportedPrimaryPort()) {
+            failedPrimaryPort = node.port();
+        }
+    }
+
+    private synchronized List<RedisProcess> runningSentinels() {
+        return sentinels.stream().filter(RedisProcess::isRunning).toList();
+    }
+
+    private synchronized List<RedisProcess> runningDataNodes() {
+        return dataNodes.stream().filter(p -> p.isRunning() && !p.isPaused()).toList();
+    }
+
+    private synchronized RedisProcess process(Node node) {
+        return dataNodes.stream()
+                .filter(p -> p.port() == node.port())
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(node + " is not a data node of " + describe()));
+    }
+
+    private List<RedisProcess> allProcesses() {
+        List<RedisProcess> all = new ArrayList<>(dataNodes);
+        all.addAll(sentinels);
+        return all;
+    }
+
+    private static String state(RedisProcess process) {
+        return process.port() + (process.isPaused() ? "(paused)" : process.isRunning() ? "" : "(down)");
+    }
+
+    private static Jedis connect(int port, Duration timeout) {
+        return new Jedis(new HostAndPort(HOST, port), clientConfig(timeout));
+    }
+
+    private static JedisClientConfig clientConfig(Duration timeout) {
+        int millis = Math.toIntExact(timeout.toMillis());
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .build();
+    }
+
+    private static Path createRoot() {
+        try {
+            Path dir = Files.createTempDirectory("agentfleet-redis-sentinel-").toAbsolutePath();
+            Reaper.deleteOnExit(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a Redis Sentinel data directory", e);
+        }
+    }
+}
