@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** Workflows end to end: a real orchestrator process, a real worker process running the test agents, a real Redis. */
@@ -36,9 +36,12 @@ class WorkflowEndToEndTest {
     static JavaProcess worker;
     static Orchestrators.Orchestrator orchestrator;
     static Api api;
+    /** Cluster-aware on either backend, for the test's own assertions. */
+    static UnifiedJedis client;
 
     @BeforeAll
     static void start() {
+        client = redis.client();
         worker = Orchestrators.worker(redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"));
         orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery());
         api = orchestrator.api();
@@ -51,6 +54,9 @@ class WorkflowEndToEndTest {
         }
         if (worker != null) {
             worker.close();
+        }
+        if (client != null) {
+            client.close();
         }
     }
 
@@ -132,7 +138,8 @@ class WorkflowEndToEndTest {
 
     @Test
     void aFailedOptionalTaskLetsDependentsRunWithoutItsOutput() {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         String runId = api.submit(Api.parse("""
@@ -167,7 +174,8 @@ class WorkflowEndToEndTest {
                         "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"trace\"}}")));
         assertEquals(202, r.status(), r.toString());
         api.awaitStatus(r.json().get("runId").asText(), "COMPLETED", TIMEOUT);
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             String outcome = jedis.get(
                     "fleet:{t-researcher}:done:" + r.json().get("wireTaskId").asText());
             assertTrue(outcome.contains(traceparent), outcome);
@@ -253,7 +261,8 @@ class WorkflowEndToEndTest {
                 "every queued task to get its outcome");
         int ran = 0;
         int skipped = 0;
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (int i = 1; i <= 4; i++) {
                 String outcome = jedis.get("fleet:{t-slow}:done:" + runId + ".s" + i + ".r0");
                 if (outcome.contains("\"CANCELLED\"")) {
@@ -296,7 +305,8 @@ class WorkflowEndToEndTest {
 
     @Test
     void deadLettersAreListedRedrivenAndPurged() {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         Api.Response submitted = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":1},\"escalate\":true}");
@@ -309,7 +319,8 @@ class WorkflowEndToEndTest {
         JsonNode list = api.get("/v1/agents/t-flaky/dead-letters").json();
         JsonNode letter = findLetter(list, wireId);
         assertEquals("NON_RETRYABLE_FAILURE", letter.get("reason").asText());
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.set(Probe.FIXED, "1");
         }
         Api.Response redriven = api.post(
@@ -321,7 +332,8 @@ class WorkflowEndToEndTest {
         assertTrue(Api.task(run, "task").get("output").get("fixed").asBoolean());
         assertEquals(2, invocations(wireId));
 
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         String other = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":2}}")
@@ -360,7 +372,8 @@ class WorkflowEndToEndTest {
         List<String[]> live = sse(runId, null);
         List<String> stored = new ArrayList<>();
         List<String> storedTypes = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 stored.add(e.getID().toString());
@@ -424,7 +437,8 @@ class WorkflowEndToEndTest {
 
     static void assertDispatchedOnce(String runId) {
         List<String> wire = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
@@ -442,7 +456,8 @@ class WorkflowEndToEndTest {
 
     static List<String> types(String runId) {
         List<String> types = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 types.add(e.getFields().get("type"));
@@ -453,7 +468,8 @@ class WorkflowEndToEndTest {
 
     static List<String> dispatchedTasks(String runId) {
         List<String> ids = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
@@ -465,14 +481,16 @@ class WorkflowEndToEndTest {
     }
 
     static long invocations(String wireId) {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             String n = jedis.hget(Probe.INVOCATIONS, wireId);
             return n == null ? 0 : Long.parseLong(n);
         }
     }
 
     static boolean doneRecorded(String agent, String wireId) {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             return jedis.exists("fleet:{" + agent + "}:done:" + wireId);
         }
     }
