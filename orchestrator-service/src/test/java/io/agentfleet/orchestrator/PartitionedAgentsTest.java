@@ -121,7 +121,7 @@ class PartitionedAgentsTest {
                 + "\",\"input\":{},\"dependsOn\":[\"b\"]}]}"));
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         for (String id : List.of("a", "b", "c")) {
-            assertEquals("COMPLETED", Api.task(run, id).get("status").asText(), id);
+            assertEquals("COMPLETED", Api.task(run, id).get("state").asText(), id);
         }
     }
 
