@@ -33,11 +33,13 @@ public final class StreamGauges {
 
     private final MeterRegistry registry;
     private final StreamKeys keys;
-    private final Supplier<RedisClusterAsyncCommands<String, String>> redis;
+    private final Supplier<? extends RedisClusterAsyncCommands<String, String>> redis;
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
 
     public StreamGauges(
-            MeterRegistry registry, StreamKeys keys, Supplier<RedisClusterAsyncCommands<String, String>> redis) {
+            MeterRegistry registry,
+            StreamKeys keys,
+            Supplier<? extends RedisClusterAsyncCommands<String, String>> redis) {
         this.registry = registry;
         this.keys = keys;
         this.redis = redis;

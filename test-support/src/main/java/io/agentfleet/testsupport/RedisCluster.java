@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -163,7 +163,7 @@ public final class RedisCluster implements AutoCloseable {
     private final Options options;
     private final Path root;
     private final List<RedisProcess> processes = new ArrayList<>();
-    private final Map<String, int[]> slotsAtFault = new HashMap<>();
+    private final Map<String, int[]> slotsAtFault = new ConcurrentHashMap<>();
 
     private RedisCluster(Options options, Path root) {
         this.options = options;

@@ -39,7 +39,9 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link #jedis()} still a plain connection to the {@link #uri()} node only. {@link #ownedCluster()}
  * always starts a cluster for the test class, with fault injection node by node through {@link
  * #cluster()}; before each test it resumes paused nodes, restarts killed ones and waits until the
- * cluster is healthy.
+ * cluster is healthy. {@link #ownedSentinel()} likewise starts a {@link RedisSentinelSetup}
+ * ({@link #uri()} is its {@code redis-sentinel://} URL, {@link #jedis()} connects to the current
+ * primary, fault injection through {@link #sentinel()}).
  */
 public final class RedisExtension implements BeforeAllCallback, BeforeEachCallback {
 
@@ -58,7 +60,8 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
     enum Topology {
         STANDALONE,
         SHARED_CLUSTER,
-        OWNED_CLUSTER
+        OWNED_CLUSTER,
+        OWNED_SENTINEL
     }
 
     private final boolean owned;
@@ -95,6 +98,14 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         return new RedisExtension(true, false, true, System::getenv, Topology.OWNED_CLUSTER);
     }
 
+    /**
+     * A Sentinel set-up (primary, replica, 3 sentinels) owned by the test class, for fault injection
+     * via {@link #sentinel()}.
+     */
+    public static RedisExtension ownedSentinel() {
+        return new RedisExtension(true, false, true, System::getenv, Topology.OWNED_SENTINEL);
+    }
+
     /** A Redis this fixture starts and controls, even when {@code REDIS_URL} is set. */
     public static RedisExtension owned() {
         return builder().owned(true).build();
@@ -127,6 +138,9 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         registerCleanup(context);
         if (redis instanceof ClusterRedis cluster && cluster.isOwned()) {
             cluster.cluster().recover();
+        }
+        if (redis instanceof SentinelRedis sentinel) {
+            sentinel.setup().recover();
         }
         if (redis.isControllable()) {
             redis.resume();
@@ -164,6 +178,9 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
         if (redis instanceof ClusterRedis cluster) {
             return cluster.cluster().client();
         }
+        if (redis instanceof SentinelRedis sentinel) {
+            return sentinel.setup().client();
+        }
         return new JedisPooled(URI.create(redis.uri()), Math.toIntExact(DEFAULT_CLIENT_TIMEOUT.toMillis()));
     }
 
@@ -173,6 +190,14 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
             return cluster.cluster();
         }
         throw new IllegalStateException("this RedisExtension is not a Redis Cluster: " + describe());
+    }
+
+    /** The Sentinel set-up behind this fixture, for fault injection node by node. */
+    public RedisSentinelSetup sentinel() {
+        if (backend() instanceof SentinelRedis sentinel) {
+            return sentinel.setup();
+        }
+        throw new IllegalStateException("this RedisExtension is not a Sentinel set-up: " + describe());
     }
 
     public String host() {
@@ -194,7 +219,11 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
     /** A new client whose connect and socket timeouts are {@code timeout}; the caller closes it. */
     public Jedis jedis(Duration timeout) {
         int millis = Math.toIntExact(timeout.toMillis());
-        return new Jedis(URI.create(uri()), millis, millis);
+        RedisBackend redis = backend();
+        String node = redis instanceof SentinelRedis sentinel
+                ? sentinel.setup().primary().uri()
+                : redis.uri();
+        return new Jedis(URI.create(node), millis, millis);
     }
 
     /** Deletes every key in every database (on a cluster: of every primary). */
@@ -266,6 +295,7 @@ public final class RedisExtension implements BeforeAllCallback, BeforeEachCallba
                 case STANDALONE -> RedisBackends.open(owned, aof, env);
                 case SHARED_CLUSTER -> ClusterRedis.shared();
                 case OWNED_CLUSTER -> ClusterRedis.owned();
+                case OWNED_SENTINEL -> SentinelRedis.owned();
             };
         }
         return backend;

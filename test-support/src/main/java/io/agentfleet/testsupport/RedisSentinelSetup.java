@@ -235,6 +235,21 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     /**
+     * Resumes paused data nodes, restarts killed ones and waits until the set-up is healthy again;
+     * a restarted former primary is turned into a replica by the sentinels first, which takes them
+     * several seconds.
+     */
+    public synchronized void recover() {
+        for (RedisProcess process : allProcesses()) {
+            process.resume();
+            if (!process.isRunning()) {
+                process.start();
+            }
+        }
+        awaitHealthy(options.readyTimeout());
+    }
+
+    /**
      * After {@link #kill(Node)} or {@link #pause(Node)} of the primary: waits until every running
      * sentinel reports another node as primary and that node says {@code role:master}; returns it.
      */

@@ -1,7 +1,10 @@
 /**
  * Test fixtures shared by every AgentFleet module: a real Redis per test class ({@link
  * io.agentfleet.testsupport.RedisExtension}, or {@link io.agentfleet.testsupport.RedisProcess}
- * outside JUnit) with fault injection (stop, kill -9, restart on the same port, pause), child
+ * outside JUnit) with fault injection (stop, kill -9, restart on the same port, pause), a real
+ * Redis Cluster ({@link io.agentfleet.testsupport.RedisCluster}, also behind {@code
+ * RedisExtension.create()} with {@code -Dfleet.test.redis=cluster}) and Sentinel set-up ({@link
+ * io.agentfleet.testsupport.RedisSentinelSetup}) with node-by-node fault injection, child
  * JVMs for crash tests ({@link io.agentfleet.testsupport.JavaProcess}), and polling instead of
  * sleeping ({@link io.agentfleet.testsupport.Await}).
  *

@@ -1,11 +1,13 @@
 package io.agentfleet.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 class RedisExtensionTest {
 
@@ -38,10 +40,16 @@ class RedisExtensionTest {
         assertDatabaseEmptyThenWrite();
     }
 
+    // Through client(), so that it also runs on the cluster backend (-Dfleet.test.redis=cluster).
     private static void assertDatabaseEmptyThenWrite() {
-        try (Jedis jedis = redis.jedis()) {
-            assertEquals(0, jedis.dbSize());
-            jedis.set("left-behind", "by a previous test");
+        if (!redis.isCluster()) {
+            try (Jedis jedis = redis.jedis()) {
+                assertEquals(0, jedis.dbSize());
+            }
+        }
+        try (UnifiedJedis client = redis.client()) {
+            assertNull(client.get("left-behind"));
+            client.set("left-behind", "by a previous test");
         }
     }
 }

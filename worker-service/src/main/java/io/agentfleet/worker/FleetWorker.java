@@ -1,5 +1,6 @@
 package io.agentfleet.worker;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.tracing.MessageTracing;
@@ -7,8 +8,6 @@ import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.consume.AgentWorker;
 import io.agentfleet.worker.metrics.WorkerMetrics;
-import io.agentfleet.worker.redis.RedisConnections;
-import io.agentfleet.worker.redis.ScriptRunner;
 import io.agentfleet.worker.registry.HandlerRegistry;
 import io.agentfleet.worker.shutdown.GracefulShutdown;
 import io.agentfleet.worker.spi.AgentHandler;
@@ -31,7 +30,7 @@ public class FleetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(FleetWorker.class);
 
     private final WorkerConfig config;
-    private final RedisConnections redis;
+    private final FleetRedis redis;
     private final ScheduledThreadPoolExecutor timer;
     private final List<AgentWorker> workers = new ArrayList<>();
     private boolean shutDown;
@@ -39,8 +38,7 @@ public class FleetWorker {
     public FleetWorker(
             WorkerConfig config,
             HandlerRegistry registry,
-            RedisConnections redis,
-            ScriptRunner scripts,
+            FleetRedis redis,
             MessageCodec codec,
             WorkerMetrics metrics,
             Clock clock,
@@ -60,7 +58,6 @@ public class FleetWorker {
                 config,
                 handler,
                 redis,
-                scripts,
                 codec,
                 metrics.forAgent(agent.agentType()),
                 clock,
@@ -77,7 +74,7 @@ public class FleetWorker {
                 "fleet worker {} started: agent types {}, Redis {}",
                 config.consumerName(),
                 workers.stream().map(AgentWorker::agentType).toList(),
-                redis.redactedUrl());
+                redis.target().redacted());
     }
 
     public WorkerConfig config() {

@@ -1,15 +1,16 @@
 package io.agentfleet.worker;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.telemetry.FleetTelemetry;
 import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.ConfigBinder;
+import io.agentfleet.worker.config.RedisSettings;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.WorkerMetrics;
-import io.agentfleet.worker.redis.RedisConnections;
-import io.agentfleet.worker.redis.ScriptRunner;
 import io.agentfleet.worker.registry.HandlerRegistry;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.AgentHandlerProvider;
@@ -46,15 +47,16 @@ class WorkerBeans {
         return new MessageCodec(new MessageLimits(config.maxMessageBytes(), MessageLimits.DEFAULT_MAX_NESTING_DEPTH));
     }
 
+    /** The worker's Redis (standalone, cluster or sentinel from REDIS_URL); connects on first use. */
     @Singleton
     @Bean(preDestroy = "close")
-    RedisConnections redisConnections(WorkerConfig config) {
-        return new RedisConnections(config.redis());
-    }
-
-    @Singleton
-    ScriptRunner scriptRunner(RedisConnections redis) {
-        return new ScriptRunner(redis);
+    FleetRedis fleetRedis(WorkerConfig config) {
+        RedisSettings redis = config.redis();
+        return FleetRedis.connect(
+                redis.target(),
+                FleetRedisOptions.DEFAULTS
+                        .withWait(redis.waitReplicas(), redis.waitTimeout())
+                        .withSentinelPassword(redis.sentinelPassword()));
     }
 
     @Singleton
@@ -69,7 +71,7 @@ class WorkerBeans {
     }
 
     @Singleton
-    StreamGauges streamGauges(MeterRegistry registry, WorkerConfig config, RedisConnections redis) {
+    StreamGauges streamGauges(MeterRegistry registry, WorkerConfig config, FleetRedis redis) {
         return new StreamGauges(registry, config.keys(), () -> redis.shared().async());
     }
 

@@ -1,6 +1,7 @@
 package io.agentfleet.worker.config;
 
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.StreamKeys;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -18,6 +19,8 @@ import java.util.OptionalLong;
  * @param backoffMax largest retry delay bound
  * @param handlerTimeout how long one handler call may run before it is interrupted (retryable TIMEOUT)
  * @param maxBacklog backlog bound written to {@code prefix:{A}:config} max-backlog at start-up, when configured
+ * @param partitions task stream partitions configured here ({@code FLEET_AGENTS_<TYPE>_PARTITIONS}); the worker
+ *     serves max(this, the registered count)
  */
 public record AgentConfig(
         String agentType,
@@ -29,7 +32,8 @@ public record AgentConfig(
         Duration backoffBase,
         Duration backoffMax,
         Duration handlerTimeout,
-        OptionalLong maxBacklog) {
+        OptionalLong maxBacklog,
+        int partitions) {
 
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
@@ -39,6 +43,7 @@ public record AgentConfig(
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(1);
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofMinutes(10);
     public static final Duration MIN_LEASE = Duration.ofMillis(300);
+    public static final int DEFAULT_PARTITIONS = 1;
 
     public AgentConfig {
         Names.requireAgentType("agentType", agentType);
@@ -49,6 +54,7 @@ public record AgentConfig(
         Objects.requireNonNull(backoffMax, "backoffMax");
         Objects.requireNonNull(handlerTimeout, "handlerTimeout");
         maxBacklog = maxBacklog == null ? OptionalLong.empty() : maxBacklog;
+        StreamKeys.requirePartitionCount(partitions);
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be >= 1, but was " + maxInFlight);
         }

@@ -3,9 +3,9 @@ package io.agentfleet.worker.config;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,31 +84,36 @@ public final class ConfigBinder {
 
     private RedisSettings redis() {
         String url = raw(ConfigKeys.REDIS_URL).orElse(RedisSettings.DEFAULT_URL).trim();
-        String shown = RedisSettings.redact(url);
-        URI uri;
+        String mode = raw(ConfigKeys.REDIS_MODE).map(String::trim).orElse(null);
+        if (mode != null) {
+            try {
+                RedisTarget.Mode.override(mode);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationError(ConfigKeys.REDIS_MODE, mode, "expected standalone, cluster or sentinel");
+            }
+        }
+        RedisTarget target;
         try {
-            uri = URI.create(url);
+            target = RedisTarget.parse(url, mode);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError(
                     ConfigKeys.REDIS_URL,
-                    shown,
-                    "not a URL; expected redis://[user:password@]host:port[/db] or rediss://...");
+                    RedisTarget.redact(url),
+                    e.getMessage()
+                            + "; expected redis://[user:password@]host:port[/db], rediss://..., a comma-separated"
+                            + " list of cluster nodes, or redis-sentinel://host:port[,host:port]#primaryName");
         }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-            throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "scheme must be redis:// or rediss://");
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new ConfigurationError(ConfigKeys.REDIS_URL, shown, "has no host");
-        }
-        String path = uri.getPath();
-        if (path != null
-                && !path.isEmpty()
-                && !path.equals("/")
-                && !path.substring(1).matches("\\d{1,2}")) {
-            throw new ConfigurationError(
-                    ConfigKeys.REDIS_URL, shown, "database must be a number, e.g. redis://host:6379/0");
-        }
-        return new RedisSettings(url);
+        int waitReplicas = raw(ConfigKeys.REDIS_WAIT_REPLICAS)
+                .map(v -> Values.intAtLeast(ConfigKeys.REDIS_WAIT_REPLICAS, v, 0))
+                .orElse(RedisSettings.DEFAULT_WAIT_REPLICAS);
+        Duration waitTimeout =
+                duration(ConfigKeys.REDIS_WAIT_TIMEOUT, RedisSettings.DEFAULT_WAIT_TIMEOUT, Duration.ofMillis(1));
+        return new RedisSettings(
+                url,
+                target,
+                waitReplicas,
+                waitTimeout,
+                raw(ConfigKeys.REDIS_SENTINEL_PASSWORD).orElse(null));
     }
 
     private List<AgentConfig> agents() {
@@ -198,6 +203,16 @@ public final class ConfigBinder {
                 ConfigKeys.MAX_BACKLOG,
                 OptionalLong.empty(),
                 (k, v) -> OptionalLong.of(Values.longAtLeast(k, v, 1)));
+        String partitionsKey = ConfigKeys.agentKey(type, ConfigKeys.PARTITIONS);
+        int partitions = raw(partitionsKey)
+                .map(v -> {
+                    int n = Values.intAtLeast(partitionsKey, v, 1);
+                    if (n > StreamKeys.MAX_PARTITIONS) {
+                        throw new ConfigurationError(partitionsKey, v, "must be <= " + StreamKeys.MAX_PARTITIONS);
+                    }
+                    return n;
+                })
+                .orElse(AgentConfig.DEFAULT_PARTITIONS);
         return new AgentConfig(
                 type,
                 handler,
@@ -208,7 +223,8 @@ public final class ConfigBinder {
                 backoffBase,
                 backoffMax,
                 handlerTimeout,
-                maxBacklog);
+                maxBacklog,
+                partitions);
     }
 
     private <T> T agentValue(

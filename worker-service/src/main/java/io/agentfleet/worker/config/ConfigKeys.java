@@ -11,6 +11,14 @@ import java.util.Locale;
 public final class ConfigKeys {
     /** Redis URL ({@code REDIS_URL}). */
     public static final String REDIS_URL = "redis.url";
+    /** {@code standalone|cluster|sentinel} overrides detection ({@code FLEET_REDIS_MODE}). */
+    public static final String REDIS_MODE = "fleet.redis.mode";
+    /** Replicas that must acknowledge each outcome batch ({@code FLEET_REDIS_WAIT_REPLICAS}, 0 = no WAIT). */
+    public static final String REDIS_WAIT_REPLICAS = "fleet.redis.wait-replicas";
+
+    public static final String REDIS_WAIT_TIMEOUT = "fleet.redis.wait-timeout";
+    /** The sentinels' own password ({@code FLEET_REDIS_SENTINEL_PASSWORD}); the URL's credentials are the nodes'. */
+    public static final String REDIS_SENTINEL_PASSWORD = "fleet.redis.sentinel-password";
 
     public static final String PREFIX = "fleet.prefix";
     /** Comma-separated agent types this process serves ({@code FLEET_AGENTS}). */
@@ -40,6 +48,8 @@ public final class ConfigKeys {
     public static final String BACKOFF_MAX = "backoff-max";
     public static final String HANDLER_TIMEOUT = "handler-timeout";
     public static final String MAX_BACKLOG = "max-backlog";
+    /** Task stream partitions of the type ({@code FLEET_AGENTS_<TYPE>_PARTITIONS}); per type only, no default key. */
+    public static final String PARTITIONS = "partitions";
 
     private ConfigKeys() {}
 

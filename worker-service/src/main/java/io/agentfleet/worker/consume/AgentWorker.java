@@ -1,58 +1,61 @@
 package io.agentfleet.worker.consume;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
-import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
-import io.agentfleet.worker.lease.AutoClaimer;
-import io.agentfleet.worker.lease.LeaseRenewer;
 import io.agentfleet.worker.metrics.AgentMetrics;
-import io.agentfleet.worker.outcome.OutcomeRecorder;
-import io.agentfleet.worker.redis.RedisConnections;
-import io.agentfleet.worker.redis.ScriptRunner;
-import io.agentfleet.worker.retry.Promoter;
 import io.agentfleet.worker.spi.AgentHandler;
-import io.lettuce.core.Consumer;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.models.stream.PendingMessage;
+import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything that serves one agent type in this process: the consumer loop, the outcome recorder, lease renewal,
- * reclaiming and retry promotion, sharing one set of in-flight slots.
+ * Everything that serves one agent type in this process: one {@link PartitionWorker} per partition of the type
+ * (max(configured, registered) of them, re-checked every {@link #PARTITION_CHECK}), sharing one set of in-flight
+ * slots. At start it registers the type in the fleet's registry and raises the type's registered partition count to
+ * the configured one; partitions are only ever added here, so after the count is lowered elsewhere the old partitions
+ * are still served until they drain.
  */
 public final class AgentWorker {
     private static final Logger LOG = LoggerFactory.getLogger(AgentWorker.class);
     /** How often the stream gauges (length, lag, pending, delayed, dead letters) are sampled. */
     public static final Duration GAUGE_INTERVAL = Duration.ofSeconds(5);
+    /** How often the registered partition count is read (and the registration repeated, e.g. after a flush). */
+    public static final Duration PARTITION_CHECK = Duration.ofSeconds(5);
 
     private final AgentConfig agent;
     private final WorkerConfig worker;
-    private final RedisConnections redis;
-    private final InFlight inFlight;
-    private final OutcomeRecorder recorder;
-    private final ConsumerLoop loop;
-    private final Periodic renewer;
-    private final Periodic reclaimer;
-    private final Periodic promoter;
+    private final AgentHandler handler;
+    private final FleetRedis redis;
+    private final MessageCodec codec;
+    private final AgentMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final MessageTracing tracing;
+    private final InFlight slots;
+    private final CancelCheckWarnings cancelWarnings = new CancelCheckWarnings();
+    private final List<PartitionWorker> partitions = new CopyOnWriteArrayList<>();
     private final Periodic gauges;
-    private Thread loopThread;
+    private final Periodic partitionCheck;
+    private boolean started;
+    private boolean stopping;
 
     public AgentWorker(
             AgentConfig agent,
             WorkerConfig worker,
             AgentHandler handler,
-            RedisConnections redis,
-            ScriptRunner scripts,
+            FleetRedis redis,
             MessageCodec codec,
             AgentMetrics metrics,
             Clock clock,
@@ -61,120 +64,180 @@ public final class AgentWorker {
             StreamGauges streamGauges) {
         this.agent = agent;
         this.worker = worker;
+        this.handler = handler;
         this.redis = redis;
-        String stream = worker.keys().tasks(agent.agentType());
-        this.inFlight = new InFlight(agent.maxInFlight(), metrics.inFlight());
-        this.recorder = new OutcomeRecorder(agent, worker, scripts, metrics, clock, timer);
-        TaskProcessor processor = new TaskProcessor(
-                agent, worker, handler, codec, recorder, inFlight, metrics, clock, redis, timer, tracing);
-        this.loop = new ConsumerLoop(agent, worker, redis, inFlight, processor);
-        LeaseRenewer leases = new LeaseRenewer(stream, worker.consumerName(), redis);
-        this.renewer = new Periodic(
-                "fleet-lease-" + agent.agentType(), agent.renewEvery(), () -> leases.renew(inFlight.snapshot()));
-        Reclaimer reclaim =
-                new Reclaimer(agent, new AutoClaimer(stream, worker.consumerName(), redis), inFlight, processor);
-        this.reclaimer = new Periodic("fleet-reclaim-" + agent.agentType(), agent.reclaimEvery(), reclaim::reclaimOnce);
-        Promoter promote = new Promoter(agent.agentType(), worker.keys(), scripts, clock);
-        this.promoter =
-                new Periodic("fleet-promote-" + agent.agentType(), worker.promoteInterval(), promote::promoteDue);
+        this.codec = codec;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.timer = timer;
+        this.tracing = tracing;
+        this.slots = new InFlight(agent.maxInFlight(), metrics.inFlight());
         List<String> types = List.of(agent.agentType());
         streamGauges.of(agent.agentType());
         this.gauges =
                 new Periodic("fleet-gauges-" + agent.agentType(), GAUGE_INTERVAL, () -> streamGauges.sample(types));
+        this.partitionCheck =
+                new Periodic("fleet-partitions-" + agent.agentType(), PARTITION_CHECK, this::checkPartitions);
     }
 
     public synchronized void start() {
-        loopThread = Thread.ofPlatform()
-                .name("fleet-consumer-" + agent.agentType())
-                .daemon(true)
-                .start(loop);
-        renewer.start();
-        reclaimer.start();
-        promoter.start();
+        started = true;
+        servePartitions(agent.partitions());
         gauges.start();
+        partitionCheck.start();
+        Thread.ofVirtual().name("fleet-register-" + agent.agentType()).start(() -> {
+            try {
+                checkPartitions();
+            } catch (Exception e) {
+                LOG.warn(
+                        "agent {}: could not register the type and its partitions yet (retried every {} s): {}",
+                        agent.agentType(),
+                        PARTITION_CHECK.toSeconds(),
+                        e.toString());
+            }
+        });
+    }
+
+    /**
+     * Registers the type (SADD to the registry) and raises its registered partition count to the configured one,
+     * then serves max(configured, registered) partitions.
+     */
+    void checkPartitions() throws Exception {
+        redis.shared().async().sadd(worker.keys().agents(), agent.agentType()).get(10, TimeUnit.SECONDS);
+        Long registered = redis.<Long>run(
+                        FleetScripts.registerPartitions(worker.keys(), agent.agentType(), agent.partitions()),
+                        ScriptOutputType.INTEGER)
+                .get(10, TimeUnit.SECONDS);
+        servePartitions(Math.max(agent.partitions(), registered == null ? 1 : registered.intValue()));
+    }
+
+    private synchronized void servePartitions(int count) {
+        if (stopping || !started) {
+            return;
+        }
+        int before = partitions.size();
+        for (int p = before; p < count; p++) {
+            AgentPartition partition = new AgentPartition(worker.keys(), agent.agentType(), p);
+            PartitionWorker partitionWorker = new PartitionWorker(
+                    agent,
+                    worker,
+                    partition,
+                    handler,
+                    redis,
+                    p == 0 ? slots : slots.sharingSlots(),
+                    this::share,
+                    codec,
+                    metrics,
+                    clock,
+                    timer,
+                    tracing,
+                    cancelWarnings);
+            partitions.add(partitionWorker);
+            partitionWorker.start();
+        }
+        if (before > 0 && partitions.size() > before) {
+            LOG.info("agent {}: now serving {} partitions (was {})", agent.agentType(), partitions.size(), before);
+        }
+    }
+
+    /** The most entries one partition's loop reads at once: an even share of the type's slots. */
+    private int share() {
+        int n = Math.max(1, partitions.size());
+        return (agent.maxInFlight() + n - 1) / n;
     }
 
     public String agentType() {
         return agent.agentType();
     }
 
-    public ConsumerLoop loop() {
-        return loop;
+    /** How many partitions this process serves now. */
+    public int partitionCount() {
+        return partitions.size();
+    }
+
+    /** RUNNING when every partition's loop runs; otherwise the state of a loop that does not. */
+    public LoopState state() {
+        LoopState worst = LoopState.RUNNING;
+        for (PartitionWorker p : partitions) {
+            LoopState s = p.loop().state();
+            if (s == LoopState.BACKING_OFF) {
+                return s;
+            }
+            if (s != LoopState.RUNNING) {
+                worst = s;
+            }
+        }
+        return partitions.isEmpty() ? LoopState.STARTING : worst;
+    }
+
+    /** The longest time any partition's loop has gone without a successful read (or idle wait). */
+    public Duration sinceHeartbeat() {
+        Duration longest = Duration.ZERO;
+        for (PartitionWorker p : partitions) {
+            if (p.loop().state() != LoopState.STOPPED) {
+                Duration since = p.loop().sinceHeartbeat();
+                longest = since.compareTo(longest) > 0 ? since : longest;
+            }
+        }
+        return longest;
+    }
+
+    /** The last read error of any partition's loop, or null. */
+    public String lastError() {
+        for (PartitionWorker p : partitions) {
+            if (p.loop().lastError() != null) {
+                return p.loop().lastError();
+            }
+        }
+        return null;
     }
 
     public int inFlight() {
-        return inFlight.count();
+        return partitions.stream().mapToInt(p -> p.inFlight().count()).sum();
     }
 
     /** Stops taking new work: no more reads, reclaims or promotions. Leases stay renewed while in-flight tasks finish. */
     public void stopTaking() {
-        loop.stop();
-        reclaimer.stop();
-        promoter.stop();
+        synchronized (this) {
+            stopping = true;
+        }
+        partitionCheck.stop();
+        partitions.forEach(PartitionWorker::stopTaking);
         gauges.stop();
     }
 
-    /** Waits (up to the deadline) for the loop to exit and every in-flight task to be recorded; true if all finished. */
+    /** Waits (up to the deadline) for the loops to exit and every in-flight task to be recorded; true if all finished. */
     public boolean awaitFinished(long deadlineNanos) throws InterruptedException {
-        Thread t;
-        synchronized (this) {
-            t = loopThread;
+        for (PartitionWorker p : partitions) {
+            p.awaitStopped(deadlineNanos);
         }
-        if (t != null) {
-            t.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
+        boolean all = true;
+        for (PartitionWorker p : partitions) {
+            all &= p.inFlight().awaitEmpty(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
         }
-        reclaimer.join(Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime())));
-        return inFlight.awaitEmpty(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        return all;
     }
 
     /** After the grace period: stop renewing and drop unwritten completions; the entries stay pending for others. */
     public void abandon() {
-        recorder.abandon();
+        partitions.forEach(PartitionWorker::abandon);
     }
 
     public void stopRenewing() {
-        renewer.stop();
+        partitions.forEach(PartitionWorker::stopRenewing);
     }
 
     /**
-     * Deletes this consumer from the group when it has no pending entries (XPENDING for it, then XGROUP
-     * DELCONSUMER); a consumer with pending entries stays, so others can see and reclaim them.
+     * Deletes this consumer from each partition's group where it has no pending entries; a consumer with pending
+     * entries stays, so others can see and reclaim them.
      *
-     * @return true when deleted
+     * @return true when deleted from every partition's group
      */
     public boolean removeConsumerIfIdle() {
-        String stream = worker.keys().tasks(agent.agentType());
-        Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
-        try {
-            List<PendingMessage> pending = redis.shared()
-                    .async()
-                    .xpending(stream, me, Range.create("-", "+"), Limit.from(1))
-                    .get(5, TimeUnit.SECONDS);
-            if (!pending.isEmpty()) {
-                LOG.info(
-                        "agent {}: consumer {} keeps pending entries (first {}); leaving it in the group for reclaiming",
-                        agent.agentType(),
-                        worker.consumerName(),
-                        pending.get(0).getId());
-                return false;
-            }
-            redis.shared().async().xgroupDelconsumer(stream, me).get(5, TimeUnit.SECONDS);
-            LOG.info(
-                    "agent {}: consumer {} had nothing pending and was removed from group {}",
-                    agent.agentType(),
-                    worker.consumerName(),
-                    StreamKeys.WORKERS_GROUP);
-            return true;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.warn(
-                    "agent {}: could not remove consumer {}: {}",
-                    agent.agentType(),
-                    worker.consumerName(),
-                    e.toString());
-            return false;
+        boolean all = true;
+        for (PartitionWorker p : partitions) {
+            all &= p.removeConsumerIfIdle();
         }
+        return all;
     }
 }

@@ -1,30 +1,32 @@
 package io.agentfleet.worker.consume;
 
+import io.agentfleet.lettuce.FleetConnection;
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.messages.FleetScripts;
-import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
-import io.agentfleet.worker.redis.RedisConnections;
-import io.agentfleet.worker.redis.RedisErrors;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer loop of one agent type, on its own connection: takes every free slot, then
- * {@code XREADGROUP COUNT <free slots> BLOCK <read-block>} — never more entries than can run at once — and hands them
- * to the {@link TaskProcessor}. It supervises itself: a Redis error (restart, failover) makes it back off and retry;
+ * The consumer loop of one partition of an agent type, on its own connection (on a cluster, its own cluster
+ * connection, so the blocking read goes to the partition's primary): waits for a free slot, then
+ * {@code XREADGROUP COUNT <n> BLOCK <read-block>} with n the free slots but at most this loop's share of the type's
+ * slots — never more entries than can run at once, and no partition crowds out the others — and hands them to the
+ * {@link TaskProcessor}. It supervises itself: a Redis error (restart, failover) makes it back off and retry;
  * {@code NOGROUP} (the stream was flushed) makes it recreate the group with MKSTREAM and go on.
  */
 public final class ConsumerLoop implements Runnable {
@@ -34,8 +36,10 @@ public final class ConsumerLoop implements Runnable {
 
     private final AgentConfig agent;
     private final WorkerConfig worker;
-    private final RedisConnections redis;
+    private final AgentPartition partition;
+    private final FleetRedis redis;
     private final InFlight inFlight;
+    private final IntSupplier share;
     private final TaskProcessor processor;
     private final String stream;
     private volatile boolean stopping;
@@ -47,31 +51,35 @@ public final class ConsumerLoop implements Runnable {
     public ConsumerLoop(
             AgentConfig agent,
             WorkerConfig worker,
-            RedisConnections redis,
+            AgentPartition partition,
+            FleetRedis redis,
             InFlight inFlight,
+            IntSupplier share,
             TaskProcessor processor) {
         this.agent = agent;
         this.worker = worker;
+        this.partition = partition;
         this.redis = redis;
         this.inFlight = inFlight;
+        this.share = share;
         this.processor = processor;
-        this.stream = worker.keys().tasks(agent.agentType());
+        this.stream = partition.tasks();
     }
 
     @Override
     public void run() {
-        StatefulRedisConnection<String, byte[]> connection = null;
+        FleetConnection<String, byte[]> connection = null;
         boolean groupReady = false;
         Duration backoff = FIRST_BACKOFF;
         Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
         while (!stopping) {
             try {
                 if (connection == null) {
-                    connection = redis.dedicated();
+                    connection = redis.dedicatedBytes();
                 }
-                RedisCommands<String, byte[]> commands = connection.sync();
+                RedisClusterCommands<String, byte[]> commands = connection.sync();
                 if (!groupReady) {
-                    prepare(commands);
+                    prepare(connection);
                     groupReady = true;
                 }
                 readOnce(commands, me);
@@ -87,7 +95,7 @@ public final class ConsumerLoop implements Runnable {
                 if (RedisErrors.isNoGroup(e)) {
                     LOG.warn(
                             "agent {}: consumer group {} of {} is gone (was Redis flushed?); recreating it",
-                            agent.agentType(),
+                            partition.label(),
                             StreamKeys.WORKERS_GROUP,
                             stream);
                     groupReady = false;
@@ -96,7 +104,7 @@ public final class ConsumerLoop implements Runnable {
                 state = LoopState.BACKING_OFF;
                 LOG.warn(
                         "agent {}: reading {} failed, retrying in {} ms: {}",
-                        agent.agentType(),
+                        partition.label(),
                         stream,
                         backoff.toMillis(),
                         lastError);
@@ -107,17 +115,21 @@ public final class ConsumerLoop implements Runnable {
             }
         }
         state = LoopState.STOPPED;
-        LOG.info("agent {}: consumer loop stopped", agent.agentType());
+        if (connection != null) {
+            connection.close();
+        }
+        LOG.info("agent {}: consumer loop stopped", partition.label());
     }
 
-    private void readOnce(RedisCommands<String, byte[]> commands, Consumer<String> me) throws InterruptedException {
+    private void readOnce(RedisClusterCommands<String, byte[]> commands, Consumer<String> me)
+            throws InterruptedException {
         if (inFlight.count() >= 2 * agent.maxInFlight()) {
             // Completions are waiting to be written (Redis slow or down): do not take more work meanwhile.
             Thread.sleep(1);
             heartbeat();
             return;
         }
-        int slots = inFlight.awaitFree(worker.readBlock());
+        int slots = Math.min(inFlight.awaitFree(worker.readBlock()), Math.max(1, share.getAsInt()));
         if (slots == 0) {
             // Every slot is busy: the loop is healthy, just full.
             heartbeat();
@@ -144,54 +156,39 @@ public final class ConsumerLoop implements Runnable {
     }
 
     /** Creates the group (from the stream's start, so tasks enqueued before any worker ran are served) and config. */
-    private void prepare(RedisCommands<String, byte[]> commands) {
-        try {
-            commands.xgroupCreate(
-                    XReadArgs.StreamOffset.from(stream, "0"),
-                    StreamKeys.WORKERS_GROUP,
-                    XGroupCreateArgs.Builder.mkstream());
-            LOG.info("agent {}: created consumer group {} on {}", agent.agentType(), StreamKeys.WORKERS_GROUP, stream);
-        } catch (RuntimeException e) {
-            if (!RedisErrors.isBusyGroup(e)) {
-                throw e;
-            }
+    private void prepare(FleetConnection<String, byte[]> connection) {
+        if (FleetRedis.createGroup(connection, stream, StreamKeys.WORKERS_GROUP, "0")) {
+            LOG.info("agent {}: created consumer group {} on {}", partition.label(), StreamKeys.WORKERS_GROUP, stream);
         }
         if (!warmedUp) {
             warmedUp = true;
-            warmUp(commands);
+            warmUp();
         }
+        RedisClusterCommands<String, byte[]> commands = connection.sync();
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
         commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
         agent.maxBacklog()
                 .ifPresent(bound -> commands.hset(
-                        worker.keys().config(agent.agentType()),
+                        partition.config(),
                         StreamKeys.MAX_BACKLOG_FIELD,
                         Long.toString(bound).getBytes(StandardCharsets.UTF_8)));
         state = LoopState.RUNNING;
         heartbeat();
         LOG.info(
                 "agent {}: consumer {} reading {} (max in flight {})",
-                agent.agentType(),
+                partition.label(),
                 worker.consumerName(),
                 stream,
                 agent.maxInFlight());
     }
 
     /**
-     * Before the first read: caches the scripts the worker runs, so the first outcomes need no EVAL fallback after a
-     * NOSCRIPT round trip, and lets the processor warm up its per-task code. Best effort: failures only cost speed.
+     * Before the first read: caches the scripts the worker runs (on every primary of a cluster), so the first
+     * outcomes need no EVAL fallback after a NOSCRIPT round trip, and lets the processor warm up its per-task code.
+     * Best effort: failures only cost speed.
      */
-    private void warmUp(RedisCommands<String, byte[]> commands) {
-        try {
-            for (LuaScript script : List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE)) {
-                commands.scriptLoad(script.source());
-            }
-        } catch (RuntimeException e) {
-            LOG.debug(
-                    "agent {}: could not preload scripts (they load on first use): {}",
-                    agent.agentType(),
-                    e.toString());
-        }
+    private void warmUp() {
+        redis.loadScripts(List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE));
         processor.warmUp();
     }
 

@@ -20,8 +20,20 @@ public final class InFlight {
     private final Object idle = new Object();
 
     public InFlight(int maxInFlight, AtomicInteger gauge) {
-        this.permits = new Permits(maxInFlight);
+        this(new Permits(maxInFlight), gauge);
+    }
+
+    private InFlight(Permits permits, AtomicInteger gauge) {
+        this.permits = permits;
         this.gauge = gauge;
+    }
+
+    /**
+     * Another stream's in-flight entries drawing on the same slots: the partitions of one agent type share its
+     * max-in-flight, while each tracks its own entry ids (ids of two streams can be equal).
+     */
+    public InFlight sharingSlots() {
+        return new InFlight(permits, gauge);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.agentfleet.worker.consume;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
@@ -15,12 +16,12 @@ import io.agentfleet.messages.TraceContext;
 import io.agentfleet.telemetry.LogContext;
 import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;
 import io.agentfleet.worker.metrics.TaskOutcome;
 import io.agentfleet.worker.outcome.Completion;
 import io.agentfleet.worker.outcome.OutcomeRecorder;
-import io.agentfleet.worker.redis.RedisConnections;
 import io.agentfleet.worker.retry.Backoff;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
@@ -61,7 +62,8 @@ public final class TaskProcessor {
     private final InFlight inFlight;
     private final AgentMetrics metrics;
     private final Clock clock;
-    private final RedisConnections redis;
+    private final FleetRedis redis;
+    private final CancelCheckWarnings cancelWarnings;
     private final ScheduledExecutorService timer;
     private final Backoff backoff;
     private final MessageTracing tracing;
@@ -72,13 +74,15 @@ public final class TaskProcessor {
     public TaskProcessor(
             AgentConfig agent,
             WorkerConfig worker,
+            AgentPartition partition,
             AgentHandler handler,
             MessageCodec codec,
             OutcomeRecorder recorder,
             InFlight inFlight,
             AgentMetrics metrics,
             Clock clock,
-            RedisConnections redis,
+            FleetRedis redis,
+            CancelCheckWarnings cancelWarnings,
             ScheduledExecutorService timer,
             MessageTracing tracing) {
         this.agent = agent;
@@ -90,10 +94,11 @@ public final class TaskProcessor {
         this.metrics = metrics;
         this.clock = clock;
         this.redis = redis;
+        this.cancelWarnings = cancelWarnings;
         this.timer = timer;
         this.backoff = new Backoff(agent.backoffBase(), agent.backoffMax());
         this.tracing = tracing;
-        this.stream = worker.keys().tasks(agent.agentType());
+        this.stream = partition.tasks();
     }
 
     /** A validated task ready to run. */
@@ -231,11 +236,15 @@ public final class TaskProcessor {
             throw new InvalidMessageException(
                     "recipient",
                     "'" + message.recipient() + "' is not '" + agent.agentType() + "', the agent type of stream "
-                            + worker.keys().tasks(agent.agentType()));
+                            + stream);
         }
     }
 
-    /** Whether the task's run was cancelled; when that cannot be checked (Redis down), the task runs. */
+    /**
+     * Whether the task's run was cancelled. When that cannot be read (Redis down, the run's shard failing over), the
+     * task runs: the orchestrator ignores outcomes of cancelled runs, so this costs work, never a cancelled run's
+     * state. Read through the shared connection, which on a cluster goes to the shard of {@code {run:R}}.
+     */
     private boolean runCancelled(String runId) {
         try {
             Long exists = redis.shared()
@@ -247,11 +256,7 @@ public final class TaskProcessor {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn(
-                    "agent {}: could not check whether run {} was cancelled, running its task: {}",
-                    agent.agentType(),
-                    runId,
-                    e.toString());
+            cancelWarnings.couldNotCheck(agent.agentType(), runId, e);
             return false;
         }
     }

@@ -33,12 +33,10 @@ public class ConsumerLoopsLiveness implements HealthIndicator {
         boolean alive = true;
         Map<String, Object> details = new LinkedHashMap<>();
         for (AgentWorker agent : worker.agents()) {
-            Duration since = agent.loop().sinceHeartbeat();
-            boolean stuck = agent.loop().state() != LoopState.STOPPED && since.compareTo(limit) > 0;
+            Duration since = agent.sinceHeartbeat();
+            boolean stuck = agent.state() != LoopState.STOPPED && since.compareTo(limit) > 0;
             alive &= !stuck;
-            details.put(
-                    agent.agentType(),
-                    Map.of("state", agent.loop().state().name(), "msSinceLastRead", since.toMillis()));
+            details.put(agent.agentType(), Map.of("state", agent.state().name(), "msSinceLastRead", since.toMillis()));
         }
         return Publishers.just(HealthResult.builder("fleetConsumers", alive ? HealthStatus.UP : HealthStatus.DOWN)
                 .details(details)

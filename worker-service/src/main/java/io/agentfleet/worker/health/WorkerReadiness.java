@@ -1,10 +1,10 @@
 package io.agentfleet.worker.health;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.worker.FleetWorker;
 import io.agentfleet.worker.consume.AgentWorker;
 import io.agentfleet.worker.consume.LoopState;
-import io.agentfleet.worker.redis.RedisConnections;
-import io.agentfleet.worker.redis.RedisErrors;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
@@ -21,9 +21,9 @@ import org.reactivestreams.Publisher;
 @Readiness
 public class WorkerReadiness implements HealthIndicator {
     private final FleetWorker worker;
-    private final RedisConnections redis;
+    private final FleetRedis redis;
 
-    public WorkerReadiness(FleetWorker worker, RedisConnections redis) {
+    public WorkerReadiness(FleetWorker worker, FleetRedis redis) {
         this.worker = worker;
         this.redis = redis;
     }
@@ -33,7 +33,7 @@ public class WorkerReadiness implements HealthIndicator {
         Map<String, Object> details = new LinkedHashMap<>();
         boolean ready = !worker.isShutDown();
         for (AgentWorker agent : worker.agents()) {
-            LoopState state = agent.loop().state();
+            LoopState state = agent.state();
             ready &= state == LoopState.RUNNING;
             details.put(agent.agentType(), state.name());
         }

@@ -1,11 +1,11 @@
 package io.agentfleet.worker.lease;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.worker.redis.RedisConnections;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.lettuce.core.output.ArrayOutput;
@@ -35,7 +35,7 @@ public final class AutoClaimer {
 
     private final String stream;
     private final String consumer;
-    private final RedisConnections redis;
+    private final FleetRedis redis;
 
     /**
      * @param nextCursor where the next scan continues ({@code 0-0} when the scan wrapped around)
@@ -43,7 +43,7 @@ public final class AutoClaimer {
      */
     public record Result(String nextCursor, List<Claimed> claimed) {}
 
-    public AutoClaimer(String stream, String consumer, RedisConnections redis) {
+    public AutoClaimer(String stream, String consumer, FleetRedis redis) {
         this.stream = stream;
         this.consumer = consumer;
         this.redis = redis;
@@ -122,7 +122,7 @@ public final class AutoClaimer {
     }
 
     private List<PendingMessage> pendingOfMine(String from, int count) throws Exception {
-        RedisAsyncCommands<String, String> commands = redis.shared().async();
+        RedisClusterAsyncCommands<String, String> commands = redis.shared().async();
         return commands.xpending(
                         stream,
                         Consumer.from(StreamKeys.WORKERS_GROUP, consumer),

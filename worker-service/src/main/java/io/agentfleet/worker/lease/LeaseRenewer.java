@@ -1,7 +1,7 @@
 package io.agentfleet.worker.lease;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.worker.redis.RedisConnections;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.ArrayOutput;
 import io.lettuce.core.protocol.CommandArgs;
@@ -21,9 +21,9 @@ public final class LeaseRenewer {
 
     private final String stream;
     private final String consumer;
-    private final RedisConnections redis;
+    private final FleetRedis redis;
 
-    public LeaseRenewer(String stream, String consumer, RedisConnections redis) {
+    public LeaseRenewer(String stream, String consumer, FleetRedis redis) {
         this.stream = stream;
         this.consumer = consumer;
         this.redis = redis;

@@ -1,16 +1,14 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.AgentHandlerProvider;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code fleet.agents.<type>.handler=llm}, each bound to its {@code fleet.llm.<type>.*} settings (falling back to the
  * {@code llm} ones). Settings are read and validated when the worker asks, at start-up, so bad configuration stops
  * the worker with the key and value. All handlers of a process share one client, one circuit breaker per endpoint and
- * the Redis rate limiter, whose connection (to {@code REDIS_URL}) opens on the first rate-limited call.
+ * the Redis rate limiter, which uses the worker's own Redis access ({@link FleetRedis}, shared connection).
  */
 @Singleton
 public final class LlmHandlerProvider implements AgentHandlerProvider {
@@ -29,36 +27,22 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LlmHandlerProvider.class);
 
     private final LlmSettingsLoader loader;
-    private final Supplier<StatefulRedisConnection<String, String>> redis;
     private final LlmClient client;
     private final RedisTokenBucket bucket;
 
     @Inject
-    public LlmHandlerProvider(Environment properties, @Value("${fleet.prefix:fleet}") String prefix) {
+    public LlmHandlerProvider(Environment properties, FleetRedis redis, @Value("${fleet.prefix:fleet}") String prefix) {
         this(
                 new LlmSettingsLoader(key -> properties.getProperty(key, String.class), System::getenv),
-                new LazyRedis(() -> redisUrl(properties)),
+                redis,
                 prefix,
                 Clock.systemUTC());
     }
 
-    LlmHandlerProvider(
-            LlmSettingsLoader loader,
-            Supplier<StatefulRedisConnection<String, String>> redis,
-            String prefix,
-            Clock clock) {
+    LlmHandlerProvider(LlmSettingsLoader loader, FleetRedis redis, String prefix, Clock clock) {
         this.loader = loader;
-        this.redis = redis;
         this.client = new LlmClient(new CircuitBreakers(clock), clock);
         this.bucket = new RedisTokenBucket(redis, prefix, clock);
-    }
-
-    /** Closes the rate limiter's own Redis connection, if it opened one. */
-    @PreDestroy
-    public void close() throws Exception {
-        if (redis instanceof AutoCloseable closeable) {
-            closeable.close();
-        }
     }
 
     @Override
@@ -68,15 +52,6 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
             return Optional.empty();
         }
         return Optional.of(create(agentType));
-    }
-
-    /** The worker's Redis: {@code redis.url} ({@code REDIS_URL}), else {@code redis.uri}, else the local default. */
-    private static String redisUrl(Environment properties) {
-        return properties
-                .getProperty("redis.url", String.class)
-                .or(() -> properties.getProperty("redis.uri", String.class))
-                .or(() -> Optional.ofNullable(System.getenv("REDIS_URL")))
-                .orElse(LazyRedis.DEFAULT_URL);
     }
 
     LlmHandler create(String agentType) {

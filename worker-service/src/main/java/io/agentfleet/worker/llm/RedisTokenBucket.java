@@ -1,11 +1,11 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.messages.LuaScript;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,31 +16,31 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * Provider rate limits shared by every worker replica: a token bucket per provider endpoint in Redis
  * ({@code prefix:ratelimit:{endpointId}}, see {@code token_bucket.lua}), debited atomically before each call. The
- * endpoint id is a hash of base URL and key, never the key.
+ * endpoint id is a hash of base URL and key, never the key. It runs through the worker's {@link FleetRedis}, so on a
+ * cluster the bucket lives on the shard of its own hash tag.
  */
 final class RedisTokenBucket {
     static final String SCRIPT_RESOURCE = "token_bucket.lua";
     /** Jitter added to each wait, so replicas woken together do not collide again. */
     private static final double JITTER = 0.2;
 
-    private final Supplier<StatefulRedisConnection<String, String>> connection;
+    private final FleetRedis redis;
     private final String prefix;
     private final Clock clock;
-    private final String source;
-    private final String sha1;
+    private final LuaScript script;
 
-    RedisTokenBucket(Supplier<StatefulRedisConnection<String, String>> connection, String prefix, Clock clock) {
-        this.connection = connection;
+    RedisTokenBucket(FleetRedis redis, String prefix, Clock clock) {
+        this.redis = redis;
         this.prefix = prefix;
         this.clock = clock;
-        this.source = loadScript();
-        this.sha1 = sha1Of(source);
+        String source = loadScript();
+        this.script = new LuaScript(SCRIPT_RESOURCE, source, sha1Of(source));
     }
 
     String keyOf(LlmSettings settings) {
@@ -80,28 +80,27 @@ final class RedisTokenBucket {
 
     /** One attempt: 0 when granted, else the milliseconds to wait. */
     long tryTake(LlmSettings settings, String key, long tokens) {
-        String[] keys = {key};
-        String[] args = {
-            Integer.toString(settings.requestsPerMinute()),
-            Integer.toString(settings.tokensPerMinute()),
-            Long.toString(Math.max(0, tokens)),
-            Long.toString(settings.rateLimitBurst().toMillis())
-        };
+        ScriptCall call = new ScriptCall(
+                script,
+                List.of(key),
+                List.of(
+                        utf8(Integer.toString(settings.requestsPerMinute())),
+                        utf8(Integer.toString(settings.tokensPerMinute())),
+                        utf8(Long.toString(Math.max(0, tokens))),
+                        utf8(Long.toString(settings.rateLimitBurst().toMillis()))));
         try {
-            RedisCommands<String, String> redis = connection.get().sync();
-            Long wait;
-            try {
-                wait = redis.evalsha(sha1, ScriptOutputType.INTEGER, keys, args);
-            } catch (RedisNoScriptException e) {
-                wait = redis.eval(source, ScriptOutputType.INTEGER, keys, args);
-            }
+            Long wait = redis.runSync(call, ScriptOutputType.INTEGER);
             return wait == null ? 0 : wait;
-        } catch (RedisException e) {
+        } catch (RedisException | IllegalStateException e) {
             throw HandlerFailure.retryable(
                     "RATE_LIMITER_UNAVAILABLE",
                     "cannot reach Redis for the rate limit of "
                             + settings.baseUrl().getHost() + ": " + withoutPassword(e.getMessage()));
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Lettuce may name the Redis URL in its messages; a password in it must not reach a dead letter. */

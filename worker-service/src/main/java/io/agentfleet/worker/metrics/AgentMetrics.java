@@ -21,6 +21,7 @@ public final class AgentMetrics {
     private final Counter tokensIn;
     private final Counter tokensOut;
     private final Counter cost;
+    private final Counter unreplicated;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     AgentMetrics(MeterRegistry registry, String agent) {
@@ -69,10 +70,20 @@ public final class AgentMetrics {
                 .description("Cost handlers reported (in the unit their usage metadata uses, e.g. USD)")
                 .tag("agent", agent)
                 .register(registry);
+        unreplicated = Counter.builder("fleet.worker.outcomes.unreplicated")
+                .description("Outcomes and retries written while fewer replicas than FLEET_REDIS_WAIT_REPLICAS"
+                        + " acknowledged them within FLEET_REDIS_WAIT_TIMEOUT")
+                .tag("agent", agent)
+                .register(registry);
         Gauge.builder("fleet.tasks.in.flight", inFlight, AtomicInteger::get)
                 .description("Tasks taken and not yet recorded")
                 .tag("agent", agent)
                 .register(registry);
+    }
+
+    /** {@code count} completions were written but not acknowledged by enough replicas. */
+    public void unreplicated(int count) {
+        unreplicated.increment(count);
     }
 
     public void outcome(TaskOutcome outcome) {

@@ -1,13 +1,15 @@
 package io.agentfleet.worker.outcome;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentConfig;
+import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;
 import io.agentfleet.worker.metrics.TaskOutcome;
-import io.agentfleet.worker.redis.RedisErrors;
-import io.agentfleet.worker.redis.ScriptRunner;
 import io.lettuce.core.ScriptOutputType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,10 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes completions of one agent type to Redis in batches: whatever completed while the previous write was on the
+ * Writes completions of one partition of an agent type to Redis in batches: whatever completed while the previous write was on the
  * wire goes out as ONE RECORD_OUTCOMES call (plus one pipelined RETRY per retry), so there is no timer adding
  * latency and batches grow with load. A write that fails (Redis down, failover) is retried with backoff; completions
  * are never dropped unless {@link #abandon()} was called at the end of the shutdown grace.
+ *
+ * <p>With {@code FLEET_REDIS_WAIT_REPLICAS} set, each batch is followed by a WAIT on the node that took it; fewer
+ * acknowledgements than asked are logged and counted ({@code fleet_worker_outcomes_unreplicated_total}), and the
+ * worker goes on: the outcomes are written, only their survival of a failover is not assured.
  *
  * <p>A record's arguments are UTF-8 encoded by the thread that submits it (a handler's thread), so the connection's
  * single I/O thread, which also runs the write callbacks and most flushes, only copies bytes.
@@ -41,8 +47,8 @@ public final class OutcomeRecorder {
 
     private final AgentConfig agent;
     private final WorkerConfig worker;
-    private final StreamKeys keys;
-    private final ScriptRunner scripts;
+    private final AgentPartition partition;
+    private final FleetRedis redis;
     private final AgentMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -55,18 +61,20 @@ public final class OutcomeRecorder {
     private volatile boolean abandoned;
     private Duration backoff = FIRST_BACKOFF;
     private int consecutiveFailures;
+    private long unreplicatedBatches;
 
     public OutcomeRecorder(
             AgentConfig agent,
             WorkerConfig worker,
-            ScriptRunner scripts,
+            AgentPartition partition,
+            FleetRedis redis,
             AgentMetrics metrics,
             Clock clock,
             ScheduledExecutorService timer) {
         this.agent = agent;
         this.worker = worker;
-        this.keys = worker.keys();
-        this.scripts = scripts;
+        this.partition = partition;
+        this.redis = redis;
         this.metrics = metrics;
         this.clock = clock;
         this.timer = timer;
@@ -89,12 +97,10 @@ public final class OutcomeRecorder {
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
     private record Pending(Completion completion, byte[][] encoded) {}
 
-    private static final int DONE_KEY = 0;
-
-    /** The done key (null without a task id), then the record's 9 script arguments, the done index left out. */
+    /** The record's 9 script arguments, the done index and worker left out (its done key is derived later). */
     private byte[][] encode(Completion.Record r) {
         return new byte[][] {
-            r.taskId() == null ? null : utf8(keys.done(agent.agentType(), r.taskId())),
+            null,
             utf8(r.entryId()),
             r.outcome() == null ? new byte[0] : r.outcome(),
             utf8(r.taskId() == null ? "" : r.taskId()),
@@ -144,6 +150,10 @@ public final class OutcomeRecorder {
             writes.add(write);
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .handle((ignored, error) -> error == null
+                        ? replicated(records.size() + retries.size())
+                        : CompletableFuture.<Void>completedFuture(null))
+                .thenCompose(f -> f)
                 .whenComplete((ignored, error) -> afterWrite(records, recordWrite, retries, retryWrites));
         return false;
     }
@@ -164,7 +174,10 @@ public final class OutcomeRecorder {
     }
 
     private CompletableFuture<List<Object>> writeRecords(List<Pending> records) {
-        List<byte[]> doneKeys = new ArrayList<>(records.size());
+        List<String> scriptKeys = new ArrayList<>(3 + records.size());
+        scriptKeys.add(partition.tasks());
+        scriptKeys.add(partition.results());
+        scriptKeys.add(partition.dead());
         List<byte[]> args = new ArrayList<>(5 + records.size() * 9);
         args.add(utf8(StreamKeys.WORKERS_GROUP));
         args.add(utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds()))));
@@ -173,10 +186,11 @@ public final class OutcomeRecorder {
         args.add(utf8(Long.toString(clock.millis())));
         for (Pending pending : records) {
             byte[][] e = pending.encoded();
+            String taskId = ((Completion.Record) pending.completion()).taskId();
             int doneIndex = 0;
-            if (e[DONE_KEY] != null) {
-                doneKeys.add(e[DONE_KEY]);
-                doneIndex = 3 + doneKeys.size();
+            if (taskId != null) {
+                scriptKeys.add(partition.done(taskId));
+                doneIndex = scriptKeys.size();
             }
             args.add(e[1]);
             args.add(utf8(Integer.toString(doneIndex)));
@@ -188,28 +202,48 @@ public final class OutcomeRecorder {
             args.add(workerName);
             args.add(e[7]);
         }
-        List<byte[]> keysThenArgs = new ArrayList<>(3 + doneKeys.size() + args.size());
-        keysThenArgs.add(utf8(keys.tasks(agent.agentType())));
-        keysThenArgs.add(utf8(keys.results(agent.agentType())));
-        keysThenArgs.add(utf8(keys.dead(agent.agentType())));
-        keysThenArgs.addAll(doneKeys);
-        keysThenArgs.addAll(args);
-        return scripts.runEncoded(
-                FleetScripts.RECORD_OUTCOMES, ScriptOutputType.MULTI, 3 + doneKeys.size(), keysThenArgs);
+        return redis.run(new ScriptCall(FleetScripts.RECORD_OUTCOMES, scriptKeys, args), ScriptOutputType.MULTI);
     }
 
     private CompletableFuture<Long> writeRetry(Completion.Retry retry) {
-        String[] keyArray = {
-            keys.tasks(agent.agentType()), keys.delayed(agent.agentType()), keys.done(agent.agentType(), retry.taskId())
-        };
-        return scripts.run(
+        ScriptCall call = new ScriptCall(
                 FleetScripts.RETRY,
-                ScriptOutputType.INTEGER,
-                keyArray,
-                StreamKeys.WORKERS_GROUP,
-                retry.entryId(),
-                Long.toString(retry.dueAtMillis()),
-                retry.nextMessageJson());
+                List.of(partition.tasks(), partition.delayed(), partition.done(retry.taskId())),
+                List.of(
+                        utf8(StreamKeys.WORKERS_GROUP),
+                        utf8(retry.entryId()),
+                        utf8(Long.toString(retry.dueAtMillis())),
+                        utf8(retry.nextMessageJson())));
+        return redis.run(call, ScriptOutputType.INTEGER);
+    }
+
+    /**
+     * After a batch was written: WAIT for the configured replicas on the node that took it. Never fails the batch
+     * (it is written); too few acknowledgements are logged and counted.
+     */
+    private CompletableFuture<Void> replicated(int outcomes) {
+        if (redis.waitReplicas() == 0 || outcomes == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return redis.awaitReplicas(partition.tasks()).handle((acks, error) -> {
+            if (error == null && acks != null && acks >= redis.waitReplicas()) {
+                return null;
+            }
+            metrics.unreplicated(outcomes);
+            unreplicatedBatches++;
+            if (unreplicatedBatches == 1 || unreplicatedBatches % 100 == 0) {
+                LOG.warn(
+                        "agent {}: {} outcome(s) reached {} of {} replicas within {} ms ({} such batch(es) so far);"
+                                + " they are written, but a failover now could lose them",
+                        partition.label(),
+                        outcomes,
+                        error == null ? acks : "? (" + RedisErrors.messageOf(error) + ")",
+                        redis.waitReplicas(),
+                        redis.options().waitTimeout().toMillis(),
+                        unreplicatedBatches);
+            }
+            return null;
+        });
     }
 
     private void afterWrite(
@@ -276,7 +310,7 @@ public final class OutcomeRecorder {
         if (consecutiveFailures == 1 || consecutiveFailures % 20 == 0) {
             LOG.warn(
                     "agent {}: writing {} completion(s) failed ({} time(s) in a row), retrying in {} ms: {}",
-                    agent.agentType(),
+                    partition.label(),
                     carry.size(),
                     consecutiveFailures,
                     backoff.toMillis(),

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
+import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.testsupport.RedisProcess;
-import io.agentfleet.worker.config.RedisSettings;
-import io.agentfleet.worker.redis.RedisConnections;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ class AutoClaimerTest {
                     Map.of(STREAM, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             jedis.xdel(STREAM, new StreamEntryID(deleted));
         }
-        try (RedisConnections connections = new RedisConnections(new RedisSettings(redis.uri()))) {
+        try (FleetRedis connections = FleetRedis.connect(RedisTarget.parse(redis.uri()), FleetRedisOptions.DEFAULTS)) {
             AutoClaimer claimer = new AutoClaimer(STREAM, "me", connections);
             Thread.sleep(20);
             AutoClaimer.Result result = claimer.claim(Duration.ofMillis(10), "0-0", 10, Set.of());

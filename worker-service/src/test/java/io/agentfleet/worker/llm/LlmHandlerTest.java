@@ -13,14 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.testsupport.RedisExtension;
 import io.agentfleet.worker.llm.FakeProvider.Reply;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,22 +40,19 @@ class LlmHandlerTest {
     static final RedisExtension redis = RedisExtension.create();
 
     private static final String KEY = "sk-test-0123456789abcdefSECRET";
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
+    private static FleetRedis connection;
 
     private FakeProvider provider;
     private final Clock clock = Clock.systemUTC();
 
     @BeforeAll
     static void connect() {
-        client = RedisClient.create(redis.uri());
-        connection = client.connect();
+        connection = FleetRedis.connect(RedisTarget.parse(redis.uri()), FleetRedisOptions.DEFAULTS);
     }
 
     @AfterAll
     static void disconnect() {
         connection.close();
-        client.shutdown();
     }
 
     @BeforeEach
@@ -80,12 +78,12 @@ class LlmHandlerTest {
     }
 
     private HandlerResult run(LlmTasks.Config config, String agentType, ObjectNode content) throws Exception {
-        return config.handler(agentType, () -> connection, clock)
+        return config.handler(agentType, connection, clock)
                 .handle(task(agentType, content), contextFor(agentType, clock));
     }
 
     private HandlerFailure failureOf(LlmTasks.Config config, String input) {
-        LlmHandler handler = config.handler("llm", () -> connection, clock);
+        LlmHandler handler = config.handler("llm", connection, clock);
         return assertThrows(
                 HandlerFailure.class, () -> handler.handle(taskWithInput("llm", input), contextFor("llm", clock)));
     }
@@ -372,7 +370,7 @@ class LlmHandlerTest {
         provider.then(Reply.status(503, "down"), Reply.status(503, "down"), Reply.status(503, "down"));
         LlmTasks.Config config =
                 openAi().set("llm", "circuit-failure-threshold", 3).set("llm", "circuit-open-duration", "30s");
-        LlmHandler handler = config.handler("llm", () -> connection, time);
+        LlmHandler handler = config.handler("llm", connection, time);
 
         for (int i = 0; i < 3; i++) {
             HandlerFailure failure = assertThrows(

@@ -3,15 +3,14 @@ package io.agentfleet.worker.llm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.worker.spi.TaskContext;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Test data builders for the LLM handler: configuration maps, tasks and contexts that read as prose. */
 final class LlmTasks {
@@ -42,11 +41,11 @@ final class LlmTasks {
             return loader().load(agentType);
         }
 
-        LlmHandlerProvider provider(Supplier<StatefulRedisConnection<String, String>> redis, Clock clock) {
+        LlmHandlerProvider provider(FleetRedis redis, Clock clock) {
             return new LlmHandlerProvider(loader(), redis, "fleet", clock);
         }
 
-        LlmHandler handler(String agentType, Supplier<StatefulRedisConnection<String, String>> redis, Clock clock) {
+        LlmHandler handler(String agentType, FleetRedis redis, Clock clock) {
             return provider(redis, clock).create(agentType);
         }
     }

@@ -1,7 +1,8 @@
 package io.agentfleet.worker.llm;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
+import io.agentfleet.messages.RedisTarget;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,15 +23,14 @@ public final class RateLimitProbe {
         String name = args[2];
         Duration run = Duration.ofMillis(Long.parseLong(args[3]));
         int threads = Integer.parseInt(args[6]);
-        RedisClient client = RedisClient.create(redisUri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+        try (FleetRedis connection = FleetRedis.connect(RedisTarget.parse(redisUri), FleetRedisOptions.DEFAULTS)) {
             LlmHandlerProvider provider = LlmTasks.config()
                     .set("llm", "base-url", baseUrl)
                     .set("llm", "requests-per-minute", args[4])
                     .set("llm", "rate-limit-burst", args[5])
                     .set("warmup", "requests-per-minute", 0)
                     .env("OPENAI_API_KEY", "sk-shared-probe-key-123456")
-                    .provider(() -> connection, Clock.systemUTC());
+                    .provider(connection, Clock.systemUTC());
             LlmHandler handler = provider.create("llm");
             // Warm the HTTP client up outside the limit, so that a cold JVM's first call does not arrive late and
             // bunch up with later ones at the server; the test does not count these requests.
@@ -64,8 +64,6 @@ public final class RateLimitProbe {
                 worker.join();
             }
             System.out.println("probe " + name + " done: " + calls.get() + " calls, " + failures.get() + " failures");
-        } finally {
-            client.shutdown();
         }
     }
 }

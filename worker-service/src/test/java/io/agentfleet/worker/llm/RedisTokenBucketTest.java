@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
+import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.testsupport.RedisExtension;
 import io.agentfleet.worker.spi.HandlerFailure;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -20,19 +21,16 @@ class RedisTokenBucketTest {
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.create();
 
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
+    private static FleetRedis connection;
 
     @BeforeAll
     static void connect() {
-        client = RedisClient.create(redis.uri());
-        connection = client.connect();
+        connection = FleetRedis.connect(RedisTarget.parse(redis.uri()), FleetRedisOptions.DEFAULTS);
     }
 
     @AfterAll
     static void disconnect() {
         connection.close();
-        client.shutdown();
     }
 
     private static LlmSettings limited(int requestsPerMinute, int tokensPerMinute) {
@@ -45,7 +43,7 @@ class RedisTokenBucketTest {
 
     @Test
     void bucketGrantsItsBurstThenAsksToWaitForTheRefill() {
-        RedisTokenBucket bucket = new RedisTokenBucket(() -> connection, "fleet", Clock.systemUTC());
+        RedisTokenBucket bucket = new RedisTokenBucket(connection, "fleet", Clock.systemUTC());
         LlmSettings settings = limited(600, 0); // 10 per second, capacity 10 over a 1 s burst window
         String key = bucket.keyOf(settings);
 
@@ -62,7 +60,7 @@ class RedisTokenBucketTest {
 
     @Test
     void tokenLimitHoldsBackALargeCallUntilTheBucketCoversIt() {
-        RedisTokenBucket bucket = new RedisTokenBucket(() -> connection, "fleet", Clock.systemUTC());
+        RedisTokenBucket bucket = new RedisTokenBucket(connection, "fleet", Clock.systemUTC());
         LlmSettings settings = limited(0, 60_000); // 1,000 tokens per second, capacity 1,000
         String key = bucket.keyOf(settings);
 
@@ -74,7 +72,7 @@ class RedisTokenBucketTest {
 
     @Test
     void waitBeyondTheDeadlineFailsRetryablyWithRetryAfter() {
-        RedisTokenBucket bucket = new RedisTokenBucket(() -> connection, "fleet", Clock.systemUTC());
+        RedisTokenBucket bucket = new RedisTokenBucket(connection, "fleet", Clock.systemUTC());
         LlmSettings settings = limited(1, 0); // one request a minute
         bucket.tryTake(settings, bucket.keyOf(settings), 1);
 

@@ -1,0 +1,94 @@
+package io.agentfleet.testsupport;
+
+/**
+ * A {@link RedisSentinelSetup} owned by a test class behind {@link RedisExtension}; {@link #uri()}
+ * is the {@code redis-sentinel://} URL, {@link #host()}/{@link #port()} the current primary's.
+ * Fault injection goes through {@link RedisExtension#sentinel()}, node by node.
+ */
+final class SentinelRedis implements RedisBackend {
+
+    private final RedisSentinelSetup setup;
+
+    private SentinelRedis(RedisSentinelSetup setup) {
+        this.setup = setup;
+    }
+
+    static SentinelRedis owned() {
+        return new SentinelRedis(RedisSentinelSetup.start());
+    }
+
+    RedisSentinelSetup setup() {
+        return setup;
+    }
+
+    @Override
+    public String uri() {
+        return setup.uri();
+    }
+
+    @Override
+    public String host() {
+        return RedisSentinelSetup.HOST;
+    }
+
+    @Override
+    public int port() {
+        return setup.primary().port();
+    }
+
+    @Override
+    public String describe() {
+        return setup.describe();
+    }
+
+    /** False: the set-up is not stopped at once; use {@link RedisExtension#sentinel()}. */
+    @Override
+    public boolean isControllable() {
+        return false;
+    }
+
+    @Override
+    public void stop() {
+        throw nodeByNode("stop");
+    }
+
+    @Override
+    public void kill() {
+        throw nodeByNode("kill");
+    }
+
+    @Override
+    public void start() {
+        throw nodeByNode("start");
+    }
+
+    @Override
+    public void restart() {
+        throw nodeByNode("restart");
+    }
+
+    @Override
+    public void pause() {
+        throw nodeByNode("pause");
+    }
+
+    @Override
+    public void resume() {
+        throw nodeByNode("resume");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return JedisProbe.answers(setup.primary().uri());
+    }
+
+    @Override
+    public void close() {
+        setup.close();
+    }
+
+    private UnsupportedOperationException nodeByNode(String operation) {
+        return new UnsupportedOperationException("Cannot " + operation + " a whole Sentinel set-up at once ("
+                + describe() + "): use RedisExtension.sentinel().kill(node) etc.");
+    }
+}
