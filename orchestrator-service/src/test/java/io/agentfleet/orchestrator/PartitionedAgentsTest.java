@@ -13,6 +13,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.RedisExtension;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
@@ -114,6 +116,17 @@ class PartitionedAgentsTest {
     @Test
     void agentTypesOnDifferentShardsCompleteInOneRunThroughOneOrchestrator() {
         List<String> types = typesInEachThirdOfTheSlots();
+        if (redis.isCluster()) {
+            Set<String> primaries = new HashSet<>();
+            for (String type : types) {
+                String key = KEYS.tasks(type);
+                try (Jedis node = new Jedis(URI.create(redis.uri()))) {
+                    assertEquals(HashSlots.slotOf(key), (int) node.clusterKeySlot(key), "CLUSTER KEYSLOT " + key);
+                }
+                primaries.add(redis.cluster().primaryForKey(key).id());
+            }
+            assertEquals(3, primaries.size(), types + " live on three different primaries");
+        }
         types.forEach(t -> worker.serve(t, 1));
         String runId = api.submit(Api.parse("{\"tasks\":[" + "{\"id\":\"a\",\"agent\":\"" + types.get(0)
                 + "\",\"input\":{}}," + "{\"id\":\"b\",\"agent\":\"" + types.get(1)

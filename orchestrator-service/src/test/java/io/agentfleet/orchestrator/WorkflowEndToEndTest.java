@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
@@ -28,6 +29,11 @@ class WorkflowEndToEndTest {
     static final String AGENTS =
             "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** t-researcher is spread over 3 partitions (worker and orchestrator), so every fan-out crosses partitions. */
+    static final int RESEARCHER_PARTITIONS = 3;
+
+    static final Map<String, String> PARTITIONED_RESEARCHER =
+            Map.of(StreamKeys.partitionsVariable("t-researcher"), Integer.toString(RESEARCHER_PARTITIONS));
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -42,8 +48,9 @@ class WorkflowEndToEndTest {
     @BeforeAll
     static void start() {
         client = redis.client();
-        worker = Orchestrators.worker(redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"));
-        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery());
+        worker = Orchestrators.worker(
+                redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"), PARTITIONED_RESEARCHER);
+        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery(), PARTITIONED_RESEARCHER);
         api = orchestrator.api();
     }
 
@@ -85,6 +92,13 @@ class WorkflowEndToEndTest {
         long r1Completed = epoch(Api.task(run, "r1").get("completedAt"));
         assertTrue(r3Dispatched <= r1Completed, "the three researchers were dispatched together, before any finished");
         assertDispatchedOnce(runId);
+        for (String id : List.of("r1", "r2", "r3", "review")) {
+            String wireId = Api.task(run, id).get("wireTaskId").asText();
+            assertTrue(
+                    client.exists(StreamKeys.DEFAULT.done(
+                            "t-researcher", StreamKeys.partitionFor(wireId, RESEARCHER_PARTITIONS), wireId)),
+                    id + "'s outcome is recorded in the partition of its wire task id");
+        }
     }
 
     @Test
@@ -176,8 +190,9 @@ class WorkflowEndToEndTest {
         api.awaitStatus(r.json().get("runId").asText(), "COMPLETED", TIMEOUT);
         {
             UnifiedJedis jedis = client;
-            String outcome = jedis.get(
-                    "fleet:{t-researcher}:done:" + r.json().get("wireTaskId").asText());
+            String wireId = r.json().get("wireTaskId").asText();
+            String outcome = jedis.get(StreamKeys.DEFAULT.done(
+                    "t-researcher", StreamKeys.partitionFor(wireId, RESEARCHER_PARTITIONS), wireId));
             assertTrue(outcome.contains(traceparent), outcome);
         }
     }
