@@ -183,9 +183,10 @@ public final class RunStore {
      * nothing is appended twice and no handler runs twice.
      *
      * <p>An enqueue that fewer replicas than asked acknowledged stays in the outbox (counted in {@code
-     * fleet_orchestrator_enqueues_unreplicated_total}) and the caller schedules a re-drain: if the primary dies before
-     * replicating, the new primary lacks the task and its marker, and the re-drain enqueues it again; if the task did
-     * survive, its marker makes the re-drain add nothing.
+     * fleet_orchestrator_enqueues_unreplicated_total}) and the caller schedules one re-drain: if the primary died
+     * before replicating, the new primary lacks the task and its marker, and the re-drain enqueues it again (and WAITs
+     * again); if the task is there, its marker makes the re-drain add nothing and the entry leaves the outbox then, so
+     * a replica that stays down costs one extra drain per dispatch, not a re-drain loop.
      *
      * @return true when every entry was enqueued (and replicated, when asked) and left the outbox; false when some
      *     wait for a re-drain because their replication was not confirmed
@@ -228,17 +229,25 @@ public final class RunStore {
                 throw e;
             }
             endPublished(spans, entryIds, null);
-            if (!replicated(stream, agent, group.size())) {
-                allReplicated = false;
-                continue;
+            // An entry whose marker existed (false) is on this primary already: done, whatever WAIT says. An entry
+            // appended now leaves the outbox only once replicated (or when WAIT is off).
+            List<String> done = new ArrayList<>(group.size());
+            List<String> appended = new ArrayList<>(group.size());
+            for (int i = 0; i < group.size(); i++) {
+                Object id = i < entryIds.size() ? entryIds.get(i) : null;
+                boolean skipped = id == null || Boolean.FALSE.equals(id);
+                (skipped ? done : appended).add(group.get(i).wireId());
             }
-            // Not awaited: a crash before it lands only makes another replica drain the entries again, which the
-            // markers turn into no-ops.
-            redis.shared()
-                    .async()
-                    .hdel(
-                            okeys.outbox(runId),
-                            group.stream().map(RunState.OutboxEntry::wireId).toArray(String[]::new));
+            if (appended.isEmpty() || replicated(stream, agent, appended.size())) {
+                done.addAll(appended);
+            } else {
+                allReplicated = false;
+            }
+            if (!done.isEmpty()) {
+                // Not awaited: a crash before it lands only makes another replica drain the entries again, which the
+                // markers turn into no-ops.
+                redis.shared().async().hdel(okeys.outbox(runId), done.toArray(String[]::new));
+            }
         }
         if (refused != null) {
             throw refused;
