@@ -29,11 +29,18 @@ class WorkflowEndToEndTest {
     static final String AGENTS =
             "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
-    /** t-researcher is spread over 3 partitions (worker and orchestrator), so every fan-out crosses partitions. */
+    /**
+     * t-researcher is spread over 3 partitions and t-flaky over 2 (worker and orchestrator), so fan-outs, dead letters
+     * and redrives cross partitions.
+     */
     static final int RESEARCHER_PARTITIONS = 3;
 
-    static final Map<String, String> PARTITIONED_RESEARCHER =
-            Map.of(StreamKeys.partitionsVariable("t-researcher"), Integer.toString(RESEARCHER_PARTITIONS));
+    static final int FLAKY_PARTITIONS = 2;
+    static final Map<String, String> PARTITIONED_RESEARCHER = Map.of(
+            StreamKeys.partitionsVariable("t-researcher"),
+            Integer.toString(RESEARCHER_PARTITIONS),
+            StreamKeys.partitionsVariable("t-flaky"),
+            Integer.toString(FLAKY_PARTITIONS));
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -334,6 +341,8 @@ class WorkflowEndToEndTest {
         JsonNode list = api.get("/v1/agents/t-flaky/dead-letters").json();
         JsonNode letter = findLetter(list, wireId);
         assertEquals("NON_RETRYABLE_FAILURE", letter.get("reason").asText());
+        int partition = StreamKeys.partitionFor(wireId, FLAKY_PARTITIONS);
+        assertEquals(partition, letter.get("partition").asInt(), "dead-lettered in its task's partition");
         {
             UnifiedJedis jedis = client;
             jedis.set(Probe.FIXED, "1");
@@ -343,6 +352,10 @@ class WorkflowEndToEndTest {
                 "{\"ids\":[\"" + letter.get("entryId").asText() + "\"]}");
         assertEquals(200, redriven.status(), redriven.toString());
         assertEquals(1, redriven.json().get("count").asInt());
+        assertEquals(
+                partition,
+                redriven.json().get("redriven").get(0).get("partition").asInt(),
+                "redriven to its partition");
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertTrue(Api.task(run, "task").get("output").get("fixed").asBoolean());
         assertEquals(2, invocations(wireId));
