@@ -35,6 +35,8 @@ public final class AgentRegistry {
     private final Map<String, String> env;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private final Map<String, Cached> counts = new ConcurrentHashMap<>();
+    /** Configured counts by agent type (0 = not configured), so dispatch does not rebuild the variable's name. */
+    private final Map<String, Integer> configuredCounts = new ConcurrentHashMap<>();
 
     private record Cached(int count, long readAtNanos) {}
 
@@ -95,14 +97,18 @@ public final class AgentRegistry {
 
     /** The partition of a dispatched task: the same for the same wire task id while the count is unchanged. */
     public int partitionOf(String agent, String wireTaskId) {
-        return StreamKeys.partitionFor(wireTaskId, forWriting(agent));
+        int partitions = forWriting(agent);
+        return partitions == 1 ? 0 : StreamKeys.partitionFor(wireTaskId, partitions);
     }
 
     /** {@code FLEET_AGENTS_<TYPE>_PARTITIONS} for {@code agent}, or null. */
     public Integer configured(String agent) {
-        String name = StreamKeys.partitionsVariable(agent);
-        String value = env.get(name);
-        return value == null || value.isBlank() ? null : parseCount(name, value);
+        int count = configuredCounts.computeIfAbsent(agent, a -> {
+            String name = StreamKeys.partitionsVariable(a);
+            String value = env.get(name);
+            return value == null || value.isBlank() ? 0 : parseCount(name, value);
+        });
+        return count == 0 ? null : count;
     }
 
     private int registeredCount(String agent, Duration maxAge) {
