@@ -21,8 +21,16 @@ public record LuaScript(String name, String source, String sha1) {
 
     /** Loads {@code io/agentfleet/messages/lua/NAME} from this module's resources. */
     public static LuaScript load(String name) {
-        String path = "lua/" + name;
-        try (InputStream in = LuaScript.class.getResourceAsStream(path)) {
+        return load(LuaScript.class, "lua/" + name);
+    }
+
+    /**
+     * Loads a script another module ships: the resource {@code path} as {@link Class#getResourceAsStream} resolves it
+     * against {@code owner} (relative to its package, or absolute with a leading {@code /}).
+     */
+    public static LuaScript load(Class<?> owner, String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        try (InputStream in = owner.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("Lua script resource missing: " + path);
             }

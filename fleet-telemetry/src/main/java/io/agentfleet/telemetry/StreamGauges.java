@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +24,9 @@ import java.util.function.Supplier;
  * before 7 or a nil lag), {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
  * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
  * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
- * failed sample, never a made-up 0. Every replica reports the gauges of its agent types; aggregate with max by (agent).
+ * failed sample, never a made-up 0. Every gauge is tagged with {@code agent} and {@code partition} (0 for an
+ * unpartitioned type): a type's total is {@code sum by (agent)}. Every replica reports the gauges of its agent types;
+ * aggregate replicas with max by (agent, partition) first.
  */
 public final class StreamGauges {
     private static final long TIMEOUT_SECONDS = 5;
@@ -79,33 +82,44 @@ public final class StreamGauges {
         }
     }
 
-    /** The gauges of {@code agent}, registered on first use. */
+    /** The gauges of {@code agent}'s partition 0, registered on first use. */
     public Sample of(String agent) {
-        return samples.computeIfAbsent(agent, this::register);
+        return of(agent, 0);
     }
 
-    private Sample register(String agent) {
+    /** The gauges of one partition of {@code agent}, registered on first use. */
+    public Sample of(String agent, int partition) {
+        return samples.computeIfAbsent(StreamKeys.tag(agent, partition), t -> register(agent, partition));
+    }
+
+    private Sample register(String agent, int partition) {
         Sample s = new Sample();
+        String p = Integer.toString(partition);
         Gauge.builder("fleet.stream.length", s, Sample::length)
                 .description("Entries in the agent type's task stream: tasks enqueued and not yet completed (XLEN)")
                 .tag("agent", agent)
+                .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.stream.lag", s, Sample::lag)
                 .description("Entries not yet delivered to any worker (XINFO GROUPS lag); NaN when Redis cannot tell")
                 .tag("agent", agent)
+                .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.stream.pending", s, Sample::pending)
                 .description("Entries delivered to a worker and not yet acknowledged (pending entries list)")
                 .tag("agent", agent)
+                .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.delayed", s, Sample::delayed)
                 .description("Retries waiting for their backoff to pass (ZCARD of the delayed set)")
                 .tag("agent", agent)
+                .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.dead.letters.stored", s, Sample::dead)
                 .description(
                         "Dead letters kept in the agent type's dead-letter stream (XLEN), awaiting redrive or purge")
                 .tag("agent", agent)
+                .tag("partition", p)
                 .register(registry);
         return s;
     }
@@ -115,17 +129,26 @@ public final class StreamGauges {
      * until the next good sample; the first failure is rethrown after all were tried.
      */
     public void sample(Collection<String> agents) throws InterruptedException {
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        agents.forEach(a -> partitions.put(a, 1));
+        sample(partitions);
+    }
+
+    /** As {@link #sample(Collection)} for each partition {@code 0..n-1} of each agent type (agent type → n). */
+    public void sample(Map<String, Integer> partitionsByAgent) throws InterruptedException {
         RedisClusterAsyncCommands<String, String> commands = redis.get();
-        List<Pending> started = new ArrayList<>(agents.size());
-        for (String agent : agents) {
-            String tasks = keys.tasks(agent);
-            started.add(new Pending(
-                    of(agent),
-                    commands.xlen(tasks),
-                    commands.xinfoGroups(tasks),
-                    commands.zcard(keys.delayed(agent)),
-                    commands.xlen(keys.dead(agent))));
-        }
+        List<Pending> started = new ArrayList<>(partitionsByAgent.size());
+        partitionsByAgent.forEach((agent, partitions) -> {
+            for (int p = 0; p < partitions; p++) {
+                String tasks = keys.tasks(agent, p);
+                started.add(new Pending(
+                        of(agent, p),
+                        commands.xlen(tasks),
+                        commands.xinfoGroups(tasks),
+                        commands.zcard(keys.delayed(agent, p)),
+                        commands.xlen(keys.dead(agent, p))));
+            }
+        });
         RuntimeException failure = null;
         for (Pending p : started) {
             try {

@@ -131,7 +131,12 @@ class ApiValidationTest {
         Api.Response openapi = anonymous.get("/v1/openapi.yml");
         assertEquals(200, openapi.status());
         assertTrue(openapi.raw().body().startsWith("openapi: 3"), openapi.raw().body());
-        assertEquals(200, anonymous.get("/health").status());
+        Api.Response health = anonymous.get("/health");
+        assertEquals(200, health.status());
+        assertEquals(
+                "UP",
+                health.json().path("details").path("redis").path("status").asText(),
+                "Redis is part of the health: " + health.json());
     }
 
     @Test

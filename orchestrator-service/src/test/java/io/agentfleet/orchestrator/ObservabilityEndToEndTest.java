@@ -209,14 +209,14 @@ class ObservabilityEndToEndTest {
         // The sampler runs every 5 s over every agent type the fleet knows.
         Await.until(
                 TIMEOUT,
-                () -> prometheus().contains("fleet_stream_length{agent=\"t-researcher\"}"),
+                () -> prometheus().contains("fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"),
                 "the stream gauges");
         String metrics = prometheus();
-        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"t-researcher\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"t-researcher\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"t-researcher\"}"));
-        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"t-researcher\"}"));
-        assertEquals(0.0, value(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
     }
 
     @Test

@@ -39,6 +39,8 @@ class ResultReconciliationTest {
     static final StreamKeys KEYS = new StreamKeys(StreamKeys.DEFAULT_PREFIX);
     static final MessageCodec CODEC = new MessageCodec();
     static final String SCHEDULE = "fleet:orchestrator:deadlines";
+    static final String PARTITIONED = "g-parted";
+    static final int PARTITIONS = 3;
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -51,7 +53,8 @@ class ResultReconciliationTest {
     static void start() {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.reconcile-after", "10s");
-        orchestrator = Orchestrators.orchestrator(redis.uri(), props);
+        orchestrator = Orchestrators.orchestrator(
+                redis.uri(), props, Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
         api = orchestrator.api();
     }
 
@@ -149,6 +152,47 @@ class ResultReconciliationTest {
         assertEquals(
                 "in time", Api.task(run, "only").get("output").get("answer").asText());
         assertEquals(0, count(runId, "TASK_FAILED"));
+    }
+
+    @Test
+    void aRecordedOutcomeOfAPartitionedTypeIsFoundInItsTasksPartition() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"only","agent":"g-parted","input":{"q":"lost result"}}]}"""));
+        int[] partition = new int[1];
+        AtomicReference<AgentMessage> found = new AtomicReference<>();
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    try (Jedis jedis = redis.jedis()) {
+                        for (int p = 0; p < PARTITIONS; p++) {
+                            for (StreamEntry e : jedis.xrange(
+                                    KEYS.tasks(PARTITIONED, p), (StreamEntryID) null, (StreamEntryID) null)) {
+                                AgentMessage m = CODEC.decode(e.getFields().get(StreamKeys.MESSAGE_FIELD));
+                                if (runId.equals(m.runId())) {
+                                    found.set(m);
+                                    partition[0] = p;
+                                    return true;
+                                }
+                            }
+                        }
+                    }
+                    return false;
+                },
+                "a task of run " + runId + " on a partition of " + PARTITIONED);
+        AgentMessage task = found.get();
+        assertEquals(StreamKeys.partitionFor(task.taskId(), PARTITIONS), partition[0], "the partition of its task id");
+        try (Jedis jedis = redis.jedis()) {
+            // Only the done key, as if the result entry had been trimmed before any replica read it.
+            jedis.set(
+                    KEYS.done(PARTITIONED, partition[0], task.taskId()),
+                    CODEC.encode(outcomeOf(task, "{\"answer\":\"from partition\"}")),
+                    SetParams.setParams().ex(86_400));
+        }
+        reconcileNow(runId, task.taskId());
+        JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
+        assertEquals(
+                "from partition",
+                Api.task(run, "only").get("output").get("answer").asText());
     }
 
     /** The task message the orchestrator enqueued for {@code agent} in run {@code runId}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** Workflows end to end: a real orchestrator process, a real worker process running the test agents, a real Redis. */
@@ -28,6 +29,18 @@ class WorkflowEndToEndTest {
     static final String AGENTS =
             "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * t-researcher is spread over 3 partitions and t-flaky over 2 (worker and orchestrator), so fan-outs, dead letters
+     * and redrives cross partitions.
+     */
+    static final int RESEARCHER_PARTITIONS = 3;
+
+    static final int FLAKY_PARTITIONS = 2;
+    static final Map<String, String> PARTITIONED_RESEARCHER = Map.of(
+            StreamKeys.partitionsVariable("t-researcher"),
+            Integer.toString(RESEARCHER_PARTITIONS),
+            StreamKeys.partitionsVariable("t-flaky"),
+            Integer.toString(FLAKY_PARTITIONS));
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -36,11 +49,15 @@ class WorkflowEndToEndTest {
     static JavaProcess worker;
     static Orchestrators.Orchestrator orchestrator;
     static Api api;
+    /** Cluster-aware on either backend, for the test's own assertions. */
+    static UnifiedJedis client;
 
     @BeforeAll
     static void start() {
-        worker = Orchestrators.worker(redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"));
-        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery());
+        client = redis.client();
+        worker = Orchestrators.worker(
+                redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"), PARTITIONED_RESEARCHER);
+        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery(), PARTITIONED_RESEARCHER);
         api = orchestrator.api();
     }
 
@@ -51,6 +68,9 @@ class WorkflowEndToEndTest {
         }
         if (worker != null) {
             worker.close();
+        }
+        if (client != null) {
+            client.close();
         }
     }
 
@@ -79,6 +99,13 @@ class WorkflowEndToEndTest {
         long r1Completed = epoch(Api.task(run, "r1").get("completedAt"));
         assertTrue(r3Dispatched <= r1Completed, "the three researchers were dispatched together, before any finished");
         assertDispatchedOnce(runId);
+        for (String id : List.of("r1", "r2", "r3", "review")) {
+            String wireId = Api.task(run, id).get("wireTaskId").asText();
+            assertTrue(
+                    client.exists(StreamKeys.DEFAULT.done(
+                            "t-researcher", StreamKeys.partitionFor(wireId, RESEARCHER_PARTITIONS), wireId)),
+                    id + "'s outcome is recorded in the partition of its wire task id");
+        }
     }
 
     @Test
@@ -132,7 +159,8 @@ class WorkflowEndToEndTest {
 
     @Test
     void aFailedOptionalTaskLetsDependentsRunWithoutItsOutput() {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         String runId = api.submit(Api.parse("""
@@ -167,9 +195,11 @@ class WorkflowEndToEndTest {
                         "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"trace\"}}")));
         assertEquals(202, r.status(), r.toString());
         api.awaitStatus(r.json().get("runId").asText(), "COMPLETED", TIMEOUT);
-        try (Jedis jedis = redis.jedis()) {
-            String outcome = jedis.get(
-                    "fleet:{t-researcher}:done:" + r.json().get("wireTaskId").asText());
+        {
+            UnifiedJedis jedis = client;
+            String wireId = r.json().get("wireTaskId").asText();
+            String outcome = jedis.get(StreamKeys.DEFAULT.done(
+                    "t-researcher", StreamKeys.partitionFor(wireId, RESEARCHER_PARTITIONS), wireId));
             assertTrue(outcome.contains(traceparent), outcome);
         }
     }
@@ -253,7 +283,8 @@ class WorkflowEndToEndTest {
                 "every queued task to get its outcome");
         int ran = 0;
         int skipped = 0;
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (int i = 1; i <= 4; i++) {
                 String outcome = jedis.get("fleet:{t-slow}:done:" + runId + ".s" + i + ".r0");
                 if (outcome.contains("\"CANCELLED\"")) {
@@ -296,7 +327,8 @@ class WorkflowEndToEndTest {
 
     @Test
     void deadLettersAreListedRedrivenAndPurged() {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         Api.Response submitted = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":1},\"escalate\":true}");
@@ -309,7 +341,10 @@ class WorkflowEndToEndTest {
         JsonNode list = api.get("/v1/agents/t-flaky/dead-letters").json();
         JsonNode letter = findLetter(list, wireId);
         assertEquals("NON_RETRYABLE_FAILURE", letter.get("reason").asText());
-        try (Jedis jedis = redis.jedis()) {
+        int partition = StreamKeys.partitionFor(wireId, FLAKY_PARTITIONS);
+        assertEquals(partition, letter.get("partition").asInt(), "dead-lettered in its task's partition");
+        {
+            UnifiedJedis jedis = client;
             jedis.set(Probe.FIXED, "1");
         }
         Api.Response redriven = api.post(
@@ -317,11 +352,16 @@ class WorkflowEndToEndTest {
                 "{\"ids\":[\"" + letter.get("entryId").asText() + "\"]}");
         assertEquals(200, redriven.status(), redriven.toString());
         assertEquals(1, redriven.json().get("count").asInt());
+        assertEquals(
+                partition,
+                redriven.json().get("redriven").get(0).get("partition").asInt(),
+                "redriven to its partition");
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertTrue(Api.task(run, "task").get("output").get("fixed").asBoolean());
         assertEquals(2, invocations(wireId));
 
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             jedis.del(Probe.FIXED);
         }
         String other = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":2}}")
@@ -360,7 +400,8 @@ class WorkflowEndToEndTest {
         List<String[]> live = sse(runId, null);
         List<String> stored = new ArrayList<>();
         List<String> storedTypes = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 stored.add(e.getID().toString());
@@ -424,7 +465,8 @@ class WorkflowEndToEndTest {
 
     static void assertDispatchedOnce(String runId) {
         List<String> wire = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
@@ -442,7 +484,8 @@ class WorkflowEndToEndTest {
 
     static List<String> types(String runId) {
         List<String> types = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 types.add(e.getFields().get("type"));
@@ -453,7 +496,8 @@ class WorkflowEndToEndTest {
 
     static List<String> dispatchedTasks(String runId) {
         List<String> ids = new ArrayList<>();
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 if (e.getFields().get("type").equals("TASK_DISPATCHED")) {
@@ -465,14 +509,16 @@ class WorkflowEndToEndTest {
     }
 
     static long invocations(String wireId) {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             String n = jedis.hget(Probe.INVOCATIONS, wireId);
             return n == null ? 0 : Long.parseLong(n);
         }
     }
 
     static boolean doneRecorded(String agent, String wireId) {
-        try (Jedis jedis = redis.jedis()) {
+        {
+            UnifiedJedis jedis = client;
             return jedis.exists("fleet:{" + agent + "}:done:" + wireId);
         }
     }

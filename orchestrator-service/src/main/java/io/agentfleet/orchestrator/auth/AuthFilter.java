@@ -1,10 +1,10 @@
 package io.agentfleet.orchestrator.auth;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.http.ApiException;
 import io.agentfleet.orchestrator.http.Json;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
-import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.core.annotation.Nullable;
@@ -33,10 +33,10 @@ public class AuthFilter {
     private static final String BEARER = "Bearer ";
 
     private final OrchestratorConfig config;
-    private final Redis redis;
+    private final FleetRedis redis;
     private final OrchestratorKeys keys;
 
-    public AuthFilter(OrchestratorConfig config, Redis redis) {
+    public AuthFilter(OrchestratorConfig config, FleetRedis redis) {
         this.config = config;
         this.redis = redis;
         this.keys = new OrchestratorKeys(config.keys());
@@ -97,11 +97,12 @@ public class AuthFilter {
     }
 
     private void rateLimit(String name) {
-        List<Long> result = redis.eval(
-                OrchestratorScripts.RATE_LIMIT,
-                ScriptOutputType.MULTI,
-                new String[] {keys.rate(name)},
-                Long.toString(config.rateWindow().toMillis()));
+        List<Long> result = redis.runSync(
+                OrchestratorScripts.call(
+                        OrchestratorScripts.RATE_LIMIT,
+                        keys.rate(name),
+                        Long.toString(config.rateWindow().toMillis())),
+                ScriptOutputType.MULTI);
         long count = result.get(0);
         long ttlMs = result.get(1);
         if (count > config.rateLimit()) {

@@ -41,7 +41,8 @@ public class AdminController {
 
     @Get(value = "/agents", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> agents(@Nullable @QueryValue("scan") Boolean scan) {
-        return Json.ok(admin.agents(Boolean.TRUE.equals(scan)));
+        // scan is accepted and ignored: the fleet's registry lists every agent type, on every node of a cluster.
+        return Json.ok(admin.agents());
     }
 
     @Get(value = "/agents/{type}", produces = MediaType.APPLICATION_JSON)

@@ -3,14 +3,14 @@ package io.agentfleet.orchestrator.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.lettuce.FleetConnection;
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
-import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunState;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.http.sse.Event;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -28,12 +28,12 @@ import reactor.core.publisher.FluxSink;
 public class RunEvents {
     private static final Duration BLOCK = Duration.ofSeconds(5);
 
-    private final Redis redis;
+    private final FleetRedis redis;
     private final RunService runs;
     private final StreamKeys keys;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public RunEvents(Redis redis, RunService runs, OrchestratorConfig config) {
+    public RunEvents(FleetRedis redis, RunService runs, OrchestratorConfig config) {
         this.redis = redis;
         this.runs = runs;
         this.keys = config.keys();
@@ -51,7 +51,7 @@ public class RunEvents {
     private void pump(String runId, String afterId, FluxSink<Event<String>> sink) {
         String last = afterId == null ? "0-0" : afterId;
         boolean endSeen = false;
-        try (StatefulRedisConnection<String, String> connection = redis.dedicated()) {
+        try (FleetConnection<String, String> connection = redis.dedicated()) {
             while (!sink.isCancelled()) {
                 XReadArgs args = XReadArgs.Builder.count(100);
                 if (!endSeen) {

@@ -1,15 +1,16 @@
 package io.agentfleet.orchestrator.redis;
 
 import io.agentfleet.messages.LuaScript;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.agentfleet.messages.ScriptCall;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The orchestrator's own Lua scripts (resources under {@code io/agentfleet/orchestrator/lua}); each file's header lists its KEYS and ARGV. */
+/**
+ * The orchestrator's own Lua scripts (resources beside this class under {@code lua/}); each file's header lists its
+ * KEYS and ARGV. Every call passes keys of one hash slot: a run's keys share {@code {run:R}}, the schedules and the
+ * rate counters are single keys.
+ */
 public final class OrchestratorScripts {
     /** Applies one run transition if the run's version is unchanged. */
     public static final LuaScript COMMIT = load("commit.lua");
@@ -22,19 +23,16 @@ public final class OrchestratorScripts {
 
     private OrchestratorScripts() {}
 
-    static LuaScript load(String name) {
-        String path = "/io/agentfleet/orchestrator/lua/" + name;
-        try (InputStream in = OrchestratorScripts.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("Lua script resource missing: " + path);
-            }
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-            return new LuaScript(name, source, HexFormat.of().formatHex(digest));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Lua script " + path, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 unavailable", e);
+    /** A call of {@code script} on the one key {@code key} with string arguments (sent as UTF-8). */
+    public static ScriptCall call(LuaScript script, String key, String... args) {
+        List<byte[]> encoded = new ArrayList<>(args.length);
+        for (String arg : args) {
+            encoded.add(arg.getBytes(StandardCharsets.UTF_8));
         }
+        return new ScriptCall(script, List.of(key), encoded);
+    }
+
+    private static LuaScript load(String name) {
+        return LuaScript.load(OrchestratorScripts.class, "/io/agentfleet/orchestrator/lua/" + name);
     }
 }

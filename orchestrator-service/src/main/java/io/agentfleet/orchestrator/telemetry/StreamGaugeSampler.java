@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Samples the stream gauges ({@code fleet_stream_length|lag|pending}, {@code fleet_delayed},
- * {@code fleet_dead_letters_stored}) of every agent type the fleet knows (used by runs or allowed by configuration)
- * every 5 seconds, so they are exported even for agent types whose workers are all down.
+ * {@code fleet_dead_letters_stored}) of every partition of every agent type the fleet knows (its registry, runs,
+ * configuration), tagged {@code agent} and {@code partition}, every 5 seconds, so they are exported even for agent types whose workers are all down.
  */
 @Context
 public class StreamGaugeSampler {
@@ -33,7 +33,7 @@ public class StreamGaugeSampler {
         int failures = 0;
         while (running) {
             try {
-                gauges.sample(admin.agentTypes(false));
+                gauges.sample(admin.partitions(admin.agentTypes()));
                 failures = 0;
             } catch (InterruptedException e) {
                 return;

@@ -1,7 +1,7 @@
 package io.agentfleet.orchestrator.telemetry;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
-import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.FleetTelemetry;
 import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.tracing.MessageTracing;
@@ -18,7 +18,7 @@ public class TelemetryFactory {
     }
 
     @Singleton
-    StreamGauges streamGauges(MeterRegistry registry, OrchestratorConfig config, Redis redis) {
-        return new StreamGauges(registry, config.keys(), redis::async);
+    StreamGauges streamGauges(MeterRegistry registry, OrchestratorConfig config, FleetRedis redis) {
+        return new StreamGauges(registry, config.keys(), () -> redis.shared().async());
     }
 }

@@ -6,7 +6,8 @@ import io.agentfleet.messages.StreamKeys;
  * Keys the orchestrator adds to the {@link StreamKeys} layout.
  *
  * <pre>
- * prefix:{run:R}:outbox            hash: task messages committed for dispatch, not yet enqueued (wire task id -> agent\nJSON)
+ * prefix:{run:R}:outbox            hash: task messages committed for dispatch, not yet enqueued (wire task id ->
+ *                                  A\nJSON, or A:p\nJSON for partition p >= 1 of agent type A)
  * prefix:orchestrator:deadlines    sorted set: run deadlines, task timeouts and reconcile checks of dispatched tasks
  *                                  (run|R, task|R|W, check|R|W), scored by due time
  * prefix:orchestrator:outbox-runs  sorted set: runs whose outbox may need draining by a sweeper, scored by due time

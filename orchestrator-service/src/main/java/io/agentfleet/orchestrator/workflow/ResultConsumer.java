@@ -1,21 +1,20 @@
 package io.agentfleet.orchestrator.workflow;
 
+import io.agentfleet.lettuce.FleetConnection;
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
-import io.agentfleet.orchestrator.redis.Redis;
 import io.agentfleet.telemetry.LogContext;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.micronaut.context.annotation.Context;
 import io.opentelemetry.api.trace.Span;
@@ -35,8 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads outcomes from {@code prefix:{A}:results} through the consumer group {@code orchestrators}, shared by all
- * replicas: one loop per agent type in use, each on its own connection, reading in batches. A batch's outcomes are
+ * Reads outcomes from every partition's results stream ({@code prefix:{A}:results}, {@code prefix:{A:p}:results})
+ * through the consumer group {@code orchestrators}, shared by all replicas: one loop per partition of each agent type
+ * in use, each on its own connection (on a cluster, a cluster connection of its own, so the blocking read goes to the
+ * primary of the stream's slot), reading in batches. The partitions read are re-checked every few seconds, so a
+ * raised partition count is picked up and partitions no longer written drain. A batch's outcomes are
  * grouped by run and applied concurrently; an entry is acknowledged only after its run's transition was committed,
  * so a replica killed mid-batch leaves its entries pending, and another replica claims them after
  * {@code claim-after} and replays them (a replayed outcome changes nothing and only drains the run's outbox).
@@ -47,14 +49,14 @@ public class ResultConsumer {
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
     private static final Duration GONE_AFTER = Duration.ofHours(1);
 
-    private final Redis redis;
+    private final FleetRedis redis;
     private final RunService runs;
     private final MessageCodec codec;
     private final OrchestratorConfig config;
     private final StreamKeys keys;
     private final MessageTracing tracing;
     private final Map<String, Thread> loops = new ConcurrentHashMap<>();
-    private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+    private final List<FleetConnection<String, String>> connections = new ArrayList<>();
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     /** Bounds the runs being applied at once, so a flood of results cannot exhaust memory. */
     private final Semaphore inFlight = new Semaphore(MAX_RUNS_IN_FLIGHT);
@@ -63,7 +65,7 @@ public class ResultConsumer {
     private volatile boolean running = true;
 
     public ResultConsumer(
-            Redis redis, RunService runs, MessageCodec codec, OrchestratorConfig config, MessageTracing tracing) {
+            FleetRedis redis, RunService runs, MessageCodec codec, OrchestratorConfig config, MessageTracing tracing) {
         this.redis = redis;
         this.tracing = tracing;
         this.runs = runs;
@@ -76,36 +78,43 @@ public class ResultConsumer {
         LOG.info("result consumer started as {}", config.consumerName());
     }
 
-    /** Makes sure a reader loop runs for each agent type. */
+    /** One partition of an agent type. */
+    private record Partition(String agent, int partition) {
+        String name() {
+            return StreamKeys.tag(agent, partition);
+        }
+    }
+
+    /** Makes sure a reader loop runs for each partition of each agent type. */
     public void ensure(Set<String> agents) {
         for (String agent : agents) {
-            if (!loops.containsKey(agent)) {
-                loops.computeIfAbsent(agent, a -> {
-                    createGroup(a);
-                    return Thread.ofVirtual().name("orchestrator-results-" + a).start(() -> readLoop(a));
-                });
+            int partitions = runs.store().registry().forReading(agent);
+            for (int p = 0; p < partitions; p++) {
+                Partition part = new Partition(agent, p);
+                if (!loops.containsKey(part.name())) {
+                    loops.computeIfAbsent(part.name(), n -> {
+                        createGroup(part);
+                        return Thread.ofVirtual()
+                                .name("orchestrator-results-" + n)
+                                .start(() -> readLoop(part));
+                    });
+                }
             }
         }
     }
 
-    private void createGroup(String agent) {
-        try {
-            redis.sync()
-                    .xgroupCreate(
-                            XReadArgs.StreamOffset.from(keys.results(agent), "0"),
-                            StreamKeys.ORCHESTRATORS_GROUP,
-                            XGroupCreateArgs.Builder.mkstream());
-        } catch (RedisBusyException e) {
-            // The group exists already: another replica or an earlier start created it.
-        }
+    private void createGroup(Partition part) {
+        // false: the group exists already (another replica or an earlier start created it).
+        redis.createGroup(keys.results(part.agent(), part.partition()), StreamKeys.ORCHESTRATORS_GROUP, "0");
     }
 
-    private void readLoop(String agent) {
-        StatefulRedisConnection<String, String> connection = redis.dedicated();
+    private void readLoop(Partition part) {
+        FleetConnection<String, String> connection = redis.dedicated();
         synchronized (connections) {
             connections.add(connection);
         }
-        String stream = keys.results(agent);
+        String agent = part.agent();
+        String stream = keys.results(agent, part.partition());
         Consumer<String> me = Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.consumerName());
         XReadArgs args = XReadArgs.Builder.count(config.readCount()).block(config.readBlock());
         while (running) {
@@ -113,18 +122,23 @@ public class ResultConsumer {
                 List<StreamMessage<String, String>> batch =
                         connection.sync().xreadgroup(me, args, XReadArgs.StreamOffset.lastConsumed(stream));
                 if (batch != null && !batch.isEmpty()) {
-                    process(agent, batch, false);
+                    process(part, batch, false);
                 }
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
-                String message = String.valueOf(e.getMessage());
+                String message = RedisErrors.messageOf(e);
                 if (message.contains("NOGROUP") || message.contains("UNBLOCKED")) {
                     // The stream or its group was deleted (e.g. FLUSHALL): recreate and go on reading.
-                    createGroup(agent);
+                    try {
+                        createGroup(part);
+                    } catch (RuntimeException again) {
+                        LOG.warn("recreating the group of {} failed: {}", stream, again.toString());
+                        sleep(Duration.ofMillis(500));
+                    }
                 } else {
-                    LOG.warn("reading results of agent type {} failed: {}", agent, e.toString());
+                    LOG.warn("reading results from {} failed: {}", stream, e.toString());
                     sleep(Duration.ofMillis(500));
                 }
             }
@@ -140,9 +154,10 @@ public class ResultConsumer {
                 if (System.currentTimeMillis() - lastClaim
                         >= config.claimAfter().toMillis() / 2) {
                     lastClaim = System.currentTimeMillis();
-                    for (String agent : loops.keySet()) {
-                        claimAbandoned(agent);
-                        forgetGoneConsumers(agent);
+                    for (String name : loops.keySet()) {
+                        Partition part = partitionNamed(name);
+                        claimAbandoned(part);
+                        forgetGoneConsumers(part);
                     }
                 }
             } catch (RuntimeException e) {
@@ -155,10 +170,17 @@ public class ResultConsumer {
     }
 
     /** Removes consumers of replicas long gone (nothing pending, idle over an hour), so the group does not grow forever. */
-    private void forgetGoneConsumers(String agent) {
-        String stream = keys.results(agent);
+    private static Partition partitionNamed(String name) {
+        int colon = name.indexOf(':');
+        return colon < 0
+                ? new Partition(name, 0)
+                : new Partition(name.substring(0, colon), Integer.parseInt(name.substring(colon + 1)));
+    }
+
+    private void forgetGoneConsumers(Partition part) {
+        String stream = keys.results(part.agent(), part.partition());
         try {
-            for (Object info : redis.sync().xinfoConsumers(stream, StreamKeys.ORCHESTRATORS_GROUP)) {
+            for (Object info : redis.shared().sync().xinfoConsumers(stream, StreamKeys.ORCHESTRATORS_GROUP)) {
                 if (!(info instanceof List<?> fields)) {
                     continue;
                 }
@@ -170,7 +192,9 @@ public class ResultConsumer {
                 long pending = f.get("pending") instanceof Number n ? n.longValue() : -1;
                 long idle = f.get("idle") instanceof Number n ? n.longValue() : -1;
                 if (!name.equals(config.consumerName()) && pending == 0 && idle > GONE_AFTER.toMillis()) {
-                    redis.sync().xgroupDelconsumer(stream, Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, name));
+                    redis.shared()
+                            .sync()
+                            .xgroupDelconsumer(stream, Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, name));
                 }
             }
         } catch (RedisCommandExecutionException e) {
@@ -178,13 +202,14 @@ public class ResultConsumer {
         }
     }
 
-    private void claimAbandoned(String agent) {
-        String stream = keys.results(agent);
+    private void claimAbandoned(Partition part) {
+        String stream = keys.results(part.agent(), part.partition());
         String cursor = "0-0";
         for (int page = 0; page < 100 && running; page++) {
             ClaimedMessages<String, String> claimed;
             try {
-                claimed = redis.sync()
+                claimed = redis.shared()
+                        .sync()
                         .xautoclaim(
                                 stream,
                                 XAutoClaimArgs.Builder.xautoclaim(
@@ -193,8 +218,8 @@ public class ResultConsumer {
                                                 cursor)
                                         .count(100));
             } catch (RedisCommandExecutionException e) {
-                if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                    createGroup(agent);
+                if (RedisErrors.isNoGroup(e)) {
+                    createGroup(part);
                     return;
                 }
                 throw e;
@@ -203,11 +228,8 @@ public class ResultConsumer {
                     .filter(m -> m.getBody() != null)
                     .toList();
             if (!messages.isEmpty()) {
-                LOG.info(
-                        "claimed {} unacknowledged outcomes of agent type {} from other consumers",
-                        messages.size(),
-                        agent);
-                process(agent, messages, true);
+                LOG.info("claimed {} unacknowledged outcomes from {} of other consumers", messages.size(), stream);
+                process(part, messages, true);
             }
             cursor = claimed.getId();
             if (cursor == null || cursor.equals("0-0")) {
@@ -216,12 +238,14 @@ public class ResultConsumer {
         }
     }
 
-    private void process(String agent, List<StreamMessage<String, String>> batch, boolean recovery) {
+    private void process(Partition part, List<StreamMessage<String, String>> batch, boolean recovery) {
+        String agent = part.agent();
+        String stream = keys.results(agent, part.partition());
         Map<String, List<AgentMessage>> byRun = new LinkedHashMap<>();
         Map<String, List<String>> idsByRun = new LinkedHashMap<>();
         List<String> ack = new ArrayList<>();
         for (StreamMessage<String, String> entry : batch) {
-            AgentMessage outcome = decode(agent, entry);
+            AgentMessage outcome = decode(stream, entry);
             if (outcome == null || outcome.runId() == null || WireIds.parse(outcome.taskId()) == null) {
                 ack.add(entry.getId());
                 continue;
@@ -230,7 +254,7 @@ public class ResultConsumer {
             idsByRun.computeIfAbsent(outcome.runId(), r -> new ArrayList<>()).add(entry.getId());
         }
         if (!ack.isEmpty()) {
-            redis.async().xack(keys.results(agent), StreamKeys.ORCHESTRATORS_GROUP, ack.toArray(String[]::new));
+            redis.shared().async().xack(stream, StreamKeys.ORCHESTRATORS_GROUP, ack.toArray(String[]::new));
         }
         // Runs are applied concurrently and each acknowledges its own entries when committed, so the reader goes
         // straight back to XREADGROUP instead of waiting for the slowest run of the batch.
@@ -238,7 +262,7 @@ public class ResultConsumer {
             inFlight.acquireUninterruptibly();
             workers.submit(() -> {
                 List<String> ids = idsByRun.get(runId);
-                List<Span> spans = tracing.enabled() ? startSpans(agent, outcomes, ids) : null;
+                List<Span> spans = tracing.enabled() ? startSpans(stream, outcomes, ids) : null;
                 if (LogContext.enabled()) {
                     AgentMessage first = outcomes.get(0);
                     LogContext.put(
@@ -250,7 +274,7 @@ public class ResultConsumer {
                 }
                 try {
                     runs.applyOutcomes(runId, outcomes, recovery);
-                    redis.async().xack(keys.results(agent), StreamKeys.ORCHESTRATORS_GROUP, ids.toArray(String[]::new));
+                    redis.shared().async().xack(stream, StreamKeys.ORCHESTRATORS_GROUP, ids.toArray(String[]::new));
                 } catch (RuntimeException e) {
                     // Left unacknowledged: claimed and replayed after claim-after.
                     LOG.warn("run {}: applying {} outcomes failed: {}", runId, outcomes.size(), e.toString());
@@ -272,8 +296,7 @@ public class ResultConsumer {
     }
 
     /** A CONSUMER span per outcome, each a child of (and linked to) the worker span its message carries. */
-    private List<Span> startSpans(String agent, List<AgentMessage> outcomes, List<String> ids) {
-        String stream = keys.results(agent);
+    private List<Span> startSpans(String stream, List<AgentMessage> outcomes, List<String> ids) {
         List<Span> spans = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             spans.add(tracing.startProcess(stream, StreamKeys.ORCHESTRATORS_GROUP, ids.get(i), outcomes.get(i)));
@@ -281,11 +304,11 @@ public class ResultConsumer {
         return spans;
     }
 
-    private AgentMessage decode(String agent, StreamMessage<String, String> entry) {
+    private AgentMessage decode(String stream, StreamMessage<String, String> entry) {
         try {
             return codec.decode(entry.getBody().get(StreamKeys.MESSAGE_FIELD));
         } catch (InvalidMessageException e) {
-            LOG.warn("ignoring malformed outcome {} on {}: {}", entry.getId(), keys.results(agent), e.getMessage());
+            LOG.warn("ignoring malformed outcome {} on {}: {}", entry.getId(), stream, e.getMessage());
             return null;
         }
     }
@@ -304,7 +327,7 @@ public class ResultConsumer {
         maintenance.interrupt();
         loops.values().forEach(Thread::interrupt);
         synchronized (connections) {
-            connections.forEach(StatefulRedisConnection::close);
+            connections.forEach(FleetConnection::close);
         }
         workers.shutdownNow();
     }

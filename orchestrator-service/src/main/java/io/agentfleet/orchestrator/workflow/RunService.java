@@ -109,6 +109,7 @@ public final class RunService {
         store.noteAgents(agents);
         agentListener.accept(agents);
         store.markOutboxPending(run.runId, now.toEpochMilli() + OUTBOX_GRACE_MS);
+        store.place(run);
         watchDispatches(run);
         store.schedule(run.deadlines());
         if (store.commit(run).isEmpty()) {
@@ -116,8 +117,9 @@ public final class RunService {
         }
         metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
         record(run);
+        boolean drained;
         try {
-            store.drain(run.runId, run.outbox());
+            drained = store.drain(run.runId, run.outbox());
         } catch (BackpressureException e) {
             transition(run.runId, (Consumer<RunState>) r -> {
                 if (!r.status().isTerminal()) {
@@ -127,7 +129,11 @@ public final class RunService {
             store.clearOutboxPending(run.runId);
             throw e;
         }
-        store.clearOutboxPending(run.runId);
+        if (drained) {
+            store.clearOutboxPending(run.runId);
+        } else {
+            store.markOutboxPending(run.runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+        }
         return run;
     }
 
@@ -205,7 +211,11 @@ public final class RunService {
     /** Drains a run's outbox; false when it was already empty. */
     public boolean drainLeftovers(String runId) {
         try {
-            return store.drainAll(runId);
+            Boolean drained = store.drainAll(runId);
+            if (Boolean.FALSE.equals(drained)) {
+                store.markOutboxPending(runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            }
+            return drained != null;
         } catch (BackpressureException e) {
             LOG.warn("run {}: dispatch deferred, {}", runId, e.getMessage());
             store.markOutboxPending(runId, clock.millis() + 1_000);
@@ -243,6 +253,7 @@ public final class RunService {
                 }
                 return Outcome.UNCHANGED;
             }
+            store.place(run);
             watchDispatches(run);
             if (!run.deadlines().isEmpty()) {
                 store.schedule(run.deadlines());
@@ -308,7 +319,9 @@ public final class RunService {
         store.noteAgents(agents);
         agentListener.accept(agents);
         try {
-            store.drain(run.runId, run.outbox());
+            if (!store.drain(run.runId, run.outbox())) {
+                store.markOutboxPending(run.runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            }
         } catch (BackpressureException e) {
             LOG.warn("run {}: dispatch deferred, {}", run.runId, e.getMessage());
             store.markOutboxPending(run.runId, clock.millis() + 1_000);

@@ -1,22 +1,29 @@
 package io.agentfleet.orchestrator.workflow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
-import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,11 +31,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads runs from Redis and writes transitions back, one COMMIT script each, plus the outbox and schedules. */
 public final class RunStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
     private static final int CACHED_RUNS = 5000;
-    private final Redis redis;
+    /** How long a dispatch whose enqueue did not reach enough replicas waits before it is drained (and WAITed) again. */
+    static final Duration UNREPLICATED_REDRAIN = Duration.ofSeconds(5);
+
+    private final FleetRedis redis;
+    private final AgentRegistry registry;
+    private final MeterRegistry metrics;
     private final StreamKeys keys;
     private final OrchestratorKeys okeys;
     private final OrchestratorConfig config;
@@ -47,8 +62,16 @@ public final class RunStore {
 
     private record Committed(Map<String, String> fields, Map<String, RunState.ParsedTask> tasks) {}
 
-    public RunStore(Redis redis, OrchestratorConfig config, MessageCodec codec, MessageTracing tracing) {
+    public RunStore(
+            FleetRedis redis,
+            AgentRegistry registry,
+            MeterRegistry metrics,
+            OrchestratorConfig config,
+            MessageCodec codec,
+            MessageTracing tracing) {
         this.redis = redis;
+        this.registry = registry;
+        this.metrics = metrics;
         this.keys = config.keys();
         this.okeys = new OrchestratorKeys(config.keys());
         this.config = config;
@@ -61,9 +84,13 @@ public final class RunStore {
         return okeys;
     }
 
+    public AgentRegistry registry() {
+        return registry;
+    }
+
     /** The run, or null when it does not exist (never did, or expired after its retention). */
     public RunState load(String runId) {
-        Map<String, String> fields = redis.sync().hgetall(keys.runState(runId));
+        Map<String, String> fields = redis.shared().sync().hgetall(keys.runState(runId));
         Committed known;
         synchronized (recent) {
             known = recent.get(runId);
@@ -94,29 +121,33 @@ public final class RunStore {
     /** Commits the transition; returns the new events' stream ids, or empty when the run changed meanwhile. */
     public Optional<List<String>> commit(RunState run) {
         Map<String, String> fields = run.dirtyFields();
-        List<Object> args = new ArrayList<>();
-        args.add(Long.toString(run.version));
-        args.add(run.ended ? Long.toString(config.retention().toSeconds()) : "0");
-        args.add(run.setCancel ? "1" : "0");
-        args.add(Integer.toString(fields.size()));
-        args.add(Integer.toString(run.events.size()));
-        args.add(Integer.toString(run.outbox.size()));
+        // Arguments are encoded to UTF-8 here, on the caller's thread, so the event loop only copies bytes.
+        List<byte[]> args = new ArrayList<>();
+        args.add(utf8(Long.toString(run.version)));
+        args.add(utf8(run.ended ? Long.toString(config.retention().toSeconds()) : "0"));
+        args.add(utf8(run.setCancel ? "1" : "0"));
+        args.add(utf8(Integer.toString(fields.size())));
+        args.add(utf8(Integer.toString(run.events.size())));
+        args.add(utf8(Integer.toString(run.outbox.size())));
         fields.forEach((k, v) -> {
-            args.add(k);
-            args.add(v);
+            args.add(utf8(k));
+            args.add(utf8(v));
         });
         for (RunState.Event e : run.events) {
-            args.add(e.type());
-            args.add(JsonText.of(e.data()));
+            args.add(utf8(e.type()));
+            args.add(utf8(JsonText.of(e.data())));
         }
         for (RunState.OutboxEntry o : run.outbox) {
-            args.add(o.wireId());
+            args.add(utf8(o.wireId()));
             args.add(o.encoded());
         }
-        String[] k = {
-            keys.runState(run.runId), keys.runEvents(run.runId), okeys.outbox(run.runId), keys.runCancel(run.runId)
-        };
-        List<Object> result = redis.evalMulti(OrchestratorScripts.COMMIT, k, args);
+        List<String> k = List.of(
+                keys.runState(run.runId),
+                keys.runEvents(run.runId),
+                okeys.outbox(run.runId),
+                keys.runCancel(run.runId));
+        List<Object> result =
+                redis.runSync(new ScriptCall(OrchestratorScripts.COMMIT, k, args), ScriptOutputType.MULTI);
         long newVersion = (Long) result.get(0);
         if (newVersion < 0) {
             forget(run.runId);
@@ -137,33 +168,54 @@ public final class RunStore {
     }
 
     /**
-     * Enqueues outbox entries on their agents' task streams (ENQUEUE, with its backpressure check), then removes them
-     * from the outbox. Each entry carries its task id's "enqueued once" marker, so when a crash in between makes
-     * another replica drain the same entry again, nothing is appended twice and no handler runs twice.
+     * Chooses the partition of each dispatch of the transition, before it is committed: {@code partitionFor(wire task
+     * id, n)}, n being the agent type's partition count for writers. The outbox keeps the choice, so a re-drain after a
+     * crash enqueues to the same partition and meets the same "enqueued once" marker.
+     */
+    public void place(RunState run) {
+        run.outbox.replaceAll(o -> o.inPartition(registry.partitionOf(o.agent(), o.wireId())));
+    }
+
+    /**
+     * Enqueues outbox entries on their partitions' task streams (ENQUEUE, with its backpressure check), waits for
+     * replicas when {@code FLEET_REDIS_WAIT_REPLICAS} is set, then removes them from the outbox. Each entry carries its
+     * task id's "enqueued once" marker, so when a crash in between makes another replica drain the same entry again,
+     * nothing is appended twice and no handler runs twice.
      *
+     * <p>An enqueue that fewer replicas than asked acknowledged stays in the outbox (counted in {@code
+     * fleet_orchestrator_enqueues_unreplicated_total}) and the caller schedules one re-drain: if the primary died
+     * before replicating, the new primary lacks the task and its marker, and the re-drain enqueues it again (and WAITs
+     * again); if the task is there, its marker makes the re-drain add nothing and the entry leaves the outbox then, so
+     * a replica that stays down costs one extra drain per dispatch, not a re-drain loop.
+     *
+     * @return true when every entry was enqueued (and replicated, when asked) and left the outbox; false when some
+     *     wait for a re-drain because their replication was not confirmed
      * @throws BackpressureException when an agent type is over its backlog bound (those entries stay in the outbox)
      */
-    public void drain(String runId, Collection<RunState.OutboxEntry> entries) {
-        Map<String, List<RunState.OutboxEntry>> byAgent = new LinkedHashMap<>();
-        entries.forEach(
-                e -> byAgent.computeIfAbsent(e.agent(), a -> new ArrayList<>()).add(e));
+    public boolean drain(String runId, Collection<RunState.OutboxEntry> entries) {
+        Map<String, List<RunState.OutboxEntry>> byPartition = new LinkedHashMap<>();
+        entries.forEach(e -> byPartition
+                .computeIfAbsent(StreamKeys.tag(e.agent(), e.partition()), t -> new ArrayList<>())
+                .add(e));
         BackpressureException refused = null;
-        for (Map.Entry<String, List<RunState.OutboxEntry>> group : byAgent.entrySet()) {
-            String agent = group.getKey();
-            String stream = keys.tasks(agent);
-            List<Object> args = new ArrayList<>();
-            args.add(Long.toString(config.maxBacklog()));
+        boolean allReplicated = true;
+        for (List<RunState.OutboxEntry> group : byPartition.values()) {
+            String agent = group.get(0).agent();
+            int partition = group.get(0).partition();
+            registry.noteEnqueuing(agent);
+            String stream = keys.tasks(agent, partition);
+            List<byte[]> messages = new ArrayList<>(group.size());
+            List<String> markers = new ArrayList<>(group.size());
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
-            for (RunState.OutboxEntry e : group.getValue()) {
-                args.add(spans == null ? e.message() : published(stream, e.messageText(), spans));
+            for (RunState.OutboxEntry e : group) {
+                messages.add(spans == null ? e.message() : utf8(published(stream, e.messageText(), spans)));
+                markers.add(e.wireId());
             }
             List<Object> entryIds;
             try {
-                List<String> scriptKeys = new ArrayList<>();
-                scriptKeys.add(stream);
-                scriptKeys.add(keys.config(agent));
-                group.getValue().forEach(e -> scriptKeys.add(keys.enqueued(agent, e.wireId())));
-                entryIds = redis.evalMulti(FleetScripts.ENQUEUE, scriptKeys.toArray(String[]::new), args);
+                entryIds = redis.runSync(
+                        FleetScripts.enqueue(keys, agent, partition, config.maxBacklog(), messages, markers),
+                        ScriptOutputType.MULTI);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);
@@ -177,17 +229,60 @@ public final class RunStore {
                 throw e;
             }
             endPublished(spans, entryIds, null);
-            // Not awaited: commands on the shared connection run in order, so this lands before any later XACK.
-            redis.async()
-                    .hdel(
-                            okeys.outbox(runId),
-                            group.getValue().stream()
-                                    .map(RunState.OutboxEntry::wireId)
-                                    .toArray(String[]::new));
+            // An entry whose marker existed (false) is on this primary already: done, whatever WAIT says. An entry
+            // appended now leaves the outbox only once replicated (or when WAIT is off).
+            List<String> done = new ArrayList<>(group.size());
+            List<String> appended = new ArrayList<>(group.size());
+            for (int i = 0; i < group.size(); i++) {
+                Object id = i < entryIds.size() ? entryIds.get(i) : null;
+                boolean skipped = id == null || Boolean.FALSE.equals(id);
+                (skipped ? done : appended).add(group.get(i).wireId());
+            }
+            if (appended.isEmpty() || replicated(stream, agent, appended.size())) {
+                done.addAll(appended);
+            } else {
+                allReplicated = false;
+            }
+            if (!done.isEmpty()) {
+                // Not awaited: a crash before it lands only makes another replica drain the entries again, which the
+                // markers turn into no-ops.
+                redis.shared().async().hdel(okeys.outbox(runId), done.toArray(String[]::new));
+            }
         }
         if (refused != null) {
             throw refused;
         }
+        return allReplicated;
+    }
+
+    /** WAIT for the configured replicas after an enqueue to {@code stream}; true when off or enough acknowledged. */
+    private boolean replicated(String stream, String agent, int tasks) {
+        int wanted = redis.waitReplicas();
+        if (wanted == 0) {
+            return true;
+        }
+        long acked;
+        try {
+            acked = FleetRedis.await(
+                    redis.awaitReplicas(stream),
+                    redis.options().waitTimeout().plus(redis.options().commandTimeout()));
+        } catch (RuntimeException e) {
+            LOG.warn("WAIT after enqueueing {} task(s) to {} failed: {}", tasks, stream, e.toString());
+            acked = -1;
+        }
+        if (acked >= wanted) {
+            return true;
+        }
+        LOG.warn(
+                "{} task(s) enqueued to {} reached {} of {} replicas within {}; kept in the outbox for a re-drain",
+                tasks,
+                stream,
+                Math.max(acked, 0),
+                wanted,
+                redis.options().waitTimeout());
+        metrics.counter("fleet.orchestrator.enqueues.unreplicated", "agent", agent)
+                .increment(tasks);
+        return false;
     }
 
     /**
@@ -224,21 +319,41 @@ public final class RunStore {
         }
     }
 
-    /** Drains whatever the run's outbox holds (recovery after a crash between commit and enqueue). */
-    public boolean drainAll(String runId) {
-        Map<String, String> pending = redis.sync().hgetall(okeys.outbox(runId));
+    /**
+     * Drains whatever the run's outbox holds (recovery after a crash between commit and enqueue).
+     *
+     * @return null when the outbox was empty, else what {@link #drain} returned
+     */
+    public Boolean drainAll(String runId) {
+        Map<String, String> pending = redis.shared().sync().hgetall(okeys.outbox(runId));
         if (pending.isEmpty()) {
-            return false;
+            return null;
         }
         List<RunState.OutboxEntry> entries = new ArrayList<>();
         pending.forEach((wire, value) -> entries.add(RunState.OutboxEntry.decode(wire, value)));
-        drain(runId, entries);
-        return true;
+        return drain(runId, entries);
     }
 
+    /** Adds schedule members; they have landed when this returns, so the commit that follows cannot outrun them. */
     public void schedule(Collection<RunState.Scheduled> deadlines) {
+        List<RedisFuture<Long>> added = new ArrayList<>(deadlines.size());
         for (RunState.Scheduled s : deadlines) {
-            redis.async().zadd(okeys.deadlines(), (double) s.dueAt(), s.member());
+            added.add(redis.shared().async().zadd(okeys.deadlines(), (double) s.dueAt(), s.member()));
+        }
+        landed(added);
+    }
+
+    /**
+     * On one node, commands of the shared connection run in the order sent, so a write that must precede a commit
+     * need not be awaited. On a cluster the schedule and the run live on different nodes, with no order between them:
+     * wait for the write, so a crash cannot leave a committed run whose schedule member never arrived.
+     */
+    private void landed(List<? extends RedisFuture<?>> writes) {
+        if (!redis.isCluster()) {
+            return;
+        }
+        for (RedisFuture<?> write : writes) {
+            FleetRedis.await(write, redis.options().commandTimeout());
         }
     }
 
@@ -253,16 +368,30 @@ public final class RunStore {
         String[] members = wireIds.stream()
                 .flatMap(w -> Stream.of(DeadlineMember.forTask(runId, w), DeadlineMember.forReconcile(runId, w)))
                 .toArray(String[]::new);
-        redis.async().zrem(okeys.deadlines(), members);
+        redis.shared().async().zrem(okeys.deadlines(), members);
     }
 
     /**
      * The outcome a worker of {@code agent} recorded for {@code wireId} (its done key, first outcome wins), or null
-     * when none was recorded, it expired, or it cannot be read.
+     * when none was recorded, it expired, or it cannot be read. The done key is in the partition the task was
+     * enqueued to: the one dispatch computes now is looked at first, then every other partition, because the count
+     * may have changed since the dispatch (the outbox entry that named the partition is gone once enqueued).
      */
     public AgentMessage recordedOutcome(String agent, String wireId) {
+        int likely = registry.partitionOf(agent, wireId);
+        AgentMessage found = recordedOutcome(agent, likely, wireId);
+        int partitions = registry.forReading(agent);
+        for (int p = 0; found == null && p < partitions; p++) {
+            if (p != likely) {
+                found = recordedOutcome(agent, p, wireId);
+            }
+        }
+        return found;
+    }
+
+    private AgentMessage recordedOutcome(String agent, int partition, String wireId) {
         try {
-            String text = redis.sync().get(keys.done(agent, wireId));
+            String text = redis.shared().sync().get(keys.done(agent, partition, wireId));
             if (text == null) {
                 return null;
             }
@@ -273,17 +402,17 @@ public final class RunStore {
         }
     }
 
-    /** Not awaited: commands on the shared connection run in order, so this lands before the commit that follows. */
+    /** Lands before the commit that follows (see {@link #landed}). */
     public void markOutboxPending(String runId, long dueAt) {
-        redis.async().zadd(okeys.outboxRuns(), (double) dueAt, runId);
+        landed(List.of(redis.shared().async().zadd(okeys.outboxRuns(), (double) dueAt, runId)));
     }
 
     public void clearOutboxPending(String runId) {
-        redis.async().zrem(okeys.outboxRuns(), runId);
+        redis.shared().async().zrem(okeys.outboxRuns(), runId);
     }
 
     public void addUsage(Collection<RunState.Usage> usage) {
-        var async = redis.async();
+        var async = redis.shared().async();
         for (RunState.Usage u : usage) {
             for (String owner : new String[] {"key|" + u.apiKey(), "agent|" + u.agent()}) {
                 async.hincrby(okeys.usage(), owner + "|tokensIn", u.tokensIn());
@@ -294,24 +423,28 @@ public final class RunStore {
     }
 
     public Map<String, String> usage() {
-        return redis.sync().hgetall(okeys.usage());
+        return redis.shared().sync().hgetall(okeys.usage());
     }
 
     /** Records agent types in use (once per type and process; replicas read the set to start their consumers). */
     public void noteAgents(Collection<String> agents) {
         String[] fresh = agents.stream().filter(noted::add).toArray(String[]::new);
         if (fresh.length > 0) {
-            redis.async().sadd(okeys.agents(), fresh);
+            redis.shared().async().sadd(okeys.agents(), fresh);
         }
     }
 
     public List<String> knownAgents() {
-        return List.copyOf(redis.sync().smembers(okeys.agents()));
+        return List.copyOf(redis.shared().sync().smembers(okeys.agents()));
     }
 
     /** Events after {@code afterId} (exclusive; null = from the start), at most {@code count}. */
     public List<StreamMessage<String, String>> events(String runId, String afterId, int count) {
         Range<String> range = Range.create(afterId == null ? "-" : "(" + afterId, "+");
-        return redis.sync().xrange(keys.runEvents(runId), range, io.lettuce.core.Limit.from(count));
+        return redis.shared().sync().xrange(keys.runEvents(runId), range, io.lettuce.core.Limit.from(count));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

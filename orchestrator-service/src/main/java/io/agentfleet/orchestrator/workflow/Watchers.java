@@ -1,8 +1,8 @@
 package io.agentfleet.orchestrator.workflow;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
-import io.agentfleet.orchestrator.redis.Redis;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
@@ -23,7 +23,7 @@ public class Watchers {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final int BATCH = 100;
 
-    private final Redis redis;
+    private final FleetRedis redis;
     private final RunService runs;
     private final OrchestratorKeys keys;
     private final OrchestratorConfig config;
@@ -31,7 +31,7 @@ public class Watchers {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public Watchers(Redis redis, RunService runs, OrchestratorConfig config, Clock clock) {
+    public Watchers(FleetRedis redis, RunService runs, OrchestratorConfig config, Clock clock) {
         this.redis = redis;
         this.runs = runs;
         this.keys = new OrchestratorKeys(config.keys());
@@ -82,22 +82,20 @@ public class Watchers {
     }
 
     private List<String> claim(String key, long lease) {
-        return redis.eval(
-                OrchestratorScripts.CLAIM_DUE,
-                ScriptOutputType.MULTI,
-                new String[] {key},
-                Long.toString(clock.millis()),
-                Integer.toString(BATCH),
-                Long.toString(lease));
+        return redis.runSync(
+                OrchestratorScripts.call(
+                        OrchestratorScripts.CLAIM_DUE,
+                        key,
+                        Long.toString(clock.millis()),
+                        Integer.toString(BATCH),
+                        Long.toString(lease)),
+                ScriptOutputType.MULTI);
     }
 
     private void release(String key, String member, long lease) {
-        redis.eval(
-                OrchestratorScripts.REMOVE_IF_SCORED,
-                ScriptOutputType.INTEGER,
-                new String[] {key},
-                member,
-                Long.toString(lease));
+        redis.runSync(
+                OrchestratorScripts.call(OrchestratorScripts.REMOVE_IF_SCORED, key, member, Long.toString(lease)),
+                ScriptOutputType.INTEGER);
     }
 
     @PreDestroy

@@ -1,10 +1,12 @@
 package io.agentfleet.orchestrator.workflow;
 
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
-import io.agentfleet.orchestrator.redis.Redis;
+import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -27,9 +29,20 @@ public class WorkflowFactory {
         return new SpecParser(config);
     }
 
+    @Context
+    AgentRegistry agentRegistry(FleetRedis redis, OrchestratorConfig config) {
+        return new AgentRegistry(redis, config.keys(), System.getenv());
+    }
+
     @Singleton
-    RunStore runStore(Redis redis, OrchestratorConfig config, MessageCodec codec, MessageTracing tracing) {
-        return new RunStore(redis, config, codec, tracing);
+    RunStore runStore(
+            FleetRedis redis,
+            AgentRegistry registry,
+            MeterRegistry metrics,
+            OrchestratorConfig config,
+            MessageCodec codec,
+            MessageTracing tracing) {
+        return new RunStore(redis, registry, metrics, config, codec, tracing);
     }
 
     @Singleton

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import java.net.URI;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What test agents share: they count every invocation per wire task id in Redis ({@value #INVOCATIONS}), so tests can
@@ -13,16 +17,23 @@ import redis.clients.jedis.JedisPooled;
 public final class Probe {
     public static final String INVOCATIONS = "test:invocations";
     public static final String FIXED = "test:flaky-fixed";
-    private static volatile JedisPooled jedis;
+    private static volatile UnifiedJedis jedis;
 
     private Probe() {}
 
-    static JedisPooled redis() {
+    /** A client for REDIS_URL; when it names a node of a Redis Cluster, a cluster client seeded by that node. */
+    static UnifiedJedis redis() {
         if (jedis == null) {
             synchronized (Probe.class) {
                 if (jedis == null) {
-                    jedis = new JedisPooled(
-                            URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379")));
+                    URI uri = URI.create(System.getenv().getOrDefault("REDIS_URL", "redis://127.0.0.1:6379"));
+                    boolean cluster;
+                    try (Jedis node = new Jedis(uri)) {
+                        cluster = node.info("cluster").contains("cluster_enabled:1");
+                    }
+                    jedis = cluster
+                            ? new JedisCluster(new HostAndPort(uri.getHost(), uri.getPort()))
+                            : new JedisPooled(uri);
                 }
             }
         }
