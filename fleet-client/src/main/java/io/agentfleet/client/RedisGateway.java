@@ -29,6 +29,7 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /**
  * The one Jedis access layer of the client and {@code fleetctl}: builds a {@link JedisPooled} (one node), a
@@ -39,13 +40,19 @@ import redis.clients.jedis.exceptions.JedisException;
 final class RedisGateway implements AutoCloseable {
     private static final int CLUSTER_MAX_ATTEMPTS = 5;
 
+    /** How often a cluster client re-reads the slot map even when nothing failed. */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
+
     private final UnifiedJedis jedis;
     private final RedisTarget target;
     private final String endpoint;
+    /** The cluster's slot map, or null: pipelines do not renew it themselves after a failover, so failures do. */
+    private final ClusterConnectionProvider cluster;
 
-    private RedisGateway(UnifiedJedis jedis, RedisTarget target) {
+    private RedisGateway(UnifiedJedis jedis, RedisTarget target, ClusterConnectionProvider cluster) {
         this.jedis = jedis;
         this.target = target;
+        this.cluster = cluster;
         this.endpoint = endpointOf(target);
     }
 
@@ -69,6 +76,7 @@ final class RedisGateway implements AutoCloseable {
         pool.setMaxWait(options.commandTimeout());
         pool.setJmxEnabled(false);
         UnifiedJedis jedis;
+        ClusterConnectionProvider cluster = null;
         try {
             RedisTarget.Mode mode =
                     target.mode() == RedisTarget.Mode.AUTO ? detect(target, timeoutMillis) : target.mode();
@@ -76,13 +84,13 @@ final class RedisGateway implements AutoCloseable {
             JedisClientConfig config = dataNodeConfig(target, timeoutMillis);
             jedis = switch (mode) {
                 case AUTO, STANDALONE -> new JedisPooled(hostAndPort(target.firstNode()), config, pool);
-                case CLUSTER ->
-                    new JedisCluster(
-                            nodes(target),
-                            config,
+                case CLUSTER -> {
+                    cluster = new ClusterConnectionProvider(nodes(target), config, pool, TOPOLOGY_REFRESH);
+                    yield new JedisCluster(
+                            cluster,
                             CLUSTER_MAX_ATTEMPTS,
-                            options.commandTimeout().multipliedBy(CLUSTER_MAX_ATTEMPTS),
-                            pool);
+                            options.commandTimeout().multipliedBy(CLUSTER_MAX_ATTEMPTS));
+                }
                 case SENTINEL ->
                     new JedisSentineled(
                             target.sentinelMaster(),
@@ -96,7 +104,7 @@ final class RedisGateway implements AutoCloseable {
         } catch (JedisException e) {
             throw new FleetConnectionException(shown, "unreachable while connecting (" + rootMessage(e) + ")", e);
         }
-        RedisGateway gateway = new RedisGateway(jedis, target);
+        RedisGateway gateway = new RedisGateway(jedis, target, cluster);
         try {
             gateway.call("connecting", UnifiedJedis::ping);
         } catch (RuntimeException e) {
@@ -189,12 +197,25 @@ final class RedisGateway implements AutoCloseable {
             throw new FleetException("Redis at " + endpoint + " refused " + what + ": " + e.getMessage(), e);
         } catch (JedisConnectionException | JedisClusterOperationException e) {
             // A cluster with no reachable node for a slot (or redirected too often) is unreachable for that command.
+            renewSlotMap();
             throw connectionFailure(what, e);
         } catch (JedisException e) {
             if (e.getCause() instanceof JedisConnectionException || e.getCause() instanceof NoSuchElementException) {
+                renewSlotMap();
                 throw connectionFailure(what, e);
             }
             throw new FleetException("Redis at " + endpoint + " failed while " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failover the next attempt should go to the promoted replica: read the slot map again. */
+    private void renewSlotMap() {
+        if (cluster != null) {
+            try {
+                cluster.renewSlotCache();
+            } catch (RuntimeException unreachable) {
+                // The next call fails the same way and tries again.
+            }
         }
     }
 
@@ -248,7 +269,19 @@ final class RedisGateway implements AutoCloseable {
                     : pipeline.evalsha(ascii(call.script().sha1()), keyBytes(call), call.args());
             Response<Long> acks = pipeline.waitReplicas(call.firstKey(), replicas, timeout.toMillis());
             pipeline.sync();
-            return new Durable(reply.get(), acks.get());
+            return new Durable(replyOf(reply), replyOf(acks));
+        }
+    }
+
+    /**
+     * A cluster pipeline logs a failed node connection and leaves that node's replies unset, which {@link
+     * Response#get()} reports as an IllegalStateException: it is a connection failure, so the caller may retry.
+     */
+    private static <T> T replyOf(Response<T> response) {
+        try {
+            return response.get();
+        } catch (IllegalStateException e) {
+            throw new JedisConnectionException("no reply: the connection to the call's node failed in the pipeline", e);
         }
     }
 
@@ -282,11 +315,11 @@ final class RedisGateway implements AutoCloseable {
         for (int i = 0; i < calls.size(); i++) {
             Object reply;
             try {
-                reply = replies.get(i).get();
+                reply = replyOf(replies.get(i));
             } catch (JedisDataException e) {
                 reply = e;
             }
-            out.add(new Durable(reply, acks.get(i) == null ? -1 : acks.get(i).get()));
+            out.add(new Durable(reply, acks.get(i) == null ? -1 : replyOf(acks.get(i))));
         }
         return out;
     }

@@ -424,6 +424,10 @@ public final class FleetRedis implements AutoCloseable {
         RedisClusterClient created = RedisClusterClient.create(resources, seeds);
         created.setOptions(ClusterClientOptions.builder()
                 .autoReconnect(true)
+                // A command routed to a primary that just died would otherwise wait in that node's reconnect buffer
+                // until the command timeout, even after the topology refresh moved its slot to the promoted replica;
+                // rejected at once, it is retried by its caller and then routed to the new primary.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .socketOptions(socketOptions())
                 .validateClusterNodeMembership(false)

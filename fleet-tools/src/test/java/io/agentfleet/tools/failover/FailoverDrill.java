@@ -3,6 +3,7 @@ package io.agentfleet.tools.failover;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.OrchestratorException;
 import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.RunResult;
 import io.agentfleet.messages.AgentMessage;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -47,6 +49,7 @@ final class FailoverDrill implements AutoCloseable {
     private final String apiKey = "drill-" + Long.toHexString(System.nanoTime());
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refusedBatches = new AtomicInteger();
+    private final AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     private String orchestratorUri;
 
     /**
@@ -127,7 +130,7 @@ final class FailoverDrill implements AutoCloseable {
                 }
                 previous = id;
             }
-            runs.add(client.submitWorkflow(body));
+            runs.add(submitUntilAccepted(client, body));
         }
         return runs;
     }
@@ -137,7 +140,7 @@ final class FailoverDrill implements AutoCloseable {
      * {@code onProgress} sees the number acknowledged so far after every batch.
      */
     Thread produce(FleetClient client, int count, java.util.function.IntConsumer onProgress) {
-        Thread producer = Thread.ofPlatform().name("drill-producer").start(() -> {
+        Thread producer = Thread.ofPlatform().name("drill-producer").unstarted(() -> {
             for (int sent = 0; sent < count; sent += BATCH) {
                 List<AgentMessage> batch = new ArrayList<>(BATCH);
                 for (int i = sent; i < Math.min(count, sent + BATCH); i++) {
@@ -152,7 +155,25 @@ final class FailoverDrill implements AutoCloseable {
                 onProgress.accept(acknowledged.size());
             }
         });
+        producer.setUncaughtExceptionHandler((thread, e) -> producerFailure.set(e));
+        producer.start();
         return producer;
+    }
+
+    /** A 503 (Redis failing over) is retried, as the Retry-After header asks. */
+    private RunHandle submitUntilAccepted(FleetClient client, ObjectNode body) {
+        long giveUp = System.nanoTime() + DRAIN.toNanos();
+        while (true) {
+            try {
+                return client.submitWorkflow(body);
+            } catch (OrchestratorException e) {
+                if (e.status() != 503 || System.nanoTime() - giveUp > 0) {
+                    throw e;
+                }
+                refusedBatches.incrementAndGet();
+                pause(Duration.ofMillis(500));
+            }
+        }
     }
 
     private void submitUntilAcknowledged(FleetClient client, List<AgentMessage> batch) {

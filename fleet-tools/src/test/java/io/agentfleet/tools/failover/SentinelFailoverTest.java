@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Sentinel failover mid-run ({@code kill -9} of the primary; the sentinels promote the replica), with the durability
- * setting on: the same counts as {@link ClusterFailoverTest}.
+ * setting on: the same counts as {@link ClusterFailoverTest}. The killed node is restarted after the failover and the
+ * sentinels make it a replica of the new primary.
  */
 class SentinelFailoverTest {
     @RegisterExtension
@@ -27,6 +28,7 @@ class SentinelFailoverTest {
                 sentinel.kill(primary);
                 RedisSentinelSetup.Node promoted = sentinel.awaitFailover(Duration.ofSeconds(60));
                 assertNotEquals(primary.port(), promoted.port());
+                sentinel.restart(primary);
             });
             assertEquals(List.of(), report.lost(), "acknowledged tasks without an outcome; logs in " + report.logs());
             assertEquals(List.of(), report.recordedTwice(), "tasks with two outcomes");

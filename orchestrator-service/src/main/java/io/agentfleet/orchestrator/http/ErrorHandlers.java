@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.http;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.orchestrator.workflow.PayloadTooLargeException;
+import io.lettuce.core.RedisException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -11,6 +12,8 @@ import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Maps failures to the API's JSON error shape. */
 final class ErrorHandlers {
@@ -49,6 +52,29 @@ final class ErrorHandlers {
         public HttpResponse<?> handle(HttpRequest request, BackpressureException e) {
             return Json.error(
                     new ApiException(HttpStatus.TOO_MANY_REQUESTS, "backpressure", "agent", e.getMessage(), 1L));
+        }
+    }
+
+    /**
+     * Redis unreachable, timing out or refusing for a moment (a failover: CLUSTERDOWN, TRYAGAIN, a node being
+     * replaced): 503 with Retry-After, so the caller retries instead of treating it as a bug. The exception text stays
+     * in the log.
+     */
+    @Produces
+    @Singleton
+    @Requires(classes = RedisException.class)
+    static final class RedisUnavailable implements ExceptionHandler<RedisException, HttpResponse<?>> {
+        private static final Logger LOG = LoggerFactory.getLogger(RedisUnavailable.class);
+
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, RedisException e) {
+            LOG.warn("{} {} failed on Redis: {}", request.getMethod(), request.getPath(), e.toString());
+            return Json.error(new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "redis_unavailable",
+                    null,
+                    "Redis did not answer or refused for a moment; retry",
+                    1L));
         }
     }
 
