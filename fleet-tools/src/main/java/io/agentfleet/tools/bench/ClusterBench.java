@@ -59,7 +59,7 @@ final class ClusterBench {
                     List.of(redis.port())));
         }
         try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
-            String agent = spreadType(cluster);
+            String agent = spreadType(cluster, true);
             List<Measured> nodes = new ArrayList<>();
             List<Integer> primaryPorts = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
@@ -97,7 +97,7 @@ final class ClusterBench {
         // replicas share the 2 cores with everything else (in production they run on machines of their own).
         try (RedisCluster cluster =
                 RedisCluster.start(RedisCluster.Options.defaults().withReplicasPerPrimary(0))) {
-            String agent = spreadType(cluster);
+            String agent = spreadType(cluster, false);
             List<Measured> nodes = new ArrayList<>();
             List<Integer> primaryPorts = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
@@ -147,7 +147,7 @@ final class ClusterBench {
      * {@code {A}}, {@code {A:1}}, {@code {A:2}} as the cluster assigns them now). With the fixture's even split
      * {@code bench} puts partitions 0 and 2 on one primary (slots 2933 and 5407), so {@code bench3} is used.
      */
-    static String spreadType(RedisCluster cluster) {
+    static String spreadType(RedisCluster cluster, boolean announce) {
         for (String agent : CANDIDATE_TYPES) {
             Set<Integer> primaries = new LinkedHashSet<>();
             List<String> slots = new ArrayList<>();
@@ -158,7 +158,9 @@ final class ClusterBench {
                         + cluster.primaryForKey(key).port());
             }
             if (primaries.size() == PARTITIONS) {
-                System.out.print("(W5 agent type '" + agent + "': " + String.join(", ", slots) + ") ");
+                if (announce) {
+                    System.out.print("(W5 agent type '" + agent + "': " + String.join(", ", slots) + ") ");
+                }
                 return agent;
             }
         }
