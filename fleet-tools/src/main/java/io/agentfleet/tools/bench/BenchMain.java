@@ -65,8 +65,8 @@ public final class BenchMain {
 
     private Figures run(String workload, int run) throws Exception {
         if (workload.equals("W5")) {
-            // Starts its own Redis node and cluster, one after the other.
-            return ClusterBench.run(logDir, workload + "-" + run, ROUNDS);
+            // Starts its own Redis node and clusters, one after the other; even runs in the reverse order.
+            return ClusterBench.run(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
         }
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             return switch (workload) {

@@ -42,80 +42,20 @@ final class ClusterBench {
     /** A Redis process measured by its pid, with the label its figures get. */
     private record Measured(String label, long pid, boolean primary) {}
 
-    static Figures run(Path logDir, String name, int rounds) throws Exception {
+    /**
+     * One W5 run; {@code reversed} (the harness sets it on even runs) runs the phases in the opposite order, (d) (c)
+     * (b) (a), so that over several runs no phase always comes first on a fresh cluster or after the others.
+     */
+    static Figures run(Path logDir, String name, int rounds, boolean reversed) throws Exception {
         Map<String, Double> figures = new HashMap<>();
-        try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
-            List<Measured> nodes = List.of(new Measured("", redis.pid(), true));
-            figures.putAll(phase(
-                    logDir,
-                    name + "-one-node",
-                    redis.uri(),
-                    "bench",
-                    1,
-                    Map.of(),
-                    nodes,
-                    rounds,
-                    "a_one_node_",
-                    List.of(redis.port())));
-        }
-        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
-            String agent = spreadType(cluster, true);
-            List<Measured> nodes = new ArrayList<>();
-            List<Integer> primaryPorts = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
-                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
-                primaryPorts.add(primary.port());
-                nodes.add(new Measured("replica_p" + p + "_", cluster.pid(cluster.replicaOf(primary)), false));
-            }
-            String url = cluster.seedUri();
-            figures.putAll(phase(
-                    logDir,
-                    name + "-cluster",
-                    url,
-                    agent,
-                    PARTITIONS,
-                    Map.of(),
-                    nodes,
-                    rounds,
-                    "b_cluster_",
-                    primaryPorts));
-            cluster.flushAll();
-            figures.putAll(phase(
-                    logDir,
-                    name + "-cluster-wait1",
-                    url,
-                    agent,
-                    PARTITIONS,
-                    Map.of("FLEET_REDIS_WAIT_REPLICAS", "1"),
-                    nodes,
-                    rounds,
-                    "c_cluster_wait1_",
-                    primaryPorts));
-        }
-        // The same cluster without replicas: what routing and partitioning cost by themselves, since here the
-        // replicas share the 2 cores with everything else (in production they run on machines of their own).
-        try (RedisCluster cluster =
-                RedisCluster.start(RedisCluster.Options.defaults().withReplicasPerPrimary(0))) {
-            String agent = spreadType(cluster, false);
-            List<Measured> nodes = new ArrayList<>();
-            List<Integer> primaryPorts = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
-                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
-                primaryPorts.add(primary.port());
-            }
-            figures.putAll(phase(
-                    logDir,
-                    name + "-cluster-no-replicas",
-                    cluster.seedUri(),
-                    agent,
-                    PARTITIONS,
-                    Map.of(),
-                    nodes,
-                    rounds,
-                    "d_cluster_no_replicas_",
-                    primaryPorts));
+        if (reversed) {
+            figures.putAll(clusterWithoutReplicas(logDir, name, rounds));
+            figures.putAll(replicatedCluster(logDir, name, rounds, true));
+            figures.putAll(oneNode(logDir, name, rounds));
+        } else {
+            figures.putAll(oneNode(logDir, name, rounds));
+            figures.putAll(replicatedCluster(logDir, name, rounds, false));
+            figures.putAll(clusterWithoutReplicas(logDir, name, rounds));
         }
         ratio(figures, "ratio_cluster_vs_one_node", "b_cluster_end_to_end_per_s", "a_one_node_end_to_end_per_s");
         ratio(
@@ -140,6 +80,85 @@ final class ClusterBench {
                 "d_cluster_no_replicas_warm_end_to_end_per_s",
                 "a_one_node_warm_end_to_end_per_s");
         return new Figures(figures);
+    }
+
+    private static Map<String, Double> oneNode(Path logDir, String name, int rounds) throws Exception {
+        try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
+            List<Measured> nodes = List.of(new Measured("", redis.pid(), true));
+            return phase(
+                    logDir,
+                    name + "-one-node",
+                    redis.uri(),
+                    "bench",
+                    1,
+                    Map.of(),
+                    nodes,
+                    rounds,
+                    "a_one_node_",
+                    List.of(redis.port()));
+        }
+    }
+
+    /** (b) and (c) on one 3+3 cluster, flushed between them; {@code waitFirst} runs (c) first. */
+    private static Map<String, Double> replicatedCluster(Path logDir, String name, int rounds, boolean waitFirst)
+            throws Exception {
+        Map<String, Double> figures = new HashMap<>();
+        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
+            String agent = spreadType(cluster, true);
+            List<Measured> nodes = new ArrayList<>();
+            List<Integer> primaryPorts = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
+                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
+                primaryPorts.add(primary.port());
+                nodes.add(new Measured("replica_p" + p + "_", cluster.pid(cluster.replicaOf(primary)), false));
+            }
+            String url = cluster.seedUri();
+            for (boolean wait : waitFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                figures.putAll(phase(
+                        logDir,
+                        name + (wait ? "-cluster-wait1" : "-cluster"),
+                        url,
+                        agent,
+                        PARTITIONS,
+                        wait ? Map.of("FLEET_REDIS_WAIT_REPLICAS", "1") : Map.of(),
+                        nodes,
+                        rounds,
+                        wait ? "c_cluster_wait1_" : "b_cluster_",
+                        primaryPorts));
+                cluster.flushAll();
+            }
+        }
+        return figures;
+    }
+
+    /**
+     * (d): 3 primaries without replicas, what routing and partitioning cost by themselves, since in (b) the replicas
+     * share the 2 cores with everything else (in production they run on machines of their own).
+     */
+    private static Map<String, Double> clusterWithoutReplicas(Path logDir, String name, int rounds) throws Exception {
+        try (RedisCluster cluster =
+                RedisCluster.start(RedisCluster.Options.defaults().withReplicasPerPrimary(0))) {
+            String agent = spreadType(cluster, false);
+            List<Measured> nodes = new ArrayList<>();
+            List<Integer> primaryPorts = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
+                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
+                primaryPorts.add(primary.port());
+            }
+            return phase(
+                    logDir,
+                    name + "-cluster-no-replicas",
+                    cluster.seedUri(),
+                    agent,
+                    PARTITIONS,
+                    Map.of(),
+                    nodes,
+                    rounds,
+                    "d_cluster_no_replicas_",
+                    primaryPorts);
+        }
     }
 
     /**
