@@ -1,5 +1,6 @@
 package io.agentfleet.tools.bench;
 
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
 import java.io.IOException;
@@ -13,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4]}: runs the standard workloads of BENCH.md, each on a fresh Redis
- * without persistence, with producer and worker as separate JVMs, and prints the median (min–max) of the runs.
+ * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4 W5]}: runs the standard workloads of BENCH.md, each on a fresh
+ * Redis without persistence (W5: a node, then a 3+3 Redis Cluster), with producer and worker as separate JVMs, and
+ * prints the median (min–max) of the runs.
  */
 public final class BenchMain {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
@@ -41,7 +44,7 @@ public final class BenchMain {
             }
         }
         if (workloads.isEmpty()) {
-            workloads = List.of("W1", "W1-lat", "W2", "W3", "W4");
+            workloads = List.of("W1", "W1-lat", "W2", "W3", "W4", "W5");
         }
         Path logDir = Files.createDirectories(ServiceJars.root().resolve(".fleet/bench/" + System.currentTimeMillis()));
         BenchMain bench = new BenchMain(logDir);
@@ -61,6 +64,10 @@ public final class BenchMain {
     }
 
     private Figures run(String workload, int run) throws Exception {
+        if (workload.equals("W5")) {
+            // Starts its own Redis node and clusters, one after the other; even runs in the reverse order.
+            return ClusterBench.run(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
+        }
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             return switch (workload) {
                 case "W1" ->
@@ -85,7 +92,8 @@ public final class BenchMain {
                 case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
                 default ->
-                    throw new IllegalArgumentException("unknown workload " + workload + " (W1, W1-lat, W2, W3, W4)");
+                    throw new IllegalArgumentException(
+                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5)");
             };
         }
     }
@@ -122,6 +130,15 @@ public final class BenchMain {
 
     static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir)
             throws Exception {
+        return startWorker(redis.uri(), agents, env, name, logDir);
+    }
+
+    /**
+     * A worker process on {@code redisUrl} (a node, a cluster node or a seed list), returned once it consumes every
+     * partition ({@code FLEET_AGENTS_<TYPE>_PARTITIONS} in {@code env}, else 1) of each of {@code agents}.
+     */
+    static JavaProcess startWorker(String redisUrl, String agents, Map<String, String> env, String name, Path logDir)
+            throws Exception {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
                 .classPath(ServiceJars.worker())
                 // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU),
@@ -129,14 +146,15 @@ public final class BenchMain {
                 // it from Redis and the handlers; C1 code is fast enough here and warm within the first second.
                 .jvmArg("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")
                 .jvmArg(extraJvmArgs("bench.worker.jvmArgs"))
-                .env("REDIS_URL", redis.uri())
+                .env("REDIS_URL", redisUrl)
                 .env("FLEET_AGENTS", agents)
                 .env("MICRONAUT_SERVER_PORT", "-1")
                 .logTo(logDir.resolve(name + "-worker-" + agents.replace(',', '_') + ".log"));
         env.forEach(builder::env);
         JavaProcess worker = builder.start();
         for (String agent : agents.split(",")) {
-            awaitConsumer(redis, worker, agent);
+            String partitions = env.get(StreamKeys.partitionsVariable(agent));
+            awaitConsumer(redisUrl, worker, agent, partitions == null ? 1 : Integer.parseInt(partitions));
         }
         return worker;
     }
@@ -147,15 +165,20 @@ public final class BenchMain {
     }
 
     private JavaProcess startProducer(String name, String... args) {
-        return JavaProcess.builder(BenchProducer.class.getName())
+        return startProducer(logDir, name, Map.of(), args);
+    }
+
+    static JavaProcess startProducer(Path logDir, String name, Map<String, String> env, String... args) {
+        JavaProcess.Builder builder = JavaProcess.builder(BenchProducer.class.getName())
                 .classPath(ServiceJars.tools())
                 // C1 only, like the services: with C2 the producer's own compilations, on the 2 cores it shares with
                 // the worker and Redis, doubled W1-lat's cold p99 (6.2-6.5 vs 2.7-2.9 ms, alternating runs).
                 .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
                 .jvmArg(extraJvmArgs("bench.producer.jvmArgs"))
                 .arg(args)
-                .logTo(logDir.resolve(name + "-producer.log"))
-                .start();
+                .logTo(logDir.resolve(name + "-producer.log"));
+        env.forEach(builder::env);
+        return builder.start();
     }
 
     /**
@@ -167,23 +190,33 @@ public final class BenchMain {
         return value.isEmpty() ? new String[0] : value.split("\\s+");
     }
 
-    /** A worker is ready once its consumer exists in the agent type's group. */
-    static void awaitConsumer(RedisProcess redis, JavaProcess worker, String agent) throws InterruptedException {
-        String stream = "fleet:{" + agent + "}:tasks";
+    /** A worker is ready once its consumer exists in the agent type's group (of every partition). */
+    static void awaitConsumer(String redisUrl, JavaProcess worker, String agent, int partitions)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+        try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
             while (System.nanoTime() < deadline) {
                 if (!worker.isAlive()) {
                     throw new IllegalStateException("worker died at start-up:\n" + worker.logText());
                 }
-                if (jedis.exists(stream) && jedis.xinfoGroups(stream).stream().anyMatch(g -> g.getConsumers() > 0)) {
+                if (consuming(jedis, agent, partitions)) {
                     return;
                 }
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException(
-                "worker did not start consuming " + stream + " within 90 s:\n" + worker.logText());
+        throw new IllegalStateException("worker did not start consuming the " + partitions + " partition(s) of " + agent
+                + " within 90 s:\n" + worker.logText());
+    }
+
+    private static boolean consuming(UnifiedJedis jedis, String agent, int partitions) {
+        for (int p = 0; p < partitions; p++) {
+            String stream = StreamKeys.DEFAULT.tasks(agent, p);
+            if (!jedis.exists(stream) || jedis.xinfoGroups(stream).stream().noneMatch(g -> g.getConsumers() > 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** SIGTERM first, so a worker's flight recording (see {@link #extraJvmArgs}) is written; kill -9 follows on close. */
@@ -279,6 +312,36 @@ public final class BenchMain {
             System.out.printf(
                     "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
         }
+        printClusterSummary();
+    }
+
+    /** W5's headline: the ratios against the target (cluster ≥ 0.8× one node) and the durability setting's cost. */
+    private void printClusterSummary() {
+        List<Figures> runs = results.get("W5");
+        if (runs == null) {
+            return;
+        }
+        System.out.printf(
+                "W5: cluster ÷ one node (median) = %s cold, %s warm (target ≥ 0.8); with WAIT 1: %s cold, %s warm of"
+                        + " the cluster without it; Redis CPU per task: one node %s µs, cluster primaries %s µs"
+                        + " (sum), replicas %s µs (sum); a cluster without replicas ÷ one node: %s cold, %s warm%n",
+                fmt(median(runs, "ratio_cluster_vs_one_node")),
+                fmt(median(runs, "ratio_warm_cluster_vs_one_node")),
+                fmt(median(runs, "ratio_wait1_vs_cluster")),
+                fmt(median(runs, "ratio_warm_wait1_vs_cluster")),
+                fmt(median(runs, "a_one_node_redis_us_per_task")),
+                fmt(median(runs, "b_cluster_redis_us_per_task_primaries_sum")),
+                fmt(median(runs, "b_cluster_redis_us_per_task_replicas_sum")),
+                fmt(median(runs, "ratio_no_replicas_cluster_vs_one_node")),
+                fmt(median(runs, "ratio_warm_no_replicas_cluster_vs_one_node")));
+    }
+
+    private static double median(List<Figures> runs, String key) {
+        double[] v = runs.stream()
+                .mapToDouble(f -> f.values().getOrDefault(key, Double.NaN))
+                .sorted()
+                .toArray();
+        return v[v.length / 2];
     }
 
     private static String fmt(double v) {

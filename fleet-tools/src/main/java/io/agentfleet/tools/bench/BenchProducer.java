@@ -6,15 +6,17 @@ import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.StreamKeys;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -40,7 +42,7 @@ public final class BenchProducer {
         String mode = args[0];
         String redisUrl = args[1];
         String agent = args[2];
-        try (FleetClient client = FleetClient.connect(redisUrl)) {
+        try (FleetClient client = connect(redisUrl)) {
             int rounds = Integer.parseInt(args[args.length - 1]);
             for (int round = 1; round <= rounds; round++) {
                 String prefix = round == 1 ? "" : "warm_";
@@ -64,6 +66,31 @@ public final class BenchProducer {
         System.exit(0);
     }
 
+    /**
+     * The producer's client: partition counts from {@code FLEET_AGENTS_<TYPE>_PARTITIONS} and the durability setting
+     * from {@code FLEET_REDIS_WAIT_REPLICAS} / {@code FLEET_REDIS_WAIT_TIMEOUT} (seconds or e.g. {@code 500ms}), as
+     * the harness sets them for W5.
+     */
+    static FleetClient connect(String redisUrl) {
+        FleetClient.Builder builder = FleetClient.builder().redisUri(redisUrl).environment(System::getenv);
+        String replicas = System.getenv("FLEET_REDIS_WAIT_REPLICAS");
+        if (replicas != null && !replicas.isBlank() && Integer.parseInt(replicas.trim()) > 0) {
+            builder.waitReplicas(
+                    Integer.parseInt(replicas.trim()), waitTimeout(System.getenv("FLEET_REDIS_WAIT_TIMEOUT")));
+        }
+        return builder.build();
+    }
+
+    private static Duration waitTimeout(String value) {
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(1);
+        }
+        String v = value.trim();
+        return v.endsWith("ms")
+                ? Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)))
+                : Duration.ofSeconds(Long.parseLong(v.endsWith("s") ? v.substring(0, v.length() - 1) : v));
+    }
+
     /** A bench task's content: the 1,000-character input, and how long the sleep handler waits when above 0. */
     static ObjectNode content(long sleepMs) {
         ObjectNode content = JsonNodeFactory.instance.objectNode().put("input", INPUT);
@@ -73,40 +100,57 @@ public final class BenchProducer {
         return content;
     }
 
+    /**
+     * Enqueues {@code count} tasks in batches and waits until every partition's results stream holds an outcome for
+     * each. End to end = tasks / (first enqueue → newest result of any partition), both from stream entry ids, i.e.
+     * Redis' clocks (on a local cluster, one machine's clock).
+     */
     private static void batch(
             FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs, String prefix)
             throws InterruptedException {
-        String results = StreamKeys.DEFAULT.results(agent);
-        long resultsBefore;
-        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
-            resultsBefore = jedis.xlen(results);
-        }
-        long start = System.nanoTime();
-        String firstEntry = null;
-        for (int sent = 0; sent < count; sent += batchSize) {
-            List<AgentMessage> batch = new ArrayList<>(batchSize);
-            for (int i = 0; i < Math.min(batchSize, count - sent); i++) {
-                batch.add(AgentMessage.request(agent, content(sleepMs))
-                        .sender("bench")
-                        .build());
+        int partitions = client.writePartitions(agent);
+        try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
+            long resultsBefore = resultCount(jedis, agent, partitions);
+            long start = System.nanoTime();
+            String firstEntry = null;
+            for (int sent = 0; sent < count; sent += batchSize) {
+                List<AgentMessage> batch = new ArrayList<>(batchSize);
+                for (int i = 0; i < Math.min(batchSize, count - sent); i++) {
+                    batch.add(AgentMessage.request(agent, content(sleepMs))
+                            .sender("bench")
+                            .build());
+                }
+                List<TaskHandle> handles = client.submitAll(batch);
+                if (firstEntry == null) {
+                    firstEntry = handles.stream()
+                            .map(TaskHandle::entryId)
+                            .min(Comparator.comparingLong(BenchProducer::millisOf))
+                            .orElseThrow();
+                }
             }
-            List<TaskHandle> handles = client.submitAll(batch);
-            if (firstEntry == null) {
-                firstEntry = handles.get(0).entryId();
-            }
-        }
-        double enqueueSeconds = (System.nanoTime() - start) / 1e9;
-        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
-            while (jedis.xlen(results) < resultsBefore + count) {
+            double enqueueSeconds = (System.nanoTime() - start) / 1e9;
+            while (resultCount(jedis, agent, partitions) < resultsBefore + count) {
                 Thread.sleep(5);
             }
-            String lastEntry =
-                    jedis.xrevrange(results, "+", "-", 1).get(0).getID().toString();
-            long drainMs = millisOf(lastEntry) - millisOf(firstEntry);
+            long lastMillis = 0;
+            for (int p = 0; p < partitions; p++) {
+                StreamEntryID newest = newestEntry(jedis, StreamKeys.DEFAULT.results(agent, p));
+                lastMillis = Math.max(lastMillis, newest.getTime());
+            }
+            long drainMs = lastMillis - millisOf(firstEntry);
             System.out.printf(
                     "RESULT %1$senqueue_per_s=%2$.0f %1$sdrain_ms=%3$d %1$send_to_end_per_s=%4$.0f%n",
                     prefix, count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
         }
+    }
+
+    /** Outcomes on the results streams of all {@code partitions} of {@code agent}. */
+    private static long resultCount(UnifiedJedis jedis, String agent, int partitions) {
+        long total = 0;
+        for (int p = 0; p < partitions; p++) {
+            total += jedis.xlen(StreamKeys.DEFAULT.results(agent, p));
+        }
+        return total;
     }
 
     private static void paced(FleetClient client, String redisUrl, String agent, int rate, int seconds, String prefix)
@@ -116,7 +160,7 @@ public final class BenchProducer {
         long[] latencies = new long[count];
         int[] seen = {0};
         StreamEntryID from;
-        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+        try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
             from = newestEntry(jedis, StreamKeys.DEFAULT.results(agent));
         }
         Thread reader =
@@ -163,7 +207,7 @@ public final class BenchProducer {
             int[] seen) {
         String results = StreamKeys.DEFAULT.results(agent);
         StreamEntryID last = from;
-        try (Jedis jedis = new Jedis(java.net.URI.create(redisUrl))) {
+        try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
             while (seen[0] < count) {
                 var reply = jedis.xread(XReadParams.xReadParams().block(1000).count(1000), Map.of(results, last));
                 if (reply == null) {
@@ -191,7 +235,7 @@ public final class BenchProducer {
     }
 
     /** The id of a stream's newest entry, or 0-0 when it has none: where a reader of what comes next starts. */
-    static StreamEntryID newestEntry(Jedis jedis, String stream) {
+    static StreamEntryID newestEntry(UnifiedJedis jedis, String stream) {
         List<StreamEntry> newest = jedis.xrevrange(stream, "+", "-", 1);
         return newest.isEmpty() ? new StreamEntryID(0, 0) : newest.get(0).getID();
     }

@@ -4,14 +4,13 @@ import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.StreamKeys;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -35,7 +34,7 @@ public final class CrashProducer {
         String results = StreamKeys.DEFAULT.results(agent);
         String dead = StreamKeys.DEFAULT.dead(agent);
         try (FleetClient client = FleetClient.connect(redisUrl);
-                Jedis jedis = new Jedis(URI.create(redisUrl))) {
+                UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
             StreamEntryID from = BenchProducer.newestEntry(jedis, results);
             long deadBefore = jedis.exists(dead) ? jedis.xlen(dead) : 0;
             Map<String, Integer> outcomes = new HashMap<>(count * 2);

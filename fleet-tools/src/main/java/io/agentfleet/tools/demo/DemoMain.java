@@ -3,6 +3,7 @@ package io.agentfleet.tools.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.client.FleetClient;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
 import io.agentfleet.tools.bench.ServiceJars;
@@ -45,6 +46,7 @@ public final class DemoMain {
     private final Map<String, List<JavaProcess>> workers = new LinkedHashMap<>();
     private RedisProcess ownRedis;
     private String redisUrl;
+    private FleetClient client;
     private URI api;
 
     DemoMain(DemoOptions options, Path runDir, PrintStream out) {
@@ -194,14 +196,18 @@ public final class DemoMain {
         }
     }
 
+    /**
+     * Every worker's consumer is in its agent type's group. Read through fleet-client, which follows the URL to a node,
+     * a cluster (where the types' streams live on different primaries) or a Sentinel set-up.
+     */
     private boolean workersConsuming() {
-        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis(URI.create(redisUrl))) {
+        try {
+            if (client == null) {
+                client = FleetClient.connect(redisUrl);
+            }
             for (String agent : AGENTS) {
-                String stream = "fleet:{" + agent + "}:tasks";
-                if (!jedis.exists(stream)
-                        || jedis.xinfoGroups(stream).stream()
-                                .noneMatch(g ->
-                                        g.getConsumers() >= workers.get(agent).size())) {
+                if (client.agentStats(agent).consumers().size()
+                        < workers.get(agent).size()) {
                     return false;
                 }
             }
@@ -259,6 +265,10 @@ public final class DemoMain {
     }
 
     void stopEverything() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
         processes.close();
         if (ownRedis != null) {
             ownRedis.close();

@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.RedisCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code ./fleet demo} as a newcomer would — its own embedded Redis, the orchestrator and one worker process per
- * agent type — with {@code --kill-worker}, and checks the run completes and the summary is printed.
+ * agent type — with {@code --kill-worker}, and checks the run completes and the summary is printed; and once against
+ * a Redis Cluster given by one node's URL.
  */
 class DemoEndToEndTest {
 
@@ -41,6 +45,36 @@ class DemoEndToEndTest {
                         "summary row for " + task + ":\n" + output);
             }
             assertTrue(output.contains("Final output:"), output);
+        }
+    }
+
+    /**
+     * {@code REDIS_URL=<one node of a cluster> ./fleet demo}: the services detect the cluster from one node, the
+     * planner's, researchers' … streams live on different primaries, and the run completes.
+     */
+    @Test
+    void demoCompletesOnARedisClusterGivenOneNodesUrl() throws Exception {
+        Path root = projectRoot();
+        Path log = root.resolve("fleet-tools/target/demo-cluster-test.log");
+        try (RedisCluster cluster = RedisCluster.start();
+                JavaProcess demo = JavaProcess.builder(DemoMain.class)
+                        .sysProp("fleet.root", root.toString())
+                        .env("REDIS_URL", cluster.uri())
+                        .env("OPENAI_API_KEY", "")
+                        .arg("--plain")
+                        .logTo(log)
+                        .start()) {
+            int exit = demo.waitFor(Duration.ofMinutes(4));
+            String output = demo.logText();
+            assertEquals(0, exit, output);
+            assertTrue(output.contains(cluster.uri() + " (from REDIS_URL)"), output);
+            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
+            Set<Integer> primaries = new HashSet<>();
+            for (String agent : DemoMain.AGENTS) {
+                primaries.add(
+                        cluster.primaryForKey("fleet:{" + agent + "}:tasks").port());
+            }
+            assertTrue(primaries.size() > 1, "the demo's agent types span several primaries: " + primaries);
         }
     }
 
