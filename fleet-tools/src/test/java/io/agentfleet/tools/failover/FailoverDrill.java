@@ -13,13 +13,14 @@ import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.tools.testing.ProjectDirs;
+import io.agentfleet.tools.testing.ResultStreams;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,9 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * A failover drill against real services: worker processes serving {@code echo} and an orchestrator, a producer that
@@ -58,16 +57,14 @@ final class FailoverDrill implements AutoCloseable {
     FailoverDrill(String redisUrl, Map<String, String> redisEnv, String name) throws IOException {
         this.redisUrl = redisUrl;
         this.redisEnv = redisEnv;
-        this.logs = Files.createDirectories(projectRoot().resolve("fleet-tools/target/failover/" + name));
+        this.logs = Files.createDirectories(ProjectDirs.root().resolve("fleet-tools/target/failover/" + name));
     }
 
     /** Two workers serving {@value #AGENT} and one orchestrator; returns once all are ready. */
     void startServices(Supplier<UnifiedJedis> redis) throws IOException {
         for (int i = 1; i <= 2; i++) {
             JavaProcess.Builder worker = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
-                    .classPath(projectRoot()
-                            .resolve("worker-service/target/worker-service.jar")
-                            .toString())
+                    .classPath(ProjectDirs.workerJar())
                     .jvmArg("-Xmx256m", "-XX:TieredStopAtLevel=1")
                     .env("REDIS_URL", redisUrl)
                     .env("FLEET_AGENTS", AGENT)
@@ -82,9 +79,7 @@ final class FailoverDrill implements AutoCloseable {
         int port = freePort();
         orchestratorUri = "http://127.0.0.1:" + port;
         JavaProcess.Builder orchestrator = JavaProcess.builder("io.agentfleet.orchestrator.OrchestratorApplication")
-                .classPath(projectRoot()
-                        .resolve("orchestrator-service/target/orchestrator-service.jar")
-                        .toString())
+                .classPath(ProjectDirs.orchestratorJar())
                 .jvmArg("-Xmx256m", "-XX:TieredStopAtLevel=1")
                 .env("REDIS_URL", redisUrl)
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
@@ -203,36 +198,33 @@ final class FailoverDrill implements AutoCloseable {
     }
 
     /** Waits until every acknowledged task has a recorded outcome, or {@link #DRAIN} passes. */
+    /**
+     * Waits until every acknowledged task has a recorded outcome, or nothing is left to run (no task waiting, pending
+     * or delayed: a task lost with its primary never comes), or {@code timeout} passes.
+     */
     void awaitOutcomes(Supplier<UnifiedJedis> redis, Duration timeout) {
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() - giveUp < 0) {
-            if (outcomesPerTask(redis).keySet().containsAll(acknowledged)) {
+            if (outcomesPerTask(redis).keySet().containsAll(acknowledged) || nothingLeftToRun(redis)) {
                 return;
             }
             pause(Duration.ofMillis(500));
         }
     }
 
+    private static boolean nothingLeftToRun(Supplier<UnifiedJedis> redis) {
+        StreamKeys keys = StreamKeys.DEFAULT;
+        try (UnifiedJedis jedis = redis.get()) {
+            return jedis.xlen(keys.tasks(AGENT)) == 0 && jedis.zcard(keys.delayed(AGENT)) == 0;
+        } catch (RuntimeException stillFailingOver) {
+            return false;
+        }
+    }
+
     /** Result entries per task id on the agent type's results stream. */
     Map<String, Integer> outcomesPerTask(Supplier<UnifiedJedis> redis) {
-        Map<String, Integer> outcomes = new HashMap<>();
-        String results = StreamKeys.DEFAULT.results(AGENT);
         try (UnifiedJedis jedis = redis.get()) {
-            StreamEntryID from = new StreamEntryID(0, 0);
-            while (true) {
-                List<StreamEntry> page = jedis.xrange(results, from, null, 1_000);
-                for (StreamEntry entry : page) {
-                    String taskId = entry.getFields().get("taskId");
-                    if (taskId != null && taskId.startsWith("drill-")) {
-                        outcomes.merge(taskId, 1, Integer::sum);
-                    }
-                }
-                if (page.size() < 1_000) {
-                    return outcomes;
-                }
-                StreamEntryID last = page.getLast().getID();
-                from = new StreamEntryID(last.getTime(), last.getSequence() + 1);
-            }
+            return ResultStreams.outcomesPerTask(jedis, AGENT, 1, "drill-");
         }
     }
 
@@ -256,11 +248,7 @@ final class FailoverDrill implements AutoCloseable {
 
         /** Tasks with more than one recorded outcome. */
         List<String> recordedTwice() {
-            return outcomes.entrySet().stream()
-                    .filter(e -> e.getValue() > 1)
-                    .map(Map.Entry::getKey)
-                    .sorted()
-                    .toList();
+            return ResultStreams.recordedTwice(outcomes);
         }
 
         List<String> runsNotCompleted() {
@@ -314,18 +302,6 @@ final class FailoverDrill implements AutoCloseable {
     @Override
     public void close() {
         processes.forEach(JavaProcess::close);
-    }
-
-    static Path projectRoot() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("fleet"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
-        }
-        return dir;
     }
 
     private static void pause(Duration duration) {

@@ -14,6 +14,7 @@ import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,10 +73,12 @@ public final class AgentWorker {
         this.timer = timer;
         this.tracing = tracing;
         this.slots = new InFlight(agent.maxInFlight(), metrics.inFlight());
-        List<String> types = List.of(agent.agentType());
         streamGauges.of(agent.agentType());
-        this.gauges =
-                new Periodic("fleet-gauges-" + agent.agentType(), GAUGE_INTERVAL, () -> streamGauges.sample(types));
+        // Every served partition, one gauge series each (the metric's partition tag).
+        this.gauges = new Periodic(
+                "fleet-gauges-" + agent.agentType(),
+                GAUGE_INTERVAL,
+                () -> streamGauges.sample(Map.of(agent.agentType(), Math.max(1, partitions.size()))));
         this.partitionCheck =
                 new Periodic("fleet-partitions-" + agent.agentType(), PARTITION_CHECK, this::checkPartitions);
     }
