@@ -100,13 +100,13 @@ class ObservabilityTest {
         // Sampled every 5 s: wait for a sample taken after everything was recorded.
         Await.until(
                 WAIT,
-                () -> value(metrics(), "fleet_dead_letters_stored{agent=\"metered\"}") == 1.0,
+                () -> value(metrics(), "fleet_dead_letters_stored{agent=\"metered\",partition=\"0\"}") == 1.0,
                 "the dead-letter gauge");
         metrics = metrics();
-        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"metered\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"metered\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"metered\"}"));
-        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"metered\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"metered\",partition=\"0\"}"));
 
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> handled = new ArrayList<>();
