@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamPendingEntry;
@@ -27,7 +27,7 @@ class CrashRecoveryTest {
 
     @Test
     void twoWorkersOnOneGroupTakeDistinctTasksAndCompleteAll() {
-        try (Jedis jedis = redis.jedis();
+        try (UnifiedJedis jedis = redis.client();
                 JavaProcess a = TestFleet.startWorker(
                         TestFleet.worker(
                                 redis.uri(),
@@ -66,7 +66,7 @@ class CrashRecoveryTest {
 
     @Test
     void idleWorkerTakesOverTheEntriesOfAConsumerThatDied() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage orphan = TestFleet.task("orphan", "{\"text\":\"left behind\"}");
             jedis.xgroupCreate(KEYS.tasks("orphan"), "workers", new StreamEntryID(0, 0), true);
             TestFleet.enqueue(jedis, orphan);
@@ -103,7 +103,7 @@ class CrashRecoveryTest {
     @Test
     void killedWorkerLosesNoTaskAndEveryTaskIsRecordedOnce() {
         int n = 1000;
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 tasks.add(TestFleet.task("crash", "{\"ms\":30}"));
@@ -164,7 +164,7 @@ class CrashRecoveryTest {
             "FLEET_AGENTS_LONG_LEASE",
             "900ms"
         };
-        try (Jedis jedis = redis.jedis();
+        try (UnifiedJedis jedis = redis.client();
                 JavaProcess first = TestFleet.startWorker(TestFleet.worker(redis.uri(), "long", env), "long")) {
             AgentMessage task = TestFleet.task("long", "{\"ms\":4000}");
             TestFleet.enqueue(jedis, task);
@@ -195,7 +195,7 @@ class CrashRecoveryTest {
             "FLEET_AGENTS_LEASED_LEASE",
             "900ms"
         };
-        try (Jedis jedis = redis.jedis();
+        try (UnifiedJedis jedis = redis.client();
                 JavaProcess first = TestFleet.startWorker(TestFleet.worker(redis.uri(), "leased", env), "leased");
                 JavaProcess second = TestFleet.startWorker(TestFleet.worker(redis.uri(), "leased", env), "leased")) {
             AgentMessage task = TestFleet.task("leased", "{\"ms\":3500}");

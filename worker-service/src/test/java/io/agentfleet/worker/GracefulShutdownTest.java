@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 
 /** SIGTERM: finish in-flight work within the grace period, take nothing new, exit 0, leave the group only when idle. */
 class GracefulShutdownTest {
@@ -22,7 +22,7 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermFinishesInFlightTasksTakesNoNewOnesAndLeavesTheGroup() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 tasks.add(TestFleet.task("drain", "{\"ms\":1500}"));
@@ -63,7 +63,7 @@ class GracefulShutdownTest {
 
     @Test
     void tasksUnfinishedAfterTheGraceStayPendingAndTheConsumerStays() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = TestFleet.task("stuck", "{\"ms\":30000}");
             TestFleet.enqueue(jedis, task);
             JavaProcess worker = TestFleet.startWorker(

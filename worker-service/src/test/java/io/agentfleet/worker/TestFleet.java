@@ -6,6 +6,7 @@ import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,11 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.resps.StreamEntry;
 
-/** The producer side and the Redis probes the worker tests use (Jedis + the shared ENQUEUE script). */
+/**
+ * The producer side and the Redis probes the worker tests use (Jedis + the shared ENQUEUE script). They take any
+ * Jedis client: a test that must also hold on a Redis Cluster passes {@code redis.client()}, which follows each
+ * key to its shard (every key of one agent type shares a hash tag, so ENQUEUE and the done-key pattern stay on one).
+ */
 final class TestFleet {
     static final StreamKeys KEYS = StreamKeys.DEFAULT;
     static final MessageCodec CODEC = new MessageCodec();
@@ -35,7 +40,7 @@ final class TestFleet {
 
     /** Enqueues through ENQUEUE (unbounded backlog); returns the entry ids. */
     @SuppressWarnings("unchecked")
-    static List<String> enqueue(Jedis jedis, String agent, List<AgentMessage> tasks) {
+    static List<String> enqueue(JedisCommands jedis, String agent, List<AgentMessage> tasks) {
         List<String> ids = new ArrayList<>();
         for (int from = 0; from < tasks.size(); from += 500) {
             List<String> args = new ArrayList<>();
@@ -49,21 +54,21 @@ final class TestFleet {
         return ids;
     }
 
-    static String enqueue(Jedis jedis, AgentMessage task) {
+    static String enqueue(JedisCommands jedis, AgentMessage task) {
         return enqueue(jedis, task.recipient(), List.of(task)).get(0);
     }
 
     /** Appends raw text as a task entry, bypassing every check (for malformed-message tests). */
-    static String enqueueRaw(Jedis jedis, String agent, String text) {
+    static String enqueueRaw(JedisCommands jedis, String agent, String text) {
         return jedis.xadd(KEYS.tasks(agent), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, text))
                 .toString();
     }
 
-    static List<StreamEntry> results(Jedis jedis, String agent) {
+    static List<StreamEntry> results(JedisCommands jedis, String agent) {
         return jedis.xrange(KEYS.results(agent), (StreamEntryID) null, (StreamEntryID) null);
     }
 
-    static Map<String, Integer> resultCountByTask(Jedis jedis, String agent) {
+    static Map<String, Integer> resultCountByTask(JedisCommands jedis, String agent) {
         Map<String, Integer> counts = new HashMap<>();
         for (StreamEntry e : results(jedis, agent)) {
             counts.merge(e.getFields().get("taskId"), 1, Integer::sum);
@@ -71,18 +76,27 @@ final class TestFleet {
         return counts;
     }
 
-    static List<StreamEntry> deadLetters(Jedis jedis, String agent) {
+    static List<StreamEntry> deadLetters(JedisCommands jedis, String agent) {
         return jedis.xrange(KEYS.dead(agent), (StreamEntryID) null, (StreamEntryID) null);
     }
 
     /** The recorded outcome of a task, or null. */
-    static AgentMessage outcome(Jedis jedis, String agent, String taskId) {
+    static AgentMessage outcome(JedisCommands jedis, String agent, String taskId) {
         String json = jedis.get(KEYS.done(agent, taskId));
         return json == null ? null : CODEC.decode(json);
     }
 
-    static long doneCount(Jedis jedis, String agent) {
+    static long doneCount(JedisCommands jedis, String agent) {
         return jedis.keys(KEYS.done(agent, "x").replace(":x", ":*")).size();
+    }
+
+    /** Redis's clock in whole seconds as milliseconds, read on the node holding {@code key} (TIME has no key). */
+    static long serverTimeMillis(JedisCommands jedis, String key) {
+        List<?> time = (List<?>) jedis.eval("return redis.call('TIME')", List.of(key), List.of());
+        Object seconds = time.get(0);
+        String text =
+                seconds instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : seconds.toString();
+        return Long.parseLong(text) * 1000;
     }
 
     /** A worker process on the test class path, quick to start, with short leases; more env via {@code extra}. */

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -93,7 +93,7 @@ class WorkerBehaviourTest {
 
     @Test
     void taskGoesFromProducerToWorkerToResult() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("echo", "{\"input\":{\"text\":\"hello\"}}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "echo", task.taskId()) != null, "the echo result");
@@ -113,7 +113,7 @@ class WorkerBehaviourTest {
 
     @Test
     void duplicateTaskIdIsRecordedOnceAndCounted() throws Exception {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage first = task("echo", "{\"n\":1}");
             AgentMessage again = first.toBuilder()
                     .messageId(io.agentfleet.messages.Ids.newId())
@@ -130,7 +130,7 @@ class WorkerBehaviourTest {
 
     @Test
     void poisonTaskIsDeadLetteredAfterMaxAttempts() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("poison", "{\"mode\":\"retryable\"}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "poison", task.taskId()) != null, "the poison task's outcome");
@@ -155,7 +155,7 @@ class WorkerBehaviourTest {
 
     @Test
     void permanentFailureIsDeadLetteredAtOnce() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("permanent", "{\"mode\":\"permanent\"}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> TestFleet.deadLetters(jedis, "permanent").size() == 1, "the dead letter");
@@ -169,7 +169,7 @@ class WorkerBehaviourTest {
 
     @Test
     void retryableFailureIsRetriedUntilItSucceeds() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("flaky", "{\"mode\":\"retryable\",\"times\":2}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "flaky", task.taskId()) != null, "the flaky task's result");
@@ -183,13 +183,13 @@ class WorkerBehaviourTest {
 
     @Test
     void retriesAreScheduledWithinTheBackoffBoundsAndHonourRetryAfter() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage plain = task("backoff", "{\"mode\":\"retryable\",\"times\":1}");
             AgentMessage asksLater = task("backoff", "{\"mode\":\"retryable\",\"times\":1,\"retryAfterMs\":60000}");
-            long before = Long.parseLong(jedis.time().get(0)) * 1000;
+            long before = TestFleet.serverTimeMillis(jedis, KEYS.delayed("backoff"));
             enqueue(jedis, "backoff", List.of(plain, asksLater));
             Await.until(WAIT, () -> jedis.zcard(KEYS.delayed("backoff")) == 2, "two retries in the delayed set");
-            long after = Long.parseLong(jedis.time().get(0)) * 1000 + 1000;
+            long after = TestFleet.serverTimeMillis(jedis, KEYS.delayed("backoff")) + 1000;
             Map<String, Double> dueByTask = jedis.zrangeWithScores(KEYS.delayed("backoff"), 0, -1).stream()
                     .collect(Collectors.toMap(
                             t -> TestFleet.CODEC.decode(t.getElement()).taskId(), t -> t.getScore()));
@@ -214,7 +214,7 @@ class WorkerBehaviourTest {
 
     @Test
     void handlerTimeoutIsARetryableFailure() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("slowpoke", "{\"ms\":60000}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "slowpoke", task.taskId()) != null, "the timed-out task's outcome");
@@ -231,7 +231,7 @@ class WorkerBehaviourTest {
 
     @Test
     void clarificationNeededBecomesAClarificationOutcome() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage task = task("clarify", "{}");
             enqueue(jedis, task);
             Await.until(WAIT, () -> outcome(jedis, "clarify", task.taskId()) != null, "the clarification");
@@ -243,7 +243,7 @@ class WorkerBehaviourTest {
 
     @Test
     void tasksOfACancelledRunAreNotRunButRecordedAsCancelled() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             jedis.set(KEYS.runCancel("run-1"), "1");
             AgentMessage cancelled = AgentMessage.request("cancelme", TestFleet.content("{\"x\":1}"))
                     .runId("run-1")
@@ -269,7 +269,7 @@ class WorkerBehaviourTest {
 
     @Test
     void invalidMessagesAreDeadLetteredAtOnceAndTheTasksBehindThemComplete() {
-        try (Jedis jedis = redis.jedis()) {
+        try (UnifiedJedis jedis = redis.client()) {
             AgentMessage before = task("valid", "{\"n\":0}");
             enqueue(jedis, before);
             enqueueRaw(jedis, "valid", "{not json");
