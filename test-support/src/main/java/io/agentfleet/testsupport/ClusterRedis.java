@@ -45,11 +45,6 @@ final class ClusterRedis extends UncontrollableRedis {
     }
 
     @Override
-    public String host() {
-        return RedisCluster.HOST;
-    }
-
-    @Override
     public int port() {
         return URI.create(uri()).getPort();
     }

@@ -89,8 +89,8 @@ public final class RedisCluster implements AutoCloseable {
             if (replicasPerPrimary < 0) {
                 throw new IllegalArgumentException("replicasPerPrimary must be >= 0, but was " + replicasPerPrimary);
             }
-            requirePositive(nodeTimeout, "nodeTimeout");
-            requirePositive(readyTimeout, "readyTimeout");
+            RedisNodes.requirePositive(nodeTimeout, "nodeTimeout");
+            RedisNodes.requirePositive(readyTimeout, "readyTimeout");
         }
 
         /** 3 primaries + 3 replicas, 2 s node timeout, no AOF, the best binary, 60 s to get ready. */
@@ -124,13 +124,6 @@ public final class RedisCluster implements AutoCloseable {
 
         int nodeCount() {
             return primaries * (1 + replicasPerPrimary);
-        }
-
-        private static void requirePositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-            }
         }
     }
 
@@ -170,17 +163,8 @@ public final class RedisCluster implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         RedisCluster cluster =
                 new RedisCluster(options, RedisNodes.createRoot("agentfleet-redis-cluster-", "Redis Cluster"));
-        try {
-            cluster.startNodes();
-            List<String> primaryIds = cluster.assignSlots();
-            cluster.meetAll();
-            cluster.attachReplicas(primaryIds);
-            cluster.awaitHealthy();
-            return cluster;
-        } catch (RuntimeException | Error e) {
-            cluster.close();
-            throw e;
-        }
+        RedisNodes.startOrClose(cluster::startUp, cluster::close);
+        return cluster;
     }
 
     /** {@link #start(Options)} with {@link Options#defaults()}. */
@@ -351,6 +335,14 @@ public final class RedisCluster implements AutoCloseable {
 
     // --- start-up -------------------------------------------------------------------------
 
+    private void startUp() {
+        startNodes();
+        List<String> primaryIds = assignSlots();
+        meetAll();
+        attachReplicas(primaryIds);
+        awaitHealthy();
+    }
+
     private void startNodes() {
         Path binary = options.binary();
         for (int index = 0; index < options.nodeCount(); index++) {
@@ -363,10 +355,7 @@ public final class RedisCluster implements AutoCloseable {
     private RedisProcess startNode(int index, Path binary) {
         Path dir = root.resolve("node-" + index);
         Path config = writeConfig(dir);
-        RedisProcess.Options nodeOptions = RedisProcess.Options.defaults()
-                .withAof(options.aof())
-                .withDataDir(dir)
-                .withBinary(binary);
+        RedisProcess.Options nodeOptions = RedisNodes.dataNodeOptions(dir, binary, options.aof());
         RuntimeException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
@@ -505,15 +494,10 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private ClusterNodesView anyLiveView() {
-        RuntimeException last = null;
-        for (RedisProcess process : processes.live()) {
-            try {
-                return view(process.port());
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no live node answers CLUSTER NODES in " + describe(), last);
+        return RedisNodes.firstAnswer(
+                processes.live(),
+                jedis -> ClusterNodesView.parse(jedis.clusterNodes()),
+                () -> "no live node answers CLUSTER NODES in " + describe());
     }
 
     private ClusterNodesView view(int port) {

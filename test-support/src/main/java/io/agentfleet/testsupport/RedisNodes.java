@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -78,6 +81,44 @@ final class RedisNodes {
     synchronized void close() {
         for (RedisProcess process : processes) {
             process.close();
+        }
+    }
+
+    /**
+     * Asks {@code question} of each process in turn and returns the first answer; when none answers,
+     * fails with {@code nobody} and the last error.
+     */
+    static <T> T firstAnswer(List<RedisProcess> processes, Function<Jedis, T> question, Supplier<String> nobody) {
+        RuntimeException last = null;
+        for (RedisProcess process : processes) {
+            try (Jedis jedis = connect(process.port(), PROBE_TIMEOUT)) {
+                return question.apply(jedis);
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new IllegalStateException(nobody.get(), last);
+    }
+
+    /** Runs a fixture's start-up; if it fails, closes what was started before rethrowing. */
+    static void startOrClose(Runnable startUp, Runnable close) {
+        try {
+            startUp.run();
+        } catch (RuntimeException | Error e) {
+            close.run();
+            throw e;
+        }
+    }
+
+    /** How a data node runs: in {@code dir} (with its config there), with the fixture's AOF setting. */
+    static RedisProcess.Options dataNodeOptions(Path dir, Path binary, boolean aof) {
+        return RedisProcess.Options.defaults().withAof(aof).withDataDir(dir).withBinary(binary);
+    }
+
+    static void requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, but was " + value);
         }
     }
 

@@ -67,9 +67,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
             if (sentinels < QUORUM) {
                 throw new IllegalArgumentException("sentinels must be >= " + QUORUM + ", but was " + sentinels);
             }
-            requirePositive(downAfter, "downAfter");
-            requirePositive(failoverTimeout, "failoverTimeout");
-            requirePositive(readyTimeout, "readyTimeout");
+            RedisNodes.requirePositive(downAfter, "downAfter");
+            RedisNodes.requirePositive(failoverTimeout, "failoverTimeout");
+            RedisNodes.requirePositive(readyTimeout, "readyTimeout");
         }
 
         /** 3 sentinels, 1 s down-after, 3 s failover timeout, no AOF, the best binary, 60 s to get ready. */
@@ -99,13 +99,6 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
         public Options withReadyTimeout(Duration readyTimeout) {
             return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
-        }
-
-        private static void requirePositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-            }
         }
     }
 
@@ -142,15 +135,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         RedisSentinelSetup setup =
                 new RedisSentinelSetup(options, RedisNodes.createRoot("agentfleet-redis-sentinel-", "Redis Sentinel"));
-        try {
-            setup.startDataNodes();
-            setup.startSentinels();
-            setup.awaitHealthy(options.readyTimeout());
-            return setup;
-        } catch (RuntimeException | Error e) {
-            setup.close();
-            throw e;
-        }
+        RedisNodes.startOrClose(setup::startUp, setup::close);
+        return setup;
     }
 
     /** {@link #start(Options)} with {@link Options#defaults()}. */
@@ -299,6 +285,12 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     // --- start-up -------------------------------------------------------------------------
 
+    private void startUp() {
+        startDataNodes();
+        startSentinels();
+        awaitHealthy(options.readyTimeout());
+    }
+
     private void startDataNodes() {
         RedisProcess primary = startDataNode("primary", options.binary(), null);
         dataNodes.add(primary);
@@ -312,11 +304,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
             lines.add("replicaof " + HOST + " " + primaryPort);
         }
         Path config = RedisNodes.writeConfig(dir, "redis.conf", lines);
-        RedisProcess.Options nodeOptions = RedisProcess.Options.defaults()
-                .withAof(options.aof())
-                .withDataDir(dir)
-                .withBinary(binary);
-        return RedisProcess.start(nodeOptions, List.of(config.toString()));
+        return RedisProcess.start(RedisNodes.dataNodeOptions(dir, binary, options.aof()), List.of(config.toString()));
     }
 
     private void startSentinels() {
@@ -350,7 +338,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
         }
         int otherSentinels = options.sentinels() - 1;
         for (RedisProcess sentinel : sentinels.running()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
                 Map<String, String> master = jedis.sentinelMaster(MASTER_NAME);
                 if (!master.getOrDefault("flags", "").equals("master")
                         || Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")) < otherSentinels
@@ -380,7 +368,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     private int agreedPrimaryPort() {
         Set<Integer> reported = new LinkedHashSet<>();
         for (RedisProcess sentinel : sentinels.running()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
                 List<String> address = jedis.sentinelGetMasterAddrByName(MASTER_NAME);
                 reported.add(Integer.parseInt(address.get(1)));
             }
@@ -389,20 +377,15 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     private int reportedPrimaryPort() {
-        RuntimeException last = null;
-        for (RedisProcess sentinel : sentinels.running()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
-                return Integer.parseInt(
-                        jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no sentinel answers in " + describe(), last);
+        return RedisNodes.firstAnswer(
+                sentinels.running(),
+                jedis -> Integer.parseInt(
+                        jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1)),
+                () -> "no sentinel answers in " + describe());
     }
 
     private static boolean isMaster(int port) {
-        try (Jedis jedis = connect(port, PROBE_TIMEOUT)) {
+        try (Jedis jedis = RedisNodes.connect(port, PROBE_TIMEOUT)) {
             return jedis.info("replication").contains("role:master");
         }
     }
@@ -417,9 +400,5 @@ public final class RedisSentinelSetup implements AutoCloseable {
         return dataNodes
                 .byPort(node.port())
                 .orElseThrow(() -> new IllegalArgumentException(node + " is not a data node of " + describe()));
-    }
-
-    private static Jedis connect(int port, Duration timeout) {
-        return RedisNodes.connect(port, timeout);
     }
 }

@@ -28,11 +28,6 @@ final class SentinelRedis extends UncontrollableRedis {
     }
 
     @Override
-    public String host() {
-        return RedisSentinelSetup.HOST;
-    }
-
-    @Override
     public int port() {
         return setup.primary().port();
     }

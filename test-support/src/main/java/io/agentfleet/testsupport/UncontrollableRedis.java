@@ -6,6 +6,12 @@ package io.agentfleet.testsupport;
  */
 abstract sealed class UncontrollableRedis implements RedisBackend permits ExternalRedis, ClusterRedis, SentinelRedis {
 
+    /** Loopback, where the fixture's own nodes listen; an external Redis says its own host. */
+    @Override
+    public String host() {
+        return RedisProcess.HOST;
+    }
+
     /** Why {@code operation} cannot be done here, and what to use instead. */
     abstract UnsupportedOperationException refused(String operation);
 
