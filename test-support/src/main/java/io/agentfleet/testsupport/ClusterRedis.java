@@ -5,9 +5,10 @@ import java.net.URI;
 /**
  * A {@link RedisCluster} behind {@link RedisExtension}: either the one cluster shared by every
  * test class of the JVM (started on first use, killed by the {@link Reaper} at exit) or one owned
- * by a test class. Fault injection goes through {@link RedisExtension#cluster()}, node by node.
+ * by a test class. Fault injection goes through {@link RedisExtension#cluster()}, node by node, so
+ * the whole cluster is not stopped at once.
  */
-final class ClusterRedis implements RedisBackend {
+final class ClusterRedis extends UncontrollableRedis {
 
     private static RedisCluster shared;
 
@@ -44,11 +45,6 @@ final class ClusterRedis implements RedisBackend {
     }
 
     @Override
-    public String host() {
-        return RedisCluster.HOST;
-    }
-
-    @Override
     public int port() {
         return URI.create(uri()).getPort();
     }
@@ -58,47 +54,6 @@ final class ClusterRedis implements RedisBackend {
         return (owned ? "owned " : "shared ") + cluster.describe();
     }
 
-    /** False: a whole cluster is not stopped at once; use {@link RedisExtension#cluster()}. */
-    @Override
-    public boolean isControllable() {
-        return false;
-    }
-
-    @Override
-    public void stop() {
-        throw nodeByNode("stop");
-    }
-
-    @Override
-    public void kill() {
-        throw nodeByNode("kill");
-    }
-
-    @Override
-    public void start() {
-        throw nodeByNode("start");
-    }
-
-    @Override
-    public void restart() {
-        throw nodeByNode("restart");
-    }
-
-    @Override
-    public void pause() {
-        throw nodeByNode("pause");
-    }
-
-    @Override
-    public void resume() {
-        throw nodeByNode("resume");
-    }
-
-    @Override
-    public boolean isRunning() {
-        return JedisProbe.answers(uri());
-    }
-
     @Override
     public void close() {
         if (owned) {
@@ -106,7 +61,8 @@ final class ClusterRedis implements RedisBackend {
         }
     }
 
-    private UnsupportedOperationException nodeByNode(String operation) {
+    @Override
+    UnsupportedOperationException refused(String operation) {
         return new UnsupportedOperationException("Cannot " + operation + " a whole Redis Cluster at once (" + describe()
                 + "): register RedisExtension.ownedCluster() and use cluster().kill(node) etc.");
     }

@@ -3,7 +3,7 @@ package io.agentfleet.testsupport;
 import java.net.URI;
 
 /** A Redis the fixture does not own (from {@code REDIS_URL}): usable, but not for fault injection. */
-final class ExternalRedis implements RedisBackend {
+final class ExternalRedis extends UncontrollableRedis {
 
     private static final int DEFAULT_PORT = 6379;
 
@@ -48,52 +48,12 @@ final class ExternalRedis implements RedisBackend {
     }
 
     @Override
-    public boolean isControllable() {
-        return false;
-    }
-
-    @Override
-    public void stop() {
-        throw notControllable("stop");
-    }
-
-    @Override
-    public void kill() {
-        throw notControllable("kill");
-    }
-
-    @Override
-    public void start() {
-        throw notControllable("start");
-    }
-
-    @Override
-    public void restart() {
-        throw notControllable("restart");
-    }
-
-    @Override
-    public void pause() {
-        throw notControllable("pause");
-    }
-
-    @Override
-    public void resume() {
-        throw notControllable("resume");
-    }
-
-    /** Whether a PING gets through (with the URL's credentials and TLS setting). */
-    @Override
-    public boolean isRunning() {
-        return JedisProbe.answers(uri);
-    }
-
-    @Override
     public void close() {
         // Not ours to stop.
     }
 
-    private UnsupportedOperationException notControllable(String operation) {
+    @Override
+    UnsupportedOperationException refused(String operation) {
         return new UnsupportedOperationException("Cannot " + operation + " Redis: fault injection needs a fixture-owned"
                 + " Redis, but this fixture uses the external REDIS_URL=" + redacted()
                 + ". Register RedisExtension.owned() (or withAof()) in tests that stop, kill, restart or pause Redis.");

@@ -1,8 +1,7 @@
 package io.agentfleet.testsupport;
 
 /** One way of having a Redis for tests: an owned process, a container, an external URL, a cluster, or a Sentinel set-up. */
-sealed interface RedisBackend extends AutoCloseable
-        permits RedisProcess, ContainerRedis, ExternalRedis, ClusterRedis, SentinelRedis {
+sealed interface RedisBackend extends AutoCloseable permits RedisProcess, ContainerRedis, UncontrollableRedis {
 
     String uri();
 

@@ -1,8 +1,5 @@
 package io.agentfleet.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +13,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -61,8 +56,8 @@ public final class RedisCluster implements AutoCloseable {
     public static final String HOST = RedisProcess.HOST;
 
     private static final String CONFIG_FILE = "redis.conf";
-    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CLIENT_TIMEOUT = RedisNodes.CLIENT_TIMEOUT;
+    private static final Duration PROBE_TIMEOUT = RedisNodes.PROBE_TIMEOUT;
     private static final int PORT_ATTEMPTS = 3;
 
     /**
@@ -94,8 +89,8 @@ public final class RedisCluster implements AutoCloseable {
             if (replicasPerPrimary < 0) {
                 throw new IllegalArgumentException("replicasPerPrimary must be >= 0, but was " + replicasPerPrimary);
             }
-            requirePositive(nodeTimeout, "nodeTimeout");
-            requirePositive(readyTimeout, "readyTimeout");
+            RedisNodes.requirePositive(nodeTimeout, "nodeTimeout");
+            RedisNodes.requirePositive(readyTimeout, "readyTimeout");
         }
 
         /** 3 primaries + 3 replicas, 2 s node timeout, no AOF, the best binary, 60 s to get ready. */
@@ -130,13 +125,6 @@ public final class RedisCluster implements AutoCloseable {
         int nodeCount() {
             return primaries * (1 + replicasPerPrimary);
         }
-
-        private static void requirePositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-            }
-        }
     }
 
     /**
@@ -162,7 +150,7 @@ public final class RedisCluster implements AutoCloseable {
 
     private final Options options;
     private final Path root;
-    private final List<RedisProcess> processes = new ArrayList<>();
+    private final RedisNodes processes = new RedisNodes();
     private final Map<String, int[]> slotsAtFault = new ConcurrentHashMap<>();
 
     private RedisCluster(Options options, Path root) {
@@ -173,18 +161,10 @@ public final class RedisCluster implements AutoCloseable {
     /** Starts the nodes, assigns the slots, joins them and waits until the cluster is healthy. */
     public static RedisCluster start(Options options) {
         Objects.requireNonNull(options, "options");
-        RedisCluster cluster = new RedisCluster(options, createRoot());
-        try {
-            cluster.startNodes();
-            List<String> primaryIds = cluster.assignSlots();
-            cluster.meetAll();
-            cluster.attachReplicas(primaryIds);
-            cluster.awaitHealthy();
-            return cluster;
-        } catch (RuntimeException | Error e) {
-            cluster.close();
-            throw e;
-        }
+        RedisCluster cluster =
+                new RedisCluster(options, RedisNodes.createRoot("agentfleet-redis-cluster-", "Redis Cluster"));
+        RedisNodes.startOrClose(cluster::startUp, cluster::close);
+        return cluster;
     }
 
     /** {@link #start(Options)} with {@link Options#defaults()}. */
@@ -251,9 +231,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Starts a killed node again on its port and data directory; returns once it answers PING. */
     public synchronized void restart(Node node) {
-        RedisProcess process = process(node);
-        process.kill();
-        process.start();
+        RedisNodes.restart(process(node));
     }
 
     /** SIGSTOP: the node keeps its connections but answers nothing (nor gossips) until resumed. */
@@ -282,12 +260,7 @@ public final class RedisCluster implements AutoCloseable {
      * again (former primaries whose slots were taken over stay replicas).
      */
     public synchronized void recover() {
-        for (RedisProcess process : processes) {
-            process.resume();
-            if (!process.isRunning()) {
-                process.start();
-            }
-        }
+        processes.revive();
         awaitHealthy();
     }
 
@@ -337,27 +310,21 @@ public final class RedisCluster implements AutoCloseable {
     /** A new cluster client seeded with every live node; the caller closes it. */
     public JedisCluster client() {
         Set<HostAndPort> seeds = new LinkedHashSet<>();
-        for (RedisProcess process : livingProcesses()) {
+        for (RedisProcess process : processes.live()) {
             seeds.add(new HostAndPort(HOST, process.port()));
         }
-        return new JedisCluster(seeds, clientConfig(CLIENT_TIMEOUT));
+        return new JedisCluster(seeds, RedisNodes.clientConfig(CLIENT_TIMEOUT));
     }
 
     /** Ports and states of every node, for error messages. */
     public synchronized String describe() {
-        return "Redis Cluster "
-                + processes.stream()
-                        .map(p -> p.port() + (p.isPaused() ? "(paused)" : p.isRunning() ? "" : "(down)"))
-                        .collect(Collectors.joining(",", "[", "]"))
-                + " in " + root;
+        return "Redis Cluster " + processes.describe() + " in " + root;
     }
 
     /** Kills every node and deletes the data directories. */
     @Override
     public synchronized void close() {
-        for (RedisProcess process : processes) {
-            process.close();
-        }
+        processes.close();
         Reaper.deleteNow(root);
     }
 
@@ -367,6 +334,14 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     // --- start-up -------------------------------------------------------------------------
+
+    private void startUp() {
+        startNodes();
+        List<String> primaryIds = assignSlots();
+        meetAll();
+        attachReplicas(primaryIds);
+        awaitHealthy();
+    }
 
     private void startNodes() {
         Path binary = options.binary();
@@ -380,10 +355,7 @@ public final class RedisCluster implements AutoCloseable {
     private RedisProcess startNode(int index, Path binary) {
         Path dir = root.resolve("node-" + index);
         Path config = writeConfig(dir);
-        RedisProcess.Options nodeOptions = RedisProcess.Options.defaults()
-                .withAof(options.aof())
-                .withDataDir(dir)
-                .withBinary(binary);
+        RedisProcess.Options nodeOptions = RedisNodes.dataNodeOptions(dir, binary, options.aof());
         RuntimeException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
@@ -397,23 +369,18 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private Path writeConfig(Path dir) {
-        String config = String.join(
-                "\n",
-                "cluster-enabled yes",
-                "cluster-config-file nodes.conf",
-                "cluster-node-timeout " + options.nodeTimeout().toMillis(),
-                "cluster-replica-validity-factor 0",
-                "cluster-require-full-coverage yes",
-                "repl-diskless-sync yes",
-                "repl-diskless-sync-delay 0",
-                "repl-ping-replica-period 1",
-                "");
-        try {
-            Files.createDirectories(dir);
-            return Files.writeString(dir.resolve(CONFIG_FILE), config).toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + dir.resolve(CONFIG_FILE), e);
-        }
+        return RedisNodes.writeConfig(
+                dir,
+                CONFIG_FILE,
+                List.of(
+                        "cluster-enabled yes",
+                        "cluster-config-file nodes.conf",
+                        "cluster-node-timeout " + options.nodeTimeout().toMillis(),
+                        "cluster-replica-validity-factor 0",
+                        "cluster-require-full-coverage yes",
+                        "repl-diskless-sync yes",
+                        "repl-diskless-sync-delay 0",
+                        "repl-ping-replica-period 1"));
     }
 
     private List<String> assignSlots() {
@@ -443,7 +410,8 @@ public final class RedisCluster implements AutoCloseable {
 
     private void meetAll() {
         try (Jedis first = connect(processes.get(0).port(), CLIENT_TIMEOUT)) {
-            for (RedisProcess other : processes.subList(1, processes.size())) {
+            List<RedisProcess> all = processes.all();
+            for (RedisProcess other : all.subList(1, all.size())) {
                 first.clusterMeet(HOST, other.port());
             }
         }
@@ -451,9 +419,10 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private boolean everyNodeKnowsEveryOther() {
-        for (RedisProcess process : processes) {
+        List<RedisProcess> all = processes.all();
+        for (RedisProcess process : all) {
             ClusterNodesView view = view(process.port());
-            if (view.entries().size() != processes.size()
+            if (view.entries().size() != all.size()
                     || view.entries().stream().anyMatch(ClusterNodesView.Entry::isFailing)) {
                 return false;
             }
@@ -462,7 +431,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private void attachReplicas(List<String> primaryIds) {
-        for (int index = options.primaries(); index < processes.size(); index++) {
+        for (int index = options.primaries(); index < options.nodeCount(); index++) {
             String primaryId = primaryIds.get(index % options.primaries());
             int port = processes.get(index).port();
             Await.until(
@@ -479,7 +448,7 @@ public final class RedisCluster implements AutoCloseable {
     // --- state ----------------------------------------------------------------------------
 
     private boolean isHealthy() {
-        List<RedisProcess> live = livingProcesses();
+        List<RedisProcess> live = processes.live();
         if (live.isEmpty()) {
             return false;
         }
@@ -525,15 +494,10 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private ClusterNodesView anyLiveView() {
-        RuntimeException last = null;
-        for (RedisProcess process : livingProcesses()) {
-            try {
-                return view(process.port());
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no live node answers CLUSTER NODES in " + describe(), last);
+        return RedisNodes.firstAnswer(
+                processes.live(),
+                jedis -> ClusterNodesView.parse(jedis.clusterNodes()),
+                () -> "no live node answers CLUSTER NODES in " + describe());
     }
 
     private ClusterNodesView view(int port) {
@@ -556,40 +520,17 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private synchronized List<RedisProcess> livingProcesses() {
-        return processes.stream().filter(p -> p.isRunning() && !p.isPaused()).toList();
+    private boolean isLive(int port) {
+        return processes.isLive(port);
     }
 
-    private synchronized boolean isLive(int port) {
-        return livingProcesses().stream().anyMatch(p -> p.port() == port);
-    }
-
-    private synchronized RedisProcess process(Node node) {
-        return processes.stream()
-                .filter(p -> p.port() == node.port())
-                .findFirst()
+    private RedisProcess process(Node node) {
+        return processes
+                .byPort(node.port())
                 .orElseThrow(() -> new IllegalArgumentException(node + " is not a node of " + describe()));
     }
 
     static Jedis connect(int port, Duration timeout) {
-        return new Jedis(new HostAndPort(HOST, port), clientConfig(timeout));
-    }
-
-    private static JedisClientConfig clientConfig(Duration timeout) {
-        int millis = Math.toIntExact(timeout.toMillis());
-        return DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis)
-                .build();
-    }
-
-    private static Path createRoot() {
-        try {
-            Path dir = Files.createTempDirectory("agentfleet-redis-cluster-").toAbsolutePath();
-            Reaper.deleteOnExit(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a Redis Cluster data directory", e);
-        }
+        return RedisNodes.connect(port, timeout);
     }
 }

@@ -1,8 +1,5 @@
 package io.agentfleet.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
@@ -42,8 +38,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
     public static final String MASTER_NAME = "fleet-primary";
 
     private static final int QUORUM = 2;
-    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration CLIENT_TIMEOUT = RedisNodes.CLIENT_TIMEOUT;
+    private static final Duration PROBE_TIMEOUT = RedisNodes.PROBE_TIMEOUT;
 
     /**
      * How to build the set-up.
@@ -71,9 +67,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
             if (sentinels < QUORUM) {
                 throw new IllegalArgumentException("sentinels must be >= " + QUORUM + ", but was " + sentinels);
             }
-            requirePositive(downAfter, "downAfter");
-            requirePositive(failoverTimeout, "failoverTimeout");
-            requirePositive(readyTimeout, "readyTimeout");
+            RedisNodes.requirePositive(downAfter, "downAfter");
+            RedisNodes.requirePositive(failoverTimeout, "failoverTimeout");
+            RedisNodes.requirePositive(readyTimeout, "readyTimeout");
         }
 
         /** 3 sentinels, 1 s down-after, 3 s failover timeout, no AOF, the best binary, 60 s to get ready. */
@@ -104,13 +100,6 @@ public final class RedisSentinelSetup implements AutoCloseable {
         public Options withReadyTimeout(Duration readyTimeout) {
             return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
         }
-
-        private static void requirePositive(Duration value, String name) {
-            Objects.requireNonNull(value, name);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
-            }
-        }
     }
 
     /** A data node (primary or replica) as the sentinels saw it when asked; {@code port} never changes. */
@@ -132,8 +121,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     private final Options options;
     private final Path root;
-    private final List<RedisProcess> dataNodes = new ArrayList<>();
-    private final List<RedisProcess> sentinels = new ArrayList<>();
+    private final RedisNodes dataNodes = new RedisNodes();
+    private final RedisNodes sentinels = new RedisNodes();
     private int failedPrimaryPort = -1;
 
     private RedisSentinelSetup(Options options, Path root) {
@@ -144,16 +133,10 @@ public final class RedisSentinelSetup implements AutoCloseable {
     /** Starts primary, replica and sentinels and waits until they all see each other. */
     public static RedisSentinelSetup start(Options options) {
         Objects.requireNonNull(options, "options");
-        RedisSentinelSetup setup = new RedisSentinelSetup(options, createRoot());
-        try {
-            setup.startDataNodes();
-            setup.startSentinels();
-            setup.awaitHealthy(options.readyTimeout());
-            return setup;
-        } catch (RuntimeException | Error e) {
-            setup.close();
-            throw e;
-        }
+        RedisSentinelSetup setup =
+                new RedisSentinelSetup(options, RedisNodes.createRoot("agentfleet-redis-sentinel-", "Redis Sentinel"));
+        RedisNodes.startOrClose(setup::startUp, setup::close);
+        return setup;
     }
 
     /** {@link #start(Options)} with {@link Options#defaults()}. */
@@ -173,7 +156,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     public synchronized List<Integer> sentinelPorts() {
-        return sentinels.stream().map(RedisProcess::port).toList();
+        return sentinels.ports();
     }
 
     /** The primary the sentinels report now. */
@@ -184,7 +167,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     /** The data node that is not {@link #primary()}. */
     public synchronized Node replica() {
         int primary = reportedPrimaryPort();
-        return dataNodes.stream()
+        return dataNodes.all().stream()
                 .filter(p -> p.port() != primary)
                 .findFirst()
                 .map(p -> new Node(p.port(), RedisRole.REPLICA))
@@ -199,9 +182,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     /** Starts a killed data node again on its port, data directory and (rewritten) config. */
     public synchronized void restart(Node node) {
-        RedisProcess process = process(node);
-        process.kill();
-        process.start();
+        RedisNodes.restart(process(node));
     }
 
     /** SIGSTOP of a data node. */
@@ -225,12 +206,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     /** Pids of every process of the set-up (data nodes and sentinels) that is running now. */
     public synchronized List<Long> pids() {
-        List<Long> pids = new ArrayList<>();
-        for (RedisProcess process : allProcesses()) {
-            if (process.isRunning()) {
-                pids.add(process.pid());
-            }
-        }
+        List<Long> pids = new ArrayList<>(dataNodes.pids());
+        pids.addAll(sentinels.pids());
         return pids;
     }
 
@@ -240,12 +217,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
      * several seconds.
      */
     public synchronized void recover() {
-        for (RedisProcess process : allProcesses()) {
-            process.resume();
-            if (!process.isRunning()) {
-                process.start();
-            }
-        }
+        dataNodes.revive();
+        sentinels.revive();
         awaitHealthy(options.readyTimeout());
     }
 
@@ -285,23 +258,23 @@ public final class RedisSentinelSetup implements AutoCloseable {
         for (int port : sentinelPorts()) {
             addresses.add(new HostAndPort(HOST, port));
         }
-        return new JedisSentineled(MASTER_NAME, clientConfig(CLIENT_TIMEOUT), addresses, clientConfig(CLIENT_TIMEOUT));
+        JedisClientConfig config = RedisNodes.clientConfig(CLIENT_TIMEOUT);
+        return new JedisSentineled(MASTER_NAME, config, addresses, config);
     }
 
     public synchronized String describe() {
         return "Redis Sentinel set-up, data nodes "
-                + dataNodes.stream().map(RedisSentinelSetup::state).collect(Collectors.joining(",", "[", "]"))
+                + dataNodes.describe()
                 + ", sentinels "
-                + sentinels.stream().map(RedisSentinelSetup::state).collect(Collectors.joining(",", "[", "]"))
+                + sentinels.describe()
                 + " in " + root;
     }
 
     /** Kills every process and deletes the data directories. */
     @Override
     public synchronized void close() {
-        for (RedisProcess process : allProcesses()) {
-            process.close();
-        }
+        dataNodes.close();
+        sentinels.close();
         Reaper.deleteNow(root);
     }
 
@@ -311,6 +284,12 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     // --- start-up -------------------------------------------------------------------------
+
+    private void startUp() {
+        startDataNodes();
+        startSentinels();
+        awaitHealthy(options.readyTimeout());
+    }
 
     private void startDataNodes() {
         RedisProcess primary = startDataNode("primary", options.binary(), null);
@@ -324,12 +303,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
         if (primaryPort != null) {
             lines.add("replicaof " + HOST + " " + primaryPort);
         }
-        Path config = write(dir, "redis.conf", lines);
-        RedisProcess.Options nodeOptions = RedisProcess.Options.defaults()
-                .withAof(options.aof())
-                .withDataDir(dir)
-                .withBinary(binary);
-        return RedisProcess.start(nodeOptions, List.of(config.toString()));
+        Path config = RedisNodes.writeConfig(dir, "redis.conf", lines);
+        return RedisProcess.start(RedisNodes.dataNodeOptions(dir, binary, options.aof()), List.of(config.toString()));
     }
 
     private void startSentinels() {
@@ -337,7 +312,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
         Path binary = dataNodes.get(0).binary();
         for (int index = 0; index < options.sentinels(); index++) {
             Path dir = root.resolve("sentinel-" + index);
-            Path config = write(
+            Path config = RedisNodes.writeConfig(
                     dir,
                     "sentinel.conf",
                     List.of(
@@ -354,16 +329,6 @@ public final class RedisSentinelSetup implements AutoCloseable {
         }
     }
 
-    private static Path write(Path dir, String file, List<String> lines) {
-        try {
-            Files.createDirectories(dir);
-            return Files.writeString(dir.resolve(file), String.join("\n", lines) + "\n")
-                    .toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write " + dir.resolve(file), e);
-        }
-    }
-
     // --- state ----------------------------------------------------------------------------
 
     private boolean isHealthy() {
@@ -372,8 +337,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
             return false;
         }
         int otherSentinels = options.sentinels() - 1;
-        for (RedisProcess sentinel : runningSentinels()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+        for (RedisProcess sentinel : sentinels.running()) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
                 Map<String, String> master = jedis.sentinelMaster(MASTER_NAME);
                 if (!master.getOrDefault("flags", "").equals("master")
                         || Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")) < otherSentinels
@@ -391,7 +356,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
                 .filter(replica -> "ok".equals(replica.get("master-link-status")))
                 .map(replica -> Integer.parseInt(replica.get("port")))
                 .collect(Collectors.toSet());
-        for (RedisProcess node : runningDataNodes()) {
+        for (RedisProcess node : dataNodes.live()) {
             if (node.port() != reportedPrimaryPort() && !seen.contains(node.port())) {
                 return false;
             }
@@ -402,8 +367,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
     /** The primary's port if every running sentinel reports the same one, else -1. */
     private int agreedPrimaryPort() {
         Set<Integer> reported = new LinkedHashSet<>();
-        for (RedisProcess sentinel : runningSentinels()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
+        for (RedisProcess sentinel : sentinels.running()) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
                 List<String> address = jedis.sentinelGetMasterAddrByName(MASTER_NAME);
                 reported.add(Integer.parseInt(address.get(1)));
             }
@@ -412,20 +377,15 @@ public final class RedisSentinelSetup implements AutoCloseable {
     }
 
     private int reportedPrimaryPort() {
-        RuntimeException last = null;
-        for (RedisProcess sentinel : runningSentinels()) {
-            try (Jedis jedis = connect(sentinel.port(), PROBE_TIMEOUT)) {
-                return Integer.parseInt(
-                        jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1));
-            } catch (RuntimeException e) {
-                last = e;
-            }
-        }
-        throw new IllegalStateException("no sentinel answers in " + describe(), last);
+        return RedisNodes.firstAnswer(
+                sentinels.running(),
+                jedis -> Integer.parseInt(
+                        jedis.sentinelGetMasterAddrByName(MASTER_NAME).get(1)),
+                () -> "no sentinel answers in " + describe());
     }
 
     private static boolean isMaster(int port) {
-        try (Jedis jedis = connect(port, PROBE_TIMEOUT)) {
+        try (Jedis jedis = RedisNodes.connect(port, PROBE_TIMEOUT)) {
             return jedis.info("replication").contains("role:master");
         }
     }
@@ -436,50 +396,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
         }
     }
 
-    private synchronized List<RedisProcess> runningSentinels() {
-        return sentinels.stream().filter(RedisProcess::isRunning).toList();
-    }
-
-    private synchronized List<RedisProcess> runningDataNodes() {
-        return dataNodes.stream().filter(p -> p.isRunning() && !p.isPaused()).toList();
-    }
-
-    private synchronized RedisProcess process(Node node) {
-        return dataNodes.stream()
-                .filter(p -> p.port() == node.port())
-                .findFirst()
+    private RedisProcess process(Node node) {
+        return dataNodes
+                .byPort(node.port())
                 .orElseThrow(() -> new IllegalArgumentException(node + " is not a data node of " + describe()));
-    }
-
-    private List<RedisProcess> allProcesses() {
-        List<RedisProcess> all = new ArrayList<>(dataNodes);
-        all.addAll(sentinels);
-        return all;
-    }
-
-    private static String state(RedisProcess process) {
-        return process.port() + (process.isPaused() ? "(paused)" : process.isRunning() ? "" : "(down)");
-    }
-
-    private static Jedis connect(int port, Duration timeout) {
-        return new Jedis(new HostAndPort(HOST, port), clientConfig(timeout));
-    }
-
-    private static JedisClientConfig clientConfig(Duration timeout) {
-        int millis = Math.toIntExact(timeout.toMillis());
-        return DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis)
-                .build();
-    }
-
-    private static Path createRoot() {
-        try {
-            Path dir = Files.createTempDirectory("agentfleet-redis-sentinel-").toAbsolutePath();
-            Reaper.deleteOnExit(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create a Redis Sentinel data directory", e);
-        }
     }
 }

@@ -3,9 +3,10 @@ package io.agentfleet.testsupport;
 /**
  * A {@link RedisSentinelSetup} owned by a test class behind {@link RedisExtension}; {@link #uri()}
  * is the {@code redis-sentinel://} URL, {@link #host()}/{@link #port()} the current primary's.
- * Fault injection goes through {@link RedisExtension#sentinel()}, node by node.
+ * Fault injection goes through {@link RedisExtension#sentinel()}, node by node, so the set-up is
+ * not stopped at once.
  */
-final class SentinelRedis implements RedisBackend {
+final class SentinelRedis extends UncontrollableRedis {
 
     private final RedisSentinelSetup setup;
 
@@ -27,11 +28,6 @@ final class SentinelRedis implements RedisBackend {
     }
 
     @Override
-    public String host() {
-        return RedisSentinelSetup.HOST;
-    }
-
-    @Override
     public int port() {
         return setup.primary().port();
     }
@@ -41,42 +37,7 @@ final class SentinelRedis implements RedisBackend {
         return setup.describe();
     }
 
-    /** False: the set-up is not stopped at once; use {@link RedisExtension#sentinel()}. */
-    @Override
-    public boolean isControllable() {
-        return false;
-    }
-
-    @Override
-    public void stop() {
-        throw nodeByNode("stop");
-    }
-
-    @Override
-    public void kill() {
-        throw nodeByNode("kill");
-    }
-
-    @Override
-    public void start() {
-        throw nodeByNode("start");
-    }
-
-    @Override
-    public void restart() {
-        throw nodeByNode("restart");
-    }
-
-    @Override
-    public void pause() {
-        throw nodeByNode("pause");
-    }
-
-    @Override
-    public void resume() {
-        throw nodeByNode("resume");
-    }
-
+    /** Whether the current primary answers PING (the sentinels themselves do not serve data). */
     @Override
     public boolean isRunning() {
         return JedisProbe.answers(setup.primary().uri());
@@ -87,7 +48,8 @@ final class SentinelRedis implements RedisBackend {
         setup.close();
     }
 
-    private UnsupportedOperationException nodeByNode(String operation) {
+    @Override
+    UnsupportedOperationException refused(String operation) {
         return new UnsupportedOperationException("Cannot " + operation + " a whole Sentinel set-up at once ("
                 + describe() + "): use RedisExtension.sentinel().kill(node) etc.");
     }
