@@ -17,6 +17,7 @@ import io.agentfleet.client.Workflow;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
+import io.agentfleet.tools.testing.ProjectDirs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class WorkflowClientEndToEndTest {
 
     @BeforeAll
     static void startServices() throws IOException {
-        Path root = projectRoot();
+        Path root = ProjectDirs.root();
         Path logs = Files.createDirectories(root.resolve("fleet-tools/target/workflow-client-e2e"));
         // Logs are appended to: an old "Startup completed" must not pass for this run's.
         Files.deleteIfExists(logs.resolve("orchestrator.log"));
@@ -196,17 +197,5 @@ class WorkflowClientEndToEndTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static Path projectRoot() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("fleet"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
-        }
-        return dir;
     }
 }

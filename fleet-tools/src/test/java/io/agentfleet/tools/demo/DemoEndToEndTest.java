@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisCluster;
-import java.nio.file.Files;
+import io.agentfleet.tools.testing.ProjectDirs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -22,7 +22,7 @@ class DemoEndToEndTest {
 
     @Test
     void demoRunsTheMultiAgentWorkflowToCompletionEvenWhenAWorkerIsKilled() throws Exception {
-        Path root = projectRoot();
+        Path root = ProjectDirs.root();
         Path log = root.resolve("fleet-tools/target/demo-test.log");
         try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
                 .sysProp("fleet.root", root.toString())
@@ -54,7 +54,7 @@ class DemoEndToEndTest {
      */
     @Test
     void demoCompletesOnARedisClusterGivenOneNodesUrl() throws Exception {
-        Path root = projectRoot();
+        Path root = ProjectDirs.root();
         Path log = root.resolve("fleet-tools/target/demo-cluster-test.log");
         try (RedisCluster cluster = RedisCluster.start();
                 JavaProcess demo = JavaProcess.builder(DemoMain.class)
@@ -76,17 +76,5 @@ class DemoEndToEndTest {
             }
             assertTrue(primaries.size() > 1, "the demo's agent types span several primaries: " + primaries);
         }
-    }
-
-    private static Path projectRoot() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("fleet"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "project root (with ./fleet) not found above " + System.getProperty("user.dir"));
-        }
-        return dir;
     }
 }

@@ -61,8 +61,8 @@ class ClusterFailoverTest {
                 cluster.restart(victim);
             });
             assertEquals(List.of(), report.recordedTwice(), "tasks with two outcomes");
-            String measured = report.lost().size() + " of " + report.acknowledged().size()
-                    + " acknowledged tasks lost without WAIT: " + report.lost();
+            String measured = report.lost().size() + " of "
+                    + report.acknowledged().size() + " acknowledged tasks lost without WAIT: " + report.lost();
             Files.writeString(report.logs().resolve("lost.txt"), measured + System.lineSeparator());
             System.out.println("cluster failover without WAIT: " + measured);
         }
