@@ -19,6 +19,8 @@ public final class FleetScripts {
     public static final LuaScript PROMOTE = LuaScript.load("promote.lua");
     /** Move dead letters back to the task stream as fresh tasks. */
     public static final LuaScript REDRIVE = LuaScript.load("redrive.lua");
+    /** Delete a partition's dead-letter stream, returning how many letters it held. */
+    public static final LuaScript PURGE_DEAD = LuaScript.load("purge_dead.lua");
     /** Raise an agent type's registered partition count. */
     public static final LuaScript REGISTER_PARTITIONS = LuaScript.load("register_partitions.lua");
 
@@ -84,6 +86,11 @@ public final class FleetScripts {
             args.add(letter.message());
         }
         return new ScriptCall(REDRIVE, scriptKeys, args);
+    }
+
+    /** The call that deletes every dead letter of one partition atomically and returns how many there were. */
+    public static ScriptCall purgeDead(StreamKeys keys, String agent, int partition) {
+        return new ScriptCall(PURGE_DEAD, List.of(keys.dead(agent, partition)), List.of());
     }
 
     /**

@@ -7,7 +7,6 @@ import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
-import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
@@ -90,9 +89,6 @@ public final class FleetClient implements AutoCloseable {
     private static final int REDRIVE_BATCH = 100;
     private static final String ENQUEUE_WHAT = "enqueueing tasks";
     private static final long REGISTERED_TTL_MILLIS = 10_000;
-    /** Counts and deletes a dead-letter stream in one step on its own slot. */
-    private static final LuaScript PURGE = RedisGateway.script(
-            "purge_dead_letters.lua", "local n = redis.call('XLEN', KEYS[1])\nredis.call('DEL', KEYS[1])\nreturn n\n");
 
     private final FleetClientOptions options;
     private final StreamKeys keys;
@@ -770,7 +766,7 @@ public final class FleetClient implements AutoCloseable {
     /** Deletes every dead letter of one partition of {@code agent} atomically; returns how many there were. */
     public long purgeDeadLetters(String agent, int partition) {
         String dead = keys.dead(agent, partition);
-        ScriptCall call = new ScriptCall(PURGE, List.of(dead), List.of());
+        ScriptCall call = FleetScripts.purgeDead(keys, agent, partition);
         Object reply = redis.call("purging " + dead, jedis -> redis.run(call));
         return reply instanceof Number n ? n.longValue() : 0;
     }

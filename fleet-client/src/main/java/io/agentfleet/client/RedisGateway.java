@@ -1,7 +1,6 @@
 package io.agentfleet.client;
 
 import io.agentfleet.messages.FleetException;
-import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.ScriptCall;
 import java.nio.charset.StandardCharsets;
@@ -347,16 +346,6 @@ final class RedisGateway implements AutoCloseable {
         }
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
-    }
-
-    /** A script of the client's own (not shared with the services), with its SHA-1 as Redis computes it. */
-    static LuaScript script(String name, String source) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(utf8(source));
-            return new LuaScript(name, source, java.util.HexFormat.of().formatHex(digest));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 unavailable", e);
-        }
     }
 
     @Override

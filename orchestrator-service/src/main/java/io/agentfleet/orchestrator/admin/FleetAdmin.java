@@ -346,8 +346,8 @@ public class FleetAdmin {
         for (int p = 0; p < partitions; p++) {
             String dead = keys.dead(agent, p);
             if (ids == null) {
-                purged += sync.xlen(dead);
-                sync.del(dead);
+                Long count = redis.runSync(FleetScripts.purgeDead(keys, agent, p), ScriptOutputType.INTEGER);
+                purged += count == null ? 0 : count;
             } else if (!ids.isEmpty()) {
                 purged += sync.xdel(dead, ids.toArray(String[]::new));
             }
