@@ -173,7 +173,7 @@ public final class RedisCluster implements AutoCloseable {
 
         /** This node's URL as a client of a TLS and/or ACL cluster must use it. */
         public String uri(RedisSecurity security) {
-            return security.uriPrefix("redis") + HOST + ":" + port;
+            return security.uriPrefix("") + HOST + ":" + port;
         }
 
         public HostAndPort hostAndPort() {
@@ -207,7 +207,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Seed list of the current live primaries: {@code redis://127.0.0.1:p1,127.0.0.1:p2,…}. */
     public String seedUri() {
-        return options.security().uriPrefix("redis")
+        return options.security().uriPrefix("")
                 + nodes().stream()
                         .filter(node -> node.role() == RedisRole.PRIMARY && isLive(node.port()))
                         .map(node -> HOST + ":" + node.port())

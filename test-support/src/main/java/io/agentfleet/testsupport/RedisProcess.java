@@ -158,7 +158,7 @@ public final class RedisProcess implements RedisBackend {
     /** {@code redis://127.0.0.1:PORT}; {@code rediss://user:password@…} with TLS and an ACL user. */
     @Override
     public String uri() {
-        return options.security().uriPrefix("redis") + HOST + ":" + port;
+        return options.security().uriPrefix("") + HOST + ":" + port;
     }
 
     /** The URL without the password, for messages. */

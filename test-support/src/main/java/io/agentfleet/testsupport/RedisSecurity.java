@@ -52,9 +52,12 @@ public record RedisSecurity(TlsFiles tls, String user, String password) {
         return new RedisSecurity(tls, null, null);
     }
 
-    /** {@code redis://} or {@code rediss://}, with {@code user:password@} when there is a user. */
-    String uriPrefix(String scheme) {
-        return scheme + (isTls() ? "s" : "") + "://" + userInfo();
+    /**
+     * {@code redis://} or {@code rediss://} ({@code redis-sentinel://} or {@code rediss-sentinel://} for
+     * {@code suffix} "-sentinel"), with {@code user:password@} when there is a user.
+     */
+    String uriPrefix(String suffix) {
+        return "redis" + (isTls() ? "s" : "") + suffix + "://" + userInfo();
     }
 
     String userInfo() {

@@ -145,7 +145,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
         /** This node's URL as a client of a TLS and/or ACL set-up must use it. */
         public String uri(RedisSecurity security) {
-            return security.uriPrefix("redis") + HOST + ":" + port;
+            return security.uriPrefix("") + HOST + ":" + port;
         }
 
         public HostAndPort hostAndPort() {
@@ -180,7 +180,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     /** {@code redis-sentinel://127.0.0.1:s1,127.0.0.1:s2,127.0.0.1:s3#fleet-primary} (Lettuce's syntax). */
     public String uri() {
-        return options.security().uriPrefix("redis-sentinel")
+        return options.security().uriPrefix("-sentinel")
                 + sentinelPorts().stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","))
                 + "#" + MASTER_NAME;
     }
