@@ -25,6 +25,10 @@ public record RedisSecurity(TlsFiles tls, String user, String password) {
         if ((user == null) != (password == null)) {
             throw new IllegalArgumentException("user and password come together");
         }
+        // They go into server arguments and an inline AUTH: keep them to one word each.
+        if ((user != null && !user.matches("\\S+")) || (password != null && !password.matches("\\S+"))) {
+            throw new IllegalArgumentException("user and password must be non-empty and without whitespace");
+        }
     }
 
     public static RedisSecurity none() {
