@@ -70,6 +70,8 @@ public final class RedisCluster implements AutoCloseable {
      * @param aof append-only persistence with {@code appendfsync always}
      * @param binary the {@code redis-server} to run, or null to pick one as {@link RedisProcess} does
      * @param readyTimeout how long start-up and each internal wait may take
+     * @param security TLS (client port, cluster bus and replication: {@code tls-cluster yes}) and/or
+     *     an ACL user (also what replicas authenticate with)
      */
     public record Options(
             int primaries,
@@ -77,7 +79,8 @@ public final class RedisCluster implements AutoCloseable {
             Duration nodeTimeout,
             boolean aof,
             Path binary,
-            Duration readyTimeout) {
+            Duration readyTimeout,
+            RedisSecurity security) {
 
         public static final Duration DEFAULT_NODE_TIMEOUT = Duration.ofMillis(2_000);
         public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -91,6 +94,17 @@ public final class RedisCluster implements AutoCloseable {
             }
             RedisNodes.requirePositive(nodeTimeout, "nodeTimeout");
             RedisNodes.requirePositive(readyTimeout, "readyTimeout");
+            Objects.requireNonNull(security, "security");
+        }
+
+        public Options(
+                int primaries,
+                int replicasPerPrimary,
+                Duration nodeTimeout,
+                boolean aof,
+                Path binary,
+                Duration readyTimeout) {
+            this(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, RedisSecurity.none());
         }
 
         /** 3 primaries + 3 replicas, 2 s node timeout, no AOF, the best binary, 60 s to get ready. */
@@ -99,27 +113,41 @@ public final class RedisCluster implements AutoCloseable {
         }
 
         public Options withPrimaries(int primaries) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withReplicasPerPrimary(int replicasPerPrimary) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withNodeTimeout(Duration nodeTimeout) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withAof(boolean aof) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withBinary(Path binary) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withReadyTimeout(Duration readyTimeout) {
-            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout);
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
+        }
+
+        /** Every node TLS-only (client port, cluster bus, replication) with these certificates. */
+        public Options withTls(TlsFiles tls) {
+            return withSecurity(security.withTls(tls));
+        }
+
+        /** An ACL user with all rights on every node; replicas authenticate as it. */
+        public Options withUser(String user, String password) {
+            return withSecurity(security.withUser(user, password));
+        }
+
+        public Options withSecurity(RedisSecurity security) {
+            return new Options(primaries, replicasPerPrimary, nodeTimeout, aof, binary, readyTimeout, security);
         }
 
         int nodeCount() {
@@ -141,6 +169,11 @@ public final class RedisCluster implements AutoCloseable {
         /** {@code redis://127.0.0.1:PORT}. */
         public String uri() {
             return "redis://" + HOST + ":" + port;
+        }
+
+        /** This node's URL as a client of a TLS and/or ACL cluster must use it. */
+        public String uri(RedisSecurity security) {
+            return security.uriPrefix("") + HOST + ":" + port;
         }
 
         public HostAndPort hostAndPort() {
@@ -174,7 +207,7 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Seed list of the current live primaries: {@code redis://127.0.0.1:p1,127.0.0.1:p2,…}. */
     public String seedUri() {
-        return "redis://"
+        return options.security().uriPrefix("")
                 + nodes().stream()
                         .filter(node -> node.role() == RedisRole.PRIMARY && isLive(node.port()))
                         .map(node -> HOST + ":" + node.port())
@@ -187,7 +220,7 @@ public final class RedisCluster implements AutoCloseable {
                 .filter(node -> node.role() == RedisRole.PRIMARY && isLive(node.port()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no live primary in " + describe()))
-                .uri();
+                .uri(options.security());
     }
 
     /** Every node of the cluster (live or not), ordered by port, as a live node sees them now. */
@@ -300,7 +333,7 @@ public final class RedisCluster implements AutoCloseable {
     public void flushAll() {
         for (Node node : nodes()) {
             if (node.role() == RedisRole.PRIMARY && isLive(node.port())) {
-                try (Jedis jedis = connect(node.port(), CLIENT_TIMEOUT)) {
+                try (Jedis jedis = open(node.port(), CLIENT_TIMEOUT)) {
                     jedis.flushAll();
                 }
             }
@@ -313,7 +346,7 @@ public final class RedisCluster implements AutoCloseable {
         for (RedisProcess process : processes.live()) {
             seeds.add(new HostAndPort(HOST, process.port()));
         }
-        return new JedisCluster(seeds, RedisNodes.clientConfig(CLIENT_TIMEOUT));
+        return new JedisCluster(seeds, RedisNodes.clientConfig(CLIENT_TIMEOUT, options.security()));
     }
 
     /** Ports and states of every node, for error messages. */
@@ -355,7 +388,7 @@ public final class RedisCluster implements AutoCloseable {
     private RedisProcess startNode(int index, Path binary) {
         Path dir = root.resolve("node-" + index);
         Path config = writeConfig(dir);
-        RedisProcess.Options nodeOptions = RedisNodes.dataNodeOptions(dir, binary, options.aof());
+        RedisProcess.Options nodeOptions = RedisNodes.dataNodeOptions(dir, binary, options.aof(), options.security());
         RuntimeException last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
             try {
@@ -369,18 +402,19 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private Path writeConfig(Path dir) {
-        return RedisNodes.writeConfig(
-                dir,
-                CONFIG_FILE,
-                List.of(
-                        "cluster-enabled yes",
-                        "cluster-config-file nodes.conf",
-                        "cluster-node-timeout " + options.nodeTimeout().toMillis(),
-                        "cluster-replica-validity-factor 0",
-                        "cluster-require-full-coverage yes",
-                        "repl-diskless-sync yes",
-                        "repl-diskless-sync-delay 0",
-                        "repl-ping-replica-period 1"));
+        List<String> lines = new ArrayList<>(List.of(
+                "cluster-enabled yes",
+                "cluster-config-file nodes.conf",
+                "cluster-node-timeout " + options.nodeTimeout().toMillis(),
+                "cluster-replica-validity-factor 0",
+                "cluster-require-full-coverage yes",
+                "repl-diskless-sync yes",
+                "repl-diskless-sync-delay 0",
+                "repl-ping-replica-period 1"));
+        if (options.security().isTls()) {
+            lines.add("tls-cluster yes");
+        }
+        return RedisNodes.writeConfig(dir, CONFIG_FILE, lines);
     }
 
     private List<String> assignSlots() {
@@ -389,7 +423,7 @@ public final class RedisCluster implements AutoCloseable {
         for (int index = 0; index < primaries; index++) {
             int from = index * ClusterNodesView.SLOTS / primaries;
             int to = (index + 1) * ClusterNodesView.SLOTS / primaries - 1;
-            try (Jedis jedis = connect(processes.get(index).port(), CLIENT_TIMEOUT)) {
+            try (Jedis jedis = open(processes.get(index).port(), CLIENT_TIMEOUT)) {
                 addSlots(jedis, from, to);
                 // Distinct epochs up front, as redis-cli does, so no epoch collision has to be resolved.
                 jedis.sendCommand(Protocol.Command.CLUSTER, "SET-CONFIG-EPOCH", Integer.toString(index + 1));
@@ -409,7 +443,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private void meetAll() {
-        try (Jedis first = connect(processes.get(0).port(), CLIENT_TIMEOUT)) {
+        try (Jedis first = open(processes.get(0).port(), CLIENT_TIMEOUT)) {
             List<RedisProcess> all = processes.all();
             for (RedisProcess other : all.subList(1, all.size())) {
                 first.clusterMeet(HOST, other.port());
@@ -437,7 +471,7 @@ public final class RedisCluster implements AutoCloseable {
             Await.until(
                     options.readyTimeout(),
                     () -> {
-                        try (Jedis jedis = connect(port, CLIENT_TIMEOUT)) {
+                        try (Jedis jedis = open(port, CLIENT_TIMEOUT)) {
                             return "OK".equals(jedis.clusterReplicate(primaryId));
                         }
                     },
@@ -454,7 +488,7 @@ public final class RedisCluster implements AutoCloseable {
         }
         List<ClusterNodesView> views = new ArrayList<>();
         for (RedisProcess process : live) {
-            try (Jedis jedis = connect(process.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = open(process.port(), PROBE_TIMEOUT)) {
                 if (!jedis.clusterInfo().contains("cluster_state:ok")) {
                     return false;
                 }
@@ -501,7 +535,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private ClusterNodesView view(int port) {
-        try (Jedis jedis = connect(port, PROBE_TIMEOUT)) {
+        try (Jedis jedis = open(port, PROBE_TIMEOUT)) {
             return ClusterNodesView.parse(jedis.clusterNodes());
         }
     }
@@ -530,7 +564,17 @@ public final class RedisCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException(node + " is not a node of " + describe()));
     }
 
+    private Jedis open(int port, Duration timeout) {
+        return RedisNodes.connect(port, timeout, options.security());
+    }
+
+    /** A plain, password-less connection (the default options' nodes). */
     static Jedis connect(int port, Duration timeout) {
         return RedisNodes.connect(port, timeout);
+    }
+
+    /** How the nodes are reached (TLS, ACL user). */
+    public RedisSecurity security() {
+        return options.security();
     }
 }

@@ -22,17 +22,26 @@ final class RedisLauncher {
     private final boolean aof;
     private final Duration startupTimeout;
     private final List<String> leadingArgs;
+    private final RedisSecurity security;
 
     RedisLauncher(Path binary, int port, Path dataDir, boolean aof, Duration startupTimeout) {
-        this(binary, port, dataDir, aof, startupTimeout, List.of());
+        this(binary, port, dataDir, aof, startupTimeout, List.of(), RedisSecurity.none());
     }
 
     /**
      * {@code leadingArgs} go right after the binary: a config file (which Redis only accepts as the
      * first argument) and {@code --sentinel}; the options that follow override the file.
      */
-    RedisLauncher(Path binary, int port, Path dataDir, boolean aof, Duration startupTimeout, List<String> leadingArgs) {
+    RedisLauncher(
+            Path binary,
+            int port,
+            Path dataDir,
+            boolean aof,
+            Duration startupTimeout,
+            List<String> leadingArgs,
+            RedisSecurity security) {
         this.leadingArgs = List.copyOf(leadingArgs);
+        this.security = security;
         this.binary = binary;
         this.port = port;
         this.dataDir = dataDir;
@@ -81,15 +90,8 @@ final class RedisLauncher {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.addAll(leadingArgs);
-        command.addAll(List.of(
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                RedisProcess.HOST,
-                "--save",
-                "",
-                "--appendonly",
-                aof ? "yes" : "no"));
+        command.addAll(security.serverArgs(port));
+        command.addAll(List.of("--bind", RedisProcess.HOST, "--save", "", "--appendonly", aof ? "yes" : "no"));
         if (aof) {
             // Every acknowledged write is on disk before the reply, so kill -9 loses nothing.
             command.addAll(List.of("--appendfsync", "always"));
@@ -113,7 +115,7 @@ final class RedisLauncher {
                 throw failure(mark, "exited with code " + started.exitValue() + " before answering PING");
             }
             // Checking the pid makes sure we talk to our process, not another Redis on this port.
-            OptionalLong pid = RespPing.readyProcessId(RedisProcess.HOST, port);
+            OptionalLong pid = RespPing.readyProcessId(RedisProcess.HOST, port, security);
             if (pid.isPresent() && pid.getAsLong() == started.pid()) {
                 return;
             }

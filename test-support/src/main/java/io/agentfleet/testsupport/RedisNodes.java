@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
@@ -91,7 +90,7 @@ final class RedisNodes {
     static <T> T firstAnswer(List<RedisProcess> processes, Function<Jedis, T> question, Supplier<String> nobody) {
         RuntimeException last = null;
         for (RedisProcess process : processes) {
-            try (Jedis jedis = connect(process.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = connect(process.port(), PROBE_TIMEOUT, process.security())) {
                 return question.apply(jedis);
             } catch (RuntimeException e) {
                 last = e;
@@ -112,7 +111,15 @@ final class RedisNodes {
 
     /** How a data node runs: in {@code dir} (with its config there), with the fixture's AOF setting. */
     static RedisProcess.Options dataNodeOptions(Path dir, Path binary, boolean aof) {
-        return RedisProcess.Options.defaults().withAof(aof).withDataDir(dir).withBinary(binary);
+        return dataNodeOptions(dir, binary, aof, RedisSecurity.none());
+    }
+
+    static RedisProcess.Options dataNodeOptions(Path dir, Path binary, boolean aof, RedisSecurity security) {
+        return RedisProcess.Options.defaults()
+                .withAof(aof)
+                .withDataDir(dir)
+                .withBinary(binary)
+                .withSecurity(security);
     }
 
     static void requirePositive(Duration value, String name) {
@@ -129,15 +136,19 @@ final class RedisNodes {
     }
 
     static Jedis connect(int port, Duration timeout) {
-        return new Jedis(new HostAndPort(RedisProcess.HOST, port), clientConfig(timeout));
+        return connect(port, timeout, RedisSecurity.none());
+    }
+
+    static Jedis connect(int port, Duration timeout, RedisSecurity security) {
+        return new Jedis(new HostAndPort(RedisProcess.HOST, port), clientConfig(timeout, security));
     }
 
     static JedisClientConfig clientConfig(Duration timeout) {
-        int millis = Math.toIntExact(timeout.toMillis());
-        return DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis)
-                .build();
+        return clientConfig(timeout, RedisSecurity.none());
+    }
+
+    static JedisClientConfig clientConfig(Duration timeout, RedisSecurity security) {
+        return security.jedisConfig(timeout);
     }
 
     /** A temporary directory that a JVM shutdown hook deletes if the fixture does not. */

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * A real {@code redis-server} process on a loopback port, owned by the caller and usable with or
@@ -26,6 +28,7 @@ public final class RedisProcess implements RedisBackend {
     /** The only interface the process listens on. */
     public static final String HOST = "127.0.0.1";
 
+    private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_REUSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_RETRY_PAUSE = Duration.ofMillis(100);
@@ -40,8 +43,10 @@ public final class RedisProcess implements RedisBackend {
      *     {@link #close()} deletes
      * @param binary the {@code redis-server} to run, or null to find one
      * @param startupTimeout how long to wait for the first PONG
+     * @param security TLS and/or an ACL user ({@link RedisSecurity#none()}: plain, no password)
      */
-    public record Options(boolean aof, int port, Path dataDir, Path binary, Duration startupTimeout) {
+    public record Options(
+            boolean aof, int port, Path dataDir, Path binary, Duration startupTimeout, RedisSecurity security) {
 
         public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -53,6 +58,11 @@ public final class RedisProcess implements RedisBackend {
             if (startupTimeout.isNegative() || startupTimeout.isZero()) {
                 throw new IllegalArgumentException("startupTimeout must be > 0, but was " + startupTimeout);
             }
+            Objects.requireNonNull(security, "security");
+        }
+
+        public Options(boolean aof, int port, Path dataDir, Path binary, Duration startupTimeout) {
+            this(aof, port, dataDir, binary, startupTimeout, RedisSecurity.none());
         }
 
         /** No AOF, a free port, a temporary data directory, the best binary, a 10 s start timeout. */
@@ -61,23 +71,37 @@ public final class RedisProcess implements RedisBackend {
         }
 
         public Options withAof(boolean aof) {
-            return new Options(aof, port, dataDir, binary, startupTimeout);
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
         }
 
         public Options withPort(int port) {
-            return new Options(aof, port, dataDir, binary, startupTimeout);
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
         }
 
         public Options withDataDir(Path dataDir) {
-            return new Options(aof, port, dataDir, binary, startupTimeout);
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
         }
 
         public Options withBinary(Path binary) {
-            return new Options(aof, port, dataDir, binary, startupTimeout);
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
         }
 
         public Options withStartupTimeout(Duration startupTimeout) {
-            return new Options(aof, port, dataDir, binary, startupTimeout);
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
+        }
+
+        /** Only a TLS port (no plain one), with these certificates; the health checks speak TLS too. */
+        public Options withTls(TlsFiles tls) {
+            return withSecurity(security.withTls(tls));
+        }
+
+        /** An ACL user with all rights, whose password is also {@code requirepass} and {@code masterauth}. */
+        public Options withUser(String user, String password) {
+            return withSecurity(security.withUser(user, password));
+        }
+
+        public Options withSecurity(RedisSecurity security) {
+            return new Options(aof, port, dataDir, binary, startupTimeout, security);
         }
     }
 
@@ -131,10 +155,25 @@ public final class RedisProcess implements RedisBackend {
         return RedisBinaries.embedded();
     }
 
-    /** {@code redis://127.0.0.1:PORT}. */
+    /** {@code redis://127.0.0.1:PORT}; {@code rediss://user:password@…} with TLS and an ACL user. */
     @Override
     public String uri() {
-        return "redis://" + HOST + ":" + port;
+        return options.security().uriPrefix("") + HOST + ":" + port;
+    }
+
+    /** The URL without the password, for messages. */
+    private String address() {
+        return (security().isTls() ? "rediss://" : "redis://") + HOST + ":" + port;
+    }
+
+    /** A new pooled client of this process (TLS and AUTH as configured); the caller closes it. */
+    public JedisPooled client() {
+        return new JedisPooled(new HostAndPort(HOST, port), options.security().jedisConfig(CLIENT_TIMEOUT));
+    }
+
+    /** How this process is reached (TLS, ACL user). */
+    public RedisSecurity security() {
+        return options.security();
     }
 
     @Override
@@ -172,7 +211,7 @@ public final class RedisProcess implements RedisBackend {
 
     @Override
     public String describe() {
-        return "redis-server " + binary + " (pid " + (process == null ? "-" : process.pid()) + ") on " + uri()
+        return "redis-server " + binary + " (pid " + (process == null ? "-" : process.pid()) + ") on " + address()
                 + ", data dir " + dataDir;
     }
 
@@ -216,7 +255,7 @@ public final class RedisProcess implements RedisBackend {
     public synchronized void start() {
         if (isRunning()) {
             throw new IllegalStateException(
-                    "redis-server is already running on " + uri() + " (pid " + process.pid() + ")");
+                    "redis-server is already running on " + address() + " (pid " + process.pid() + ")");
         }
         launchRetryingBusyPort();
     }
@@ -336,15 +375,16 @@ public final class RedisProcess implements RedisBackend {
     }
 
     private void launch() {
-        process =
-                new RedisLauncher(binary, port, dataDir, options.aof(), options.startupTimeout(), leadingArgs).launch();
+        process = new RedisLauncher(
+                        binary, port, dataDir, options.aof(), options.startupTimeout(), leadingArgs, options.security())
+                .launch();
         paused = false;
     }
 
     private void requireRunning(String operation) {
         if (!isRunning()) {
             throw new IllegalStateException(
-                    "cannot " + operation + " redis-server on " + uri() + ": it is not running");
+                    "cannot " + operation + " redis-server on " + address() + ": it is not running");
         }
     }
 }

@@ -50,6 +50,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
      * @param aof append-only persistence on the data nodes with {@code appendfsync always}
      * @param binary the {@code redis-server} to run, or null to pick one as {@link RedisProcess} does
      * @param readyTimeout how long start-up may take
+     * @param security TLS (data nodes, replication and the sentinels themselves, all TLS-only) and/or
+     *     an ACL user on the data nodes (the sentinels authenticate to them as it; the sentinels
+     *     themselves take no password)
      */
     public record Options(
             int sentinels,
@@ -57,7 +60,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
             Duration failoverTimeout,
             boolean aof,
             Path binary,
-            Duration readyTimeout) {
+            Duration readyTimeout,
+            RedisSecurity security) {
 
         public static final Duration DEFAULT_DOWN_AFTER = Duration.ofMillis(1_000);
         public static final Duration DEFAULT_FAILOVER_TIMEOUT = Duration.ofMillis(3_000);
@@ -70,6 +74,17 @@ public final class RedisSentinelSetup implements AutoCloseable {
             RedisNodes.requirePositive(downAfter, "downAfter");
             RedisNodes.requirePositive(failoverTimeout, "failoverTimeout");
             RedisNodes.requirePositive(readyTimeout, "readyTimeout");
+            Objects.requireNonNull(security, "security");
+        }
+
+        public Options(
+                int sentinels,
+                Duration downAfter,
+                Duration failoverTimeout,
+                boolean aof,
+                Path binary,
+                Duration readyTimeout) {
+            this(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, RedisSecurity.none());
         }
 
         /** 3 sentinels, 1 s down-after, 3 s failover timeout, no AOF, the best binary, 60 s to get ready. */
@@ -78,27 +93,41 @@ public final class RedisSentinelSetup implements AutoCloseable {
         }
 
         public Options withSentinels(int sentinels) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withDownAfter(Duration downAfter) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withFailoverTimeout(Duration failoverTimeout) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withAof(boolean aof) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withBinary(Path binary) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
 
         public Options withReadyTimeout(Duration readyTimeout) {
-            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout);
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
+        }
+
+        /** Data nodes and sentinels TLS-only (replication and sentinel links too) with these certificates. */
+        public Options withTls(TlsFiles tls) {
+            return withSecurity(security.withTls(tls));
+        }
+
+        /** An ACL user with all rights on the data nodes; the replica and the sentinels authenticate as it. */
+        public Options withUser(String user, String password) {
+            return withSecurity(security.withUser(user, password));
+        }
+
+        public Options withSecurity(RedisSecurity security) {
+            return new Options(sentinels, downAfter, failoverTimeout, aof, binary, readyTimeout, security);
         }
     }
 
@@ -112,6 +141,11 @@ public final class RedisSentinelSetup implements AutoCloseable {
         /** {@code redis://127.0.0.1:PORT}. */
         public String uri() {
             return "redis://" + HOST + ":" + port;
+        }
+
+        /** This node's URL as a client of a TLS and/or ACL set-up must use it. */
+        public String uri(RedisSecurity security) {
+            return security.uriPrefix("") + HOST + ":" + port;
         }
 
         public HostAndPort hostAndPort() {
@@ -146,7 +180,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 
     /** {@code redis-sentinel://127.0.0.1:s1,127.0.0.1:s2,127.0.0.1:s3#fleet-primary} (Lettuce's syntax). */
     public String uri() {
-        return "redis-sentinel://"
+        return options.security().uriPrefix("-sentinel")
                 + sentinelPorts().stream().map(port -> HOST + ":" + port).collect(Collectors.joining(","))
                 + "#" + MASTER_NAME;
     }
@@ -258,8 +292,10 @@ public final class RedisSentinelSetup implements AutoCloseable {
         for (int port : sentinelPorts()) {
             addresses.add(new HostAndPort(HOST, port));
         }
-        JedisClientConfig config = RedisNodes.clientConfig(CLIENT_TIMEOUT);
-        return new JedisSentineled(MASTER_NAME, config, addresses, config);
+        JedisClientConfig config = RedisNodes.clientConfig(CLIENT_TIMEOUT, options.security());
+        JedisClientConfig sentinelConfig =
+                RedisNodes.clientConfig(CLIENT_TIMEOUT, options.security().withoutUser());
+        return new JedisSentineled(MASTER_NAME, config, addresses, sentinelConfig);
     }
 
     public synchronized String describe() {
@@ -304,7 +340,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
             lines.add("replicaof " + HOST + " " + primaryPort);
         }
         Path config = RedisNodes.writeConfig(dir, "redis.conf", lines);
-        return RedisProcess.start(RedisNodes.dataNodeOptions(dir, binary, options.aof()), List.of(config.toString()));
+        return RedisProcess.start(
+                RedisNodes.dataNodeOptions(dir, binary, options.aof(), options.security()), List.of(config.toString()));
     }
 
     private void startSentinels() {
@@ -312,19 +349,25 @@ public final class RedisSentinelSetup implements AutoCloseable {
         Path binary = dataNodes.get(0).binary();
         for (int index = 0; index < options.sentinels(); index++) {
             Path dir = root.resolve("sentinel-" + index);
-            Path config = RedisNodes.writeConfig(
-                    dir,
-                    "sentinel.conf",
-                    List.of(
-                            "sentinel resolve-hostnames no",
-                            "sentinel monitor " + MASTER_NAME + " " + HOST + " " + primaryPort + " " + QUORUM,
-                            "sentinel down-after-milliseconds " + MASTER_NAME + " "
-                                    + options.downAfter().toMillis(),
-                            "sentinel failover-timeout " + MASTER_NAME + " "
-                                    + options.failoverTimeout().toMillis(),
-                            "sentinel parallel-syncs " + MASTER_NAME + " 1"));
-            RedisProcess.Options sentinelOptions =
-                    RedisProcess.Options.defaults().withDataDir(dir).withBinary(binary);
+            List<String> lines = new ArrayList<>(List.of(
+                    "sentinel resolve-hostnames no",
+                    "sentinel monitor " + MASTER_NAME + " " + HOST + " " + primaryPort + " " + QUORUM,
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " "
+                            + options.downAfter().toMillis(),
+                    "sentinel failover-timeout " + MASTER_NAME + " "
+                            + options.failoverTimeout().toMillis(),
+                    "sentinel parallel-syncs " + MASTER_NAME + " 1"));
+            if (options.security().hasUser()) {
+                lines.add("sentinel auth-user " + MASTER_NAME + " "
+                        + options.security().user());
+                lines.add("sentinel auth-pass " + MASTER_NAME + " "
+                        + options.security().password());
+            }
+            Path config = RedisNodes.writeConfig(dir, "sentinel.conf", lines);
+            RedisProcess.Options sentinelOptions = RedisProcess.Options.defaults()
+                    .withDataDir(dir)
+                    .withBinary(binary)
+                    .withSecurity(options.security().withoutUser());
             sentinels.add(RedisProcess.start(sentinelOptions, List.of(config.toString(), "--sentinel")));
         }
     }
@@ -338,7 +381,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
         }
         int otherSentinels = options.sentinels() - 1;
         for (RedisProcess sentinel : sentinels.running()) {
-            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT, sentinel.security())) {
                 Map<String, String> master = jedis.sentinelMaster(MASTER_NAME);
                 if (!master.getOrDefault("flags", "").equals("master")
                         || Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")) < otherSentinels
@@ -368,7 +411,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     private int agreedPrimaryPort() {
         Set<Integer> reported = new LinkedHashSet<>();
         for (RedisProcess sentinel : sentinels.running()) {
-            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT)) {
+            try (Jedis jedis = RedisNodes.connect(sentinel.port(), PROBE_TIMEOUT, sentinel.security())) {
                 List<String> address = jedis.sentinelGetMasterAddrByName(MASTER_NAME);
                 reported.add(Integer.parseInt(address.get(1)));
             }
@@ -384,8 +427,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
                 () -> "no sentinel answers in " + describe());
     }
 
-    private static boolean isMaster(int port) {
-        try (Jedis jedis = RedisNodes.connect(port, PROBE_TIMEOUT)) {
+    private boolean isMaster(int port) {
+        try (Jedis jedis = RedisNodes.connect(port, PROBE_TIMEOUT, options.security())) {
             return jedis.info("replication").contains("role:master");
         }
     }

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.OptionalLong;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Speaks just enough RESP to ask "are you ready, and who are you?". Used instead of a client
@@ -36,9 +37,20 @@ final class RespPing {
      * the fixture make sure the Redis answering on a port is the one it just started.
      */
     static OptionalLong readyProcessId(String host, int port) {
-        try (Socket socket = connect(host, port)) {
-            send(socket, "PING");
+        return readyProcessId(host, port, RedisSecurity.none());
+    }
+
+    /** As {@link #readyProcessId(String, int)}, over TLS and/or after AUTH as {@code security} says. */
+    static OptionalLong readyProcessId(String host, int port, RedisSecurity security) {
+        try (Socket socket = connect(host, port, security)) {
             InputStream in = socket.getInputStream();
+            if (security.hasUser()) {
+                send(socket, "AUTH " + security.user() + " " + security.password());
+                if (!readLine(in).startsWith("+OK")) {
+                    return OptionalLong.empty();
+                }
+            }
+            send(socket, "PING");
             if (!readLine(in).startsWith("+PONG")) {
                 return OptionalLong.empty();
             }
@@ -50,12 +62,21 @@ final class RespPing {
     }
 
     private static Socket connect(String host, int port) throws IOException {
+        return connect(host, port, RedisSecurity.none());
+    }
+
+    private static Socket connect(String host, int port, RedisSecurity security) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) SOCKET_TIMEOUT.toMillis());
             socket.setSoTimeout((int) SOCKET_TIMEOUT.toMillis());
-            return socket;
-        } catch (IOException e) {
+            if (!security.isTls()) {
+                return socket;
+            }
+            SSLSocket tls = (SSLSocket) security.tls().socketFactory().createSocket(socket, host, port, true);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }

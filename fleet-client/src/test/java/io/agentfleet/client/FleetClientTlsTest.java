@@ -1,0 +1,135 @@
+package io.agentfleet.client;
+
+import static io.agentfleet.client.FakeWorker.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.RedisCluster;
+import io.agentfleet.testsupport.RedisProcess;
+import io.agentfleet.testsupport.RedisSentinelSetup;
+import io.agentfleet.testsupport.TestCertificates;
+import io.agentfleet.testsupport.TlsFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * ACL user + password + TLS in every mode for the Jedis family: {@code rediss://user:pass@…} (one
+ * standalone node; one cluster node, detected as a cluster; a seed list) and {@code
+ * rediss-sentinel://user:pass@…#name}. The fixtures are TLS-only with the user and {@code requirepass};
+ * the sentinels are TLS-only without a password.
+ *
+ * <p>The client trusts the JVM default truststore: Jedis' {@code ssl(true)} uses {@code
+ * SSLSocketFactory.getDefault()}, which the JDK creates once per JVM on first use. So this class sets
+ * {@code javax.net.ssl.trustStore} before any TLS use and runs in its own surefire execution (see the
+ * pom), where no earlier test (an HttpClient, for instance) can have created that default first.
+ */
+class FleetClientTlsTest {
+    private static final String USER = "fleet-producer";
+    private static final String PASSWORD = "pr0ducer-pw";
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+    private static final StreamKeys KEYS = StreamKeys.DEFAULT;
+
+    private static RedisProcess standalone;
+    private static RedisCluster cluster;
+    private static RedisSentinelSetup sentinel;
+
+    @BeforeAll
+    static void startSecuredRedis() {
+        Path binary = TestCertificates.assumeTlsCapableRedis();
+        TlsFiles tls = TestCertificates.create();
+        System.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
+        System.setProperty("javax.net.ssl.trustStorePassword", tls.truststorePassword());
+        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        standalone = RedisProcess.start(
+                RedisProcess.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
+        cluster = RedisCluster.start(
+                RedisCluster.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
+        sentinel = RedisSentinelSetup.start(RedisSentinelSetup.Options.defaults()
+                .withBinary(binary)
+                .withTls(tls)
+                .withUser(USER, PASSWORD));
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        for (AutoCloseable fixture : new AutoCloseable[] {standalone, cluster, sentinel}) {
+            if (fixture != null) {
+                try {
+                    fixture.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void standaloneOverTlsWithAclUser() {
+        try (UnifiedJedis check = standalone.client()) {
+            roundTrip(standalone.uri(), check, "coder");
+        }
+    }
+
+    @Test
+    void wrongPasswordOrPlainTcpIsRefused() {
+        String wrongPassword = standalone.uri().replace(PASSWORD, "not-the-password");
+        assertThrows(
+                FleetConnectionException.class,
+                () -> FleetClient.connect(wrongPassword).close());
+        String plain = standalone.uri().replace("rediss://", "redis://");
+        assertThrows(
+                FleetConnectionException.class, () -> FleetClient.connect(plain).close());
+    }
+
+    @Test
+    void clusterFromOneNodesUrlOverTls() {
+        try (UnifiedJedis check = cluster.client()) {
+            for (String agent : List.of("coder", "reviewer", "planner")) {
+                roundTrip(cluster.uri(), check, agent);
+            }
+        }
+    }
+
+    @Test
+    void clusterSeedListOverTls() {
+        try (UnifiedJedis check = cluster.client()) {
+            roundTrip(cluster.seedUri(), check, "x");
+        }
+    }
+
+    @Test
+    void sentinelOverTlsWithAclUser() {
+        try (UnifiedJedis check = sentinel.client()) {
+            roundTrip(sentinel.uri(), check, "coder");
+        }
+    }
+
+    /** Submit, let a fake worker answer over its own TLS connection, await the result, read the type's stats. */
+    private static void roundTrip(String url, UnifiedJedis check, String agent) {
+        try (FleetClient client = FleetClient.builder().redisUri(url).build()) {
+            long before = client.agentStats(agent).length();
+            TaskHandle handle = client.submit(agent, json("input", "over tls"));
+            assertTrue(client.agentTypes().contains(agent), client.agentTypes() + " contains " + agent);
+            assertEquals(before + 1, client.agentStats(agent).length());
+            assertEquals(before + 1, check.xlen(KEYS.tasks(agent)));
+            FakeWorker worker = new FakeWorker(check, KEYS, agent);
+            StreamEntry entry = worker.take(10).stream()
+                    .filter(e -> e.getID().toString().equals(handle.entryId()))
+                    .findFirst()
+                    .orElseThrow();
+            worker.complete(entry, json("answer", "secure"), Metadata.EMPTY);
+            assertEquals(
+                    "secure",
+                    client.await(handle, GENEROUS).output().get("answer").asText());
+        }
+    }
+}
