@@ -82,8 +82,10 @@ class RedisSentinelSetupTest {
 
         setup.restart(formerPrimary);
 
+        // Sentinel demotes a restarted former primary only after it has reported the wrong role for a while
+        // (~20 s on a quiet machine, much longer on a loaded one), so this wait is generous.
         Await.until(
-                TIMEOUT,
+                Duration.ofMinutes(3),
                 () -> {
                     try (Jedis former = new Jedis(formerPrimary.hostAndPort())) {
                         String info = former.info("replication");
