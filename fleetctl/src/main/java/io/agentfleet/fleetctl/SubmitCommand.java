@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.SubmitOptions;
 import io.agentfleet.client.TaskFailedException;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.client.TaskResult;
@@ -39,6 +40,13 @@ final class SubmitCommand implements Callable<Integer> {
     String taskId;
 
     @Option(
+            names = "--partition-key",
+            paramLabel = "KEY",
+            description = "For a partitioned type: tasks with the same key go to the same partition, in order "
+                    + "(default: round-robin)")
+    String partitionKey;
+
+    @Option(
             names = "--wait",
             paramLabel = "DURATION",
             converter = Durations.class,
@@ -51,12 +59,14 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AgentMessage task = task();
         try (FleetClient client = root.connect()) {
-            TaskHandle handle = client.submit(task);
+            TaskHandle handle = client.submit(
+                    task, partitionKey == null ? SubmitOptions.DEFAULT : SubmitOptions.partitionKey(partitionKey));
             ObjectNode report = FleetCtl.JSON
                     .createObjectNode()
                     .put("agent", handle.agent())
                     .put("taskId", handle.taskId())
-                    .put("entryId", handle.entryId());
+                    .put("entryId", handle.entryId())
+                    .put("partition", handle.partition());
             if (!root.json()) {
                 out.println(handle.taskId());
                 out.flush();

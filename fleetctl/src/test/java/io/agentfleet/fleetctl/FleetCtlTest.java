@@ -209,6 +209,23 @@ class FleetCtlTest {
     }
 
     @Test
+    void submitWithAPartitionKeyAlwaysUsesThatKeysPartition() throws Exception {
+        try (FleetClient partitioned = FleetClient.builder()
+                .redisUri(redis.uri())
+                .partitions("keyed", 3)
+                .build()) {
+            partitioned.submit("keyed", json("input", "registers three partitions"));
+        }
+        int expected = StreamKeys.partitionFor("customer-7", 3);
+        for (int i = 0; i < 3; i++) {
+            Run run =
+                    fleetctl("--json", "submit", "keyed", "--input", "\"t" + i + "\"", "--partition-key", "customer-7");
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals(expected, run.json().get("partition").asInt(), run.out());
+        }
+    }
+
+    @Test
     void submitWithWaitPrintsTheResult() throws Exception {
         CompletableFuture<Void> fakeWorker = CompletableFuture.runAsync(() -> {
             try (UnifiedJedis own = redis.client()) {
