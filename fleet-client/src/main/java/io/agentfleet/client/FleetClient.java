@@ -97,6 +97,9 @@ public final class FleetClient implements AutoCloseable {
     private final OrchestratorApi orchestrator;
     private final PublishTracing tracing;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Agent types whose configured partition count this client's ACL user may not register. */
+    private final Set<String> mayNotRegister = ConcurrentHashMap.newKeySet();
+
     private final ConcurrentMap<String, RegisteredCount> registeredCounts = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
@@ -372,7 +375,12 @@ public final class FleetClient implements AutoCloseable {
      */
     public int writePartitions(String agent) {
         int configured = options.configuredPartitions(agent);
-        return configured > 0 ? configured : Math.max(1, registeredPartitions(agent, true));
+        if (configured > 0 && !mayNotRegister.contains(agent)) {
+            return configured;
+        }
+        int registeredCount = Math.max(1, registeredPartitions(agent, true));
+        // A client that could not register its count writes only where readers look.
+        return configured > 0 ? Math.min(configured, registeredCount) : registeredCount;
     }
 
     /**
@@ -412,6 +420,7 @@ public final class FleetClient implements AutoCloseable {
     private record RegisteredCount(int count, long readAt) {}
 
     private int choosePartition(String agent, String partitionKey) {
+        register(agent);
         int count = writePartitions(agent);
         if (count == 1) {
             return 0;
@@ -444,7 +453,22 @@ public final class FleetClient implements AutoCloseable {
                 LOG.warn("agent type '{}' not added to the registry {}: {}", agent, keys.agents(), e.getMessage());
             }
             if (configured > 0) {
-                redis.run(FleetScripts.registerPartitions(keys, agent, configured));
+                try {
+                    redis.run(FleetScripts.registerPartitions(keys, agent, configured));
+                } catch (JedisDataException e) {
+                    if (!RedisGateway.isPermissionDenied(e)) {
+                        throw e;
+                    }
+                    // A producer's ACL user may not write config hashes (that would also let it change max-backlog):
+                    // workers and the orchestrator register counts; this client then writes to the registered ones.
+                    mayNotRegister.add(agent);
+                    LOG.warn(
+                            "agent type '{}': may not register {} partitions ({}); writing to the partitions registered"
+                                    + " by the fleet instead",
+                            agent,
+                            configured,
+                            e.getMessage());
+                }
             }
             return null;
         });

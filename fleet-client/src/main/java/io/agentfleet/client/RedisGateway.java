@@ -335,6 +335,13 @@ final class RedisGateway implements AutoCloseable {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** An ACL refusal: NOPERM for a command, or (Redis 7.0) this error for a command run inside a script. */
+    static boolean isPermissionDenied(JedisDataException e) {
+        String message = e.getMessage();
+        return message != null
+                && (message.startsWith("NOPERM") || message.contains("can't run this command or subcommand"));
+    }
+
     static boolean isNoScript(JedisDataException e) {
         return e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT");
     }

@@ -56,6 +56,43 @@ class FleetClientPartitionTest {
     }
 
     @Test
+    void aProducerWhoseAclMayNotRegisterItsCountWritesOnlyToRegisteredPartitions() {
+        assumeFalse(redis.isCluster(), "the ACL user is created on one node");
+        try (Jedis node = redis.jedis()) {
+            node.aclSetUser(
+                    "narrow-producer",
+                    "on",
+                    ">narrow-pw",
+                    "resetkeys",
+                    "-@all",
+                    "+ping",
+                    "+client|setname",
+                    "+info",
+                    "+evalsha",
+                    "+eval",
+                    "+hget",
+                    "+get",
+                    "+xlen",
+                    "+xadd",
+                    "+sadd",
+                    "~fleet:*");
+        }
+        String url = redis.uri().replace("redis://", "redis://narrow-producer:narrow-pw@");
+        try (FleetClient narrow =
+                FleetClient.builder().redisUri(url).partitions("narrow", 3).build()) {
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0, narrow.submit("narrow", json("input", "n" + i)).partition());
+            }
+        } finally {
+            try (Jedis node = redis.jedis()) {
+                node.aclDelUser("narrow-producer");
+            }
+        }
+        assertEquals(4, jedis.xlen(keys.tasks("narrow", 0)), "all in the one registered partition");
+        assertEquals(null, jedis.hget(keys.config("narrow"), StreamKeys.PARTITIONS_FIELD));
+    }
+
+    @Test
     void roundRobinSpreadsTasksOverEveryPartitionAndAwaitReadsEachTasksPartition() {
         List<TaskHandle> handles = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
