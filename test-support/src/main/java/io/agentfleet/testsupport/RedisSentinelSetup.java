@@ -1,5 +1,8 @@
 package io.agentfleet.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,9 +217,34 @@ public final class RedisSentinelSetup implements AutoCloseable {
         process(node).kill();
     }
 
-    /** Starts a killed data node again on its port, data directory and (rewritten) config. */
+    /**
+     * Starts a killed data node again on its port and data directory. A former primary whose place the sentinels have
+     * given to another node comes back as a replica of the current primary, as the start scripts of Sentinel
+     * deployments on Kubernetes do: started as it was, it would take writes as an empty primary until the sentinels
+     * demote it (after ~20 s), and clients still connected to its address would lose them.
+     */
     public synchronized void restart(Node node) {
-        RedisNodes.restart(process(node));
+        RedisProcess process = process(node);
+        process.kill();
+        int primary = reportedPrimaryPort();
+        if (primary != node.port()) {
+            followPrimary(process, primary);
+        }
+        process.start();
+    }
+
+    /** Rewrites a stopped data node's config so that it starts as a replica of {@code primaryPort}. */
+    private static void followPrimary(RedisProcess process, int primaryPort) {
+        Path config = process.dataDir().resolve("redis.conf");
+        try {
+            List<String> lines = new ArrayList<>(Files.readAllLines(config).stream()
+                    .filter(line -> !line.startsWith("replicaof ") && !line.startsWith("slaveof "))
+                    .toList());
+            lines.add("replicaof " + HOST + " " + primaryPort);
+            Files.write(config, lines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite " + config, e);
+        }
     }
 
     /** SIGSTOP of a data node. */

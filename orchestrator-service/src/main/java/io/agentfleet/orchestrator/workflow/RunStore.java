@@ -153,6 +153,7 @@ public final class RunStore {
             forget(run.runId);
             return Optional.empty();
         }
+        confirmReplicated(run.runId);
         synchronized (recent) {
             if (run.ended) {
                 recent.remove(run.runId);
@@ -253,6 +254,36 @@ public final class RunStore {
             throw refused;
         }
         return allReplicated;
+    }
+
+    /**
+     * With the durability setting, a committed transition (a submit's new run included) is confirmed by WAIT on the
+     * run's node before the caller goes on. It cannot be undone if too few replicas confirm: the transition is counted
+     * ({@code fleet_orchestrator_commits_unreplicated_total}) and logged, as it may be lost if that primary dies now.
+     */
+    private void confirmReplicated(String runId) {
+        int wanted = redis.waitReplicas();
+        if (wanted == 0) {
+            return;
+        }
+        String state = keys.runState(runId);
+        long acked;
+        try {
+            acked = FleetRedis.await(
+                    redis.awaitReplicas(state),
+                    redis.options().waitTimeout().plus(redis.options().commandTimeout()));
+        } catch (RuntimeException e) {
+            acked = -1;
+        }
+        if (acked < wanted) {
+            LOG.warn(
+                    "run {}: a transition reached {} of {} replicas within {}",
+                    runId,
+                    Math.max(acked, 0),
+                    wanted,
+                    redis.options().waitTimeout());
+            metrics.counter("fleet.orchestrator.commits.unreplicated").increment();
+        }
     }
 
     /** WAIT for the configured replicas after an enqueue to {@code stream}; true when off or enough acknowledged. */
