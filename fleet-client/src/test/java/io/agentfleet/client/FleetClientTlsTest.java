@@ -10,9 +10,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.RedisCluster;
 import io.agentfleet.testsupport.RedisProcess;
 import io.agentfleet.testsupport.RedisSentinelSetup;
-import io.agentfleet.testsupport.TestCertificates;
-import io.agentfleet.testsupport.TlsFiles;
-import java.nio.file.Path;
+import io.agentfleet.testsupport.SecuredRedis;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -38,37 +36,23 @@ class FleetClientTlsTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
     private static final StreamKeys KEYS = StreamKeys.DEFAULT;
 
+    private static SecuredRedis secured;
     private static RedisProcess standalone;
     private static RedisCluster cluster;
     private static RedisSentinelSetup sentinel;
 
     @BeforeAll
     static void startSecuredRedis() {
-        Path binary = TestCertificates.assumeTlsCapableRedis();
-        TlsFiles tls = TestCertificates.create();
-        System.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", tls.truststorePassword());
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        standalone = RedisProcess.start(
-                RedisProcess.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        cluster = RedisCluster.start(
-                RedisCluster.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        sentinel = RedisSentinelSetup.start(RedisSentinelSetup.Options.defaults()
-                .withBinary(binary)
-                .withTls(tls)
-                .withUser(USER, PASSWORD));
+        secured = SecuredRedis.start(USER, PASSWORD);
+        standalone = secured.standalone();
+        cluster = secured.cluster();
+        sentinel = secured.sentinel();
     }
 
     @AfterAll
     static void stopRedis() {
-        for (AutoCloseable fixture : new AutoCloseable[] {standalone, cluster, sentinel}) {
-            if (fixture != null) {
-                try {
-                    fixture.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        if (secured != null) {
+            secured.close();
         }
     }
 

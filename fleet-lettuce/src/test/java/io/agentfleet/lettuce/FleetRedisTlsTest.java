@@ -10,14 +10,12 @@ import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisCluster;
 import io.agentfleet.testsupport.RedisProcess;
 import io.agentfleet.testsupport.RedisSentinelSetup;
-import io.agentfleet.testsupport.TestCertificates;
-import io.agentfleet.testsupport.TlsFiles;
+import io.agentfleet.testsupport.SecuredRedis;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,37 +45,23 @@ class FleetRedisTlsTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
 
+    private static SecuredRedis secured;
     private static RedisProcess standalone;
     private static RedisCluster cluster;
     private static RedisSentinelSetup sentinel;
 
     @BeforeAll
     static void startSecuredRedis() {
-        Path binary = TestCertificates.assumeTlsCapableRedis();
-        TlsFiles tls = TestCertificates.create();
-        System.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", tls.truststorePassword());
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        standalone = RedisProcess.start(
-                RedisProcess.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        cluster = RedisCluster.start(
-                RedisCluster.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        sentinel = RedisSentinelSetup.start(RedisSentinelSetup.Options.defaults()
-                .withBinary(binary)
-                .withTls(tls)
-                .withUser(USER, PASSWORD));
+        secured = SecuredRedis.start(USER, PASSWORD);
+        standalone = secured.standalone();
+        cluster = secured.cluster();
+        sentinel = secured.sentinel();
     }
 
     @AfterAll
     static void stopRedis() {
-        for (AutoCloseable fixture : new AutoCloseable[] {standalone, cluster, sentinel}) {
-            if (fixture != null) {
-                try {
-                    fixture.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        if (secured != null) {
+            secured.close();
         }
     }
 
