@@ -36,14 +36,14 @@ class FleetRedisClusterTest {
     private static final StreamKeys KEYS = StreamKeys.DEFAULT;
 
     @RegisterExtension
-    static final RedisExtension redis = RedisExtension.ownedCluster();
+    static final RedisExtension fixture = RedisExtension.ownedCluster();
 
     private static RedisCluster cluster;
     private FleetRedis fleet;
 
     @BeforeAll
     static void cluster() {
-        cluster = redis.cluster();
+        cluster = fixture.cluster();
     }
 
     @AfterEach

@@ -34,13 +34,13 @@ class WorkerClusterTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
-    static final RedisExtension redis = RedisExtension.ownedCluster();
+    static final RedisExtension fixture = RedisExtension.ownedCluster();
 
     private static RedisCluster cluster;
 
     @BeforeAll
     static void cluster() {
-        cluster = redis.cluster();
+        cluster = fixture.cluster();
     }
 
     @Test
