@@ -8,6 +8,7 @@ import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
 import java.util.List;
@@ -65,7 +66,7 @@ class DurableDispatchTest {
             String ran = client.hget(Probe.INVOCATIONS, wireId);
             assertEquals("1", ran, id + " ran once");
         }
-        double unreplicated = Orchestrators.sample(orchestrator.prometheus(), UNREPLICATED);
+        double unreplicated = Prometheus.sample(orchestrator.prometheus(), UNREPLICATED);
         if (redis.isCluster()) {
             assertTrue(Double.isNaN(unreplicated) || unreplicated == 0, "replicated on the cluster: " + unreplicated);
         } else {

@@ -11,6 +11,7 @@ import io.agentfleet.orchestrator.support.JsonFileSpanExporterProvider;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,7 +195,7 @@ class ObservabilityEndToEndTest {
         api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         Await.until(
                 TIMEOUT,
-                () -> Orchestrators.sample(orchestrator.prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
+                () -> Prometheus.sample(orchestrator.prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
                 "fleet_runs_total{status=\"COMPLETED\"} >= 1");
         // The sampler runs every 5 s over every agent type the fleet knows.
         Await.until(
@@ -202,14 +203,12 @@ class ObservabilityEndToEndTest {
                 () -> orchestrator.prometheus().contains("fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"),
                 "the stream gauges");
         String metrics = orchestrator.prometheus();
-        assertEquals(0.0, Orchestrators.sample(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
         assertEquals(
-                0.0, Orchestrators.sample(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, Orchestrators.sample(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, Orchestrators.sample(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(
-                0.0,
-                Orchestrators.sample(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
+                0.0, Prometheus.sample(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
     }
 
     @Test

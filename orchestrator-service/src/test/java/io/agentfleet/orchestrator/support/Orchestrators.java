@@ -1,22 +1,17 @@
 package io.agentfleet.orchestrator.support;
 
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -39,31 +34,13 @@ public final class Orchestrators {
     public record Orchestrator(JavaProcess process, int port, Api api) implements AutoCloseable {
         /** The orchestrator's Prometheus scrape ({@code GET /prometheus}), as text. */
         public String prometheus() {
-            try (HttpClient http = HttpClient.newHttpClient()) {
-                return http.send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus"))
-                                        .timeout(Duration.ofSeconds(10))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return Prometheus.scrape(port);
         }
 
         @Override
         public void close() {
             process.close();
         }
-    }
-
-    /** The value of the Prometheus sample line starting with {@code series}, or NaN when absent. */
-    public static double sample(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     /** Closes each fixture that was started (not null), in the order given: a test class's teardown. */
