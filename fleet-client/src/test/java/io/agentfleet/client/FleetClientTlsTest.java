@@ -7,17 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.testsupport.RedisCluster;
-import io.agentfleet.testsupport.RedisProcess;
-import io.agentfleet.testsupport.RedisSentinelSetup;
-import io.agentfleet.testsupport.TestCertificates;
-import io.agentfleet.testsupport.TlsFiles;
-import java.nio.file.Path;
+import io.agentfleet.testsupport.SecuredRedis;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -38,78 +32,47 @@ class FleetClientTlsTest {
     private static final Duration GENEROUS = Duration.ofSeconds(30);
     private static final StreamKeys KEYS = StreamKeys.DEFAULT;
 
-    private static RedisProcess standalone;
-    private static RedisCluster cluster;
-    private static RedisSentinelSetup sentinel;
-
-    @BeforeAll
-    static void startSecuredRedis() {
-        Path binary = TestCertificates.assumeTlsCapableRedis();
-        TlsFiles tls = TestCertificates.create();
-        System.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", tls.truststorePassword());
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        standalone = RedisProcess.start(
-                RedisProcess.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        cluster = RedisCluster.start(
-                RedisCluster.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        sentinel = RedisSentinelSetup.start(RedisSentinelSetup.Options.defaults()
-                .withBinary(binary)
-                .withTls(tls)
-                .withUser(USER, PASSWORD));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        for (AutoCloseable fixture : new AutoCloseable[] {standalone, cluster, sentinel}) {
-            if (fixture != null) {
-                try {
-                    fixture.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-    }
+    @RegisterExtension
+    static final SecuredRedis secured = SecuredRedis.create(USER, PASSWORD);
 
     @Test
     void standaloneOverTlsWithAclUser() {
-        try (UnifiedJedis check = standalone.client()) {
-            roundTrip(standalone.uri(), check, "coder");
+        try (UnifiedJedis check = secured.standalone().client()) {
+            roundTrip(secured.standalone().uri(), check, "coder");
         }
     }
 
     @Test
     void wrongPasswordOrPlainTcpIsRefused() {
-        String wrongPassword = standalone.uri().replace(PASSWORD, "not-the-password");
+        String wrongPassword = secured.standalone().uri().replace(PASSWORD, "not-the-password");
         assertThrows(
                 FleetConnectionException.class,
                 () -> FleetClient.connect(wrongPassword).close());
-        String plain = standalone.uri().replace("rediss://", "redis://");
+        String plain = secured.standalone().uri().replace("rediss://", "redis://");
         assertThrows(
                 FleetConnectionException.class, () -> FleetClient.connect(plain).close());
     }
 
     @Test
     void clusterFromOneNodesUrlOverTls() {
-        try (UnifiedJedis check = cluster.client()) {
+        try (UnifiedJedis check = secured.cluster().client()) {
             for (String agent : List.of("coder", "reviewer", "planner")) {
-                roundTrip(cluster.uri(), check, agent);
+                roundTrip(secured.cluster().uri(), check, agent);
             }
         }
     }
 
     @Test
     void clusterSeedListOverTls() {
-        try (UnifiedJedis check = cluster.client()) {
-            roundTrip(cluster.seedUri(), check, "x");
+        try (UnifiedJedis check = secured.cluster().client()) {
+            roundTrip(secured.cluster().seedUri(), check, "x");
         }
     }
 
     @Test
     void sentinelOverTlsWithAclUser() {
-        try (UnifiedJedis check = sentinel.client()) {
-            roundTrip(sentinel.uri(), check, "coder");
+        try (UnifiedJedis check = secured.sentinel().client()) {
+            roundTrip(secured.sentinel().uri(), check, "coder");
         }
     }
 

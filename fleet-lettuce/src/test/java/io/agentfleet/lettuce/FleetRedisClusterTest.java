@@ -10,6 +10,7 @@ import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.RedisCluster;
+import io.agentfleet.testsupport.RedisExtension;
 import io.agentfleet.testsupport.RedisRole;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
@@ -19,40 +20,30 @@ import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 
 /** FleetRedis against a real 3-primary, 3-replica Redis Cluster. */
 class FleetRedisClusterTest {
     private static final StreamKeys KEYS = StreamKeys.DEFAULT;
+
+    @RegisterExtension
+    static final RedisExtension fixture = RedisExtension.ownedCluster();
+
     private static RedisCluster cluster;
     private FleetRedis fleet;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() {
-        cluster.flushAll();
+    static void cluster() {
+        cluster = fixture.cluster();
     }
 
     @AfterEach
@@ -192,12 +183,7 @@ class FleetRedisClusterTest {
 
     /** One agent type per primary: port of the primary to the agent type whose partition-0 keys it serves. */
     private static Map<Integer, String> agentsOnEveryPrimary() {
-        Map<Integer, String> byPort = new LinkedHashMap<>();
-        for (int i = 0; i < 200 && byPort.size() < 3; i++) {
-            String agent = "agent" + i;
-            byPort.putIfAbsent(primaryServing(KEYS.tasks(agent)).port(), agent);
-        }
-        return byPort;
+        return cluster.namesOnDistinctPrimaries(3, "agent", KEYS::tasks);
     }
 
     private static RedisCluster.Node primaryServing(String key) {

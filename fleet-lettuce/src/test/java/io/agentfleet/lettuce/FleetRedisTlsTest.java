@@ -7,25 +7,20 @@ import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
-import io.agentfleet.testsupport.RedisCluster;
-import io.agentfleet.testsupport.RedisProcess;
 import io.agentfleet.testsupport.RedisSentinelSetup;
-import io.agentfleet.testsupport.TestCertificates;
-import io.agentfleet.testsupport.TlsFiles;
+import io.agentfleet.testsupport.SecuredRedis;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -47,46 +42,18 @@ class FleetRedisTlsTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
 
-    private static RedisProcess standalone;
-    private static RedisCluster cluster;
-    private static RedisSentinelSetup sentinel;
-
-    @BeforeAll
-    static void startSecuredRedis() {
-        Path binary = TestCertificates.assumeTlsCapableRedis();
-        TlsFiles tls = TestCertificates.create();
-        System.setProperty("javax.net.ssl.trustStore", tls.truststore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", tls.truststorePassword());
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        standalone = RedisProcess.start(
-                RedisProcess.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        cluster = RedisCluster.start(
-                RedisCluster.Options.defaults().withBinary(binary).withTls(tls).withUser(USER, PASSWORD));
-        sentinel = RedisSentinelSetup.start(RedisSentinelSetup.Options.defaults()
-                .withBinary(binary)
-                .withTls(tls)
-                .withUser(USER, PASSWORD));
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        for (AutoCloseable fixture : new AutoCloseable[] {standalone, cluster, sentinel}) {
-            if (fixture != null) {
-                try {
-                    fixture.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-    }
+    @RegisterExtension
+    static final SecuredRedis secured = SecuredRedis.create(USER, PASSWORD);
 
     @Test
     void standaloneOverTlsWithAclUser() {
-        String url = standalone.uri();
-        assertEquals("rediss://" + USER + ":" + PASSWORD + "@127.0.0.1:" + standalone.port(), url);
+        String url = secured.standalone().uri();
+        assertEquals(
+                "rediss://" + USER + ":" + PASSWORD + "@127.0.0.1:"
+                        + secured.standalone().port(),
+                url);
         try (FleetRedis fleet = FleetRedis.connect(RedisTarget.parse(url), FleetRedisOptions.DEFAULTS);
-                UnifiedJedis check = standalone.client()) {
+                UnifiedJedis check = secured.standalone().client()) {
             assertEquals(RedisTarget.Mode.STANDALONE, fleet.mode());
             enqueueAndReadBack(fleet, check, "coder");
             assertEquals(USER, fleet.shared().sync().aclWhoami());
@@ -95,8 +62,9 @@ class FleetRedisTlsTest {
 
     @Test
     void clusterFromOneNodesUrlIsDetectedOverTls() {
-        try (FleetRedis fleet = FleetRedis.connect(RedisTarget.parse(cluster.uri()), FleetRedisOptions.DEFAULTS);
-                JedisCluster check = cluster.client()) {
+        try (FleetRedis fleet =
+                        FleetRedis.connect(RedisTarget.parse(secured.cluster().uri()), FleetRedisOptions.DEFAULTS);
+                JedisCluster check = secured.cluster().client()) {
             assertEquals(RedisTarget.Mode.CLUSTER, fleet.mode());
             for (String agent : List.of("coder", "reviewer", "planner", "x")) {
                 enqueueAndReadBack(fleet, check, agent);
@@ -106,10 +74,10 @@ class FleetRedisTlsTest {
 
     @Test
     void clusterSeedListAndBlockingReadOnADedicatedConnection() throws Exception {
-        String seeds = cluster.seedUri();
+        String seeds = secured.cluster().seedUri();
         assertEquals("rediss://" + USER + ":" + PASSWORD + "@", seeds.substring(0, seeds.indexOf('@') + 1));
         try (FleetRedis fleet = FleetRedis.connect(RedisTarget.parse(seeds), FleetRedisOptions.DEFAULTS);
-                JedisCluster check = cluster.client()) {
+                JedisCluster check = secured.cluster().client()) {
             assertEquals(RedisTarget.Mode.CLUSTER, fleet.mode());
             String stream = KEYS.tasks("tls-reader");
             fleet.createGroup(stream, StreamKeys.WORKERS_GROUP, "$");
@@ -134,10 +102,10 @@ class FleetRedisTlsTest {
 
     @Test
     void sentinelOverTlsWithAclUser() {
-        String url = sentinel.uri();
+        String url = secured.sentinel().uri();
         assertEquals("rediss-sentinel://" + USER + ":" + PASSWORD + "@", url.substring(0, url.indexOf('@') + 1));
         try (FleetRedis fleet = FleetRedis.connect(RedisTarget.parse(url), FleetRedisOptions.DEFAULTS);
-                UnifiedJedis check = sentinel.client()) {
+                UnifiedJedis check = secured.sentinel().client()) {
             assertEquals(RedisTarget.Mode.SENTINEL, fleet.mode());
             enqueueAndReadBack(fleet, check, "coder");
             assertEquals(USER, fleet.shared().sync().aclWhoami());
@@ -151,12 +119,13 @@ class FleetRedisTlsTest {
      */
     @Test
     void sentinelFailoverOverTls() {
-        try (FleetRedis fleet = FleetRedis.connect(RedisTarget.parse(sentinel.uri()), FleetRedisOptions.DEFAULTS)) {
+        try (FleetRedis fleet =
+                FleetRedis.connect(RedisTarget.parse(secured.sentinel().uri()), FleetRedisOptions.DEFAULTS)) {
             String stream = KEYS.tasks("failover");
             fleet.shared().sync().xadd(stream, Map.of("n", "before"));
-            RedisSentinelSetup.Node primary = sentinel.primary();
-            sentinel.kill(primary);
-            RedisSentinelSetup.Node promoted = sentinel.awaitFailover(FAILOVER_TIMEOUT);
+            RedisSentinelSetup.Node primary = secured.sentinel().primary();
+            secured.sentinel().kill(primary);
+            RedisSentinelSetup.Node promoted = secured.sentinel().awaitFailover(FAILOVER_TIMEOUT);
             Await.until(
                     FAILOVER_TIMEOUT,
                     () -> {
@@ -168,7 +137,7 @@ class FleetRedisTlsTest {
                         }
                     },
                     "an XADD through the sentinels to reach the promoted primary " + promoted.port());
-            try (UnifiedJedis check = sentinel.client()) {
+            try (UnifiedJedis check = secured.sentinel().client()) {
                 assertTrue(check.xlen(stream) >= 1, "the write after the failover is on the new primary");
             }
         }

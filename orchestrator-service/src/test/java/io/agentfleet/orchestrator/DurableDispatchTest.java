@@ -8,18 +8,11 @@ import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,15 +48,7 @@ class DurableDispatchTest {
 
     @AfterAll
     static void stop() {
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (client != null) {
-            client.close();
-        }
+        Orchestrators.closeAll(orchestrator, worker, client);
     }
 
     @Test
@@ -81,33 +66,11 @@ class DurableDispatchTest {
             String ran = client.hget(Probe.INVOCATIONS, wireId);
             assertEquals("1", ran, id + " ran once");
         }
-        double unreplicated = value(prometheus(), UNREPLICATED);
+        double unreplicated = Prometheus.sample(orchestrator.prometheus(), UNREPLICATED);
         if (redis.isCluster()) {
             assertTrue(Double.isNaN(unreplicated) || unreplicated == 0, "replicated on the cluster: " + unreplicated);
         } else {
             assertTrue(unreplicated >= 3, "every enqueue counted as unreplicated on one node: " + unreplicated);
         }
-    }
-
-    static String prometheus() {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create("http://127.0.0.1:" + orchestrator.port() + "/prometheus"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

@@ -11,13 +11,11 @@ import io.agentfleet.orchestrator.support.JsonFileSpanExporterProvider;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,12 +72,7 @@ class ObservabilityEndToEndTest {
 
     @AfterAll
     static void stop() {
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
+        Orchestrators.closeAll(orchestrator, worker);
     }
 
     @Test
@@ -204,19 +195,20 @@ class ObservabilityEndToEndTest {
         api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         Await.until(
                 TIMEOUT,
-                () -> value(prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
+                () -> Prometheus.sample(orchestrator.prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
                 "fleet_runs_total{status=\"COMPLETED\"} >= 1");
         // The sampler runs every 5 s over every agent type the fleet knows.
         Await.until(
                 TIMEOUT,
-                () -> prometheus().contains("fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"),
+                () -> orchestrator.prometheus().contains("fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"),
                 "the stream gauges");
-        String metrics = prometheus();
-        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
+        String metrics = orchestrator.prometheus();
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
+        assertEquals(
+                0.0, Prometheus.sample(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
     }
 
     @Test
@@ -263,28 +255,5 @@ class ObservabilityEndToEndTest {
 
     static Set<String> ids(List<JsonNode> spans) {
         return spans.stream().map(s -> s.get("spanId").asText()).collect(Collectors.toSet());
-    }
-
-    static String prometheus() {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(
-                            HttpRequest.newBuilder(
-                                            URI.create("http://127.0.0.1:" + orchestrator.port() + "/prometheus"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The value of a sample line starting with {@code series}, or NaN when absent. */
-    static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

@@ -67,15 +67,7 @@ class PartitionedAgentsTest {
 
     @AfterAll
     static void stop() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
+        Orchestrators.closeAll(worker, client, orchestrator);
     }
 
     @Test

@@ -63,15 +63,7 @@ class WorkflowEndToEndTest {
 
     @AfterAll
     static void stop() {
-        if (orchestrator != null) {
-            orchestrator.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
-        if (client != null) {
-            client.close();
-        }
+        Orchestrators.closeAll(orchestrator, worker, client);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import redis.clients.jedis.HostAndPort;
@@ -246,6 +248,20 @@ public final class RedisCluster implements AutoCloseable {
             throw new IllegalStateException("no node serves slot " + slot + " in " + describe());
         }
         return node(owner);
+    }
+
+    /**
+     * Names {@code prefix0}, {@code prefix1}, … (at most 200 tried) whose {@code keyOf} keys are served
+     * by different primaries, at most {@code count}: the port of each primary to the first such name, in
+     * the order found. Fewer than {@code count} only when the cluster has fewer primaries.
+     */
+    public Map<Integer, String> namesOnDistinctPrimaries(int count, String prefix, UnaryOperator<String> keyOf) {
+        Map<Integer, String> byPort = new LinkedHashMap<>();
+        for (int i = 0; i < 200 && byPort.size() < count; i++) {
+            String name = prefix + i;
+            byPort.putIfAbsent(primaryForKey(keyOf.apply(name)).port(), name);
+        }
+        return byPort;
     }
 
     /** A replica of {@code primary}, as the cluster sees it now. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -57,6 +58,20 @@ class RedisClusterTest {
 
     @Test
     @Order(2)
+    void namesOnDistinctPrimariesGivesOneNamePerPrimaryServingItsKey() {
+        Map<Integer, String> byPort =
+                cluster.namesOnDistinctPrimaries(5, "agent", name -> "fleet:{" + name + "}:tasks");
+
+        assertEquals(3, byPort.size(), "at most one name per primary, and the cluster has three: " + byPort);
+        assertEquals(primaries().stream().map(RedisCluster.Node::port).collect(Collectors.toSet()), byPort.keySet());
+        byPort.forEach((port, name) -> assertEquals(
+                (int) port, cluster.primaryForKey("fleet:{" + name + "}:tasks").port(), name));
+        assertEquals(
+                2, cluster.namesOnDistinctPrimaries(2, "agent", name -> name).size());
+    }
+
+    @Test
+    @Order(3)
     void aKeyOnEachPrimarysSlotsIsWrittenAndReadThroughTheClusterClient() {
         try (JedisCluster client = cluster.client()) {
             for (RedisCluster.Node primary : primaries()) {
@@ -72,7 +87,7 @@ class RedisClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void killedPrimaryIsReplacedByItsReplicaAndItsSlotsTakeWritesAgain() {
         RedisCluster.Node primary = primaries().get(0);
         RedisCluster.Node replica = cluster.replicaOf(primary);
@@ -92,7 +107,7 @@ class RedisClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void restartedFormerPrimaryRejoinsAsAReplicaOfTheNodeThatReplacedIt() {
         RedisCluster.Node former = cluster.nodes().stream()
                 .filter(n -> !cluster.isRunning(n))
@@ -109,7 +124,7 @@ class RedisClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void pausedPrimaryIsReplacedAndRejoinsAsAReplicaWhenResumed() {
         RedisCluster.Node primary = primaries().get(1);
         RedisCluster.Node replica = cluster.replicaOf(primary);
@@ -126,7 +141,7 @@ class RedisClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void flushAllEmptiesEveryPrimary() {
         try (JedisCluster client = cluster.client()) {
             for (RedisCluster.Node primary : primaries()) {
@@ -144,7 +159,7 @@ class RedisClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void closeLeavesNoRedisProcessBehind() {
         RedisCluster own = RedisCluster.start(RedisCluster.Options.defaults().withReplicasPerPrimary(0));
         List<Long> pids = own.nodes().stream().map(own::pid).toList();

@@ -13,19 +13,14 @@ import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.TraceContext;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,22 +86,26 @@ class ObservabilityTest {
 
         Await.until(
                 WAIT,
-                () -> value(metrics(), "fleet_tokens_total{agent=\"metered\",direction=\"in\"}") == 180.0,
+                () -> Prometheus.sample(
+                                Prometheus.scrape(port), "fleet_tokens_total{agent=\"metered\",direction=\"in\"}")
+                        == 180.0,
                 "tokens in counted");
-        String metrics = metrics();
-        assertEquals(120.0, value(metrics, "fleet_tokens_total{agent=\"metered\",direction=\"out\"}"));
-        assertEquals(0.75, value(metrics, "fleet_cost_total{agent=\"metered\"}"), 1e-9);
+        String metrics = Prometheus.scrape(port);
+        assertEquals(120.0, Prometheus.sample(metrics, "fleet_tokens_total{agent=\"metered\",direction=\"out\"}"));
+        assertEquals(0.75, Prometheus.sample(metrics, "fleet_cost_total{agent=\"metered\"}"), 1e-9);
 
         // Sampled every 5 s: wait for a sample taken after everything was recorded.
         Await.until(
                 WAIT,
-                () -> value(metrics(), "fleet_dead_letters_stored{agent=\"metered\",partition=\"0\"}") == 1.0,
+                () -> Prometheus.sample(
+                                Prometheus.scrape(port), "fleet_dead_letters_stored{agent=\"metered\",partition=\"0\"}")
+                        == 1.0,
                 "the dead-letter gauge");
-        metrics = metrics();
-        assertEquals(0.0, value(metrics, "fleet_stream_length{agent=\"metered\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_lag{agent=\"metered\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_stream_pending{agent=\"metered\",partition=\"0\"}"));
-        assertEquals(0.0, value(metrics, "fleet_delayed{agent=\"metered\",partition=\"0\"}"));
+        metrics = Prometheus.scrape(port);
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_length{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_lag{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_pending{agent=\"metered\",partition=\"0\"}"));
+        assertEquals(0.0, Prometheus.sample(metrics, "fleet_delayed{agent=\"metered\",partition=\"0\"}"));
 
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> handled = new ArrayList<>();
@@ -135,27 +134,5 @@ class ObservabilityTest {
                         .filter(l -> l.contains("dead-lettered as invalid"))
                         .noneMatch(l -> l.contains("\"taskId\"")),
                 "the MDC keys are cleared outside a handler");
-    }
-
-    private static String metrics() {
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/prometheus"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The value of the sample line starting with {@code series}, or NaN when absent. */
-    private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 }

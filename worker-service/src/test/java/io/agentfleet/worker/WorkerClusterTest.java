@@ -11,6 +11,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisCluster;
+import io.agentfleet.testsupport.RedisExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.StreamEntryID;
@@ -32,23 +32,15 @@ import redis.clients.jedis.resps.StreamEntry;
 class WorkerClusterTest {
     private static final StreamKeys KEYS = TestFleet.KEYS;
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final RedisExtension fixture = RedisExtension.ownedCluster();
+
     private static RedisCluster cluster;
 
     @BeforeAll
-    static void startCluster() {
-        cluster = RedisCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() {
-        cluster.flushAll();
+    static void cluster() {
+        cluster = fixture.cluster();
     }
 
     @Test
@@ -183,15 +175,8 @@ class WorkerClusterTest {
 
     /** {@code count} agent types whose partition-0 keys are on different primaries. */
     static List<String> typesOnDifferentPrimaries(int count) {
-        Map<Integer, String> byPort = new HashMap<>();
-        List<String> types = new ArrayList<>();
-        for (int i = 0; i < 200 && types.size() < count; i++) {
-            String type = "shard" + i;
-            if (byPort.putIfAbsent(cluster.primaryForKey(KEYS.tasks(type)).port(), type) == null) {
-                types.add(type);
-            }
-        }
-        return types;
+        return List.copyOf(
+                cluster.namesOnDistinctPrimaries(count, "shard", KEYS::tasks).values());
     }
 
     static String handlerVariable(String type) {

@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.support;
 
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +32,27 @@ public final class Orchestrators {
 
     /** A running orchestrator process and a client for it. */
     public record Orchestrator(JavaProcess process, int port, Api api) implements AutoCloseable {
+        /** The orchestrator's Prometheus scrape ({@code GET /prometheus}), as text. */
+        public String prometheus() {
+            return Prometheus.scrape(port);
+        }
+
         @Override
         public void close() {
             process.close();
+        }
+    }
+
+    /** Closes each fixture that was started (not null), in the order given: a test class's teardown. */
+    public static void closeAll(AutoCloseable... fixtures) {
+        for (AutoCloseable fixture : fixtures) {
+            if (fixture != null) {
+                try {
+                    fixture.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not close " + fixture, e);
+                }
+            }
         }
     }
 
