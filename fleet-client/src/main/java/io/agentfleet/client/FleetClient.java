@@ -97,6 +97,8 @@ public final class FleetClient implements AutoCloseable {
     private final OrchestratorApi orchestrator;
     private final PublishTracing tracing;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Agent types whose configured partition count this client has registered (or tried to). */
+    private final Set<String> countRegistered = ConcurrentHashMap.newKeySet();
     /** Agent types whose configured partition count this client's ACL user may not register. */
     private final Set<String> mayNotRegister = ConcurrentHashMap.newKeySet();
 
@@ -420,7 +422,7 @@ public final class FleetClient implements AutoCloseable {
     private record RegisteredCount(int count, long readAt) {}
 
     private int choosePartition(String agent, String partitionKey) {
-        register(agent);
+        registerConfiguredCount(agent);
         int count = writePartitions(agent);
         if (count == 1) {
             return 0;
@@ -432,15 +434,11 @@ public final class FleetClient implements AutoCloseable {
                 roundRobin.computeIfAbsent(agent, a -> new AtomicInteger()).getAndIncrement(), count);
     }
 
-    /**
-     * The first time this client enqueues to {@code agent}: adds it to the registry of agent types and, when this
-     * process configures a partition count, raises the registered count to it (so workers and status see them).
-     */
+    /** The first time this client enqueues to {@code agent}: adds it to the registry of agent types. */
     private void register(String agent) {
         if (registered.contains(agent)) {
             return;
         }
-        int configured = options.configuredPartitions(agent);
         redis.call("registering agent type '" + agent + "'", jedis -> {
             try {
                 jedis.sadd(keys.agents(), agent);
@@ -452,27 +450,40 @@ public final class FleetClient implements AutoCloseable {
                 }
                 LOG.warn("agent type '{}' not added to the registry {}: {}", agent, keys.agents(), e.getMessage());
             }
-            if (configured > 0) {
-                try {
-                    redis.run(FleetScripts.registerPartitions(keys, agent, configured));
-                } catch (JedisDataException e) {
-                    if (!RedisGateway.isPermissionDenied(e)) {
-                        throw e;
-                    }
-                    // A producer's ACL user may not write config hashes (that would also let it change max-backlog):
-                    // workers and the orchestrator register counts; this client then writes to the registered ones.
-                    mayNotRegister.add(agent);
-                    LOG.warn(
-                            "agent type '{}': may not register {} partitions ({}); writing to the partitions registered"
-                                    + " by the fleet instead",
-                            agent,
-                            configured,
-                            e.getMessage());
-                }
-            }
             return null;
         });
         registered.add(agent);
+    }
+
+    /**
+     * Before this client first chooses a partition of {@code agent} it configures a count for: raises the registered
+     * count to it, so that workers and status serve every partition written to.
+     */
+    private void registerConfiguredCount(String agent) {
+        int configured = options.configuredPartitions(agent);
+        if (configured <= 0 || countRegistered.contains(agent)) {
+            return;
+        }
+        redis.call("registering the partition count of agent type '" + agent + "'", jedis -> {
+            try {
+                redis.run(FleetScripts.registerPartitions(keys, agent, configured));
+            } catch (JedisDataException e) {
+                if (!RedisGateway.isPermissionDenied(e)) {
+                    throw e;
+                }
+                // A producer's ACL user may not write config hashes (that would also let it change max-backlog):
+                // workers and the orchestrator register counts; this client then writes to the registered ones.
+                mayNotRegister.add(agent);
+                LOG.warn(
+                        "agent type '{}': may not register {} partitions ({}); writing to the partitions registered"
+                                + " by the fleet instead",
+                        agent,
+                        configured,
+                        e.getMessage());
+            }
+            return null;
+        });
+        countRegistered.add(agent);
     }
 
     /** Agent types in the fleet's registry ({@code prefix:agents}): every type served or sent work. */
