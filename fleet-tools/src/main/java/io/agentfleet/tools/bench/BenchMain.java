@@ -17,8 +17,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4 W5]}: runs the standard workloads of BENCH.md, each on a fresh
- * Redis without persistence (W5: a node, then a 3+3 Redis Cluster), with producer and worker as separate JVMs, and
+ * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4 W5 W5-lat]}: runs the standard workloads of BENCH.md, each on a
+ * fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3 cluster without and
+ * with WAIT 1), with producer and worker as separate JVMs, and
  * prints the median (min–max) of the runs.
  */
 public final class BenchMain {
@@ -44,7 +45,7 @@ public final class BenchMain {
             }
         }
         if (workloads.isEmpty()) {
-            workloads = List.of("W1", "W1-lat", "W2", "W3", "W4", "W5");
+            workloads = List.of("W1", "W1-lat", "W2", "W3", "W4", "W5", "W5-lat");
         }
         Path logDir = Files.createDirectories(ServiceJars.root().resolve(".fleet/bench/" + System.currentTimeMillis()));
         BenchMain bench = new BenchMain(logDir);
@@ -67,6 +68,9 @@ public final class BenchMain {
         if (workload.equals("W5")) {
             // Starts its own Redis node and clusters, one after the other; even runs in the reverse order.
             return ClusterBench.run(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
+        }
+        if (workload.equals("W5-lat")) {
+            return ClusterBench.runLatency(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
         }
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             return switch (workload) {
@@ -93,7 +97,7 @@ public final class BenchMain {
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
                 default ->
                     throw new IllegalArgumentException(
-                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5)");
+                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5, W5-lat)");
             };
         }
     }
@@ -313,6 +317,26 @@ public final class BenchMain {
                     "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
         }
         printClusterSummary();
+        printClusterLatencySummary();
+    }
+
+    /** W5-lat's headline: what WAIT 1 adds to a task's enqueue-to-result latency on the cluster. */
+    private void printClusterLatencySummary() {
+        List<Figures> runs = results.get("W5-lat");
+        if (runs == null) {
+            return;
+        }
+        System.out.printf(
+                "W5-lat (median): cluster p50 %s ms, p99 %s ms; with WAIT 1 p50 %s ms, p99 %s ms; WAIT 1 ÷ cluster:"
+                        + " p50 %s, p99 %s cold, p50 %s, p99 %s warm%n",
+                fmt(median(runs, "b_cluster_p50_ms")),
+                fmt(median(runs, "b_cluster_p99_ms")),
+                fmt(median(runs, "c_cluster_wait1_p50_ms")),
+                fmt(median(runs, "c_cluster_wait1_p99_ms")),
+                fmt(median(runs, "ratio_wait1_vs_cluster_p50")),
+                fmt(median(runs, "ratio_wait1_vs_cluster_p99")),
+                fmt(median(runs, "ratio_warm_wait1_vs_cluster_p50")),
+                fmt(median(runs, "ratio_warm_wait1_vs_cluster_p99")));
     }
 
     /** W5's headline: the ratios against the target (cluster ≥ 0.8× one node) and the durability setting's cost. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -153,18 +154,27 @@ public final class BenchProducer {
         return total;
     }
 
+    /**
+     * Enqueues one task at a time at {@code rate}/s and measures each one's enqueue-to-result latency; on a partitioned
+     * agent type one reader per partition awaits the results (a cluster cannot XREAD streams of different slots at once).
+     */
     private static void paced(FleetClient client, String redisUrl, String agent, int rate, int seconds, String prefix)
             throws Exception {
         int count = rate * seconds;
+        int partitions = client.writePartitions(agent);
         Map<String, Long> sentAt = new ConcurrentHashMap<>(count * 2);
         long[] latencies = new long[count];
-        int[] seen = {0};
-        StreamEntryID from;
+        AtomicInteger seen = new AtomicInteger();
+        List<Thread> readers = new ArrayList<>();
         try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
-            from = newestEntry(jedis, StreamKeys.DEFAULT.results(agent));
+            for (int p = 0; p < partitions; p++) {
+                String results = StreamKeys.DEFAULT.results(agent, p);
+                StreamEntryID from = newestEntry(jedis, results);
+                readers.add(Thread.ofPlatform()
+                        .daemon()
+                        .start(() -> readResults(redisUrl, results, from, count, sentAt, latencies, seen)));
+            }
         }
-        Thread reader =
-                Thread.ofPlatform().start(() -> readResults(redisUrl, agent, from, count, sentAt, latencies, seen));
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -177,8 +187,11 @@ public final class BenchProducer {
             sentAt.put(task.taskId(), System.nanoTime());
             client.submit(task);
         }
-        reader.join(TimeUnit.SECONDS.toMillis(60 + seconds));
-        long[] measured = Arrays.copyOf(latencies, seen[0]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + seconds);
+        for (Thread reader : readers) {
+            reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        long[] measured = Arrays.copyOf(latencies, Math.min(count, seen.get()));
         // Per second of the run (in arrival order), so warm-up and stalls show in the log.
         for (int at = 0; at < measured.length; at += rate) {
             long[] second = Arrays.copyOfRange(measured, at, Math.min(measured.length, at + rate));
@@ -197,18 +210,18 @@ public final class BenchProducer {
                 measured.length);
     }
 
+    /** Reads one results stream until {@code count} latencies are in, over all readers. */
     private static void readResults(
             String redisUrl,
-            String agent,
+            String results,
             StreamEntryID from,
             int count,
             Map<String, Long> sentAt,
             long[] latencies,
-            int[] seen) {
-        String results = StreamKeys.DEFAULT.results(agent);
+            AtomicInteger seen) {
         StreamEntryID last = from;
         try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
-            while (seen[0] < count) {
+            while (seen.get() < count) {
                 var reply = jedis.xread(XReadParams.xReadParams().block(1000).count(1000), Map.of(results, last));
                 if (reply == null) {
                     continue;
@@ -219,7 +232,10 @@ public final class BenchProducer {
                         last = entry.getID();
                         Long sent = sentAt.get(entry.getFields().get("taskId"));
                         if (sent != null) {
-                            latencies[seen[0]++] = now - sent;
+                            int at = seen.getAndIncrement();
+                            if (at < count) {
+                                latencies[at] = now - sent;
+                            }
                         }
                     }
                 }

@@ -36,6 +36,10 @@ final class ClusterBench {
     private static final List<String> CANDIDATE_TYPES = List.of("bench", "bench3", "bench2", "sharded");
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    /** W5-lat's pace, as W1-lat's. */
+    static final int LATENCY_RATE = 2_000;
+
+    static final int LATENCY_SECONDS = 10;
 
     private ClusterBench() {}
 
@@ -199,17 +203,8 @@ final class ClusterBench {
             String prefix,
             List<Integer> primaryPorts)
             throws Exception {
-        String type = agent.toUpperCase(Locale.ROOT).replace('-', '_');
-        Map<String, String> env = new LinkedHashMap<>(extraEnv);
-        env.put("FLEET_AGENTS_" + type + "_MAX_IN_FLIGHT", "64");
-        env.put("FLEET_AGENTS_" + type + "_HANDLER", "bench");
-        if (partitions > 1) {
-            env.put(StreamKeys.partitionsVariable(agent), Integer.toString(partitions));
-        }
-        Map<String, String> producerEnv = new LinkedHashMap<>(extraEnv);
-        if (partitions > 1) {
-            producerEnv.put(StreamKeys.partitionsVariable(agent), Integer.toString(partitions));
-        }
+        Map<String, String> env = workerEnv(agent, partitions, extraEnv);
+        Map<String, String> producerEnv = producerEnv(agent, partitions, extraEnv);
         Map<String, Double> out = new HashMap<>();
         try (JavaProcess worker = BenchMain.startWorker(url, agent, env, name, logDir)) {
             resetStats(primaryPorts);
@@ -249,6 +244,84 @@ final class ClusterBench {
             BenchMain.stopGracefully(worker);
         }
         return out;
+    }
+
+    /** The worker's settings in every phase: handler {@code bench}, 64 in flight, the partition count. */
+    private static Map<String, String> workerEnv(String agent, int partitions, Map<String, String> extraEnv) {
+        String type = agent.toUpperCase(Locale.ROOT).replace('-', '_');
+        Map<String, String> env = new LinkedHashMap<>(extraEnv);
+        env.put("FLEET_AGENTS_" + type + "_MAX_IN_FLIGHT", "64");
+        env.put("FLEET_AGENTS_" + type + "_HANDLER", "bench");
+        if (partitions > 1) {
+            env.put(StreamKeys.partitionsVariable(agent), Integer.toString(partitions));
+        }
+        return env;
+    }
+
+    private static Map<String, String> producerEnv(String agent, int partitions, Map<String, String> extraEnv) {
+        Map<String, String> env = new LinkedHashMap<>(extraEnv);
+        if (partitions > 1) {
+            env.put(StreamKeys.partitionsVariable(agent), Integer.toString(partitions));
+        }
+        return env;
+    }
+
+    /**
+     * W5-lat: W1-lat's paced workload (one task at a time, {@value #LATENCY_RATE}/s for {@value #LATENCY_SECONDS} s,
+     * enqueue-to-result latency) on the 3+3 cluster of (b) without and (c) with {@code FLEET_REDIS_WAIT_REPLICAS=1} on
+     * worker and producer, flushed in between; {@code reversed} runs (c) first. Figures are prefixed {@code
+     * b_cluster_} and {@code c_cluster_wait1_}; {@code ratio_wait1_vs_cluster_p50} / {@code _p99} (and their {@code
+     * warm_} variants) are (c) ÷ (b): what the durability setting adds to a task's latency.
+     */
+    static Figures runLatency(Path logDir, String name, int rounds, boolean reversed) throws Exception {
+        Map<String, Double> figures = new HashMap<>();
+        try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
+            String agent = spreadType(cluster, true);
+            List<Integer> primaryPorts = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                primaryPorts.add(cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p))
+                        .port());
+            }
+            String url = cluster.seedUri();
+            for (boolean wait : reversed ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                Map<String, String> extraEnv = wait ? Map.of("FLEET_REDIS_WAIT_REPLICAS", "1") : Map.of();
+                String phase = name + (wait ? "-cluster-wait1" : "-cluster");
+                String prefix = wait ? "c_cluster_wait1_" : "b_cluster_";
+                try (JavaProcess worker =
+                        BenchMain.startWorker(url, agent, workerEnv(agent, PARTITIONS, extraEnv), phase, logDir)) {
+                    resetStats(primaryPorts);
+                    JavaProcess producer = BenchMain.startProducer(
+                            logDir,
+                            phase,
+                            producerEnv(agent, PARTITIONS, extraEnv),
+                            "paced",
+                            url,
+                            agent,
+                            "" + LATENCY_RATE,
+                            "" + LATENCY_SECONDS,
+                            "" + rounds);
+                    int exit = producer.waitFor(STEP_TIMEOUT);
+                    if (exit != 0) {
+                        throw new IllegalStateException(
+                                phase + ": producer exited with " + exit + ":\n" + producer.logText());
+                    }
+                    Figures.parse(producer.logText()).values().forEach((k, v) -> figures.put(prefix + k, v));
+                    saveCommandStats(logDir, phase, primaryPorts);
+                    BenchMain.stopGracefully(worker);
+                }
+                cluster.flushAll();
+            }
+        }
+        for (String warm : List.of("", "warm_")) {
+            for (String p : List.of("p50", "p99")) {
+                ratio(
+                        figures,
+                        "ratio_" + warm + "wait1_vs_cluster_" + p,
+                        "c_cluster_wait1_" + warm + p + "_ms",
+                        "b_cluster_" + warm + p + "_ms");
+            }
+        }
+        return new Figures(figures);
     }
 
     private static void ratio(Map<String, Double> figures, String key, String numerator, String denominator) {
