@@ -46,6 +46,23 @@ final class ClusterBench {
     /** A Redis process measured by its pid, with the label its figures get. */
     private record Measured(String label, long pid, boolean primary) {}
 
+    /** The Redis processes that serve the partitions of {@code agent}, measured per node, and the primaries' ports. */
+    private record Placement(List<Measured> nodes, List<Integer> primaryPorts) {
+        static Placement of(RedisCluster cluster, String agent, boolean withReplicas) {
+            List<Measured> nodes = new ArrayList<>();
+            List<Integer> primaryPorts = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
+                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
+                primaryPorts.add(primary.port());
+                if (withReplicas) {
+                    nodes.add(new Measured("replica_p" + p + "_", cluster.pid(cluster.replicaOf(primary)), false));
+                }
+            }
+            return new Placement(nodes, primaryPorts);
+        }
+    }
+
     /**
      * One W5 run; {@code reversed} (the harness sets it on even runs) runs the phases in the opposite order, (d) (c)
      * (b) (a), so that over several runs no phase always comes first on a fresh cluster or after the others.
@@ -109,14 +126,9 @@ final class ClusterBench {
         Map<String, Double> figures = new HashMap<>();
         try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
             String agent = spreadType(cluster, true);
-            List<Measured> nodes = new ArrayList<>();
-            List<Integer> primaryPorts = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
-                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
-                primaryPorts.add(primary.port());
-                nodes.add(new Measured("replica_p" + p + "_", cluster.pid(cluster.replicaOf(primary)), false));
-            }
+            Placement placement = Placement.of(cluster, agent, true);
+            List<Measured> nodes = placement.nodes();
+            List<Integer> primaryPorts = placement.primaryPorts();
             String url = cluster.seedUri();
             for (boolean wait : waitFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 figures.putAll(phase(
@@ -144,13 +156,9 @@ final class ClusterBench {
         try (RedisCluster cluster =
                 RedisCluster.start(RedisCluster.Options.defaults().withReplicasPerPrimary(0))) {
             String agent = spreadType(cluster, false);
-            List<Measured> nodes = new ArrayList<>();
-            List<Integer> primaryPorts = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                RedisCluster.Node primary = cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p));
-                nodes.add(new Measured("primary_p" + p + "_", cluster.pid(primary), true));
-                primaryPorts.add(primary.port());
-            }
+            Placement placement = Placement.of(cluster, agent, false);
+            List<Measured> nodes = placement.nodes();
+            List<Integer> primaryPorts = placement.primaryPorts();
             return phase(
                     logDir,
                     name + "-cluster-no-replicas",
@@ -277,11 +285,7 @@ final class ClusterBench {
         Map<String, Double> figures = new HashMap<>();
         try (RedisCluster cluster = RedisCluster.start(RedisCluster.Options.defaults())) {
             String agent = spreadType(cluster, true);
-            List<Integer> primaryPorts = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                primaryPorts.add(cluster.primaryForKey(StreamKeys.DEFAULT.tasks(agent, p))
-                        .port());
-            }
+            List<Integer> primaryPorts = Placement.of(cluster, agent, false).primaryPorts();
             String url = cluster.seedUri();
             for (boolean wait : reversed ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 Map<String, String> extraEnv = wait ? Map.of("FLEET_REDIS_WAIT_REPLICAS", "1") : Map.of();
