@@ -71,6 +71,18 @@ class FleetRedisClusterTest {
     }
 
     @Test
+    void theModeOverrideMakesOneNodesUrlAClusterWithoutAskingTheNode() {
+        fleet = FleetRedis.connect(RedisTarget.parse(cluster.uri(), "cluster"), FleetRedisOptions.DEFAULTS);
+        assertEquals(RedisTarget.Mode.CLUSTER, fleet.mode());
+        for (String agent : agentsOnEveryPrimary().values()) {
+            List<Object> ids = fleet.runSync(
+                    FleetScripts.enqueue(KEYS, agent, 0, 0, List.of(utf8("{\"n\":1}")), List.of()),
+                    ScriptOutputType.MULTI);
+            assertEquals(1, ids.size(), "enqueued on the shard of " + agent);
+        }
+    }
+
+    @Test
     void scriptsOnKeysOfEveryShardRunThroughOneFleetRedisAndSurviveScriptFlushOnEveryNode() {
         connect(cluster.uri(), FleetRedisOptions.DEFAULTS);
         Map<Integer, String> agentByPrimary = agentsOnEveryPrimary();
