@@ -31,7 +31,7 @@ import redis.clients.jedis.JedisSentineled;
  * they do only after it has reported the wrong role for a while (several seconds). {@link #close()}
  * (and, failing that, a JVM shutdown hook) kills every process and deletes the data.
  *
- * <p>Settings chosen for a fast failover on loopback: {@code down-after-milliseconds} 1000 and
+ * <p>Settings chosen for a fast failover on loopback: {@code down-after-milliseconds} 2000 and
  * {@code failover-timeout} 3000 (options), quorum 2 of 3, {@code sentinel resolve-hostnames no}
  * (addresses are IPs), {@code repl-diskless-sync-delay 0} so the replica is synchronised at once.
  */
@@ -66,7 +66,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
             Duration readyTimeout,
             RedisSecurity security) {
 
-        public static final Duration DEFAULT_DOWN_AFTER = Duration.ofMillis(1_000);
+        // 2 s, not less: on a loaded 2-core CI machine 1 s made the sentinels fail over a healthy primary now and then.
+        public static final Duration DEFAULT_DOWN_AFTER = Duration.ofMillis(2_000);
         public static final Duration DEFAULT_FAILOVER_TIMEOUT = Duration.ofMillis(3_000);
         public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -226,7 +227,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
     public synchronized void restart(Node node) {
         RedisProcess process = process(node);
         process.kill();
-        int primary = reportedPrimaryPort();
+        int primary = awaitAgreedPrimaryPort();
         if (primary != node.port()) {
             followPrimary(process, primary);
         }
@@ -433,6 +434,21 @@ public final class RedisSentinelSetup implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** The primary every running sentinel reports, once they agree (a lagging sentinel may still name the old one). */
+    private int awaitAgreedPrimaryPort() {
+        long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+        while (true) {
+            int agreed = agreedPrimaryPort();
+            if (agreed > 0) {
+                return agreed;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the sentinels do not agree on a primary in " + describe());
+            }
+            Await.sleep(Await.POLL_INTERVAL);
+        }
     }
 
     /** The primary's port if every running sentinel reports the same one, else -1. */
