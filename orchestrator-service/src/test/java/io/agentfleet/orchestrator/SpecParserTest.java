@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.orchestrator.config.ApiKeys;
 import io.agentfleet.orchestrator.config.ConfigException;
 import io.agentfleet.orchestrator.config.ConfigFactory;
@@ -12,6 +14,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.workflow.RunSpec;
 import io.agentfleet.orchestrator.workflow.SpecParser;
+import io.agentfleet.orchestrator.workflow.TaskSpec;
 import io.agentfleet.orchestrator.workflow.WireIds;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.core.value.PropertyResolver;
@@ -35,7 +38,7 @@ class SpecParserTest {
         return new io.micronaut.context.env.PropertySourcePropertyResolver(PropertySource.of("test", props));
     }
 
-    final SpecParser parser = new SpecParser(config(Map.of()));
+    final SpecParser parser = new SpecParser(config(Map.of()), MessageLimits.DEFAULT);
 
     @Test
     void parsesAFullWorkflow() {
@@ -50,6 +53,55 @@ class SpecParserTest {
         assertEquals(Duration.ofSeconds(30), spec.tasks().get(0).timeout());
         assertEquals(1, spec.tasks().get(0).review().maxRevisions());
         assertTrue(spec.tasks().get(1).optional());
+    }
+
+    @Test
+    void anInputIsAcceptedOnlyAsDeepAsTheDispatchedMessageAllows() {
+        // The task message wraps the input in two levels (message, content); workers accept 64.
+        assertEquals(
+                1,
+                parser.workflow(workflowWithInput(StuckRunsEndToEndTest.nested(62), ""), NOW)
+                        .tasks()
+                        .size());
+        InvalidMessageException tooDeep = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.workflow(workflowWithInput(StuckRunsEndToEndTest.nested(63), ""), NOW));
+        assertEquals("tasks[0].input", tooDeep.field());
+        assertTrue(tooDeep.reason().startsWith("nests 63 levels deep, more than the limit of 62"), tooDeep.reason());
+        // A reviewer gets it one level deeper.
+        String review = ",\"review\":{\"agent\":\"r\"}";
+        assertEquals(
+                1,
+                parser.workflow(workflowWithInput(StuckRunsEndToEndTest.nested(61), review), NOW)
+                        .tasks()
+                        .size());
+        assertThrows(
+                InvalidMessageException.class,
+                () -> parser.workflow(workflowWithInput(StuckRunsEndToEndTest.nested(62), review), NOW));
+    }
+
+    @Test
+    void anInputMustLeaveRoomForTheMessageEnvelope() {
+        SpecParser roomy = new SpecParser(
+                config(Map.of("fleet.orchestrator.max-input-bytes", MessageLimits.DEFAULT_MAX_BYTES)),
+                MessageLimits.DEFAULT);
+        String fits = "\"" + "x".repeat(MessageLimits.DEFAULT_MAX_BYTES - SpecParser.ENVELOPE_BYTES - 2) + "\"";
+        assertEquals(1, roomy.workflow(workflowWithInput(fits, ""), NOW).tasks().size());
+        InvalidMessageException tooLarge = assertThrows(
+                InvalidMessageException.class,
+                () -> roomy.workflow(workflowWithInput("\"x" + fits.substring(1), ""), NOW));
+        assertEquals("tasks[0].input", tooLarge.field());
+    }
+
+    @Test
+    void aTimeoutBeyondWhatARecordStoresIsStoredAsTheLongest() {
+        TaskSpec spec = new TaskSpec(
+                "a", "coder", Api.parse("{}"), List.of(), null, false, false, Duration.ofDays(106_751_991_167_300L), 0);
+        assertEquals(TaskSpec.LONGEST_TIMEOUT, spec.timeout());
+    }
+
+    private static ObjectNode workflowWithInput(String input, String more) {
+        return Api.parse("{\"tasks\":[{\"id\":\"a\",\"agent\":\"coder\",\"input\":" + input + more + "}]}");
     }
 
     @Test

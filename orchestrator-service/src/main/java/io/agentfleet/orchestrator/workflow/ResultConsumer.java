@@ -1,5 +1,6 @@
 package io.agentfleet.orchestrator.workflow;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetConnection;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.RedisErrors;
@@ -11,11 +12,17 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.telemetry.LogContext;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.models.stream.ClaimedMessages;
+import io.lettuce.core.models.stream.PendingMessage;
 import io.micronaut.context.annotation.Context;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -48,6 +55,11 @@ public class ResultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
     private static final Duration GONE_AFTER = Duration.ofHours(1);
+    /** Deliveries of a result entry whose application throws before its run is failed instead. */
+    static final int MAX_APPLY_ATTEMPTS = 3;
+    /** Error replies of a Redis that is loading, failing over or has lost its primary. */
+    private static final List<String> UNAVAILABLE_REPLIES =
+            List.of("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN");
 
     private final FleetRedis redis;
     private final RunService runs;
@@ -246,12 +258,13 @@ public class ResultConsumer {
         List<String> ack = new ArrayList<>();
         for (StreamMessage<String, String> entry : batch) {
             AgentMessage outcome = decode(stream, entry);
-            if (outcome == null || outcome.runId() == null || WireIds.parse(outcome.taskId()) == null) {
+            String runId = outcome == null ? null : runIdOf(outcome);
+            if (runId == null) {
                 ack.add(entry.getId());
                 continue;
             }
-            byRun.computeIfAbsent(outcome.runId(), r -> new ArrayList<>()).add(outcome);
-            idsByRun.computeIfAbsent(outcome.runId(), r -> new ArrayList<>()).add(entry.getId());
+            byRun.computeIfAbsent(runId, r -> new ArrayList<>()).add(outcome);
+            idsByRun.computeIfAbsent(runId, r -> new ArrayList<>()).add(entry.getId());
         }
         if (!ack.isEmpty()) {
             redis.shared().async().xack(stream, StreamKeys.ORCHESTRATORS_GROUP, ack.toArray(String[]::new));
@@ -276,8 +289,7 @@ public class ResultConsumer {
                     runs.applyOutcomes(runId, outcomes, recovery);
                     redis.shared().async().xack(stream, StreamKeys.ORCHESTRATORS_GROUP, ids.toArray(String[]::new));
                 } catch (RuntimeException e) {
-                    // Left unacknowledged: claimed and replayed after claim-after.
-                    LOG.warn("run {}: applying {} outcomes failed: {}", runId, outcomes.size(), e.toString());
+                    applyFailed(stream, runId, outcomes, ids, e);
                     if (spans != null) {
                         spans.forEach(
                                 s -> s.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()));
@@ -293,6 +305,106 @@ public class ResultConsumer {
                 }
             });
         });
+    }
+
+    /**
+     * The run an outcome belongs to, or null when it is not an outcome of a run's task. An outcome without a runId
+     * (a worker could read no more than the task id of a message it rejected) belongs to the run its wire task id names.
+     */
+    private static String runIdOf(AgentMessage outcome) {
+        WireIds wire = WireIds.parse(outcome.taskId());
+        if (wire == null) {
+            return null;
+        }
+        return outcome.runId() != null ? outcome.runId() : wire.runId();
+    }
+
+    /**
+     * An outcome whose application threw stays pending, so it is claimed and applied again after {@code claim-after}.
+     * Once its entry was delivered {@value #MAX_APPLY_ATTEMPTS} times (by any replica), the run fails with the reason
+     * and the entry is acknowledged: a run never waits on an outcome that cannot be applied. While Redis itself is
+     * unavailable, nothing is wrong with the outcome and it is retried without limit.
+     */
+    private void applyFailed(
+            String stream, String runId, List<AgentMessage> outcomes, List<String> ids, RuntimeException e) {
+        String tasks =
+                String.join(", ", outcomes.stream().map(ResultConsumer::taskOf).toList());
+        if (isRedisUnavailable(e)) {
+            LOG.warn(
+                    "run {}: applying the result of task {} failed, retried after claim-after: {}",
+                    runId,
+                    tasks,
+                    e.toString());
+            return;
+        }
+        long attempt = deliveries(stream, ids);
+        if (attempt < MAX_APPLY_ATTEMPTS) {
+            LOG.warn(
+                    "run {}: applying the result of task {} failed (attempt {} of {}), retried after claim-after: {}",
+                    runId,
+                    tasks,
+                    attempt,
+                    MAX_APPLY_ATTEMPTS,
+                    e.toString());
+            return;
+        }
+        LOG.error(
+                "run {}: applying the result of task {} failed (attempt {} of {}), failing the run",
+                runId,
+                tasks,
+                attempt,
+                MAX_APPLY_ATTEMPTS,
+                e);
+        ObjectNode error = RunEngine.failure(
+                "INTERNAL_ERROR",
+                "internal error applying the result of task " + tasks + ": "
+                        + e.getClass().getSimpleName());
+        error.put("task", taskOf(outcomes.get(0)));
+        try {
+            runs.fail(runId, error);
+        } catch (RuntimeException again) {
+            if (isRedisUnavailable(again)) {
+                LOG.warn("run {}: failing the run failed, retried after claim-after: {}", runId, again.toString());
+                return;
+            }
+            LOG.error(
+                    "run {}: failing the run failed too, its result entries are dropped: {}", runId, again.toString());
+        }
+        redis.shared().async().xack(stream, StreamKeys.ORCHESTRATORS_GROUP, ids.toArray(String[]::new));
+    }
+
+    /** How often the entries were delivered so far (the most of any of them), from the group's pending list. */
+    private long deliveries(String stream, List<String> ids) {
+        long most = 0;
+        for (String id : ids) {
+            for (PendingMessage pending : redis.shared()
+                    .sync()
+                    .xpending(stream, StreamKeys.ORCHESTRATORS_GROUP, Range.create(id, id), Limit.from(1))) {
+                most = Math.max(most, pending.getRedeliveryCount());
+            }
+        }
+        return most;
+    }
+
+    private static String taskOf(AgentMessage outcome) {
+        WireIds wire = WireIds.parse(outcome.taskId());
+        return wire == null ? outcome.taskId() : wire.taskId();
+    }
+
+    /** Redis unreachable, timing out or failing over: says nothing about the outcome being applied. */
+    private static boolean isRedisUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof RedisConnectionException
+                    || t instanceof RedisCommandTimeoutException
+                    || t instanceof RedisCommandInterruptedException) {
+                return true;
+            }
+            String message = t.getMessage();
+            if (message != null && UNAVAILABLE_REPLIES.stream().anyMatch(message::startsWith)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A CONSUMER span per outcome, each a child of (and linked to) the worker span its message carries. */

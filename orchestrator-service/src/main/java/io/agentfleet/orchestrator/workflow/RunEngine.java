@@ -13,6 +13,7 @@ import io.agentfleet.messages.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -31,6 +32,13 @@ import java.util.TreeMap;
  */
 public final class RunEngine {
     static final String SENDER = "orchestrator";
+    /**
+     * The latest deadline a task message carries, 9999-12-31T23:59:59.999Z: every ISO-8601 reader and a JavaScript
+     * number hold it exactly.
+     */
+    static final long LATEST_DEADLINE =
+            Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+
     private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;
@@ -152,6 +160,7 @@ public final class RunEngine {
                 throw new ResumeRejected("taskId", "task '" + taskId + "' is not waiting for a human", task != null);
             }
         }
+        requireAnswerFits(answer, action);
         touch(run, now);
         ObjectNode data = taskData(task, now);
         data.put("action", action);
@@ -183,6 +192,33 @@ public final class RunEngine {
         }
         resumeIfNoneWaiting(run, now);
         advance(run, now);
+    }
+
+    /** A retry's answer is sent in the task's content, so with its wrapping levels it must fit the nesting limit. */
+    private void requireAnswerFits(JsonNode answer, String action) {
+        int max = codec.limits().maxNestingDepth() - Nesting.INPUT_LEVELS;
+        int depth = Nesting.depth(answer);
+        if (action.equals("retry") && depth > max) {
+            throw new ResumeRejected(
+                    "answer",
+                    "nests " + depth + " levels deep, more than the limit of " + max + ": the task message wraps it in "
+                            + Nesting.INPUT_LEVELS + " more levels and workers accept at most "
+                            + codec.limits().maxNestingDepth(),
+                    false);
+        }
+    }
+
+    /**
+     * Ends a run that has not ended as FAILED with {@code error}, when one of its outcomes cannot be applied; returns
+     * false (changing nothing) when it had ended.
+     */
+    public boolean fail(RunState run, ObjectNode error, Instant now) {
+        if (run.status().isTerminal()) {
+            return false;
+        }
+        touch(run, now);
+        finish(run, RunStatus.FAILED, error, now);
+        return true;
     }
 
     /** A deadline from the schedule has come: the run's, or a dispatched task's. */
@@ -407,10 +443,7 @@ public final class RunEngine {
             return;
         }
         String wireId = WireIds.of(run.runId, task.id, task.revision, review);
-        Long deadline = null;
-        if (task.timeout != null) {
-            deadline = now.plus(task.timeout).toEpochMilli();
-        }
+        Long deadline = task.timeout == null ? null : deadlineAfter(now, task.timeout);
         RunState.OutboxEntry message;
         try {
             message = RunState.OutboxEntry.of(
@@ -443,6 +476,22 @@ public final class RunEngine {
                     now);
             return;
         }
+        int depth = Nesting.depth(message.message());
+        if (depth > codec.limits().maxNestingDepth()) {
+            taskFailed(
+                    run,
+                    task,
+                    failure(
+                            "NESTING_TOO_DEEP",
+                            "the task message with its context would nest " + depth
+                                    + " levels deep, more than the limit of "
+                                    + codec.limits().maxNestingDepth()
+                                    + " workers accept (an input is nested " + Nesting.INPUT_LEVELS
+                                    + " levels deeper in the message, a dependency's output "
+                                    + Nesting.CONTEXT_LEVELS + ")"),
+                    now);
+            return;
+        }
         run.addFingerprint(fp, task.id);
         task.moveTo(review ? TaskState.REVIEWING : TaskState.DISPATCHED);
         task.wireId = wireId;
@@ -458,6 +507,17 @@ public final class RunEngine {
         data.put("dispatchedTo", agent);
         data.put("review", review);
         run.event("TASK_DISPATCHED", data);
+    }
+
+    /**
+     * The deadline {@code timeout} after {@code now}, saturated at {@link #LATEST_DEADLINE}: a timeout too long for an
+     * epoch-millisecond deadline means no practical deadline, not an overflow on every dispatch.
+     */
+    static long deadlineAfter(Instant now, Duration timeout) {
+        Duration left = Duration.ofMillis(LATEST_DEADLINE - now.toEpochMilli());
+        return timeout.compareTo(left) >= 0
+                ? LATEST_DEADLINE
+                : now.plus(timeout).toEpochMilli();
     }
 
     /** Canonical forms the task records keep for the large parts of a dispatch's content. */
@@ -633,12 +693,16 @@ public final class RunEngine {
         run.set("updatedAt", Long.toString(now.toEpochMilli()));
     }
 
+    /**
+     * The failure an ERROR reports: {@code content.error} as workers write it, or the content itself when it is the
+     * failure ({@code {"type","message","retryable"}}).
+     */
     private static ObjectNode failureOf(AgentMessage outcome) {
         ObjectNode content = outcome.content();
-        JsonNode error = content.path("error");
+        JsonNode error = content.has("error") || !content.has("type") ? content.path("error") : content;
         ObjectNode f = failure(
                 error.path("type").asText("ERROR"), error.path("message").asText(""));
-        f.put("reason", content.path("reason").asText(""));
+        f.put("reason", content.path("reason").asText(f.get("type").asText()));
         f.put("retryable", error.path("retryable").asBoolean(false));
         return f;
     }

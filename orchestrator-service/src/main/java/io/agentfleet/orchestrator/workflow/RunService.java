@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.tracing.MessageTracing;
@@ -150,6 +151,11 @@ public final class RunService {
         if (recovery) {
             drainLeftovers(runId);
         }
+    }
+
+    /** Fails a run whose outcome cannot be applied, with {@code error} as the reason; UNCHANGED when it had ended. */
+    public Outcome fail(String runId, ObjectNode error) {
+        return transition(runId, (Consumer<RunState>) run -> engine.fail(run, error, clock.instant()));
     }
 
     public Outcome cancel(String runId) {

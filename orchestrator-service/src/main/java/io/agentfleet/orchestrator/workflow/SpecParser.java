@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,19 @@ public final class SpecParser {
     private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
+    /**
+     * Room left in a task message for everything but the input: the envelope's fields, ids and trace context (under
+     * 1 KiB) and the content's own fields.
+     */
+    public static final int ENVELOPE_BYTES = 4096;
 
     private final OrchestratorConfig config;
+    private final MessageLimits limits;
 
-    public SpecParser(OrchestratorConfig config) {
+    /** @param limits the bounds workers decode task messages with: what a run dispatches must stay within them */
+    public SpecParser(OrchestratorConfig config, MessageLimits limits) {
         this.config = config;
+        this.limits = limits;
     }
 
     /** {@code POST /v1/workflows}. */
@@ -201,11 +210,6 @@ public final class SpecParser {
         }
         String agent = agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
-        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
-        if (inputBytes > config.maxInputBytes()) {
-            throw new PayloadTooLargeException(
-                    at + "input", "is " + inputBytes + " bytes, more than the limit of " + config.maxInputBytes());
-        }
         List<String> dependsOn = new ArrayList<>();
         JsonNode deps = node.get("dependsOn");
         if (deps != null && !deps.isNull()) {
@@ -226,6 +230,7 @@ public final class SpecParser {
             }
         }
         TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
+        requireInputFits(input, at, review != null);
         Duration timeout = null;
         JsonNode t = node.get("timeout");
         if (t != null && !t.isNull()) {
@@ -250,6 +255,30 @@ public final class SpecParser {
                 bool(node, "escalate", at),
                 timeout,
                 maxAttempts);
+    }
+
+    /**
+     * The input must fit the task message workers will decode: its size with the envelope within the message size
+     * limit, and its depth plus the levels the message wraps it in within the nesting limit (a reviewed task's input
+     * is also sent to the reviewer, one level deeper).
+     */
+    private void requireInputFits(JsonNode input, String at, boolean reviewed) {
+        int maxBytes = Math.min(config.maxInputBytes(), limits.maxBytes() - ENVELOPE_BYTES);
+        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
+        if (inputBytes > maxBytes) {
+            throw new PayloadTooLargeException(
+                    at + "input", "is " + inputBytes + " bytes, more than the limit of " + maxBytes);
+        }
+        int levels = reviewed ? Nesting.CONTEXT_LEVELS : Nesting.INPUT_LEVELS;
+        int depth = Nesting.depth(input);
+        if (depth + levels > limits.maxNestingDepth()) {
+            throw new InvalidMessageException(
+                    at + "input",
+                    "nests " + depth + " levels deep, more than the limit of " + (limits.maxNestingDepth() - levels)
+                            + ": the task message wraps it in " + levels + " more levels"
+                            + (reviewed ? " (as the reviewer gets it)" : "") + " and workers accept at most "
+                            + limits.maxNestingDepth());
+        }
     }
 
     private TaskSpec.ReviewSpec review(JsonNode node, String at) {

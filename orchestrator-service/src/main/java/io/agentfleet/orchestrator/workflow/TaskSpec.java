@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param review a reviewer loop, or null
  * @param optional its failure does not fail the run; dependents run without its output
  * @param escalate exhausted retries park the run in NEEDS_HUMAN instead of failing it
- * @param timeout per-task deadline from dispatch, or null
+ * @param timeout per-task deadline from dispatch, or null; one beyond {@link #LONGEST_TIMEOUT} is stored as that
  * @param maxAttempts worker attempts before dead-lettering, 0 = the worker's default
  */
 public record TaskSpec(
@@ -28,10 +28,16 @@ public record TaskSpec(
         boolean escalate,
         Duration timeout,
         int maxAttempts) {
+    /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
+    public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
+
     public TaskSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(agent, "agent");
         dependsOn = List.copyOf(dependsOn);
+        if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
+            timeout = LONGEST_TIMEOUT;
+        }
     }
 
     /**

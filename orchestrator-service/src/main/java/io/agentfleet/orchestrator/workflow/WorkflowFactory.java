@@ -25,8 +25,8 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    SpecParser specParser(OrchestratorConfig config) {
-        return new SpecParser(config);
+    SpecParser specParser(OrchestratorConfig config, MessageCodec codec) {
+        return new SpecParser(config, codec.limits());
     }
 
     @Context
