@@ -32,13 +32,7 @@ import java.util.TreeMap;
  */
 public final class RunEngine {
     static final String SENDER = "orchestrator";
-    /**
-     * The latest deadline a task message carries, 9999-12-31T23:59:59.999Z: every ISO-8601 reader and a JavaScript
-     * number hold it exactly.
-     */
-    static final long LATEST_DEADLINE =
-            Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-
+    static final long LATEST_DEADLINE = RunSpec.LATEST_DEADLINE.toEpochMilli();
     private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The limits the engine applies to what it dispatches, without Redis. */
@@ -20,6 +21,13 @@ class DispatchLimitsTest {
         assertEquals(RunEngine.LATEST_DEADLINE, RunEngine.deadlineAfter(NOW, Duration.ofSeconds(Long.MAX_VALUE)));
         assertEquals(NOW.plusSeconds(30).toEpochMilli(), RunEngine.deadlineAfter(NOW, Duration.ofSeconds(30)));
         assertEquals(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli(), RunEngine.LATEST_DEADLINE);
+    }
+
+    @Test
+    void aRunDeadlineBeyondTheLatestIsStoredAsTheLatest() {
+        RunSpec spec = new RunSpec(List.of(), 1, null, null, NOW.plus(Duration.ofMillis(Long.MAX_VALUE)), null);
+        assertEquals(RunSpec.LATEST_DEADLINE, spec.deadline());
+        assertEquals(NOW, new RunSpec(List.of(), 1, null, null, NOW, null).deadline());
     }
 
     @Test
