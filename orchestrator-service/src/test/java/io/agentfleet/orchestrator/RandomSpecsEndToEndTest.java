@@ -141,7 +141,9 @@ class RandomSpecsEndToEndTest {
         for (int i = 0; i < n; i++) {
             ObjectNode task = tasks.addObject();
             task.put("id", "t" + i);
-            String agent = pick(random, List.of("t-researcher", "t-researcher", "t-slow", "t-slow", "t-slow", "t-flaky", "t-clarifier"));
+            String agent = pick(
+                    random,
+                    List.of("t-researcher", "t-researcher", "t-slow", "t-slow", "t-slow", "t-flaky", "t-clarifier"));
             task.put("agent", agent);
             task.set("input", input(random, agent));
             ArrayNode deps = JsonNodeFactory.instance.arrayNode();
