@@ -56,7 +56,7 @@ public class ResultConsumer {
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
     private static final Duration GONE_AFTER = Duration.ofHours(1);
     /** Deliveries of a result entry whose application throws before its run is failed instead. */
-    static final int MAX_APPLY_ATTEMPTS = 3;
+    private static final int MAX_APPLY_ATTEMPTS = 3;
     /** Error replies of a Redis that is loading, failing over or has lost its primary. */
     private static final List<String> UNAVAILABLE_REPLIES =
             List.of("LOADING", "READONLY", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN");
