@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class FailedAuthLimitTest {
     static final int LIMIT = 20;
+    static final String PROXY = "127.0.0.6";
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -36,6 +37,7 @@ class FailedAuthLimitTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.auth-failure-limit", Integer.toString(LIMIT));
         props.put("fleet.orchestrator.auth-failure-window", "1h");
+        props.put("fleet.orchestrator.trusted-proxies", PROXY + "/32");
         first = Orchestrators.orchestrator(redis.uri(), props);
         second = Orchestrators.orchestrator(redis.uri(), props);
     }
@@ -87,6 +89,34 @@ class FailedAuthLimitTest {
         }
         assertEquals(429, client.withKey(null).get("/v1/usage").status());
         assertEquals(200, first.api().withKey(null).get("/health").status(), "health stays outside the limit");
+    }
+
+    @Test
+    void behindATrustedProxyTheForwardedClientIsLimitedAndAnUntrustedPeerCannotChooseItsAddress() {
+        Api proxy = first.api().from(address(PROXY));
+        for (int i = 0; i < LIMIT; i++) {
+            assertEquals(403, forwarded(proxy.withKey("guess"), "192.0.2.1, 203.0.113.9"));
+        }
+        assertEquals(429, forwarded(proxy.withKey("guess"), "203.0.113.9"), "the client the proxy named is blocked");
+        assertEquals(429, forwarded(proxy, "198.51.100.1, 203.0.113.9"), "whatever it prepends");
+        assertEquals(200, forwarded(proxy, "203.0.113.10"), "another client behind the same proxy is not");
+
+        Api untrusted = first.api().from(address("127.0.0.7"));
+        for (int i = 0; i < LIMIT; i++) {
+            assertEquals(403, forwarded(untrusted.withKey("guess"), "203.0.113.11"));
+        }
+        assertEquals(
+                429,
+                forwarded(untrusted.withKey(Orchestrators.KEY), "203.0.113.12"),
+                "an untrusted peer's X-Forwarded-For is ignored: it cannot pick a fresh address");
+        assertEquals(200, forwarded(proxy, "203.0.113.11"), "the address it claimed was never blocked");
+    }
+
+    private static int forwarded(Api api, String forwardedFor) {
+        return api.send(api.request("/v1/usage")
+                        .header("X-Forwarded-For", forwardedFor)
+                        .GET())
+                .status();
     }
 
     private static InetAddress address(String ip) {

@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  * across replicas. Once an address has failed {@code authFailureLimit} times in the window, every request from it is
  * refused with 429 and {@code Retry-After} until the window ends, before its key is looked at: a guess made while
  * blocked is never confirmed, and blocked requests do not extend the window. The client address is the TCP peer;
- * {@code X-Forwarded-For} is not trusted (any client could write it).
+ * {@code X-Forwarded-For} counts only from a configured trusted proxy (any client could write it).
  */
 @Singleton
 public class FailedAuthLimiter {
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
+
     private final OrchestratorConfig config;
     private final FleetRedis redis;
     private final OrchestratorKeys keys;
@@ -49,9 +51,13 @@ public class FailedAuthLimiter {
         }
     }
 
-    static String clientAddress(HttpRequest<?> request) {
+    private String clientAddress(HttpRequest<?> request) {
         InetSocketAddress remote = request.getRemoteAddress();
-        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+        if (remote.getAddress() == null) {
+            return remote.getHostString();
+        }
+        return config.trustedProxies()
+                .clientAddress(remote.getAddress(), request.getHeaders().getAll(FORWARDED_FOR));
     }
 
     private void requireNotBlocked(String counter) {

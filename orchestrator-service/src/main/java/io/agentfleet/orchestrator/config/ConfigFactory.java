@@ -64,6 +64,7 @@ public class ConfigFactory {
                 r.positiveDuration(O + "rate-window", OrchestratorConfig.DEFAULT_RATE_WINDOW),
                 r.intAtLeast(O + "auth-failure-limit", OrchestratorConfig.DEFAULT_AUTH_FAILURE_LIMIT, 1),
                 r.positiveDuration(O + "auth-failure-window", OrchestratorConfig.DEFAULT_AUTH_FAILURE_WINDOW),
+                TrustedProxies.parse(O + "trusted-proxies", r.string(O + "trusted-proxies", "")),
                 r.positiveDuration(O + "watch-interval", OrchestratorConfig.DEFAULT_WATCH_INTERVAL),
                 r.positiveDuration(O + "reconcile-after", OrchestratorConfig.DEFAULT_RECONCILE_AFTER),
                 apiKeys(r));

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param authFailureLimit failed authentications one client address may make per {@code authFailureWindow}; past it
  *     every request from that address is refused with 429 until the window ends
  * @param authFailureWindow the fixed window of {@code authFailureLimit}
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} names the client address (none by default)
  * @param watchInterval how often the deadline and outbox watchers look for due entries
  * @param reconcileAfter how long after a dispatch (and then how often) a task still waiting for its outcome is
  *     checked against its done key, in case its result stream entry was trimmed before any replica read it
@@ -49,6 +50,7 @@ public record OrchestratorConfig(
         Duration rateWindow,
         int authFailureLimit,
         Duration authFailureWindow,
+        TrustedProxies trustedProxies,
         Duration watchInterval,
         Duration reconcileAfter,
         ApiKeys apiKeys) {
@@ -74,6 +76,7 @@ public record OrchestratorConfig(
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(reconcileAfter, "reconcileAfter");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         allowedAgents = Set.copyOf(allowedAgents);
     }
 }

@@ -26,7 +26,6 @@ import java.util.List;
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
-
     private final FleetAdmin admin;
     private final OrchestratorConfig config;
     private final MessageCodec codec;
