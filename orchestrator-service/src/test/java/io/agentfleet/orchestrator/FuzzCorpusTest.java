@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.RawHttp;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Replays the hostile-request corpus in {@code src/test/resources/fuzz} (bodies, request targets, headers and
@@ -60,6 +62,12 @@ class FuzzCorpusTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         // The corpus sends wrong keys on purpose; FailedAuthLimitTest covers the limit.
         props.put("fleet.orchestrator.auth-failure-limit", "1000000");
+        // t-fuzz has no worker: accepted corpus requests wait on its stream instead of running hostile inputs.
+        // It is both configured and registered, so it stays a known agent type however known types are decided.
+        props.put("fleet.orchestrator.allowed-agents", FUZZ_AGENT + ",t-researcher,t-coder");
+        try (UnifiedJedis client = redis.client()) {
+            client.sadd(StreamKeys.DEFAULT.agents(), FUZZ_AGENT);
+        }
         server = Orchestrators.orchestrator(redis.uri(), props);
         api = server.api();
         Api.Response r = api.post("/v1/tasks", "{\"agent\":\"" + FUZZ_AGENT + "\",\"input\":{\"target\":true}}");
