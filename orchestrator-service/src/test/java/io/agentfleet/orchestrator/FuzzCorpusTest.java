@@ -8,6 +8,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.RawHttp;
+import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
@@ -77,6 +78,10 @@ class FuzzCorpusTest {
 
     @AfterAll
     static void stop() {
+        // The corpus's wrong keys must not block 127.0.0.1 for a class that shares this Redis (REDIS_URL).
+        try (UnifiedJedis client = redis.client()) {
+            client.del(new OrchestratorKeys(StreamKeys.DEFAULT).authFailures("127.0.0.1"));
+        }
         Orchestrators.closeAll(server, worker);
     }
 
