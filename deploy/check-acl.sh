@@ -263,6 +263,13 @@ expect exporter ok         -- INFO memory
 expect exporter noperm     -- GET 'fleet:{coder}:done:1'
 expect exporter noperm     -- CONFIG GET masterauth
 
+echo "--- no service user may read the server configuration (CONFIG GET reveals masterauth and other secrets)"
+for user in $(sed -n 's/^user \([A-Za-z0-9_-]*\) on .*/\1/p' "$ACL_FILE"); do
+  [[ "$user" == admin ]] && continue
+  expect "$user" noperm -- CONFIG GET masterauth
+  expect "$user" noperm -- CONFIG GET '*'
+done
+
 echo "--- admin: break-glass"
 expect admin ok            -- ACL WHOAMI
 

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Bearer API keys (401 missing or malformed, 403 unknown), then a per-key fixed-window rate limit kept in Redis so it
+ * Bearer API keys (401 missing or malformed, 403 unknown; too many failures from one address: 429, see
+ * {@link FailedAuthLimiter}), then a per-key fixed-window rate limit kept in Redis so it
  * holds across replicas (429 with Retry-After), then the request size limit from Content-Length (413). The OpenAPI
  * document is public; management endpoints (health, prometheus) are outside {@code /v1}.
  */
@@ -35,10 +36,12 @@ public class AuthFilter {
     private final OrchestratorConfig config;
     private final FleetRedis redis;
     private final OrchestratorKeys keys;
+    private final FailedAuthLimiter failedAuth;
 
-    public AuthFilter(OrchestratorConfig config, FleetRedis redis) {
+    public AuthFilter(OrchestratorConfig config, FleetRedis redis, FailedAuthLimiter failedAuth) {
         this.config = config;
         this.redis = redis;
+        this.failedAuth = failedAuth;
         this.keys = new OrchestratorKeys(config.keys());
     }
 
@@ -50,7 +53,7 @@ public class AuthFilter {
             return null;
         }
         try {
-            String name = authenticate(request);
+            String name = failedAuth.guard(request, () -> authenticate(request));
             request.setAttribute(KEY_NAME, name);
             if (config.apiKeys().enabled()) {
                 rateLimit(name);

@@ -62,6 +62,9 @@ public class ConfigFactory {
                 r.agents(O + "allowed-agents"),
                 r.intAtLeast(O + "rate-limit", OrchestratorConfig.DEFAULT_RATE_LIMIT, 1),
                 r.positiveDuration(O + "rate-window", OrchestratorConfig.DEFAULT_RATE_WINDOW),
+                r.intAtLeast(O + "auth-failure-limit", OrchestratorConfig.DEFAULT_AUTH_FAILURE_LIMIT, 1),
+                r.positiveDuration(O + "auth-failure-window", OrchestratorConfig.DEFAULT_AUTH_FAILURE_WINDOW),
+                TrustedProxies.parse(O + "trusted-proxies", r.string(O + "trusted-proxies", "")),
                 r.positiveDuration(O + "watch-interval", OrchestratorConfig.DEFAULT_WATCH_INTERVAL),
                 r.positiveDuration(O + "reconcile-after", OrchestratorConfig.DEFAULT_RECONCILE_AFTER),
                 apiKeys(r));

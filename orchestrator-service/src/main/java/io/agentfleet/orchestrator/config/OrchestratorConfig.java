@@ -23,6 +23,10 @@ import java.util.Set;
  * @param allowedAgents agent types runs may use; empty = any valid name
  * @param rateLimit requests per key per {@code rateWindow}
  * @param rateWindow the fixed rate-limit window
+ * @param authFailureLimit failed authentications one client address may make per {@code authFailureWindow}; past it
+ *     every request from that address is refused with 429 until the window ends
+ * @param authFailureWindow the fixed window of {@code authFailureLimit}
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} names the client address (none by default)
  * @param watchInterval how often the deadline and outbox watchers look for due entries
  * @param reconcileAfter how long after a dispatch (and then how often) a task still waiting for its outcome is
  *     checked against its done key, in case its result stream entry was trimmed before any replica read it
@@ -44,6 +48,9 @@ public record OrchestratorConfig(
         Set<String> allowedAgents,
         int rateLimit,
         Duration rateWindow,
+        int authFailureLimit,
+        Duration authFailureWindow,
+        TrustedProxies trustedProxies,
         Duration watchInterval,
         Duration reconcileAfter,
         ApiKeys apiKeys) {
@@ -60,6 +67,8 @@ public record OrchestratorConfig(
     public static final long DEFAULT_MAX_BACKLOG = 100_000;
     public static final int DEFAULT_RATE_LIMIT = 2000;
     public static final Duration DEFAULT_RATE_WINDOW = Duration.ofSeconds(1);
+    public static final int DEFAULT_AUTH_FAILURE_LIMIT = 20;
+    public static final Duration DEFAULT_AUTH_FAILURE_WINDOW = Duration.ofMinutes(1);
     public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RECONCILE_AFTER = Duration.ofSeconds(60);
 
@@ -67,6 +76,7 @@ public record OrchestratorConfig(
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(reconcileAfter, "reconcileAfter");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         allowedAgents = Set.copyOf(allowedAgents);
     }
 }

@@ -21,14 +21,11 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Agent-type status, dead letters and usage. */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
-    private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
-
     private final FleetAdmin admin;
     private final OrchestratorConfig config;
     private final MessageCodec codec;
@@ -60,7 +57,7 @@ public class AdminController {
             @PathVariable String type,
             @Nullable @QueryValue("after") String after,
             @Nullable @QueryValue("count") Integer count) {
-        if (after != null && !ENTRY_ID.matcher(after).matches()) {
+        if (after != null && !Requests.isStreamId(after)) {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST,
                     "invalid_request",
@@ -114,7 +111,7 @@ public class AdminController {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i).asText();
-            if (!ENTRY_ID.matcher(id).matches()) {
+            if (!Requests.isStreamId(id)) {
                 throw new ApiException(
                         HttpStatus.BAD_REQUEST,
                         "invalid_request",

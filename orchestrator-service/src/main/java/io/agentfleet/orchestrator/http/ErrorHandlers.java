@@ -5,13 +5,16 @@ import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.orchestrator.workflow.PayloadTooLargeException;
 import io.lettuce.core.RedisException;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
-import io.micronaut.http.exceptions.ContentLengthExceededException;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
+import io.netty.handler.codec.compression.DecompressionException;
 import jakarta.inject.Singleton;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,14 +81,47 @@ final class ErrorHandlers {
         }
     }
 
+    /** A charset the JDK does not know (or a malformed name) in Content-Type: the body cannot be read. */
     @Produces
     @Singleton
-    @Requires(classes = ContentLengthExceededException.class)
-    static final class TooLarge implements ExceptionHandler<ContentLengthExceededException, HttpResponse<?>> {
+    @Requires(classes = UnsupportedCharsetException.class)
+    static final class UnknownCharset implements ExceptionHandler<UnsupportedCharsetException, HttpResponse<?>> {
         @Override
-        public HttpResponse<?> handle(HttpRequest request, ContentLengthExceededException e) {
-            return Json.error(
-                    new ApiException(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "body", e.getMessage()));
+        public HttpResponse<?> handle(HttpRequest request, UnsupportedCharsetException e) {
+            return Json.error(unsupportedCharset(e.getCharsetName()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Requires(classes = IllegalCharsetNameException.class)
+    static final class IllegalCharset implements ExceptionHandler<IllegalCharsetNameException, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, IllegalCharsetNameException e) {
+            return Json.error(unsupportedCharset(e.getCharsetName()));
+        }
+    }
+
+    private static ApiException unsupportedCharset(String charset) {
+        return new ApiException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                HttpHeaders.CONTENT_TYPE,
+                "charset '" + charset + "' is not supported; send UTF-8 JSON");
+    }
+
+    /** A body that does not decode as its Content-Encoding says (a corrupt gzip header, bad deflate data). */
+    @Produces
+    @Singleton
+    @Requires(classes = DecompressionException.class)
+    static final class CorruptEncoding implements ExceptionHandler<DecompressionException, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, DecompressionException e) {
+            return Json.error(new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    HttpHeaders.CONTENT_ENCODING,
+                    "the body does not decode as its Content-Encoding says (corrupt or truncated data)"));
         }
     }
 }

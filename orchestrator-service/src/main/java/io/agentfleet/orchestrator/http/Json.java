@@ -23,17 +23,24 @@ public final class Json {
     }
 
     public static MutableHttpResponse<String> error(ApiException e) {
+        MutableHttpResponse<String> response = HttpResponse.<String>status(e.status)
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(errorBody(e));
+        if (e.retryAfterSeconds != null) {
+            response.header("Retry-After", Long.toString(e.retryAfterSeconds));
+        }
+        return response;
+    }
+
+    /** {@code {"error","field","reason"}}, {@code field} left out when the error concerns no one field. */
+    static String errorBody(ApiException e) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("error", e.error);
         if (e.field != null) {
             body.put("field", e.field);
         }
         body.put("reason", e.reason);
-        MutableHttpResponse<String> response = status(e.status, body);
-        if (e.retryAfterSeconds != null) {
-            response.header("Retry-After", Long.toString(e.retryAfterSeconds));
-        }
-        return response;
+        return body.toString();
     }
 
     public static ObjectNode object() {

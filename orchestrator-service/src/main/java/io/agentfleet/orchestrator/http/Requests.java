@@ -9,10 +9,12 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reading request bodies as untrusted JSON, with the size limit applied also to bodies sent without a length. */
 final class Requests {
+    private static final Pattern STREAM_ID = Pattern.compile("(\\d{1,20})-(\\d{1,20})");
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private Requests() {}
@@ -44,6 +46,24 @@ final class Requests {
         }
         String state = request.getHeaders().get("tracestate");
         return new TraceContext(parent, state == null || state.length() > 512 ? null : state);
+    }
+
+    /**
+     * Whether {@code id} is a Redis stream entry id ({@code ms-seq}, each part an unsigned 64-bit integer): Redis
+     * refuses larger parts with an error that must not become a 5xx.
+     */
+    static boolean isStreamId(String id) {
+        Matcher m = STREAM_ID.matcher(id);
+        return m.matches() && isUnsignedLong(m.group(1)) && isUnsignedLong(m.group(2));
+    }
+
+    private static boolean isUnsignedLong(String digits) {
+        try {
+            Long.parseUnsignedLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static String keyName(HttpRequest<?> request) {

@@ -41,7 +41,6 @@ import org.reactivestreams.Publisher;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RunController {
     private static final Pattern RUN_ID = Pattern.compile("[0-9A-Z]{26}");
-    private static final Pattern EVENT_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
     private final RunService runs;
     private final SpecParser parser;
@@ -132,7 +131,7 @@ public class RunController {
             @Nullable @QueryValue("after") String after) {
         load(id);
         String from = lastEventId != null ? lastEventId : after;
-        if (from != null && !EVENT_ID.matcher(from).matches()) {
+        if (from != null && !Requests.isStreamId(from)) {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST,
                     "invalid_request",

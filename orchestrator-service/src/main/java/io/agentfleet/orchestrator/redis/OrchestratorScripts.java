@@ -20,6 +20,8 @@ public final class OrchestratorScripts {
     public static final LuaScript REMOVE_IF_SCORED = load("remove_if_scored.lua");
     /** Fixed-window rate limit counter. */
     public static final LuaScript RATE_LIMIT = load("rate_limit.lua");
+    /** Reads a fixed-window counter without counting. */
+    public static final LuaScript COUNTER = load("counter.lua");
 
     private OrchestratorScripts() {}
 

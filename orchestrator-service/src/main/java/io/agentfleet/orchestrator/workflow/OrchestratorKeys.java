@@ -14,6 +14,7 @@ import io.agentfleet.messages.StreamKeys;
  * prefix:orchestrator:agents       set: agent types that appear in runs (one result consumer each)
  * prefix:orchestrator:usage        hash: tokens and cost per API key and per agent type
  * prefix:orchestrator:rate:NAME    string: request counter of one API key's current rate-limit window
+ * prefix:orchestrator:auth-failures:ADDRESS  string: failed authentications of one client address in the current window
  * </pre>
  */
 public record OrchestratorKeys(StreamKeys keys) {
@@ -39,5 +40,9 @@ public record OrchestratorKeys(StreamKeys keys) {
 
     public String rate(String keyName) {
         return keys.prefix() + ":orchestrator:rate:" + keyName;
+    }
+
+    public String authFailures(String clientAddress) {
+        return keys.prefix() + ":orchestrator:auth-failures:" + clientAddress;
     }
 }

@@ -30,6 +30,10 @@ import java.util.regex.Pattern;
 public final class SpecParser {
     /** Task ids become part of wire task ids ({@code runId.taskId.rN}), so they may not contain dots. */
     public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Longest {@code timeout} a task may ask for; also keeps every time computed from it far from overflow. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+    /** Furthest ahead of its submission a run's {@code deadline} may lie. */
+    public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
     private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
     private static final Set<String> TASK_FIELDS =
@@ -146,22 +150,36 @@ public final class SpecParser {
             throw new InvalidMessageException("deadline", "must be a duration (PT5M, 30s) or an ISO-8601 instant");
         }
         String text = node.asText();
-        Instant deadline;
+        Instant deadline = deadlineFrom(text, now);
+        if (!deadline.isAfter(now)) {
+            throw new InvalidMessageException("deadline", "is not in the future: " + abbreviate(text));
+        }
+        if (deadline.isAfter(now.plus(MAX_DEADLINE_AHEAD))) {
+            throw new InvalidMessageException(
+                    "deadline",
+                    "'" + abbreviate(text) + "' is more than " + MAX_DEADLINE_AHEAD.toDays()
+                            + " days ahead, the limit");
+        }
+        return deadline;
+    }
+
+    /** A duration from now (capped before it is added, so that no sum overflows) or an ISO-8601 instant. */
+    private static Instant deadlineFrom(String text, Instant now) {
         try {
-            deadline = now.plus(Durations.parse(text));
-        } catch (IllegalArgumentException | ArithmeticException notDuration) {
+            Duration ahead = Durations.parse(text);
+            if (ahead.isNegative() || ahead.isZero()) {
+                return now;
+            }
+            return ahead.compareTo(MAX_DEADLINE_AHEAD) > 0 ? Instant.MAX : now.plus(ahead);
+        } catch (IllegalArgumentException notDuration) {
             try {
-                deadline = Instant.parse(text);
+                return Instant.parse(text);
             } catch (DateTimeParseException e) {
                 throw new InvalidMessageException(
                         "deadline",
                         "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
             }
         }
-        if (!deadline.isAfter(now)) {
-            throw new InvalidMessageException("deadline", "is not in the future: " + text);
-        }
-        return deadline;
     }
 
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
@@ -231,19 +249,7 @@ public final class SpecParser {
         }
         TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
         requireInputFits(input, at, review != null);
-        Duration timeout = null;
-        JsonNode t = node.get("timeout");
-        if (t != null && !t.isNull()) {
-            try {
-                timeout = Durations.parse(t.asText());
-            } catch (IllegalArgumentException e) {
-                throw new InvalidMessageException(
-                        at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(t.asText()) + "'");
-            }
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new InvalidMessageException(at + "timeout", "must be > 0, but was '" + t.asText() + "'");
-            }
-        }
+        Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
         return new TaskSpec(
                 id,
@@ -279,6 +285,26 @@ public final class SpecParser {
                             + (reviewed ? " (as the reviewer gets it)" : "") + " and workers accept at most "
                             + limits.maxNestingDepth());
         }
+    }
+
+    private static Duration timeout(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Duration timeout;
+        try {
+            timeout = Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(
+                    at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(node.asText()) + "'");
+        }
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidMessageException(
+                    at + "timeout",
+                    "must be > 0 and at most " + MAX_TIMEOUT.toDays() + "d, but was '" + abbreviate(node.asText())
+                            + "'");
+        }
+        return timeout;
     }
 
     private TaskSpec.ReviewSpec review(JsonNode node, String at) {

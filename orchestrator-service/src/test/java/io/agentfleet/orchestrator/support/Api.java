@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.testsupport.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,16 +28,28 @@ public final class Api {
 
     private final String base;
     private final String key;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final InetAddress localAddress;
+    private final HttpClient http;
 
     public Api(String base, String key) {
+        this(base, key, null);
+    }
+
+    private Api(String base, String key, InetAddress localAddress) {
         this.base = base;
         this.key = key;
+        this.localAddress = localAddress;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.http = (localAddress == null ? builder : builder.localAddress(localAddress)).build();
     }
 
     public Api withKey(String other) {
-        return new Api(base, other);
+        return new Api(base, other, localAddress);
+    }
+
+    /** This client connecting from {@code local} (any 127.x.y.z works on Linux: all of 127/8 is loopback). */
+    public Api from(InetAddress local) {
+        return new Api(base, key, local);
     }
 
     public String base() {
