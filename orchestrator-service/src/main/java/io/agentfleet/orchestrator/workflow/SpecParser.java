@@ -8,6 +8,7 @@ import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.registry.KnownAgents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,9 +40,11 @@ public final class SpecParser {
     private static final int MAX_REVISIONS_LIMIT = 20;
 
     private final OrchestratorConfig config;
+    private final KnownAgents knownAgents;
 
-    public SpecParser(OrchestratorConfig config) {
+    public SpecParser(OrchestratorConfig config, KnownAgents knownAgents) {
         this.config = config;
+        this.knownAgents = knownAgents;
     }
 
     /** {@code POST /v1/workflows}. */
@@ -278,10 +281,8 @@ public final class SpecParser {
                     at + field,
                     "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
         }
-        if (!config.allowedAgents().isEmpty() && !config.allowedAgents().contains(agent)) {
-            throw new InvalidMessageException(
-                    at + field,
-                    "unknown agent type '" + agent + "' (known: " + String.join(", ", config.allowedAgents()) + ")");
+        if (!knownAgents.isKnown(agent)) {
+            throw new InvalidMessageException(at + field, knownAgents.unknownReason(agent));
         }
         return agent;
     }
