@@ -56,10 +56,11 @@ class PartitionedAgentsTest {
 
     @BeforeAll
     static void start() {
+        Map<String, String> props = Orchestrators.fastRecovery();
+        // Configured, so that dispatch (not a worker) is what registers it; the other types register as workers do.
+        props.put("fleet.orchestrator.allowed-agents", PARTITIONED);
         orchestrator = Orchestrators.orchestrator(
-                redis.uri(),
-                Orchestrators.fastRecovery(),
-                Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
+                redis.uri(), props, Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
         api = orchestrator.api();
         client = redis.client();
         worker = new StandInWorker(redis.client());
@@ -177,8 +178,10 @@ class PartitionedAgentsTest {
             this.thread = Thread.ofVirtual().start(this::loop);
         }
 
+        /** Serves {@code agent} and registers it as a worker does at start. */
         void serve(String agent, int partitions) {
             served.put(agent, partitions);
+            jedis.sadd(KEYS.agents(), agent);
         }
 
         Map<String, Integer> partitionsOf(String runId) {
