@@ -12,6 +12,7 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
+import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -121,7 +122,7 @@ class PartitionedAgentsTest {
             assertEquals(3, primaries.size(), types + " live on three different primaries");
         }
         types.forEach(t -> worker.serve(t, 1));
-        String runId = api.submit(Api.parse("{\"tasks\":[" + "{\"id\":\"a\",\"agent\":\"" + types.get(0)
+        String runId = submitOnceKnown(Api.parse("{\"tasks\":[" + "{\"id\":\"a\",\"agent\":\"" + types.get(0)
                 + "\",\"input\":{}}," + "{\"id\":\"b\",\"agent\":\"" + types.get(1)
                 + "\",\"input\":{},\"dependsOn\":[\"a\"]}," + "{\"id\":\"c\",\"agent\":\"" + types.get(2)
                 + "\",\"input\":{},\"dependsOn\":[\"b\"]}]}"));
@@ -149,6 +150,25 @@ class PartitionedAgentsTest {
         assertEquals(
                 KEYS.tasks(type, 1),
                 found.get("partitions").get(1).get("stream").asText());
+    }
+
+    /**
+     * Submits once the orchestrator knows the types just registered: it reads the registry again on a miss, but at most
+     * once per {@code agents-miss-refresh} (1 s), so a type registered within that second of the last read waits.
+     */
+    static String submitOnceKnown(JsonNode workflow) {
+        String[] runId = new String[1];
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    Api.Response r = api.post("/v1/workflows", workflow);
+                    if (r.status() == 202) {
+                        runId[0] = r.json().get("runId").asText();
+                    }
+                    return runId[0] != null;
+                },
+                "the orchestrator to accept the registered types");
+        return runId[0];
     }
 
     /** Three agent type names whose hash slots are in different thirds of the slot range (one per primary). */
