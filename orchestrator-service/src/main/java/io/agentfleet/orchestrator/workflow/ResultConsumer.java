@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Connections are bounded: on one node or Sentinel, one blocking XREADGROUP on one connection reads up to {@code
  * streams-per-reader} (default 64) streams at once, so 50 agent types take one connection instead of 50. Measured
- * with 50 types on one Redis (ResultReadersTest, 2-core machine): 50 types on the old one-connection-per-stream
- * readers held 50 reader connections; multiplexed, one; the submit-to-completed time of a task did not change
- * measurably (see the numbers in docs/operations.md). A stream that joins a reader waits at most one {@code
+ * with ResultReadersBench (one worker serving 50 echo types, one-task runs over all of them, 2-core machine): one
+ * connection per stream held 51 orchestrator connections, shared readers 2; the run duration's median was the same
+ * (6-11 ms at 8 runs in flight, 23-26 ms at 32) and its tail moved more between sittings than between the two
+ * layouts, so the shared reader is the default. A stream that joins a reader waits at most one {@code
  * read-block} for the reader's current call to return before it is read (no entry is lost: the group reads from its
  * last delivered entry). On a cluster one XREADGROUP may name only keys of one hash slot, and every partition has its
  * own tag, so each stream keeps a connection of its own: the count is bounded by the known types' partitions.
@@ -144,16 +145,17 @@ public class ResultConsumer {
                 return;
             }
             createGroup(part);
-            Reader reader = readers.isEmpty() ? null : readers.get(readers.size() - 1);
-            if (reader == null || reader.partitions.size() >= streamsPerReader) {
-                reader = new Reader();
+            Reader last = readers.isEmpty() ? null : readers.get(readers.size() - 1);
+            if (last != null && last.partitions.size() < streamsPerReader) {
+                last.partitions.add(part);
+            } else {
+                Reader reader = new Reader();
+                reader.partitions.add(part);
                 readers.add(reader);
-                Reader started = reader;
                 reader.thread = Thread.ofVirtual()
                         .name("orchestrator-results-" + readers.size())
-                        .start(() -> readLoop(started));
+                        .start(() -> readLoop(reader));
             }
-            reader.partitions.add(part);
             assigned.put(part.name(), part);
         }
     }
