@@ -31,7 +31,8 @@ import redis.clients.jedis.Jedis;
 class UnknownAgentTypesTest {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final StreamKeys KEYS = StreamKeys.DEFAULT;
-    static final String CONFIGURED = "t-configured";
+    /** Registered before the orchestrator starts, as a worker does; nothing is configured (the default). */
+    static final String REGISTERED = "t-registered";
     /** Connections the test itself may add (none expected): slack for a client of the fixture's own. */
     static final int SLACK = 2;
 
@@ -45,8 +46,10 @@ class UnknownAgentTypesTest {
 
     @BeforeAll
     static void start() {
+        try (Jedis jedis = redis.jedis()) {
+            jedis.sadd(KEYS.agents(), REGISTERED);
+        }
         Map<String, String> props = Orchestrators.fastRecovery();
-        props.put("fleet.orchestrator.allowed-agents", CONFIGURED);
         props.put("fleet.orchestrator.rate-limit", "100000");
         orchestrator = Orchestrators.orchestrator(redis.uri(), props);
         api = orchestrator.api();
@@ -88,7 +91,7 @@ class UnknownAgentTypesTest {
         Api.Response before = api.post("/v1/tasks", "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"early\"}}");
         assertEquals(400, before.status(), before.toString());
         assertEquals(
-                "unknown agent type 't-researcher'; known: " + CONFIGURED,
+                "unknown agent type 't-researcher'; known: " + REGISTERED,
                 before.json().get("reason").asText());
 
         worker = Orchestrators.worker(redis.uri(), "t-researcher,t-planner", Map.of());
@@ -128,14 +131,14 @@ class UnknownAgentTypesTest {
             case 1 -> {
                 r = api.post(
                         "/v1/workflows",
-                        "{\"tasks\":[{\"id\":\"a\",\"agent\":\"" + CONFIGURED + "\"},{\"id\":\"b\",\"agent\":\"" + name
+                        "{\"tasks\":[{\"id\":\"a\",\"agent\":\"" + REGISTERED + "\"},{\"id\":\"b\",\"agent\":\"" + name
                                 + "\",\"dependsOn\":[\"a\"]}]}");
                 field = "tasks[1].agent";
             }
             default -> {
                 r = api.post(
                         "/v1/workflows",
-                        "{\"tasks\":[{\"id\":\"a\",\"agent\":\"" + CONFIGURED + "\",\"review\":{\"agent\":\"" + name
+                        "{\"tasks\":[{\"id\":\"a\",\"agent\":\"" + REGISTERED + "\",\"review\":{\"agent\":\"" + name
                                 + "\"}}]}");
                 field = "tasks[0].review.agent";
             }
