@@ -29,11 +29,14 @@ class ApiValidationTest {
     static void start() {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.max-input-bytes", "2048");
+        // No worker runs here: the types the requests name are configured, as for a fleet whose workers start later.
+        props.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued");
         server = Orchestrators.orchestrator(redis.uri(), props);
         api = server.api();
         Map<String, String> strict = Orchestrators.fastRecovery();
         strict.put("fleet.orchestrator.rate-limit", "3");
         strict.put("fleet.orchestrator.rate-window", "1h");
+        strict.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued");
         limited = Orchestrators.orchestrator(redis.uri(), strict);
     }
 

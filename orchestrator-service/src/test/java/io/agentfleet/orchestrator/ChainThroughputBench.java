@@ -44,6 +44,7 @@ class ChainThroughputBench {
                 "256");
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.rate-limit", "1000000");
+        props.put("fleet.orchestrator.allowed-agents", "nobody");
         try (JavaProcess worker = Orchestrators.worker(redis.uri(), "a,b,c", handlers);
                 Orchestrators.Orchestrator o = Orchestrators.orchestrator(redis.uri(), props)) {
             Api api = o.api();

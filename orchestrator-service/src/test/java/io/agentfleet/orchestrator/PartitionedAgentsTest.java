@@ -12,6 +12,7 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
+import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisExtension;
 import java.net.URI;
 import java.time.Duration;
@@ -56,10 +57,11 @@ class PartitionedAgentsTest {
 
     @BeforeAll
     static void start() {
+        Map<String, String> props = Orchestrators.fastRecovery();
+        // Configured, so that dispatch (not a worker) is what registers it; the other types register as workers do.
+        props.put("fleet.orchestrator.allowed-agents", PARTITIONED);
         orchestrator = Orchestrators.orchestrator(
-                redis.uri(),
-                Orchestrators.fastRecovery(),
-                Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
+                redis.uri(), props, Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
         api = orchestrator.api();
         client = redis.client();
         worker = new StandInWorker(redis.client());
@@ -120,7 +122,7 @@ class PartitionedAgentsTest {
             assertEquals(3, primaries.size(), types + " live on three different primaries");
         }
         types.forEach(t -> worker.serve(t, 1));
-        String runId = api.submit(Api.parse("{\"tasks\":[" + "{\"id\":\"a\",\"agent\":\"" + types.get(0)
+        String runId = submitOnceKnown(Api.parse("{\"tasks\":[" + "{\"id\":\"a\",\"agent\":\"" + types.get(0)
                 + "\",\"input\":{}}," + "{\"id\":\"b\",\"agent\":\"" + types.get(1)
                 + "\",\"input\":{},\"dependsOn\":[\"a\"]}," + "{\"id\":\"c\",\"agent\":\"" + types.get(2)
                 + "\",\"input\":{},\"dependsOn\":[\"b\"]}]}"));
@@ -150,6 +152,25 @@ class PartitionedAgentsTest {
                 found.get("partitions").get(1).get("stream").asText());
     }
 
+    /**
+     * Submits once the orchestrator knows the types just registered: it reads the registry again on a miss, but at most
+     * once per {@code agents-miss-refresh} (1 s), so a type registered within that second of the last read waits.
+     */
+    static String submitOnceKnown(JsonNode workflow) {
+        String[] runId = new String[1];
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    Api.Response r = api.post("/v1/workflows", workflow);
+                    if (r.status() == 202) {
+                        runId[0] = r.json().get("runId").asText();
+                    }
+                    return runId[0] != null;
+                },
+                "the orchestrator to accept the registered types");
+        return runId[0];
+    }
+
     /** Three agent type names whose hash slots are in different thirds of the slot range (one per primary). */
     static List<String> typesInEachThirdOfTheSlots() {
         String[] chosen = new String[3];
@@ -177,8 +198,10 @@ class PartitionedAgentsTest {
             this.thread = Thread.ofVirtual().start(this::loop);
         }
 
+        /** Serves {@code agent} and registers it as a worker does at start. */
         void serve(String agent, int partitions) {
             served.put(agent, partitions);
+            jedis.sadd(KEYS.agents(), agent);
         }
 
         Map<String, Integer> partitionsOf(String runId) {

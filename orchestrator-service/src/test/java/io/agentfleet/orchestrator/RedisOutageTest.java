@@ -23,7 +23,8 @@ class RedisOutageTest {
 
     @Test
     void aSubmitWhileRedisIsDownIsA503WithRetryAfterAndTheServiceRecovers() {
-        try (Orchestrators.Orchestrator orchestrator = Orchestrators.orchestrator(redis.uri(), Map.of())) {
+        try (Orchestrators.Orchestrator orchestrator =
+                Orchestrators.orchestrator(redis.uri(), Map.of("fleet.orchestrator.allowed-agents", "t-researcher"))) {
             Api api = orchestrator.api();
             assertEquals(202, api.post("/v1/workflows", WORKFLOW).status());
 

@@ -53,6 +53,8 @@ class ResultReconciliationTest {
     static void start() {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.reconcile-after", "10s");
+        // The results are written by the test, no worker registers these types: they are configured.
+        props.put("fleet.orchestrator.allowed-agents", "g-trimmed,g-read,g-read-next,g-late,g-timeout,g-parted");
         orchestrator = Orchestrators.orchestrator(
                 redis.uri(), props, Map.of(StreamKeys.partitionsVariable(PARTITIONED), Integer.toString(PARTITIONS)));
         api = orchestrator.api();

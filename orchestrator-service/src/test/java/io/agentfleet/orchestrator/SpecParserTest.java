@@ -11,6 +11,7 @@ import io.agentfleet.orchestrator.config.ApiKeys;
 import io.agentfleet.orchestrator.config.ConfigException;
 import io.agentfleet.orchestrator.config.ConfigFactory;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.workflow.RunSpec;
 import io.agentfleet.orchestrator.workflow.SpecParser;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Submission validation and configuration parsing, without Redis. */
@@ -38,7 +40,17 @@ class SpecParserTest {
         return new io.micronaut.context.env.PropertySourcePropertyResolver(PropertySource.of("test", props));
     }
 
-    final SpecParser parser = new SpecParser(config(Map.of()), MessageLimits.DEFAULT);
+    /** Agent types the tests' registry holds, as workers would have registered them. */
+    static final Set<String> REGISTERED = Set.of("a", "coder", "reviewer");
+
+    final SpecParser parser = parser(config(Map.of()));
+
+    static SpecParser parser(OrchestratorConfig config) {
+        return new SpecParser(
+                config,
+                MessageLimits.DEFAULT,
+                new KnownAgents(ConfigFactory.readKnownAgents(resolver(Map.of()), config), () -> REGISTERED));
+    }
 
     @Test
     void parsesAFullWorkflow() {
@@ -82,9 +94,8 @@ class SpecParserTest {
 
     @Test
     void anInputMustLeaveRoomForTheMessageEnvelope() {
-        SpecParser roomy = new SpecParser(
-                config(Map.of("fleet.orchestrator.max-input-bytes", MessageLimits.DEFAULT_MAX_BYTES)),
-                MessageLimits.DEFAULT);
+        SpecParser roomy =
+                parser(config(Map.of("fleet.orchestrator.max-input-bytes", MessageLimits.DEFAULT_MAX_BYTES)));
         String fits = "\"" + "x".repeat(MessageLimits.DEFAULT_MAX_BYTES - SpecParser.ENVELOPE_BYTES - 2) + "\"";
         assertEquals(1, roomy.workflow(workflowWithInput(fits, ""), NOW).tasks().size());
         InvalidMessageException tooLarge = assertThrows(
@@ -129,6 +140,38 @@ class SpecParserTest {
                 () -> parser.spawn(
                         Api.parse("{\"s\":[{\"id\":\"old\",\"agent\":\"a\"}]}").get("s"), List.of("old")));
         assertEquals("spawn[0].id", dup.field());
+    }
+
+    @Test
+    void anUnknownAgentTypeIsRefusedNamingItsField() {
+        InvalidMessageException task =
+                assertThrows(InvalidMessageException.class, () -> parser.workflow(Api.parse("""
+                {"tasks":[{"id":"x","agent":"a"},{"id":"y","agent":"ghost"}]}"""), NOW));
+        assertEquals("tasks[1].agent", task.field());
+        assertEquals("unknown agent type 'ghost'; known: a, coder, reviewer", task.reason());
+        InvalidMessageException review =
+                assertThrows(InvalidMessageException.class, () -> parser.singleTask(Api.parse("""
+                {"agent":"coder","review":{"agent":"critic"}}"""), NOW));
+        assertEquals("review.agent", review.field());
+        InvalidMessageException spawn = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.spawn(
+                        Api.parse("{\"s\":[{\"id\":\"n\",\"agent\":\"ghost\"}]}")
+                                .get("s"),
+                        List.of()));
+        assertEquals("spawn[0].agent", spawn.field());
+    }
+
+    @Test
+    void configuredAgentTypesAreKnownWithoutARegistration() {
+        SpecParser configured = parser(config(Map.of("fleet.orchestrator.allowed-agents", "later")));
+        assertEquals(
+                "later",
+                configured
+                        .singleTask(Api.parse("{\"agent\":\"later\"}"), NOW)
+                        .tasks()
+                        .get(0)
+                        .agent());
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentfleet.messages.InvalidMessageException;
-import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.workflow.SpecParser;
 import java.time.Duration;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SpecParserTimeLimitsTest {
     static final Instant NOW = SpecParserTest.NOW;
 
-    final SpecParser parser = new SpecParser(SpecParserTest.config(Map.of()), MessageLimits.DEFAULT);
+    final SpecParser parser = SpecParserTest.parser(SpecParserTest.config(Map.of()));
 
     @Test
     void aTimeoutOfSevenDaysIsAcceptedAndOneMillisecondMoreIsRefused() {

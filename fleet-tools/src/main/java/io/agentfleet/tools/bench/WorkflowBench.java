@@ -91,6 +91,7 @@ final class WorkflowBench {
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "bench:" + apiKey)
                 .env("FLEET_ORCHESTRATOR_RATE_LIMIT", "1000000")
+                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", "bench")
                 .logTo(logDir.resolve(name + "-orchestrator.log"));
         if (!Boolean.getBoolean("bench.orchestrator.c2")) {
             builder.jvmArg("-XX:TieredStopAtLevel=1");

@@ -127,6 +127,8 @@ public final class DemoMain {
                 .env("REDIS_URL", redisUrl)
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "demo:" + apiKey)
+                // The demo's types, declared: the orchestrator accepts them before the workers have registered.
+                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", String.join(",", AGENTS))
                 .logTo(runDir.resolve("orchestrator.log"))
                 .start());
         out.println("  orchestrator  " + api + "  (log: "

@@ -64,6 +64,8 @@ class WorkflowClientEndToEndTest {
                 .env("REDIS_URL", redis.uri())
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "test:" + API_KEY)
+                // Known before the worker registers them, so the first submission need not wait for it.
+                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", "echo,fail")
                 .logTo(logs.resolve("orchestrator.log"))
                 .start();
         worker = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")

@@ -84,6 +84,7 @@ final class FailoverDrill implements AutoCloseable {
                 .env("REDIS_URL", redisUrl)
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "drill:" + apiKey)
+                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", AGENT)
                 .logTo(fresh("orchestrator.log"));
         redisEnv.forEach(orchestrator::env);
         JavaProcess started = orchestrator.start();

@@ -4,6 +4,7 @@ import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.value.PropertyResolver;
@@ -34,6 +35,27 @@ public class ConfigFactory {
     @Context
     public OrchestratorConfig orchestratorConfig(PropertyResolver props) {
         return read(props);
+    }
+
+    @Context
+    public KnownAgentsConfig knownAgentsConfig(PropertyResolver props, OrchestratorConfig config) {
+        return readKnownAgents(props, config);
+    }
+
+    /** Reads how agent types become known and how their results are read. */
+    public static KnownAgentsConfig readKnownAgents(PropertyResolver props, OrchestratorConfig config) {
+        Reader r = new Reader(props);
+        String perReader = O + "streams-per-reader";
+        int streamsPerReader = r.intAtLeast(perReader, KnownAgentsConfig.DEFAULT_STREAMS_PER_READER, 1);
+        if (streamsPerReader > KnownAgentsConfig.MAX_STREAMS_PER_READER) {
+            throw new ConfigException(perReader + " must be <= " + KnownAgentsConfig.MAX_STREAMS_PER_READER
+                    + ", but was " + streamsPerReader);
+        }
+        return new KnownAgentsConfig(
+                config.allowedAgents(),
+                r.positiveDuration(O + "agents-refresh", KnownAgentsConfig.DEFAULT_REFRESH),
+                r.positiveDuration(O + "agents-miss-refresh", KnownAgentsConfig.DEFAULT_MISS_REFRESH),
+                streamsPerReader);
     }
 
     /** Reads the configuration from Micronaut properties (environment variables map onto them). */

@@ -9,6 +9,7 @@ import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.registry.KnownAgents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,11 +51,16 @@ public final class SpecParser {
 
     private final OrchestratorConfig config;
     private final MessageLimits limits;
+    private final KnownAgents knownAgents;
 
-    /** @param limits the bounds workers decode task messages with: what a run dispatches must stay within them */
-    public SpecParser(OrchestratorConfig config, MessageLimits limits) {
+    /**
+     * @param limits the bounds workers decode task messages with: what a run dispatches must stay within them
+     * @param knownAgents the agent types a spec may name
+     */
+    public SpecParser(OrchestratorConfig config, MessageLimits limits, KnownAgents knownAgents) {
         this.config = config;
         this.limits = limits;
+        this.knownAgents = knownAgents;
     }
 
     /** {@code POST /v1/workflows}. */
@@ -333,10 +339,8 @@ public final class SpecParser {
                     at + field,
                     "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
         }
-        if (!config.allowedAgents().isEmpty() && !config.allowedAgents().contains(agent)) {
-            throw new InvalidMessageException(
-                    at + field,
-                    "unknown agent type '" + agent + "' (known: " + String.join(", ", config.allowedAgents()) + ")");
+        if (!knownAgents.isKnown(agent)) {
+            throw new InvalidMessageException(at + field, knownAgents.unknownReason(agent));
         }
         return agent;
     }

@@ -4,6 +4,8 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
+import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
 import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -25,8 +27,13 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    SpecParser specParser(OrchestratorConfig config, MessageCodec codec) {
-        return new SpecParser(config, codec.limits());
+    SpecParser specParser(OrchestratorConfig config, MessageCodec codec, KnownAgents knownAgents) {
+        return new SpecParser(config, codec.limits(), knownAgents);
+    }
+
+    @Singleton
+    KnownAgents knownAgents(KnownAgentsConfig config, AgentRegistry registry) {
+        return new KnownAgents(config, registry::registeredTypes);
     }
 
     @Context

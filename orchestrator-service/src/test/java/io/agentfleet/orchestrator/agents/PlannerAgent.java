@@ -7,7 +7,7 @@ import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
 
-/** Spawns {@code input.count} researcher tasks (default 2). */
+/** Spawns {@code input.count} tasks (default 2) for agent type {@code input.agent} (default t-researcher). */
 public final class PlannerAgent implements AgentHandler {
     @Override
     public String agentType() {
@@ -18,13 +18,14 @@ public final class PlannerAgent implements AgentHandler {
     public HandlerResult handle(AgentMessage task, TaskContext context) {
         Probe.invoked(task);
         int count = Probe.input(task).path("count").asInt(2);
+        String agent = Probe.input(task).path("agent").asText("t-researcher");
         ObjectNode out = context.json().createObjectNode();
         out.put("plan", count + " research tasks");
         ArrayNode spawn = out.putArray("spawn");
         for (int i = 1; i <= count; i++) {
             ObjectNode t = spawn.addObject();
             t.put("id", "sub" + i);
-            t.put("agent", "t-researcher");
+            t.put("agent", agent);
             t.putObject("input").put("topic", "subtopic " + i);
         }
         return HandlerResult.of(out);

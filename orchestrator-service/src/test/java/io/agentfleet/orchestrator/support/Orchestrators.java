@@ -1,5 +1,10 @@
 package io.agentfleet.orchestrator.support;
 
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.lettuce.FleetRedisOptions;
+import io.agentfleet.messages.RedisTarget;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.Prometheus;
 import java.io.File;
@@ -9,8 +14,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -117,7 +124,23 @@ public final class Orchestrators {
         env.forEach(b::env);
         JavaProcess worker = b.start();
         worker.awaitLog("started", STARTUP);
+        awaitRegistered(
+                redisUri, new StreamKeys(sysProps.getOrDefault("fleet.prefix", StreamKeys.DEFAULT_PREFIX)), agents);
         return worker;
+    }
+
+    /**
+     * Waits until every type in {@code agents} is in the fleet's registry: a worker registers its types just after it
+     * starts, and only then does the orchestrator accept runs for them (unless they are configured for it).
+     */
+    static void awaitRegistered(String redisUri, StreamKeys keys, String agents) {
+        Set<String> types = new HashSet<>(Arrays.asList(agents.trim().split("[,\\s]+")));
+        try (FleetRedis redis = FleetRedis.connect(RedisTarget.parse(redisUri), FleetRedisOptions.DEFAULTS)) {
+            Await.until(
+                    STARTUP,
+                    () -> redis.shared().sync().smembers(keys.agents()).containsAll(types),
+                    "the worker registered " + types + " in " + keys.agents());
+        }
     }
 
     /** The test class path without the worker service and the test agents. */
