@@ -81,7 +81,7 @@ class SpecParserTest {
         assertEquals("tasks[0].input", tooDeep.field());
         assertTrue(tooDeep.reason().startsWith("nests 63 levels deep, more than the limit of 62"), tooDeep.reason());
         // A reviewer gets it one level deeper.
-        String review = ",\"review\":{\"agent\":\"r\"}";
+        String review = ",\"review\":{\"agent\":\"reviewer\"}";
         assertEquals(
                 1,
                 parser.workflow(workflowWithInput(StuckRunsEndToEndTest.nested(61), review), NOW)
