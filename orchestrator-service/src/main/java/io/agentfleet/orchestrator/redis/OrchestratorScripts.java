@@ -20,6 +20,8 @@ public final class OrchestratorScripts {
     public static final LuaScript REMOVE_IF_SCORED = load("remove_if_scored.lua");
     /** Fixed-window rate limit counter. */
     public static final LuaScript RATE_LIMIT = load("rate_limit.lua");
+    /** Admits a run into its tenant's runs in flight, up to the tenant's limit. */
+    public static final LuaScript ADMIT_RUN = load("admit_run.lua");
 
     private OrchestratorScripts() {}
 
