@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -29,7 +30,7 @@ import redis.clients.jedis.UnifiedJedis;
  * through environment variables, as a deployment would).
  */
 class TenantIsolationTest {
-    static final String AGENTS = "t-clarifier,t-metered,t-flaky,t-slow,t-researcher";
+    static final String AGENTS = "t-clarifier,t-metered,t-flaky,t-slow,t-researcher,t-planner";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final String NO_RUN = "01J00000000000000000000000";
 
@@ -44,6 +45,8 @@ class TenantIsolationTest {
     static Api beta;
     static Api ops;
     static Api limited;
+    static Api burst;
+    static Api burst2;
     static UnifiedJedis client;
 
     @BeforeAll
@@ -55,21 +58,29 @@ class TenantIsolationTest {
                 Orchestrators.fastRecovery(),
                 Map.of(
                         "FLEET_API_KEYS_PLAIN",
-                        "alpha:alpha-key,alpha-ci:alpha-ci-key,beta:beta-key,ops:ops-key,limited:limited-key",
+                        "alpha:alpha-key,alpha-ci:alpha-ci-key,beta:beta-key,ops:ops-key,limited:limited-key,"
+                                + "burst:burst-key,burst-2:burst-2-key",
                         "FLEET_API_KEY_TENANTS",
-                        "alpha-ci:alpha",
+                        "alpha-ci:alpha,burst-2:burst",
                         "FLEET_ADMIN_KEYS",
                         "ops",
                         "FLEET_TENANTS_LIMITED_MAX_RUNS_IN_FLIGHT",
                         "1",
                         "FLEET_TENANTS_LIMITED_ALLOWED_AGENTS",
-                        "t-slow,t-clarifier"));
+                        "t-slow,t-clarifier,t-planner",
+                        "FLEET_TENANTS_BURST_RATE_LIMIT",
+                        "3",
+                        // A long window, so the test's few requests surely fall in one.
+                        "FLEET_ORCHESTRATOR_RATE_WINDOW",
+                        "60s"));
         Api api = orchestrator.api();
         alpha = api.withKey("alpha-key");
         alphaCi = api.withKey("alpha-ci-key");
         beta = api.withKey("beta-key");
         ops = api.withKey("ops-key");
         limited = api.withKey("limited-key");
+        burst = api.withKey("burst-key");
+        burst2 = api.withKey("burst-2-key");
     }
 
     @AfterAll
@@ -237,11 +248,73 @@ class TenantIsolationTest {
         assertEquals(403, workflow.status(), workflow.toString());
         assertEquals("tasks[1].agent", workflow.json().get("field").asText());
 
+        String planned = submitTask(limited, "t-planner", "{\"count\":1}");
+        JsonNode failed = limited.awaitEnd(planned, TIMEOUT);
+        assertEquals("FAILED", failed.get("status").asText(), failed.toString());
+        assertEquals(
+                "AGENT_NOT_ALLOWED",
+                Api.task(failed, "sub1").get("error").get("type").asText(),
+                "a planner cannot add a task of a type outside the allowlist");
+
         assertEquals(
                 202,
                 alpha.post("/v1/tasks", "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"x\"}}")
                         .status(),
                 "a tenant without an allowlist may use any agent type");
+    }
+
+    @Test
+    void aTenantsRateLimitCountsAllItsKeys() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, burst.get("/v1/agents").status());
+        }
+        Api.Response over = burst.get("/v1/agents");
+        assertEquals(429, over.status(), over.toString());
+        assertTrue(over.json().get("reason").asText().contains("tenant 'burst'"), over.toString());
+        assertTrue(Long.parseLong(over.header("Retry-After")) >= 1);
+        assertEquals(429, burst2.get("/v1/agents").status(), "another key of the tenant shares the limit");
+        assertEquals(200, alpha.get("/v1/agents").status(), "other tenants are not limited");
+    }
+
+    @Test
+    void scopedDeadLetterRequestsReadABoundedNumberOfEntriesAndContinueFromNext() {
+        String dead = "fleet:{t-researcher}:dead";
+        client.eval(
+                "for i = 1, tonumber(ARGV[1]) do redis.call('XADD', KEYS[1], '*', 'msg', '{}', 'taskId', 'b' .. i,"
+                        + " 'reason', 'NON_RETRYABLE_FAILURE', 'tenant', 'beta') end",
+                List.of(dead),
+                List.of("20050"));
+        String untenanted = client.xadd(
+                        dead, StreamEntryID.NEW_ENTRY, Map.of("msg", "{}", "taskId", "none", "reason", "X"))
+                .toString();
+        String alphaEntry = client.xadd(
+                        dead,
+                        StreamEntryID.NEW_ENTRY,
+                        Map.of("msg", "{}", "taskId", "mine", "reason", "X", "tenant", "alpha"))
+                .toString();
+        String path = "/v1/agents/t-researcher/dead-letters";
+
+        JsonNode first = alpha.get(path).json();
+        assertEquals(0, first.get("deadLetters").size(), first.toString());
+        JsonNode second =
+                alpha.get(path + "?after=" + first.get("next").asText()).json();
+        assertEquals(1, second.get("deadLetters").size(), second.toString());
+        assertEquals(alphaEntry, second.get("deadLetters").get(0).get("entryId").asText());
+
+        assertEquals(404, alpha.get(path + "/" + untenanted).status(), "no tenant: operators only");
+        assertEquals(200, ops.get(path + "/" + untenanted).status());
+
+        JsonNode purged = alpha.delete(path).json();
+        assertEquals(0, purged.get("purged").asInt(), purged.toString());
+        Api.Response rest = alpha.send(alpha.request(path)
+                .header("Content-Type", "application/json")
+                .method(
+                        "DELETE",
+                        HttpRequest.BodyPublishers.ofString("{\"all\":true,\"after\":\""
+                                + purged.get("next").asText() + "\"}")));
+        assertEquals(1, rest.json().get("purged").asInt(), rest.toString());
+        assertEquals(20051, client.xlen(dead), "nothing of another tenant's was touched");
+        assertEquals(20051, ops.delete(path).json().get("purged").asInt());
     }
 
     private static String parkedRun(Api api) {
