@@ -32,6 +32,8 @@ import java.util.Objects;
  * @param metadata usage reported with results (never null; {@link Metadata#EMPTY} when absent)
  * @param trace W3C trace context, or null
  * @param createdAt epoch milliseconds at creation
+ * @param tenant the tenant the task is attributed to (its dead letters are listed, redriven and purged by that tenant
+ *     through the orchestrator's API), or null; kept through retries and outcomes
  * @param extensions fields unknown to this version, preserved in order
  */
 public record AgentMessage(
@@ -51,6 +53,7 @@ public record AgentMessage(
         Metadata metadata,
         TraceContext trace,
         long createdAt,
+        String tenant,
         Map<String, JsonNode> extensions) {
 
     /** The schema version this code reads and writes. */
@@ -81,6 +84,9 @@ public record AgentMessage(
         }
         if (createdAt <= 0) {
             throw new InvalidMessageException("createdAt", "must be epoch milliseconds > 0, but was " + createdAt);
+        }
+        if (tenant != null) {
+            Names.requireId("tenant", tenant);
         }
         metadata = metadata == null ? Metadata.EMPTY : metadata;
         extensions = extensions == null || extensions.isEmpty()
@@ -118,6 +124,7 @@ public record AgentMessage(
                 .metadata(metadata)
                 .trace(trace)
                 .createdAt(createdAt)
+                .tenant(tenant)
                 .extensions(extensions);
     }
 
@@ -167,6 +174,7 @@ public record AgentMessage(
                 .metadata(usage)
                 .trace(trace)
                 .createdAt(System.currentTimeMillis())
+                .tenant(tenant)
                 .build();
     }
 
@@ -187,6 +195,7 @@ public record AgentMessage(
         private Metadata metadata = Metadata.EMPTY;
         private TraceContext trace;
         private long createdAt;
+        private String tenant;
         private Map<String, JsonNode> extensions = Map.of();
 
         public Builder messageId(String value) {
@@ -269,6 +278,11 @@ public record AgentMessage(
             return this;
         }
 
+        public Builder tenant(String value) {
+            this.tenant = value;
+            return this;
+        }
+
         public Builder extensions(Map<String, JsonNode> value) {
             this.extensions = value;
             return this;
@@ -292,6 +306,7 @@ public record AgentMessage(
                     metadata,
                     trace,
                     createdAt,
+                    tenant,
                     extensions);
         }
     }
@@ -315,6 +330,7 @@ public record AgentMessage(
                 && content.equals(m.content)
                 && metadata.equals(m.metadata)
                 && Objects.equals(trace, m.trace)
+                && Objects.equals(tenant, m.tenant)
                 && extensions.equals(m.extensions);
     }
 

@@ -1,5 +1,10 @@
 package io.agentfleet.messages;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -14,6 +19,7 @@ import java.util.Map;
  * @param worker the consumer name of the worker that dead-lettered it
  * @param at epoch ms when it was dead-lettered
  * @param original the original message text, exactly as it was on the task stream
+ * @param tenant the original message's {@code tenant}, empty when it had none (or the entry predates the field)
  */
 public record DeadLetter(
         String entryId,
@@ -24,7 +30,11 @@ public record DeadLetter(
         String error,
         String worker,
         long at,
-        String original) {
+        String original,
+        String tenant) {
+
+    /** The dead-letter stream entry field holding the tenant. */
+    public static final String TENANT_FIELD = "tenant";
 
     /** Reads a dead letter from the fields of its stream entry. */
     public static DeadLetter fromFields(String entryId, String agent, Map<String, String> fields) {
@@ -37,7 +47,35 @@ public record DeadLetter(
                 fields.getOrDefault("error", ""),
                 fields.getOrDefault("worker", ""),
                 parseLong(fields.get("at")),
-                fields.getOrDefault(StreamKeys.MESSAGE_FIELD, ""));
+                fields.getOrDefault(StreamKeys.MESSAGE_FIELD, ""),
+                fields.getOrDefault(TENANT_FIELD, ""));
+    }
+
+    /**
+     * The top-level {@code tenant} of a message text, read without building the message, so that a message that
+     * failed validation (too deep, too large, a bad field) is still attributed; empty when there is none or it is not
+     * a valid id.
+     */
+    public static String tenantOf(String messageText) {
+        if (messageText == null || messageText.isEmpty()) {
+            return "";
+        }
+        try (JsonParser parser = TENANT_READER.createParser(messageText)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return "";
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (TENANT_FIELD.equals(name)) {
+                    return value == JsonToken.VALUE_STRING && Names.isId(parser.getText()) ? parser.getText() : "";
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            // Unreadable past some point: no tenant before it.
+        }
+        return "";
     }
 
     /**
@@ -55,6 +93,12 @@ public record DeadLetter(
                 .deadline((Long) null)
                 .build();
     }
+
+    // skipChildren tracks depth without building anything; the bound only keeps a hostile text from running long.
+    private static final JsonFactory TENANT_READER = JsonFactory.builder()
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(10_000).build())
+            .build();
 
     private static int parseInt(String value) {
         try {

@@ -54,7 +54,8 @@ public final class MessageCodec {
             "content",
             "metadata",
             "trace",
-            "createdAt");
+            "createdAt",
+            "tenant");
 
     private final MessageLimits limits;
     private final ObjectMapper mapper;
@@ -137,6 +138,7 @@ public final class MessageCodec {
             gen.writeEndObject();
         }
         gen.writeNumberField("createdAt", message.createdAt());
+        writeOptional(gen, "tenant", message.tenant());
         for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
             gen.writeFieldName(extra.getKey());
             mapper.writeTree(gen, extra.getValue());
@@ -297,6 +299,7 @@ public final class MessageCodec {
                 metadata(root.get("metadata")),
                 trace(root.get("trace")),
                 requiredLong(root, "createdAt"),
+                optionalText(root, "tenant"),
                 extensions(root));
     }
 

@@ -175,8 +175,9 @@ public final class FleetClient implements AutoCloseable {
      * SubmitOptions#partitionKey(String)}): tasks with the same key go to the same partition, in submit order.
      */
     public TaskHandle submit(AgentMessage task, SubmitOptions submitOptions) {
-        String agent = Objects.requireNonNull(task, "task").recipient();
         Objects.requireNonNull(submitOptions, "submitOptions");
+        task = submitOptions.attribute(Objects.requireNonNull(task, "task"));
+        String agent = task.recipient();
         int partition = Names.isAgentType(agent) ? choosePartition(agent, submitOptions.keyOf(task)) : 0;
         PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
         try {
@@ -237,9 +238,11 @@ public final class FleetClient implements AutoCloseable {
      * @return one handle per task, in input order
      * @throws DurabilityException when the replicas asked for did not acknowledge some chunk (all are enqueued)
      */
-    public List<TaskHandle> submitAll(List<AgentMessage> tasks, SubmitOptions submitOptions) {
-        Objects.requireNonNull(tasks, "tasks");
+    public List<TaskHandle> submitAll(List<AgentMessage> given, SubmitOptions submitOptions) {
+        Objects.requireNonNull(given, "tasks");
         Objects.requireNonNull(submitOptions, "submitOptions");
+        List<AgentMessage> tasks = new ArrayList<>(given.size());
+        given.forEach(t -> tasks.add(submitOptions.attribute(t)));
         int[] partitions = new int[tasks.size()];
         for (int i = 0; i < tasks.size(); i++) {
             AgentMessage task = tasks.get(i);

@@ -1,6 +1,7 @@
 package io.agentfleet.client;
 
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Names;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -10,21 +11,50 @@ import java.util.function.Function;
  * same key land on one partition stream in submit order (per-key FIFO <em>enqueue</em> order; with several workers
  * on a partition, processing order is not guaranteed). A key keeps its partition only while the count is unchanged.
  *
+ *
+ * <p>A tenant attributes the tasks: a task that has none gets it, so its dead letters are listed, redriven and purged
+ * by that tenant through the orchestrator's API. The client writes to Redis directly, so this is attribution, not
+ * isolation: what a producer may touch is decided by its Redis ACL user.
+ *
  * @param partitionKey the partition key of each task, or null for round-robin
+ * @param tenant the tenant set on each task that has none, or null
  */
-public record SubmitOptions(Function<AgentMessage, String> partitionKey) {
-    /** Round-robin over the partitions. */
-    public static final SubmitOptions DEFAULT = new SubmitOptions(null);
+public record SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant) {
+    /** Round-robin over the partitions, no tenant. */
+    public static final SubmitOptions DEFAULT = new SubmitOptions(null, null);
+
+    public SubmitOptions {
+        if (tenant != null && !Names.isId(tenant)) {
+            throw new IllegalArgumentException("tenant '" + tenant + "' is not a valid id (expected " + Names.ID + ")");
+        }
+    }
 
     /** Every task of the call goes to the partition of {@code key}. */
     public static SubmitOptions partitionKey(String key) {
         Objects.requireNonNull(key, "partitionKey");
-        return new SubmitOptions(task -> key);
+        return new SubmitOptions(task -> key, null);
     }
 
     /** Each task goes to the partition of the key {@code keyOf} gives it (null = round-robin for that task). */
     public static SubmitOptions partitionKeyBy(Function<AgentMessage, String> keyOf) {
-        return new SubmitOptions(Objects.requireNonNull(keyOf, "keyOf"));
+        return new SubmitOptions(Objects.requireNonNull(keyOf, "keyOf"), null);
+    }
+
+    /** Round-robin, every task without a tenant attributed to {@code tenant}. */
+    public static SubmitOptions tenant(String tenant) {
+        return DEFAULT.withTenant(Objects.requireNonNull(tenant, "tenant"));
+    }
+
+    /** These options with tasks attributed to {@code tenant}. */
+    public SubmitOptions withTenant(String value) {
+        return new SubmitOptions(partitionKey, value);
+    }
+
+    /** {@code task}, with this tenant when it has none. */
+    AgentMessage attribute(AgentMessage task) {
+        return tenant == null || task == null || task.tenant() != null
+                ? task
+                : task.toBuilder().tenant(tenant).build();
     }
 
     String keyOf(AgentMessage task) {

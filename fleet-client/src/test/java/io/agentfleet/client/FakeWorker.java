@@ -3,6 +3,7 @@ package io.agentfleet.client;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.FleetScripts;
@@ -151,7 +152,10 @@ public final class FakeWorker {
                 Integer.toString(attempts),
                 error,
                 NAME,
-                entry.getFields().get(StreamKeys.MESSAGE_FIELD)));
+                entry.getFields().get(StreamKeys.MESSAGE_FIELD),
+                deadReason.isEmpty()
+                        ? ""
+                        : DeadLetter.tenantOf(entry.getFields().get(StreamKeys.MESSAGE_FIELD))));
         Object reply = jedis.eval(FleetScripts.RECORD_OUTCOMES.source(), scriptKeys, args);
         return (Long) ((List<?>) reply).getFirst();
     }

@@ -84,6 +84,23 @@ class FleetClientAdminTest {
     }
 
     @Test
+    void aTenantSetInSubmitOptionsAttributesTheTaskAndItsDeadLetter() {
+        TaskHandle handle = client.submit(
+                AgentMessage.request(CODER, json("input", "owned")).build(), SubmitOptions.tenant("team-a"));
+        TaskHandle explicit = client.submit(
+                AgentMessage.request(CODER, json("input", "own tenant"))
+                        .tenant("team-b")
+                        .build(),
+                SubmitOptions.tenant("team-a"));
+        for (StreamEntry entry : worker.take(10)) {
+            worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("X", "no"));
+        }
+        Map<String, String> tenantByTask = new java.util.HashMap<>();
+        client.deadLetters(CODER, 10).forEach(l -> tenantByTask.put(l.taskId(), l.tenant()));
+        assertEquals(Map.of(handle.taskId(), "team-a", explicit.taskId(), "team-b"), tenantByTask);
+    }
+
+    @Test
     void redrivePutsADeadLetterBackAsAttemptOneAndDeletesItsDoneKey() {
         TaskHandle handle = deadLettered("retry me");
         String doneKey = keys.done(CODER, handle.taskId());

@@ -75,6 +75,7 @@ final class DeadCommand implements Callable<Integer> {
                 .put("partition", partition)
                 .put("agent", letter.agent())
                 .put("taskId", letter.taskId())
+                .put("tenant", letter.tenant())
                 .put("reason", letter.reason())
                 .put("attempts", letter.attempts())
                 .put("error", letter.error())

@@ -11,6 +11,7 @@ import io.agentfleet.client.TaskResult;
 import io.agentfleet.client.TaskTimeoutException;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.Names;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -45,6 +46,13 @@ final class SubmitCommand implements Callable<Integer> {
             description = "For a partitioned type: tasks with the same key go to the same partition, in order "
                     + "(default: round-robin)")
     String partitionKey;
+
+    @Option(
+            names = "--tenant",
+            paramLabel = "TENANT",
+            description = "Attribute the task to this tenant: its dead letters are then that tenant's in the "
+                    + "orchestrator's API (attribution only: fleetctl writes to Redis directly)")
+    String tenant;
 
     @Option(
             names = "--wait",
@@ -86,6 +94,13 @@ final class SubmitCommand implements Callable<Integer> {
         AgentMessage.Builder builder = AgentMessage.request(agent, content).sender("fleetctl");
         if (taskId != null) {
             builder.taskId(taskId);
+        }
+        if (tenant != null) {
+            if (!Names.isId(tenant)) {
+                throw new ParameterException(
+                        spec.commandLine(), "--tenant '" + tenant + "' is not a valid id (expected " + Names.ID + ")");
+            }
+            builder.tenant(tenant);
         }
         return builder.build();
     }

@@ -209,6 +209,20 @@ class FleetCtlTest {
     }
 
     @Test
+    void submitWithATenantAttributesTheTaskAndItsDeadLetter() throws Exception {
+        Run run = fleetctl("submit", CODER, "--input", "{}", "--tenant", "team-a");
+        assertEquals(0, run.exitCode(), run.err());
+        StreamEntry entry = worker.takeOne();
+        assertEquals("team-a", FakeWorker.task(entry).tenant());
+        worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
+        JsonNode listed = fleetctl("dead", "list", CODER, "--json").json();
+        assertEquals("team-a", listed.get(0).get("tenant").asText(), listed.toString());
+
+        Run invalid = fleetctl("submit", CODER, "--input", "{}", "--tenant", "team a");
+        assertTrue(invalid.exitCode() != 0 && invalid.err().contains("--tenant"), invalid.err());
+    }
+
+    @Test
     void submitWithAPartitionKeyAlwaysUsesThatKeysPartition() throws Exception {
         try (FleetClient partitioned = FleetClient.builder()
                 .redisUri(redis.uri())

@@ -361,8 +361,11 @@ class WorkflowEndToEndTest {
                 .get("runId")
                 .asText();
         api.awaitStatus(other, "FAILED", TIMEOUT);
-        assertTrue(
-                api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt() >= 1);
+        assertTrue(api.get("/v1/agents/t-flaky/dead-letters")
+                        .json()
+                        .get("deadLetters")
+                        .size()
+                >= 1);
         JsonNode agents = api.get("/v1/agents").json();
         JsonNode flaky = null;
         for (JsonNode a : agents.get("agents")) {
@@ -380,7 +383,10 @@ class WorkflowEndToEndTest {
         assertEquals(200, purged.status());
         assertEquals(
                 0,
-                api.get("/v1/agents/t-flaky/dead-letters").json().get("total").asInt());
+                api.get("/v1/agents/t-flaky/dead-letters")
+                        .json()
+                        .get("deadLetters")
+                        .size());
     }
 
     @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.testsupport.Await;
@@ -22,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -51,12 +53,14 @@ class WorkerBehaviourTest {
         worker = TestFleet.startWorker(
                 TestFleet.worker(
                         redis.uri(),
-                        "echo,poison,permanent,flaky,slowpoke,clarify,cancelme,backoff,valid",
+                        "echo,poison,permanent,flaky,slowpoke,clarify,cancelme,backoff,valid,tenanted",
                         "FLEET_AGENTS_POISON_HANDLER",
                         "fail",
                         "FLEET_AGENTS_POISON_MAX_ATTEMPTS",
                         "3",
                         "FLEET_AGENTS_PERMANENT_HANDLER",
+                        "fail",
+                        "FLEET_AGENTS_TENANTED_HANDLER",
                         "fail",
                         "FLEET_AGENTS_FLAKY_HANDLER",
                         "fail",
@@ -164,6 +168,35 @@ class WorkerBehaviourTest {
                     DeadLetterReason.NON_RETRYABLE_FAILURE.name(),
                     dead.getFields().get("reason"));
             assertEquals("1", dead.getFields().get("attempts"));
+        }
+    }
+
+    @Test
+    void deadLettersCarryTheTenantOfTheirMessageEvenAnInvalidOne() {
+        try (UnifiedJedis jedis = redis.client()) {
+            AgentMessage owned = AgentMessage.request("tenanted", TestFleet.content("{\"mode\":\"permanent\"}"))
+                    .tenant("team-a")
+                    .build();
+            AgentMessage unowned = task("tenanted", "{\"mode\":\"permanent\"}");
+            enqueue(jedis, owned);
+            enqueue(jedis, unowned);
+            String invalid = TestFleet.CODEC
+                    .encode(AgentMessage.request("tenanted", TestFleet.content("{}"))
+                            .tenant("team-b")
+                            .build())
+                    .replace("\"schemaVersion\":1", "\"schemaVersion\":99");
+            enqueueRaw(jedis, "tenanted", invalid);
+            Await.until(WAIT, () -> TestFleet.deadLetters(jedis, "tenanted").size() == 3, "three dead letters");
+            Map<String, String> tenantByTask = new HashMap<>();
+            for (StreamEntry entry : TestFleet.deadLetters(jedis, "tenanted")) {
+                Map<String, String> fields = entry.getFields();
+                String key = fields.get("reason").equals(DeadLetterReason.INVALID_MESSAGE.name())
+                        ? "invalid"
+                        : fields.get("taskId");
+                tenantByTask.put(key, fields.get(DeadLetter.TENANT_FIELD));
+            }
+            assertEquals(Map.of(owned.taskId(), "team-a", unowned.taskId(), "", "invalid", "team-b"), tenantByTask);
+            assertEquals("team-a", outcome(jedis, "tenanted", owned.taskId()).tenant(), "the outcome keeps it");
         }
     }
 

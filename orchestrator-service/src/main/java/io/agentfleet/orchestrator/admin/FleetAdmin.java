@@ -25,12 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * Operator views and actions: per-agent-type stream health (totals, and each partition of a partitioned type), dead
@@ -39,7 +39,11 @@ import java.util.TreeSet;
  */
 @Singleton
 public class FleetAdmin {
-    private static final int PAGE = 100;
+    /** Entries read (and redriven) per XRANGE when going through a dead-letter stream. */
+    private static final int SCAN_PAGE = 100;
+    /** Most dead-letter entries one scoped request reads, over all partitions. */
+    private static final int SCAN_BUDGET = 20_000;
+
     private static final String[] COUNTS = {"length", "delayed", "deadLetters", "results", "lag", "pending"};
 
     private final FleetRedis redis;
@@ -185,48 +189,123 @@ public class FleetAdmin {
     /** A dead letter and the partition it is in. */
     private record Letter(int partition, StreamMessage<String, String> entry) {}
 
+    /** Whether a dead letter is visible to a caller scoped to {@code tenant} (null = every tenant's). */
+    private static boolean visible(String tenant, DeadLetter letter) {
+        return tenant == null || tenant.equals(letter.tenant());
+    }
+
+    /** What one partition's scan after a cursor found: the matches, and how far it read (null = to the end). */
+    private record Scanned(List<Letter> matches, String reached) {}
+
     /**
-     * Dead letters of every partition, oldest first (merged by entry id), at most {@code count} after {@code after}.
-     * Each carries its {@code partition}.
+     * Reads one partition's dead letters after {@code after}, keeping those visible to {@code tenant}, until
+     * {@code count} match or {@code budget} entries were read: a scoped request does bounded work however many other
+     * tenants' dead letters lie in between.
      */
-    public ObjectNode deadLetters(String agent, String after, int count) {
+    private Scanned scan(String agent, int partition, String after, int count, String tenant, int budget) {
+        List<Letter> matches = new ArrayList<>();
+        String cursor = after;
+        int read = 0;
+        while (matches.size() < count && read < budget) {
+            int want = tenant == null ? count - matches.size() : Math.min(SCAN_PAGE, budget - read);
+            List<StreamMessage<String, String>> page = page(agent, partition, cursor, want);
+            for (StreamMessage<String, String> entry : page) {
+                if (visible(tenant, DeadLetter.fromFields(entry.getId(), agent, entry.getBody()))) {
+                    matches.add(new Letter(partition, entry));
+                }
+            }
+            read += page.size();
+            if (page.size() < want) {
+                return new Scanned(matches, null);
+            }
+            cursor = page.get(page.size() - 1).getId();
+        }
+        return new Scanned(matches, cursor);
+    }
+
+    /**
+     * Dead letters of every partition visible to {@code tenant} (null = all), oldest first (merged by entry id), at
+     * most {@code count} after {@code after}. Each carries its {@code partition}. {@code next} continues the listing;
+     * a scoped listing may return fewer than {@code count} with a {@code next} when it stopped at its read budget.
+     * {@code total} (every tenant's dead letters) is given to unscoped callers only.
+     */
+    public ObjectNode deadLetters(String agent, String after, int count, String tenant) {
         int partitions = registry.forReading(agent);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("agent", agent);
         long total = 0;
         List<Letter> merged = new ArrayList<>();
+        String bound = null;
         for (int p = 0; p < partitions; p++) {
-            total += redis.shared().sync().xlen(keys.dead(agent, p));
-            for (StreamMessage<String, String> entry : page(agent, p, after, count)) {
-                merged.add(new Letter(p, entry));
+            if (tenant == null) {
+                total += redis.shared().sync().xlen(keys.dead(agent, p));
+            }
+            Scanned scanned = scan(agent, p, after, count, tenant, SCAN_BUDGET / partitions);
+            merged.addAll(scanned.matches());
+            if (scanned.reached() != null && (bound == null || compareEntryIds(scanned.reached(), bound) < 0)) {
+                bound = scanned.reached();
             }
         }
+        // Past the lowest id a partition read up to, another partition's unread entries could sort first.
+        String limit = bound;
+        merged.removeIf(l -> limit != null && compareEntryIds(l.entry().getId(), limit) > 0);
         merged.sort(Comparator.comparing((Letter l) -> l.entry().getId(), FleetAdmin::compareEntryIds));
         List<Letter> page = merged.subList(0, Math.min(count, merged.size()));
-        out.put("total", total);
+        if (tenant == null) {
+            out.put("total", total);
+        }
         ArrayNode list = out.putArray("deadLetters");
         for (Letter letter : page) {
-            DeadLetter dl = DeadLetter.fromFields(
-                    letter.entry().getId(), agent, letter.entry().getBody());
-            ObjectNode n = list.addObject();
-            n.put("entryId", dl.entryId());
-            n.put("partition", letter.partition());
-            n.put("taskId", dl.taskId());
-            n.put("reason", dl.reason());
-            n.put("attempts", dl.attempts());
-            n.put("error", dl.error());
-            n.put("worker", dl.worker());
-            n.put("at", dl.at());
-            try {
-                n.set("message", codec.parseObject(dl.original()));
-            } catch (InvalidMessageException e) {
-                n.put("message", dl.original());
-            }
+            list.add(view(agent, letter));
         }
         if (page.size() == count) {
             out.put("next", page.get(page.size() - 1).entry().getId());
+        } else if (bound != null) {
+            out.put("next", bound);
         }
         return out;
+    }
+
+    private ObjectNode view(String agent, Letter letter) {
+        DeadLetter dl = DeadLetter.fromFields(
+                letter.entry().getId(), agent, letter.entry().getBody());
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("entryId", dl.entryId());
+        n.put("partition", letter.partition());
+        n.put("taskId", dl.taskId());
+        n.put("tenant", dl.tenant());
+        n.put("reason", dl.reason());
+        n.put("attempts", dl.attempts());
+        n.put("error", dl.error());
+        n.put("worker", dl.worker());
+        n.put("at", dl.at());
+        try {
+            n.set("message", codec.parseObject(dl.original()));
+        } catch (InvalidMessageException e) {
+            n.put("message", dl.original());
+        }
+        return n;
+    }
+
+    /** One dead letter visible to {@code tenant} (null = any), looked for in every partition; null when none. */
+    public ObjectNode deadLetter(String agent, String entryId, String tenant) {
+        Letter letter = find(agent, entryId, tenant);
+        return letter == null ? null : view(agent, letter);
+    }
+
+    private Letter find(String agent, String entryId, String tenant) {
+        int partitions = registry.forReading(agent);
+        for (int p = 0; p < partitions; p++) {
+            List<StreamMessage<String, String>> one =
+                    redis.shared().sync().xrange(keys.dead(agent, p), Range.create(entryId, entryId));
+            if (!one.isEmpty()
+                    && visible(
+                            tenant,
+                            DeadLetter.fromFields(entryId, agent, one.get(0).getBody()))) {
+                return new Letter(p, one.get(0));
+            }
+        }
+        return null;
     }
 
     private List<StreamMessage<String, String>> page(String agent, int partition, String after, int count) {
@@ -250,10 +329,13 @@ public class FleetAdmin {
     }
 
     /**
-     * Redrives the given dead-letter entries, or all when {@code ids} is null. Each goes back to the task stream of
-     * the partition it was dead-lettered in; an id is looked for in every partition.
+     * Redrives the given dead-letter entries, or all when {@code ids} is null, of those visible to {@code tenant}
+     * (null = every tenant's); an id of another tenant is skipped exactly like one that does not exist. Each goes back
+     * to the task stream of the partition it was dead-lettered in; an id is looked for in every partition. A scoped
+     * "all" reads at most a bounded number of entries after {@code after}; when it stopped there, {@code next} is where
+     * to continue.
      */
-    public ObjectNode redrive(String agent, Collection<String> ids) {
+    public ObjectNode redrive(String agent, Collection<String> ids, String tenant, String after) {
         int partitions = registry.forReading(agent);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode redriven = out.putArray("redriven");
@@ -261,37 +343,75 @@ public class FleetAdmin {
         if (ids != null) {
             Map<Integer, List<StreamMessage<String, String>>> byPartition = new TreeMap<>();
             for (String id : ids) {
-                boolean found = false;
-                for (int p = 0; p < partitions; p++) {
-                    List<StreamMessage<String, String>> one =
-                            redis.shared().sync().xrange(keys.dead(agent, p), Range.create(id, id));
-                    if (!one.isEmpty()) {
-                        byPartition.computeIfAbsent(p, x -> new ArrayList<>()).addAll(one);
-                        found = true;
-                    }
-                }
-                if (!found) {
+                Letter letter = find(agent, id, tenant);
+                if (letter == null) {
                     ObjectNode s = skipped.addObject();
                     s.put("entryId", id);
                     s.put("reason", "no such dead letter");
+                } else {
+                    byPartition
+                            .computeIfAbsent(letter.partition(), x -> new ArrayList<>())
+                            .add(letter.entry());
                 }
             }
             byPartition.forEach((p, entries) -> redriveBatch(agent, p, entries, redriven, skipped));
         } else {
-            for (int p = 0; p < partitions; p++) {
-                String after = null;
-                while (true) {
-                    List<StreamMessage<String, String>> page = page(agent, p, after, PAGE);
-                    if (page.isEmpty()) {
-                        break;
-                    }
-                    redriveBatch(agent, p, page, redriven, skipped);
-                    after = page.get(page.size() - 1).getId();
-                }
+            String next = forEachScoped(
+                    agent,
+                    partitions,
+                    tenant,
+                    after,
+                    (p, entries) -> redriveBatch(agent, p, entries, redriven, skipped));
+            if (next != null) {
+                out.put("next", next);
             }
         }
         out.put("count", redriven.size());
         return out;
+    }
+
+    /**
+     * Runs {@code batch} over every dead letter visible to {@code tenant} (null = all, unbounded) after {@code after},
+     * page by page. Returns null when every partition was read to its end, else the id to continue after (the lowest
+     * id a partition stopped at, so nothing before it is left unvisited).
+     */
+    private String forEachScoped(
+            String agent,
+            int partitions,
+            String tenant,
+            String after,
+            BiConsumer<Integer, List<StreamMessage<String, String>>> batch) {
+        String bound = null;
+        for (int p = 0; p < partitions; p++) {
+            String cursor = after;
+            int read = 0;
+            while (tenant == null || read < SCAN_BUDGET / partitions) {
+                List<StreamMessage<String, String>> page = page(agent, p, cursor, SCAN_PAGE);
+                if (page.isEmpty()) {
+                    cursor = null;
+                    break;
+                }
+                read += page.size();
+                List<StreamMessage<String, String>> matching = new ArrayList<>();
+                for (StreamMessage<String, String> entry : page) {
+                    if (visible(tenant, DeadLetter.fromFields(entry.getId(), agent, entry.getBody()))) {
+                        matching.add(entry);
+                    }
+                }
+                if (!matching.isEmpty()) {
+                    batch.accept(p, matching);
+                }
+                cursor = page.get(page.size() - 1).getId();
+                if (page.size() < SCAN_PAGE) {
+                    cursor = null;
+                    break;
+                }
+            }
+            if (cursor != null && (bound == null || compareEntryIds(cursor, bound) < 0)) {
+                bound = cursor;
+            }
+        }
+        return bound;
     }
 
     private void redriveBatch(
@@ -337,19 +457,42 @@ public class FleetAdmin {
         }
     }
 
-    /** Deletes the given dead letters (looked for in every partition), or all when {@code ids} is null. */
-    public ObjectNode purge(String agent, Collection<String> ids) {
+    /**
+     * Deletes the given dead letters (looked for in every partition), or all when {@code ids} is null, of those
+     * visible to {@code tenant} (null = every tenant's: then "all" deletes the streams at once). A scoped "all" reads
+     * at most a bounded number of entries after {@code after}; when it stopped there, {@code next} is where to
+     * continue.
+     */
+    public ObjectNode purge(String agent, Collection<String> ids, String tenant, String after) {
         int partitions = registry.forReading(agent);
         var sync = redis.shared().sync();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         long purged = 0;
-        for (int p = 0; p < partitions; p++) {
-            String dead = keys.dead(agent, p);
-            if (ids == null) {
+        if (ids != null) {
+            for (String id : ids) {
+                Letter letter = find(agent, id, tenant);
+                if (letter != null) {
+                    purged += sync.xdel(keys.dead(agent, letter.partition()), id);
+                }
+            }
+        } else if (tenant == null && after == null) {
+            for (int p = 0; p < partitions; p++) {
                 Long count = redis.runSync(FleetScripts.purgeDead(keys, agent, p), ScriptOutputType.INTEGER);
                 purged += count == null ? 0 : count;
-            } else if (!ids.isEmpty()) {
-                purged += sync.xdel(dead, ids.toArray(String[]::new));
+            }
+        } else {
+            long[] deleted = {0};
+            String next = forEachScoped(
+                    agent,
+                    partitions,
+                    tenant,
+                    after,
+                    (p, entries) -> deleted[0] += sync.xdel(
+                            keys.dead(agent, p),
+                            entries.stream().map(StreamMessage::getId).toArray(String[]::new)));
+            purged = deleted[0];
+            if (next != null) {
+                out.put("next", next);
             }
         }
         out.put("agent", agent);
@@ -357,34 +500,66 @@ public class FleetAdmin {
         return out;
     }
 
-    public ObjectNode usage() {
+    /**
+     * Tokens and cost. Unscoped ({@code tenant} null): {@code byTenant}, {@code byKey} and {@code byAgent} over the
+     * whole fleet. Scoped: {@code tenant}, its {@code total}, and its own {@code byKey} and {@code byAgent}.
+     */
+    public ObjectNode usage(String tenant) {
         Map<String, String> raw = redis.shared().sync().hgetall(okeys.usage());
         ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (tenant != null) {
+            out.put("tenant", tenant);
+        }
+        ObjectNode total = tenant == null ? null : out.putObject("total");
+        ObjectNode byTenant = tenant == null ? out.putObject("byTenant") : null;
         ObjectNode byKey = out.putObject("byKey");
         ObjectNode byAgent = out.putObject("byAgent");
         raw.forEach((field, value) -> {
+            // key|K|f, agent|A|f, tenant|T|f; per tenant tk|T|K|f and ta|T|A|f.
             String[] parts = field.split("\\|");
-            if (parts.length != 3) {
-                return;
+            ObjectNode owner = null;
+            if (tenant == null && parts.length == 3) {
+                ObjectNode target = switch (parts[0]) {
+                    case "key" -> byKey;
+                    case "agent" -> byAgent;
+                    case "tenant" -> byTenant;
+                    default -> null;
+                };
+                owner = target == null ? null : child(target, parts[1]);
+            } else if (tenant != null && parts.length == 3 && parts[0].equals("tenant") && parts[1].equals(tenant)) {
+                owner = total;
+            } else if (tenant != null && parts.length == 4 && parts[1].equals(tenant)) {
+                ObjectNode target = parts[0].equals("tk") ? byKey : parts[0].equals("ta") ? byAgent : null;
+                owner = target == null ? null : child(target, parts[2]);
             }
-            ObjectNode target = parts[0].equals("key") ? byKey : byAgent;
-            ObjectNode owner = target.has(parts[1]) ? (ObjectNode) target.get(parts[1]) : target.putObject(parts[1]);
-            if (parts[2].equals("cost")) {
-                owner.put("cost", Double.parseDouble(value));
-            } else {
-                owner.put(parts[2], Long.parseLong(value));
+            if (owner != null) {
+                String metric = parts[parts.length - 1];
+                if (metric.equals("cost")) {
+                    owner.put("cost", Double.parseDouble(value));
+                } else {
+                    owner.put(metric, Long.parseLong(value));
+                }
             }
         });
-        for (JsonNode group : List.of(byKey, byAgent)) {
-            for (Iterator<JsonNode> it = group.elements(); it.hasNext(); ) {
-                ObjectNode owner = (ObjectNode) it.next();
-                owner.put(
-                        "tokens",
-                        owner.path("tokensIn").asLong()
-                                + owner.path("tokensOut").asLong());
+        List<ObjectNode> owners = new ArrayList<>();
+        for (ObjectNode group : new ObjectNode[] {byTenant, byKey, byAgent}) {
+            if (group != null) {
+                group.elements().forEachRemaining(n -> owners.add((ObjectNode) n));
             }
         }
+        if (total != null) {
+            owners.add(total);
+        }
+        for (ObjectNode owner : owners) {
+            owner.put(
+                    "tokens",
+                    owner.path("tokensIn").asLong() + owner.path("tokensOut").asLong());
+        }
         return out;
+    }
+
+    private static ObjectNode child(ObjectNode parent, String name) {
+        return parent.has(name) ? (ObjectNode) parent.get(name) : parent.putObject(name);
     }
 
     @SuppressWarnings("unchecked")

@@ -21,15 +21,13 @@ import java.util.Optional;
 
 /**
  * Bearer API keys (401 missing or malformed, 403 unknown; too many failures from one address: 429, see
- * {@link FailedAuthLimiter}), then a per-key fixed-window rate limit kept in Redis so it
- * holds across replicas (429 with Retry-After), then the request size limit from Content-Length (413). The OpenAPI
- * document is public; management endpoints (health, prometheus) are outside {@code /v1}.
+ * {@link FailedAuthLimiter}) resolved to the {@link Caller} (key, tenant, operator flag)
+ * that controllers read, then a per-key fixed-window rate limit kept in Redis so it holds across replicas (429 with
+ * Retry-After) and the caller's tenant's limit when it has one, then the request size limit from Content-Length (413).
+ * The OpenAPI document is public; management endpoints (health, prometheus) are outside {@code /v1}.
  */
 @ServerFilter("/v1/**")
 public class AuthFilter {
-    /** Request attribute holding the authenticated key's name. */
-    public static final String KEY_NAME = "agentfleet.apiKey";
-
     private static final String OPENAPI = "/v1/openapi.yml";
     private static final String BEARER = "Bearer ";
 
@@ -53,10 +51,14 @@ public class AuthFilter {
             return null;
         }
         try {
-            String name = failedAuth.guard(request, () -> authenticate(request));
-            request.setAttribute(KEY_NAME, name);
+            Caller caller = failedAuth.guard(request, () -> authenticate(request));
+            request.setAttribute(Caller.ATTRIBUTE, caller);
             if (config.apiKeys().enabled()) {
-                rateLimit(name);
+                rateLimit("API key '" + caller.keyName() + "'", keys.rate(caller.keyName()), config.rateLimit());
+            }
+            int tenantLimit = config.limitsOf(caller.tenant()).rateLimit();
+            if (tenantLimit > 0) {
+                rateLimit("tenant '" + caller.tenant() + "'", keys.tenantRate(caller.tenant()), tenantLimit);
             }
             long length = request.getContentLength();
             if (length > config.maxRequestBytes()) {
@@ -72,9 +74,9 @@ public class AuthFilter {
         }
     }
 
-    private String authenticate(HttpRequest<?> request) {
+    private Caller authenticate(HttpRequest<?> request) {
         if (!config.apiKeys().enabled()) {
-            return "anonymous";
+            return Caller.ANONYMOUS;
         }
         Optional<String> header = request.getHeaders().getAuthorization();
         if (header.isEmpty()) {
@@ -93,29 +95,31 @@ public class AuthFilter {
                     HttpHeaders.AUTHORIZATION,
                     "malformed; expected Bearer <api key>");
         }
-        return config.apiKeys()
+        String name = config.apiKeys()
                 .nameOf(value.substring(BEARER.length()).trim())
                 .orElseThrow(() -> new ApiException(
                         HttpStatus.FORBIDDEN, "forbidden", HttpHeaders.AUTHORIZATION, "unknown API key"));
+        return new Caller(
+                name, config.apiKeys().tenantOf(name), config.apiKeys().isAdmin(name));
     }
 
-    private void rateLimit(String name) {
+    private void rateLimit(String who, String counter, int limit) {
         List<Long> result = redis.runSync(
                 OrchestratorScripts.call(
                         OrchestratorScripts.RATE_LIMIT,
-                        keys.rate(name),
+                        counter,
                         Long.toString(config.rateWindow().toMillis())),
                 ScriptOutputType.MULTI);
         long count = result.get(0);
         long ttlMs = result.get(1);
-        if (count > config.rateLimit()) {
+        if (count > limit) {
             long retryAfter = Math.max(1, (ttlMs + 999) / 1000);
             throw new ApiException(
                     HttpStatus.TOO_MANY_REQUESTS,
                     "rate_limited",
                     null,
-                    "API key '" + name + "' is over its limit of " + config.rateLimit() + " requests per "
-                            + config.rateWindow() + "; retry after " + retryAfter + "s",
+                    who + " is over its limit of " + limit + " requests per " + config.rateWindow() + "; retry after "
+                            + retryAfter + "s",
                     retryAfter);
         }
     }

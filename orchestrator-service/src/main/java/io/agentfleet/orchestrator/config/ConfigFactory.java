@@ -4,6 +4,7 @@ import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Reads and validates {@link OrchestratorConfig}; a bad value fails start-up naming the key and the value. */
@@ -27,6 +29,9 @@ public class ConfigFactory {
     public static final String API_KEYS_FILE = "fleet.api-keys-file";
     public static final String API_KEYS_PLAIN = "fleet.api-keys-plain";
     public static final String AUTH_ENABLED = "fleet.auth.enabled";
+    public static final String API_KEY_TENANTS = "fleet.api-key-tenants";
+    public static final String ADMIN_KEYS = "fleet.admin-keys";
+    public static final String TENANTS = "fleet.tenants.";
     static final String O = "fleet.orchestrator.";
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -68,6 +73,7 @@ public class ConfigFactory {
         } catch (InvalidMessageException e) {
             throw new ConfigException(PREFIX_KEY + " must match [A-Za-z0-9._-]{1,64}, but was '" + prefix + "'");
         }
+        ApiKeys apiKeys = apiKeys(r);
         return new OrchestratorConfig(
                 keys,
                 r.string(O + "consumer-name", defaultConsumerName()),
@@ -89,7 +95,8 @@ public class ConfigFactory {
                 TrustedProxies.parse(O + "trusted-proxies", r.string(O + "trusted-proxies", "")),
                 r.positiveDuration(O + "watch-interval", OrchestratorConfig.DEFAULT_WATCH_INTERVAL),
                 r.positiveDuration(O + "reconcile-after", OrchestratorConfig.DEFAULT_RECONCILE_AFTER),
-                apiKeys(r));
+                apiKeys,
+                tenantLimits(r, apiKeys));
     }
 
     private static ApiKeys apiKeys(Reader r) {
@@ -128,7 +135,50 @@ public class ConfigFactory {
                             + " (FLEET_API_KEYS_PLAIN=name:key,...),"
                             + " or switch authentication off with " + AUTH_ENABLED + "=false");
         }
-        return new ApiKeys(true, byHash);
+        Set<String> names = new TreeSet<>(byHash.values());
+        Map<String, String> tenants = new LinkedHashMap<>();
+        for (String entry : split(r.string(API_KEY_TENANTS, ""))) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new ConfigException(
+                        API_KEY_TENANTS + " entries must be keyName:tenant, but one was '" + entry + "'");
+            }
+            String name = knownKey(API_KEY_TENANTS, entry.substring(0, colon), names);
+            tenants.put(name, requireKeyName(API_KEY_TENANTS, entry.substring(colon + 1)));
+        }
+        Set<String> admins = new TreeSet<>();
+        for (String name : split(r.string(ADMIN_KEYS, ""))) {
+            admins.add(knownKey(ADMIN_KEYS, name, names));
+        }
+        return new ApiKeys(true, byHash, tenants, admins);
+    }
+
+    private static String knownKey(String key, String name, Set<String> names) {
+        if (!names.contains(name)) {
+            throw new ConfigException(key + " names the API key '" + name + "', which is not configured (configured: "
+                    + String.join(", ", names) + ")");
+        }
+        return name;
+    }
+
+    /**
+     * {@code fleet.tenants.<tenant>.max-runs-in-flight}, {@code .allowed-agents} and {@code .rate-limit} of every
+     * tenant some key belongs to ({@code anonymous} with authentication off).
+     */
+    private static Map<String, TenantLimits> tenantLimits(Reader r, ApiKeys apiKeys) {
+        Set<String> tenants = apiKeys.enabled() ? apiKeys.tenants() : Set.of(Caller.ANONYMOUS.tenant());
+        Map<String, TenantLimits> limits = new LinkedHashMap<>();
+        for (String tenant : tenants) {
+            String at = TENANTS + tenant + ".";
+            TenantLimits l = new TenantLimits(
+                    r.intAtLeast(at + "max-runs-in-flight", 0, 0),
+                    r.agents(at + "allowed-agents"),
+                    r.intAtLeast(at + "rate-limit", 0, 0));
+            if (!l.equals(TenantLimits.NONE)) {
+                limits.put(tenant, l);
+            }
+        }
+        return limits;
     }
 
     private static void addHashed(Map<String, String> byHash, String key, String value) {

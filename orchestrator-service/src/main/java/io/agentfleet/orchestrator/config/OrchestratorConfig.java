@@ -2,6 +2,7 @@ package io.agentfleet.orchestrator.config;
 
 import io.agentfleet.messages.StreamKeys;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,7 +31,8 @@ import java.util.Set;
  * @param watchInterval how often the deadline and outbox watchers look for due entries
  * @param reconcileAfter how long after a dispatch (and then how often) a task still waiting for its outcome is
  *     checked against its done key, in case its result stream entry was trimmed before any replica read it
- * @param apiKeys the accepted API keys (hashed)
+ * @param apiKeys the accepted API keys (hashed), their tenants and the operator keys
+ * @param tenantLimits limits by tenant; a tenant not in the map has none
  */
 public record OrchestratorConfig(
         StreamKeys keys,
@@ -53,7 +55,8 @@ public record OrchestratorConfig(
         TrustedProxies trustedProxies,
         Duration watchInterval,
         Duration reconcileAfter,
-        ApiKeys apiKeys) {
+        ApiKeys apiKeys,
+        Map<String, TenantLimits> tenantLimits) {
 
     public static final int DEFAULT_MAX_TASKS = 100;
     public static final int DEFAULT_MAX_STEPS = 20;
@@ -78,5 +81,11 @@ public record OrchestratorConfig(
         Objects.requireNonNull(reconcileAfter, "reconcileAfter");
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         allowedAgents = Set.copyOf(allowedAgents);
+        tenantLimits = Map.copyOf(tenantLimits);
+    }
+
+    /** The limits of {@code tenant} ({@link TenantLimits#NONE} when none are configured). */
+    public TenantLimits limitsOf(String tenant) {
+        return tenantLimits.getOrDefault(tenant, TenantLimits.NONE);
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.admin.FleetAdmin;
+import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -47,13 +49,26 @@ public class AdminController {
         return Json.ok(admin.agent(agentType(type)));
     }
 
+    /** The caller's tenant's usage; an operator sees the whole fleet's, or one tenant's with {@code ?tenant=}. */
     @Get(value = "/usage", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> usage() {
-        return Json.ok(admin.usage());
+    public HttpResponse<String> usage(HttpRequest<?> request, @Nullable @QueryValue("tenant") String tenant) {
+        Caller caller = Caller.of(request);
+        if (tenant != null && !caller.admin() && !tenant.equals(caller.tenant())) {
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    "tenant",
+                    "only an operator key may read another tenant's usage");
+        }
+        if (tenant != null && !Names.isId(tenant)) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "tenant", "is not a valid tenant name");
+        }
+        return Json.ok(admin.usage(tenant != null ? tenant : scope(caller)));
     }
 
     @Get(value = "/agents/{type}/dead-letters", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> deadLetters(
+            HttpRequest<?> request,
             @PathVariable String type,
             @Nullable @QueryValue("after") String after,
             @Nullable @QueryValue("count") Integer count) {
@@ -69,41 +84,121 @@ public class AdminController {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
         }
-        return Json.ok(admin.deadLetters(agentType(type), after, n));
+        return Json.ok(admin.deadLetters(agentType(type), after, n, scope(Caller.of(request))));
+    }
+
+    @Get(value = "/agents/{type}/dead-letters/{entryId}", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> deadLetter(
+            HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
+        ObjectNode letter = admin.deadLetter(agentType(type), entryId(entryId), scope(Caller.of(request)));
+        if (letter == null) {
+            throw ApiException.notFound("dead letter " + entryId);
+        }
+        return Json.ok(letter);
+    }
+
+    @Post(
+            value = "/agents/{type}/dead-letters/{entryId}/redrive",
+            consumes = MediaType.ALL,
+            produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> redriveOne(
+            HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
+        String agent = agentType(type);
+        String tenant = scope(Caller.of(request));
+        if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
+            throw ApiException.notFound("dead letter " + entryId);
+        }
+        return Json.ok(admin.redrive(agent, List.of(entryId), tenant, null));
+    }
+
+    @Delete(
+            value = "/agents/{type}/dead-letters/{entryId}",
+            consumes = MediaType.ALL,
+            produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> purgeOne(
+            HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
+        String agent = agentType(type);
+        String tenant = scope(Caller.of(request));
+        if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
+            throw ApiException.notFound("dead letter " + entryId);
+        }
+        return Json.ok(admin.purge(agent, List.of(entryId), tenant, null));
+    }
+
+    /** The tenant a caller's views and actions are limited to; null for an operator, who sees every tenant's. */
+    private static String scope(Caller caller) {
+        return caller.admin() ? null : caller.tenant();
+    }
+
+    private static String entryId(String id) {
+        if (!Requests.isStreamId(id)) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "invalid_request",
+                    "entryId",
+                    "must be a stream entry id such as 1700000000000-0");
+        }
+        return id;
     }
 
     @Post(
             value = "/agents/{type}/dead-letters/redrive",
             consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> redrive(@PathVariable String type, @Nullable @Body String body) {
+    public HttpResponse<String> redrive(
+            HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
-        return Json.ok(admin.redrive(agent, selection(body)));
+        Selection selection = selection(body);
+        return Json.ok(admin.redrive(agent, selection.ids(), scope(Caller.of(request)), selection.after()));
     }
 
     @Delete(value = "/agents/{type}/dead-letters", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> purge(@PathVariable String type, @Nullable @Body String body) {
+    public HttpResponse<String> purge(HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
-        return Json.ok(admin.purge(agent, selection(body)));
+        Selection selection = selection(body);
+        return Json.ok(admin.purge(agent, selection.ids(), scope(Caller.of(request)), selection.after()));
     }
 
-    /** {@code {"ids": [...]}} or {@code {"all": true}}; an empty body means all. Null = all. */
-    private List<String> selection(String body) {
+    /**
+     * Which dead letters a redrive or purge takes: {@code ids}, or all ({@code ids} null) after {@code after} (null =
+     * from the start).
+     */
+    private record Selection(List<String> ids, String after) {}
+
+    /**
+     * {@code {"ids": [...]}} or {@code {"all": true}} (optionally {@code "after"}: the {@code next} of a previous
+     * scoped call); an empty body means all.
+     */
+    private Selection selection(String body) {
         if (body == null || body.isBlank()) {
-            return null;
+            return new Selection(null, null);
         }
         ObjectNode req = Requests.body(body, config, codec);
         JsonNode ids = req.get("ids");
         boolean all = req.path("all").asBoolean(false);
+        JsonNode after = req.get("after");
         if (ids == null || ids.isNull()) {
             if (!all) {
                 throw new ApiException(
                         HttpStatus.BAD_REQUEST, "invalid_request", "ids", "give \"ids\": [entry ids] or \"all\": true");
             }
-            return null;
+            if (after == null || after.isNull()) {
+                return new Selection(null, null);
+            }
+            if (!after.isTextual() || !Requests.isStreamId(after.asText())) {
+                throw new ApiException(
+                        HttpStatus.BAD_REQUEST,
+                        "invalid_request",
+                        "after",
+                        "must be a stream entry id such as 1700000000000-0");
+            }
+            return new Selection(null, after.asText());
         }
         if (all) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "all", "cannot be combined with ids");
+        }
+        if (after != null) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "after", "only goes with \"all\": true");
         }
         if (!ids.isArray()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "ids", "must be an array of entry ids");
@@ -120,7 +215,7 @@ public class AdminController {
             }
             out.add(id);
         }
-        return out;
+        return new Selection(out, null);
     }
 
     private static String agentType(String type) {

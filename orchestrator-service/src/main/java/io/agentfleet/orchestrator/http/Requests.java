@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.TraceContext;
-import io.agentfleet.orchestrator.auth.AuthFilter;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
@@ -64,9 +63,5 @@ final class Requests {
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    static String keyName(HttpRequest<?> request) {
-        return request.getAttribute(AuthFilter.KEY_NAME, String.class).orElse("anonymous");
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
 import io.agentfleet.orchestrator.workflow.PayloadTooLargeException;
@@ -14,6 +15,7 @@ import io.agentfleet.orchestrator.workflow.RunSpec;
 import io.agentfleet.orchestrator.workflow.RunState;
 import io.agentfleet.orchestrator.workflow.RunStatus;
 import io.agentfleet.orchestrator.workflow.SpecParser;
+import io.agentfleet.orchestrator.workflow.TaskSpec;
 import io.agentfleet.orchestrator.workflow.WireIds;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -32,6 +34,7 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
@@ -75,7 +78,7 @@ public class RunController {
     private HttpResponse<String> doSubmitTask(HttpRequest<?> request, String body) {
         RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant())
                 .withTrace(Requests.trace(request));
-        RunState run = runs.submit(spec, Requests.keyName(request), "task");
+        RunState run = submit(spec, Caller.of(request), "task");
         ObjectNode out = accepted(run);
         String taskId = spec.tasks().get(0).id();
         out.put("taskId", taskId);
@@ -91,10 +94,45 @@ public class RunController {
     private HttpResponse<String> doSubmitWorkflow(HttpRequest<?> request, String body) {
         RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant())
                 .withTrace(Requests.trace(request));
-        RunState run = runs.submit(spec, Requests.keyName(request), "workflow");
+        RunState run = submit(spec, Caller.of(request), "workflow");
         ObjectNode out = accepted(run);
         out.put("tasks", spec.tasks().size());
         return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    }
+
+    /**
+     * Starts a run owned by the caller's tenant, after checking the tenant's agent allowlist (403 naming the field)
+     * and, in the service, its runs in flight (429).
+     */
+    private RunState submit(RunSpec spec, Caller caller, String kind) {
+        boolean single = kind.equals("task");
+        for (int i = 0; i < spec.tasks().size(); i++) {
+            TaskSpec task = spec.tasks().get(i);
+            String at = single ? "" : "tasks[" + i + "].";
+            requireAllowed(caller, task.agent(), at + "agent");
+            if (task.review() != null) {
+                requireAllowed(caller, task.review().agent(), at + "review.agent");
+            }
+        }
+        try {
+            return runs.submit(spec, caller.keyName(), caller.tenant(), kind);
+        } catch (RunService.RunsInFlightExceeded e) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
+        }
+    }
+
+    private void requireAllowed(Caller caller, String agent, String field) {
+        if (!parser.allowsAgent(caller.tenant(), agent)) {
+            throw new ApiException(
+                    HttpStatus.FORBIDDEN,
+                    "forbidden",
+                    field,
+                    "tenant '" + caller.tenant() + "' may not use agent type '" + agent + "' (allowed: "
+                            + String.join(
+                                    ", ",
+                                    new TreeSet<>(
+                                            config.limitsOf(caller.tenant()).allowedAgents())) + ")");
+        }
     }
 
     /** A SERVER span around a submit (continuing the caller's traceparent), when tracing is on. */
@@ -120,16 +158,17 @@ public class RunController {
     }
 
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> get(@PathVariable String id) {
-        return Json.ok(load(id).toView());
+    public HttpResponse<String> get(HttpRequest<?> request, @PathVariable String id) {
+        return Json.ok(load(id, Caller.of(request)).toView());
     }
 
     @Get(value = "/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)
     public Publisher<Event<String>> follow(
+            HttpRequest<?> request,
             @PathVariable String id,
             @Nullable @Header("Last-Event-ID") String lastEventId,
             @Nullable @QueryValue("after") String after) {
-        load(id);
+        load(id, Caller.of(request));
         String from = lastEventId != null ? lastEventId : after;
         if (from != null && !Requests.isStreamId(from)) {
             throw new ApiException(
@@ -142,10 +181,11 @@ public class RunController {
     }
 
     @Delete(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> cancel(@PathVariable String id) {
-        requireRunId(id);
+    public HttpResponse<String> cancel(HttpRequest<?> request, @PathVariable String id) {
+        Caller caller = Caller.of(request);
+        load(id, caller);
         RunService.Outcome outcome = runs.cancel(id);
-        RunState run = load(id);
+        RunState run = load(id, caller);
         if (outcome == RunService.Outcome.UNCHANGED && run.status() != RunStatus.CANCELLED) {
             throw new ApiException(
                     HttpStatus.CONFLICT, "conflict", "status", "run " + id + " already ended as " + run.status());
@@ -157,8 +197,9 @@ public class RunController {
     }
 
     @Post(value = "/runs/{id}/resume", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> resume(@PathVariable String id, @Nullable @Body String body) {
-        requireRunId(id);
+    public HttpResponse<String> resume(HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body) {
+        Caller caller = Caller.of(request);
+        load(id, caller);
         ObjectNode req = body == null || body.isBlank() ? Json.object() : Requests.body(body, config, codec);
         for (var it = req.fieldNames(); it.hasNext(); ) {
             String field = it.next();
@@ -194,17 +235,18 @@ public class RunController {
                     e.field == null ? "status" : e.field,
                     e.getMessage());
         }
-        RunState run = load(id);
+        RunState run = load(id, caller);
         ObjectNode out = Json.object();
         out.put("runId", id);
         out.put("status", run.status().name());
         return Json.ok(out);
     }
 
-    private RunState load(String id) {
+    /** The run, or 404 when there is none or it belongs to another tenant (the same answer, so ids cannot be probed). */
+    private RunState load(String id, Caller caller) {
         requireRunId(id);
         RunState run = runs.get(id);
-        if (run == null) {
+        if (run == null || !caller.mayAccess(run.tenant())) {
             throw ApiException.notFound("run " + id);
         }
         return run;

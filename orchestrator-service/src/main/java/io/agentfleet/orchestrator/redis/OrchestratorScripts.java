@@ -22,6 +22,8 @@ public final class OrchestratorScripts {
     public static final LuaScript RATE_LIMIT = load("rate_limit.lua");
     /** Reads a fixed-window counter without counting. */
     public static final LuaScript COUNTER = load("counter.lua");
+    /** Admits a run into its tenant's runs in flight, up to the tenant's limit. */
+    public static final LuaScript ADMIT_RUN = load("admit_run.lua");
 
     private OrchestratorScripts() {}
 

@@ -44,9 +44,9 @@ public final class RunEngine {
     }
 
     /** A new run with its ready tasks dispatched. */
-    public RunState start(RunSpec spec, String apiKey, String kind, Instant now) {
+    public RunState start(RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
         String runId = Ids.newId(now.toEpochMilli());
-        RunState run = RunState.create(runId, spec, apiKey, kind, now);
+        RunState run = RunState.create(runId, spec, apiKey, tenant, kind, now);
         touch(run, now);
         ObjectNode data = data(now);
         data.put("tasks", spec.tasks().size());
@@ -423,6 +423,17 @@ public final class RunEngine {
             return;
         }
         String agent = review ? task.review.agent() : task.agent;
+        if (!parser.allowsAgent(run.tenant(), agent)) {
+            // Submissions are checked up front; this catches tasks a planner adds.
+            taskFailed(
+                    run,
+                    task,
+                    failure(
+                            "AGENT_NOT_ALLOWED",
+                            "tenant '" + run.tenant() + "' may not use agent type '" + agent + "'"),
+                    now);
+            return;
+        }
         ObjectNode content = review ? reviewContent(run, task) : taskContent(run, task);
         String fp = fingerprint(agent, content, knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
@@ -446,6 +457,7 @@ public final class RunEngine {
                     codec.encode(AgentMessage.request(agent, content)
                             .taskId(wireId)
                             .runId(run.runId)
+                            .tenant(run.tenant())
                             .sender(SENDER)
                             .maxAttempts(review ? 0 : task.maxAttempts)
                             .deadline(deadline)
@@ -648,7 +660,7 @@ public final class RunEngine {
         run.set("tokensIn", Long.toString(run.longField("tokensIn") + in));
         run.set("tokensOut", Long.toString(run.longField("tokensOut") + out));
         run.set("cost", Double.toString(run.doubleField("cost") + cost));
-        run.usage.add(new RunState.Usage(run.field("apiKey"), outcome.recipient(), in, out, cost));
+        run.usage.add(new RunState.Usage(run.field("apiKey"), run.tenant(), outcome.recipient(), in, out, cost));
     }
 
     private void finish(RunState run, RunStatus status, ObjectNode error, Instant now) {

@@ -70,9 +70,9 @@ public final class RunService {
      * Creates and starts a run. When an agent type refuses the first dispatches (backpressure), the run is ended as
      * FAILED and the exception is rethrown so the caller answers 429.
      */
-    public RunState submit(RunSpec spec, String apiKey, String kind) {
+    public RunState submit(RunSpec spec, String apiKey, String tenant, String kind) {
         if (!tracing.enabled()) {
-            return start(spec, apiKey, kind);
+            return start(spec, apiKey, tenant, kind);
         }
         // A run outlives this call and may be driven by any replica, so its span is a short root of the run's tree:
         // started here and ended when the run is created. Its context is stored in the run's traceparent field and
@@ -86,7 +86,7 @@ public final class RunService {
                 .startSpan();
         try {
             RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
-            RunState run = start(traced, apiKey, kind);
+            RunState run = start(traced, apiKey, tenant, kind);
             span.setAttribute(MessageTracing.RUN_ID, run.runId);
             return run;
         } catch (RuntimeException e) {
@@ -97,9 +97,24 @@ public final class RunService {
         }
     }
 
-    private RunState start(RunSpec spec, String apiKey, String kind) {
+    private RunState start(RunSpec spec, String apiKey, String tenant, String kind) {
         Instant now = clock.instant();
-        RunState run = engine.start(spec, apiKey, kind, now);
+        RunState run = engine.start(spec, apiKey, tenant, kind, now);
+        int maxInFlight = store.admit(run);
+        if (maxInFlight > 0) {
+            throw new RunsInFlightExceeded(tenant, maxInFlight);
+        }
+        try {
+            return started(run, spec, kind, now);
+        } catch (RuntimeException e) {
+            if (store.load(run.runId) == null) {
+                store.release(run);
+            }
+            throw e;
+        }
+    }
+
+    private RunState started(RunState run, RunSpec spec, String kind, Instant now) {
         Set<String> agents = new LinkedHashSet<>();
         spec.tasks().forEach(t -> {
             agents.add(t.agent());
@@ -118,6 +133,9 @@ public final class RunService {
         }
         metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
         record(run);
+        if (run.ended) {
+            store.release(run);
+        }
         boolean drained;
         try {
             drained = store.drain(run.runId, run.outbox());
@@ -229,6 +247,19 @@ public final class RunService {
         }
     }
 
+    /** A tenant already has as many runs in flight as it may; the run was not created. */
+    public static final class RunsInFlightExceeded extends RuntimeException {
+        public final String tenant;
+        public final int limit;
+
+        RunsInFlightExceeded(String tenant, int limit) {
+            super("tenant '" + tenant + "' has " + limit
+                    + " runs in flight, its limit; submit again when one has ended");
+            this.tenant = tenant;
+            this.limit = limit;
+        }
+    }
+
     /** What a transition did. */
     public enum Outcome {
         NOT_FOUND,
@@ -316,6 +347,9 @@ public final class RunService {
     private void afterCommit(RunState run) {
         if (!run.usage().isEmpty()) {
             store.addUsage(run.usage());
+        }
+        if (run.ended) {
+            store.release(run);
         }
         if (run.outbox().isEmpty()) {
             return;

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class RunState {
     static final String F_VERSION = "version";
     static final String F_STATUS = "status";
+    static final String F_TENANT = "tenant";
     static final String TASK_PREFIX = "t:";
     static final String FP_PREFIX = "fp:";
     private static final ObjectMapper VIEW_MAPPER = new ObjectMapper();
@@ -88,8 +89,8 @@ public final class RunState {
     /** A member to add to the deadline schedule. */
     public record Scheduled(String member, long dueAt) {}
 
-    /** Usage to add to the per-key and per-agent counters once the transition is committed. */
-    public record Usage(String apiKey, String agent, long tokensIn, long tokensOut, double cost) {}
+    /** Usage to add to the per-key, per-agent and per-tenant counters once the transition is committed. */
+    public record Usage(String apiKey, String tenant, String agent, long tokensIn, long tokensOut, double cost) {}
 
     /**
      * A task record as parsed from (or serialised to) the JSON text {@code json}; never changed, the run works on
@@ -143,12 +144,13 @@ public final class RunState {
         return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper, known);
     }
 
-    static RunState create(String runId, RunSpec spec, String apiKey, String kind, Instant now) {
+    static RunState create(String runId, RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
         RunState run = new RunState(runId, 0, Map.of(), null, null);
         long at = now.toEpochMilli();
         run.set(F_STATUS, RunStatus.RUNNING.name());
         run.set("kind", kind);
         run.set("apiKey", apiKey);
+        run.set(F_TENANT, tenant);
         run.set("createdAt", Long.toString(at));
         run.set("maxSteps", Integer.toString(spec.maxSteps()));
         run.set("steps", "0");
@@ -179,6 +181,12 @@ public final class RunState {
 
     public long version() {
         return version;
+    }
+
+    /** The tenant that owns the run; a run created before tenants existed belongs to its key's default tenant. */
+    public String tenant() {
+        String tenant = fields.get(F_TENANT);
+        return tenant != null ? tenant : fields.getOrDefault("apiKey", "anonymous");
     }
 
     public RunStatus status() {

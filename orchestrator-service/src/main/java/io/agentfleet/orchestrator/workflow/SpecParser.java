@@ -332,6 +332,11 @@ public final class SpecParser {
         return new TaskSpec.ReviewSpec(agent, maxRevisions, onExhausted.equals("accept"));
     }
 
+    /** Whether {@code tenant}'s allowlist (if it has one) lets its runs use {@code agent}. */
+    public boolean allowsAgent(String tenant, String agent) {
+        return config.limitsOf(tenant).allows(agent);
+    }
+
     private String agent(ObjectNode node, String field, String at) {
         String agent = text(node, field, at);
         if (!Names.isAgentType(agent)) {

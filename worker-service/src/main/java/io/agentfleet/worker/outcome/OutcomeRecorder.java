@@ -2,6 +2,7 @@ package io.agentfleet.worker.outcome;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.RedisErrors;
+import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
@@ -97,7 +98,10 @@ public final class OutcomeRecorder {
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
     private record Pending(Completion completion, byte[][] encoded) {}
 
-    /** The record's 9 script arguments, the done index and worker left out (its done key is derived later). */
+    /**
+     * The record's 10 script arguments, the done index and worker left out (its done key is derived later). A dead
+     * letter carries the original message's tenant, read from its text so an invalid message is attributed too.
+     */
     private byte[][] encode(Completion.Record r) {
         return new byte[][] {
             null,
@@ -107,7 +111,8 @@ public final class OutcomeRecorder {
             utf8(r.deadReason() == null ? "" : r.deadReason().name()),
             utf8(Integer.toString(r.attempts())),
             utf8(r.error()),
-            utf8(r.original())
+            utf8(r.original()),
+            utf8(r.deadReason() == null ? "" : DeadLetter.tenantOf(r.original()))
         };
     }
 
@@ -178,7 +183,7 @@ public final class OutcomeRecorder {
         scriptKeys.add(partition.tasks());
         scriptKeys.add(partition.results());
         scriptKeys.add(partition.dead());
-        List<byte[]> args = new ArrayList<>(5 + records.size() * 9);
+        List<byte[]> args = new ArrayList<>(5 + records.size() * 10);
         args.add(utf8(StreamKeys.WORKERS_GROUP));
         args.add(utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds()))));
         args.add(utf8(Long.toString(worker.resultsMaxLen())));
@@ -201,6 +206,7 @@ public final class OutcomeRecorder {
             args.add(e[6]);
             args.add(workerName);
             args.add(e[7]);
+            args.add(e[8]);
         }
         return redis.run(new ScriptCall(FleetScripts.RECORD_OUTCOMES, scriptKeys, args), ScriptOutputType.MULTI);
     }
