@@ -21,9 +21,13 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -214,6 +218,29 @@ class EveryTaskIsAnsweredTest {
         assertTrue(
                 e.failure().message().startsWith("delivered 2 times"),
                 e.failure().message());
+    }
+
+    @Test
+    void readmesRawXaddIsAnsweredWithTheDocumentedResultEntry() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        Matcher xadd = Pattern.compile("redis-cli XADD 'fleet:\\{echo\\}:tasks' '\\*' msg '(\\{.*\\})'")
+                .matcher(readme);
+        assertTrue(xadd.find(), "README.md shows a raw XADD of a task");
+        AgentMessage sent = TestFleet.CODEC.decode(xadd.group(1));
+        try (UnifiedJedis jedis = redis.client()) {
+            enqueueRaw(jedis, "echo", xadd.group(1));
+            Await.until(WAIT, () -> jedis.get(KEYS.done("echo", sent.taskId())) != null, "the README task's outcome");
+            String done = jedis.get(KEYS.done("echo", sent.taskId()));
+            StreamEntry entry = TestFleet.results(jedis, "echo").stream()
+                    .filter(e -> sent.taskId().equals(e.getFields().get("taskId")))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(Map.of("msg", done, "taskId", sent.taskId()), entry.getFields());
+            AgentMessage result = TestFleet.CODEC.decode(done);
+            assertEquals(MessageType.RESULT, result.type());
+            assertEquals(sent.messageId(), result.parentMessageId());
+            assertEquals(sent.content(), result.content());
+        }
     }
 
     /** A task of agent type crashy read by a consumer that then vanished: the worker reclaims it as delivery 2. */
