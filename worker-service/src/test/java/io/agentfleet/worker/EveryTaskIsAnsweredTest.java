@@ -166,6 +166,22 @@ class EveryTaskIsAnsweredTest {
     }
 
     @Test
+    void errorThatWouldExceedTheLimitWithTheTasksExtensionsIsAnsweredWithoutThem() {
+        AgentMessage shell = task("echo", "{}").toBuilder()
+                .taskId("t-big-extension")
+                .extensions(Map.of("x-bulk", JsonNodeFactory.instance.textNode("")))
+                .build();
+        int room = MessageLimits.DEFAULT_MAX_BYTES - TestFleet.CODEC.encodeUtf8(shell).length - 20;
+        AgentMessage big = shell.toBuilder()
+                .extensions(Map.of("x-bulk", JsonNodeFactory.instance.textNode("z".repeat(room))))
+                .build();
+        TaskDeadLetteredException e =
+                assertThrows(TaskDeadLetteredException.class, () -> client.await(client.submit(big), WAIT));
+        assertEquals("OUTPUT_TOO_LARGE", e.failure().type());
+        assertTrue(e.outcome().extensions().isEmpty(), "the ERROR fits only without the task's extensions");
+    }
+
+    @Test
     void unknownTopLevelFieldsAreKeptInResultsAndErrors() {
         String extensions = ",\"x-team\":\"blue\",\"priority\":{\"level\":3}";
         String echoed = rawTask("echo", "t-ext-ok", null, "\"n\":2").replaceFirst("}$", extensions + "}");

@@ -581,11 +581,13 @@ public final class TaskProcessor {
                     error.taskId(),
                     error.runId(),
                     error.attempt(),
-                    Failure.permanent(
+                    new Failure(
                             failure.path("type").asText(),
                             message.length() <= MAX_FALLBACK_MESSAGE_CHARS
                                     ? message
-                                    : message.substring(0, MAX_FALLBACK_MESSAGE_CHARS) + "..."),
+                                    : message.substring(0, MAX_FALLBACK_MESSAGE_CHARS) + "...",
+                            failure.path("retryable").asBoolean(),
+                            null),
                     error.content().path("reason").asText()));
         }
     }
@@ -596,7 +598,7 @@ public final class TaskProcessor {
         ObjectNode error = content.putObject("error");
         error.put("type", failure.type());
         error.put("message", failure.message());
-        error.put("retryable", false);
+        error.put("retryable", failure.retryable());
         return new AgentMessage.Builder()
                 .messageId(Ids.newId())
                 .type(MessageType.ERROR)
