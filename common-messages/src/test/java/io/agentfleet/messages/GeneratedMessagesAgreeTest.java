@@ -25,6 +25,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -56,6 +57,11 @@ class GeneratedMessagesAgreeTest {
             .build());
 
     private static final MessageCodec CODEC = new MessageCodec();
+    // The generator knows how to write values for these patterns; a new pattern in the schema fails the test until
+    // the generator learns it.
+    private static final String ID_PATTERN = "^[A-Za-z0-9._:/@-]{1,200}$(?!\\n)";
+    private static final String AGENT_TYPE_PATTERN = "^[a-z0-9][a-z0-9_-]{0,63}$(?!\\n)";
+    private static final String TRACEPARENT_PATTERN = "^[!-~]+$(?!\\n)";
     private static JsonNode schemaDoc;
     private static JsonSchema messageSchema;
     private static JsonSchema taskSchema;
@@ -372,12 +378,12 @@ class GeneratedMessagesAgreeTest {
             }
             String pattern = schema.get("pattern").asText();
             return switch (pattern) {
-                case "^[A-Za-z0-9._:/@-]{1,200}$(?!\\n)" ->
+                case ID_PATTERN ->
                     fromAlphabet("ABCxyz0189._:/@-", random.nextInt(10) == 0 ? 200 : 1 + random.nextInt(30));
-                case "^[a-z0-9][a-z0-9_-]{0,63}$(?!\\n)" ->
+                case AGENT_TYPE_PATTERN ->
                     fromAlphabet("abcxyz09", 1)
                             + fromAlphabet("abz09_-", random.nextInt(10) == 0 ? 63 : random.nextInt(12));
-                case "^[!-~]+$(?!\\n)" ->
+                case TRACEPARENT_PATTERN ->
                     random.nextBoolean()
                             ? "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
                             : fromAlphabet("!~az09-{}", 1 + random.nextInt(40));
@@ -467,49 +473,112 @@ class GeneratedMessagesAgreeTest {
             return b.toString();
         }
 
-        /** One-rule breakages (and a few edits that stay valid) of a valid message, as JSON texts. */
+        /**
+         * One-rule breakages (and a few edits that stay valid) of a valid message, as JSON texts: for every field the
+         * schema describes, the edge values of its kind, plus removing, nulling and retyping one field at random.
+         */
         List<Case> mutations(ObjectNode valid) {
             List<Case> out = new ArrayList<>();
             String field = pickField(valid);
-            JsonNode schema = resolve(property(field) == null ? F.objectNode() : property(field));
             out.add(edit(valid, "remove " + field, m -> m.remove(field)));
             out.add(edit(valid, field + " null", m -> m.putNull(field)));
             out.add(edit(valid, field + " wrong type", m -> m.set(field, wrongType(m.get(field)))));
             out.add(edit(
                     valid, field + " array", m -> m.set(field, F.arrayNode().add(m.get(field)))));
-            for (String integer : List.of("attempt", "maxAttempts", "createdAt", "deadline", "schemaVersion")) {
-                for (String raw : integerEdges(integer)) {
-                    out.add(raw(valid, integer + "=" + raw, integer, raw));
+            if (property(field) != null) {
+                out.add(edit(valid, field + " regenerated", m -> m.set(field, value(property(field), field))));
+            }
+            for (Map.Entry<String, JsonNode> leaf : LEAVES.entrySet()) {
+                for (String raw : edges(leaf.getValue())) {
+                    out.add(raw(valid, leaf.getKey() + "=" + raw, leaf.getKey(), raw));
                 }
-            }
-            for (String raw :
-                    List.of("1e400", "-1", "1.5", "-1e-300", "1e308", "179769313486231570000000" + "0".repeat(286))) {
-                out.add(raw(valid, "metadata.cost=" + raw, "metadata", "{\"cost\":" + raw + "}"));
-                out.add(raw(valid, "metadata.tokensIn=" + raw, "metadata", "{\"tokensIn\":" + raw + "}"));
-            }
-            for (String id : List.of("", "a b", "t\n", "x".repeat(201), "x".repeat(200), "\u00e9", "t}")) {
-                out.add(edit(valid, "taskId=" + id, m -> m.put("taskId", id)));
-                out.add(edit(valid, "runId=" + id, m -> m.put("runId", id)));
-            }
-            for (String agent : List.of("Coder", "-a", "a".repeat(65), "a".repeat(64), "coder\n", "other", "c{d}")) {
-                out.add(edit(valid, "recipient=" + agent, m -> m.put("recipient", agent)));
-            }
-            for (String type : List.of("REQUEST", "RESULT", "ERROR", "UPDATE", "request", "")) {
-                out.add(edit(valid, "type=" + type, m -> m.put("type", type)));
-            }
-            for (String tp : List.of("", " ", "a b", "\u00e9", "x\n", "00-abc-01", "\t")) {
-                out.add(edit(
-                        valid, "traceparent=" + tp, m -> m.putObject("trace").put("traceparent", tp)));
             }
             out.add(edit(
                     valid,
                     "trace without traceparent",
                     m -> m.putObject("trace").put("tracestate", "a=1")));
-            out.add(edit(valid, "content string", m -> m.put("content", "text")));
-            out.add(edit(valid, "content with unknown extension", m -> m.put("x-extra", 1)));
+            out.add(edit(valid, "unknown top-level field", m -> m.put("x-extra", 1)));
             out.add(new Case("not an object", F.arrayNode().add(valid).toString()));
-            if (!schema.isEmpty()) {
-                out.add(edit(valid, field + " regenerated", m -> m.set(field, value(property(field), field))));
+            return out;
+        }
+
+        /**
+         * Every field the schema describes, nested ones as {@code metadata.cost}, with its (non-null) schema. Read when
+         * the first generator is made, after the schema was loaded.
+         */
+        private static final Map<String, JsonNode> LEAVES = leaves(schemaDoc, "");
+
+        private static Map<String, JsonNode> leaves(JsonNode objectSchema, String prefix) {
+            Map<String, JsonNode> out = new LinkedHashMap<>();
+            objectSchema.get("properties").fields().forEachRemaining(p -> {
+                JsonNode schema = nonNull(resolve(p.getValue()));
+                if (schema.has("properties")) {
+                    out.putAll(leaves(schema, prefix + p.getKey() + "."));
+                } else {
+                    out.put(prefix + p.getKey(), schema);
+                }
+            });
+            return out;
+        }
+
+        /** A nullable field's non-null option. */
+        private static JsonNode nonNull(JsonNode schema) {
+            if (!schema.has("oneOf")) {
+                return schema;
+            }
+            for (JsonNode option : schema.get("oneOf")) {
+                JsonNode resolved = resolve(option);
+                if (!"null".equals(resolved.path("type").asText())) {
+                    return resolved;
+                }
+            }
+            throw new AssertionError("no non-null option in " + schema);
+        }
+
+        /** Raw JSON values at and around the edges of what {@code schema} accepts. */
+        private static List<String> edges(JsonNode schema) {
+            if (schema.has("const")) {
+                JsonNode c = schema.get("const");
+                return List.of(c.toString(), c + ".0", c + "e0", "\"" + c.asText() + "\"", c.asText() + "1");
+            }
+            if (schema.has("enum")) {
+                List<String> values = new ArrayList<>(List.of("\"\"", "\"request\"", "7"));
+                schema.get("enum").forEach(v -> values.add(v.toString()));
+                return values;
+            }
+            List<String> types = new ArrayList<>();
+            if (schema.path("type").isArray()) {
+                schema.get("type").forEach(t -> types.add(t.asText()));
+            } else {
+                types.add(schema.path("type").asText());
+            }
+            if (types.contains("integer")) {
+                return integerEdges(schema);
+            }
+            if (types.contains("number")) {
+                return List.of(
+                        "1e400", "-1", "1.5", "0", "-1e-300", "1e308", "\"1\"", "17976931348623157" + "0".repeat(292));
+            }
+            if (types.contains("object")) {
+                return List.of("{}", "[]", "\"text\"", "{\"a\":{\"b\":[1,{\"c\":null}]}}");
+            }
+            if (types.contains("string") && schema.has("pattern")) {
+                return switch (schema.get("pattern").asText()) {
+                    case ID_PATTERN ->
+                        quoted("", "a b", "t\n", "x".repeat(201), "x".repeat(200), "\u00e9", "t}", "a:b/c@d");
+                    case AGENT_TYPE_PATTERN ->
+                        quoted("Coder", "-a", "a".repeat(65), "a".repeat(64), STREAM_TYPE + "\n", "other", "c{d}");
+                    case TRACEPARENT_PATTERN -> quoted("", " ", "a b", "\u00e9", "x\n", "00-abc-01", "\t", "~!");
+                    default -> throw new AssertionError("no edges for pattern " + schema.get("pattern"));
+                };
+            }
+            return List.of("\"\"", "\"x\"", "5", "true");
+        }
+
+        private static List<String> quoted(String... values) {
+            List<String> out = new ArrayList<>();
+            for (String v : values) {
+                out.add(F.textNode(v).toString());
             }
             return out;
         }
@@ -520,11 +589,7 @@ class GeneratedMessagesAgreeTest {
             return names.get(random.nextInt(names.size()));
         }
 
-        private static List<String> integerEdges(String field) {
-            JsonNode schema = resolve(property(field));
-            if (schema.has("oneOf")) {
-                schema = resolve(schema.get("oneOf").get(0));
-            }
+        private static List<String> integerEdges(JsonNode schema) {
             List<String> edges = new ArrayList<>(List.of("1.5", "\"7\"", "true", "1e400", "7.0", "7.00e0", "70e-1"));
             for (String bound : List.of("minimum", "maximum")) {
                 if (schema.has(bound)) {
@@ -558,10 +623,19 @@ class GeneratedMessagesAgreeTest {
             return new Case(label, m.toString());
         }
 
-        /** The message with top-level {@code field} set to the raw JSON text {@code raw}. */
-        private static Case raw(ObjectNode valid, String label, String field, String raw) {
+        /** The message with the field at {@code path} ({@code metadata.cost}) set to the raw JSON text {@code raw}. */
+        private static Case raw(ObjectNode valid, String label, String path, String raw) {
             ObjectNode m = valid.deepCopy();
-            m.put(field, "@@RAW@@");
+            ObjectNode parent = m;
+            String[] names = path.split("\\.");
+            for (int i = 0; i < names.length - 1; i++) {
+                JsonNode child = parent.get(names[i]);
+                parent = child instanceof ObjectNode o ? o : parent.putObject(names[i]);
+            }
+            if (path.startsWith("trace.") && !names[1].equals("traceparent")) {
+                parent.put("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+            }
+            parent.put(names[names.length - 1], "@@RAW@@");
             return new Case(label, m.toString().replace("\"@@RAW@@\"", raw));
         }
     }
