@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
@@ -109,6 +111,22 @@ class MessageCodecTest {
                 small.peekIds(utf8("{\"runId\":\"bad run\",\"taskId\":\"t-1\",\"content\":[[[")),
                 "a cut-off text keeps what came before the cut");
         assertEquals(Optional.empty(), small.peekIds(utf8("not json")));
+    }
+
+    @Test
+    void peekingNeverThrowsOnCutOrCorruptedText() {
+        String json = "{\"schemaVersion\":1,\"content\":{\"s\":\"a\\\"b\\u00e9\u2603\",\"n\":[1,-2.5e3,true,null,{}]},"
+                + "\"runId\":\"r-1\",\"taskId\":\"t-1\"}";
+        byte[] utf8 = utf8(json);
+        assertEquals(Optional.of(new MessageCodec.PeekedIds("t-1", "r-1")), codec.peekIds(utf8));
+        Random random = new Random(7);
+        for (int cut = 0; cut <= utf8.length; cut++) {
+            byte[] prefix = Arrays.copyOf(utf8, cut);
+            codec.peekIds(prefix);
+            byte[] corrupted = utf8.clone();
+            corrupted[random.nextInt(corrupted.length)] = (byte) random.nextInt(256);
+            codec.peekIds(corrupted);
+        }
     }
 
     @Test
