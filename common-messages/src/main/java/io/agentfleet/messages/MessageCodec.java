@@ -197,23 +197,12 @@ public final class MessageCodec {
      * @throws InvalidMessageException as {@link #decode(String)} would
      */
     public void requireDecodable(AgentMessage message, String json) {
-        if (!roundTripsExactly(message, json)) {
+        if (!roundTripsExactly(message, json.length())) {
             decode(json);
             return;
         }
         requireWithinSize(json);
-        try (JsonParser parser = mapper.createParser(json)) {
-            while (parser.nextToken() != null) {
-                // Tokenizing applies the nesting-depth and number-length limits.
-            }
-        } catch (StreamConstraintsException e) {
-            throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw new InvalidMessageException(
-                    "$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        requireWithinParserLimits(() -> mapper.createParser(json));
     }
 
     /**
@@ -227,13 +216,22 @@ public final class MessageCodec {
             throw new InvalidMessageException(
                     "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
         }
-        if (utf8.length >= FAST_CHECK_MAX_CHARS || !roundTripsExactly(message, "")) {
+        if (!roundTripsExactly(message, utf8.length)) {
             decode(utf8);
             return;
         }
-        try (JsonParser parser = mapper.createParser(utf8)) {
+        requireWithinParserLimits(() -> mapper.createParser(utf8));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** Streams over the tokens without building anything: tokenizing applies the depth and length limits. */
+    private static void requireWithinParserLimits(ParserSource source) {
+        try (JsonParser parser = source.open()) {
             while (parser.nextToken() != null) {
-                // Tokenizing applies the nesting-depth and number-length limits.
+                // Only the limits matter here.
             }
         } catch (StreamConstraintsException e) {
             throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
@@ -248,8 +246,9 @@ public final class MessageCodec {
     /** Below the parser's default name-length limit, no single field name can break it. */
     private static final int FAST_CHECK_MAX_CHARS = MessageLimits.MAX_NAME_CHARS;
 
-    private static boolean roundTripsExactly(AgentMessage message, String json) {
-        if (json.length() >= FAST_CHECK_MAX_CHARS) {
+    /** {@code length} in chars or bytes: a text of n chars has at least n bytes, so either bound is safe. */
+    private static boolean roundTripsExactly(AgentMessage message, int length) {
+        if (length >= FAST_CHECK_MAX_CHARS) {
             return false;
         }
         for (String name : message.extensions().keySet()) {
