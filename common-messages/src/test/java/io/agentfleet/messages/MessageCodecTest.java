@@ -2,6 +2,7 @@ package io.agentfleet.messages;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,10 @@ class MessageCodecTest {
     void answersKeepTheTasksUnknownFields() {
         String json =
                 "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
-                        + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3},\"x-team\":\"blue\"}";
+                        + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3},\"x-team\":\"blue\","
+                        + "\"metadata\":{\"model\":\"m\",\"x-inside\":1}}";
         AgentMessage task = codec.decode(json);
+        assertFalse(codec.encode(task).contains("x-inside"), "unknown fields inside metadata are dropped");
         AgentMessage result = task.resultOf("a", JsonNodeFactory.instance.objectNode(), Metadata.EMPTY);
         AgentMessage error = task.errorOf("a", Failure.permanent("E", "no"), "NON_RETRYABLE_FAILURE");
         for (AgentMessage answer : List.of(result, error)) {
