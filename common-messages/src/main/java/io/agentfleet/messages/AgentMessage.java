@@ -14,8 +14,11 @@ import java.util.Objects;
  * the agent type named by {@code recipient}; RESULT and ERROR carry its outcome back. {@code taskId} is the
  * idempotency key: a task's outcome is recorded once per task id, however often it runs.
  *
- * <p>Construction validates every field and throws {@link InvalidMessageException} naming the field. Fields this
- * version does not know are kept in {@link #extensions()} and written back out, so a message passed on keeps them.
+ * <p>Construction validates every field and throws {@link InvalidMessageException} naming the field. Top-level fields
+ * this version does not know are kept in {@link #extensions()} and written back out, so a message passed on keeps
+ * them: a retry, a redriven dead letter and the RESULT, ERROR or CLARIFICATION_NEEDED answering a task
+ * ({@link #resultOf}, {@link #errorOf}) carry the task's extensions. Unknown fields inside {@code metadata} and
+ * {@code trace} are not kept.
  *
  * @param schemaVersion always {@value #SCHEMA_VERSION} for this version
  * @param messageId unique, time-sortable id of this message (see {@link Ids#newId()})
@@ -164,6 +167,7 @@ public record AgentMessage(
                 .type(answerType)
                 .taskId(taskId)
                 .runId(runId)
+                .extensions(extensions)
                 .parentMessageId(messageId)
                 .sender(answerSender)
                 .recipient(recipient)

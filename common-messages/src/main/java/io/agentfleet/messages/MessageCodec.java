@@ -57,6 +57,13 @@ public final class MessageCodec {
             "createdAt",
             "tenant");
 
+    /**
+     * The largest magnitude of a 64-bit integer field on the wire (JavaScript's {@code Number.MAX_SAFE_INTEGER}), so
+     * that every producer, a JavaScript one included, reads and writes it exactly; epoch milliseconds reach the year
+     * 287396.
+     */
+    public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+
     private final MessageLimits limits;
     private final ObjectMapper mapper;
 
@@ -75,6 +82,8 @@ public final class MessageCodec {
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(limits.maxNestingDepth())
                         .maxStringLength(limits.maxBytes())
+                        .maxNumberLength(MessageLimits.MAX_NUMBER_CHARS)
+                        .maxNameLength(MessageLimits.MAX_NAME_CHARS)
                         .build())
                 .build();
         this.mapper = new ObjectMapper(factory);
@@ -190,14 +199,41 @@ public final class MessageCodec {
      * @throws InvalidMessageException as {@link #decode(String)} would
      */
     public void requireDecodable(AgentMessage message, String json) {
-        if (!roundTripsExactly(message, json)) {
+        if (!roundTripsExactly(message, json.length())) {
             decode(json);
             return;
         }
         requireWithinSize(json);
-        try (JsonParser parser = mapper.createParser(json)) {
+        requireWithinParserLimits(() -> mapper.createParser(json));
+    }
+
+    /**
+     * {@link #requireDecodable(AgentMessage, String)} for {@code encodeUtf8(message)}: checks that an outcome about to
+     * be written can be read back by every reader of this codec (its size first, at no cost).
+     *
+     * @throws InvalidMessageException as {@link #decode(byte[])} would
+     */
+    public void requireDecodable(AgentMessage message, byte[] utf8) {
+        if (utf8.length > limits.maxBytes()) {
+            throw new InvalidMessageException(
+                    "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
+        }
+        if (!roundTripsExactly(message, utf8.length)) {
+            decode(utf8);
+            return;
+        }
+        requireWithinParserLimits(() -> mapper.createParser(utf8));
+    }
+
+    private interface ParserSource {
+        JsonParser open() throws IOException;
+    }
+
+    /** Streams over the tokens without building anything: tokenizing applies the depth and length limits. */
+    private static void requireWithinParserLimits(ParserSource source) {
+        try (JsonParser parser = source.open()) {
             while (parser.nextToken() != null) {
-                // Tokenizing applies the nesting-depth and number-length limits.
+                // Only the limits matter here.
             }
         } catch (StreamConstraintsException e) {
             throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
@@ -210,10 +246,11 @@ public final class MessageCodec {
     }
 
     /** Below the parser's default name-length limit, no single field name can break it. */
-    private static final int FAST_CHECK_MAX_CHARS = StreamReadConstraints.DEFAULT_MAX_NAME_LEN;
+    private static final int FAST_CHECK_MAX_CHARS = MessageLimits.MAX_NAME_CHARS;
 
-    private static boolean roundTripsExactly(AgentMessage message, String json) {
-        if (json.length() >= FAST_CHECK_MAX_CHARS) {
+    /** {@code length} in chars or bytes: a text of n chars has at least n bytes, so either bound is safe. */
+    private static boolean roundTripsExactly(AgentMessage message, int length) {
+        if (length >= FAST_CHECK_MAX_CHARS) {
             return false;
         }
         for (String name : message.extensions().keySet()) {
@@ -261,17 +298,71 @@ public final class MessageCodec {
 
     /** Best effort: the task id of a message that may fail validation, so its failure can still be recorded. */
     public Optional<String> peekTaskId(String json) {
-        try {
-            JsonNode taskId = parseObject(json).get("taskId");
-            if (taskId != null
-                    && taskId.isTextual()
-                    && Names.ID.matcher(taskId.asText()).matches()) {
-                return Optional.of(taskId.asText());
-            }
-        } catch (InvalidMessageException e) {
-            // Unparseable: there is no task id to report.
+        return json == null
+                ? Optional.empty()
+                : peekIds(json.getBytes(StandardCharsets.UTF_8)).map(PeekedIds::taskId);
+    }
+
+    /**
+     * Best effort, for a message that failed {@link #decode(byte[])}: its top-level {@code taskId}, {@code runId} and
+     * {@code tenant},
+     * found by a lenient scan that builds no tree and reads at most {@value #PEEK_SCAN_FACTOR} times
+     * {@link MessageLimits#maxBytes()} bytes, so that an oversize, over-deep or otherwise invalid task can still be
+     * answered under its task id. Empty when no valid task id is found; a run id that is not a valid id is left out.
+     */
+    public Optional<PeekedIds> peekIds(byte[] utf8) {
+        if (utf8 == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Map<String, String> found = TopLevelScan.strings(utf8, peekScanBytes(), PEEKED_FIELDS);
+        String taskId = found.get("taskId");
+        if (!Names.isId(taskId)) {
+            return Optional.empty();
+        }
+        String runId = found.get("runId");
+        String tenant = found.get("tenant");
+        return Optional.of(new PeekedIds(taskId, Names.isId(runId) ? runId : null, Names.isId(tenant) ? tenant : null));
+    }
+
+    /**
+     * The ids {@link #peekIds(byte[])} found in a message that failed validation.
+     *
+     * @param taskId a valid task id
+     * @param runId a valid run id, or null when the message had none (or an invalid one)
+     * @param tenant a valid tenant, or null when the message had none (or an invalid one)
+     */
+    public record PeekedIds(String taskId, String runId, String tenant) {
+        public PeekedIds {
+            Names.requireId("taskId", taskId);
+        }
+    }
+
+    /** How many times the message limit {@link #peekIds(byte[])} scans at most. */
+    public static final int PEEK_SCAN_FACTOR = 16;
+
+    private static final Set<String> PEEKED_FIELDS = Set.of("taskId", "runId", "tenant");
+
+    private int peekScanBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, (long) limits.maxBytes() * PEEK_SCAN_FACTOR);
+    }
+
+    /**
+     * Decodes a delivery of the task stream of {@code agentType}: a valid message that is also a REQUEST addressed to
+     * that agent type (what the published schema's {@code task} definition and its {@code recipient} rule state).
+     *
+     * @throws InvalidMessageException naming the field and the reason, for anything else
+     */
+    public AgentMessage decodeTask(byte[] utf8, String agentType) {
+        AgentMessage message = decode(utf8);
+        if (message.type() != MessageType.REQUEST) {
+            throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
+        }
+        if (!message.recipient().equals(agentType)) {
+            throw new InvalidMessageException(
+                    "recipient",
+                    "'" + message.recipient() + "' is not '" + agentType + "', the agent type of the task stream");
+        }
+        return message;
     }
 
     /** Builds a message from an already parsed object, validating every field. */
@@ -404,11 +495,34 @@ public final class MessageCodec {
         if (value == null || value.isNull()) {
             throw new InvalidMessageException(field, "is required");
         }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+        Long integral = integralValue(value);
+        if (integral == null || integral != integral.intValue()) {
             throw new InvalidMessageException(
-                    field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+                    field, "must be an integer from -2^31 to 2^31-1, but was " + Names.abbreviate(value.toString()));
         }
-        return value.intValue();
+        return integral.intValue();
+    }
+
+    /**
+     * The value of an integer field: an integer literal, or (as JSON Schema counts it) a number with a zero fraction
+     * such as {@code 1.0}, within the signed 64-bit range; null for anything else.
+     */
+    private static Long integralValue(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? value.longValue() : null;
+        }
+        if (value.isBigDecimal()) {
+            try {
+                return value.decimalValue().longValueExact();
+            } catch (ArithmeticException e) {
+                return null;
+            }
+        }
+        if (value.isFloatingPointNumber()) {
+            double d = value.doubleValue();
+            return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63 ? (long) d : null;
+        }
+        return null;
     }
 
     private static long requiredLong(ObjectNode node, String field) {
@@ -428,11 +542,13 @@ public final class MessageCodec {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        Long integral = integralValue(value);
+        if (integral == null || Math.abs(integral) > MAX_SAFE_INTEGER) {
             throw new InvalidMessageException(
-                    path + field, "must be an integer, but was " + Names.abbreviate(value.toString()));
+                    path + field,
+                    "must be an integer from -(2^53-1) to 2^53-1, but was " + Names.abbreviate(value.toString()));
         }
-        return value.longValue();
+        return integral;
     }
 
     private static Double optionalDouble(ObjectNode node, String field) {
@@ -443,7 +559,14 @@ public final class MessageCodec {
         if (!value.isNumber()) {
             throw new InvalidMessageException("metadata." + field, "must be a number, but was " + value.getNodeType());
         }
-        return value.doubleValue();
+        double number = value.doubleValue();
+        if (!Double.isFinite(number)) {
+            throw new InvalidMessageException(
+                    "metadata." + field,
+                    "must be a finite number (at most 1.7976931348623157e308 in magnitude), but was "
+                            + Names.abbreviate(value.toString()));
+        }
+        return number;
     }
 
     /**

@@ -2,15 +2,18 @@ package io.agentfleet.messages;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MessageCodecTest {
@@ -38,6 +41,123 @@ class MessageCodecTest {
         AgentMessage decoded = codec.decode(json);
         assertEquals(3, decoded.extensions().get("priority").get("level").asInt());
         assertTrue(codec.encode(decoded.nextAttempt()).contains("\"priority\":{\"level\":3}"));
+    }
+
+    @Test
+    void answersKeepTheTasksUnknownFields() {
+        String json =
+                "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
+                        + "\"createdAt\":1,\"content\":{},\"priority\":{\"level\":3},\"x-team\":\"blue\","
+                        + "\"metadata\":{\"model\":\"m\",\"x-inside\":1}}";
+        AgentMessage task = codec.decode(json);
+        assertFalse(codec.encode(task).contains("x-inside"), "unknown fields inside metadata are dropped");
+        AgentMessage result = task.resultOf("a", JsonNodeFactory.instance.objectNode(), Metadata.EMPTY);
+        AgentMessage error = task.errorOf("a", Failure.permanent("E", "no"), "NON_RETRYABLE_FAILURE");
+        for (AgentMessage answer : List.of(result, error)) {
+            AgentMessage read = codec.decode(codec.encode(answer));
+            assertEquals(task.extensions(), read.extensions(), answer.type().name());
+        }
+    }
+
+    @Test
+    void integralNumbersWithAFractionAreIntegers() {
+        String json = "{\"schemaVersion\":1.0,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\","
+                + "\"recipient\":\"a\",\"attempt\":2.0,\"createdAt\":1796452056282.0,\"deadline\":1.8e12,"
+                + "\"content\":{}}";
+        AgentMessage decoded = codec.decode(json);
+        assertEquals(2, decoded.attempt());
+        assertEquals(1_796_452_056_282L, decoded.createdAt());
+        assertEquals(1_800_000_000_000L, decoded.deadline());
+        for (String bad : List.of("1.5", "9007199254740992", "-9007199254740992", "1e400", "9223372036854775808")) {
+            InvalidMessageException e = assertThrows(
+                    InvalidMessageException.class, () -> codec.decode(json.replace("1796452056282.0", bad)), bad);
+            assertEquals("createdAt", e.field(), bad);
+        }
+    }
+
+    @Test
+    void aTaskStreamAcceptsOnlyRequestsForItsAgentType() {
+        AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode())
+                .build();
+        byte[] request = codec.encodeUtf8(task);
+        assertEquals(task, codec.decodeTask(request, "coder"));
+        assertEquals(
+                "recipient",
+                assertThrows(InvalidMessageException.class, () -> codec.decodeTask(request, "reviewer"))
+                        .field());
+        byte[] result = codec.encodeUtf8(task.resultOf("coder", JsonNodeFactory.instance.objectNode(), null));
+        assertEquals(
+                "type",
+                assertThrows(InvalidMessageException.class, () -> codec.decodeTask(result, "coder"))
+                        .field());
+    }
+
+    @Test
+    void idsArePeekedFromOversizeAndOverDeepMessagesWithoutParsingThem() {
+        MessageCodec small = new MessageCodec(new MessageLimits(2048, 8));
+        String head = "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"recipient\":\"a\",";
+        String oversize = head + "\"content\":{\"x\":\"" + "y\\\"".repeat(2000)
+                + "\"},\"taskId\":\"t-big\",\"runId\":\"r-1\",\"tenant\":\"team-a\"}";
+        String overDeep = head + "\"content\":" + "{\"a\":[".repeat(500) + "1" + "]}".repeat(500)
+                + ",\"ta\\u0073kId\":\"t-deep\"}";
+        assertThrows(InvalidMessageException.class, () -> small.decode(oversize));
+        assertThrows(InvalidMessageException.class, () -> small.decode(overDeep));
+        assertEquals(Optional.of(new MessageCodec.PeekedIds("t-big", "r-1", "team-a")), small.peekIds(utf8(oversize)));
+        assertEquals(Optional.of(new MessageCodec.PeekedIds("t-deep", null, null)), small.peekIds(utf8(overDeep)));
+        String beyondTheScan = head + "\"content\":{\"x\":\"" + "y".repeat(2048 * MessageCodec.PEEK_SCAN_FACTOR)
+                + "\"},\"taskId\":\"t-far\"}";
+        assertEquals(Optional.empty(), small.peekIds(utf8(beyondTheScan)), "the scan is bounded");
+        assertEquals(Optional.empty(), small.peekIds(utf8("{\"taskId\":\"bad id\"}")));
+        assertEquals(Optional.empty(), small.peekIds(utf8("{\"content\":{\"taskId\":\"nested\"}}")));
+        assertEquals(
+                Optional.of(new MessageCodec.PeekedIds("t-1", null, null)),
+                small.peekIds(utf8("{\"runId\":\"bad run\",\"taskId\":\"t-1\",\"content\":[[[")),
+                "a cut-off text keeps what came before the cut");
+        assertEquals(Optional.empty(), small.peekIds(utf8("not json")));
+    }
+
+    @Test
+    void peekingNeverThrowsOnCutOrCorruptedText() {
+        String json = "{\"schemaVersion\":1,\"content\":{\"s\":\"a\\\"b\\u00e9\u2603\",\"n\":[1,-2.5e3,true,null,{}]},"
+                + "\"runId\":\"r-1\",\"taskId\":\"t-1\"}";
+        byte[] utf8 = utf8(json);
+        assertEquals(Optional.of(new MessageCodec.PeekedIds("t-1", "r-1", null)), codec.peekIds(utf8));
+        Random random = new Random(7);
+        for (int cut = 0; cut <= utf8.length; cut++) {
+            byte[] prefix = Arrays.copyOf(utf8, cut);
+            codec.peekIds(prefix);
+            byte[] corrupted = utf8.clone();
+            corrupted[random.nextInt(corrupted.length)] = (byte) random.nextInt(256);
+            codec.peekIds(corrupted);
+        }
+    }
+
+    @Test
+    void requireDecodableOnBytesRejectsWhatDecodeRejects() {
+        MessageCodec strict = new MessageCodec(new MessageLimits(4096, 8));
+        AgentMessage big = AgentMessage.request(
+                        "coder", JsonNodeFactory.instance.objectNode().put("input", "y".repeat(5000)))
+                .build();
+        ObjectNode deep = JsonNodeFactory.instance.objectNode();
+        ObjectNode level = deep;
+        for (int i = 0; i < 10; i++) {
+            level = level.putObject("a");
+        }
+        AgentMessage tooDeep = AgentMessage.request("coder", deep).build();
+        for (AgentMessage message : List.of(big, tooDeep)) {
+            byte[] utf8 = strict.encodeUtf8(message);
+            InvalidMessageException expected = assertThrows(InvalidMessageException.class, () -> strict.decode(utf8));
+            InvalidMessageException actual =
+                    assertThrows(InvalidMessageException.class, () -> strict.requireDecodable(message, utf8));
+            assertEquals(expected.getMessage(), actual.getMessage());
+        }
+        AgentMessage fine = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode())
+                .build();
+        strict.requireDecodable(fine, strict.encodeUtf8(fine));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
@@ -170,7 +169,6 @@ class StuckRunsEndToEndTest {
     }
 
     @Test
-    @Disabled("needs the worker to answer over-deep messages under their task id (issue 10, deliverable 5; h5)")
     void overDeepTaskMessageTheWorkerDeadLettersFailsItsRun() {
         JsonNode run =
                 runWithTamperedMessage(message -> message.withObject("content").set("input", Api.parse(nested(70))));

@@ -1,5 +1,6 @@
 package io.agentfleet.worker.consume;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetRedis;
@@ -53,6 +54,11 @@ import org.slf4j.LoggerFactory;
 public final class TaskProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskProcessor.class);
     static final String CANCELLED = "CANCELLED";
+    static final String ATTEMPTS_EXHAUSTED = "ATTEMPTS_EXHAUSTED";
+    static final String OUTPUT_TOO_LARGE = "OUTPUT_TOO_LARGE";
+    static final String OUTPUT_UNREADABLE = "OUTPUT_UNREADABLE";
+    /** How much of a failure message an ERROR keeps when the whole one would not fit the message limit. */
+    private static final int MAX_FALLBACK_MESSAGE_CHARS = 2_000;
 
     private final AgentConfig agent;
     private final WorkerConfig worker;
@@ -194,8 +200,7 @@ public final class TaskProcessor {
         }
         AgentMessage message;
         try {
-            message = codec.decode(delivery.body());
-            requireRequestFor(message);
+            message = codec.decodeTask(delivery.body(), agent.agentType());
         } catch (InvalidMessageException e) {
             deadLetterInvalid(delivery, e);
             return null;
@@ -207,13 +212,7 @@ public final class TaskProcessor {
                 : message.toBuilder().attempt(attempt).build();
         Task task = new Task(delivery.entryId(), delivery, effective, attempt, maxAttempts);
         if (attempt > maxAttempts) {
-            deadLetter(
-                    task,
-                    DeadLetterReason.MAX_ATTEMPTS_EXCEEDED,
-                    Failure.permanent(
-                            "MAX_ATTEMPTS_EXCEEDED",
-                            "delivered as attempt " + attempt + " of at most " + maxAttempts
-                                    + " (the worker running it may have crashed)"));
+            deadLetter(task, DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, attemptsExhausted(message, delivery, maxAttempts));
             return null;
         }
         if (effective.isExpiredAt(clock.instant())) {
@@ -228,16 +227,23 @@ public final class TaskProcessor {
         return task;
     }
 
-    private void requireRequestFor(AgentMessage message) {
-        if (message.type() != MessageType.REQUEST) {
-            throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
+    /**
+     * Why a task is past its attempts before running: it was enqueued that way (its {@code attempt} field already
+     * exceeds the maximum), or this entry was delivered again and again without an outcome (the workers running it
+     * died or lost their lease).
+     */
+    private static Failure attemptsExhausted(AgentMessage message, Delivery delivery, int maxAttempts) {
+        if (message.attempt() > maxAttempts) {
+            return Failure.permanent(
+                    ATTEMPTS_EXHAUSTED,
+                    "attempt " + message.attempt() + " exceeds maxAttempts " + maxAttempts
+                            + " as enqueued; the task was not run");
         }
-        if (!message.recipient().equals(agent.agentType())) {
-            throw new InvalidMessageException(
-                    "recipient",
-                    "'" + message.recipient() + "' is not '" + agent.agentType() + "', the agent type of stream "
-                            + stream);
-        }
+        return Failure.permanent(
+                DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name(),
+                "delivered " + delivery.deliveryCount() + " times without an outcome, which makes attempt "
+                        + (message.attempt() + delivery.deliveryCount() - 1) + " of at most " + maxAttempts
+                        + " (the worker running it may have crashed)");
     }
 
     /**
@@ -381,16 +387,35 @@ public final class TaskProcessor {
             kind = TaskOutcome.CLARIFICATION_NEEDED;
         }
         outcome = traced(outcome);
+        byte[] encoded = codec.encodeUtf8(outcome);
+        try {
+            codec.requireDecodable(outcome, encoded);
+        } catch (InvalidMessageException e) {
+            failed(task, unreadableOutput(encoded.length, e), result.usage());
+            return;
+        }
         submit(new Completion.Record(
                 task.entryId(),
                 task.message().taskId(),
-                codec.encodeUtf8(outcome),
+                encoded,
                 null,
                 task.attempt(),
                 "",
                 "",
                 kind,
                 release(task.entryId())));
+    }
+
+    /** A handler output whose outcome no reader could decode fails the task for good: running it again would not help. */
+    private Failure unreadableOutput(int outcomeBytes, InvalidMessageException problem) {
+        if (outcomeBytes > codec.limits().maxBytes()) {
+            return Failure.permanent(
+                    OUTPUT_TOO_LARGE,
+                    "the handler's output makes the outcome " + outcomeBytes + " bytes, more than the message limit of "
+                            + codec.limits().maxBytes() + " bytes");
+        }
+        return Failure.permanent(
+                OUTPUT_UNREADABLE, "the handler's output makes an outcome no reader accepts: " + problem.getMessage());
     }
 
     private void failed(Task task, Failure failure) {
@@ -451,7 +476,7 @@ public final class TaskProcessor {
         submit(new Completion.Record(
                 task.entryId(),
                 task.message().taskId(),
-                codec.encodeUtf8(outcome),
+                encodeError(outcome),
                 null,
                 task.attempt(),
                 "",
@@ -480,7 +505,7 @@ public final class TaskProcessor {
         submit(new Completion.Record(
                 task.entryId(),
                 task.message().taskId(),
-                codec.encodeUtf8(outcome),
+                encodeError(outcome),
                 reason,
                 task.attempt(),
                 failure.type() + ": " + failure.message(),
@@ -489,9 +514,14 @@ public final class TaskProcessor {
                 release(task.entryId())));
     }
 
+    /**
+     * Dead-letters an entry that is not a valid task, and answers it with an ERROR under its task id when one can be
+     * found in its text (a bounded scan, not a parse), so a producer waiting on that id learns why.
+     */
     private void deadLetterInvalid(Delivery delivery, InvalidMessageException e) {
         String original = delivery.message();
-        String taskId = original == null ? null : codec.peekTaskId(original).orElse(null);
+        MessageCodec.PeekedIds ids = codec.peekIds(delivery.body()).orElse(null);
+        String taskId = ids == null ? null : ids.taskId();
         String error = "INVALID_MESSAGE: " + e.getMessage();
         LOG.info(
                 "agent {}: entry {} (task {}) dead-lettered as invalid: {}",
@@ -499,7 +529,7 @@ public final class TaskProcessor {
                 delivery.entryId(),
                 taskId,
                 e.getMessage());
-        byte[] outcome = taskId == null ? null : codec.encodeUtf8(invalidOutcome(taskId, e.getMessage()));
+        byte[] outcome = ids == null ? null : encodeError(invalidOutcome(ids, e.getMessage()));
         submit(new Completion.Record(
                 delivery.entryId(),
                 taskId,
@@ -525,21 +555,62 @@ public final class TaskProcessor {
                 release(delivery.entryId())));
     }
 
-    /** An ERROR outcome for a task whose message could not be read beyond its task id. */
-    private AgentMessage invalidOutcome(String taskId, String problem) {
+    /** An ERROR outcome for a task whose message could not be read beyond its ids. */
+    private AgentMessage invalidOutcome(MessageCodec.PeekedIds ids, String problem) {
+        return bareError(
+                ids.taskId(),
+                ids.runId(),
+                ids.tenant(),
+                1,
+                Failure.permanent(DeadLetterReason.INVALID_MESSAGE.name(), problem),
+                DeadLetterReason.INVALID_MESSAGE.name());
+    }
+
+    /**
+     * The encoded ERROR, or, when it would exceed the message limit (a task's large extensions or trace, a huge
+     * failure message), the same answer with only the ids and the failure cut short, which always fits.
+     */
+    private byte[] encodeError(AgentMessage error) {
+        byte[] encoded = codec.encodeUtf8(error);
+        try {
+            codec.requireDecodable(error, encoded);
+            return encoded;
+        } catch (InvalidMessageException e) {
+            JsonNode failure = error.content().path("error");
+            String message = failure.path("message").asText();
+            return codec.encodeUtf8(bareError(
+                    error.taskId(),
+                    error.runId(),
+                    error.tenant(),
+                    error.attempt(),
+                    new Failure(
+                            failure.path("type").asText(),
+                            message.length() <= MAX_FALLBACK_MESSAGE_CHARS
+                                    ? message
+                                    : message.substring(0, MAX_FALLBACK_MESSAGE_CHARS) + "...",
+                            failure.path("retryable").asBoolean(),
+                            null),
+                    error.content().path("reason").asText()));
+        }
+    }
+
+    private AgentMessage bareError(
+            String taskId, String runId, String tenant, int attempt, Failure failure, String reason) {
         ObjectNode content = JsonNodeFactory.instance.objectNode();
-        content.put("reason", DeadLetterReason.INVALID_MESSAGE.name());
+        content.put("reason", reason);
         ObjectNode error = content.putObject("error");
-        error.put("type", DeadLetterReason.INVALID_MESSAGE.name());
-        error.put("message", problem);
-        error.put("retryable", false);
+        error.put("type", failure.type());
+        error.put("message", failure.message());
+        error.put("retryable", failure.retryable());
         return new AgentMessage.Builder()
                 .messageId(Ids.newId())
                 .type(MessageType.ERROR)
                 .taskId(taskId)
+                .runId(runId)
+                .tenant(tenant)
                 .sender(agent.agentType())
                 .recipient(agent.agentType())
-                .attempt(1)
+                .attempt(attempt)
                 .content(content)
                 .createdAt(clock.millis())
                 .build();
