@@ -1,6 +1,7 @@
 package io.agentfleet.messages;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,8 @@ public final class FleetScripts {
     public static final LuaScript PURGE_DEAD = LuaScript.load("purge_dead.lua");
     /** Raise an agent type's registered partition count. */
     public static final LuaScript REGISTER_PARTITIONS = LuaScript.load("register_partitions.lua");
+    /** Remove a consumer from a group only while it has nothing pending and has been idle past a threshold. */
+    public static final LuaScript REAP_CONSUMER = LuaScript.load("reap_consumer.lua");
 
     /** Prefix of the error reply {@link #ENQUEUE} gives when refusing: {@code BACKPRESSURE <backlog> <bound>}. */
     public static final String BACKPRESSURE_ERROR = "BACKPRESSURE";
@@ -101,6 +104,20 @@ public final class FleetScripts {
         StreamKeys.requirePartitionCount(partitions);
         return new ScriptCall(
                 REGISTER_PARTITIONS, List.of(keys.config(agent, 0)), List.of(ascii(Integer.toString(partitions))));
+    }
+
+    /**
+     * The call that removes {@code consumer} from {@code group} of {@code stream} if, at that moment, it holds no
+     * pending entries and has been idle at least {@code minIdle}; it returns 1 when removed, 0 when kept.
+     */
+    public static ScriptCall reapConsumer(String stream, String group, String consumer, Duration minIdle) {
+        if (minIdle.isNegative()) {
+            throw new IllegalArgumentException("minIdle must be >= 0, but was " + minIdle);
+        }
+        return new ScriptCall(
+                REAP_CONSUMER,
+                List.of(stream),
+                List.of(ascii(group), ascii(consumer), ascii(Long.toString(minIdle.toMillis()))));
     }
 
     private static byte[] ascii(String text) {
