@@ -7,10 +7,9 @@ import java.util.Objects;
  *
  * @param group the group
  * @param consumers consumers left in the group after the pass
- * @param live consumers idle below the threshold: a running worker or orchestrator reads (or renews a lease) far more
- *     often, so these are the ones alive
- * @param reaped consumers removed in this pass (nothing pending, idle at least the threshold)
- * @param waitingForReclaim consumers idle past the threshold that still hold pending entries: they stay until the
+ * @param live consumers seen (a read, a claim or a heartbeat) less than the threshold ago: the running ones
+ * @param reaped consumers removed in this pass (nothing pending, unseen for at least the threshold)
+ * @param waitingForReclaim consumers unseen past the threshold that still hold pending entries: they stay until the
  *     reclaim path (XAUTOCLAIM after claim-after) has taken their entries over
  */
 public record GroupCensus(ConsumerGroup group, int consumers, int live, int reaped, int waitingForReclaim) {
@@ -20,10 +19,5 @@ public record GroupCensus(ConsumerGroup group, int consumers, int live, int reap
             throw new IllegalArgumentException("inconsistent census of " + group + ": consumers " + consumers
                     + ", live " + live + ", reaped " + reaped + ", waiting " + waitingForReclaim);
         }
-    }
-
-    /** A group whose stream or group does not exist (yet): no consumers. */
-    static GroupCensus empty(ConsumerGroup group) {
-        return new GroupCensus(group, 0, 0, 0, 0);
     }
 }

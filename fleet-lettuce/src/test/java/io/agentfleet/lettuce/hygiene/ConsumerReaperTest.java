@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.FleetRedisOptions;
-import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisExtension;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +63,7 @@ class ConsumerReaperTest {
         read("holder", 1);
         Thread.sleep(SHORT.toMillis() + 100);
 
-        GroupCensus census = new ConsumerReaper(fleet, SHORT).reap(ConsumerGroup.workers(KEYS, AGENT, 0));
+        GroupCensus census = new ConsumerReaper(fleet, SHORT).pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, true);
 
         assertEquals(Set.of("holder"), consumers());
         assertEquals(new GroupCensus(ConsumerGroup.workers(KEYS, AGENT, 0), 1, 0, 1, 1), census);
@@ -76,8 +74,8 @@ class ConsumerReaperTest {
     void consumerIdleBelowTheThresholdIsLiveAndKept() throws Exception {
         read("recent", 0);
 
-        GroupCensus census =
-                new ConsumerReaper(fleet, Duration.ofMinutes(10)).reap(ConsumerGroup.workers(KEYS, AGENT, 0));
+        GroupCensus census = new ConsumerReaper(fleet, Duration.ofMinutes(10))
+                .pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, true);
 
         assertEquals(Set.of("recent"), consumers());
         assertEquals(1, census.live());
@@ -85,42 +83,56 @@ class ConsumerReaperTest {
     }
 
     @Test
-    void theScriptKeepsAConsumerThatTookAnEntrySinceItWasCounted() {
-        jedis.xadd(tasks, StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
-        read("late-reader", 1);
+    void heartbeatKeepsAConsumerThatReadsNothingLive() throws Exception {
+        read("waiting-for-work", 0);
+        ConsumerReaper reaper = new ConsumerReaper(fleet, SHORT);
+        ConsumerGroup group = ConsumerGroup.workers(KEYS, AGENT, 0);
+        reaper.pass(group, "waiting-for-work", true);
+        Thread.sleep(SHORT.toMillis() + 100);
 
-        Long removed = fleet.runSync(
-                FleetScripts.reapConsumer(tasks, StreamKeys.WORKERS_GROUP, "late-reader", Duration.ZERO),
-                ScriptOutputType.INTEGER);
+        GroupCensus census = reaper.pass(group, "waiting-for-work", true);
 
-        assertEquals(0L, removed);
-        assertEquals(Set.of("late-reader"), consumers());
+        assertEquals(Set.of("waiting-for-work"), consumers());
+        assertEquals(1, census.live());
+        assertTrue(jedis.hexists(group.seen(), "waiting-for-work"));
     }
 
     @Test
-    void theScriptKeepsAConsumerSeenWithinTheThreshold() {
-        read("just-seen", 0);
+    void staleHeartbeatOfAConsumerThatLeftIsDropped() throws Exception {
+        ConsumerReaper reaper = new ConsumerReaper(fleet, SHORT);
+        ConsumerGroup group = ConsumerGroup.workers(KEYS, AGENT, 0);
+        reaper.pass(group, "left-gracefully", true);
+        assertTrue(jedis.hexists(group.seen(), "left-gracefully"));
+        Thread.sleep(SHORT.toMillis() + 100);
 
-        Long removed = fleet.runSync(
-                FleetScripts.reapConsumer(tasks, StreamKeys.WORKERS_GROUP, "just-seen", Duration.ofMinutes(1)),
-                ScriptOutputType.INTEGER);
+        reaper.pass(group, null, true);
 
-        assertEquals(0L, removed);
-        assertEquals(Set.of("just-seen"), consumers());
+        assertTrue(!jedis.hexists(group.seen(), "left-gracefully"));
     }
 
     @Test
-    void missingStreamGroupOrConsumerIsNothingToReap() throws Exception {
+    void countingOnlyRemovesNothing() throws Exception {
+        read("ghost", 0);
+        Thread.sleep(SHORT.toMillis() + 100);
+
+        GroupCensus census = new ConsumerReaper(fleet, SHORT).pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, false);
+
+        assertEquals(new GroupCensus(ConsumerGroup.workers(KEYS, AGENT, 0), 1, 0, 0, 0), census);
+        assertEquals(Set.of("ghost"), consumers());
+    }
+
+    @Test
+    void missingStreamOrGroupIsNothingToReap() throws Exception {
         ConsumerReaper reaper = new ConsumerReaper(fleet, SHORT);
 
         assertEquals(
-                0, reaper.reap(ConsumerGroup.workers(KEYS, "never-used", 0)).consumers());
-        assertEquals(0, reaper.reap(ConsumerGroup.orchestrators(KEYS, AGENT, 0)).consumers());
+                0,
+                reaper.pass(ConsumerGroup.workers(KEYS, "never-used", 0), null, true)
+                        .consumers());
         assertEquals(
-                0L,
-                fleet.<Long>runSync(
-                        FleetScripts.reapConsumer(tasks, StreamKeys.WORKERS_GROUP, "nobody", Duration.ZERO),
-                        ScriptOutputType.INTEGER));
+                0,
+                reaper.pass(ConsumerGroup.orchestrators(KEYS, AGENT, 0), null, true)
+                        .consumers());
     }
 
     @Test
@@ -136,7 +148,8 @@ class ConsumerReaperTest {
         try {
             List<Callable<GroupCensus>> reapers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                reapers.add(() -> new ConsumerReaper(fleet, SHORT).reap(ConsumerGroup.workers(KEYS, AGENT, 0)));
+                reapers.add(
+                        () -> new ConsumerReaper(fleet, SHORT).pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, true));
             }
             int reaped = 0;
             for (Future<GroupCensus> f : pool.invokeAll(reapers)) {
@@ -158,7 +171,9 @@ class ConsumerReaperTest {
         read("crashed", 1);
         Thread.sleep(SHORT.toMillis() + 100);
         ConsumerReaper reaper = new ConsumerReaper(fleet, SHORT);
-        assertEquals(1, reaper.reap(ConsumerGroup.workers(KEYS, AGENT, 0)).waitingForReclaim());
+        assertEquals(
+                1,
+                reaper.pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, true).waitingForReclaim());
 
         jedis.xautoclaim(
                 tasks,
@@ -171,7 +186,7 @@ class ConsumerReaperTest {
                 Duration.ofSeconds(10),
                 () -> {
                     try {
-                        reaper.reap(ConsumerGroup.workers(KEYS, AGENT, 0));
+                        reaper.pass(ConsumerGroup.workers(KEYS, AGENT, 0), null, true);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -13,10 +13,11 @@ import java.util.Optional;
 /**
  * How the worker's consumer reaper runs ({@code fleet.consumer-reaper.*}, or {@code FLEET_CONSUMER_REAPER_*}).
  *
- * @param enabled whether this process reaps at all
- * @param idleThreshold a consumer of the {@code workers} group idle this long with nothing pending is a ghost and is
- *     removed; a running worker reads every read-block and renews its leases every lease/3, so it stays far below
- * @param interval how often the groups of the served agent types are counted and reaped
+ * @param enabled whether this process removes ghosts; it records its heartbeat and counts either way
+ * @param idleThreshold a consumer of the {@code workers} group unseen this long (no read, claim or heartbeat) is a
+ *     ghost, removed once it has nothing pending; a running worker records a heartbeat every interval, reads every
+ *     read-block and renews its leases every lease/3, so it stays far below
+ * @param interval how often this worker records its heartbeat and counts and reaps the groups it serves
  */
 public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration interval) {
     public static final String ENABLED = "fleet.consumer-reaper.enabled";
@@ -29,6 +30,8 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    /** The threshold must span this many intervals, so one late heartbeat does not make a running worker a ghost. */
+    public static final int HEARTBEATS_PER_THRESHOLD = 2;
     /** The threshold must be at least this many read blocks, so a worker between two reads is never a ghost. */
     public static final int MIN_READ_BLOCKS = 3;
 
@@ -38,15 +41,16 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             throw new IllegalArgumentException("interval must be >= " + MIN_INTERVAL + ", but was " + interval);
         }
-        if (idleThreshold.compareTo(interval) < 0) {
-            throw new IllegalArgumentException(
-                    "idleThreshold must be >= interval (" + interval + "), but was " + idleThreshold);
+        if (idleThreshold.compareTo(interval.multipliedBy(HEARTBEATS_PER_THRESHOLD)) < 0) {
+            throw new IllegalArgumentException("idleThreshold must be >= " + HEARTBEATS_PER_THRESHOLD + " x interval ("
+                    + interval + "), but was " + idleThreshold);
         }
     }
 
     /**
      * Reads and validates the reaper's keys against the worker's: the threshold must be at least the claim-after of
-     * every served agent type and {@value #MIN_READ_BLOCKS} x read-block, and at least the interval.
+     * every served agent type, {@value #MIN_READ_BLOCKS} x read-block and {@value #HEARTBEATS_PER_THRESHOLD} x the
+     * interval.
      */
     public static ReaperConfig bind(ConfigSource source, WorkerConfig worker) {
         boolean enabled = source.get(ENABLED).map(v -> bool(ENABLED, v)).orElse(DEFAULT_ENABLED);
@@ -68,8 +72,12 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             throw new ConfigurationError(INTERVAL, source.get(INTERVAL).orElse(""), "must be >= " + MIN_INTERVAL);
         }
-        if (threshold.compareTo(interval) < 0) {
-            throw new ConfigurationError(IDLE_THRESHOLD, shown, "must be >= " + INTERVAL + " (" + interval + ")");
+        if (threshold.compareTo(interval.multipliedBy(HEARTBEATS_PER_THRESHOLD)) < 0) {
+            throw new ConfigurationError(
+                    IDLE_THRESHOLD,
+                    shown,
+                    "must be >= " + HEARTBEATS_PER_THRESHOLD + " x " + INTERVAL + " (" + interval
+                            + "): a running worker's heartbeat comes every interval");
         }
         return new ReaperConfig(enabled, threshold, interval);
     }

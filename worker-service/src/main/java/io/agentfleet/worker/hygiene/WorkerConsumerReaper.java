@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reaps ghost consumers from the {@code workers} group of every partition this process serves (see
- * {@link ConsumerReaper}) every {@link ReaperConfig#interval()}, and exports the count of consumers and live consumers
- * per group ({@link ConsumerGauges}). Every worker replica runs it; the reap is atomic per consumer, so replicas do not
- * get in each other's way. The first pass comes after a random part of the interval, so replicas started together do
- * not all count at once.
+ * Every {@link ReaperConfig#interval()}, for the {@code workers} group of every partition this process serves (see
+ * {@link ConsumerReaper}): records this worker's heartbeat, removes ghost consumers (unless reaping is off) and exports
+ * the count of consumers and live consumers ({@link ConsumerGauges}). Every worker replica runs it; each pass over a
+ * group is one atomic script, so replicas do not get in each other's way. The first pass comes at once (the heartbeat
+ * counts this worker live from the start), later ones after a random part of the first interval, so replicas started
+ * together do not all pass at once.
  */
 @Context
 public class WorkerConsumerReaper {
@@ -43,14 +44,13 @@ public class WorkerConsumerReaper {
                 fleet.config());
         this.reaper = new ConsumerReaper(redis, config.idleThreshold());
         this.gauges = new ConsumerGauges(registry);
-        this.thread = config.enabled()
-                ? Thread.ofVirtual().name("fleet-consumer-reaper").start(this::loop)
-                : null;
+        this.thread = Thread.ofVirtual().name("fleet-consumer-reaper").start(this::loop);
         LOG.info(
-                "consumer reaper {}: removes consumers of group workers idle {} with nothing pending, every {}",
-                config.enabled() ? "on" : "off",
-                config.idleThreshold(),
-                config.interval());
+                "consumer reaper {}: every {}, heartbeat and remove consumers of group workers unseen for {} with nothing"
+                        + " pending",
+                config.enabled() ? "on" : "off (heartbeat and count only)",
+                config.interval(),
+                config.idleThreshold());
     }
 
     public ReaperConfig config() {
@@ -58,8 +58,8 @@ public class WorkerConsumerReaper {
     }
 
     private void loop() {
-        long firstDelay = ThreadLocalRandom.current().nextLong(config.interval().toMillis() + 1);
-        if (!sleep(firstDelay)) {
+        reapOnce();
+        if (!sleep(ThreadLocalRandom.current().nextLong(config.interval().toMillis() + 1))) {
             return;
         }
         int failures = 0;
@@ -79,7 +79,7 @@ public class WorkerConsumerReaper {
         boolean ok = true;
         for (ConsumerGroup group : groups()) {
             try {
-                GroupCensus census = reaper.reap(group);
+                GroupCensus census = reaper.pass(group, fleet.config().consumerName(), config.enabled());
                 gauges.record(
                         group.agent(),
                         group.partition(),
@@ -130,8 +130,6 @@ public class WorkerConsumerReaper {
     @PreDestroy
     void stop() {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        thread.interrupt();
     }
 }

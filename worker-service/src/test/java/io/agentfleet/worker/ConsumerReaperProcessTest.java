@@ -1,0 +1,210 @@
+package io.agentfleet.worker;
+
+import static io.agentfleet.worker.TestFleet.KEYS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.testsupport.Await;
+import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.RedisExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.StreamConsumerInfo;
+
+/**
+ * The consumer reaper with real worker processes: workers killed with {@code kill -9} leave the {@code workers} group
+ * once their entries were reclaimed and they were idle past the threshold, and a live worker busy longer than the
+ * threshold is never removed. The threshold is 3 s here (10 min by default).
+ */
+class ConsumerReaperProcessTest {
+    @RegisterExtension
+    static final RedisExtension redis = RedisExtension.create();
+
+    private static final Duration THRESHOLD = Duration.ofSeconds(3);
+    private static final int FLEET_SIZE = 5;
+    private static final int ROUNDS = 4;
+    private static final Duration GHOSTS_GONE = Duration.ofSeconds(60);
+
+    private static JavaProcess.Builder reapingWorker(String agent, String consumer) {
+        String upper = agent.toUpperCase();
+        return TestFleet.worker(
+                        redis.uri(),
+                        agent,
+                        "FLEET_CONSUMER_NAME",
+                        consumer,
+                        "FLEET_CONSUMER_REAPER_IDLE_THRESHOLD",
+                        THRESHOLD.toMillis() + "ms",
+                        "FLEET_CONSUMER_REAPER_INTERVAL",
+                        "500ms",
+                        "FLEET_AGENTS_" + upper + "_HANDLER",
+                        "sleep",
+                        "FLEET_AGENTS_" + upper + "_MAX_IN_FLIGHT",
+                        "4",
+                        // A task may be caught in several kills in a row; it must not run out of attempts here.
+                        "FLEET_AGENTS_" + upper + "_MAX_ATTEMPTS",
+                        "50")
+                .jvmArg("-Xmx96m", "-Xss512k");
+    }
+
+    /** Starts a batch of workers together (JVM start-up overlaps), then waits until each reads. */
+    private static List<JavaProcess> startBatch(String agent, List<String> names) {
+        List<JavaProcess> batch = new ArrayList<>();
+        for (String name : names) {
+            batch.add(reapingWorker(agent, name).start());
+        }
+        for (JavaProcess p : batch) {
+            p.awaitLog("Startup completed", TestFleet.STARTUP);
+            p.awaitLog("reading " + KEYS.tasks(agent), TestFleet.STARTUP);
+        }
+        return batch;
+    }
+
+    @Test
+    void twentyKilledWorkersLeaveTheGroupAndEveryTaskTheyHeldCompletes() {
+        String agent = "reap";
+        String stream = KEYS.tasks(agent);
+        List<AgentMessage> tasks = new ArrayList<>();
+        Set<String> killed = new TreeSet<>();
+        Map<String, Long> pendingAtKill = new HashMap<>();
+        List<JavaProcess> all = new ArrayList<>();
+        try (UnifiedJedis jedis = redis.client()) {
+            List<JavaProcess> fleet = startBatch(agent, names(0));
+            all.addAll(fleet);
+            for (int round = 1; round <= ROUNDS; round++) {
+                List<AgentMessage> batch = new ArrayList<>();
+                for (int i = 0; i < FLEET_SIZE * 4 * 2; i++) {
+                    batch.add(TestFleet.task(agent, "{\"ms\":1500}"));
+                }
+                tasks.addAll(batch);
+                TestFleet.enqueue(jedis, agent, batch);
+                List<String> victims = names(round - 1);
+                Await.until(
+                        Duration.ofSeconds(60),
+                        () -> victims.stream().allMatch(v -> pendingOf(jedis, stream, v) > 0),
+                        "every worker of round " + (round - 1) + " holding a task");
+                for (int i = 0; i < fleet.size(); i++) {
+                    fleet.get(i).kill9();
+                    pendingAtKill.put(victims.get(i), pendingOf(jedis, stream, victims.get(i)));
+                }
+                killed.addAll(victims);
+                fleet = startBatch(agent, names(round));
+                all.addAll(fleet);
+            }
+            Set<String> live = new TreeSet<>(names(ROUNDS));
+            long lastKill = System.nanoTime();
+
+            Await.until(GHOSTS_GONE, () -> consumers(jedis, stream).equals(live), "only the live workers in the group");
+            Duration shrunkAfter = Duration.ofNanos(System.nanoTime() - lastKill);
+            System.out.printf(
+                    "the group shrank to the %d live workers %d ms after the last kills (threshold %d ms)%n",
+                    live.size(), shrunkAfter.toMillis(), THRESHOLD.toMillis());
+
+            assertEquals(ROUNDS * FLEET_SIZE, killed.size());
+            assertTrue(
+                    pendingAtKill.values().stream().allMatch(n -> n > 0),
+                    "every killed worker held entries: " + pendingAtKill);
+            Await.until(
+                    Duration.ofSeconds(120),
+                    () -> TestFleet.doneCount(jedis, agent) == tasks.size(),
+                    tasks.size() + " tasks with an outcome");
+            Map<String, Integer> results = TestFleet.resultCountByTask(jedis, agent);
+            assertEquals(tasks.size(), results.size());
+            assertTrue(tasks.stream().allMatch(t -> results.get(t.taskId()) == 1), "a task recorded twice or never");
+            assertTrue(TestFleet.deadLetters(jedis, agent).isEmpty(), "no dead letters");
+            Await.until(
+                    Duration.ofSeconds(20),
+                    () -> jedis.xpending(stream, StreamKeys.WORKERS_GROUP).getTotal() == 0,
+                    "nothing left pending");
+            assertEquals(live, consumers(jedis, stream));
+        } finally {
+            all.forEach(JavaProcess::close);
+        }
+    }
+
+    @Test
+    void liveWorkerRunningATaskLongerThanTheThresholdIsNotReaped() {
+        String agent = "slowreap";
+        String stream = KEYS.tasks(agent);
+        try (UnifiedJedis jedis = redis.client();
+                JavaProcess busy = TestFleet.startWorker(oneSlot(reapingWorker(agent, "busy")), agent);
+                JavaProcess idle = TestFleet.startWorker(oneSlot(reapingWorker(agent, "idle")), agent)) {
+            jedis.xgroupCreateConsumer(stream, StreamKeys.WORKERS_GROUP, "ghost");
+            AgentMessage task =
+                    TestFleet.task(agent, "{\"ms\":" + THRESHOLD.multipliedBy(3).toMillis() + "}");
+            TestFleet.enqueue(jedis, task);
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> jedis.xpending(stream, StreamKeys.WORKERS_GROUP).getTotal() == 1,
+                    "the task in flight");
+
+            Set<String> seen = new TreeSet<>(Set.of("busy", "idle"));
+            while (TestFleet.outcome(jedis, agent, task.taskId()) == null) {
+                Set<String> now = consumers(jedis, stream);
+                assertTrue(now.containsAll(seen), "a live worker was removed while the task ran: " + now);
+                sleep(100);
+            }
+
+            assertTrue(!consumers(jedis, stream).contains("ghost"), "the idle ghost was reaped meanwhile");
+            AgentMessage outcome = TestFleet.outcome(jedis, agent, task.taskId());
+            assertEquals(1, outcome.attempt(), "the task ran once, on its first delivery");
+            assertEquals(1, TestFleet.results(jedis, agent).size());
+            assertTrue(busy.isAlive() && idle.isAlive());
+            assertTrue(
+                    busy.logText().contains("removed 1 ghost consumer")
+                            || idle.logText().contains("removed 1 ghost consumer"),
+                    "a reaper logged the removal");
+        }
+    }
+
+    /**
+     * One in-flight slot: the worker holding the task stops reading until it is done, so only its lease renewals
+     * (XCLAIM every lease/3) touch its consumer.
+     */
+    private static JavaProcess.Builder oneSlot(JavaProcess.Builder worker) {
+        return worker.env("FLEET_AGENTS_SLOWREAP_MAX_IN_FLIGHT", "1");
+    }
+
+    private static List<String> names(int round) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FLEET_SIZE; i++) {
+            names.add("w" + round + "-" + i);
+        }
+        return names;
+    }
+
+    private static Set<String> consumers(UnifiedJedis jedis, String stream) {
+        Set<String> names = new TreeSet<>();
+        for (StreamConsumerInfo c : jedis.xinfoConsumers2(stream, StreamKeys.WORKERS_GROUP)) {
+            names.add(c.getName());
+        }
+        return names;
+    }
+
+    private static long pendingOf(UnifiedJedis jedis, String stream, String consumer) {
+        for (StreamConsumerInfo c : jedis.xinfoConsumers2(stream, StreamKeys.WORKERS_GROUP)) {
+            if (c.getName().equals(consumer)) {
+                return c.getPending();
+            }
+        }
+        return 0;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
