@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public class ResultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
-    private static final Duration GONE_AFTER = Duration.ofHours(1);
 
     private final FleetRedis redis;
     private final RunService runs;
@@ -157,7 +156,6 @@ public class ResultConsumer {
                     for (String name : loops.keySet()) {
                         Partition part = partitionNamed(name);
                         claimAbandoned(part);
-                        forgetGoneConsumers(part);
                     }
                 }
             } catch (RuntimeException e) {
@@ -169,37 +167,11 @@ public class ResultConsumer {
         }
     }
 
-    /** Removes consumers of replicas long gone (nothing pending, idle over an hour), so the group does not grow forever. */
     private static Partition partitionNamed(String name) {
         int colon = name.indexOf(':');
         return colon < 0
                 ? new Partition(name, 0)
                 : new Partition(name.substring(0, colon), Integer.parseInt(name.substring(colon + 1)));
-    }
-
-    private void forgetGoneConsumers(Partition part) {
-        String stream = keys.results(part.agent(), part.partition());
-        try {
-            for (Object info : redis.shared().sync().xinfoConsumers(stream, StreamKeys.ORCHESTRATORS_GROUP)) {
-                if (!(info instanceof List<?> fields)) {
-                    continue;
-                }
-                Map<String, Object> f = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    f.put(String.valueOf(fields.get(i)), fields.get(i + 1));
-                }
-                String name = String.valueOf(f.get("name"));
-                long pending = f.get("pending") instanceof Number n ? n.longValue() : -1;
-                long idle = f.get("idle") instanceof Number n ? n.longValue() : -1;
-                if (!name.equals(config.consumerName()) && pending == 0 && idle > GONE_AFTER.toMillis()) {
-                    redis.shared()
-                            .sync()
-                            .xgroupDelconsumer(stream, Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, name));
-                }
-            }
-        } catch (RedisCommandExecutionException e) {
-            // No stream or group yet.
-        }
     }
 
     private void claimAbandoned(Partition part) {
