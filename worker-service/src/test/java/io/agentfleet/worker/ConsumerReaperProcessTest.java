@@ -8,6 +8,7 @@ import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,6 +166,15 @@ class ConsumerReaperProcessTest {
             assertEquals(1, outcome.attempt(), "the task ran once, on its first delivery");
             assertEquals(1, TestFleet.results(jedis, agent).size());
             assertTrue(busy.isAlive() && idle.isAlive());
+            String series = "{agent=\"" + agent + "\",group=\"workers\",partition=\"0\"}";
+            Await.until(
+                    Duration.ofSeconds(20),
+                    () -> {
+                        String metrics = Prometheus.scrape(TestFleet.httpPort(busy));
+                        return Prometheus.sample(metrics, "fleet_consumers" + series) == 2
+                                && Prometheus.sample(metrics, "fleet_consumers_live" + series) == 2;
+                    },
+                    "the consumer gauges counting the two live workers");
             assertTrue(
                     busy.logText().contains("removed 1 ghost consumer")
                             || idle.logText().contains("removed 1 ghost consumer"),
