@@ -41,10 +41,6 @@ public final class ConsumerGauges {
         public double live() {
             return live;
         }
-
-        public double reaped() {
-            return reaped.count();
-        }
     }
 
     /** Records one count of a group, and the consumers removed from it in that pass. */

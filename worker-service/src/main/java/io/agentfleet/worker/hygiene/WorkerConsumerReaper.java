@@ -53,18 +53,14 @@ public class WorkerConsumerReaper {
                 config.idleThreshold());
     }
 
-    public ReaperConfig config() {
-        return config;
-    }
-
     private void loop() {
-        reapOnce();
+        passOnce();
         if (!sleep(ThreadLocalRandom.current().nextLong(config.interval().toMillis() + 1))) {
             return;
         }
         int failures = 0;
         while (running && !fleet.isShutDown()) {
-            failures = reapOnce() ? 0 : failures + 1;
+            failures = passOnce() ? 0 : failures + 1;
             if (failures > 0 && (failures == 1 || failures % 20 == 0)) {
                 LOG.warn("consumer reaper: a pass failed ({} in a row); retried every {}", failures, config.interval());
             }
@@ -75,7 +71,7 @@ public class WorkerConsumerReaper {
     }
 
     /** One pass over every served group; false when some group could not be counted. */
-    boolean reapOnce() {
+    boolean passOnce() {
         boolean ok = true;
         for (ConsumerGroup group : groups()) {
             try {
