@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.UnifiedJedis;
@@ -78,7 +79,8 @@ class ConsumerReaperProcessTest {
         Set<String> killed = new TreeSet<>();
         Map<String, Long> pendingAtKill = new HashMap<>();
         List<JavaProcess> all = new ArrayList<>();
-        try (UnifiedJedis jedis = redis.client()) {
+        try (UnifiedJedis jedis = redis.client();
+                GhostWatch watch = new GhostWatch(redis.client(), stream)) {
             long lastKill = 0;
             List<JavaProcess> fleet = startBatch(agent, names(0));
             all.addAll(fleet);
@@ -96,6 +98,7 @@ class ConsumerReaperProcessTest {
                         "every worker of round " + (round - 1) + " holding a task");
                 for (int i = 0; i < fleet.size(); i++) {
                     fleet.get(i).kill9();
+                    watch.killed(victims.get(i));
                     pendingAtKill.put(victims.get(i), pendingOf(jedis, stream, victims.get(i)));
                 }
                 lastKill = System.nanoTime();
@@ -104,16 +107,15 @@ class ConsumerReaperProcessTest {
                 all.addAll(fleet);
             }
             Set<String> live = new TreeSet<>(names(ROUNDS));
-            long replaced = System.nanoTime();
 
             Await.until(GHOSTS_GONE, () -> consumers(jedis, stream).equals(live), "only the live workers in the group");
-            long shrunk = System.nanoTime();
             System.out.printf(
-                    "the group shrank to the %d live workers %d ms after the last kills, %d ms after the replacements"
-                            + " read (threshold %d ms; the ghosts' entries are reclaimed by the replacements)%n",
+                    "the group shrank to the %d live workers %d ms after the last kills; each killed worker left the"
+                            + " group at most %d ms after its kill (threshold %d ms, claim-after 2000 ms, interval 500"
+                            + " ms)%n",
                     live.size(),
-                    Duration.ofNanos(shrunk - lastKill).toMillis(),
-                    Duration.ofNanos(shrunk - replaced).toMillis(),
+                    Duration.ofNanos(System.nanoTime() - lastKill).toMillis(),
+                    watch.longestKillToRemovalMillis(),
                     THRESHOLD.toMillis());
 
             assertEquals(ROUNDS * FLEET_SIZE, killed.size());
@@ -188,6 +190,59 @@ class ConsumerReaperProcessTest {
      */
     private static JavaProcess.Builder oneSlot(JavaProcess.Builder worker) {
         return worker.env("FLEET_AGENTS_SLOWREAP_MAX_IN_FLIGHT", "1");
+    }
+
+    /** Polls the group every 100 ms and notes, per killed consumer, when it was first gone. */
+    private static final class GhostWatch implements AutoCloseable {
+        private final UnifiedJedis jedis;
+        private final String stream;
+        private final Map<String, long[]> ghosts = new ConcurrentHashMap<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        GhostWatch(UnifiedJedis jedis, String stream) {
+            this.jedis = jedis;
+            this.stream = stream;
+            this.thread = Thread.ofVirtual().start(this::poll);
+        }
+
+        /** Killed now: {killed, gone} in nanos, 0 until seen. */
+        void killed(String consumer) {
+            ghosts.put(consumer, new long[] {System.nanoTime(), 0});
+        }
+
+        private void poll() {
+            while (running) {
+                Set<String> present = consumers(jedis, stream);
+                long now = System.nanoTime();
+                ghosts.forEach((name, times) -> {
+                    if (times[1] == 0 && !present.contains(name)) {
+                        times[1] = now;
+                    }
+                });
+                sleep(100);
+            }
+        }
+
+        long longestKillToRemovalMillis() {
+            long longest = 0;
+            for (long[] t : ghosts.values()) {
+                long gone = t[1] == 0 ? System.nanoTime() : t[1];
+                longest = Math.max(longest, Duration.ofNanos(gone - t[0]).toMillis());
+            }
+            return longest;
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            jedis.close();
+        }
     }
 
     private static List<String> names(int round) {
