@@ -296,6 +296,21 @@ if [[ -d "$LUA_DIR" ]]; then
     'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
   expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 3 'fleet:{reviewer}:dead' 'fleet:{coder}:tasks' \
     'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
+  # Consumer-group hygiene: a heartbeat, then a pass that removes the idle consumers with nothing pending and the
+  # stale heartbeat (XINFO CONSUMERS, XGROUP DELCONSUMER, HGETALL, HSET, HDEL, TIME inside the script).
+  cli worker-reviewer XGROUP CREATECONSUMER 'fleet:{reviewer}:tasks' workers ghost-r >/dev/null
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/reap_consumers.lua")" 2 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:seen:workers' workers 1 pod-gone 1
+  sleep 0.05
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/reap_consumers.lua")" 2 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:seen:workers' workers 1 '' 1
+  reaped="$(cli worker-reviewer XINFO CONSUMERS 'fleet:{reviewer}:tasks' workers | grep -c ghost-r || true)"
+  if [[ "$reaped" == 0 ]]; then pass=$((pass + 1)); echo "PASS  worker-reviewer reap_consumers.lua removed ghost-r";
+  else fail=$((fail + 1)); echo "FAIL  worker-reviewer reap_consumers.lua left ghost-r in the group"; fi
+  expect orchestrator ok -- EVAL "$(cat "$LUA_DIR/reap_consumers.lua")" 2 'fleet:{reviewer}:results' \
+    'fleet:{reviewer}:seen:orchestrators' orchestrators 1 o-1 1
+  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/reap_consumers.lua")" 2 'fleet:{coder}:tasks' \
+    'fleet:{coder}:seen:workers' workers 1 '' 1
   if [[ -f "$BUCKET" ]]; then
     expect worker-llm ok      -- EVAL "$(cat "$BUCKET")" 1 'fleet:ratelimit:{openai-gpt}' 60 100000 500 1000
     expect worker-coder noperm -- EVAL "$(cat "$BUCKET")" 1 'fleet:ratelimit:{openai-gpt}' 60 100000 500 1000

@@ -1,6 +1,7 @@
 package io.agentfleet.messages;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,8 @@ public final class FleetScripts {
     public static final LuaScript PURGE_DEAD = LuaScript.load("purge_dead.lua");
     /** Raise an agent type's registered partition count. */
     public static final LuaScript REGISTER_PARTITIONS = LuaScript.load("register_partitions.lua");
+    /** Heartbeat, count a consumer group and remove its ghosts (nothing pending, unseen past a threshold). */
+    public static final LuaScript REAP_CONSUMERS = LuaScript.load("reap_consumers.lua");
 
     /** Prefix of the error reply {@link #ENQUEUE} gives when refusing: {@code BACKPRESSURE <backlog> <bound>}. */
     public static final String BACKPRESSURE_ERROR = "BACKPRESSURE";
@@ -101,6 +104,28 @@ public final class FleetScripts {
         StreamKeys.requirePartitionCount(partitions);
         return new ScriptCall(
                 REGISTER_PARTITIONS, List.of(keys.config(agent, 0)), List.of(ascii(Integer.toString(partitions))));
+    }
+
+    /**
+     * One hygiene pass over {@code group} of {@code stream}: records a heartbeat for {@code heartbeatFor} (when not
+     * null), counts the group's consumers and, when {@code reap}, removes every consumer unseen for at least
+     * {@code threshold} that holds no pending entries. Seen = the later of its last read or claim (XINFO CONSUMERS
+     * idle) and its last heartbeat in {@code seenHash}. Replies {consumers left, live, removed, ghosts kept for their
+     * pending entries}.
+     */
+    public static ScriptCall reapConsumers(
+            String stream, String seenHash, String group, Duration threshold, String heartbeatFor, boolean reap) {
+        if (threshold.isNegative() || threshold.isZero()) {
+            throw new IllegalArgumentException("threshold must be > 0, but was " + threshold);
+        }
+        return new ScriptCall(
+                REAP_CONSUMERS,
+                List.of(stream, seenHash),
+                List.of(
+                        ascii(group),
+                        ascii(Long.toString(threshold.toMillis())),
+                        ascii(heartbeatFor == null ? "" : heartbeatFor),
+                        ascii(reap ? "1" : "0")));
     }
 
     private static byte[] ascii(String text) {

@@ -109,6 +109,14 @@ public record StreamKeys(String prefix) {
         return agentKey(agent, partition, "done") + ":" + Names.requireId("taskId", taskId);
     }
 
+    /**
+     * The heartbeats of {@code group}'s consumers on one partition (a hash: consumer → last heartbeat in ms of Redis
+     * time), written and read by the consumer reaper; same hash tag as the partition's streams.
+     */
+    public String seen(String agent, int partition, String group) {
+        return agentKey(agent, partition, "seen:" + group);
+    }
+
     /** The registry: a set of every agent type served or sent work, so nobody needs SCAN (which sees one node). */
     public String agents() {
         return prefix + ":agents";

@@ -76,7 +76,8 @@ public record AgentStats(
                         (a, b) -> new ConsumerStats(
                                 a.name(),
                                 a.pending() + b.pending(),
-                                a.idle().compareTo(b.idle()) <= 0 ? a.idle() : b.idle()));
+                                a.idle().compareTo(b.idle()) <= 0 ? a.idle() : b.idle(),
+                                a.sinceSeen().compareTo(b.sinceSeen()) <= 0 ? a.sinceSeen() : b.sinceSeen()));
             }
         }
         return new AgentStats(

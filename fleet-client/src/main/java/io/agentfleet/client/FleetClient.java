@@ -837,7 +837,9 @@ public final class FleetClient implements AutoCloseable {
                     group.map(FleetClient::lagOf).orElse(null),
                     pending,
                     pending > 0 ? oldestPendingAge(jedis, tasks) : null,
-                    group.isPresent() ? consumers(jedis, tasks) : List.of(),
+                    group.isPresent()
+                            ? consumers(jedis, tasks, keys.seen(agent, partition, StreamKeys.WORKERS_GROUP))
+                            : List.of(),
                     jedis.zcard(keys.delayed(agent, partition)),
                     jedis.xlen(keys.dead(agent, partition)));
         });
@@ -864,11 +866,30 @@ public final class FleetClient implements AutoCloseable {
         return first.isEmpty() ? null : Duration.ofMillis(first.getFirst().getIdleTime());
     }
 
-    private static List<ConsumerStats> consumers(UnifiedJedis jedis, String tasks) {
+    /** The group's consumers, each seen at the later of its last interaction and its heartbeat in {@code seen}. */
+    private static List<ConsumerStats> consumers(UnifiedJedis jedis, String tasks, String seen) {
         List<StreamConsumerInfo> infos = jedis.xinfoConsumers2(tasks, StreamKeys.WORKERS_GROUP);
+        Map<String, String> heartbeats = jedis.hgetAll(seen);
+        long now = heartbeats.isEmpty() ? 0 : redisMillis(jedis, seen);
         return infos.stream()
-                .map(c -> new ConsumerStats(c.getName(), c.getPending(), Duration.ofMillis(c.getIdle())))
+                .map(c -> {
+                    long idle = c.getIdle();
+                    String beat = heartbeats.get(c.getName());
+                    long sinceSeen = beat == null ? idle : Math.max(0, Math.min(idle, now - Long.parseLong(beat)));
+                    return new ConsumerStats(
+                            c.getName(), c.getPending(), Duration.ofMillis(idle), Duration.ofMillis(sinceSeen));
+                })
                 .toList();
+    }
+
+    /** Redis's clock, the one the heartbeats were taken with, read on the node holding {@code key}. */
+    private static long redisMillis(UnifiedJedis jedis, String key) {
+        List<?> time = (List<?>) jedis.eval("return redis.call('TIME')", List.of(key), List.of());
+        return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(reply);
     }
 
     // ---------------------------------------------------------------- workflow runs

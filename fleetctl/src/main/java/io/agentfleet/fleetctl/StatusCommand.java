@@ -7,11 +7,13 @@ import io.agentfleet.client.ConsumerStats;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.PartitionStats;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -20,8 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Queue status per agent type (from the fleet's registry of agent types): length, lag, pending, oldest"
-                        + " pending age, consumers, delayed, dead; a partitioned type shows its totals, then each partition as"
-                        + " AGENT/PARTITION.")
+                        + " pending age, consumers, live consumers, delayed, dead; a partitioned type shows its totals, then"
+                        + " each partition as AGENT/PARTITION.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,27 +34,42 @@ final class StatusCommand implements Callable<Integer> {
             description = "Agent types to show (default: every registered one)")
     List<String> agents = new ArrayList<>();
 
+    @Option(
+            names = "--live-within",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
+            converter = Durations.class,
+            description = "A consumer seen (a read, a claim or its worker's heartbeat) within this is live; match the"
+                    + " workers' fleet.consumer-reaper.idle-threshold (default: ${DEFAULT-VALUE})")
+    Duration liveWithin;
+
     @Override
     public Integer call() throws Exception {
         FleetCtl root = FleetCtl.root(spec);
         PrintWriter out = spec.commandLine().getOut();
+        Duration threshold = liveWithin;
         try (FleetClient client = root.connect()) {
             List<String> shown = agents.isEmpty() ? List.copyOf(client.agentTypes()) : agents;
             List<AgentStats> stats = shown.stream().map(client::agentStats).toList();
             if (root.json()) {
-                out.println(FleetCtl.JSON.writeValueAsString(toJson(stats)));
+                out.println(FleetCtl.JSON.writeValueAsString(toJson(stats, threshold)));
             } else if (stats.isEmpty()) {
                 out.println("no agent types under prefix '" + client.keys().prefix() + "'");
             } else {
-                table(stats).print(out);
+                table(stats, threshold).print(out);
             }
             out.flush();
             return FleetCtl.OK;
         }
     }
 
-    private static Table table(List<AgentStats> stats) {
-        Table table = new Table("AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "DELAYED", "DEAD");
+    private static long live(List<ConsumerStats> consumers, Duration threshold) {
+        return consumers.stream().filter(c -> c.isLive(threshold)).count();
+    }
+
+    private static Table table(List<AgentStats> stats, Duration threshold) {
+        Table table = new Table(
+                "AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "LIVE", "DELAYED", "DEAD");
         for (AgentStats s : stats) {
             table.row(
                     s.agent(),
@@ -61,6 +78,7 @@ final class StatusCommand implements Callable<Integer> {
                     s.pending(),
                     Durations.format(s.oldestPendingAge()),
                     s.consumers().size(),
+                    live(s.consumers(), threshold),
                     s.delayed(),
                     s.dead());
             for (PartitionStats p : s.partitions()) {
@@ -71,6 +89,7 @@ final class StatusCommand implements Callable<Integer> {
                         p.pending(),
                         Durations.format(p.oldestPendingAge()),
                         p.consumers().size(),
+                        live(p.consumers(), threshold),
                         p.delayed(),
                         p.dead());
             }
@@ -78,7 +97,7 @@ final class StatusCommand implements Callable<Integer> {
         return table;
     }
 
-    private static ArrayNode toJson(List<AgentStats> stats) {
+    private static ArrayNode toJson(List<AgentStats> stats, Duration threshold) {
         ArrayNode array = FleetCtl.JSON.createArrayNode();
         for (AgentStats s : stats) {
             ObjectNode node = array.addObject();
@@ -101,8 +120,11 @@ final class StatusCommand implements Callable<Integer> {
                         .addObject()
                         .put("name", c.name())
                         .put("pending", c.pending())
-                        .put("idleMs", c.idle().toMillis());
+                        .put("idleMs", c.idle().toMillis())
+                        .put("sinceSeenMs", c.sinceSeen().toMillis())
+                        .put("live", c.isLive(threshold));
             }
+            node.put("live", live(s.consumers(), threshold));
             node.put("delayed", s.delayed());
             node.put("dead", s.dead());
             ArrayNode partitions = node.putArray("partitions");
@@ -117,6 +139,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
                 partition.put("pending", p.pending());
                 partition.put("consumers", p.consumers().size());
+                partition.put("live", live(p.consumers(), threshold));
                 partition.put("delayed", p.delayed());
                 partition.put("dead", p.dead());
             }

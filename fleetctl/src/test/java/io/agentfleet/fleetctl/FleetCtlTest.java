@@ -115,6 +115,31 @@ class FleetCtlTest {
         assertEquals(3, coder.get("length").asInt());
         assertEquals(1, coder.get("pending").asInt());
         assertEquals(FakeWorker.NAME, coder.get("consumers").get(0).get("name").asText());
+        assertEquals(1, coder.get("live").asInt());
+        assertTrue(coder.get("consumers").get(0).get("live").asBoolean());
+    }
+
+    @Test
+    void statusCountsAConsumerUnseenPastTheThresholdAsNotLive() throws Exception {
+        client.submit(CODER, json("input", "t"));
+        worker.take(1);
+        Thread.sleep(300);
+
+        Run json = fleetctl("status", "--json", "--live-within", "200ms");
+
+        assertEquals(0, json.exitCode(), json.err());
+        JsonNode coder = json.json().get(0);
+        assertEquals(1, coder.get("consumers").size());
+        assertEquals(0, coder.get("live").asInt());
+        assertTrue(coder.get("consumers").get(0).get("sinceSeenMs").asLong() >= 200);
+        // A heartbeat (what a running worker's reaper pass records) makes it live again.
+        jedis.eval(
+                "redis.call('HSET', KEYS[1], ARGV[1], redis.call('TIME')[1] * 1000)",
+                List.of(keys.seen(CODER, 0, StreamKeys.WORKERS_GROUP)),
+                List.of(FakeWorker.NAME));
+        JsonNode again =
+                fleetctl("status", "--json", "--live-within", "5s").json().get(0);
+        assertEquals(1, again.get("live").asInt(), again.toString());
     }
 
     @Test

@@ -85,7 +85,8 @@ record ClientCommands(
      * A worker of type coder through the services' Lettuce layer (fleet-lettuce, CONTRACT.md): mode detection with
      * INFO cluster; on a cluster Lettuce 6.8's topology refresh (DefaultClusterTopologyRefresh, Connections
      * requestTopology/requestInfo) sends CLUSTER NODES and INFO to every node; the registry SADD; its partitions'
-     * streams, scripts, retries and done keys; the cancel flag read-only; WAIT for the durability setting.
+     * streams, scripts, retries and done keys; the cancel flag read-only; WAIT for the durability setting; the consumer
+     * reaper's pass over its partitions' workers groups.
      */
     static ClientCommands worker() {
         String tasks = StreamKeys.DEFAULT.tasks(AGENT, PARTITION);
@@ -131,6 +132,7 @@ record ClientCommands(
                         cmd("ZRANGEBYSCORE", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "0", "1"),
                         cmd("XADD", StreamKeys.DEFAULT.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
+                        reap(tasks, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.WORKERS_GROUP), "pod-1"),
                         cmd("WAIT", "1", "10")),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
@@ -193,6 +195,11 @@ record ClientCommands(
                                 "{}"),
                         cmd("HSET", RUN_STATE, "status", "RUNNING"),
                         cmd("SET", RUN_CANCEL, "1"),
+                        reap(results, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.ORCHESTRATORS_GROUP), "o-1"),
+                        reap(
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.WORKERS_GROUP),
+                                ""),
                         cmd("WAIT", "1", "10")),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
@@ -291,6 +298,20 @@ record ClientCommands(
                         cmd("GET", StreamKeys.DEFAULT.done(AGENT, "t1")),
                         cmd("XLEN", StreamKeys.DEFAULT.tasks(AGENT)),
                         cmd("KEYS", "*")));
+    }
+
+    /** The consumer reaper's pass over one group (reap_consumers.lua: TIME, HSET, HGETALL, XINFO, XGROUP, HDEL). */
+    private static List<String> reap(String stream, String seen, String heartbeatFor) {
+        return cmd(
+                "EVAL",
+                FleetScripts.REAP_CONSUMERS.source(),
+                "2",
+                stream,
+                seen,
+                stream.endsWith(":results") ? StreamKeys.ORCHESTRATORS_GROUP : StreamKeys.WORKERS_GROUP,
+                "1",
+                heartbeatFor,
+                "1");
     }
 
     private static List<String> cmd(String... parts) {

@@ -69,7 +69,6 @@ import org.slf4j.LoggerFactory;
 public class ResultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
-    private static final Duration GONE_AFTER = Duration.ofHours(1);
     /** Deliveries of a result entry whose application throws before its run is failed instead. */
     private static final int MAX_APPLY_ATTEMPTS = 3;
     /** Error replies of a Redis that is loading, failing over or has lost its primary. */
@@ -242,7 +241,6 @@ public class ResultConsumer {
                     lastClaim = System.currentTimeMillis();
                     for (Partition part : assigned.values()) {
                         claimAbandoned(part);
-                        forgetGoneConsumers(part);
                     }
                 }
             } catch (RuntimeException e) {
@@ -263,32 +261,6 @@ public class ResultConsumer {
         Set<String> types = new TreeSet<>(runs.store().knownAgents());
         types.retainAll(known);
         return types;
-    }
-
-    /** Removes consumers of replicas long gone (nothing pending, idle over an hour), so the group does not grow forever. */
-    private void forgetGoneConsumers(Partition part) {
-        String stream = keys.results(part.agent(), part.partition());
-        try {
-            for (Object info : redis.shared().sync().xinfoConsumers(stream, StreamKeys.ORCHESTRATORS_GROUP)) {
-                if (!(info instanceof List<?> fields)) {
-                    continue;
-                }
-                Map<String, Object> f = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < fields.size(); i += 2) {
-                    f.put(String.valueOf(fields.get(i)), fields.get(i + 1));
-                }
-                String name = String.valueOf(f.get("name"));
-                long pending = f.get("pending") instanceof Number n ? n.longValue() : -1;
-                long idle = f.get("idle") instanceof Number n ? n.longValue() : -1;
-                if (!name.equals(config.consumerName()) && pending == 0 && idle > GONE_AFTER.toMillis()) {
-                    redis.shared()
-                            .sync()
-                            .xgroupDelconsumer(stream, Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, name));
-                }
-            }
-        } catch (RedisCommandExecutionException e) {
-            // No stream or group yet.
-        }
     }
 
     private void claimAbandoned(Partition part) {
