@@ -89,7 +89,11 @@ class EveryTaskIsAnsweredTest {
     @Test
     void oversizeTaskGetsAnErrorUnderItsTaskId() {
         String text = rawTask(
-                "strict", "t-oversize", "run-9", "\"blob\":\"" + "x".repeat(MessageLimits.DEFAULT_MAX_BYTES) + "\"");
+                        "strict",
+                        "t-oversize",
+                        "run-9",
+                        "\"blob\":\"" + "x".repeat(MessageLimits.DEFAULT_MAX_BYTES) + "\"")
+                .replaceFirst("^\\{", "{\"tenant\":\"team-a\",");
         try (UnifiedJedis jedis = redis.client()) {
             enqueueRaw(jedis, "strict", text);
             TaskDeadLetteredException e = awaitFailure("strict", "t-oversize");
@@ -100,9 +104,10 @@ class EveryTaskIsAnsweredTest {
                     e.failure().message().contains("larger than the limit of 1048576 bytes"),
                     e.failure().message());
             assertEquals("run-9", e.outcome().runId(), "the run id is found too, so the run can fail the task");
-            assertEquals(
-                    "t-oversize",
-                    deadLetterOf(jedis, "strict", "t-oversize").getFields().get("taskId"));
+            assertEquals("team-a", e.outcome().tenant(), "and the tenant the answer is attributed to");
+            StreamEntry dead = deadLetterOf(jedis, "strict", "t-oversize");
+            assertEquals("t-oversize", dead.getFields().get("taskId"));
+            assertEquals("team-a", dead.getFields().get("tenant"));
         }
     }
 
