@@ -1,7 +1,6 @@
 package io.agentfleet.messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.Collections;
@@ -150,15 +149,17 @@ public record AgentMessage(
         return answer(MessageType.RESULT, sender, output, usage);
     }
 
-    /** An ERROR answering this request, carrying the failure and the terminal reason. */
-    public AgentMessage errorOf(String sender, Failure failure, String reason) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("reason", reason);
-        ObjectNode error = body.putObject("error");
-        error.put("type", failure.type());
-        error.put("message", failure.message());
-        error.put("retryable", failure.retryable());
-        return answer(MessageType.ERROR, sender, body, Metadata.EMPTY);
+    /** An ERROR answering this request, carrying the terminal reason and the failure. */
+    public AgentMessage errorOf(String sender, ErrorContent error) {
+        return answer(MessageType.ERROR, sender, error.toJson(), Metadata.EMPTY);
+    }
+
+    /** The content of this ERROR, read leniently (see {@link ErrorContent#of}). */
+    public ErrorContent errorContent() {
+        if (type != MessageType.ERROR) {
+            throw new IllegalStateException("message " + messageId + " is a " + type + ", not an ERROR");
+        }
+        return ErrorContent.of(content);
     }
 
     private AgentMessage answer(MessageType answerType, String answerSender, ObjectNode body, Metadata usage) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One entry of a dead-letter stream ({@code prefix:{A}:dead}), as written by the worker.
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param entryId the dead-letter stream entry id
  * @param agent the agent type
  * @param taskId the task id, empty when the message had none
- * @param reason a {@link DeadLetterReason} name
+ * @param reason why it was dead-lettered; {@link DeadLetterReason#UNKNOWN} when the entry names no reason this
+ *     version knows (an entry added by hand or by another version)
  * @param attempts how many times the task ran or was delivered
  * @param error the last error, human readable
  * @param worker the consumer name of the worker that dead-lettered it
@@ -25,7 +27,7 @@ public record DeadLetter(
         String entryId,
         String agent,
         String taskId,
-        String reason,
+        DeadLetterReason reason,
         int attempts,
         String error,
         String worker,
@@ -36,13 +38,20 @@ public record DeadLetter(
     /** The dead-letter stream entry field holding the tenant. */
     public static final String TENANT_FIELD = "tenant";
 
+    /** The dead-letter stream entry field holding the {@link DeadLetterReason} name. */
+    public static final String REASON_FIELD = "reason";
+
+    public DeadLetter {
+        Objects.requireNonNull(reason, "reason");
+    }
+
     /** Reads a dead letter from the fields of its stream entry. */
     public static DeadLetter fromFields(String entryId, String agent, Map<String, String> fields) {
         return new DeadLetter(
                 entryId,
                 agent,
                 fields.getOrDefault("taskId", ""),
-                fields.getOrDefault("reason", ""),
+                DeadLetterReason.parse(fields.get(REASON_FIELD)),
                 parseInt(fields.get("attempts")),
                 fields.getOrDefault("error", ""),
                 fields.getOrDefault("worker", ""),

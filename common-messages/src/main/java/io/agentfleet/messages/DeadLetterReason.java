@@ -11,5 +11,15 @@ public enum DeadLetterReason {
     /** The task's deadline passed before it could run. */
     DEADLINE_EXPIRED,
     /** The stream entry's body was gone (trimmed or deleted) when it was reclaimed. */
-    ENTRY_TRIMMED
+    ENTRY_TRIMMED,
+    /**
+     * Never written by a worker: read in place of a reason this version does not know or a missing one (an entry
+     * added by hand or by another version), so that listing, redriving and purging such an entry still work.
+     */
+    UNKNOWN;
+
+    /** The reason named {@code name}, or {@link #UNKNOWN} when it is null or not a name this version knows. */
+    public static DeadLetterReason parse(String name) {
+        return Enums.parse(DeadLetterReason.class, name, UNKNOWN);
+    }
 }

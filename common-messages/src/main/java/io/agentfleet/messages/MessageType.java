@@ -6,7 +6,7 @@ public enum MessageType {
     REQUEST,
     /** A successful outcome; {@code content} holds the output. */
     RESULT,
-    /** A terminal failure (dead-lettered, expired or cancelled); {@code content.error} holds a {@link Failure}. */
+    /** A terminal failure (dead-lettered, expired or cancelled); {@code content} is an {@link ErrorContent}. */
     ERROR,
     /** Progress reported while a task runs. */
     UPDATE,

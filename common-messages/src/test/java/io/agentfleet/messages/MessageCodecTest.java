@@ -52,7 +52,8 @@ class MessageCodecTest {
         AgentMessage task = codec.decode(json);
         assertFalse(codec.encode(task).contains("x-inside"), "unknown fields inside metadata are dropped");
         AgentMessage result = task.resultOf("a", JsonNodeFactory.instance.objectNode(), Metadata.EMPTY);
-        AgentMessage error = task.errorOf("a", Failure.permanent("E", "no"), "NON_RETRYABLE_FAILURE");
+        AgentMessage error = task.errorOf(
+                "a", ErrorContent.deadLettered(DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no")));
         for (AgentMessage answer : List.of(result, error)) {
             AgentMessage read = codec.decode(codec.encode(answer));
             assertEquals(task.extensions(), read.extensions(), answer.type().name());
@@ -201,7 +202,10 @@ class MessageCodecTest {
     void errorOutcomeCarriesReasonAndFailure() {
         AgentMessage task = AgentMessage.request("coder", JsonNodeFactory.instance.objectNode())
                 .build();
-        AgentMessage error = task.errorOf("w1", Failure.permanent("BOOM", "it broke"), "NON_RETRYABLE_FAILURE");
+        AgentMessage error = task.errorOf(
+                "w1",
+                ErrorContent.deadLettered(
+                        DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("BOOM", "it broke")));
         assertEquals(MessageType.ERROR, error.type());
         assertEquals(task.taskId(), error.taskId());
         assertEquals("NON_RETRYABLE_FAILURE", error.content().get("reason").asText());

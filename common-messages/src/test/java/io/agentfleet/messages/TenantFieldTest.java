@@ -29,7 +29,8 @@ class TenantFieldTest {
                         .tenant());
         assertEquals(
                 "team-a",
-                task.errorOf("coder", Failure.permanent("X", "y"), "R").tenant());
+                task.errorOf("coder", new ErrorContent(ErrorReason.CANCELLED, Failure.permanent("X", "y")))
+                        .tenant());
         assertTrue(codec.decode(json).extensions().isEmpty(), "a known field, not an extension");
     }
 

@@ -11,6 +11,8 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.opentelemetry.api.OpenTelemetry;
@@ -970,7 +972,7 @@ public final class FleetClient implements AutoCloseable {
             String status =
                     redis.call("reading the status of run " + handle.runId(), jedis -> jedis.hget(stateKey, "status"));
             // No state at all: unknown or expired; the orchestrator's answer (404) says which run.
-            if (status == null || RunResult.TERMINAL.contains(status)) {
+            if (status == null || RunStatus.isTerminal(status)) {
                 break;
             }
             pause = pauseBefore(deadline, pause, () -> new RunTimeoutException(handle.runId(), timeout, status));
@@ -1022,8 +1024,8 @@ public final class FleetClient implements AutoCloseable {
         return reply.getFirst().getValue().stream()
                 .map(e -> new RunEvent(
                         e.getID().toString(),
-                        e.getFields().getOrDefault("type", ""),
-                        e.getFields().getOrDefault("data", "")))
+                        e.getFields().getOrDefault(RunEventType.TYPE_FIELD, ""),
+                        e.getFields().getOrDefault(RunEventType.DATA_FIELD, "")))
                 .toList();
     }
 

@@ -1,18 +1,14 @@
 package io.agentfleet.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.AgentMessage;
-import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.ErrorContent;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
-import java.util.Arrays;
 
 /** Turns a recorded outcome (the text of {@code prefix:{A}:done:TASKID}) into a result or a typed failure. */
 final class Outcomes {
-    static final String CANCELLED = "CANCELLED";
-
     private Outcomes() {}
 
     /** The result of a RESULT outcome; throws the matching {@link TaskFailedException} for any other. */
@@ -41,41 +37,22 @@ final class Outcomes {
     }
 
     private static TaskFailedException errorOf(TaskHandle handle, AgentMessage outcome) {
-        String reason = text(outcome.content().get("reason"));
-        Failure failure = failureOf(outcome.content().get("error"));
-        if (CANCELLED.equals(reason)) {
-            return new TaskCancelledException(handle.agent(), handle.taskId(), failure, outcome);
-        }
-        if (reason != null && isDeadLetterReason(reason)) {
-            return new TaskDeadLetteredException(handle.agent(), handle.taskId(), reason, failure, outcome);
-        }
-        return new TaskFailedException(
-                "task " + handle.taskId() + " of agent type '" + handle.agent() + "' failed (" + reason + ")"
-                        + (failure == null ? "" : ": " + failure.type() + ": " + failure.message()),
-                handle.agent(),
-                handle.taskId(),
-                reason,
-                failure,
-                outcome);
-    }
-
-    static Failure failureOf(JsonNode error) {
-        if (error == null || !error.isObject()) {
-            return null;
-        }
-        String type = text(error.get("type"));
-        return new Failure(
-                type == null ? "UNKNOWN" : type,
-                text(error.get("message")),
-                error.path("retryable").asBoolean(false),
-                null);
-    }
-
-    private static boolean isDeadLetterReason(String reason) {
-        return Arrays.stream(DeadLetterReason.values()).anyMatch(r -> r.name().equals(reason));
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asText();
+        ErrorContent error = outcome.errorContent();
+        Failure failure = error.failure();
+        return switch (error.reason()) {
+            case CANCELLED -> new TaskCancelledException(handle.agent(), handle.taskId(), failure, outcome);
+            case INVALID_MESSAGE, NON_RETRYABLE_FAILURE, MAX_ATTEMPTS_EXCEEDED, DEADLINE_EXPIRED, ENTRY_TRIMMED ->
+                new TaskDeadLetteredException(
+                        handle.agent(), handle.taskId(), error.reason().name(), failure, outcome);
+            case UNKNOWN ->
+                new TaskFailedException(
+                        "task " + handle.taskId() + " of agent type '" + handle.agent() + "' failed (" + error.reason()
+                                + "): " + failure.type() + ": " + failure.message(),
+                        handle.agent(),
+                        handle.taskId(),
+                        error.reason().name(),
+                        failure,
+                        outcome);
+        };
     }
 }

@@ -2,17 +2,17 @@ package io.agentfleet.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunStatus;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A workflow run as the orchestrator reports it ({@code GET /v1/runs/{id}}).
  *
  * @param runId the run's id
- * @param status the run status ({@code COMPLETED}, {@code FAILED}, ...)
+ * @param status the run status, a {@link RunStatus} name ({@code COMPLETED}, {@code FAILED}, ...)
  * @param outputs each task's output by task id, for the tasks that produced one, in the run's task order
  * @param taskStates each task's state ({@code COMPLETED}, {@code FAILED}, {@code SKIPPED}, ...) by task id
  * @param usage tokens and cost the run used, over all its tasks
@@ -27,16 +27,6 @@ public record RunResult(
         Usage usage,
         JsonNode error,
         ObjectNode view) {
-
-    /** Terminal statuses: a run in one of them never changes again. */
-    public static final Set<String> TERMINAL = Set.of(
-            "COMPLETED",
-            "FAILED",
-            "CANCELLED",
-            "BUDGET_EXCEEDED",
-            "MAX_STEPS_EXCEEDED",
-            "LOOP_DETECTED",
-            "DEADLINE_EXCEEDED");
 
     /**
      * Tokens and cost of a run.
@@ -57,12 +47,12 @@ public record RunResult(
 
     /** Whether the run has ended (any terminal status). */
     public boolean isFinal() {
-        return TERMINAL.contains(status);
+        return RunStatus.isTerminal(status);
     }
 
     /** Whether the run ended {@code COMPLETED}. */
     public boolean completed() {
-        return "COMPLETED".equals(status);
+        return RunStatus.COMPLETED.name().equals(status);
     }
 
     /** One task's output, or null when it produced none. */

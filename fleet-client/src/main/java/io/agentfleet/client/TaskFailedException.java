@@ -34,7 +34,10 @@ public class TaskFailedException extends FleetException {
         return taskId;
     }
 
-    /** The terminal reason recorded with the outcome (a DeadLetterReason name, or CANCELLED), or null. */
+    /**
+     * The terminal reason recorded with the outcome: an {@link io.agentfleet.messages.ErrorReason} name (a dead-letter
+     * reason, or CANCELLED), UNKNOWN when the outcome names none this version knows.
+     */
     public String reason() {
         return reason;
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.ErrorContent;
+import io.agentfleet.messages.ErrorReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
@@ -115,7 +117,7 @@ public final class FakeWorker {
         AgentMessage task = task(entry);
         return record(
                 entry,
-                task.errorOf(agent, failure, reason.name()),
+                task.errorOf(agent, ErrorContent.deadLettered(reason, failure)),
                 reason.name(),
                 task.attempt(),
                 failure.type() + ": " + failure.message());
@@ -124,7 +126,13 @@ public final class FakeWorker {
     public long cancel(StreamEntry entry) {
         AgentMessage task = task(entry);
         return record(
-                entry, task.errorOf(agent, Failure.permanent("CANCELLED", "run cancelled"), "CANCELLED"), "", 0, "");
+                entry,
+                task.errorOf(
+                        agent,
+                        new ErrorContent(ErrorReason.CANCELLED, Failure.permanent("CANCELLED", "run cancelled"))),
+                "",
+                0,
+                "");
     }
 
     public long askForClarification(StreamEntry entry, ObjectNode question) {

@@ -77,7 +77,7 @@ class FleetClientAdminTest {
         assertEquals(1, letters.size());
         DeadLetter letter = letters.getFirst();
         assertEquals(handle.taskId(), letter.taskId());
-        assertEquals("MAX_ATTEMPTS_EXCEEDED", letter.reason());
+        assertEquals(DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, letter.reason());
         assertEquals(FakeWorker.NAME, letter.worker());
         assertTrue(letter.original().contains("poison"));
         assertEquals(letter, client.deadLetter(CODER, letter.entryId()).orElseThrow());

@@ -76,7 +76,7 @@ final class DeadCommand implements Callable<Integer> {
                 .put("agent", letter.agent())
                 .put("taskId", letter.taskId())
                 .put("tenant", letter.tenant())
-                .put("reason", letter.reason())
+                .put("reason", letter.reason().name())
                 .put("attempts", letter.attempts())
                 .put("error", letter.error())
                 .put("worker", letter.worker())
@@ -157,7 +157,7 @@ final class DeadCommand implements Callable<Integer> {
                                         ? l.entryId()
                                         : refs.get(i).toString(),
                                 l.taskId(),
-                                l.reason(),
+                                l.reason().name(),
                                 l.attempts(),
                                 time(l.at()),
                                 abbreviate(l.error()));

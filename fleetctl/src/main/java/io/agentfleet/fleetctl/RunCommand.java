@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.RunEvent;
+import io.agentfleet.messages.RunStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,16 +23,6 @@ import picocli.CommandLine.Spec;
         description = "Workflow runs: show state, follow events.",
         subcommands = {RunCommand.Show.class, RunCommand.Follow.class})
 final class RunCommand implements Callable<Integer> {
-    /** Run statuses after which nothing more happens (NEEDS_HUMAN is parked, not terminal). */
-    static final Set<String> TERMINAL = Set.of(
-            "COMPLETED",
-            "FAILED",
-            "CANCELLED",
-            "BUDGET_EXCEEDED",
-            "MAX_STEPS_EXCEEDED",
-            "LOOP_DETECTED",
-            "DEADLINE_EXCEEDED");
-
     static final String STATUS = "status";
 
     @Spec
@@ -140,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
                         return notFound(spec, runId);
                     }
                     String status = state.get(STATUS);
-                    if (finished || (events.isEmpty() && TERMINAL.contains(status))) {
+                    if (finished || (events.isEmpty() && RunStatus.isTerminal(status))) {
                         return finish(out, status, root.json());
                     }
                     if (System.nanoTime() - deadline >= 0) {

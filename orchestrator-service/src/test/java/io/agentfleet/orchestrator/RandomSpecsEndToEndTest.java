@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
@@ -34,14 +35,6 @@ class RandomSpecsEndToEndTest {
     static final String AGENTS = "t-researcher,t-slow,t-flaky,t-clarifier,t-reviewer";
     static final int RUNS = 40;
     static final Duration BOUND = Duration.ofSeconds(45);
-    static final Set<String> TERMINAL = Set.of(
-            "COMPLETED",
-            "FAILED",
-            "CANCELLED",
-            "BUDGET_EXCEEDED",
-            "MAX_STEPS_EXCEEDED",
-            "LOOP_DETECTED",
-            "DEADLINE_EXCEEDED");
     static final List<String> TIMEOUTS =
             List.of("50ms", "PT0.2S", "30s", "1d", "9223372036000000000ms", "9223372036854775807ms");
 
@@ -112,7 +105,7 @@ class RandomSpecsEndToEndTest {
         while (true) {
             JsonNode run = api.run(runId);
             String status = run.get("status").asText();
-            if (TERMINAL.contains(status)) {
+            if (RunStatus.isTerminal(status)) {
                 return run;
             }
             if (status.equals("NEEDS_HUMAN")) {

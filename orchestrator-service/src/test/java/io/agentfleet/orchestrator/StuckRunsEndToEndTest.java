@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.ErrorContent;
+import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
@@ -259,12 +261,12 @@ class StuckRunsEndToEndTest {
 
     /** Records an ERROR as a worker does for a message it rejects: the done key (first wins) and the result entry. */
     private static void recordInvalidMessageError(String agent, String wireId, String runId) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        content.put("reason", "INVALID_MESSAGE");
-        ObjectNode error = content.putObject("error");
-        error.put("type", "INVALID_MESSAGE");
-        error.put("message", "$: exceeds limits: Document nesting depth (65) exceeds the maximum allowed (64)");
-        error.put("retryable", false);
+        ObjectNode content = ErrorContent.deadLettered(
+                        DeadLetterReason.INVALID_MESSAGE,
+                        Failure.permanent(
+                                "INVALID_MESSAGE",
+                                "$: exceeds limits: Document nesting depth (65) exceeds the maximum allowed (64)"))
+                .toJson();
         AgentMessage outcome = new AgentMessage.Builder()
                 .messageId(Ids.newId())
                 .type(MessageType.ERROR)

@@ -3,7 +3,7 @@ package io.agentfleet.orchestrator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.agentfleet.orchestrator.workflow.RunStatus;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.workflow.TaskState;
 import io.agentfleet.orchestrator.workflow.Transitions;
 import java.util.ArrayList;

@@ -274,7 +274,7 @@ public class FleetAdmin {
         n.put("partition", letter.partition());
         n.put("taskId", dl.taskId());
         n.put("tenant", dl.tenant());
-        n.put("reason", dl.reason());
+        n.put("reason", dl.reason().name());
         n.put("attempts", dl.attempts());
         n.put("error", dl.error());
         n.put("worker", dl.worker());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetConnection;
 import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.workflow.RunService;
@@ -62,12 +63,14 @@ public class RunEvents {
                 boolean finished = false;
                 if (batch != null) {
                     for (StreamMessage<String, String> entry : batch) {
-                        String type = entry.getBody().get("type");
-                        sink.next(Event.of(render(type, entry.getBody().get("data")))
+                        String type = entry.getBody().get(RunEventType.TYPE_FIELD);
+                        sink.next(Event.of(render(type, entry.getBody().get(RunEventType.DATA_FIELD)))
                                 .id(entry.getId())
                                 .name(type));
                         last = entry.getId();
-                        finished |= "RUN_FINISHED".equals(type);
+                        finished |= RunEventType.parse(type)
+                                .map(RunEventType::endsRun)
+                                .orElse(false);
                     }
                 }
                 if (finished) {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.ErrorContent;
 import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.TraceContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,7 +54,7 @@ public final class RunEngine {
         ObjectNode data = data(now);
         data.put("tasks", spec.tasks().size());
         data.put("kind", kind);
-        run.event("RUN_STARTED", data);
+        run.event(RunEventType.RUN_STARTED, data);
         if (spec.deadline() != null) {
             run.deadlines.add(new RunState.Scheduled(
                     DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
@@ -101,7 +104,7 @@ public final class RunEngine {
             case UPDATE -> {
                 ObjectNode data = taskData(task, now);
                 data.set("progress", outcome.content());
-                run.event("TASK_PROGRESS", data);
+                run.event(RunEventType.TASK_PROGRESS, data);
             }
             case REQUEST -> {}
         }
@@ -158,19 +161,19 @@ public final class RunEngine {
         touch(run, now);
         ObjectNode data = taskData(task, now);
         data.put("action", action);
-        run.event("RUN_RESUMED", data);
+        run.event(RunEventType.RUN_RESUMED, data);
         switch (action) {
             case "skip" -> {
                 task.moveTo(TaskState.SKIPPED);
                 task.completedAt = now.toEpochMilli();
                 run.save(task);
-                run.event("TASK_SKIPPED", taskData(task, now));
+                run.event(RunEventType.TASK_SKIPPED, taskData(task, now));
             }
             case "fail" -> {
                 task.moveTo(TaskState.FAILED);
                 task.completedAt = now.toEpochMilli();
                 run.save(task);
-                run.event("TASK_FAILED", taskData(task, now));
+                run.event(RunEventType.TASK_FAILED, taskData(task, now));
                 finish(
                         run,
                         RunStatus.FAILED,
@@ -268,7 +271,7 @@ public final class RunEngine {
         ObjectNode data = taskData(task, now);
         data.put("approved", approved);
         data.put("feedback", feedback);
-        run.event("TASK_REVIEWED", data);
+        run.event(RunEventType.TASK_REVIEWED, data);
         if (approved) {
             complete(run, task, task.candidate, now);
         } else if (task.revision < task.review.maxRevisions()) {
@@ -276,7 +279,7 @@ public final class RunEngine {
             task.feedback = feedback;
             ObjectNode revised = taskData(task, now);
             revised.put("feedback", feedback);
-            run.event("TASK_REVISED", revised);
+            run.event(RunEventType.TASK_REVISED, revised);
             dispatch(run, task, false, now);
         } else if (task.review.acceptWhenExhausted()) {
             complete(run, task, task.candidate, now);
@@ -308,7 +311,7 @@ public final class RunEngine {
         task.candidate = null;
         task.completedAt = now.toEpochMilli();
         run.save(task);
-        run.event("TASK_COMPLETED", taskData(task, now));
+        run.event(RunEventType.TASK_COMPLETED, taskData(task, now));
     }
 
     private void addSpawned(RunState run, TaskRecord planner, List<TaskSpec> specs, Instant now) {
@@ -334,7 +337,7 @@ public final class RunEngine {
             run.addTask(new TaskRecord(spec, planner.id, now.toEpochMilli()));
             ids.add(spec.id());
         }
-        run.event("TASKS_SPAWNED", data);
+        run.event(RunEventType.TASKS_SPAWNED, data);
     }
 
     /**
@@ -512,7 +515,7 @@ public final class RunEngine {
         ObjectNode data = taskData(task, now);
         data.put("dispatchedTo", agent);
         data.put("review", review);
-        run.event("TASK_DISPATCHED", data);
+        run.event(RunEventType.TASK_DISPATCHED, data);
     }
 
     /**
@@ -590,7 +593,7 @@ public final class RunEngine {
         task.moveTo(TaskState.FAILED);
         task.completedAt = now.toEpochMilli();
         run.save(task);
-        run.event("TASK_FAILED", taskData(task, now));
+        run.event(RunEventType.TASK_FAILED, taskData(task, now));
         if (!task.optional) {
             ObjectNode error = failure.deepCopy();
             error.put("task", task.id);
@@ -605,13 +608,13 @@ public final class RunEngine {
         ObjectNode data = taskData(task, now);
         data.put("why", why);
         data.set("question", question);
-        run.event("TASK_NEEDS_HUMAN", data);
+        run.event(RunEventType.TASK_NEEDS_HUMAN, data);
         if (run.status() == RunStatus.RUNNING) {
             run.moveTo(RunStatus.NEEDS_HUMAN);
             ObjectNode parked = data(now);
             parked.put("status", RunStatus.NEEDS_HUMAN.name());
             parked.put("taskId", task.id);
-            run.event("RUN_PARKED", parked);
+            run.event(RunEventType.RUN_PARKED, parked);
         }
     }
 
@@ -621,7 +624,7 @@ public final class RunEngine {
             run.moveTo(RunStatus.RUNNING);
             ObjectNode data = data(now);
             data.put("status", RunStatus.RUNNING.name());
-            run.event("RUN_RUNNING", data);
+            run.event(RunEventType.RUN_RUNNING, data);
         }
     }
 
@@ -692,24 +695,19 @@ public final class RunEngine {
         if (error != null) {
             data.set("error", error);
         }
-        run.event("RUN_FINISHED", data);
+        run.event(RunEventType.RUN_FINISHED, data);
     }
 
     private static void touch(RunState run, Instant now) {
         run.set("updatedAt", Long.toString(now.toEpochMilli()));
     }
 
-    /**
-     * The failure an ERROR reports: {@code content.error} as workers write it, or the content itself when it is the
-     * failure ({@code {"type","message","retryable"}}).
-     */
+    /** The failure an ERROR reports, as the run records it: its type, message, reason and whether it was retryable. */
     private static ObjectNode failureOf(AgentMessage outcome) {
-        ObjectNode content = outcome.content();
-        JsonNode error = content.has("error") || !content.has("type") ? content.path("error") : content;
-        ObjectNode f = failure(
-                error.path("type").asText("ERROR"), error.path("message").asText(""));
-        f.put("reason", content.path("reason").asText(f.get("type").asText()));
-        f.put("retryable", error.path("retryable").asBoolean(false));
+        ErrorContent content = outcome.errorContent();
+        ObjectNode f = failure(content.failure().type(), content.failure().message());
+        f.put("reason", content.reason().name());
+        f.put("retryable", content.failure().retryable());
         return f;
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.StreamKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,7 +46,7 @@ public final class RunState {
     boolean ended;
 
     /** An event for the run's events stream. */
-    record Event(String type, ObjectNode data) {}
+    record Event(RunEventType type, ObjectNode data) {}
 
     /**
      * A task message to enqueue on partition {@code partition} of {@code agent}'s streams, keyed by its wire task id.
@@ -251,7 +253,7 @@ public final class RunState {
         set(FP_PREFIX + fp, taskId);
     }
 
-    void event(String type, ObjectNode data) {
+    void event(RunEventType type, ObjectNode data) {
         events.add(new Event(type, data));
     }
 

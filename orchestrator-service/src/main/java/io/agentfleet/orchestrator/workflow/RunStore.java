@@ -7,6 +7,7 @@ import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
@@ -134,7 +135,7 @@ public final class RunStore {
             args.add(utf8(v));
         });
         for (RunState.Event e : run.events) {
-            args.add(utf8(e.type()));
+            args.add(utf8(e.type().name()));
             args.add(utf8(JsonText.of(e.data())));
         }
         for (RunState.OutboxEntry o : run.outbox) {

@@ -1,5 +1,7 @@
 package io.agentfleet.orchestrator.workflow;
 
+import io.agentfleet.messages.RunStatus;
+
 /**
  * The one table of allowed state changes for runs and tasks. Every change the engine makes goes through
  * {@link #require}, so an edge missing here is a bug that fails loudly instead of corrupting a run.

@@ -1,11 +1,12 @@
 package io.agentfleet.worker.consume;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
+import io.agentfleet.messages.ErrorContent;
+import io.agentfleet.messages.ErrorReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
@@ -471,8 +472,10 @@ public final class TaskProcessor {
         AgentMessage outcome = task.message()
                 .errorOf(
                         agent.agentType(),
-                        Failure.permanent(CANCELLED, "run " + task.message().runId() + " was cancelled"),
-                        CANCELLED);
+                        new ErrorContent(
+                                ErrorReason.CANCELLED,
+                                Failure.permanent(
+                                        CANCELLED, "run " + task.message().runId() + " was cancelled")));
         submit(new Completion.Record(
                 task.entryId(),
                 task.message().taskId(),
@@ -490,7 +493,7 @@ public final class TaskProcessor {
     }
 
     private void deadLetter(Task task, DeadLetterReason reason, Failure failure, Metadata spent) {
-        AgentMessage error = task.message().errorOf(agent.agentType(), failure, reason.name());
+        AgentMessage error = task.message().errorOf(agent.agentType(), ErrorContent.deadLettered(reason, failure));
         AgentMessage outcome = traced(
                 spent.equals(Metadata.EMPTY)
                         ? error
@@ -562,8 +565,9 @@ public final class TaskProcessor {
                 ids.runId(),
                 ids.tenant(),
                 1,
-                Failure.permanent(DeadLetterReason.INVALID_MESSAGE.name(), problem),
-                DeadLetterReason.INVALID_MESSAGE.name());
+                ErrorContent.deadLettered(
+                        DeadLetterReason.INVALID_MESSAGE,
+                        Failure.permanent(DeadLetterReason.INVALID_MESSAGE.name(), problem)));
     }
 
     /**
@@ -576,32 +580,27 @@ public final class TaskProcessor {
             codec.requireDecodable(error, encoded);
             return encoded;
         } catch (InvalidMessageException e) {
-            JsonNode failure = error.content().path("error");
-            String message = failure.path("message").asText();
+            ErrorContent content = error.errorContent();
+            Failure failure = content.failure();
+            String message = failure.message();
             return codec.encodeUtf8(bareError(
                     error.taskId(),
                     error.runId(),
                     error.tenant(),
                     error.attempt(),
-                    new Failure(
-                            failure.path("type").asText(),
-                            message.length() <= MAX_FALLBACK_MESSAGE_CHARS
-                                    ? message
-                                    : message.substring(0, MAX_FALLBACK_MESSAGE_CHARS) + "...",
-                            failure.path("retryable").asBoolean(),
-                            null),
-                    error.content().path("reason").asText()));
+                    new ErrorContent(
+                            content.reason(),
+                            new Failure(
+                                    failure.type(),
+                                    message.length() <= MAX_FALLBACK_MESSAGE_CHARS
+                                            ? message
+                                            : message.substring(0, MAX_FALLBACK_MESSAGE_CHARS) + "...",
+                                    failure.retryable(),
+                                    failure.retryAfter()))));
         }
     }
 
-    private AgentMessage bareError(
-            String taskId, String runId, String tenant, int attempt, Failure failure, String reason) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        content.put("reason", reason);
-        ObjectNode error = content.putObject("error");
-        error.put("type", failure.type());
-        error.put("message", failure.message());
-        error.put("retryable", failure.retryable());
+    private AgentMessage bareError(String taskId, String runId, String tenant, int attempt, ErrorContent content) {
         return new AgentMessage.Builder()
                 .messageId(Ids.newId())
                 .type(MessageType.ERROR)
@@ -611,7 +610,7 @@ public final class TaskProcessor {
                 .sender(agent.agentType())
                 .recipient(agent.agentType())
                 .attempt(attempt)
-                .content(content)
+                .content(content.toJson())
                 .createdAt(clock.millis())
                 .build();
     }

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,7 +35,8 @@ public final class AgentMetrics {
                             .tag("outcome", outcome.label())
                             .register(registry));
         }
-        for (DeadLetterReason reason : DeadLetterReason.values()) {
+        // UNKNOWN is only ever read from old or foreign entries, never dead-lettered with: no series for it.
+        for (DeadLetterReason reason : EnumSet.complementOf(EnumSet.of(DeadLetterReason.UNKNOWN))) {
             deadLetters.put(
                     reason,
                     Counter.builder("fleet.dead.letters")
