@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 out.println("run " + runId + " finished: " + (status == null ? "unknown" : status));
                 out.flush();
             }
-            return "COMPLETED".equals(status) ? FleetCtl.OK : FleetCtl.FAILED;
+            return RunStatus.COMPLETED.name().equals(status) ? FleetCtl.OK : FleetCtl.FAILED;
         }
 
         private static void print(PrintWriter out, RunEvent event, boolean json) {

@@ -300,6 +300,10 @@ class TenantIsolationTest {
                 alpha.get(path + "?after=" + first.get("next").asText()).json();
         assertEquals(1, second.get("deadLetters").size(), second.toString());
         assertEquals(alphaEntry, second.get("deadLetters").get(0).get("entryId").asText());
+        assertEquals(
+                "UNKNOWN",
+                second.get("deadLetters").get(0).get("reason").asText(),
+                "a reason this version does not know lists as UNKNOWN");
 
         assertEquals(404, alpha.get(path + "/" + untenanted).status(), "no tenant: operators only");
         assertEquals(200, ops.get(path + "/" + untenanted).status());
