@@ -82,37 +82,39 @@ public final class OutcomeRecorder {
         this.workerName = utf8(worker.consumerName());
     }
 
-    public void submit(Completion completion) {
+    /** Queues {@code completion} for the next write; {@code onWritten} runs once it is written or found a duplicate. */
+    public void submit(Completion completion, Runnable onWritten) {
         if (abandoned) {
             return;
         }
-        queue.add(new Pending(completion, completion instanceof Completion.Record r ? encode(r) : null));
+        queue.add(new Pending(completion, completion instanceof Completion.Record r ? encode(r) : null, onWritten));
         maybeFlush();
     }
 
     /** Encodes a result record's arguments without submitting it: part of the worker's start-up warm-up. */
     public void warmUp(String taskId, byte[] outcome) {
-        encode(new Completion.Record("0-1", taskId, outcome, null, 1, "", "", TaskOutcome.RESULT, () -> {}));
+        encode(Completion.answer("0-1", taskId, outcome, 1, TaskOutcome.RESULT));
     }
 
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
-    private record Pending(Completion completion, byte[][] encoded) {}
+    private record Pending(Completion completion, byte[][] encoded, Runnable onWritten) {}
 
     /**
      * The record's 10 script arguments, the done index and worker left out (its done key is derived later). A dead
      * letter carries the original message's tenant, read from its text so an invalid message is attributed too.
      */
     private byte[][] encode(Completion.Record r) {
+        Completion.DeadLetterEntry dead = r.deadLetter();
         return new byte[][] {
             null,
             utf8(r.entryId()),
             r.outcome() == null ? new byte[0] : r.outcome(),
             utf8(r.taskId() == null ? "" : r.taskId()),
-            utf8(r.deadReason() == null ? "" : r.deadReason().name()),
+            utf8(dead == null ? "" : dead.reason().name()),
             utf8(Integer.toString(r.attempts())),
-            utf8(r.error()),
-            utf8(r.original()),
-            utf8(r.deadReason() == null ? "" : DeadLetter.tenantOf(r.original()))
+            utf8(dead == null ? "" : dead.error()),
+            utf8(dead == null ? "" : dead.original()),
+            utf8(dead == null ? "" : DeadLetter.tenantOf(dead.original()))
         };
     }
 
@@ -273,7 +275,7 @@ public final class OutcomeRecorder {
                     failure = causeOf(write);
                     carry.add(retries.get(i));
                 } else {
-                    scheduled((Completion.Retry) retries.get(i).completion(), write.join());
+                    scheduled(retries.get(i), write.join());
                 }
             }
         } catch (RuntimeException e) {
@@ -302,11 +304,11 @@ public final class OutcomeRecorder {
                     metrics.deadLetter(r.deadReason());
                 }
             }
-            runQuietly(r.onWritten());
+            runQuietly(records.get(i).onWritten());
         }
     }
 
-    private void scheduled(Completion.Retry retry, Long code) {
+    private void scheduled(Pending retry, Long code) {
         metrics.outcome(code != null && code == 0 ? TaskOutcome.DUPLICATE : TaskOutcome.RETRY);
         runQuietly(retry.onWritten());
     }
