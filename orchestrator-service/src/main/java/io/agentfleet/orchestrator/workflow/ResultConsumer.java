@@ -499,16 +499,12 @@ public class ResultConsumer implements GracefulShutdownCapable {
 
     private void drain() {
         running = false;
-        maintenance.interrupt();
+        // Neither is interrupted nor has its connection closed: Redis may already have moved entries to this
+        // consumer's pending list for a read or claim in progress, and those must be processed, not dropped. A reader
+        // sees running is false once its XREADGROUP returns, within read-block.
         List<Thread> threads = new ArrayList<>();
         synchronized (readers) {
-            for (Reader reader : readers) {
-                threads.add(reader.thread);
-                // Unblocks its XREADGROUP; a reader that holds a batch submits it before it sees running is false.
-                if (reader.connection != null) {
-                    reader.connection.close();
-                }
-            }
+            readers.forEach(reader -> threads.add(reader.thread));
         }
         threads.add(maintenance);
         try {
@@ -517,8 +513,12 @@ public class ResultConsumer implements GracefulShutdownCapable {
             }
             workers.shutdown();
             workers.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            // The acknowledgements went out asynchronously on the shared connection, which answers in order.
+            redis.shared().sync().ping();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("acknowledging the last results before shutdown failed: {}", e.toString());
         }
     }
 

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.orchestrator.agents.Probe;
+import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.Orchestrators.Orchestrator;
 import io.agentfleet.testsupport.Await;
+import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +18,14 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XPendingParams;
 
 /**
  * SIGTERM to a real orchestrator process: the HTTP server stops accepting connections, a request already in flight
@@ -28,6 +35,7 @@ import redis.clients.jedis.UnifiedJedis;
 class GracefulShutdownTest {
     private static final String AGENT = "t-drain";
     private static final Duration EXIT = Duration.ofSeconds(60);
+    private static final int RUNS = 20;
 
     @RegisterExtension
     static final RedisExtension redis = RedisExtension.create();
@@ -71,6 +79,53 @@ class GracefulShutdownTest {
 
             orchestrator.process().sigterm();
             assertEquals(0, orchestrator.process().waitFor(EXIT), "exit code");
+        }
+    }
+
+    @Test
+    void resultsReadBeforeSigtermAreAppliedAndAcknowledgedAndAnotherReplicaFinishesTheRuns() {
+        String agent = "t-researcher";
+        try (JavaProcess worker = Orchestrators.worker(redis.uri(), agent, Map.of());
+                Orchestrator draining = Orchestrators.orchestrator(
+                        redis.uri(),
+                        Map.of("fleet.orchestrator.consumer-name", "draining"),
+                        Map.of("FLEET_SHUTDOWN_GRACE", "30s"))) {
+            List<String> runs = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                runs.add(draining.api().submit(Api.parse("""
+                        {"tasks":[
+                          {"id":"a","agent":"t-researcher","input":{"topic":"a%1$d","sleepMs":50}},
+                          {"id":"b","agent":"t-researcher","input":{"topic":"b%1$d","sleepMs":50},"dependsOn":["a"]},
+                          {"id":"c","agent":"t-researcher","input":{"topic":"c%1$d","sleepMs":50},"dependsOn":["b"]}]}""".formatted(i))));
+            }
+            Await.until(EXIT, () -> invocations() >= RUNS, "the runs to be under way");
+
+            draining.process().sigterm();
+            assertEquals(0, draining.process().waitFor(EXIT), "exit code");
+            String results = new StreamKeys(StreamKeys.DEFAULT_PREFIX).results(agent);
+            try (UnifiedJedis jedis = redis.client()) {
+                assertEquals(
+                        0,
+                        jedis.xpending(
+                                        results,
+                                        StreamKeys.ORCHESTRATORS_GROUP,
+                                        XPendingParams.xPendingParams()
+                                                .count(1000)
+                                                .consumer("draining"))
+                                .size(),
+                        "results the stopped replica read are all acknowledged");
+            }
+            try (Orchestrator next = Orchestrators.orchestrator(redis.uri(), Map.of())) {
+                for (String runId : runs) {
+                    next.api().awaitStatus(runId, "COMPLETED", EXIT);
+                }
+            }
+        }
+    }
+
+    private static long invocations() {
+        try (Jedis jedis = redis.jedis()) {
+            return jedis.hlen(Probe.INVOCATIONS);
         }
     }
 
