@@ -1,5 +1,6 @@
 package io.agentfleet.orchestrator.config;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public record TrustedProxies(List<Block> blocks) {
             int prefix = slash < 0 ? bits : prefixOf(entry.substring(slash + 1));
             if (address.isEmpty() || prefix < 0 || prefix > bits) {
                 throw new ConfigException(
+                        key,
                         key + " must list IP addresses or CIDR blocks (10.0.0.0/8), but contained '" + entry + "'");
             }
             blocks.add(new Block(address.get(), prefix));

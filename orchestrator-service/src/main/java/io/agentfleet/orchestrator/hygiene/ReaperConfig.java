@@ -1,13 +1,11 @@
 package io.agentfleet.orchestrator.hygiene;
 
-import io.agentfleet.messages.Durations;
-import io.agentfleet.orchestrator.config.ConfigException;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.core.value.PropertyResolver;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * How the orchestrator's consumer reaper runs ({@code fleet.orchestrator.consumer-reaper.*}, or
@@ -51,43 +49,23 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
      * {@value #MIN_READ_BLOCKS} x its read-block and {@value #HEARTBEATS_PER_THRESHOLD} x the interval.
      */
     public static ReaperConfig read(PropertyResolver props, OrchestratorConfig orchestrator) {
-        boolean enabled = raw(props, ENABLED).map(v -> bool(ENABLED, v)).orElse(DEFAULT_ENABLED);
-        Duration interval = raw(props, INTERVAL).map(v -> duration(INTERVAL, v)).orElse(DEFAULT_INTERVAL);
-        Duration threshold =
-                raw(props, IDLE_THRESHOLD).map(v -> duration(IDLE_THRESHOLD, v)).orElse(DEFAULT_IDLE_THRESHOLD);
-        if (interval.compareTo(MIN_INTERVAL) < 0) {
-            throw new ConfigException(INTERVAL + " must be >= " + MIN_INTERVAL + ", but was '" + interval + "'");
-        }
+        ConfigValues values = new ConfigValues(key -> props.getProperty(key, String.class));
+        boolean enabled = values.bool(ENABLED, DEFAULT_ENABLED);
+        Duration interval = values.durationAtLeast(INTERVAL, DEFAULT_INTERVAL, MIN_INTERVAL);
+        Duration threshold = values.durationAtLeast(IDLE_THRESHOLD, DEFAULT_IDLE_THRESHOLD, Duration.ZERO);
         Duration readBlocks = orchestrator.readBlock().multipliedBy(MIN_READ_BLOCKS);
         Duration intervals = interval.multipliedBy(HEARTBEATS_PER_THRESHOLD);
         if (threshold.compareTo(orchestrator.claimAfter()) < 0
                 || threshold.compareTo(readBlocks) < 0
                 || threshold.compareTo(intervals) < 0) {
-            throw new ConfigException(IDLE_THRESHOLD + " must be >= fleet.orchestrator.claim-after ("
-                    + orchestrator.claimAfter() + "), >= " + MIN_READ_BLOCKS + " x fleet.orchestrator.read-block ("
-                    + orchestrator.readBlock() + ") and >= " + HEARTBEATS_PER_THRESHOLD + " x " + INTERVAL + " ("
-                    + interval + "), but was '" + raw(props, IDLE_THRESHOLD).orElse(threshold.toString()) + "'");
+            throw ConfigException.invalid(
+                    IDLE_THRESHOLD,
+                    values.raw(IDLE_THRESHOLD).orElse(ConfigValues.show(threshold)),
+                    ">= fleet.orchestrator.claim-after (" + ConfigValues.show(orchestrator.claimAfter()) + "), >= "
+                            + MIN_READ_BLOCKS + " x fleet.orchestrator.read-block ("
+                            + ConfigValues.show(orchestrator.readBlock()) + ") and >= " + HEARTBEATS_PER_THRESHOLD
+                            + " x " + INTERVAL + " (" + ConfigValues.show(interval) + ")");
         }
         return new ReaperConfig(enabled, threshold, interval);
-    }
-
-    private static Optional<String> raw(PropertyResolver props, String key) {
-        return props.getProperty(key, String.class).map(String::trim).filter(v -> !v.isEmpty());
-    }
-
-    private static Duration duration(String key, String raw) {
-        try {
-            return Durations.parse(raw);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + " must be " + Durations.EXPECTED + ", but was '" + raw + "'");
-        }
-    }
-
-    private static boolean bool(String key, String raw) {
-        return switch (raw.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(key + " must be true or false, but was '" + raw + "'");
-        };
     }
 }

@@ -2,9 +2,9 @@ package io.agentfleet.orchestrator.redis;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.FleetRedisOptions;
-import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.RedisTarget;
-import io.agentfleet.orchestrator.config.ConfigException;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.value.PropertyResolver;
@@ -36,36 +36,15 @@ public class RedisFactory {
         try {
             return RedisTarget.parse(url, props.getProperty(MODE, String.class).orElse(null));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("REDIS_URL (" + URI + ") is invalid: " + e.getMessage());
+            throw new ConfigException(URI, "REDIS_URL (" + URI + ") is invalid: " + e.getMessage());
         }
     }
 
     static FleetRedisOptions options(PropertyResolver props) {
-        int replicas;
-        String rawReplicas =
-                props.getProperty(WAIT_REPLICAS, String.class).orElse("0").trim();
-        try {
-            replicas = Integer.parseInt(rawReplicas);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(WAIT_REPLICAS + " must be an integer >= 0, but was '" + rawReplicas + "'");
-        }
-        if (replicas < 0) {
-            throw new ConfigException(WAIT_REPLICAS + " must be >= 0, but was " + replicas);
-        }
-        Duration timeout = FleetRedisOptions.DEFAULT_WAIT_TIMEOUT;
-        String rawTimeout =
-                props.getProperty(WAIT_TIMEOUT, String.class).orElse("").trim();
-        if (!rawTimeout.isEmpty()) {
-            try {
-                timeout = Durations.parse(rawTimeout);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(
-                        WAIT_TIMEOUT + " must be " + Durations.EXPECTED + ", but was '" + rawTimeout + "'");
-            }
-            if (timeout.toMillis() < 1) {
-                throw new ConfigException(WAIT_TIMEOUT + " must be >= 1ms, but was '" + rawTimeout + "'");
-            }
-        }
+        ConfigValues values = new ConfigValues(key -> props.getProperty(key, String.class));
+        int replicas = values.intAtLeast(WAIT_REPLICAS, 0, 0);
+        Duration timeout =
+                values.durationAtLeast(WAIT_TIMEOUT, FleetRedisOptions.DEFAULT_WAIT_TIMEOUT, Duration.ofMillis(1));
         FleetRedisOptions options =
                 FleetRedisOptions.DEFAULTS.withWait(replicas, timeout).withClientName("orchestrator");
         String sentinelPassword =

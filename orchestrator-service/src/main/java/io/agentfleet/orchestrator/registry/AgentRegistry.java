@@ -5,7 +5,7 @@ import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.orchestrator.config.ConfigException;
+import io.agentfleet.messages.config.ConfigException;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.util.Map;
@@ -135,6 +135,7 @@ public final class AgentRegistry {
             return StreamKeys.requirePartitionCount(Integer.parseInt(value.trim()));
         } catch (NumberFormatException | InvalidMessageException e) {
             throw new ConfigException(
+                    name,
                     name + " must be an integer from 1 to " + StreamKeys.MAX_PARTITIONS + ", but was '" + value + "'");
         }
     }

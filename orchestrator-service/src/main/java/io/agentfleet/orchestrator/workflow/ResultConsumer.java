@@ -26,6 +26,7 @@ import io.lettuce.core.XReadArgs;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import io.lettuce.core.models.stream.PendingMessage;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.runtime.graceful.GracefulShutdownCapable;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import jakarta.annotation.PreDestroy;
@@ -36,11 +37,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * own tag, so each stream keeps a connection of its own: the count is bounded by the known types' partitions.
  */
 @Context
-public class ResultConsumer {
+public class ResultConsumer implements GracefulShutdownCapable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
     private static final int MAX_RUNS_IN_FLIGHT = 2000;
     /** Deliveries of a result entry whose application throws before its run is failed instead. */
@@ -479,6 +483,42 @@ public class ResultConsumer {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM: stops reading and lets the outcomes already read be applied and acknowledged. Micronaut waits for this up
+     * to {@code fleet.shutdown-grace}; an outcome still unacknowledged then is claimed by another replica.
+     */
+    @Override
+    public CompletionStage<?> shutdownGracefully() {
+        return CompletableFuture.runAsync(
+                this::drain,
+                r -> Thread.ofVirtual().name("orchestrator-results-drain").start(r));
+    }
+
+    private void drain() {
+        running = false;
+        // Neither is interrupted nor has its connection closed: Redis may already have moved entries to this
+        // consumer's pending list for a read or claim in progress, and those must be processed, not dropped. A reader
+        // sees running is false once its XREADGROUP returns, within read-block.
+        List<Thread> threads = new ArrayList<>();
+        synchronized (readers) {
+            readers.forEach(reader -> threads.add(reader.thread));
+        }
+        threads.add(maintenance);
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            workers.shutdown();
+            workers.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            // The acknowledgements went out asynchronously on the shared connection, which answers in order.
+            redis.shared().sync().ping();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("acknowledging the last results before shutdown failed: {}", e.toString());
         }
     }
 

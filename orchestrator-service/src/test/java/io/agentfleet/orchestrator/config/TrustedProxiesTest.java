@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

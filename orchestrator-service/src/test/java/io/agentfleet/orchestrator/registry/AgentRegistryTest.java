@@ -9,7 +9,7 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.FleetRedisOptions;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.orchestrator.config.ConfigException;
+import io.agentfleet.messages.config.ConfigException;
 import io.agentfleet.testsupport.RedisExtension;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

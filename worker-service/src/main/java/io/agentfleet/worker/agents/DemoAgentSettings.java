@@ -2,6 +2,8 @@ package io.agentfleet.worker.agents;
 
 import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.FleetException;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -65,7 +67,7 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
         Duration min = parseDuration(bounds[0], value);
         Duration max = bounds.length == 2 ? parseDuration(bounds[1], value) : min;
         if (max.compareTo(min) < 0) {
-            throw new FleetException(DELAY + " must be min..max with min <= max, but was '" + value + "'");
+            throw new ConfigException(DELAY, DELAY + " must be min..max with min <= max, but was '" + value + "'");
         }
         return new Duration[] {min, max};
     }
@@ -77,24 +79,16 @@ public record DemoAgentSettings(Duration minDelay, Duration maxDelay, double fai
         try {
             return Durations.parse(bound);
         } catch (IllegalArgumentException e) {
-            throw new FleetException(
-                    DELAY + " must be a duration or a range such as 300ms..1s, but was '" + whole + "'", e);
+            throw new ConfigException(
+                    DELAY, DELAY + " must be a duration or a range such as 300ms..1s, but was '" + whole + "'", e);
         }
     }
 
     private static double parseRate(String value) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new FleetException(FAILURE_RATE + " must be a number between 0 and 1, but was '" + value + "'", e);
-        }
+        return ConfigValues.parseDouble(FAILURE_RATE, value, 0, 1);
     }
 
     private static long parseSeed(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new FleetException(SEED + " must be an integer, but was '" + value + "'", e);
-        }
+        return ConfigValues.parseLong(SEED, value, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 }

@@ -5,6 +5,8 @@ import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -29,10 +31,10 @@ public final class ConfigBinder {
         Duration liveness =
                 duration(ConfigKeys.LIVENESS_TIMEOUT, WorkerConfig.DEFAULT_LIVENESS_TIMEOUT, Duration.ofSeconds(1));
         if (liveness.compareTo(readBlock.multipliedBy(3)) < 0) {
-            throw new ConfigurationError(
+            throw ConfigException.invalid(
                     ConfigKeys.LIVENESS_TIMEOUT,
-                    raw(ConfigKeys.LIVENESS_TIMEOUT).orElse(Values.human(liveness)),
-                    "must be >= 3 x " + ConfigKeys.READ_BLOCK + " (" + Values.human(readBlock) + ")");
+                    raw(ConfigKeys.LIVENESS_TIMEOUT).orElse(ConfigValues.show(liveness)),
+                    ">= 3 x " + ConfigKeys.READ_BLOCK + " (" + ConfigValues.show(readBlock) + ")");
         }
         return new WorkerConfig(
                 keys(),
@@ -47,7 +49,7 @@ public final class ConfigBinder {
                 duration(ConfigKeys.PROMOTE_INTERVAL, WorkerConfig.DEFAULT_PROMOTE_INTERVAL, Duration.ofMillis(10)),
                 liveness,
                 raw(ConfigKeys.MAX_MESSAGE_BYTES)
-                        .map(v -> Values.intAtLeast(ConfigKeys.MAX_MESSAGE_BYTES, v, 1024))
+                        .map(v -> ConfigValues.parseInt(ConfigKeys.MAX_MESSAGE_BYTES, v, 1024, Integer.MAX_VALUE))
                         .orElse(MessageLimits.DEFAULT_MAX_BYTES));
     }
 
@@ -56,7 +58,7 @@ public final class ConfigBinder {
         try {
             return new StreamKeys(prefix);
         } catch (InvalidMessageException e) {
-            throw new ConfigurationError(ConfigKeys.PREFIX, prefix, "expected 1 to 64 of A-Z a-z 0-9 . _ -");
+            throw ConfigException.invalid(ConfigKeys.PREFIX, prefix, "1 to 64 of A-Z a-z 0-9 . _ -");
         }
     }
 
@@ -66,8 +68,8 @@ public final class ConfigBinder {
                 .orElseGet(ConfigBinder::hostAndPid)
                 .trim();
         if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(c -> c <= ' ')) {
-            throw new ConfigurationError(
-                    ConfigKeys.CONSUMER_NAME, name, "expected 1 to 200 printable characters without spaces");
+            throw ConfigException.invalid(
+                    ConfigKeys.CONSUMER_NAME, name, "1 to 200 printable characters without spaces");
         }
         return name;
     }
@@ -89,22 +91,21 @@ public final class ConfigBinder {
             try {
                 RedisTarget.Mode.override(mode);
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationError(ConfigKeys.REDIS_MODE, mode, "expected standalone, cluster or sentinel");
+                throw ConfigException.invalid(ConfigKeys.REDIS_MODE, mode, "standalone, cluster or sentinel");
             }
         }
         RedisTarget target;
         try {
             target = RedisTarget.parse(url, mode);
         } catch (IllegalArgumentException e) {
-            throw new ConfigurationError(
+            throw new ConfigException(
                     ConfigKeys.REDIS_URL,
-                    RedisTarget.redact(url),
-                    e.getMessage()
+                    ConfigKeys.REDIS_URL + "='" + RedisTarget.redact(url) + "' is invalid: " + e.getMessage()
                             + "; expected redis://[user:password@]host:port[/db], rediss://..., a comma-separated"
                             + " list of cluster nodes, or redis-sentinel://host:port[,host:port]#primaryName");
         }
         int waitReplicas = raw(ConfigKeys.REDIS_WAIT_REPLICAS)
-                .map(v -> Values.intAtLeast(ConfigKeys.REDIS_WAIT_REPLICAS, v, 0))
+                .map(v -> ConfigValues.parseInt(ConfigKeys.REDIS_WAIT_REPLICAS, v, 0, Integer.MAX_VALUE))
                 .orElse(RedisSettings.DEFAULT_WAIT_REPLICAS);
         Duration waitTimeout =
                 duration(ConfigKeys.REDIS_WAIT_TIMEOUT, RedisSettings.DEFAULT_WAIT_TIMEOUT, Duration.ofMillis(1));
@@ -119,26 +120,29 @@ public final class ConfigBinder {
     private List<AgentConfig> agents() {
         String listed = raw(ConfigKeys.AGENTS)
                 .orElseThrow(
-                        () -> new ConfigurationError(
+                        () -> new ConfigException(
                                 ConfigKeys.AGENTS,
-                                "is required: the comma-separated agent types this worker serves, e.g. FLEET_AGENTS=coder,reviewer"));
+                                ConfigKeys.AGENTS
+                                        + " is required: the comma-separated agent types this worker serves, e.g. FLEET_AGENTS=coder,reviewer"));
         Set<String> types = new LinkedHashSet<>();
         for (String part : listed.split("[,\\s]+")) {
             if (part.isEmpty()) {
                 continue;
             }
             if (!Names.isAgentType(part)) {
-                throw new ConfigurationError(
+                throw new ConfigException(
                         ConfigKeys.AGENTS,
-                        listed,
-                        "'" + part + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
+                        ConfigKeys.AGENTS + " must list agent types (" + Names.AGENT_TYPE + "), but was '" + listed
+                                + "' ('" + part + "' is not one)");
             }
             if (!types.add(part)) {
-                throw new ConfigurationError(ConfigKeys.AGENTS, listed, "agent type '" + part + "' is listed twice");
+                throw new ConfigException(
+                        ConfigKeys.AGENTS,
+                        ConfigKeys.AGENTS + " lists agent type '" + part + "' twice, in '" + listed + "'");
             }
         }
         if (types.isEmpty()) {
-            throw new ConfigurationError(ConfigKeys.AGENTS, listed, "must name at least one agent type");
+            throw ConfigException.invalid(ConfigKeys.AGENTS, listed, "a list of at least one agent type");
         }
         List<AgentConfig> agents = new ArrayList<>();
         for (String type : types) {
@@ -155,60 +159,63 @@ public final class ConfigBinder {
                 type,
                 ConfigKeys.MAX_IN_FLIGHT,
                 AgentConfig.DEFAULT_MAX_IN_FLIGHT,
-                (k, v) -> Values.intAtLeast(k, v, 1));
+                (k, v) -> ConfigValues.parseInt(k, v, 1, Integer.MAX_VALUE));
         Duration lease = agentValue(
                 type,
                 ConfigKeys.LEASE,
                 AgentConfig.DEFAULT_LEASE,
-                (k, v) -> Values.durationAtLeast(k, v, AgentConfig.MIN_LEASE));
+                (k, v) -> ConfigValues.parseDuration(k, v, AgentConfig.MIN_LEASE));
         Duration claimAfter = agentValue(
                 type,
                 ConfigKeys.CLAIM_AFTER,
                 AgentConfig.DEFAULT_CLAIM_AFTER,
-                (k, v) -> Values.durationAtLeast(k, v, AgentConfig.MIN_LEASE));
+                (k, v) -> ConfigValues.parseDuration(k, v, AgentConfig.MIN_LEASE));
         if (lease.compareTo(claimAfter) > 0) {
             String key = keyUsed(type, ConfigKeys.LEASE);
-            throw new ConfigurationError(
+            throw ConfigException.invalid(
                     key,
-                    raw(key).orElse(Values.human(lease)),
-                    "must be <= " + keyUsed(type, ConfigKeys.CLAIM_AFTER) + " (" + Values.human(claimAfter)
-                            + "): leases are renewed every lease/3, and others reclaim after claim-after");
+                    raw(key).orElse(ConfigValues.show(lease)),
+                    "<= " + keyUsed(type, ConfigKeys.CLAIM_AFTER) + " (" + ConfigValues.show(claimAfter)
+                            + ", as leases are renewed every lease/3 and others reclaim after claim-after)");
         }
         int maxAttempts = agentValue(
-                type, ConfigKeys.MAX_ATTEMPTS, AgentConfig.DEFAULT_MAX_ATTEMPTS, (k, v) -> Values.intAtLeast(k, v, 1));
+                type,
+                ConfigKeys.MAX_ATTEMPTS,
+                AgentConfig.DEFAULT_MAX_ATTEMPTS,
+                (k, v) -> ConfigValues.parseInt(k, v, 1, Integer.MAX_VALUE));
         Duration backoffBase = agentValue(
                 type,
                 ConfigKeys.BACKOFF_BASE,
                 AgentConfig.DEFAULT_BACKOFF_BASE,
-                (k, v) -> Values.durationAtLeast(k, v, Duration.ZERO));
+                (k, v) -> ConfigValues.parseDuration(k, v, Duration.ZERO));
         Duration backoffMax = agentValue(
                 type,
                 ConfigKeys.BACKOFF_MAX,
                 AgentConfig.DEFAULT_BACKOFF_MAX,
-                (k, v) -> Values.durationAtLeast(k, v, Duration.ZERO));
+                (k, v) -> ConfigValues.parseDuration(k, v, Duration.ZERO));
         if (backoffMax.compareTo(backoffBase) < 0) {
             String key = keyUsed(type, ConfigKeys.BACKOFF_MAX);
-            throw new ConfigurationError(
+            throw ConfigException.invalid(
                     key,
-                    raw(key).orElse(Values.human(backoffMax)),
-                    "must be >= " + keyUsed(type, ConfigKeys.BACKOFF_BASE) + " (" + Values.human(backoffBase) + ")");
+                    raw(key).orElse(ConfigValues.show(backoffMax)),
+                    ">= " + keyUsed(type, ConfigKeys.BACKOFF_BASE) + " (" + ConfigValues.show(backoffBase) + ")");
         }
         Duration handlerTimeout = agentValue(
                 type,
                 ConfigKeys.HANDLER_TIMEOUT,
                 AgentConfig.DEFAULT_HANDLER_TIMEOUT,
-                (k, v) -> Values.durationAtLeast(k, v, Duration.ofMillis(1)));
+                (k, v) -> ConfigValues.parseDuration(k, v, Duration.ofMillis(1)));
         OptionalLong maxBacklog = agentValue(
                 type,
                 ConfigKeys.MAX_BACKLOG,
                 OptionalLong.empty(),
-                (k, v) -> OptionalLong.of(Values.longAtLeast(k, v, 1)));
+                (k, v) -> OptionalLong.of(ConfigValues.parseLong(k, v, 1, Long.MAX_VALUE)));
         String partitionsKey = ConfigKeys.agentKey(type, ConfigKeys.PARTITIONS);
         int partitions = raw(partitionsKey)
                 .map(v -> {
-                    int n = Values.intAtLeast(partitionsKey, v, 1);
+                    int n = ConfigValues.parseInt(partitionsKey, v, 1, Integer.MAX_VALUE);
                     if (n > StreamKeys.MAX_PARTITIONS) {
-                        throw new ConfigurationError(partitionsKey, v, "must be <= " + StreamKeys.MAX_PARTITIONS);
+                        throw ConfigException.invalid(partitionsKey, v, "<= " + StreamKeys.MAX_PARTITIONS);
                     }
                     return n;
                 })
@@ -242,11 +249,12 @@ public final class ConfigBinder {
     }
 
     private Duration duration(String key, Duration fallback, Duration min) {
-        return raw(key).map(v -> Values.durationAtLeast(key, v, min)).orElse(fallback);
+        return raw(key).map(v -> ConfigValues.parseDuration(key, v, min)).orElse(fallback);
     }
 
     private long nonNegativeLong(String key, long fallback) {
-        return raw(key).map(v -> Values.longAtLeast(key, v, 0)).orElse(fallback);
+        return raw(key).map(v -> ConfigValues.parseLong(key, v, 0, Long.MAX_VALUE))
+                .orElse(fallback);
     }
 
     private Optional<String> raw(String key) {

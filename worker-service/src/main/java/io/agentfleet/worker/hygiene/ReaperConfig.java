@@ -1,12 +1,11 @@
 package io.agentfleet.worker.hygiene;
 
-import io.agentfleet.messages.Durations;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.ConfigSource;
-import io.agentfleet.worker.config.ConfigurationError;
 import io.agentfleet.worker.config.WorkerConfig;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -53,10 +52,15 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
      * interval.
      */
     public static ReaperConfig bind(ConfigSource source, WorkerConfig worker) {
-        boolean enabled = source.get(ENABLED).map(v -> bool(ENABLED, v)).orElse(DEFAULT_ENABLED);
-        Duration interval = source.get(INTERVAL).map(v -> duration(INTERVAL, v)).orElse(DEFAULT_INTERVAL);
+        boolean enabled =
+                source.get(ENABLED).map(v -> ConfigValues.parseBool(ENABLED, v)).orElse(DEFAULT_ENABLED);
+        Duration interval = source.get(INTERVAL)
+                .map(v -> ConfigValues.parseDuration(INTERVAL, v, Duration.ZERO))
+                .orElse(DEFAULT_INTERVAL);
         Optional<String> rawThreshold = source.get(IDLE_THRESHOLD);
-        Duration threshold = rawThreshold.map(v -> duration(IDLE_THRESHOLD, v)).orElse(DEFAULT_IDLE_THRESHOLD);
+        Duration threshold = rawThreshold
+                .map(v -> ConfigValues.parseDuration(IDLE_THRESHOLD, v, Duration.ZERO))
+                .orElse(DEFAULT_IDLE_THRESHOLD);
         String shown = rawThreshold.orElse(threshold.toString());
         Duration floor = worker.readBlock().multipliedBy(MIN_READ_BLOCKS);
         String why = MIN_READ_BLOCKS + " x fleet.read-block (" + worker.readBlock() + ")";
@@ -67,34 +71,18 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
             }
         }
         if (threshold.compareTo(floor) < 0) {
-            throw new ConfigurationError(IDLE_THRESHOLD, shown, "must be >= " + why);
+            throw ConfigException.invalid(IDLE_THRESHOLD, shown, ">= " + why);
         }
         if (interval.compareTo(MIN_INTERVAL) < 0) {
-            throw new ConfigurationError(INTERVAL, source.get(INTERVAL).orElse(""), "must be >= " + MIN_INTERVAL);
+            throw ConfigException.invalid(INTERVAL, source.get(INTERVAL).orElse(""), ">= " + MIN_INTERVAL);
         }
         if (threshold.compareTo(interval.multipliedBy(HEARTBEATS_PER_THRESHOLD)) < 0) {
-            throw new ConfigurationError(
+            throw ConfigException.invalid(
                     IDLE_THRESHOLD,
                     shown,
-                    "must be >= " + HEARTBEATS_PER_THRESHOLD + " x " + INTERVAL + " (" + interval
+                    ">= " + HEARTBEATS_PER_THRESHOLD + " x " + INTERVAL + " (" + interval
                             + "): a running worker's heartbeat comes every interval");
         }
         return new ReaperConfig(enabled, threshold, interval);
-    }
-
-    private static Duration duration(String key, String raw) {
-        try {
-            return Durations.parse(raw.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationError(key, raw, "expected " + Durations.EXPECTED);
-        }
-    }
-
-    private static boolean bool(String key, String raw) {
-        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigurationError(key, raw, "expected true or false");
-        };
     }
 }

@@ -1,5 +1,6 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +18,18 @@ final class ApiKey {
     private final String fixedValue;
     private final Path file;
     private final String source;
+    /** The setting that names the file, for errors. */
+    private final String settingKey;
+
     private volatile FileTime fileStamp;
     private volatile String fileValue;
 
     private ApiKey(String fixedValue, Path file, String source) {
+        this(fixedValue, file, source, null);
+    }
+
+    private ApiKey(String fixedValue, Path file, String source, String settingKey) {
+        this.settingKey = settingKey;
         this.fixedValue = fixedValue;
         this.file = file;
         this.source = source;
@@ -32,9 +41,9 @@ final class ApiKey {
 
     /** A key read from {@code file} now and again whenever the file changes (a rotated Kubernetes secret). */
     static ApiKey ofFile(String settingKey, Path file) {
-        ApiKey key = new ApiKey(null, file, "file " + file);
+        ApiKey key = new ApiKey(null, file, "file " + file, settingKey);
         if (key.value().isEmpty()) {
-            throw new LlmConfigException(settingKey + " names '" + file + "', which is empty");
+            throw new ConfigException(settingKey, settingKey + " names '" + file + "', which is empty");
         }
         return key;
     }
@@ -71,7 +80,8 @@ final class ApiKey {
             return fileValue;
         } catch (IOException e) {
             // The message of an IOException names the path only, never the content.
-            throw new LlmConfigException("cannot read the API key file " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    settingKey, settingKey + ": cannot read the API key file " + file + ": " + e.getMessage(), e);
         }
     }
 

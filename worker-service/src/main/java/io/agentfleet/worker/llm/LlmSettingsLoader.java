@@ -1,7 +1,8 @@
 package io.agentfleet.worker.llm;
 
-import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.config.ConfigException;
+import io.agentfleet.messages.config.ConfigValues;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -86,14 +87,18 @@ final class LlmSettingsLoader {
         String model = at.endpoint(MODEL, ENV_MODEL).map(s -> requireText(s)).orElse(provider.defaultModel());
         ApiKey apiKey = apiKey(at, provider);
         if (!apiKey.isPresent() && provider.isPublicApi(baseUrl)) {
-            throw new LlmConfigException("agent type " + agentType + " calls " + baseUrl + " but has no API key: set "
-                    + provider.apiKeyEnv() + ", or " + PREFIX + agentType + "." + API_KEY_ENV + " or ." + API_KEY_FILE);
+            throw new ConfigException(
+                    PREFIX + agentType + "." + API_KEY_ENV,
+                    "agent type " + agentType + " calls " + baseUrl + " but has no API key: set " + provider.apiKeyEnv()
+                            + ", or " + PREFIX + agentType + "." + API_KEY_ENV + " or ." + API_KEY_FILE);
         }
         int maxTokens = at.get(MAX_TOKENS).map(s -> positiveInt(s)).orElse(DEFAULT_MAX_TOKENS);
         int contextLimit = at.get(CONTEXT_LIMIT_TOKENS).map(s -> positiveInt(s)).orElse(DEFAULT_CONTEXT_LIMIT_TOKENS);
         if (contextLimit <= maxTokens) {
-            throw new LlmConfigException(PREFIX + agentType + "." + CONTEXT_LIMIT_TOKENS + " must be larger than "
-                    + MAX_TOKENS + " (" + maxTokens + "), but was " + contextLimit);
+            throw new ConfigException(
+                    PREFIX + agentType + "." + CONTEXT_LIMIT_TOKENS,
+                    PREFIX + agentType + "." + CONTEXT_LIMIT_TOKENS + " must be larger than " + MAX_TOKENS + " ("
+                            + maxTokens + "), but was " + contextLimit);
         }
         OutputMode output =
                 at.get(OUTPUT).map(s -> OutputMode.parse(s.key, s.value)).orElse(OutputMode.TEXT);
@@ -101,8 +106,10 @@ final class LlmSettingsLoader {
                 .map(s -> OutputSchema.parse(s.key, s.value))
                 .orElse(null);
         if (schema != null && output != OutputMode.JSON) {
-            throw new LlmConfigException(PREFIX + agentType + "." + OUTPUT_SCHEMA + " needs " + PREFIX + agentType + "."
-                    + OUTPUT + "=json, but output is " + output.name().toLowerCase(Locale.ROOT));
+            throw new ConfigException(
+                    PREFIX + agentType + "." + OUTPUT_SCHEMA,
+                    PREFIX + agentType + "." + OUTPUT_SCHEMA + " needs " + PREFIX + agentType + "." + OUTPUT
+                            + "=json, but output is " + output.name().toLowerCase(Locale.ROOT));
         }
         return new LlmSettings(
                 agentType,
@@ -135,7 +142,8 @@ final class LlmSettingsLoader {
         if (file.isPresent()) {
             Path path = Path.of(requireText(file.get()));
             if (!Files.isReadable(path)) {
-                throw new LlmConfigException(
+                throw new ConfigException(
+                        file.get().key,
                         file.get().key + " names a file that does not exist or is not readable: '" + path + "'");
             }
             return ApiKey.ofFile(file.get().key, path);
@@ -145,7 +153,8 @@ final class LlmSettingsLoader {
             String name = requireText(variable.get());
             String value = env.apply(name);
             if (value == null || value.isBlank()) {
-                throw new LlmConfigException(
+                throw new ConfigException(
+                        variable.get().key,
                         variable.get().key + " names the environment variable '" + name + "', which is not set");
             }
             return ApiKey.ofEnv(name, value);
@@ -161,10 +170,12 @@ final class LlmSettingsLoader {
         }
         String value = setting.get().value.trim();
         if (!Names.isAgentType(value)) {
-            throw new LlmConfigException(setting.get().key + " must be an agent type, but was '" + value + "'");
+            throw new ConfigException(
+                    setting.get().key, setting.get().key + " must be an agent type, but was '" + value + "'");
         }
         if (value.equals(agentType)) {
-            throw new LlmConfigException(setting.get().key + " must name another agent type, but was '" + value + "'");
+            throw new ConfigException(
+                    setting.get().key, setting.get().key + " must name another agent type, but was '" + value + "'");
         }
         return value;
     }
@@ -233,7 +244,7 @@ final class LlmSettingsLoader {
     private static String requireText(Setting s) {
         String value = s.value.trim();
         if (value.isEmpty()) {
-            throw new LlmConfigException(s.key + " must not be blank");
+            throw new ConfigException(s.key, s.key + " must not be blank");
         }
         return value;
     }
@@ -243,82 +254,34 @@ final class LlmSettingsLoader {
             URI uri = new URI(value.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new LlmConfigException(key + " must be an http(s) URL with a host, but was '" + value + "'");
+                throw new ConfigException(key, key + " must be an http(s) URL with a host, but was '" + value + "'");
             }
             if (uri.getUserInfo() != null) {
-                throw new LlmConfigException(key + " must not carry credentials; use an API key setting instead");
+                throw new ConfigException(key, key + " must not carry credentials; use an API key setting instead");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new LlmConfigException(key + " is not a valid URL (" + e.getReason() + "): '" + value + "'", e);
+            throw new ConfigException(key, key + " is not a valid URL (" + e.getReason() + "): '" + value + "'", e);
         }
     }
 
     private static int positiveInt(Setting s) {
-        int value = parseInt(s);
-        if (value < 1) {
-            throw new LlmConfigException(s.key + " must be >= 1, but was " + value);
-        }
-        return value;
+        return ConfigValues.parseInt(s.key, s.value, 1, Integer.MAX_VALUE);
     }
 
     private static int nonNegativeInt(Setting s) {
-        int value = parseInt(s);
-        if (value < 0) {
-            throw new LlmConfigException(s.key + " must be >= 0, but was " + value);
-        }
-        return value;
-    }
-
-    private static int parseInt(Setting s) {
-        try {
-            return Integer.parseInt(s.value.trim());
-        } catch (NumberFormatException e) {
-            throw new LlmConfigException(s.key + " must be an integer, but was '" + s.value + "'", e);
-        }
+        return ConfigValues.parseInt(s.key, s.value, 0, Integer.MAX_VALUE);
     }
 
     private static double nonNegativeDouble(Setting s) {
-        double value = parseDouble(s);
-        if (value < 0) {
-            throw new LlmConfigException(s.key + " must be >= 0, but was " + s.value.trim());
-        }
-        return value;
+        return ConfigValues.parseDouble(s.key, s.value, 0, Double.MAX_VALUE);
     }
 
     private static double temperature(Setting s) {
-        double value = parseDouble(s);
-        if (value < 0 || value > 2) {
-            throw new LlmConfigException(s.key + " must be between 0 and 2, but was " + s.value.trim());
-        }
-        return value;
-    }
-
-    private static double parseDouble(Setting s) {
-        try {
-            double value = Double.parseDouble(s.value.trim());
-            if (Double.isNaN(value) || Double.isInfinite(value)) {
-                throw new NumberFormatException("not finite");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new LlmConfigException(s.key + " must be a number, but was '" + s.value + "'", e);
-        }
+        return ConfigValues.parseDouble(s.key, s.value, 0, 2);
     }
 
     private static Duration positiveDuration(Setting s) {
-        Duration value = parseDuration(s.key, s.value);
-        if (value.isZero() || value.isNegative()) {
-            throw new LlmConfigException(s.key + " must be > 0, but was '" + s.value + "'");
-        }
-        return value;
-    }
-
-    static Duration parseDuration(String key, String value) {
-        try {
-            return Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new LlmConfigException(key + " must be " + Durations.EXPECTED + ", but was '" + value + "'", e);
-        }
+        return ConfigValues.parsePositiveDuration(s.key, s.value);
     }
 }

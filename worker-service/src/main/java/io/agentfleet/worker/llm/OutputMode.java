@@ -1,5 +1,7 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.messages.config.ConfigException;
+
 /** What an agent type's answer is: free text, or one JSON value parsed (and validated) into the result. */
 enum OutputMode {
     TEXT,
@@ -9,7 +11,7 @@ enum OutputMode {
         return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "text" -> TEXT;
             case "json" -> JSON;
-            default -> throw new LlmConfigException(key + " must be text or json, but was '" + value + "'");
+            default -> throw new ConfigException(key, key + " must be text or json, but was '" + value + "'");
         };
     }
 }

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.SpecVersionDetector;
 import com.networknt.schema.ValidationMessage;
+import io.agentfleet.messages.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +43,8 @@ final class OutputSchema {
             schema.initializeValidators();
             return new OutputSchema(node, schema);
         } catch (RuntimeException e) {
-            throw new LlmConfigException(
-                    key + " is not a usable JSON Schema (" + e.getMessage() + "): '" + abbreviate(value) + "'", e);
+            throw new ConfigException(
+                    key, key + " is not a usable JSON Schema (" + e.getMessage() + "): '" + abbreviate(value) + "'", e);
         }
     }
 
@@ -71,20 +72,22 @@ final class OutputSchema {
             try {
                 text = Files.readString(Path.of(value), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                throw new LlmConfigException(
-                        key + " names a schema file that cannot be read: '" + value + "' (" + e.getMessage() + ")", e);
+                throw new ConfigException(
+                        key,
+                        key + " names a schema file that cannot be read: '" + value + "' (" + e.getMessage() + ")",
+                        e);
             }
         }
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new LlmConfigException(
-                        key + " must be a JSON Schema object, but was '" + abbreviate(value) + "'");
+                throw new ConfigException(
+                        key, key + " must be a JSON Schema object, but was '" + abbreviate(value) + "'");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new LlmConfigException(
-                    key + " is not valid JSON (" + e.getOriginalMessage() + "): '" + abbreviate(value) + "'", e);
+            throw new ConfigException(
+                    key, key + " is not valid JSON (" + e.getOriginalMessage() + "): '" + abbreviate(value) + "'", e);
         }
     }
 
@@ -92,12 +95,12 @@ final class OutputSchema {
         String resource = path.startsWith("/") ? path.substring(1) : path;
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new LlmConfigException(key + " names a missing class path resource: 'classpath:" + path + "'");
+                throw new ConfigException(key, key + " names a missing class path resource: 'classpath:" + path + "'");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LlmConfigException(
-                    key + " names a class path resource that cannot be read: 'classpath:" + path + "'", e);
+            throw new ConfigException(
+                    key, key + " names a class path resource that cannot be read: 'classpath:" + path + "'", e);
         }
     }
 

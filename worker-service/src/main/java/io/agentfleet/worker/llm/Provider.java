@@ -1,5 +1,6 @@
 package io.agentfleet.worker.llm;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.net.URI;
 import java.util.Locale;
 
@@ -51,6 +52,6 @@ public enum Provider {
                 return provider;
             }
         }
-        throw new LlmConfigException(key + " must be openai or anthropic, but was '" + value + "'");
+        throw new ConfigException(key, key + " must be openai or anthropic, but was '" + value + "'");
     }
 }

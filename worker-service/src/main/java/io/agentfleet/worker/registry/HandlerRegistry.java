@@ -1,8 +1,8 @@
 package io.agentfleet.worker.registry;
 
+import io.agentfleet.messages.config.ConfigException;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.ConfigKeys;
-import io.agentfleet.worker.config.ConfigurationError;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.AgentHandlerProvider;
 import java.util.ArrayList;
@@ -41,10 +41,11 @@ public final class HandlerRegistry {
         }
         TreeSet<String> known = new TreeSet<>();
         handlers.forEach(h -> known.add(h.agentType()));
-        throw new ConfigurationError(
-                ConfigKeys.agentKey(agent.agentType(), ConfigKeys.HANDLER),
-                agent.handlerKind(),
-                "no handler serves agent type '" + agent.agentType() + "' (handlers for agent types " + known
-                        + "; providers asked: " + providers.size() + "; built-in kinds echo, sleep, fail, bench)");
+        String key = ConfigKeys.agentKey(agent.agentType(), ConfigKeys.HANDLER);
+        throw new ConfigException(
+                key,
+                key + "='" + agent.handlerKind() + "': no handler serves agent type '" + agent.agentType()
+                        + "' (handlers for agent types " + known + "; providers asked: " + providers.size()
+                        + "; built-in kinds echo, sleep, fail, bench)");
     }
 }

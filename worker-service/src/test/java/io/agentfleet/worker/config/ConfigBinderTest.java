@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -77,53 +78,58 @@ class ConfigBinderTest {
 
     @Test
     void badValueFailsNamingKeyAndValue() {
-        ConfigurationError e =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.max-in-flight", "0")));
-        assertTrue(e.getMessage().contains("fleet.agents.coder.max-in-flight='0'"), e.getMessage());
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> bind(with("fleet.agents.coder.max-in-flight", "0")));
+        assertTrue(e.getMessage().contains("fleet.agents.coder.max-in-flight must be >= 1, but was 0"), e.getMessage());
         assertTrue(e.getMessage().contains(">= 1"), e.getMessage());
 
-        e = assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.lease", "ten seconds")));
-        assertTrue(e.getMessage().contains("fleet.agents.coder.lease='ten seconds'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> bind(with("fleet.agents.coder.lease", "ten seconds")));
+        assertTrue(e.getMessage().contains("fleet.agents.coder.lease must be a duration"), e.getMessage());
 
-        e = assertThrows(ConfigurationError.class, () -> bind(with("fleet.defaults.max-attempts", "-2")));
-        assertTrue(e.getMessage().contains("fleet.defaults.max-attempts='-2'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> bind(with("fleet.defaults.max-attempts", "-2")));
+        assertTrue(e.getMessage().contains("fleet.defaults.max-attempts must be >= 1, but was -2"), e.getMessage());
 
-        e = assertThrows(ConfigurationError.class, () -> bind(with("fleet.shutdown-grace", "5 parsecs")));
-        assertTrue(e.getMessage().contains("fleet.shutdown-grace='5 parsecs'"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> bind(with("fleet.shutdown-grace", "5 parsecs")));
+        assertTrue(e.getMessage().contains("fleet.shutdown-grace must be a duration"), e.getMessage());
     }
 
     @Test
     void leaseLongerThanClaimAfterIsRejected() {
-        ConfigurationError e = assertThrows(
-                ConfigurationError.class,
+        ConfigException e = assertThrows(
+                ConfigException.class,
                 () -> bind(with("fleet.agents.coder.lease", "40s", "fleet.agents.coder.claim-after", "20s")));
-        assertTrue(e.getMessage().contains("fleet.agents.coder.lease='40s'"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("fleet.agents.coder.lease must be <= fleet.agents.coder.claim-after"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("but was '40s'"), e.getMessage());
     }
 
     @Test
     void backoffMaxBelowBaseIsRejected() {
-        ConfigurationError e = assertThrows(
-                ConfigurationError.class,
+        ConfigException e = assertThrows(
+                ConfigException.class,
                 () -> bind(with("fleet.agents.coder.backoff-base", "10s", "fleet.agents.coder.backoff-max", "1s")));
-        assertTrue(e.getMessage().contains("fleet.agents.coder.backoff-max='1s'"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("fleet.agents.coder.backoff-max must be >= fleet.agents.coder.backoff-base"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("but was '1s'"), e.getMessage());
     }
 
     @Test
     void agentListIsRequiredAndValidated() {
-        ConfigurationError missing = assertThrows(ConfigurationError.class, () -> bind(Map.of()));
+        ConfigException missing = assertThrows(ConfigException.class, () -> bind(Map.of()));
         assertTrue(missing.getMessage().contains("fleet.agents"), missing.getMessage());
-        ConfigurationError bad =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,Bad Name")));
-        assertTrue(bad.getMessage().contains("fleet.agents='coder,Bad Name'"), bad.getMessage());
-        ConfigurationError twice =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents", "coder,coder")));
+        ConfigException bad = assertThrows(ConfigException.class, () -> bind(with("fleet.agents", "coder,Bad Name")));
+        assertTrue(bad.getMessage().contains("fleet.agents must list agent types"), bad.getMessage());
+        assertTrue(bad.getMessage().contains("'coder,Bad Name'"), bad.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class, () -> bind(with("fleet.agents", "coder,coder")));
         assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
     }
 
     @Test
     void redisUrlIsValidatedAndItsPasswordNeverShown() {
-        ConfigurationError e =
-                assertThrows(ConfigurationError.class, () -> bind(with("redis.url", "http://user:s3cret@host:6379")));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> bind(with("redis.url", "http://user:s3cret@host:6379")));
         assertTrue(e.getMessage().contains("redis.url"), e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         WorkerConfig config = bind(with("redis.url", "rediss://app:s3cret@redis.example:6380/2"));
@@ -171,20 +177,24 @@ class ConfigBinderTest {
         assertEquals(
                 io.agentfleet.messages.RedisTarget.Mode.STANDALONE,
                 bind(with("fleet.redis.mode", "standalone")).redis().target().mode());
-        ConfigurationError mode =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.redis.mode", "galaxy")));
-        assertTrue(mode.getMessage().contains("fleet.redis.mode='galaxy'"), mode.getMessage());
-        ConfigurationError replicas =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.redis.wait-replicas", "-1")));
+        ConfigException mode = assertThrows(ConfigException.class, () -> bind(with("fleet.redis.mode", "galaxy")));
+        assertTrue(
+                mode.getMessage()
+                        .contains("fleet.redis.mode must be standalone, cluster or sentinel, but was 'galaxy'"),
+                mode.getMessage());
+        ConfigException replicas =
+                assertThrows(ConfigException.class, () -> bind(with("fleet.redis.wait-replicas", "-1")));
         assertTrue(replicas.getMessage().contains("fleet.redis.wait-replicas"), replicas.getMessage());
-        ConfigurationError partitions =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.partitions", "0")));
-        assertTrue(partitions.getMessage().contains("fleet.agents.coder.partitions='0'"), partitions.getMessage());
-        ConfigurationError tooMany =
-                assertThrows(ConfigurationError.class, () -> bind(with("fleet.agents.coder.partitions", "65")));
+        ConfigException partitions =
+                assertThrows(ConfigException.class, () -> bind(with("fleet.agents.coder.partitions", "0")));
+        assertTrue(
+                partitions.getMessage().contains("fleet.agents.coder.partitions must be >= 1, but was 0"),
+                partitions.getMessage());
+        ConfigException tooMany =
+                assertThrows(ConfigException.class, () -> bind(with("fleet.agents.coder.partitions", "65")));
         assertTrue(tooMany.getMessage().contains("<= 64"), tooMany.getMessage());
-        ConfigurationError sentinel = assertThrows(
-                ConfigurationError.class, () -> bind(with("redis.url", "redis-sentinel://u:s3cret@h:26379")));
+        ConfigException sentinel =
+                assertThrows(ConfigException.class, () -> bind(with("redis.url", "redis-sentinel://u:s3cret@h:26379")));
         assertTrue(sentinel.getMessage().contains("redis.url"), sentinel.getMessage());
         assertFalse(sentinel.getMessage().contains("s3cret"), sentinel.getMessage());
     }

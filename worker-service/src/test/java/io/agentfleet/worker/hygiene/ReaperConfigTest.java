@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.messages.config.ConfigException;
 import io.agentfleet.worker.config.ConfigBinder;
 import io.agentfleet.worker.config.ConfigSource;
-import io.agentfleet.worker.config.ConfigurationError;
 import io.agentfleet.worker.config.WorkerConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,15 +34,15 @@ class ReaperConfigTest {
 
     @Test
     void thresholdBelowTheLongestClaimAfterFailsNamingKeyValueAndAgentType() {
-        ConfigurationError e = assertThrows(ConfigurationError.class, () -> bind(ReaperConfig.IDLE_THRESHOLD, "90s"));
+        ConfigException e = assertThrows(ConfigException.class, () -> bind(ReaperConfig.IDLE_THRESHOLD, "90s"));
         assertEquals(ReaperConfig.IDLE_THRESHOLD, e.key());
         assertTrue(e.getMessage().contains("'90s'") && e.getMessage().contains("agent type slow"), e.getMessage());
     }
 
     @Test
     void thresholdBelowTwoIntervalsFails() {
-        ConfigurationError e = assertThrows(
-                ConfigurationError.class, () -> bind(ReaperConfig.IDLE_THRESHOLD, "3m", ReaperConfig.INTERVAL, "2m"));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> bind(ReaperConfig.IDLE_THRESHOLD, "3m", ReaperConfig.INTERVAL, "2m"));
         assertTrue(e.getMessage().contains("2 x " + ReaperConfig.INTERVAL), e.getMessage());
     }
 
@@ -50,15 +50,15 @@ class ReaperConfigTest {
     void badValuesFailNamingTheKey() {
         assertEquals(
                 ReaperConfig.INTERVAL,
-                assertThrows(ConfigurationError.class, () -> bind(ReaperConfig.INTERVAL, "soon"))
+                assertThrows(ConfigException.class, () -> bind(ReaperConfig.INTERVAL, "soon"))
                         .key());
         assertEquals(
                 ReaperConfig.INTERVAL,
-                assertThrows(ConfigurationError.class, () -> bind(ReaperConfig.INTERVAL, "10ms"))
+                assertThrows(ConfigException.class, () -> bind(ReaperConfig.INTERVAL, "10ms"))
                         .key());
         assertEquals(
                 ReaperConfig.ENABLED,
-                assertThrows(ConfigurationError.class, () -> bind(ReaperConfig.ENABLED, "maybe"))
+                assertThrows(ConfigException.class, () -> bind(ReaperConfig.ENABLED, "maybe"))
                         .key());
     }
 

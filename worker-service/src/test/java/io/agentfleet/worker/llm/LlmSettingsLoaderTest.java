@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.messages.config.ConfigException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class LlmSettingsLoaderTest {
 
     @Test
     void publicApiWithoutAKeyFailsNamingTheVariableToSet() {
-        LlmConfigException e = assertThrows(LlmConfigException.class, () -> config().load("llm"));
+        ConfigException e = assertThrows(ConfigException.class, () -> config().load("llm"));
         assertTrue(e.getMessage().contains("OPENAI_API_KEY"), e.getMessage());
     }
 
@@ -139,8 +140,8 @@ class LlmSettingsLoaderTest {
     }
 
     private static void assertConfigError(LlmTasks.Config config, String key, String value) {
-        LlmConfigException e = assertThrows(
-                LlmConfigException.class,
+        ConfigException e = assertThrows(
+                ConfigException.class,
                 () -> config.env("OPENAI_API_KEY", "k-123456789").load("coder"));
         assertTrue(e.getMessage().contains(key), e.getMessage());
         assertTrue(e.getMessage().contains(value), e.getMessage());
