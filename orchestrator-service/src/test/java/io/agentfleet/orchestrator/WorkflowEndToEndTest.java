@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
@@ -22,13 +23,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamGroupInfo;
 
 /** Workflows end to end: a real orchestrator process, a real worker process running the test agents, a real Redis. */
 class WorkflowEndToEndTest {
     static final String AGENTS =
             "t-researcher,t-coder,t-reviewer,t-strict,t-planner,t-looper,t-metered,t-clarifier,t-slow,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final MessageCodec CODEC = new MessageCodec();
     /**
      * t-researcher is spread over 3 partitions and t-flaky over 2 (worker and orchestrator), so fan-outs, dead letters
      * and redrives cross partitions.
@@ -235,13 +239,14 @@ class WorkflowEndToEndTest {
     }
 
     @Test
-    void runDeadlineEndsTheRunAndNothingMoreIsDispatched() throws InterruptedException {
+    void runDeadlineEndsTheRunAndNothingMoreIsDispatched() {
         String runId = api.submit(Api.parse("""
                 {"deadline":"1s","tasks":[{"id":"slow","agent":"t-slow","input":{"ms":2500}},
                   {"id":"after","agent":"t-researcher","input":{"topic":"late"},"dependsOn":["slow"]}]}"""));
         api.awaitStatus(runId, "DEADLINE_EXCEEDED", TIMEOUT);
-        Await.until(TIMEOUT, () -> doneRecorded("t-slow", runId + ".slow.r0"), "the slow task to finish anyway");
-        Thread.sleep(500);
+        // The orchestrator acknowledges a result entry only after applying it (and committing whatever it
+        // dispatches), so once the late result is acknowledged a wrongly dispatched successor would be on record.
+        awaitResultApplied("t-slow", runId + ".slow.r0");
         JsonNode run = api.run(runId);
         assertEquals("DEADLINE_EXCEEDED", run.get("status").asText());
         assertEquals(List.of("slow"), dispatchedTasks(runId));
@@ -512,6 +517,41 @@ class WorkflowEndToEndTest {
             String n = jedis.hget(Probe.INVOCATIONS, wireId);
             return n == null ? 0 : Long.parseLong(n);
         }
+    }
+
+    /** Waits until the orchestrators' group has read and acknowledged the result entry of task {@code wireId}. */
+    static void awaitResultApplied(String agent, String wireId) {
+        String stream = StreamKeys.DEFAULT.results(agent);
+        StreamEntryID[] entry = new StreamEntryID[1];
+        Await.until(
+                TIMEOUT,
+                () -> (entry[0] = resultEntry(stream, wireId)) != null,
+                "the result of " + wireId + " on " + stream);
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    StreamGroupInfo group = client.xinfoGroups(stream).stream()
+                            .filter(g -> g.getName().equals(StreamKeys.ORCHESTRATORS_GROUP))
+                            .findFirst()
+                            .orElseThrow();
+                    return group.getLastDeliveredId().compareTo(entry[0]) >= 0
+                            && client.xpending(
+                                            stream,
+                                            StreamKeys.ORCHESTRATORS_GROUP,
+                                            XPendingParams.xPendingParams(entry[0], entry[0], 1))
+                                    .isEmpty();
+                },
+                "the result entry " + entry[0] + " of " + wireId + " to be read and acknowledged");
+    }
+
+    private static StreamEntryID resultEntry(String stream, String wireId) {
+        for (StreamEntry e : client.xrange(stream, (StreamEntryID) null, (StreamEntryID) null)) {
+            if (wireId.equals(
+                    CODEC.decode(e.getFields().get(StreamKeys.MESSAGE_FIELD)).taskId())) {
+                return e.getID();
+            }
+        }
+        return null;
     }
 
     static boolean doneRecorded(String agent, String wireId) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
+/** With flushing off, what one test writes is still there in the next; the pair runs in order on one owned server. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisWithoutFlushTest {
 
@@ -18,8 +19,12 @@ class RedisWithoutFlushTest {
     @Test
     @Order(1)
     void aTestWritesAKey() {
-        try (Jedis jedis = redis.jedis()) {
-            jedis.set("shared", "across tests");
+        try (Jedis writer = redis.jedis();
+                Jedis reader = redis.jedis()) {
+            assertEquals(0, writer.dbSize(), "the class's own server starts empty");
+            assertEquals("OK", writer.set("shared", "across tests"));
+            assertEquals("across tests", reader.get("shared"), "the key as another connection reads it");
+            assertEquals(1, reader.dbSize());
         }
     }
 

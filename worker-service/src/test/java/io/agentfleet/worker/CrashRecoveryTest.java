@@ -11,6 +11,7 @@ import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -154,84 +155,98 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * The lease tests renew every {@value #LEASE_MS} / 3 ms and let others reclaim after {@value #CLAIM_AFTER_MS} ms,
+     * so only a renewer that stalls for more than ~4.6 s (far beyond a GC pause or a busy 2-core machine) lets an entry
+     * of a live worker be reclaimed. Their task outlasts claim-after plus one reclaim period (claim-after / 2) of the
+     * other worker, so a worker that did not renew would lose it.
+     */
+    private static final long LEASE_MS = 1_000;
+
+    private static final long CLAIM_AFTER_MS = 5_000;
+    private static final long LEASED_TASK_MS = CLAIM_AFTER_MS + CLAIM_AFTER_MS / 2 + 2_500;
+
     @Test
     void longTaskIsNotReclaimedWhileItsWorkerLives() {
-        String[] env = {
-            "FLEET_AGENTS_LONG_HANDLER",
-            "sleep",
-            "FLEET_AGENTS_LONG_CLAIM_AFTER",
-            "1s",
-            "FLEET_AGENTS_LONG_LEASE",
-            "900ms"
-        };
         try (UnifiedJedis jedis = redis.client();
-                JavaProcess first = TestFleet.startWorker(TestFleet.worker(redis.uri(), "long", env), "long")) {
-            AgentMessage task = TestFleet.task("long", "{\"ms\":4000}");
+                JavaProcess first = TestFleet.startWorker(leasedWorker("long"), "long");
+                JavaProcess second = TestFleet.startWorker(leasedWorker("long"), "long")) {
+            awaitConsumers(jedis, "long", 2);
+            AgentMessage task = TestFleet.task("long", "{\"ms\":" + LEASED_TASK_MS + "}");
             TestFleet.enqueue(jedis, task);
-            Await.until(
-                    Duration.ofSeconds(30),
-                    () -> jedis.xpending(KEYS.tasks("long"), "workers").getTotal() == 1,
-                    "the task in flight");
-            try (JavaProcess second = TestFleet.startWorker(TestFleet.worker(redis.uri(), "long", env), "long")) {
-                Await.until(
-                        Duration.ofSeconds(30),
-                        () -> TestFleet.outcome(jedis, "long", task.taskId()) != null,
-                        "the long task's result");
-                assertEquals(1, TestFleet.outcome(jedis, "long", task.taskId()).attempt());
-                assertEquals(1, TestFleet.results(jedis, "long").size());
-                assertTrue(!first.logText().contains("dead-lettered")
-                        && !second.logText().contains("dead-lettered"));
-            }
+            awaitResultDeliveredOnce(jedis, "long", task);
+            assertEquals(1, TestFleet.outcome(jedis, "long", task.taskId()).attempt());
+            assertEquals(1, TestFleet.results(jedis, "long").size());
+            assertTrue(!first.logText().contains("dead-lettered")
+                    && !second.logText().contains("dead-lettered"));
         }
     }
 
     @Test
     void leaseRenewalKeepsDeliveryCountAtOne() {
-        String[] env = {
-            "FLEET_AGENTS_LEASED_HANDLER",
-            "sleep",
-            "FLEET_AGENTS_LEASED_CLAIM_AFTER",
-            "1s",
-            "FLEET_AGENTS_LEASED_LEASE",
-            "900ms"
-        };
         try (UnifiedJedis jedis = redis.client();
-                JavaProcess first = TestFleet.startWorker(TestFleet.worker(redis.uri(), "leased", env), "leased");
-                JavaProcess second = TestFleet.startWorker(TestFleet.worker(redis.uri(), "leased", env), "leased")) {
-            AgentMessage task = TestFleet.task("leased", "{\"ms\":3500}");
+                JavaProcess first = TestFleet.startWorker(leasedWorker("leased"), "leased");
+                JavaProcess second = TestFleet.startWorker(leasedWorker("leased"), "leased")) {
+            awaitConsumers(jedis, "leased", 2);
+            AgentMessage task = TestFleet.task("leased", "{\"ms\":" + LEASED_TASK_MS + "}");
             TestFleet.enqueue(jedis, task);
+            Await.until(Duration.ofSeconds(30), () -> pendingEntry(jedis, "leased") != null, "in flight");
+            // The entry was delivered before this instant, so without a renewal its idle time is at least the time
+            // since; an idle time clearly below that proves a renewal (which, unlike a redelivery, keeps the count).
+            long inFlightSince = System.nanoTime();
             Await.until(
-                    Duration.ofSeconds(30),
-                    () -> jedis.xpending(KEYS.tasks("leased"), "workers").getTotal() == 1,
-                    "in flight");
-            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-            while (System.nanoTime() < deadline) {
-                List<StreamPendingEntry> pending = jedis.xpending(
-                        KEYS.tasks("leased"),
-                        "workers",
-                        XPendingParams.xPendingParams().count(10));
-                if (pending.isEmpty()) {
-                    break;
-                }
-                assertEquals(1, pending.get(0).getDeliveredTimes(), "the running task was delivered again");
-                assertTrue(
-                        pending.get(0).getIdleTime() < 1000,
-                        "idle " + pending.get(0).getIdleTime() + " ms: lease not renewed");
-                sleep(200);
-            }
-            Await.until(
-                    Duration.ofSeconds(30),
-                    () -> TestFleet.outcome(jedis, "leased", task.taskId()) != null,
-                    "the result");
+                    Duration.ofSeconds(60),
+                    () -> {
+                        StreamPendingEntry entry = pendingEntry(jedis, "leased");
+                        assertTrue(entry != null, "the task finished before its lease was seen renewed");
+                        assertEquals(1, entry.getDeliveredTimes(), "the running task was delivered again");
+                        long sinceMs = Duration.ofNanos(System.nanoTime() - inFlightSince)
+                                .toMillis();
+                        return entry.getIdleTime() + 500 < sinceMs;
+                    },
+                    "the lease to be renewed");
+            awaitResultDeliveredOnce(jedis, "leased", task);
+            assertEquals(1, TestFleet.outcome(jedis, "leased", task.taskId()).attempt());
             assertEquals(1, TestFleet.results(jedis, "leased").size());
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Waits for the task's result, failing as soon as its entry shows a second delivery (another worker took it). */
+    private static void awaitResultDeliveredOnce(UnifiedJedis jedis, String agent, AgentMessage task) {
+        Await.until(
+                Duration.ofSeconds(60),
+                () -> {
+                    StreamPendingEntry entry = pendingEntry(jedis, agent);
+                    assertTrue(entry == null || entry.getDeliveredTimes() == 1, "the running task was delivered again");
+                    return TestFleet.outcome(jedis, agent, task.taskId()) != null;
+                },
+                "the result of " + task.taskId());
+    }
+
+    private static JavaProcess.Builder leasedWorker(String agent) {
+        String prefix = "FLEET_AGENTS_" + agent.toUpperCase(Locale.ROOT) + "_";
+        return TestFleet.worker(
+                redis.uri(),
+                agent,
+                prefix + "HANDLER",
+                "sleep",
+                prefix + "CLAIM_AFTER",
+                CLAIM_AFTER_MS + "ms",
+                prefix + "LEASE",
+                LEASE_MS + "ms");
+    }
+
+    /** Waits until {@code n} workers read the agent's stream, so each one's reclaimer is running too. */
+    private static void awaitConsumers(UnifiedJedis jedis, String agent, int n) {
+        Await.until(
+                TestFleet.STARTUP,
+                () -> jedis.xinfoConsumers(KEYS.tasks(agent), "workers").size() >= n,
+                n + " consumers in the group of " + agent);
+    }
+
+    private static StreamPendingEntry pendingEntry(UnifiedJedis jedis, String agent) {
+        List<StreamPendingEntry> pending = jedis.xpending(
+                KEYS.tasks(agent), "workers", XPendingParams.xPendingParams().count(10));
+        return pending.isEmpty() ? null : pending.get(0);
     }
 }
