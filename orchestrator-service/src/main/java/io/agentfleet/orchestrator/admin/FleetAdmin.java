@@ -1,9 +1,5 @@
 package io.agentfleet.orchestrator.admin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetter;
@@ -44,8 +40,6 @@ public class FleetAdmin {
     /** Most dead-letter entries one scoped request reads, over all partitions. */
     private static final int SCAN_BUDGET = 20_000;
 
-    private static final String[] COUNTS = {"length", "delayed", "deadLetters", "results", "lag", "pending"};
-
     private final FleetRedis redis;
     private final AgentRegistry registry;
     private final StreamKeys keys;
@@ -80,11 +74,10 @@ public class FleetAdmin {
         return out;
     }
 
-    public ObjectNode agents() {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode list = out.putArray("agents");
+    public List<AgentStatus> agents() {
+        List<AgentStatus> out = new ArrayList<>();
         for (String agent : agentTypes()) {
-            list.add(agent(agent));
+            out.add(agent(agent));
         }
         return out;
     }
@@ -93,83 +86,58 @@ public class FleetAdmin {
      * One agent type: its totals over all partitions; for a partitioned type also {@code partitions}, each
      * partition's own figures and consumers.
      */
-    public ObjectNode agent(String agent) {
-        int partitions = registry.forReading(agent);
-        if (partitions == 1) {
-            ObjectNode n = partition(agent, 0);
-            n.remove("partition");
-            n.put("partitionCount", 1);
-            return n;
+    public AgentStatus agent(String agent) {
+        int partitionCount = registry.forReading(agent);
+        if (partitionCount == 1) {
+            PartitionStatus only = partition(agent, 0);
+            return new AgentStatus(agent, only.stream(), 1, only.counts(), only.consumers(), List.of());
         }
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("agent", agent);
-        n.put("stream", keys.tasks(agent));
-        n.put("partitionCount", partitions);
-        for (String field : COUNTS) {
-            n.put(field, 0L);
-        }
-        Map<String, ObjectNode> consumers = new LinkedHashMap<>();
-        ArrayNode parts = JsonNodeFactory.instance.arrayNode();
-        for (int p = 0; p < partitions; p++) {
-            ObjectNode part = partition(agent, p);
-            part.remove("agent");
-            for (String field : COUNTS) {
-                n.put(field, n.get(field).asLong() + part.get(field).asLong());
-            }
-            for (JsonNode c : part.get("consumers")) {
-                ObjectNode merged = consumers.computeIfAbsent(c.get("name").asText(), name -> {
-                    ObjectNode m = JsonNodeFactory.instance.objectNode();
-                    m.put("name", name);
-                    m.put("pending", 0L);
-                    m.put("idleMs", Long.MAX_VALUE);
-                    return m;
-                });
-                merged.put(
-                        "pending",
-                        merged.get("pending").asLong() + c.get("pending").asLong());
-                merged.put(
-                        "idleMs",
-                        Math.min(merged.get("idleMs").asLong(), c.get("idleMs").asLong()));
+        StreamCounts counts = StreamCounts.ZERO;
+        Map<String, ConsumerStatus> consumers = new LinkedHashMap<>();
+        List<PartitionStatus> parts = new ArrayList<>();
+        for (int p = 0; p < partitionCount; p++) {
+            PartitionStatus part = partition(agent, p);
+            counts = counts.plus(part.counts());
+            for (ConsumerStatus c : part.consumers()) {
+                consumers.merge(
+                        c.name(),
+                        new ConsumerStatus(c.name(), c.pending(), c.idleMs(), null),
+                        (a, b) -> new ConsumerStatus(
+                                a.name(), a.pending() + b.pending(), Math.min(a.idleMs(), b.idleMs()), null));
             }
             parts.add(part);
         }
-        n.putArray("consumers").addAll(consumers.values());
-        n.set("partitions", parts);
-        return n;
+        return new AgentStatus(
+                agent, keys.tasks(agent), partitionCount, counts, List.copyOf(consumers.values()), parts);
     }
 
-    private ObjectNode partition(String agent, int p) {
+    private PartitionStatus partition(String agent, int p) {
         var sync = redis.shared().sync();
         String tasks = keys.tasks(agent, p);
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("agent", agent);
-        n.put("partition", p);
-        n.put("stream", tasks);
-        n.put("length", sync.xlen(tasks));
-        n.put("delayed", sync.zcard(keys.delayed(agent, p)));
-        n.put("deadLetters", sync.xlen(keys.dead(agent, p)));
-        n.put("results", sync.xlen(keys.results(agent, p)));
         Map<String, Object> group = group(tasks, StreamKeys.WORKERS_GROUP);
-        n.put("lag", toLong(group.get("lag")));
-        n.put("pending", toLong(group.get("pending")));
-        ArrayNode consumers = n.putArray("consumers");
+        StreamCounts counts = new StreamCounts(
+                sync.xlen(tasks),
+                sync.zcard(keys.delayed(agent, p)),
+                sync.xlen(keys.dead(agent, p)),
+                sync.xlen(keys.results(agent, p)),
+                toLong(group.get("lag")),
+                toLong(group.get("pending")));
+        List<ConsumerStatus> consumers = new ArrayList<>();
         if (!group.isEmpty()) {
             try {
                 for (Object c : sync.xinfoConsumers(tasks, StreamKeys.WORKERS_GROUP)) {
                     Map<String, Object> fields = pairs(c);
-                    ObjectNode cn = consumers.addObject();
-                    cn.put("name", String.valueOf(fields.get("name")));
-                    cn.put("pending", toLong(fields.get("pending")));
-                    cn.put("idleMs", toLong(fields.get("idle")));
-                    if (fields.containsKey("inactive")) {
-                        cn.put("inactiveMs", toLong(fields.get("inactive")));
-                    }
+                    consumers.add(new ConsumerStatus(
+                            String.valueOf(fields.get("name")),
+                            toLong(fields.get("pending")),
+                            toLong(fields.get("idle")),
+                            fields.containsKey("inactive") ? toLong(fields.get("inactive")) : null));
                 }
             } catch (RedisCommandExecutionException e) {
                 // The group vanished between the two calls.
             }
         }
-        return n;
+        return new PartitionStatus(p, tasks, counts, consumers);
     }
 
     private Map<String, Object> group(String stream, String name) {
@@ -229,10 +197,8 @@ public class FleetAdmin {
      * a scoped listing may return fewer than {@code count} with a {@code next} when it stopped at its read budget.
      * {@code total} (every tenant's dead letters) is given to unscoped callers only.
      */
-    public ObjectNode deadLetters(String agent, String after, int count, String tenant) {
+    public DeadLetterPage deadLetters(String agent, String after, int count, String tenant) {
         int partitions = registry.forReading(agent);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("agent", agent);
         long total = 0;
         List<Letter> merged = new ArrayList<>();
         String bound = null;
@@ -251,44 +217,23 @@ public class FleetAdmin {
         merged.removeIf(l -> limit != null && compareEntryIds(l.entry().getId(), limit) > 0);
         merged.sort(Comparator.comparing((Letter l) -> l.entry().getId(), FleetAdmin::compareEntryIds));
         List<Letter> page = merged.subList(0, Math.min(count, merged.size()));
-        if (tenant == null) {
-            out.put("total", total);
-        }
-        ArrayNode list = out.putArray("deadLetters");
+        List<DeadLetterView> views = new ArrayList<>();
         for (Letter letter : page) {
-            list.add(view(agent, letter));
+            views.add(view(agent, letter));
         }
-        if (page.size() == count) {
-            out.put("next", page.get(page.size() - 1).entry().getId());
-        } else if (bound != null) {
-            out.put("next", bound);
-        }
-        return out;
+        String next = page.size() == count ? page.get(page.size() - 1).entry().getId() : bound;
+        return new DeadLetterPage(agent, tenant == null ? total : null, views, next);
     }
 
-    private ObjectNode view(String agent, Letter letter) {
-        DeadLetter dl = DeadLetter.fromFields(
-                letter.entry().getId(), agent, letter.entry().getBody());
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("entryId", dl.entryId());
-        n.put("partition", letter.partition());
-        n.put("taskId", dl.taskId());
-        n.put("tenant", dl.tenant());
-        n.put("reason", dl.reason().name());
-        n.put("attempts", dl.attempts());
-        n.put("error", dl.error());
-        n.put("worker", dl.worker());
-        n.put("at", dl.at());
-        try {
-            n.set("message", codec.parseObject(dl.original()));
-        } catch (InvalidMessageException e) {
-            n.put("message", dl.original());
-        }
-        return n;
+    private static DeadLetterView view(String agent, Letter letter) {
+        return new DeadLetterView(
+                letter.partition(),
+                DeadLetter.fromFields(
+                        letter.entry().getId(), agent, letter.entry().getBody()));
     }
 
     /** One dead letter visible to {@code tenant} (null = any), looked for in every partition; null when none. */
-    public ObjectNode deadLetter(String agent, String entryId, String tenant) {
+    public DeadLetterView deadLetter(String agent, String entryId, String tenant) {
         Letter letter = find(agent, entryId, tenant);
         return letter == null ? null : view(agent, letter);
     }
@@ -335,19 +280,17 @@ public class FleetAdmin {
      * "all" reads at most a bounded number of entries after {@code after}; when it stopped there, {@code next} is where
      * to continue.
      */
-    public ObjectNode redrive(String agent, Collection<String> ids, String tenant, String after) {
+    public RedriveResult redrive(String agent, Collection<String> ids, String tenant, String after) {
         int partitions = registry.forReading(agent);
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        ArrayNode redriven = out.putArray("redriven");
-        ArrayNode skipped = out.putArray("skipped");
+        List<RedriveResult.Redriven> redriven = new ArrayList<>();
+        List<RedriveResult.Skipped> skipped = new ArrayList<>();
+        String next = null;
         if (ids != null) {
             Map<Integer, List<StreamMessage<String, String>>> byPartition = new TreeMap<>();
             for (String id : ids) {
                 Letter letter = find(agent, id, tenant);
                 if (letter == null) {
-                    ObjectNode s = skipped.addObject();
-                    s.put("entryId", id);
-                    s.put("reason", "no such dead letter");
+                    skipped.add(new RedriveResult.Skipped(id, "no such dead letter"));
                 } else {
                     byPartition
                             .computeIfAbsent(letter.partition(), x -> new ArrayList<>())
@@ -356,18 +299,14 @@ public class FleetAdmin {
             }
             byPartition.forEach((p, entries) -> redriveBatch(agent, p, entries, redriven, skipped));
         } else {
-            String next = forEachScoped(
+            next = forEachScoped(
                     agent,
                     partitions,
                     tenant,
                     after,
                     (p, entries) -> redriveBatch(agent, p, entries, redriven, skipped));
-            if (next != null) {
-                out.put("next", next);
-            }
         }
-        out.put("count", redriven.size());
-        return out;
+        return new RedriveResult(redriven, skipped, next);
     }
 
     /**
@@ -418,8 +357,8 @@ public class FleetAdmin {
             String agent,
             int partition,
             List<StreamMessage<String, String>> entries,
-            ArrayNode redriven,
-            ArrayNode skipped) {
+            List<RedriveResult.Redriven> redriven,
+            List<RedriveResult.Skipped> skipped) {
         List<FleetScripts.Redrive> letters = new ArrayList<>();
         List<DeadLetter> sent = new ArrayList<>();
         for (StreamMessage<String, String> entry : entries) {
@@ -428,9 +367,7 @@ public class FleetAdmin {
             try {
                 message = dl.redriveMessage(codec);
             } catch (InvalidMessageException e) {
-                ObjectNode s = skipped.addObject();
-                s.put("entryId", dl.entryId());
-                s.put("reason", "cannot be redriven: " + e.getMessage());
+                skipped.add(new RedriveResult.Skipped(dl.entryId(), "cannot be redriven: " + e.getMessage()));
                 continue;
             }
             letters.add(new FleetScripts.Redrive(
@@ -444,15 +381,10 @@ public class FleetAdmin {
         for (int i = 0; i < sent.size(); i++) {
             Object id = ids.get(i);
             if (id == null || Boolean.FALSE.equals(id)) {
-                ObjectNode s = skipped.addObject();
-                s.put("entryId", sent.get(i).entryId());
-                s.put("reason", "already redriven or purged");
+                skipped.add(new RedriveResult.Skipped(sent.get(i).entryId(), "already redriven or purged"));
             } else {
-                ObjectNode r = redriven.addObject();
-                r.put("entryId", sent.get(i).entryId());
-                r.put("taskId", sent.get(i).taskId());
-                r.put("partition", partition);
-                r.put("newEntryId", String.valueOf(id));
+                redriven.add(new RedriveResult.Redriven(
+                        sent.get(i).entryId(), sent.get(i).taskId(), partition, String.valueOf(id)));
             }
         }
     }
@@ -463,11 +395,11 @@ public class FleetAdmin {
      * at most a bounded number of entries after {@code after}; when it stopped there, {@code next} is where to
      * continue.
      */
-    public ObjectNode purge(String agent, Collection<String> ids, String tenant, String after) {
+    public PurgeResult purge(String agent, Collection<String> ids, String tenant, String after) {
         int partitions = registry.forReading(agent);
         var sync = redis.shared().sync();
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
         long purged = 0;
+        String next = null;
         if (ids != null) {
             for (String id : ids) {
                 Letter letter = find(agent, id, tenant);
@@ -482,7 +414,7 @@ public class FleetAdmin {
             }
         } else {
             long[] deleted = {0};
-            String next = forEachScoped(
+            next = forEachScoped(
                     agent,
                     partitions,
                     tenant,
@@ -491,75 +423,59 @@ public class FleetAdmin {
                             keys.dead(agent, p),
                             entries.stream().map(StreamMessage::getId).toArray(String[]::new)));
             purged = deleted[0];
-            if (next != null) {
-                out.put("next", next);
-            }
         }
-        out.put("agent", agent);
-        out.put("purged", purged);
-        return out;
+        return new PurgeResult(agent, purged, next);
     }
 
     /**
      * Tokens and cost. Unscoped ({@code tenant} null): {@code byTenant}, {@code byKey} and {@code byAgent} over the
      * whole fleet. Scoped: {@code tenant}, its {@code total}, and its own {@code byKey} and {@code byAgent}.
      */
-    public ObjectNode usage(String tenant) {
+    public Usage usage(String tenant) {
         Map<String, String> raw = redis.shared().sync().hgetall(okeys.usage());
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        if (tenant != null) {
-            out.put("tenant", tenant);
-        }
-        ObjectNode total = tenant == null ? null : out.putObject("total");
-        ObjectNode byTenant = tenant == null ? out.putObject("byTenant") : null;
-        ObjectNode byKey = out.putObject("byKey");
-        ObjectNode byAgent = out.putObject("byAgent");
+        Map<String, Number> total = tenant == null ? null : new LinkedHashMap<>();
+        Map<String, Map<String, Number>> byTenant = tenant == null ? new LinkedHashMap<>() : null;
+        Map<String, Map<String, Number>> byKey = new LinkedHashMap<>();
+        Map<String, Map<String, Number>> byAgent = new LinkedHashMap<>();
         raw.forEach((field, value) -> {
             // key|K|f, agent|A|f, tenant|T|f; per tenant tk|T|K|f and ta|T|A|f.
             String[] parts = field.split("\\|");
-            ObjectNode owner = null;
+            Map<String, Number> owner = null;
             if (tenant == null && parts.length == 3) {
-                ObjectNode target = switch (parts[0]) {
+                Map<String, Map<String, Number>> target = switch (parts[0]) {
                     case "key" -> byKey;
                     case "agent" -> byAgent;
                     case "tenant" -> byTenant;
                     default -> null;
                 };
-                owner = target == null ? null : child(target, parts[1]);
+                owner = target == null ? null : target.computeIfAbsent(parts[1], x -> new LinkedHashMap<>());
             } else if (tenant != null && parts.length == 3 && parts[0].equals("tenant") && parts[1].equals(tenant)) {
                 owner = total;
             } else if (tenant != null && parts.length == 4 && parts[1].equals(tenant)) {
-                ObjectNode target = parts[0].equals("tk") ? byKey : parts[0].equals("ta") ? byAgent : null;
-                owner = target == null ? null : child(target, parts[2]);
+                Map<String, Map<String, Number>> target =
+                        parts[0].equals("tk") ? byKey : parts[0].equals("ta") ? byAgent : null;
+                owner = target == null ? null : target.computeIfAbsent(parts[2], x -> new LinkedHashMap<>());
             }
             if (owner != null) {
                 String metric = parts[parts.length - 1];
-                if (metric.equals("cost")) {
-                    owner.put("cost", Double.parseDouble(value));
-                } else {
-                    owner.put(metric, Long.parseLong(value));
-                }
+                owner.put(metric, metric.equals("cost") ? Double.parseDouble(value) : Long.parseLong(value));
             }
         });
-        List<ObjectNode> owners = new ArrayList<>();
-        for (ObjectNode group : new ObjectNode[] {byTenant, byKey, byAgent}) {
-            if (group != null) {
-                group.elements().forEachRemaining(n -> owners.add((ObjectNode) n));
-            }
-        }
-        if (total != null) {
-            owners.add(total);
-        }
-        for (ObjectNode owner : owners) {
-            owner.put(
-                    "tokens",
-                    owner.path("tokensIn").asLong() + owner.path("tokensOut").asLong());
-        }
-        return out;
+        return new Usage(
+                tenant,
+                total == null ? null : new Usage.Figures(total),
+                figures(byTenant),
+                figures(byKey),
+                figures(byAgent));
     }
 
-    private static ObjectNode child(ObjectNode parent, String name) {
-        return parent.has(name) ? (ObjectNode) parent.get(name) : parent.putObject(name);
+    private static Map<String, Usage.Figures> figures(Map<String, Map<String, Number>> owners) {
+        if (owners == null) {
+            return null;
+        }
+        Map<String, Usage.Figures> out = new LinkedHashMap<>();
+        owners.forEach((name, metrics) -> out.put(name, new Usage.Figures(metrics)));
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.Names;
+import io.agentfleet.orchestrator.admin.DeadLetterView;
 import io.agentfleet.orchestrator.admin.FleetAdmin;
 import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
@@ -31,22 +32,24 @@ public class AdminController {
     private final FleetAdmin admin;
     private final OrchestratorConfig config;
     private final MessageCodec codec;
+    private final AdminJson json;
 
     public AdminController(FleetAdmin admin, OrchestratorConfig config, MessageCodec codec) {
         this.admin = admin;
         this.config = config;
         this.codec = codec;
+        this.json = new AdminJson(codec);
     }
 
     @Get(value = "/agents", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> agents(@Nullable @QueryValue("scan") Boolean scan) {
         // scan is accepted and ignored: the fleet's registry lists every agent type, on every node of a cluster.
-        return Json.ok(admin.agents());
+        return Json.ok(json.agents(admin.agents()));
     }
 
     @Get(value = "/agents/{type}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> agent(@PathVariable String type) {
-        return Json.ok(admin.agent(agentType(type)));
+        return Json.ok(json.agent(admin.agent(agentType(type))));
     }
 
     /** The caller's tenant's usage; an operator sees the whole fleet's, or one tenant's with {@code ?tenant=}. */
@@ -63,7 +66,7 @@ public class AdminController {
         if (tenant != null && !Names.isId(tenant)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "tenant", "is not a valid tenant name");
         }
-        return Json.ok(admin.usage(tenant != null ? tenant : scope(caller)));
+        return Json.ok(AdminJson.usage(admin.usage(tenant != null ? tenant : scope(caller))));
     }
 
     @Get(value = "/agents/{type}/dead-letters", produces = MediaType.APPLICATION_JSON)
@@ -84,17 +87,17 @@ public class AdminController {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
         }
-        return Json.ok(admin.deadLetters(agentType(type), after, n, scope(Caller.of(request))));
+        return Json.ok(json.deadLetters(admin.deadLetters(agentType(type), after, n, scope(Caller.of(request)))));
     }
 
     @Get(value = "/agents/{type}/dead-letters/{entryId}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> deadLetter(
             HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
-        ObjectNode letter = admin.deadLetter(agentType(type), entryId(entryId), scope(Caller.of(request)));
+        DeadLetterView letter = admin.deadLetter(agentType(type), entryId(entryId), scope(Caller.of(request)));
         if (letter == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
-        return Json.ok(letter);
+        return Json.ok(json.deadLetter(letter));
     }
 
     @Post(
@@ -108,7 +111,7 @@ public class AdminController {
         if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
-        return Json.ok(admin.redrive(agent, List.of(entryId), tenant, null));
+        return Json.ok(AdminJson.redrive(admin.redrive(agent, List.of(entryId), tenant, null)));
     }
 
     @Delete(
@@ -122,7 +125,7 @@ public class AdminController {
         if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
-        return Json.ok(admin.purge(agent, List.of(entryId), tenant, null));
+        return Json.ok(AdminJson.purge(admin.purge(agent, List.of(entryId), tenant, null)));
     }
 
     /** The tenant a caller's views and actions are limited to; null for an operator, who sees every tenant's. */
@@ -149,14 +152,16 @@ public class AdminController {
             HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
         Selection selection = selection(body);
-        return Json.ok(admin.redrive(agent, selection.ids(), scope(Caller.of(request)), selection.after()));
+        return Json.ok(
+                AdminJson.redrive(admin.redrive(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
     }
 
     @Delete(value = "/agents/{type}/dead-letters", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> purge(HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
         Selection selection = selection(body);
-        return Json.ok(admin.purge(agent, selection.ids(), scope(Caller.of(request)), selection.after()));
+        return Json.ok(
+                AdminJson.purge(admin.purge(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
     }
 
     /**
