@@ -11,8 +11,6 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
-import io.agentfleet.messages.RunEventType;
-import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.opentelemetry.api.OpenTelemetry;
@@ -30,24 +28,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.PipelineBase;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.StreamEntryID;
-import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.params.XPendingParams;
-import redis.clients.jedis.params.XReadParams;
-import redis.clients.jedis.resps.StreamConsumerInfo;
-import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamGroupInfo;
-import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
  * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; submits workflow runs through the
@@ -86,9 +74,6 @@ public final class FleetClient implements AutoCloseable {
 
     static final String SENDER = "fleet-client";
     private static final Logger LOG = LoggerFactory.getLogger(FleetClient.class);
-    private static final Duration FIRST_POLL = Duration.ofMillis(1);
-    private static final Duration MAX_POLL = Duration.ofMillis(50);
-    private static final int REDRIVE_BATCH = 100;
     private static final String ENQUEUE_WHAT = "enqueueing tasks";
     private static final long REGISTERED_TTL_MILLIS = 10_000;
 
@@ -98,6 +83,8 @@ public final class FleetClient implements AutoCloseable {
     private final RedisGateway redis;
     private final OrchestratorApi orchestrator;
     private final PublishTracing tracing;
+    private final FleetAdminClient admin;
+    private final FleetWorkflowClient workflows;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     /** Agent types whose configured partition count this client has registered (or tried to). */
     private final Set<String> countRegistered = ConcurrentHashMap.newKeySet();
@@ -113,9 +100,9 @@ public final class FleetClient implements AutoCloseable {
         this.codec = new MessageCodec(options.limits());
         this.redis = redis;
         this.tracing = new PublishTracing(options.openTelemetry());
-        this.orchestrator = options.orchestratorUri() == null
-                ? null
-                : new OrchestratorApi(options.orchestratorUri(), options.apiKey(), options.httpTimeout());
+        this.orchestrator = OrchestratorApi.of(options);
+        this.admin = new FleetAdminClient(options, codec, redis, false);
+        this.workflows = new FleetWorkflowClient(options, redis, orchestrator, false);
     }
 
     /**
@@ -125,12 +112,12 @@ public final class FleetClient implements AutoCloseable {
      * @throws IllegalArgumentException when the URI is not {@code redis://} or {@code rediss://}
      */
     public static FleetClient connect(String redisUri) {
-        return builder().redisUri(redisUri).build();
+        return connect(FleetClientOptions.builder().redisUri(redisUri).build());
     }
 
     /** Like {@link #connect(String)}. */
     public static FleetClient connect(URI redisUri) {
-        return builder().redisUri(redisUri).build();
+        return connect(FleetClientOptions.builder().redisUri(redisUri).build());
     }
 
     /** Connects with the given options; the connection is checked with a PING. */
@@ -139,6 +126,8 @@ public final class FleetClient implements AutoCloseable {
         return new FleetClient(options, RedisGateway.open(options));
     }
 
+    /** @deprecated build the one options type, {@link FleetClientOptions#builder()}, and {@link #connect(FleetClientOptions)} */
+    @Deprecated
     public static Builder builder() {
         return new Builder();
     }
@@ -194,7 +183,7 @@ public final class FleetClient implements AutoCloseable {
             } catch (FleetException e) {
                 throw backpressureOr(e, agent);
             }
-            List<String> ids = strings(done.reply());
+            List<String> ids = Replies.strings(done.reply());
             TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
             requireDurable(agent, partition, done.acknowledged());
             publish.end(null);
@@ -311,7 +300,7 @@ public final class FleetClient implements AutoCloseable {
                 refused.addAll(chunk.indexes);
                 continue;
             }
-            List<String> ids = strings(chunk.reply.reply());
+            List<String> ids = Replies.strings(chunk.reply.reply());
             for (int i = 0; i < ids.size(); i++) {
                 int index = chunk.indexes.get(i);
                 handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
@@ -385,7 +374,7 @@ public final class FleetClient implements AutoCloseable {
         if (configured > 0 && !mayNotRegister.contains(agent)) {
             return configured;
         }
-        int registeredCount = Math.max(1, registeredPartitions(agent, true));
+        int registeredCount = Math.max(1, registeredPartitions(agent));
         // A client that could not register its count writes only where readers look.
         return configured > 0 ? Math.min(configured, registeredCount) : registeredCount;
     }
@@ -395,33 +384,18 @@ public final class FleetClient implements AutoCloseable {
      * operations (statistics, dead letters, purge) cover this many.
      */
     public int partitions(String agent) {
-        return Math.max(1, Math.max(options.configuredPartitions(agent), registeredPartitions(agent, false)));
+        return admin.partitions(agent);
     }
 
-    private int registeredPartitions(String agent, boolean cached) {
+    private int registeredPartitions(String agent) {
         long now = System.nanoTime();
         RegisteredCount known = registeredCounts.get(agent);
-        if (cached && known != null && now - known.readAt < REGISTERED_TTL_MILLIS * 1_000_000L) {
+        if (known != null && now - known.readAt < REGISTERED_TTL_MILLIS * 1_000_000L) {
             return known.count;
         }
-        String config = keys.config(agent, 0);
-        String value = redis.call(
-                "reading the partition count of agent type '" + agent + "'",
-                jedis -> jedis.hget(config, StreamKeys.PARTITIONS_FIELD));
-        int count = parseCount(value);
+        int count = PartitionCounts.registered(redis, keys, agent);
         registeredCounts.put(agent, new RegisteredCount(count, now));
         return count;
-    }
-
-    private static int parseCount(String value) {
-        if (value == null) {
-            return 0;
-        }
-        try {
-            return Math.min(StreamKeys.MAX_PARTITIONS, Math.max(0, Integer.parseInt(value.trim())));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private record RegisteredCount(int count, long readAt) {}
@@ -493,8 +467,7 @@ public final class FleetClient implements AutoCloseable {
 
     /** Agent types in the fleet's registry ({@code prefix:agents}): every type served or sent work. */
     public SortedSet<String> agentTypes() {
-        String registry = keys.agents();
-        return redis.call("reading " + registry, jedis -> new TreeSet<>(jedis.smembers(registry)));
+        return admin.agentTypes();
     }
 
     /**
@@ -570,15 +543,15 @@ public final class FleetClient implements AutoCloseable {
      */
     public TaskResult await(TaskHandle handle, Duration timeout) {
         Objects.requireNonNull(handle, "handle");
-        long deadline = deadlineOf(timeout);
+        long deadline = Polling.deadlineOf(timeout);
         String doneKey = keys.done(handle.agent(), handle.partition(), handle.taskId());
-        Duration pause = FIRST_POLL;
+        Duration pause = Polling.FIRST_POLL;
         while (true) {
             String recorded = redis.call("reading the outcome of task " + handle.taskId(), jedis -> jedis.get(doneKey));
             if (recorded != null) {
                 return Outcomes.resultOf(handle, recorded, codec);
             }
-            pause = pauseBefore(
+            pause = Polling.pauseBefore(
                     deadline, pause, () -> new TaskTimeoutException(handle.agent(), handle.taskId(), timeout, ""));
         }
     }
@@ -592,16 +565,16 @@ public final class FleetClient implements AutoCloseable {
      */
     public List<TaskResult> awaitAll(List<TaskHandle> handles, Duration timeout) {
         Objects.requireNonNull(handles, "handles");
-        long deadline = deadlineOf(timeout);
+        long deadline = Polling.deadlineOf(timeout);
         String[] recorded = new String[handles.size()];
-        Duration pause = FIRST_POLL;
+        Duration pause = Polling.FIRST_POLL;
         while (true) {
             List<Integer> outstanding = readOutcomes(handles, recorded);
             if (outstanding.isEmpty()) {
                 break;
             }
             TaskHandle first = handles.get(outstanding.getFirst());
-            pause = pauseBefore(
+            pause = Polling.pauseBefore(
                     deadline,
                     pause,
                     () -> new TaskTimeoutException(
@@ -648,410 +621,130 @@ public final class FleetClient implements AutoCloseable {
         return stillMissing;
     }
 
-    private static long deadlineOf(Duration timeout) {
-        if (timeout == null || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
-        }
-        return System.nanoTime() + timeout.toNanos();
+    // ---------------------------------------------------------------- deprecated: operator and workflow calls
+
+    /** The operator's calls (dead letters, statistics) on this client's connections; closing it leaves them open. */
+    public FleetAdminClient admin() {
+        return admin;
     }
 
-    /** Sleeps the next backoff step, or throws the timeout once the deadline has passed; returns the next step. */
-    private static Duration pauseBefore(long deadline, Duration pause, Supplier<? extends FleetException> timeout) {
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            throw timeout.get();
-        }
-        try {
-            Thread.sleep(Duration.ofNanos(Math.min(pause.toNanos(), remaining)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FleetException("interrupted while awaiting an outcome", e);
-        }
-        Duration next = pause.multipliedBy(2);
-        return next.compareTo(MAX_POLL) > 0 ? MAX_POLL : next;
+    /** The workflow calls on this client's connections; closing it leaves them open. */
+    public FleetWorkflowClient workflows() {
+        return workflows;
     }
 
-    // ---------------------------------------------------------------- dead letters
-
-    /** The oldest {@code count} dead letters of partition 0 of {@code agent} (the whole of an unpartitioned type). */
+    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int)} via {@link #admin()} */
+    @Deprecated
     public List<DeadLetter> deadLetters(String agent, int count) {
-        return deadLetters(agent, 0, count);
+        return admin.deadLetters(agent, count);
     }
 
-    /** The oldest {@code count} dead letters of one partition of {@code agent}, oldest first. */
+    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int, int)} via {@link #admin()} */
+    @Deprecated
     public List<DeadLetter> deadLetters(String agent, int partition, int count) {
-        if (count < 1) {
-            throw new IllegalArgumentException("count must be >= 1, but was " + count);
-        }
-        String dead = keys.dead(agent, partition);
-        List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, "-", "+", count));
-        return entries.stream()
-                .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
-                .toList();
+        return admin.deadLetters(agent, partition, count);
     }
 
-    /** One dead letter by its entry id on partition 0's {@code prefix:{agent}:dead}, if it is still there. */
+    /** @deprecated use {@link FleetAdminClient#deadLetter(String, String)} via {@link #admin()} */
+    @Deprecated
     public Optional<DeadLetter> deadLetter(String agent, String entryId) {
-        return deadLetter(agent, 0, entryId);
+        return admin.deadLetter(agent, entryId);
     }
 
-    /** One dead letter by its entry id on the dead-letter stream of partition {@code partition}. */
+    /** @deprecated use {@link FleetAdminClient#deadLetter(String, int, String)} via {@link #admin()} */
+    @Deprecated
     public Optional<DeadLetter> deadLetter(String agent, int partition, String entryId) {
-        String dead = keys.dead(agent, partition);
-        String id = requireEntryId(entryId);
-        List<StreamEntry> entries = redis.call("reading " + dead, jedis -> jedis.xrange(dead, id, id, 1));
-        return entries.stream()
-                .findFirst()
-                .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()));
+        return admin.deadLetter(agent, partition, entryId);
     }
 
-    /** {@link #redrive(String, int, Collection)} on partition 0 (an unpartitioned type). */
+    /** @deprecated use {@link FleetAdminClient#redrive(String, Collection)} via {@link #admin()} */
+    @Deprecated
     public int redrive(String agent, Collection<String> entryIds) {
-        return redrive(agent, 0, entryIds);
+        return admin.redrive(agent, entryIds);
     }
 
-    /**
-     * Puts the given dead letters of one partition back on that partition's task stream as fresh tasks ({@link
-     * DeadLetter#redriveMessage}: attempt 1, new message id, no deadline) and deletes their done records, so awaiting
-     * the task waits for the new run. Runs {@link FleetScripts#REDRIVE}, which removes each dead letter and enqueues
-     * it in one step: a dead letter redriven concurrently by two callers is enqueued once. Redrive is an operator
-     * action and bypasses the backlog bound.
-     *
-     * @return how many were redriven; ids not found (already redriven or purged) and dead letters whose original
-     *     message cannot be decoded are skipped and left as they are
-     */
+    /** @deprecated use {@link FleetAdminClient#redrive(String, int, Collection)} via {@link #admin()} */
+    @Deprecated
     public int redrive(String agent, int partition, Collection<String> entryIds) {
-        Objects.requireNonNull(entryIds, "entryIds");
-        List<DeadLetter> found = new ArrayList<>();
-        for (String entryId : entryIds) {
-            deadLetter(agent, partition, entryId).ifPresent(found::add);
-        }
-        int redriven = 0;
-        for (int from = 0; from < found.size(); from += REDRIVE_BATCH) {
-            redriven +=
-                    redriveBatch(agent, partition, found.subList(from, Math.min(found.size(), from + REDRIVE_BATCH)));
-        }
-        return redriven;
+        return admin.redrive(agent, partition, entryIds);
     }
 
-    /** Redrives every dead letter of every partition of {@code agent}; returns how many. */
+    /** @deprecated use {@link FleetAdminClient#redriveAll(String)} via {@link #admin()} */
+    @Deprecated
     public int redriveAll(String agent) {
-        int redriven = 0;
-        for (int partition = 0; partition < partitions(agent); partition++) {
-            redriven += redriveAll(agent, partition);
-        }
-        return redriven;
+        return admin.redriveAll(agent);
     }
 
-    /** Redrives every dead letter of one partition of {@code agent} (see {@link #redrive(String, int, Collection)}). */
+    /** @deprecated use {@link FleetAdminClient#redriveAll(String, int)} via {@link #admin()} */
+    @Deprecated
     public int redriveAll(String agent, int partition) {
-        String dead = keys.dead(agent, partition);
-        String start = "-";
-        int redriven = 0;
-        while (true) {
-            String from = start;
-            List<StreamEntry> page =
-                    redis.call("reading " + dead, jedis -> jedis.xrange(dead, from, "+", REDRIVE_BATCH));
-            if (page.isEmpty()) {
-                return redriven;
-            }
-            redriven += redriveBatch(
-                    agent,
-                    partition,
-                    page.stream()
-                            .map(e -> DeadLetter.fromFields(e.getID().toString(), agent, e.getFields()))
-                            .toList());
-            start = "(" + page.getLast().getID();
-        }
+        return admin.redriveAll(agent, partition);
     }
 
-    private int redriveBatch(String agent, int partition, List<DeadLetter> letters) {
-        List<FleetScripts.Redrive> redrives = new ArrayList<>(letters.size());
-        for (DeadLetter letter : letters) {
-            AgentMessage message;
-            try {
-                message = letter.redriveMessage(codec);
-            } catch (InvalidMessageException e) {
-                LOG.warn(
-                        "dead letter {} of agent type '{}' (partition {}) cannot be redriven: {}",
-                        letter.entryId(),
-                        agent,
-                        partition,
-                        e.getMessage());
-                continue;
-            }
-            redrives.add(new FleetScripts.Redrive(
-                    letter.entryId(), message.taskId(), RedisGateway.utf8(codec.encode(message))));
-        }
-        if (redrives.isEmpty()) {
-            return 0;
-        }
-        ScriptCall call = FleetScripts.redrive(keys, agent, partition, redrives);
-        Object reply = redis.call("redriving dead letters of agent type '" + agent + "'", jedis -> redis.run(call));
-        return (int) strings(reply).stream().filter(Objects::nonNull).count();
-    }
-
-    /**
-     * Deletes every dead letter of every partition of {@code agent}, each partition in one atomic step (a script on
-     * that partition's slot: MULTI/EXEC is not routed by key on Redis Cluster); returns how many there were.
-     */
+    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String)} via {@link #admin()} */
+    @Deprecated
     public long purgeDeadLetters(String agent) {
-        long purged = 0;
-        for (int partition = 0; partition < partitions(agent); partition++) {
-            purged += purgeDeadLetters(agent, partition);
-        }
-        return purged;
+        return admin.purgeDeadLetters(agent);
     }
 
-    /** Deletes every dead letter of one partition of {@code agent} atomically; returns how many there were. */
+    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String, int)} via {@link #admin()} */
+    @Deprecated
     public long purgeDeadLetters(String agent, int partition) {
-        String dead = keys.dead(agent, partition);
-        ScriptCall call = FleetScripts.purgeDead(keys, agent, partition);
-        Object reply = redis.call("purging " + dead, jedis -> redis.run(call));
-        return reply instanceof Number n ? n.longValue() : 0;
+        return admin.purgeDeadLetters(agent, partition);
     }
 
-    // ---------------------------------------------------------------- statistics
-
-    /**
-     * Length, lag, pending work, consumers, delayed retries and dead letters of one agent type, summed over its
-     * partitions, with each partition's own figures when it has more than one (see {@link AgentStats}).
-     */
+    /** @deprecated use {@link FleetAdminClient#agentStats(String)} via {@link #admin()} */
+    @Deprecated
     public AgentStats agentStats(String agent) {
-        int count = partitions(agent);
-        List<PartitionStats> each = new ArrayList<>(count);
-        for (int partition = 0; partition < count; partition++) {
-            each.add(partitionStats(agent, partition));
-        }
-        return AgentStats.of(agent, each);
+        return admin.agentStats(agent);
     }
 
-    /** The figures of one partition of {@code agent}. */
+    /** @deprecated use {@link FleetAdminClient#partitionStats(String, int)} via {@link #admin()} */
+    @Deprecated
     public PartitionStats partitionStats(String agent, int partition) {
-        String tasks = keys.tasks(agent, partition);
-        return redis.call("reading statistics of " + tasks, jedis -> {
-            long length = jedis.xlen(tasks);
-            Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
-            long pending = group.map(StreamGroupInfo::getPending).orElse(0L);
-            return new PartitionStats(
-                    partition,
-                    length,
-                    group.map(FleetClient::lagOf).orElse(null),
-                    pending,
-                    pending > 0 ? oldestPendingAge(jedis, tasks) : null,
-                    group.isPresent()
-                            ? consumers(jedis, tasks, keys.seen(agent, partition, StreamKeys.WORKERS_GROUP))
-                            : List.of(),
-                    jedis.zcard(keys.delayed(agent, partition)),
-                    jedis.xlen(keys.dead(agent, partition)));
-        });
+        return admin.partitionStats(agent, partition);
     }
 
-    private static Optional<StreamGroupInfo> workersGroup(UnifiedJedis jedis, String tasks) {
-        if (!jedis.exists(tasks)) {
-            return Optional.empty();
-        }
-        return jedis.xinfoGroups(tasks).stream()
-                .filter(g -> StreamKeys.WORKERS_GROUP.equals(g.getName()))
-                .findFirst();
-    }
-
-    private static Long lagOf(StreamGroupInfo group) {
-        // Redis 7 reports "lag" (nil when it cannot compute it); Redis 6.2 has no such field: unknown, not 0.
-        Object lag = group.getGroupInfo().get("lag");
-        return lag instanceof Number n ? n.longValue() : null;
-    }
-
-    private static Duration oldestPendingAge(UnifiedJedis jedis, String tasks) {
-        List<StreamPendingEntry> first =
-                jedis.xpending(tasks, StreamKeys.WORKERS_GROUP, new XPendingParams("-", "+", 1));
-        return first.isEmpty() ? null : Duration.ofMillis(first.getFirst().getIdleTime());
-    }
-
-    /** The group's consumers, each seen at the later of its last interaction and its heartbeat in {@code seen}. */
-    private static List<ConsumerStats> consumers(UnifiedJedis jedis, String tasks, String seen) {
-        List<StreamConsumerInfo> infos = jedis.xinfoConsumers2(tasks, StreamKeys.WORKERS_GROUP);
-        Map<String, String> heartbeats = jedis.hgetAll(seen);
-        long now = heartbeats.isEmpty() ? 0 : redisMillis(jedis, seen);
-        return infos.stream()
-                .map(c -> {
-                    long idle = c.getIdle();
-                    String beat = heartbeats.get(c.getName());
-                    long sinceSeen = beat == null ? idle : Math.max(0, Math.min(idle, now - Long.parseLong(beat)));
-                    return new ConsumerStats(
-                            c.getName(), c.getPending(), Duration.ofMillis(idle), Duration.ofMillis(sinceSeen));
-                })
-                .toList();
-    }
-
-    /** Redis's clock, the one the heartbeats were taken with, read on the node holding {@code key}. */
-    private static long redisMillis(UnifiedJedis jedis, String key) {
-        List<?> time = (List<?>) jedis.eval("return redis.call('TIME')", List.of(key), List.of());
-        return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(reply);
-    }
-
-    // ---------------------------------------------------------------- workflow runs
-
-    /**
-     * Submits a workflow run through the orchestrator ({@code POST /v1/workflows}), which validates it, records the run
-     * and dispatches its first tasks. Needs {@link FleetClientOptions#orchestratorUri()}.
-     *
-     * @return the accepted run; follow it with {@link #awaitRun(RunHandle, Duration)}
-     * @throws InvalidMessageException the orchestrator refused the workflow (400, 413): field and reason from its answer,
-     *     for example {@code tasks[0].dependsOn: dependency cycle: a -> b -> a}
-     * @throws FleetAuthException the API key is missing (401) or unknown (403)
-     * @throws RateLimitedException the key is over its request rate, or an agent type's backlog is full (429)
-     * @throws OrchestratorException any other refusal, or the orchestrator could not be reached (the run may or may not
-     *     have been created)
-     */
+    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(Workflow)} via {@link #workflows()} */
+    @Deprecated
     public RunHandle submitWorkflow(Workflow workflow) {
-        Objects.requireNonNull(workflow, "workflow");
-        return submitWorkflow(workflow.toJson());
+        return workflows.submitWorkflow(workflow);
     }
 
-    /**
-     * Like {@link #submitWorkflow(Workflow)} with the request body as JSON, for fields the typed builder lacks
-     * (reviews, escalation); the body's shape is that of {@code POST /v1/workflows} in the orchestrator's API.
-     */
+    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(ObjectNode)} via {@link #workflows()} */
+    @Deprecated
     public RunHandle submitWorkflow(ObjectNode body) {
-        Objects.requireNonNull(body, "body");
-        ObjectNode accepted = orchestrator().post("/v1/workflows", body, "submitting a workflow");
-        String runId = accepted.path("runId").asText(null);
-        if (runId == null) {
-            throw new FleetException(
-                    "orchestrator at " + orchestrator.base() + " accepted a workflow without a runId: " + accepted);
-        }
-        return new RunHandle(
-                runId,
-                accepted.path("status").asText("RUNNING"),
-                accepted.path("tasks").asInt());
+        return workflows.submitWorkflow(body);
     }
 
-    /**
-     * The run's current view from the orchestrator ({@code GET /v1/runs/{id}}), whatever its status.
-     *
-     * @throws OrchestratorException with status 404 when the run is unknown (or its record expired)
-     */
+    /** @deprecated use {@link FleetWorkflowClient#run(String)} via {@link #workflows()} */
+    @Deprecated
     public RunResult run(String runId) {
-        Objects.requireNonNull(runId, "runId");
-        return RunResult.fromView(orchestrator().get("/v1/runs/" + runId, "reading run " + runId));
+        return workflows.run(runId);
     }
 
-    /** {@link #awaitRun(RunHandle, Duration)} with {@link FleetClientOptions#doneTimeout()}. */
+    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle)} via {@link #workflows()} */
+    @Deprecated
     public RunResult awaitRun(RunHandle handle) {
-        return awaitRun(handle, options.doneTimeout());
+        return workflows.awaitRun(handle);
     }
 
-    /**
-     * Waits until the run reaches a terminal status (neither {@code RUNNING} nor {@code NEEDS_HUMAN}), then reads its
-     * final view from the orchestrator.
-     *
-     * <p>While waiting, the client polls the {@code status} field of the run's state hash
-     * ({@code prefix:{run:R}:state}) straight from Redis, with a short exponential backoff (1 ms growing to 50 ms).
-     * One HGET is far cheaper than {@code GET /v1/runs/{id}}, which makes the orchestrator load and render the whole
-     * run, and polling does not spend the API key's request rate limit, which all of the key's callers share. The
-     * orchestrator is asked once, for the result. The client's {@link FleetClientOptions#prefix()} must be the
-     * orchestrator's.
-     *
-     * @return the completed run, with each task's output
-     * @throws RunFailedException the run ended in another terminal status (its final view attached)
-     * @throws RunTimeoutException the run did not end within {@code timeout}; it is left running
-     * @throws OrchestratorException the run is unknown (404), for example because its record expired
-     */
+    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle, Duration)} via {@link #workflows()} */
+    @Deprecated
     public RunResult awaitRun(RunHandle handle, Duration timeout) {
-        Objects.requireNonNull(handle, "handle");
-        OrchestratorApi api = orchestrator();
-        long deadline = deadlineOf(timeout);
-        String stateKey = keys.runState(handle.runId());
-        Duration pause = FIRST_POLL;
-        while (true) {
-            String status =
-                    redis.call("reading the status of run " + handle.runId(), jedis -> jedis.hget(stateKey, "status"));
-            // No state at all: unknown or expired; the orchestrator's answer (404) says which run.
-            if (status == null || RunStatus.isTerminal(status)) {
-                break;
-            }
-            pause = pauseBefore(deadline, pause, () -> new RunTimeoutException(handle.runId(), timeout, status));
-        }
-        RunResult result = RunResult.fromView(api.get("/v1/runs/" + handle.runId(), "reading run " + handle.runId()));
-        if (!result.completed()) {
-            throw new RunFailedException(result);
-        }
-        return result;
+        return workflows.awaitRun(handle, timeout);
     }
 
-    private OrchestratorApi orchestrator() {
-        if (orchestrator == null) {
-            throw new IllegalStateException(
-                    "workflows need the orchestrator: set orchestratorUri in the client options");
-        }
-        return orchestrator;
-    }
-
-    /** The fields of a run's state hash ({@code prefix:{run:R}:state}); empty when the run is unknown. */
+    /** @deprecated use {@link FleetWorkflowClient#runState(String)} via {@link #workflows()} */
+    @Deprecated
     public Map<String, String> runState(String runId) {
-        String state = keys.runState(runId);
-        return redis.call("reading " + state, jedis -> jedis.hgetAll(state));
+        return workflows.runState(runId);
     }
 
-    /**
-     * Events of a run after {@code afterEntryId} ({@code "0"} for the first), at most {@code count}, waiting up to
-     * {@code block} for the first one (zero = don't wait). {@code block} must be shorter than the command timeout.
-     *
-     * @return the events, empty when none arrived in time
-     */
+    /** @deprecated use {@link FleetWorkflowClient#runEvents(String, String, int, Duration)} via {@link #workflows()} */
+    @Deprecated
     public List<RunEvent> runEvents(String runId, String afterEntryId, int count, Duration block) {
-        String events = keys.runEvents(runId);
-        String id = requireEntryId(afterEntryId);
-        StreamEntryID after = new StreamEntryID(id.contains("-") ? id : id + "-0");
-        if (block.compareTo(options.commandTimeout()) >= 0) {
-            throw new IllegalArgumentException(
-                    "block must be shorter than commandTimeout " + options.commandTimeout() + ", but was " + block);
-        }
-        XReadParams params = XReadParams.xReadParams().count(Math.max(1, count));
-        if (!block.isZero()) {
-            params.block((int) block.toMillis());
-        }
-        List<Map.Entry<String, List<StreamEntry>>> reply =
-                redis.call("reading " + events, jedis -> jedis.xread(params, Map.of(events, after)));
-        if (reply == null || reply.isEmpty()) {
-            return List.of();
-        }
-        return reply.getFirst().getValue().stream()
-                .map(e -> new RunEvent(
-                        e.getID().toString(),
-                        e.getFields().getOrDefault(RunEventType.TYPE_FIELD, ""),
-                        e.getFields().getOrDefault(RunEventType.DATA_FIELD, "")))
-                .toList();
-    }
-
-    private static String requireEntryId(String entryId) {
-        if (entryId == null || !entryId.matches("\\d{1,20}(-\\d{1,20})?")) {
-            throw new InvalidMessageException(
-                    "entryId", "'" + entryId + "' is not a stream entry id such as 1700000000000-0");
-        }
-        return entryId;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(Object reply) {
-        if (!(reply instanceof List<?> list)) {
-            throw new FleetException("unexpected script reply: " + reply);
-        }
-        List<String> out = new ArrayList<>(list.size());
-        for (Object item : (List<Object>) list) {
-            out.add(
-                    item == null
-                            ? null
-                            : item instanceof byte[] bytes
-                                    ? new String(bytes, StandardCharsets.UTF_8)
-                                    : item.toString());
-        }
-        return out;
+        return workflows.runEvents(runId, afterEntryId, count, block);
     }
 
     /** Releases the connection pool and the HTTP client; in-flight calls on other threads fail. */
@@ -1070,7 +763,12 @@ public final class FleetClient implements AutoCloseable {
                 + "]";
     }
 
-    /** Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default. */
+    /**
+     * Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default.
+     *
+     * @deprecated repeats {@link FleetClientOptions.Builder}: use it and {@link #connect(FleetClientOptions)}
+     */
+    @Deprecated
     public static final class Builder {
         private final FleetClientOptions.Builder options = FleetClientOptions.builder();
 

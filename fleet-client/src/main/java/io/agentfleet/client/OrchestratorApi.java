@@ -26,6 +26,13 @@ final class OrchestratorApi {
     private final String authorization;
     private final Duration timeout;
 
+    /** The orchestrator API the options name; null when they name none. */
+    static OrchestratorApi of(FleetClientOptions options) {
+        return options.orchestratorUri() == null
+                ? null
+                : new OrchestratorApi(options.orchestratorUri(), options.apiKey(), options.httpTimeout());
+    }
+
     OrchestratorApi(URI base, String apiKey, Duration timeout) {
         this.base = base;
         this.authorization = apiKey == null ? null : "Bearer " + apiKey;
