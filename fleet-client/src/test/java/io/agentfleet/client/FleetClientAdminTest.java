@@ -179,6 +179,23 @@ class FleetClientAdminTest {
     }
 
     @Test
+    void anOperatorsOwnAdminClientSeesRedrivesAndPurgesWhatAProducerDeadLettered() {
+        TaskHandle first = deadLettered("one");
+        deadLettered("two");
+        try (FleetAdminClient admin = FleetAdminClient.connect(
+                FleetClientOptions.builder().redisUri(redis.uri()).build())) {
+            assertEquals(Set.of(CODER), admin.agentTypes());
+            assertEquals(2, admin.agentStats(CODER).dead());
+            DeadLetter letter = admin.deadLetters(CODER, 10).getFirst();
+            assertEquals(first.taskId(), letter.taskId());
+            assertEquals(1, admin.redrive(CODER, List.of(letter.entryId())));
+            assertEquals(1, admin.purgeDeadLetters(CODER));
+            assertEquals(0, admin.deadLetters(CODER, 10).size());
+        }
+        assertEquals(0, client.admin().agentStats(CODER).dead(), "seen through the producer's view");
+    }
+
+    @Test
     void agentStatsReportsLengthPendingConsumersDelayedAndDead() {
         for (int i = 0; i < 5; i++) {
             client.submit(CODER, json("input", "t" + i));

@@ -234,6 +234,35 @@ class FleetClientWorkflowTest {
     }
 
     @Test
+    void aWorkflowUsersOwnClientSubmitsAndAwaitsWithTheOneOptionsType() {
+        answers.put(
+                "POST /v1/workflows",
+                new Canned(202, "{\"runId\":\"" + RUN + "\",\"status\":\"RUNNING\",\"tasks\":1}", Map.of()));
+        answers.put(
+                "GET /v1/runs/" + RUN,
+                new Canned(
+                        200,
+                        "{\"runId\":\"" + RUN + "\",\"status\":\"COMPLETED\",\"tasks\":[{\"id\":\"a\","
+                                + "\"state\":\"COMPLETED\",\"output\":{\"n\":1}}]}",
+                        Map.of()));
+        try (UnifiedJedis jedis = redis.client();
+                FleetWorkflowClient workflows = FleetWorkflowClient.connect(client.options())) {
+            jedis.hset(StreamKeys.DEFAULT.runState(RUN), "status", "COMPLETED");
+            RunHandle handle = workflows.submitWorkflow(
+                    Workflow.builder().task("a", "echo", null).build());
+            assertEquals(RUN, handle.runId());
+            assertEquals(
+                    1,
+                    workflows
+                            .awaitRun(handle, Duration.ofSeconds(30))
+                            .output("a")
+                            .get("n")
+                            .asInt());
+        }
+        assertEquals(RUN, client.workflows().run(RUN).runId(), "the producer's view shares its connections");
+    }
+
+    @Test
     void awaitRunThrowsRunFailedWhenTheRunEndsOtherwise() {
         answers.put(
                 "GET /v1/runs/" + RUN,
