@@ -9,11 +9,12 @@
  * }
  * }</pre>
  *
- * <p>Workflow runs (DAGs of tasks) go through the orchestrator's HTTP API, which owns their validation and state:
+ * <p>Workflow runs (DAGs of tasks) go through the orchestrator's HTTP API, which owns their validation and state;
+ * {@link io.agentfleet.client.FleetWorkflowClient} submits and awaits them:
  *
  * <pre>{@code
- * try (FleetClient fleet = FleetClient.builder().redisUri("redis://127.0.0.1:6379")
- *         .orchestratorUri("http://127.0.0.1:8080").apiKey(key).build()) {
+ * try (FleetWorkflowClient fleet = FleetWorkflowClient.connect(FleetClientOptions.builder()
+ *         .redisUri("redis://127.0.0.1:6379").orchestratorUri("http://127.0.0.1:8080").apiKey(key).build())) {
  *     RunHandle run = fleet.submitWorkflow(Workflow.builder()
  *             .task("research", "researcher", input)
  *             .task("code", "coder", input, Workflow.dependsOn("research"))
@@ -21,6 +22,10 @@
  *     RunResult result = fleet.awaitRun(run, Duration.ofMinutes(5)); // RunFailedException, RunTimeoutException
  * }
  * }</pre>
+ *
+ * <p>Operators use {@link io.agentfleet.client.FleetAdminClient}: dead letters (list, redrive, purge) and per-agent-type
+ * statistics. A producer's {@code FleetClient} hands out both on its own connections ({@code admin()},
+ * {@code workflows()}). All three take the one options type, {@link io.agentfleet.client.FleetClientOptions}.
  *
  * <p>The Redis URL may name one node (a node of a Redis Cluster is detected), a cluster's seed nodes
  * ({@code redis://h1:p1,h2:p2}) or Sentinel ({@code redis-sentinel://s1:p1,s2:p2#master}). A hot agent type can be
