@@ -3,10 +3,16 @@ package io.agentfleet.orchestrator.workflow;
 import io.agentfleet.messages.InvalidMessageException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Cycle detection over dependency edges; the error names the cycle, following {@code dependsOn}. */
+/**
+ * The dependency graph of a run: cycle detection (the error names the cycle, following {@code dependsOn}) and
+ * readiness, i.e. which dependencies a task waits for once planners have spawned tasks, and whether they have settled.
+ */
 public final class Dag {
     private Dag() {}
 
@@ -27,6 +33,76 @@ public final class Dag {
                 }
             }
         }
+    }
+
+    /** The effective dependencies ({@link #effectiveDeps(String, Map, Map)}) of every task of {@code run}, by id. */
+    static Map<String, List<String>> effectiveDeps(RunState run) {
+        Map<String, List<String>> deps = dependsOn(run);
+        Map<String, String> spawnedBy = spawnedBy(run);
+        Map<String, List<String>> effective = new LinkedHashMap<>();
+        deps.keySet().forEach(id -> effective.put(id, effectiveDeps(id, deps, spawnedBy)));
+        return effective;
+    }
+
+    /** The effective dependencies of task {@code id} of {@code run}. */
+    static List<String> effectiveDeps(RunState run, String id) {
+        return effectiveDeps(id, dependsOn(run), spawnedBy(run));
+    }
+
+    private static Map<String, List<String>> dependsOn(RunState run) {
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        run.tasks().forEach(t -> deps.put(t.id, t.dependsOn));
+        return deps;
+    }
+
+    private static Map<String, String> spawnedBy(RunState run) {
+        Map<String, String> spawnedBy = new LinkedHashMap<>();
+        run.tasks().forEach(t -> spawnedBy.put(t.id, t.spawnedBy));
+        return spawnedBy;
+    }
+
+    /**
+     * A task's dependencies including planner expansion: depending on a planner means depending on everything it
+     * spawned (recursively), unless the task is itself part of that expansion.
+     */
+    static List<String> effectiveDeps(String id, Map<String, List<String>> deps, Map<String, String> spawnedBy) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String dep : deps.getOrDefault(id, List.of())) {
+            all.add(dep);
+            if (!isDescendant(id, dep, spawnedBy)) {
+                for (String other : deps.keySet()) {
+                    if (!other.equals(id) && isDescendant(other, dep, spawnedBy)) {
+                        all.add(other);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(all);
+    }
+
+    private static boolean isDescendant(String id, String ancestor, Map<String, String> spawnedBy) {
+        String parent = spawnedBy.get(id);
+        for (int hops = 0; parent != null && hops < 1000; hops++) {
+            if (parent.equals(ancestor)) {
+                return true;
+            }
+            parent = spawnedBy.get(parent);
+        }
+        return false;
+    }
+
+    /** Whether every task of {@code deps} has settled: completed, skipped, or failed while optional. */
+    static boolean settled(RunState run, List<String> deps) {
+        for (String dep : deps) {
+            TaskRecord d = run.task(dep);
+            boolean settled = d.state == TaskState.COMPLETED
+                    || d.state == TaskState.SKIPPED
+                    || (d.state == TaskState.FAILED && d.optional);
+            if (!settled) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> visit(

@@ -12,21 +12,11 @@ import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.RunStatus;
-import io.agentfleet.messages.TraceContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The workflow rules, as pure functions of a {@link RunState}: given the state read from Redis and one happening
@@ -34,9 +24,7 @@ import java.util.TreeMap;
  * Nothing here touches Redis; {@link RunStore} commits the result atomically or retries on a concurrent change.
  */
 public final class RunEngine {
-    static final String SENDER = "orchestrator";
     static final long LATEST_DEADLINE = RunSpec.LATEST_DEADLINE.toEpochMilli();
-    private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;
     private final SpecParser parser;
@@ -329,7 +317,7 @@ public final class RunEngine {
             fieldOf.put(specs.get(i).id(), "spawn[" + i + "].dependsOn");
         }
         Map<String, List<String>> effective = new LinkedHashMap<>();
-        deps.keySet().forEach(id -> effective.put(id, effectiveDeps(id, deps, spawnedBy)));
+        deps.keySet().forEach(id -> effective.put(id, Dag.effectiveDeps(id, deps, spawnedBy)));
         Dag.requireAcyclic(List.copyOf(effective.keySet()), effective, fieldOf);
         ObjectNode data = taskData(planner, now);
         var ids = data.putArray("spawned");
@@ -340,71 +328,23 @@ public final class RunEngine {
         run.event(RunEventType.TASKS_SPAWNED, data);
     }
 
-    /**
-     * A task's dependencies including planner expansion: depending on a planner means depending on everything it
-     * spawned (recursively), unless the task is itself part of that expansion.
-     */
-    static List<String> effectiveDeps(String id, Map<String, List<String>> deps, Map<String, String> spawnedBy) {
-        Set<String> all = new LinkedHashSet<>();
-        for (String dep : deps.getOrDefault(id, List.of())) {
-            all.add(dep);
-            if (!isDescendant(id, dep, spawnedBy)) {
-                for (String other : deps.keySet()) {
-                    if (!other.equals(id) && isDescendant(other, dep, spawnedBy)) {
-                        all.add(other);
-                    }
-                }
-            }
-        }
-        return new ArrayList<>(all);
-    }
-
-    private static boolean isDescendant(String id, String ancestor, Map<String, String> spawnedBy) {
-        String parent = spawnedBy.get(id);
-        for (int hops = 0; parent != null && hops < 1000; hops++) {
-            if (parent.equals(ancestor)) {
-                return true;
-            }
-            parent = spawnedBy.get(parent);
-        }
-        return false;
-    }
-
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
     void advance(RunState run, Instant now) {
         if (run.status() != RunStatus.RUNNING) {
             return;
         }
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        Map<String, String> spawnedBy = new LinkedHashMap<>();
-        run.tasks().forEach(t -> {
-            deps.put(t.id, t.dependsOn);
-            spawnedBy.put(t.id, t.spawnedBy);
-        });
+        Map<String, List<String>> effective = Dag.effectiveDeps(run);
         for (TaskRecord task : List.copyOf(run.tasks())) {
             if (run.status() != RunStatus.RUNNING) {
                 return;
             }
-            if (task.state == TaskState.PENDING && ready(run, effectiveDeps(task.id, deps, spawnedBy))) {
+            if (task.state == TaskState.PENDING && Dag.settled(run, effective.get(task.id))) {
                 dispatch(run, task, false, now);
             }
         }
         if (run.status() == RunStatus.RUNNING && run.tasks().stream().allMatch(t -> t.state.isTerminal())) {
             finish(run, RunStatus.COMPLETED, null, now);
         }
-    }
-
-    private static boolean ready(RunState run, List<String> deps) {
-        for (String dep : deps) {
-            TaskRecord d = run.task(dep);
-            boolean settled = d.state == TaskState.COMPLETED
-                    || d.state == TaskState.SKIPPED
-                    || (d.state == TaskState.FAILED && d.optional);
-            if (!settled) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void dispatch(RunState run, TaskRecord task, boolean review, Instant now) {
@@ -437,8 +377,8 @@ public final class RunEngine {
                     now);
             return;
         }
-        ObjectNode content = review ? reviewContent(run, task) : taskContent(run, task);
-        String fp = fingerprint(agent, content, knownCanonical(run, task, review));
+        ObjectNode content = review ? DispatchMessage.reviewContent(task) : DispatchMessage.taskContent(run, task);
+        String fp = LoopDetector.fingerprint(agent, content, LoopDetector.knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
             finish(
                     run,
@@ -454,22 +394,7 @@ public final class RunEngine {
         Long deadline = task.timeout == null ? null : deadlineAfter(now, task.timeout);
         RunState.OutboxEntry message;
         try {
-            message = RunState.OutboxEntry.of(
-                    agent,
-                    wireId,
-                    codec.encode(AgentMessage.request(agent, content)
-                            .taskId(wireId)
-                            .runId(run.runId)
-                            .tenant(run.tenant())
-                            .sender(SENDER)
-                            .maxAttempts(review ? 0 : task.maxAttempts)
-                            .deadline(deadline)
-                            .trace(
-                                    run.field("traceparent") == null
-                                            ? null
-                                            : new TraceContext(run.field("traceparent"), run.field("tracestate")))
-                            .createdAt(now.toEpochMilli())
-                            .build()));
+            message = DispatchMessage.encode(codec, run, task, agent, wireId, content, review, deadline, now);
         } catch (InvalidMessageException e) {
             taskFailed(run, task, failure("INVALID_TASK", e.getMessage()), now);
             return;
@@ -527,61 +452,6 @@ public final class RunEngine {
         return timeout.compareTo(left) >= 0
                 ? LATEST_DEADLINE
                 : now.plus(timeout).toEpochMilli();
-    }
-
-    /** Canonical forms the task records keep for the large parts of a dispatch's content. */
-    private static Map<JsonNode, String> knownCanonical(RunState run, TaskRecord task, boolean review) {
-        Map<JsonNode, String> known = new IdentityHashMap<>();
-        if (task.input != null) {
-            known.put(task.input, task.canonicalInput());
-        }
-        if (!review) {
-            for (String dep : task.dependsOn) {
-                TaskRecord d = run.task(dep);
-                if (d != null && d.output != null) {
-                    known.put(d.output, d.canonicalOutput());
-                }
-            }
-        }
-        return known;
-    }
-
-    private static ObjectNode taskContent(RunState run, TaskRecord task) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        content.set("input", task.input);
-        ObjectNode context = content.putObject("context");
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        Map<String, String> spawnedBy = new LinkedHashMap<>();
-        run.tasks().forEach(t -> {
-            deps.put(t.id, t.dependsOn);
-            spawnedBy.put(t.id, t.spawnedBy);
-        });
-        for (String dep : effectiveDeps(task.id, deps, spawnedBy)) {
-            TaskRecord d = run.task(dep);
-            if (d.state == TaskState.COMPLETED && d.output != null) {
-                context.set(dep, d.output);
-            }
-        }
-        if (task.feedback != null) {
-            content.put("feedback", task.feedback);
-        }
-        if (task.answer != null) {
-            content.set("answer", task.answer);
-        }
-        content.put("revision", task.revision);
-        return content;
-    }
-
-    private static ObjectNode reviewContent(RunState run, TaskRecord task) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        ObjectNode input = content.putObject("input");
-        input.put("task", task.id);
-        input.put("agent", task.agent);
-        input.set("input", task.input);
-        input.set("output", task.candidate);
-        content.putObject("context").set(task.id, task.candidate);
-        content.put("revision", task.revision);
-        return content;
     }
 
     private void taskFailed(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
@@ -737,78 +607,6 @@ public final class RunEngine {
             d.set("error", task.error);
         }
         return d;
-    }
-
-    /** SHA-256 of the agent and the content with sorted keys, without the revision counter. */
-    static String fingerprint(String agent, ObjectNode content) {
-        return fingerprint(agent, content, Map.of());
-    }
-
-    /**
-     * As {@link #fingerprint(String, ObjectNode)}; {@code known} holds canonical forms already computed for some of the
-     * content's nodes (by identity: a task's input, its dependencies' outputs), so they are not walked again.
-     */
-    static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
-        StringBuilder canonical = new StringBuilder(agent).append('\u0000');
-        canonicalize(content, canonical, known, "revision");
-        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 16);
-    }
-
-    /** A fresh SHA-256 digest, cloned: {@code getInstance} looks the provider up on every call. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The canonical form of {@code node} (keys sorted) as the fingerprint uses it. */
-    static String canonical(JsonNode node) {
-        StringBuilder out = new StringBuilder();
-        canonicalize(node, out, Map.of(), null);
-        return out.toString();
-    }
-
-    private static void canonicalize(JsonNode node, StringBuilder out, Map<JsonNode, String> known, String skipKey) {
-        String done = known.get(node);
-        if (done != null) {
-            out.append(done);
-        } else if (node.isObject()) {
-            TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            node.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue()));
-            if (skipKey != null) {
-                sorted.remove(skipKey);
-            }
-            out.append('{');
-            sorted.forEach((k, v) -> {
-                JsonText.appendQuoted(out, k);
-                out.append(':');
-                canonicalize(v, out, known, null);
-                out.append(',');
-            });
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            node.forEach(v -> {
-                canonicalize(v, out, known, null);
-                out.append(',');
-            });
-            out.append(']');
-        } else if (node.isTextual()) {
-            JsonText.appendQuoted(out, node.textValue());
-        } else {
-            out.append(JsonText.of(node));
-        }
     }
 
     /** A resume that cannot be applied; {@code conflict} distinguishes 409 (wrong state) from 400 (bad request). */
