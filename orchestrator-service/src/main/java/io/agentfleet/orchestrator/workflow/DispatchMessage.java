@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
-import io.agentfleet.messages.TraceContext;
 import java.time.Instant;
 
 /**
@@ -76,10 +75,7 @@ final class DispatchMessage {
                         .sender(SENDER)
                         .maxAttempts(review ? 0 : task.maxAttempts)
                         .deadline(deadline)
-                        .trace(
-                                run.field("traceparent") == null
-                                        ? null
-                                        : new TraceContext(run.field("traceparent"), run.field("tracestate")))
+                        .trace(run.trace())
                         .createdAt(now.toEpochMilli())
                         .build()));
     }

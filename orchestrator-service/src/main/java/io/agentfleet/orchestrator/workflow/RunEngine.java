@@ -353,15 +353,15 @@ public final class RunEngine {
 
     /** Loop detection is skipped for a human's retry: the human decided to run the same thing again. */
     private void dispatch(RunState run, TaskRecord task, boolean review, boolean checkLoop, Instant now) {
-        long steps = run.longField("steps");
-        if (steps >= run.longField("maxSteps")) {
+        long steps = run.steps();
+        if (steps >= run.maxSteps()) {
             finish(
                     run,
                     RunStatus.MAX_STEPS_EXCEEDED,
                     failure(
                             "MAX_STEPS_EXCEEDED",
                             "dispatching " + task.id + " would be step " + (steps + 1) + " of at most "
-                                    + run.longField("maxSteps")),
+                                    + run.maxSteps()),
                     now);
             return;
         }
@@ -432,7 +432,7 @@ public final class RunEngine {
         task.dispatches++;
         task.dispatchedAt = now.toEpochMilli();
         run.save(task);
-        run.set("steps", Long.toString(steps + 1));
+        run.countStep();
         run.outbox.add(message);
         if (deadline != null) {
             run.deadlines.add(new RunState.Scheduled(DeadlineMember.forTask(run.runId, wireId), deadline));
@@ -499,17 +499,17 @@ public final class RunEngine {
     }
 
     private void checkBudget(RunState run, Instant now) {
-        long tokens = run.longField("tokensIn") + run.longField("tokensOut");
-        double cost = run.doubleField("cost");
-        String maxTokens = run.field("maxTokens");
-        String maxCost = run.field("maxCost");
-        if (maxTokens != null && tokens > Long.parseLong(maxTokens)) {
+        long tokens = run.tokensIn() + run.tokensOut();
+        double cost = run.cost();
+        Long maxTokens = run.maxTokens();
+        Double maxCost = run.maxCost();
+        if (maxTokens != null && tokens > maxTokens) {
             finish(
                     run,
                     RunStatus.BUDGET_EXCEEDED,
                     failure("BUDGET_EXCEEDED", "used " + tokens + " tokens, budget " + maxTokens),
                     now);
-        } else if (maxCost != null && cost > Double.parseDouble(maxCost)) {
+        } else if (maxCost != null && cost > maxCost) {
             finish(
                     run,
                     RunStatus.BUDGET_EXCEEDED,
@@ -530,18 +530,13 @@ public final class RunEngine {
         task.tokensOut += out;
         task.cost += cost;
         run.save(task);
-        run.set("tokensIn", Long.toString(run.longField("tokensIn") + in));
-        run.set("tokensOut", Long.toString(run.longField("tokensOut") + out));
-        run.set("cost", Double.toString(run.doubleField("cost") + cost));
-        run.usage.add(new RunState.Usage(run.field("apiKey"), run.tenant(), outcome.recipient(), in, out, cost));
+        run.addUsage(in, out, cost);
+        run.usage.add(new RunState.Usage(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
     }
 
     private void finish(RunState run, RunStatus status, ObjectNode error, Instant now) {
         run.moveTo(status);
-        run.set("finishedAt", Long.toString(now.toEpochMilli()));
-        if (error != null) {
-            run.set("error", error.toString());
-        }
+        run.recordFinish(now, error);
         for (TaskRecord task : run.tasks()) {
             TaskState next = switch (task.state) {
                 case PENDING -> TaskState.SKIPPED;
@@ -569,7 +564,7 @@ public final class RunEngine {
     }
 
     private static void touch(RunState run, Instant now) {
-        run.set("updatedAt", Long.toString(now.toEpochMilli()));
+        run.touch(now);
     }
 
     /** The failure an ERROR reports, as the run records it: its type, message, reason and whether it was retryable. */

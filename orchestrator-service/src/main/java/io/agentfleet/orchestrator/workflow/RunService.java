@@ -332,8 +332,8 @@ public final class RunService {
                     .tag("status", status)
                     .register(metrics)
                     .increment();
-            long created = run.longField("createdAt");
-            long finished = run.longField("finishedAt");
+            long created = run.createdAt();
+            long finished = run.finishedAt();
             if (created > 0 && finished >= created) {
                 Timer.builder("fleet.orchestrator.run.duration")
                         .tag("status", status)
