@@ -1,0 +1,490 @@
+package io.agentfleet.orchestrator.workflow.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunStatus;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.messages.TraceContext;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.store.RunStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run as read from its state hash, plus what one transition changes: dirty hash fields, events, outbox entries,
+ * schedule entries, usage deltas. Engine-internal and single-threaded; {@link RunStore} writes it back atomically.
+ */
+public final class RunState {
+    static final String F_VERSION = "version";
+    public static final String F_STATUS = "status";
+    static final String F_TENANT = "tenant";
+    private static final String F_KIND = "kind";
+    private static final String F_API_KEY = "apiKey";
+    private static final String F_CREATED_AT = "createdAt";
+    private static final String F_UPDATED_AT = "updatedAt";
+    private static final String F_FINISHED_AT = "finishedAt";
+    private static final String F_DEADLINE = "deadline";
+    private static final String F_STEPS = "steps";
+    private static final String F_MAX_STEPS = "maxSteps";
+    private static final String F_TOKENS_IN = "tokensIn";
+    private static final String F_TOKENS_OUT = "tokensOut";
+    private static final String F_COST = "cost";
+    private static final String F_MAX_TOKENS = "maxTokens";
+    private static final String F_MAX_COST = "maxCost";
+    private static final String F_TRACEPARENT = "traceparent";
+    private static final String F_TRACESTATE = "tracestate";
+    private static final String F_ERROR = "error";
+    static final String TASK_PREFIX = "t:";
+    static final String FP_PREFIX = "fp:";
+    private static final ObjectMapper VIEW_MAPPER = new ObjectMapper();
+
+    final String runId;
+    final long version;
+    private final Map<String, String> fields;
+    private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
+    private final Map<String, String> dirty = new LinkedHashMap<>();
+    final List<Event> events = new ArrayList<>();
+    final List<OutboxEntry> outbox = new ArrayList<>();
+    final List<Scheduled> deadlines = new ArrayList<>();
+    /** Wire task ids this transition stops waiting for: their timeout and reconcile members leave the schedule. */
+    final List<String> settled = new ArrayList<>();
+
+    final List<Usage> usage = new ArrayList<>();
+    boolean setCancel;
+    boolean ended;
+
+    /** An event for the run's events stream. */
+    public record Event(RunEventType type, ObjectNode data) {}
+
+    /**
+     * A task message to enqueue on partition {@code partition} of {@code agent}'s streams, keyed by its wire task id.
+     * The message is held as UTF-8, encoded once: the commit stores it in the outbox and the drain enqueues the same
+     * bytes. The partition is chosen before the commit and stored with the entry, so a re-drain after a crash goes to
+     * the same partition (and finds the same "enqueued once" marker) even if the partition count changed meanwhile.
+     */
+    public record OutboxEntry(String agent, int partition, String wireId, byte[] message) {
+        public static OutboxEntry of(String agent, String wireId, String message) {
+            return new OutboxEntry(agent, 0, wireId, message.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public OutboxEntry inPartition(int p) {
+            return new OutboxEntry(agent, p, wireId, message);
+        }
+
+        /**
+         * The outbox hash value: the partition's hash tag content ({@code agent}, or {@code agent:p} for p >= 1), a
+         * newline, the message. Entries written before partitions existed read as partition 0, which they were.
+         */
+        public byte[] encoded() {
+            byte[] prefix = (StreamKeys.tag(agent, partition) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] value = Arrays.copyOf(prefix, prefix.length + message.length);
+            System.arraycopy(message, 0, value, prefix.length, message.length);
+            return value;
+        }
+
+        public String messageText() {
+            return new String(message, StandardCharsets.UTF_8);
+        }
+
+        public static OutboxEntry decode(String wireId, String value) {
+            int nl = value.indexOf('\n');
+            String tag = value.substring(0, nl);
+            int colon = tag.indexOf(':');
+            String agent = colon < 0 ? tag : tag.substring(0, colon);
+            int partition = colon < 0 ? 0 : Integer.parseInt(tag.substring(colon + 1));
+            return of(agent, wireId, value.substring(nl + 1)).inPartition(partition);
+        }
+    }
+
+    /** A member to add to the deadline schedule. */
+    public record Scheduled(String member, long dueAt) {}
+
+    /** Usage to add to the per-key, per-agent and per-tenant counters once the transition is committed. */
+    public record Usage(String apiKey, String tenant, String agent, long tokensIn, long tokensOut, double cost) {}
+
+    /**
+     * A task record as parsed from (or serialised to) the JSON text {@code json}; never changed, the run works on
+     * copies. Reused by the next transition when the stored text is still the same, which saves parsing every record
+     * (with its input) on every transition.
+     */
+    public record ParsedTask(String json, TaskRecord task) {}
+
+    /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
+    private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
+
+    private RunState(
+            String runId,
+            long version,
+            Map<String, String> fields,
+            ObjectMapper mapper,
+            Map<String, ParsedTask> known) {
+        this.runId = runId;
+        this.version = version;
+        this.fields = new LinkedHashMap<>(fields);
+        String order = fields.get("order");
+        if (order != null) {
+            try {
+                for (JsonNode id : mapper.readTree(order)) {
+                    String taskId = id.asText();
+                    String taskJson = fields.get(TASK_PREFIX + taskId);
+                    ParsedTask p = known == null ? null : known.get(taskId);
+                    if (p == null || taskJson == null || !taskJson.equals(p.json())) {
+                        p = new ParsedTask(
+                                taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));
+                    }
+                    parsed.put(taskId, p);
+                    tasks.put(taskId, p.task().copy());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("run " + runId + " has an unreadable task record", e);
+            }
+        }
+    }
+
+    /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
+    public static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper) {
+        return load(runId, fields, mapper, null);
+    }
+
+    /** As {@link #load(String, Map, ObjectMapper)}, reusing {@code known} records whose stored text is unchanged. */
+    public static RunState load(
+            String runId, Map<String, String> fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
+        if (fields == null || fields.isEmpty() || !fields.containsKey(F_STATUS)) {
+            return null;
+        }
+        return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper, known);
+    }
+
+    static RunState create(String runId, RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
+        RunState run = new RunState(runId, 0, Map.of(), null, null);
+        long at = now.toEpochMilli();
+        run.set(F_STATUS, RunStatus.RUNNING.name());
+        run.set(F_KIND, kind);
+        run.set(F_API_KEY, apiKey);
+        run.set(F_TENANT, tenant);
+        run.set(F_CREATED_AT, Long.toString(at));
+        run.set(F_MAX_STEPS, Integer.toString(spec.maxSteps()));
+        run.set(F_STEPS, "0");
+        if (spec.maxTokens() != null) {
+            run.set(F_MAX_TOKENS, Long.toString(spec.maxTokens()));
+        }
+        if (spec.maxCost() != null) {
+            run.set(F_MAX_COST, Double.toString(spec.maxCost()));
+        }
+        if (spec.deadline() != null) {
+            run.set(F_DEADLINE, Long.toString(spec.deadline().toEpochMilli()));
+        }
+        if (spec.trace() != null) {
+            run.set(F_TRACEPARENT, spec.trace().traceparent());
+            if (spec.trace().tracestate() != null) {
+                run.set(F_TRACESTATE, spec.trace().tracestate());
+            }
+        }
+        for (TaskSpec task : spec.tasks()) {
+            run.addTask(new TaskRecord(task, null, at));
+        }
+        return run;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** The tenant that owns the run; a run created before tenants existed belongs to its key's default tenant. */
+    public String tenant() {
+        String tenant = fields.get(F_TENANT);
+        return tenant != null ? tenant : fields.getOrDefault(F_API_KEY, "anonymous");
+    }
+
+    public RunStatus status() {
+        return RunStatus.valueOf(fields.get(F_STATUS));
+    }
+
+    void moveTo(RunStatus next) {
+        Transitions.require(runId, status(), next);
+        set(F_STATUS, next.name());
+    }
+
+    /** The API key that submitted the run. */
+    String apiKey() {
+        return fields.get(F_API_KEY);
+    }
+
+    /** The caller's trace context, carried on every task message, or null. */
+    TraceContext trace() {
+        String traceparent = fields.get(F_TRACEPARENT);
+        return traceparent == null ? null : new TraceContext(traceparent, fields.get(F_TRACESTATE));
+    }
+
+    public long createdAt() {
+        return longField(F_CREATED_AT);
+    }
+
+    /** When the run ended, epoch milliseconds, or 0 while it runs. */
+    public long finishedAt() {
+        return longField(F_FINISHED_AT);
+    }
+
+    /** Dispatches made so far (tasks, revisions, reviews). */
+    long steps() {
+        return longField(F_STEPS);
+    }
+
+    long maxSteps() {
+        return longField(F_MAX_STEPS);
+    }
+
+    void countStep() {
+        set(F_STEPS, Long.toString(steps() + 1));
+    }
+
+    long tokensIn() {
+        return longField(F_TOKENS_IN);
+    }
+
+    long tokensOut() {
+        return longField(F_TOKENS_OUT);
+    }
+
+    double cost() {
+        return doubleField(F_COST);
+    }
+
+    /** The token budget, or null when the run has none. */
+    Long maxTokens() {
+        String v = fields.get(F_MAX_TOKENS);
+        return v == null ? null : Long.parseLong(v);
+    }
+
+    /** The cost budget, or null when the run has none. */
+    Double maxCost() {
+        String v = fields.get(F_MAX_COST);
+        return v == null ? null : Double.parseDouble(v);
+    }
+
+    void addUsage(long in, long out, double addedCost) {
+        set(F_TOKENS_IN, Long.toString(tokensIn() + in));
+        set(F_TOKENS_OUT, Long.toString(tokensOut() + out));
+        set(F_COST, Double.toString(cost() + addedCost));
+    }
+
+    void touch(Instant now) {
+        set(F_UPDATED_AT, Long.toString(now.toEpochMilli()));
+    }
+
+    /** Records when the run ended and, unless null, the error it ended with. */
+    void recordFinish(Instant now, ObjectNode error) {
+        set(F_FINISHED_AT, Long.toString(now.toEpochMilli()));
+        if (error != null) {
+            set(F_ERROR, error.toString());
+        }
+    }
+
+    private long longField(String name) {
+        String v = fields.get(name);
+        return v == null || v.isEmpty() ? 0 : Long.parseLong(v);
+    }
+
+    private double doubleField(String name) {
+        String v = fields.get(name);
+        return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+    }
+
+    private void set(String name, String value) {
+        fields.put(name, value);
+        dirty.put(name, value);
+    }
+
+    Collection<TaskRecord> tasks() {
+        return tasks.values();
+    }
+
+    TaskRecord task(String id) {
+        return tasks.get(id);
+    }
+
+    void addTask(TaskRecord task) {
+        tasks.put(task.id, task);
+        ArrayNode order = JsonNodeFactory.instance.arrayNode();
+        tasks.keySet().forEach(order::add);
+        set("order", JsonText.of(order));
+        save(task);
+    }
+
+    void save(TaskRecord task) {
+        String json = task.toJsonText();
+        set(TASK_PREFIX + task.id, json);
+        parsed.put(task.id, new ParsedTask(json, task.copy()));
+    }
+
+    boolean hasFingerprint(String fp) {
+        return fields.containsKey(FP_PREFIX + fp);
+    }
+
+    String fingerprintOwner(String fp) {
+        return fields.get(FP_PREFIX + fp);
+    }
+
+    void addFingerprint(String fp, String taskId) {
+        set(FP_PREFIX + fp, taskId);
+    }
+
+    void event(RunEventType type, ObjectNode data) {
+        events.add(new Event(type, data));
+    }
+
+    /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
+    public Map<String, String> committedFields(long newVersion) {
+        Map<String, String> snapshot = new LinkedHashMap<>(fields);
+        snapshot.put(F_VERSION, Long.toString(newVersion));
+        return snapshot;
+    }
+
+    /** The parsed task records matching {@link #committedFields(long)}. */
+    public Map<String, ParsedTask> parsedTasks() {
+        return new LinkedHashMap<>(parsed);
+    }
+
+    /** Whether this transition changes anything. */
+    public boolean changed() {
+        return !dirty.isEmpty() || !events.isEmpty();
+    }
+
+    public Map<String, String> dirtyFields() {
+        return dirty;
+    }
+
+    /** Whether this transition ended the run. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Whether the run's tasks are to be cancelled on the workers (it ended other than COMPLETED). */
+    public boolean setCancel() {
+        return setCancel;
+    }
+
+    public List<Event> events() {
+        return events;
+    }
+
+    public List<OutboxEntry> outbox() {
+        return outbox;
+    }
+
+    public List<Scheduled> deadlines() {
+        return deadlines;
+    }
+
+    public List<Usage> usage() {
+        return usage;
+    }
+
+    public List<String> settled() {
+        return settled;
+    }
+
+    /** The public view of the run, for {@code GET /v1/runs/{id}}. */
+    public ObjectNode toView() {
+        ObjectNode v = JsonNodeFactory.instance.objectNode();
+        v.put("runId", runId);
+        v.put("kind", fields.getOrDefault(F_KIND, "workflow"));
+        v.put("status", fields.get(F_STATUS));
+        putTime(v, "createdAt", createdAt());
+        putTime(v, "updatedAt", longField(F_UPDATED_AT));
+        putTime(v, "finishedAt", finishedAt());
+        if (finishedAt() > 0) {
+            v.put("durationMs", finishedAt() - createdAt());
+        }
+        putTime(v, "deadline", longField(F_DEADLINE));
+        v.put("steps", steps());
+        v.put("maxSteps", maxSteps());
+        ObjectNode u = v.putObject("usage");
+        u.put("tokensIn", tokensIn());
+        u.put("tokensOut", tokensOut());
+        u.put("tokens", tokensIn() + tokensOut());
+        u.put("cost", cost());
+        ObjectNode b = v.putObject("budget");
+        if (fields.containsKey(F_MAX_TOKENS)) {
+            b.put("maxTokens", longField(F_MAX_TOKENS));
+        }
+        if (fields.containsKey(F_MAX_COST)) {
+            b.put("maxCost", doubleField(F_MAX_COST));
+        }
+        if (fields.containsKey(F_ERROR)) {
+            try {
+                v.set("error", VIEW_MAPPER.readTree(fields.get(F_ERROR)));
+            } catch (JsonProcessingException e) {
+                v.put("error", fields.get(F_ERROR));
+            }
+        }
+        ArrayNode list = v.putArray("tasks");
+        for (TaskRecord t : tasks.values()) {
+            ObjectNode n = list.addObject();
+            n.put("id", t.id);
+            n.put("agent", t.agent);
+            n.put("state", t.state.name());
+            ArrayNode deps = n.putArray("dependsOn");
+            t.dependsOn.forEach(deps::add);
+            if (t.spawnedBy != null) {
+                n.put("spawnedBy", t.spawnedBy);
+            }
+            n.put("optional", t.optional);
+            n.put("escalate", t.escalate);
+            if (t.review != null) {
+                n.put("reviewer", t.review.agent());
+            }
+            n.put("revision", t.revision);
+            n.put("dispatches", t.dispatches);
+            n.put("attempts", t.attempts);
+            if (t.wireId != null) {
+                n.put("wireTaskId", t.wireId);
+            }
+            n.set("input", t.input);
+            setIfPresent(n, "output", t.output);
+            if (t.feedback != null) {
+                n.put("feedback", t.feedback);
+            }
+            setIfPresent(n, "question", t.question);
+            setIfPresent(n, "error", t.error);
+            ObjectNode tu = n.putObject("usage");
+            tu.put("tokensIn", t.tokensIn);
+            tu.put("tokensOut", t.tokensOut);
+            tu.put("cost", t.cost);
+            putTime(n, "dispatchedAt", t.dispatchedAt);
+            putTime(n, "completedAt", t.completedAt);
+            if (t.completedAt > 0 && t.dispatchedAt > 0) {
+                n.put("durationMs", t.completedAt - t.dispatchedAt);
+            }
+        }
+        return v;
+    }
+
+    private static void putTime(ObjectNode n, String field, long epochMs) {
+        if (epochMs > 0) {
+            n.put(field, Instant.ofEpochMilli(epochMs).toString());
+        }
+    }
+
+    private static void setIfPresent(ObjectNode n, String field, JsonNode value) {
+        if (value != null && !value.isNull()) {
+            n.set(field, value);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.agentfleet.orchestrator.workflow.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One task of a run as stored in the run's state hash (field {@code t:<id>}, a JSON object). Mutable, engine-internal. */
+final class TaskRecord {
+    final String id;
+    final String agent;
+    final JsonNode input;
+    final List<String> dependsOn;
+    final TaskSpec.ReviewSpec review;
+    final boolean optional;
+    final boolean escalate;
+    final Duration timeout;
+    final int maxAttempts;
+    final String spawnedBy;
+
+    TaskState state = TaskState.PENDING;
+    int revision;
+    int dispatches;
+    int attempts;
+    String wireId;
+    JsonNode output;
+    JsonNode candidate;
+    String feedback;
+    JsonNode answer;
+    JsonNode question;
+    JsonNode error;
+    long tokensIn;
+    long tokensOut;
+    double cost;
+    long createdAt;
+    long dispatchedAt;
+    long completedAt;
+    /** {@link #input} as JSON text, computed once: the input never changes and is rewritten with every save. */
+    private String inputJson;
+    /** Canonical forms for the loop fingerprint, computed once per value ({@link LoopDetector#canonical}). */
+    private String canonicalInput;
+
+    private JsonNode canonicalOutputOf;
+    private String canonicalOutput;
+
+    TaskRecord(TaskSpec spec, String spawnedBy, long createdAt) {
+        this.id = spec.id();
+        this.agent = spec.agent();
+        this.input = spec.input();
+        this.dependsOn = List.copyOf(spec.dependsOn());
+        this.review = spec.review();
+        this.optional = spec.optional();
+        this.escalate = spec.escalate();
+        this.timeout = spec.timeout();
+        this.maxAttempts = spec.maxAttempts();
+        this.spawnedBy = spawnedBy;
+        this.createdAt = createdAt;
+    }
+
+    /**
+     * An independent copy equal to what {@code fromJson} of {@link #toJsonText()} would give (values that serialisation
+     * drops or truncates are normalised the same way). JSON values are shared: the engine never changes a node in place.
+     */
+    TaskRecord copy() {
+        TaskSpec spec = new TaskSpec(
+                id,
+                agent,
+                input == null ? NullNode.instance : input,
+                dependsOn,
+                review,
+                optional,
+                escalate,
+                timeout == null ? null : Duration.ofMillis(timeout.toMillis()),
+                maxAttempts);
+        TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
+        t.inputJson = inputJson;
+        t.canonicalInput = canonicalInput;
+        t.canonicalOutputOf = canonicalOutputOf;
+        t.canonicalOutput = canonicalOutput;
+        t.state = state;
+        t.revision = revision;
+        t.dispatches = dispatches;
+        t.attempts = attempts;
+        t.wireId = wireId;
+        t.output = present(output);
+        t.candidate = present(candidate);
+        t.feedback = feedback;
+        t.answer = present(answer);
+        t.question = present(question);
+        t.error = present(error);
+        t.tokensIn = tokensIn;
+        t.tokensOut = tokensOut;
+        t.cost = cost;
+        t.dispatchedAt = dispatchedAt;
+        t.completedAt = completedAt;
+        return t;
+    }
+
+    private static JsonNode present(JsonNode value) {
+        return value == null || value.isNull() ? null : value;
+    }
+
+    private String inputJson() {
+        if (inputJson == null) {
+            inputJson = input == null ? "null" : JsonText.of(input);
+        }
+        return inputJson;
+    }
+
+    String canonicalInput() {
+        if (canonicalInput == null) {
+            // A string's canonical form is its JSON text, which the record already holds.
+            canonicalInput = input != null && input.isTextual() ? inputJson() : LoopDetector.canonical(input);
+        }
+        return canonicalInput;
+    }
+
+    String canonicalOutput() {
+        if (canonicalOutputOf != output) {
+            canonicalOutput = LoopDetector.canonical(output);
+            canonicalOutputOf = output;
+        }
+        return canonicalOutput;
+    }
+
+    void moveTo(TaskState next) {
+        Transitions.require(id, state, next);
+        state = next;
+    }
+
+    /**
+     * The stored JSON text. The input, which never changes and is most of a record's bytes, is spliced in as its cached
+     * text instead of going through Jackson again with every save.
+     */
+    String toJsonText() {
+        String rest = JsonText.of(toJsonWithoutInput());
+        return "{\"input\":" + inputJson() + "," + rest.substring(1);
+    }
+
+    private ObjectNode toJsonWithoutInput() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("agent", agent);
+        ArrayNode deps = n.putArray("dependsOn");
+        dependsOn.forEach(deps::add);
+        if (review != null) {
+            ObjectNode r = n.putObject("review");
+            r.put("agent", review.agent());
+            r.put("maxRevisions", review.maxRevisions());
+            r.put("onExhausted", review.acceptWhenExhausted() ? "accept" : "fail");
+        }
+        n.put("optional", optional);
+        n.put("escalate", escalate);
+        if (timeout != null) {
+            n.put("timeoutMs", timeout.toMillis());
+        }
+        n.put("maxAttempts", maxAttempts);
+        if (spawnedBy != null) {
+            n.put("spawnedBy", spawnedBy);
+        }
+        n.put("state", state.name());
+        n.put("revision", revision);
+        n.put("dispatches", dispatches);
+        n.put("attempts", attempts);
+        putIfNotNull(n, "wireId", wireId);
+        setIfNotNull(n, "output", output);
+        setIfNotNull(n, "candidate", candidate);
+        putIfNotNull(n, "feedback", feedback);
+        setIfNotNull(n, "answer", answer);
+        setIfNotNull(n, "question", question);
+        setIfNotNull(n, "error", error);
+        n.put("tokensIn", tokensIn);
+        n.put("tokensOut", tokensOut);
+        n.put("cost", cost);
+        n.put("createdAt", createdAt);
+        n.put("dispatchedAt", dispatchedAt);
+        n.put("completedAt", completedAt);
+        return n;
+    }
+
+    static TaskRecord fromJson(String id, ObjectNode n) {
+        TaskSpec.ReviewSpec review = null;
+        JsonNode r = n.get("review");
+        if (r != null && r.isObject()) {
+            review = new TaskSpec.ReviewSpec(
+                    r.path("agent").asText(),
+                    r.path("maxRevisions").asInt(),
+                    "accept".equals(r.path("onExhausted").asText()));
+        }
+        List<String> deps = new ArrayList<>();
+        n.path("dependsOn").forEach(d -> deps.add(d.asText()));
+        Duration timeout =
+                n.has("timeoutMs") ? Duration.ofMillis(n.get("timeoutMs").asLong()) : null;
+        TaskSpec spec = new TaskSpec(
+                id,
+                n.path("agent").asText(),
+                n.get("input"),
+                deps,
+                review,
+                n.path("optional").asBoolean(),
+                n.path("escalate").asBoolean(),
+                timeout,
+                n.path("maxAttempts").asInt());
+        TaskRecord t = new TaskRecord(
+                spec,
+                n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
+                n.path("createdAt").asLong());
+        t.state = TaskState.valueOf(n.path("state").asText("PENDING"));
+        t.revision = n.path("revision").asInt();
+        t.dispatches = n.path("dispatches").asInt();
+        t.attempts = n.path("attempts").asInt();
+        t.wireId = n.hasNonNull("wireId") ? n.get("wireId").asText() : null;
+        t.output = n.get("output");
+        t.candidate = n.get("candidate");
+        t.feedback = n.hasNonNull("feedback") ? n.get("feedback").asText() : null;
+        t.answer = n.get("answer");
+        t.question = n.get("question");
+        t.error = n.get("error");
+        t.tokensIn = n.path("tokensIn").asLong();
+        t.tokensOut = n.path("tokensOut").asLong();
+        t.cost = n.path("cost").asDouble();
+        t.dispatchedAt = n.path("dispatchedAt").asLong();
+        t.completedAt = n.path("completedAt").asLong();
+        return t;
+    }
+
+    private static void putIfNotNull(ObjectNode n, String field, String value) {
+        if (value != null) {
+            n.put(field, value);
+        }
+    }
+
+    private static void setIfNotNull(ObjectNode n, String field, JsonNode value) {
+        if (value != null && !value.isNull()) {
+            n.set(field, value);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.agentfleet.orchestrator.workflow.spec;
+
+import io.agentfleet.messages.TraceContext;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A validated run submission.
+ *
+ * @param tasks the DAG, in submission order
+ * @param maxSteps most dispatches (tasks, revisions, reviews) the run may make
+ * @param maxTokens token budget, or null
+ * @param maxCost cost budget, or null
+ * @param deadline when the run must have ended, or null; one after {@link #LATEST_DEADLINE} is stored as that
+ * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
+ */
+public record RunSpec(
+        List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+    /**
+     * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
+     * every ISO-8601 reader and a JavaScript number hold it exactly.
+     */
+    public static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    public RunSpec {
+        tasks = List.copyOf(tasks);
+        if (deadline != null && deadline.isAfter(LATEST_DEADLINE)) {
+            deadline = LATEST_DEADLINE;
+        }
+    }
+
+    public RunSpec withTrace(TraceContext value) {
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value);
+    }
+}

@@ -1,0 +1,404 @@
+package io.agentfleet.orchestrator.workflow.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.Durations;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageLimits;
+import io.agentfleet.messages.Names;
+import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.workflow.engine.Dag;
+import io.agentfleet.orchestrator.workflow.engine.JsonText;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns submitted JSON into a {@link RunSpec}, or throws {@link InvalidMessageException} naming the field (a JSON
+ * path such as {@code tasks[1].dependsOn}) and the reason. Planner additions go through the same checks.
+ */
+public final class SpecParser {
+    /** Task ids become part of wire task ids ({@code runId.taskId.rN}), so they may not contain dots. */
+    public static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** Longest {@code timeout} a task may ask for; also keeps every time computed from it far from overflow. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+    /** Furthest ahead of its submission a run's {@code deadline} may lie. */
+    public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
+
+    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
+    private static final Set<String> TASK_FIELDS =
+            Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
+    private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
+    private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost");
+    private static final int MAX_ATTEMPTS_LIMIT = 100;
+    private static final int MAX_REVISIONS_LIMIT = 20;
+    /**
+     * Room left in a task message for everything but the input: the envelope's fields, ids and trace context (under
+     * 1 KiB) and the content's own fields.
+     */
+    public static final int ENVELOPE_BYTES = 4096;
+
+    private final OrchestratorConfig config;
+    private final MessageLimits limits;
+    private final KnownAgents knownAgents;
+
+    /**
+     * @param limits the bounds workers decode task messages with: what a run dispatches must stay within them
+     * @param knownAgents the agent types a spec may name
+     */
+    public SpecParser(OrchestratorConfig config, MessageLimits limits, KnownAgents knownAgents) {
+        this.config = config;
+        this.limits = limits;
+        this.knownAgents = knownAgents;
+    }
+
+    /** {@code POST /v1/workflows}. */
+    public RunSpec workflow(ObjectNode body, Instant now) {
+        requireKnownFields(body, RUN_FIELDS, "");
+        JsonNode tasksNode = body.get("tasks");
+        if (tasksNode == null || !tasksNode.isArray() || tasksNode.isEmpty()) {
+            throw new InvalidMessageException("tasks", "is required and must be a non-empty array");
+        }
+        if (tasksNode.size() > config.maxTasks()) {
+            throw new InvalidMessageException(
+                    "tasks", "has " + tasksNode.size() + " tasks, more than the limit of " + config.maxTasks());
+        }
+        List<TaskSpec> tasks = tasks((ArrayNode) tasksNode, "tasks", List.of());
+        return runLevel(body, tasks, now);
+    }
+
+    /** {@code POST /v1/tasks}: one task, with the run-level fields allowed alongside. */
+    public RunSpec singleTask(ObjectNode body, Instant now) {
+        Set<String> allowed = new HashSet<>(TASK_FIELDS);
+        allowed.addAll(RUN_FIELDS);
+        allowed.remove("tasks");
+        allowed.remove("dependsOn");
+        requireKnownFields(body, allowed, "");
+        ObjectNode task = JsonNodeFactory.instance.objectNode();
+        body.fields().forEachRemaining(f -> {
+            if (TASK_FIELDS.contains(f.getKey())) {
+                task.set(f.getKey(), f.getValue());
+            }
+        });
+        if (!task.has("id")) {
+            task.put("id", "task");
+        }
+        TaskSpec spec = task(task, "");
+        return runLevel(body, List.of(spec), now);
+    }
+
+    /**
+     * Planner additions ({@code spawn} in a result), validated against the tasks the run already has.
+     *
+     * @param existing ids already in the run
+     */
+    public List<TaskSpec> spawn(JsonNode spawn, Collection<String> existing) {
+        if (!spawn.isArray()) {
+            throw new InvalidMessageException("spawn", "must be an array of tasks");
+        }
+        if (existing.size() + spawn.size() > config.maxTasks()) {
+            throw new InvalidMessageException(
+                    "spawn",
+                    "would grow the run to " + (existing.size() + spawn.size()) + " tasks, more than the limit of "
+                            + config.maxTasks());
+        }
+        return tasks((ArrayNode) spawn, "spawn", existing);
+    }
+
+    private RunSpec runLevel(ObjectNode body, List<TaskSpec> tasks, Instant now) {
+        int maxSteps = intField(body, "maxSteps", "maxSteps", config.maxStepsDefault(), 1, config.maxStepsLimit());
+        if (tasks.size() > maxSteps) {
+            throw new InvalidMessageException(
+                    "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
+        }
+        Long maxTokens = null;
+        Double maxCost = null;
+        JsonNode budget = body.get("budget");
+        if (budget != null && !budget.isNull()) {
+            if (!budget.isObject()) {
+                throw new InvalidMessageException("budget", "must be an object with maxTokens and/or maxCost");
+            }
+            requireKnownFields((ObjectNode) budget, BUDGET_FIELDS, "budget.");
+            JsonNode tokens = budget.get("maxTokens");
+            if (tokens != null && !tokens.isNull()) {
+                if (!tokens.isIntegralNumber() || !tokens.canConvertToLong() || tokens.longValue() < 1) {
+                    throw new InvalidMessageException("budget.maxTokens", "must be an integer >= 1, but was " + tokens);
+                }
+                maxTokens = tokens.longValue();
+            }
+            JsonNode cost = budget.get("maxCost");
+            if (cost != null && !cost.isNull()) {
+                if (!cost.isNumber() || cost.doubleValue() <= 0) {
+                    throw new InvalidMessageException("budget.maxCost", "must be a number > 0, but was " + cost);
+                }
+                maxCost = cost.doubleValue();
+            }
+        }
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null);
+    }
+
+    private static Instant deadline(JsonNode node, Instant now) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidMessageException("deadline", "must be a duration (PT5M, 30s) or an ISO-8601 instant");
+        }
+        String text = node.asText();
+        Instant deadline = deadlineFrom(text, now);
+        if (!deadline.isAfter(now)) {
+            throw new InvalidMessageException("deadline", "is not in the future: " + abbreviate(text));
+        }
+        if (deadline.isAfter(now.plus(MAX_DEADLINE_AHEAD))) {
+            throw new InvalidMessageException(
+                    "deadline",
+                    "'" + abbreviate(text) + "' is more than " + MAX_DEADLINE_AHEAD.toDays()
+                            + " days ahead, the limit");
+        }
+        return deadline;
+    }
+
+    /** A duration from now (capped before it is added, so that no sum overflows) or an ISO-8601 instant. */
+    private static Instant deadlineFrom(String text, Instant now) {
+        try {
+            Duration ahead = Durations.parse(text);
+            if (ahead.isNegative() || ahead.isZero()) {
+                return now;
+            }
+            return ahead.compareTo(MAX_DEADLINE_AHEAD) > 0 ? Instant.MAX : now.plus(ahead);
+        } catch (IllegalArgumentException notDuration) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new InvalidMessageException(
+                        "deadline",
+                        "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
+            }
+        }
+    }
+
+    private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
+        List<TaskSpec> tasks = new ArrayList<>();
+        Map<String, String> fieldOf = new LinkedHashMap<>();
+        Set<String> ids = new HashSet<>(existing);
+        for (int i = 0; i < array.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode node = array.get(i);
+            if (!node.isObject()) {
+                throw new InvalidMessageException(at, "must be an object");
+            }
+            TaskSpec task = task((ObjectNode) node, at + ".");
+            if (!ids.add(task.id())) {
+                throw new InvalidMessageException(at + ".id", "duplicate task id '" + task.id() + "'");
+            }
+            fieldOf.put(task.id(), at + ".dependsOn");
+            tasks.add(task);
+        }
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskSpec task = tasks.get(i);
+            for (int d = 0; d < task.dependsOn().size(); d++) {
+                String dep = task.dependsOn().get(d);
+                if (!ids.contains(dep)) {
+                    throw new InvalidMessageException(
+                            path + "[" + i + "].dependsOn[" + d + "]", "unknown task '" + dep + "'");
+                }
+                if (dep.equals(task.id())) {
+                    throw new InvalidMessageException(
+                            path + "[" + i + "].dependsOn[" + d + "]", "dependency cycle: " + dep + " -> " + dep);
+                }
+            }
+            deps.put(task.id(), task.dependsOn());
+        }
+        Dag.requireAcyclic(List.copyOf(fieldOf.keySet()), deps, fieldOf);
+        return tasks;
+    }
+
+    private TaskSpec task(ObjectNode node, String at) {
+        requireKnownFields(node, TASK_FIELDS, at);
+        String id = text(node, "id", at);
+        if (!TASK_ID.matcher(id).matches()) {
+            throw new InvalidMessageException(
+                    at + "id", "'" + abbreviate(id) + "' is not a valid task id (expected " + TASK_ID + ")");
+        }
+        String agent = agent(node, "agent", at);
+        JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
+        List<String> dependsOn = new ArrayList<>();
+        JsonNode deps = node.get("dependsOn");
+        if (deps != null && !deps.isNull()) {
+            if (!deps.isArray()) {
+                throw new InvalidMessageException(at + "dependsOn", "must be an array of task ids");
+            }
+            Set<String> seen = new HashSet<>();
+            for (int d = 0; d < deps.size(); d++) {
+                JsonNode dep = deps.get(d);
+                if (!dep.isTextual()) {
+                    throw new InvalidMessageException(at + "dependsOn[" + d + "]", "must be a task id string");
+                }
+                if (!seen.add(dep.asText())) {
+                    throw new InvalidMessageException(
+                            at + "dependsOn[" + d + "]", "lists '" + dep.asText() + "' twice");
+                }
+                dependsOn.add(dep.asText());
+            }
+        }
+        TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
+        requireInputFits(input, at, review != null);
+        Duration timeout = timeout(node.get("timeout"), at);
+        int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
+        return new TaskSpec(
+                id,
+                agent,
+                input,
+                dependsOn,
+                review,
+                bool(node, "optional", at),
+                bool(node, "escalate", at),
+                timeout,
+                maxAttempts);
+    }
+
+    /**
+     * The input must fit the task message workers will decode: its size with the envelope within the message size
+     * limit, and its depth plus the levels the message wraps it in within the nesting limit (a reviewed task's input
+     * is also sent to the reviewer, one level deeper).
+     */
+    private void requireInputFits(JsonNode input, String at, boolean reviewed) {
+        int maxBytes = Math.min(config.maxInputBytes(), limits.maxBytes() - ENVELOPE_BYTES);
+        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
+        if (inputBytes > maxBytes) {
+            throw new PayloadTooLargeException(
+                    at + "input", "is " + inputBytes + " bytes, more than the limit of " + maxBytes);
+        }
+        int levels = reviewed ? Nesting.CONTEXT_LEVELS : Nesting.INPUT_LEVELS;
+        int depth = Nesting.depth(input);
+        if (depth + levels > limits.maxNestingDepth()) {
+            throw new InvalidMessageException(
+                    at + "input",
+                    "nests " + depth + " levels deep, more than the limit of " + (limits.maxNestingDepth() - levels)
+                            + ": the task message wraps it in " + levels + " more levels"
+                            + (reviewed ? " (as the reviewer gets it)" : "") + " and workers accept at most "
+                            + limits.maxNestingDepth());
+        }
+    }
+
+    private static Duration timeout(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Duration timeout;
+        try {
+            timeout = Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(
+                    at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(node.asText()) + "'");
+        }
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidMessageException(
+                    at + "timeout",
+                    "must be > 0 and at most " + MAX_TIMEOUT.toDays() + "d, but was '" + abbreviate(node.asText())
+                            + "'");
+        }
+        return timeout;
+    }
+
+    private TaskSpec.ReviewSpec review(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new InvalidMessageException(
+                    at.substring(0, at.length() - 1), "must be an object {agent, maxRevisions, onExhausted}");
+        }
+        requireKnownFields((ObjectNode) node, REVIEW_FIELDS, at);
+        String agent = agent((ObjectNode) node, "agent", at);
+        int maxRevisions = intField((ObjectNode) node, "maxRevisions", at + "maxRevisions", 2, 0, MAX_REVISIONS_LIMIT);
+        JsonNode on = node.get("onExhausted");
+        String onExhausted = on == null || on.isNull() ? "accept" : on.asText();
+        if (!onExhausted.equals("accept") && !onExhausted.equals("fail")) {
+            throw new InvalidMessageException(at + "onExhausted", "must be \"accept\" or \"fail\", but was " + on);
+        }
+        return new TaskSpec.ReviewSpec(agent, maxRevisions, onExhausted.equals("accept"));
+    }
+
+    /** Whether {@code tenant}'s allowlist (if it has one) lets its runs use {@code agent}. */
+    public boolean allowsAgent(String tenant, String agent) {
+        return config.limitsOf(tenant).allows(agent);
+    }
+
+    private String agent(ObjectNode node, String field, String at) {
+        String agent = text(node, field, at);
+        if (!Names.isAgentType(agent)) {
+            throw new InvalidMessageException(
+                    at + field,
+                    "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
+        }
+        if (!knownAgents.isKnown(agent)) {
+            throw new InvalidMessageException(at + field, knownAgents.unknownReason(agent));
+        }
+        return agent;
+    }
+
+    private static String text(ObjectNode node, String field, String at) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidMessageException(at + field, "is required");
+        }
+        if (!value.isTextual()) {
+            throw new InvalidMessageException(at + field, "must be a string, but was " + value.getNodeType());
+        }
+        return value.asText();
+    }
+
+    private static boolean bool(ObjectNode node, String field, String at) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidMessageException(at + field, "must be true or false, but was " + value);
+        }
+        return value.booleanValue();
+    }
+
+    private static int intField(ObjectNode node, String field, String path, int fallback, int min, int max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            throw new InvalidMessageException(
+                    path, "must be an integer from " + min + " to " + max + ", but was " + value);
+        }
+        return value.intValue();
+    }
+
+    private static void requireKnownFields(ObjectNode node, Set<String> known, String at) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw new InvalidMessageException(
+                        at + name,
+                        "unknown field (expected one of "
+                                + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+}

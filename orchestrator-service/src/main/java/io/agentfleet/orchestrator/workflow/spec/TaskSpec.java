@@ -1,0 +1,48 @@
+package io.agentfleet.orchestrator.workflow.spec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One task of a run as submitted (or spawned by a planner).
+ *
+ * @param id unique within the run, {@code [A-Za-z0-9_-]{1,64}}
+ * @param agent the agent type that runs it
+ * @param input any JSON, passed to the agent as {@code content.input}
+ * @param dependsOn ids of tasks whose outputs it needs
+ * @param review a reviewer loop, or null
+ * @param optional its failure does not fail the run; dependents run without its output
+ * @param escalate exhausted retries park the run in NEEDS_HUMAN instead of failing it
+ * @param timeout per-task deadline from dispatch, or null; one beyond {@link #LONGEST_TIMEOUT} is stored as that
+ * @param maxAttempts worker attempts before dead-lettering, 0 = the worker's default
+ */
+public record TaskSpec(
+        String id,
+        String agent,
+        JsonNode input,
+        List<String> dependsOn,
+        ReviewSpec review,
+        boolean optional,
+        boolean escalate,
+        Duration timeout,
+        int maxAttempts) {
+    /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
+    public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
+
+    public TaskSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(agent, "agent");
+        dependsOn = List.copyOf(dependsOn);
+        if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
+            timeout = LONGEST_TIMEOUT;
+        }
+    }
+
+    /**
+     * A reviewer loop: after the task produces an output, {@code agent} reviews it; a rejection runs the task again
+     * with the feedback, at most {@code maxRevisions} times, then {@code onExhausted} decides.
+     */
+    public record ReviewSpec(String agent, int maxRevisions, boolean acceptWhenExhausted) {}
+}
