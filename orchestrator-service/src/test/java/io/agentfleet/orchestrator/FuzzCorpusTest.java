@@ -8,7 +8,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.RawHttp;
-import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
-import io.agentfleet.orchestrator.workflow.DeadlineMember;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.orchestrator.support.Api;
-import io.agentfleet.orchestrator.workflow.SpecParser;
+import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentfleet.messages.RunStatus;
-import io.agentfleet.orchestrator.workflow.TaskState;
-import io.agentfleet.orchestrator.workflow.Transitions;
+import io.agentfleet.orchestrator.workflow.engine.TaskState;
+import io.agentfleet.orchestrator.workflow.engine.Transitions;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;

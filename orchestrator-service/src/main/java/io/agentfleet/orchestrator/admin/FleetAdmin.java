@@ -10,7 +10,7 @@ import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
-import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;

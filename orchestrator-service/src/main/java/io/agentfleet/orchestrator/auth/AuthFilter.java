@@ -5,7 +5,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.http.ApiException;
 import io.agentfleet.orchestrator.http.Json;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
-import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;

@@ -4,7 +4,7 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.http.ApiException;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
-import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;

@@ -2,7 +2,7 @@ package io.agentfleet.orchestrator.http;
 
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.InvalidMessageException;
-import io.agentfleet.orchestrator.workflow.PayloadTooLargeException;
+import io.agentfleet.orchestrator.workflow.spec.PayloadTooLargeException;
 import io.lettuce.core.RedisException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpHeaders;

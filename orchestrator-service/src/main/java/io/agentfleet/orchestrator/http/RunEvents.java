@@ -9,7 +9,7 @@ import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.workflow.RunService;
-import io.agentfleet.orchestrator.workflow.RunState;
+import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.micronaut.http.sse.Event;

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.orchestrator.workflow.engine.RunEngine;
+import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.store.RunStore;
 import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -87,7 +92,7 @@ public final class RunService {
         try {
             RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
             RunState run = start(traced, apiKey, tenant, kind);
-            span.setAttribute(MessageTracing.RUN_ID, run.runId);
+            span.setAttribute(MessageTracing.RUN_ID, run.runId());
             return run;
         } catch (RuntimeException e) {
             span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
@@ -107,7 +112,7 @@ public final class RunService {
         try {
             return started(run, spec, kind, now);
         } catch (RuntimeException e) {
-            if (store.load(run.runId) == null) {
+            if (store.load(run.runId()) == null) {
                 store.release(run);
             }
             throw e;
@@ -124,34 +129,34 @@ public final class RunService {
         });
         store.noteAgents(agents);
         agentListener.accept(agents);
-        store.markOutboxPending(run.runId, now.toEpochMilli() + OUTBOX_GRACE_MS);
+        store.markOutboxPending(run.runId(), now.toEpochMilli() + OUTBOX_GRACE_MS);
         store.place(run);
         watchDispatches(run);
         store.schedule(run.deadlines());
         if (store.commit(run).isEmpty()) {
-            throw new IllegalStateException("new run " + run.runId + " already existed");
+            throw new IllegalStateException("new run " + run.runId() + " already existed");
         }
         metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
         record(run);
-        if (run.ended) {
+        if (run.ended()) {
             store.release(run);
         }
         boolean drained;
         try {
-            drained = store.drain(run.runId, run.outbox());
+            drained = store.drain(run.runId(), run.outbox());
         } catch (BackpressureException e) {
-            transition(run.runId, (Consumer<RunState>) r -> {
+            transition(run.runId(), (Consumer<RunState>) r -> {
                 if (!r.status().isTerminal()) {
                     engine.cancel(r, clock.instant());
                 }
             });
-            store.clearOutboxPending(run.runId);
+            store.clearOutboxPending(run.runId());
             throw e;
         }
         if (drained) {
-            store.clearOutboxPending(run.runId);
+            store.clearOutboxPending(run.runId());
         } else {
-            store.markOutboxPending(run.runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            store.markOutboxPending(run.runId(), clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
         }
         return run;
     }
@@ -296,7 +301,7 @@ public final class RunService {
                 store.schedule(run.deadlines());
             }
             if (store.commit(run).isPresent()) {
-                store.unschedule(run.runId, run.settled());
+                store.unschedule(run.runId(), run.settled());
                 record(run);
                 afterCommit(run);
                 return Outcome.APPLIED;
@@ -311,7 +316,7 @@ public final class RunService {
     private void watchDispatches(RunState run) {
         long due = clock.millis() + reconcileAfter.toMillis();
         for (RunState.OutboxEntry o : run.outbox()) {
-            run.deadlines.add(new RunState.Scheduled(DeadlineMember.forReconcile(run.runId, o.wireId()), due));
+            run.deadlines().add(new RunState.Scheduled(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));
         }
     }
 
@@ -323,7 +328,7 @@ public final class RunService {
             metrics.counter("fleet.orchestrator.tokens", "agent", u.agent()).increment(u.tokensIn() + u.tokensOut());
             metrics.counter("fleet.orchestrator.cost", "agent", u.agent()).increment(u.cost());
         }
-        if (run.ended) {
+        if (run.ended()) {
             String status = run.status().name();
             metrics.counter("fleet.orchestrator.runs.finished", "status", status)
                     .increment();
@@ -332,8 +337,8 @@ public final class RunService {
                     .tag("status", status)
                     .register(metrics)
                     .increment();
-            long created = run.longField("createdAt");
-            long finished = run.longField("finishedAt");
+            long created = run.createdAt();
+            long finished = run.finishedAt();
             if (created > 0 && finished >= created) {
                 Timer.builder("fleet.orchestrator.run.duration")
                         .tag("status", status)
@@ -348,7 +353,7 @@ public final class RunService {
         if (!run.usage().isEmpty()) {
             store.addUsage(run.usage());
         }
-        if (run.ended) {
+        if (run.ended()) {
             store.release(run);
         }
         if (run.outbox().isEmpty()) {
@@ -359,12 +364,12 @@ public final class RunService {
         store.noteAgents(agents);
         agentListener.accept(agents);
         try {
-            if (!store.drain(run.runId, run.outbox())) {
-                store.markOutboxPending(run.runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            if (!store.drain(run.runId(), run.outbox())) {
+                store.markOutboxPending(run.runId(), clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
             }
         } catch (BackpressureException e) {
-            LOG.warn("run {}: dispatch deferred, {}", run.runId, e.getMessage());
-            store.markOutboxPending(run.runId, clock.millis() + 1_000);
+            LOG.warn("run {}: dispatch deferred, {}", run.runId(), e.getMessage());
+            store.markOutboxPending(run.runId(), clock.millis() + 1_000);
         }
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.Orchestrators.Orchestrator;
-import io.agentfleet.orchestrator.workflow.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;

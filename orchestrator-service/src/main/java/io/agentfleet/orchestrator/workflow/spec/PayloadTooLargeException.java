@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.spec;
 
 import io.agentfleet.messages.InvalidMessageException;
 

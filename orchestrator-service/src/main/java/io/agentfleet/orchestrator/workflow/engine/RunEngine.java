@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,21 +12,17 @@ import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.RunStatus;
-import io.agentfleet.messages.TraceContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
+import io.agentfleet.orchestrator.workflow.spec.Nesting;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.spec.SpecParser;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.store.RunStore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The workflow rules, as pure functions of a {@link RunState}: given the state read from Redis and one happening
@@ -34,9 +30,7 @@ import java.util.TreeMap;
  * Nothing here touches Redis; {@link RunStore} commits the result atomically or retries on a concurrent change.
  */
 public final class RunEngine {
-    static final String SENDER = "orchestrator";
     static final long LATEST_DEADLINE = RunSpec.LATEST_DEADLINE.toEpochMilli();
-    private static final MessageDigest SHA256 = newSha256();
 
     private final MessageCodec codec;
     private final SpecParser parser;
@@ -243,7 +237,7 @@ public final class RunEngine {
      * The agent type whose outcome for {@code wireId} the run waits for, or null when it waits for none (the task has
      * moved on, or that revision or review is no longer current).
      */
-    static String awaitedAgent(RunState run, String wireId) {
+    public static String awaitedAgent(RunState run, String wireId) {
         WireIds wire = WireIds.parse(wireId);
         TaskRecord task = wire == null || run.status().isTerminal() ? null : run.task(wire.taskId());
         if (task == null || !wireId.equals(task.wireId)) {
@@ -329,7 +323,7 @@ public final class RunEngine {
             fieldOf.put(specs.get(i).id(), "spawn[" + i + "].dependsOn");
         }
         Map<String, List<String>> effective = new LinkedHashMap<>();
-        deps.keySet().forEach(id -> effective.put(id, effectiveDeps(id, deps, spawnedBy)));
+        deps.keySet().forEach(id -> effective.put(id, Dag.effectiveDeps(id, deps, spawnedBy)));
         Dag.requireAcyclic(List.copyOf(effective.keySet()), effective, fieldOf);
         ObjectNode data = taskData(planner, now);
         var ids = data.putArray("spawned");
@@ -340,52 +334,17 @@ public final class RunEngine {
         run.event(RunEventType.TASKS_SPAWNED, data);
     }
 
-    /**
-     * A task's dependencies including planner expansion: depending on a planner means depending on everything it
-     * spawned (recursively), unless the task is itself part of that expansion.
-     */
-    static List<String> effectiveDeps(String id, Map<String, List<String>> deps, Map<String, String> spawnedBy) {
-        Set<String> all = new LinkedHashSet<>();
-        for (String dep : deps.getOrDefault(id, List.of())) {
-            all.add(dep);
-            if (!isDescendant(id, dep, spawnedBy)) {
-                for (String other : deps.keySet()) {
-                    if (!other.equals(id) && isDescendant(other, dep, spawnedBy)) {
-                        all.add(other);
-                    }
-                }
-            }
-        }
-        return new ArrayList<>(all);
-    }
-
-    private static boolean isDescendant(String id, String ancestor, Map<String, String> spawnedBy) {
-        String parent = spawnedBy.get(id);
-        for (int hops = 0; parent != null && hops < 1000; hops++) {
-            if (parent.equals(ancestor)) {
-                return true;
-            }
-            parent = spawnedBy.get(parent);
-        }
-        return false;
-    }
-
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
     void advance(RunState run, Instant now) {
         if (run.status() != RunStatus.RUNNING) {
             return;
         }
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        Map<String, String> spawnedBy = new LinkedHashMap<>();
-        run.tasks().forEach(t -> {
-            deps.put(t.id, t.dependsOn);
-            spawnedBy.put(t.id, t.spawnedBy);
-        });
+        Map<String, List<String>> effective = Dag.effectiveDeps(run);
         for (TaskRecord task : List.copyOf(run.tasks())) {
             if (run.status() != RunStatus.RUNNING) {
                 return;
             }
-            if (task.state == TaskState.PENDING && ready(run, effectiveDeps(task.id, deps, spawnedBy))) {
+            if (task.state == TaskState.PENDING && Dag.settled(run, effective.get(task.id))) {
                 dispatch(run, task, false, now);
             }
         }
@@ -394,34 +353,21 @@ public final class RunEngine {
         }
     }
 
-    private static boolean ready(RunState run, List<String> deps) {
-        for (String dep : deps) {
-            TaskRecord d = run.task(dep);
-            boolean settled = d.state == TaskState.COMPLETED
-                    || d.state == TaskState.SKIPPED
-                    || (d.state == TaskState.FAILED && d.optional);
-            if (!settled) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private void dispatch(RunState run, TaskRecord task, boolean review, Instant now) {
         dispatch(run, task, review, true, now);
     }
 
     /** Loop detection is skipped for a human's retry: the human decided to run the same thing again. */
     private void dispatch(RunState run, TaskRecord task, boolean review, boolean checkLoop, Instant now) {
-        long steps = run.longField("steps");
-        if (steps >= run.longField("maxSteps")) {
+        long steps = run.steps();
+        if (steps >= run.maxSteps()) {
             finish(
                     run,
                     RunStatus.MAX_STEPS_EXCEEDED,
                     failure(
                             "MAX_STEPS_EXCEEDED",
                             "dispatching " + task.id + " would be step " + (steps + 1) + " of at most "
-                                    + run.longField("maxSteps")),
+                                    + run.maxSteps()),
                     now);
             return;
         }
@@ -437,8 +383,8 @@ public final class RunEngine {
                     now);
             return;
         }
-        ObjectNode content = review ? reviewContent(run, task) : taskContent(run, task);
-        String fp = fingerprint(agent, content, knownCanonical(run, task, review));
+        ObjectNode content = review ? DispatchMessage.reviewContent(task) : DispatchMessage.taskContent(run, task);
+        String fp = LoopDetector.fingerprint(agent, content, LoopDetector.knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
             finish(
                     run,
@@ -454,22 +400,7 @@ public final class RunEngine {
         Long deadline = task.timeout == null ? null : deadlineAfter(now, task.timeout);
         RunState.OutboxEntry message;
         try {
-            message = RunState.OutboxEntry.of(
-                    agent,
-                    wireId,
-                    codec.encode(AgentMessage.request(agent, content)
-                            .taskId(wireId)
-                            .runId(run.runId)
-                            .tenant(run.tenant())
-                            .sender(SENDER)
-                            .maxAttempts(review ? 0 : task.maxAttempts)
-                            .deadline(deadline)
-                            .trace(
-                                    run.field("traceparent") == null
-                                            ? null
-                                            : new TraceContext(run.field("traceparent"), run.field("tracestate")))
-                            .createdAt(now.toEpochMilli())
-                            .build()));
+            message = DispatchMessage.encode(codec, run, task, agent, wireId, content, review, deadline, now);
         } catch (InvalidMessageException e) {
             taskFailed(run, task, failure("INVALID_TASK", e.getMessage()), now);
             return;
@@ -507,7 +438,7 @@ public final class RunEngine {
         task.dispatches++;
         task.dispatchedAt = now.toEpochMilli();
         run.save(task);
-        run.set("steps", Long.toString(steps + 1));
+        run.countStep();
         run.outbox.add(message);
         if (deadline != null) {
             run.deadlines.add(new RunState.Scheduled(DeadlineMember.forTask(run.runId, wireId), deadline));
@@ -527,61 +458,6 @@ public final class RunEngine {
         return timeout.compareTo(left) >= 0
                 ? LATEST_DEADLINE
                 : now.plus(timeout).toEpochMilli();
-    }
-
-    /** Canonical forms the task records keep for the large parts of a dispatch's content. */
-    private static Map<JsonNode, String> knownCanonical(RunState run, TaskRecord task, boolean review) {
-        Map<JsonNode, String> known = new IdentityHashMap<>();
-        if (task.input != null) {
-            known.put(task.input, task.canonicalInput());
-        }
-        if (!review) {
-            for (String dep : task.dependsOn) {
-                TaskRecord d = run.task(dep);
-                if (d != null && d.output != null) {
-                    known.put(d.output, d.canonicalOutput());
-                }
-            }
-        }
-        return known;
-    }
-
-    private static ObjectNode taskContent(RunState run, TaskRecord task) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        content.set("input", task.input);
-        ObjectNode context = content.putObject("context");
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        Map<String, String> spawnedBy = new LinkedHashMap<>();
-        run.tasks().forEach(t -> {
-            deps.put(t.id, t.dependsOn);
-            spawnedBy.put(t.id, t.spawnedBy);
-        });
-        for (String dep : effectiveDeps(task.id, deps, spawnedBy)) {
-            TaskRecord d = run.task(dep);
-            if (d.state == TaskState.COMPLETED && d.output != null) {
-                context.set(dep, d.output);
-            }
-        }
-        if (task.feedback != null) {
-            content.put("feedback", task.feedback);
-        }
-        if (task.answer != null) {
-            content.set("answer", task.answer);
-        }
-        content.put("revision", task.revision);
-        return content;
-    }
-
-    private static ObjectNode reviewContent(RunState run, TaskRecord task) {
-        ObjectNode content = JsonNodeFactory.instance.objectNode();
-        ObjectNode input = content.putObject("input");
-        input.put("task", task.id);
-        input.put("agent", task.agent);
-        input.set("input", task.input);
-        input.set("output", task.candidate);
-        content.putObject("context").set(task.id, task.candidate);
-        content.put("revision", task.revision);
-        return content;
     }
 
     private void taskFailed(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
@@ -629,17 +505,17 @@ public final class RunEngine {
     }
 
     private void checkBudget(RunState run, Instant now) {
-        long tokens = run.longField("tokensIn") + run.longField("tokensOut");
-        double cost = run.doubleField("cost");
-        String maxTokens = run.field("maxTokens");
-        String maxCost = run.field("maxCost");
-        if (maxTokens != null && tokens > Long.parseLong(maxTokens)) {
+        long tokens = run.tokensIn() + run.tokensOut();
+        double cost = run.cost();
+        Long maxTokens = run.maxTokens();
+        Double maxCost = run.maxCost();
+        if (maxTokens != null && tokens > maxTokens) {
             finish(
                     run,
                     RunStatus.BUDGET_EXCEEDED,
                     failure("BUDGET_EXCEEDED", "used " + tokens + " tokens, budget " + maxTokens),
                     now);
-        } else if (maxCost != null && cost > Double.parseDouble(maxCost)) {
+        } else if (maxCost != null && cost > maxCost) {
             finish(
                     run,
                     RunStatus.BUDGET_EXCEEDED,
@@ -660,18 +536,13 @@ public final class RunEngine {
         task.tokensOut += out;
         task.cost += cost;
         run.save(task);
-        run.set("tokensIn", Long.toString(run.longField("tokensIn") + in));
-        run.set("tokensOut", Long.toString(run.longField("tokensOut") + out));
-        run.set("cost", Double.toString(run.doubleField("cost") + cost));
-        run.usage.add(new RunState.Usage(run.field("apiKey"), run.tenant(), outcome.recipient(), in, out, cost));
+        run.addUsage(in, out, cost);
+        run.usage.add(new RunState.Usage(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
     }
 
     private void finish(RunState run, RunStatus status, ObjectNode error, Instant now) {
         run.moveTo(status);
-        run.set("finishedAt", Long.toString(now.toEpochMilli()));
-        if (error != null) {
-            run.set("error", error.toString());
-        }
+        run.recordFinish(now, error);
         for (TaskRecord task : run.tasks()) {
             TaskState next = switch (task.state) {
                 case PENDING -> TaskState.SKIPPED;
@@ -699,7 +570,7 @@ public final class RunEngine {
     }
 
     private static void touch(RunState run, Instant now) {
-        run.set("updatedAt", Long.toString(now.toEpochMilli()));
+        run.touch(now);
     }
 
     /** The failure an ERROR reports, as the run records it: its type, message, reason and whether it was retryable. */
@@ -711,7 +582,7 @@ public final class RunEngine {
         return f;
     }
 
-    static ObjectNode failure(String type, String message) {
+    public static ObjectNode failure(String type, String message) {
         ObjectNode f = JsonNodeFactory.instance.objectNode();
         f.put("type", type);
         f.put("message", message);
@@ -737,78 +608,6 @@ public final class RunEngine {
             d.set("error", task.error);
         }
         return d;
-    }
-
-    /** SHA-256 of the agent and the content with sorted keys, without the revision counter. */
-    static String fingerprint(String agent, ObjectNode content) {
-        return fingerprint(agent, content, Map.of());
-    }
-
-    /**
-     * As {@link #fingerprint(String, ObjectNode)}; {@code known} holds canonical forms already computed for some of the
-     * content's nodes (by identity: a task's input, its dependencies' outputs), so they are not walked again.
-     */
-    static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
-        StringBuilder canonical = new StringBuilder(agent).append('\u0000');
-        canonicalize(content, canonical, known, "revision");
-        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 16);
-    }
-
-    /** A fresh SHA-256 digest, cloned: {@code getInstance} looks the provider up on every call. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The canonical form of {@code node} (keys sorted) as the fingerprint uses it. */
-    static String canonical(JsonNode node) {
-        StringBuilder out = new StringBuilder();
-        canonicalize(node, out, Map.of(), null);
-        return out.toString();
-    }
-
-    private static void canonicalize(JsonNode node, StringBuilder out, Map<JsonNode, String> known, String skipKey) {
-        String done = known.get(node);
-        if (done != null) {
-            out.append(done);
-        } else if (node.isObject()) {
-            TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            node.fields().forEachRemaining(f -> sorted.put(f.getKey(), f.getValue()));
-            if (skipKey != null) {
-                sorted.remove(skipKey);
-            }
-            out.append('{');
-            sorted.forEach((k, v) -> {
-                JsonText.appendQuoted(out, k);
-                out.append(':');
-                canonicalize(v, out, known, null);
-                out.append(',');
-            });
-            out.append('}');
-        } else if (node.isArray()) {
-            out.append('[');
-            node.forEach(v -> {
-                canonicalize(v, out, known, null);
-                out.append(',');
-            });
-            out.append(']');
-        } else if (node.isTextual()) {
-            JsonText.appendQuoted(out, node.textValue());
-        } else {
-            out.append(JsonText.of(node));
-        }
     }
 
     /** A resume that cannot be applied; {@code conflict} distinguishes 409 (wrong state) from 400 (bad request). */

@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,17 +17,17 @@ import java.util.Map;
  * every call, which dominated saving task records and events in the orchestrator's profile. Node kinds other than the
  * plain ones are written by their own {@code toString()}.
  */
-final class JsonText {
+public final class JsonText {
     private JsonText() {}
 
-    static String of(JsonNode node) {
+    public static String of(JsonNode node) {
         StringBuilder out = new StringBuilder(256);
         append(out, node);
         return out.toString();
     }
 
     /** Appends {@code text} as a JSON string literal, escaped as {@link TextNode#toString()} escapes it. */
-    static void appendQuoted(StringBuilder out, String text) {
+    public static void appendQuoted(StringBuilder out, String text) {
         out.append('"');
         if (needsEscaping(text)) {
             JsonStringEncoder.getInstance().quoteAsString(text, out);

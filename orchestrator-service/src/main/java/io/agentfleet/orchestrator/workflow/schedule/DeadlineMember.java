@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.schedule;
 
 /**
  * A member of the deadline schedule: {@code run|<runId>} for a run's deadline, {@code task|<runId>|<wireTaskId>} for a

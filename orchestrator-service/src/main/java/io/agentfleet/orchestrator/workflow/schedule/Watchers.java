@@ -1,8 +1,10 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.schedule;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
+import io.agentfleet.orchestrator.workflow.RunService;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.ScriptOutputType;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;

@@ -1,8 +1,11 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentfleet.orchestrator.workflow.spec.Nesting;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

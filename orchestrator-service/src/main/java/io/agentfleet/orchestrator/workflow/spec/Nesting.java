@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -7,20 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
  * and every array is one level, scalars add none. The orchestrator checks what it dispatches with it, because a worker
  * dead-letters a task message nested deeper than its codec's limit.
  */
-final class Nesting {
+public final class Nesting {
     /** A task's input (and a human's answer) sits in the message object's {@code content}: two levels up. */
-    static final int INPUT_LEVELS = 2;
+    public static final int INPUT_LEVELS = 2;
 
     /**
      * A dependency's output sits in {@code content.context.<task>}, and a review's input and candidate in {@code
      * content.input}: three levels up.
      */
-    static final int CONTEXT_LEVELS = 3;
+    public static final int CONTEXT_LEVELS = 3;
 
     private Nesting() {}
 
     /** The nesting depth of a tree; trees come from parsers bounded by the codec's limit, so recursion is shallow. */
-    static int depth(JsonNode node) {
+    public static int depth(JsonNode node) {
         if (node == null || !node.isContainerNode()) {
             return 0;
         }
@@ -35,7 +35,7 @@ final class Nesting {
      * The nesting depth of encoded JSON, scanning its UTF-8 bytes once: bytes of multi-byte characters are never ASCII
      * brackets or quotes, so only strings and their escapes need tracking.
      */
-    static int depth(byte[] utf8) {
+    public static int depth(byte[] utf8) {
         int depth = 0;
         int deepest = 0;
         boolean inString = false;

@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.lettuce.FleetConnection;
@@ -11,6 +11,9 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
+import io.agentfleet.orchestrator.workflow.RunService;
+import io.agentfleet.orchestrator.workflow.engine.RunEngine;
+import io.agentfleet.orchestrator.workflow.engine.WireIds;
 import io.agentfleet.telemetry.LogContext;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Consumer;

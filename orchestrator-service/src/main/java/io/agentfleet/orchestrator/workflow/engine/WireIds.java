@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 /**
  * Task ids on the wire: {@code <runId>.<taskId>.r<revision>} for a task, with {@code .review} appended for its

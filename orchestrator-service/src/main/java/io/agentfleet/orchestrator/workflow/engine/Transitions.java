@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import io.agentfleet.messages.RunStatus;
 

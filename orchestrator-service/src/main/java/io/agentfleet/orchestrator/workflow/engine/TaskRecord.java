@@ -1,10 +1,11 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class TaskRecord {
     long completedAt;
     /** {@link #input} as JSON text, computed once: the input never changes and is rewritten with every save. */
     private String inputJson;
-    /** Canonical forms for the loop fingerprint, computed once per value ({@link RunEngine#canonical}). */
+    /** Canonical forms for the loop fingerprint, computed once per value ({@link LoopDetector#canonical}). */
     private String canonicalInput;
 
     private JsonNode canonicalOutputOf;
@@ -114,14 +115,14 @@ final class TaskRecord {
     String canonicalInput() {
         if (canonicalInput == null) {
             // A string's canonical form is its JSON text, which the record already holds.
-            canonicalInput = input != null && input.isTextual() ? inputJson() : RunEngine.canonical(input);
+            canonicalInput = input != null && input.isTextual() ? inputJson() : LoopDetector.canonical(input);
         }
         return canonicalInput;
     }
 
     String canonicalOutput() {
         if (canonicalOutputOf != output) {
-            canonicalOutput = RunEngine.canonical(output);
+            canonicalOutput = LoopDetector.canonical(output);
             canonicalOutputOf = output;
         }
         return canonicalOutput;

@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.messages.TraceContext;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.store.RunStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,8 +28,24 @@ import java.util.Map;
  */
 public final class RunState {
     static final String F_VERSION = "version";
-    static final String F_STATUS = "status";
+    public static final String F_STATUS = "status";
     static final String F_TENANT = "tenant";
+    private static final String F_KIND = "kind";
+    private static final String F_API_KEY = "apiKey";
+    private static final String F_CREATED_AT = "createdAt";
+    private static final String F_UPDATED_AT = "updatedAt";
+    private static final String F_FINISHED_AT = "finishedAt";
+    private static final String F_DEADLINE = "deadline";
+    private static final String F_STEPS = "steps";
+    private static final String F_MAX_STEPS = "maxSteps";
+    private static final String F_TOKENS_IN = "tokensIn";
+    private static final String F_TOKENS_OUT = "tokensOut";
+    private static final String F_COST = "cost";
+    private static final String F_MAX_TOKENS = "maxTokens";
+    private static final String F_MAX_COST = "maxCost";
+    private static final String F_TRACEPARENT = "traceparent";
+    private static final String F_TRACESTATE = "tracestate";
+    private static final String F_ERROR = "error";
     static final String TASK_PREFIX = "t:";
     static final String FP_PREFIX = "fp:";
     private static final ObjectMapper VIEW_MAPPER = new ObjectMapper();
@@ -46,7 +66,7 @@ public final class RunState {
     boolean ended;
 
     /** An event for the run's events stream. */
-    record Event(RunEventType type, ObjectNode data) {}
+    public record Event(RunEventType type, ObjectNode data) {}
 
     /**
      * A task message to enqueue on partition {@code partition} of {@code agent}'s streams, keyed by its wire task id.
@@ -99,7 +119,7 @@ public final class RunState {
      * copies. Reused by the next transition when the stored text is still the same, which saves parsing every record
      * (with its input) on every transition.
      */
-    record ParsedTask(String json, TaskRecord task) {}
+    public record ParsedTask(String json, TaskRecord task) {}
 
     /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
     private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
@@ -134,12 +154,13 @@ public final class RunState {
     }
 
     /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
-    static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper) {
+    public static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper) {
         return load(runId, fields, mapper, null);
     }
 
     /** As {@link #load(String, Map, ObjectMapper)}, reusing {@code known} records whose stored text is unchanged. */
-    static RunState load(String runId, Map<String, String> fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
+    public static RunState load(
+            String runId, Map<String, String> fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
         if (fields == null || fields.isEmpty() || !fields.containsKey(F_STATUS)) {
             return null;
         }
@@ -150,25 +171,25 @@ public final class RunState {
         RunState run = new RunState(runId, 0, Map.of(), null, null);
         long at = now.toEpochMilli();
         run.set(F_STATUS, RunStatus.RUNNING.name());
-        run.set("kind", kind);
-        run.set("apiKey", apiKey);
+        run.set(F_KIND, kind);
+        run.set(F_API_KEY, apiKey);
         run.set(F_TENANT, tenant);
-        run.set("createdAt", Long.toString(at));
-        run.set("maxSteps", Integer.toString(spec.maxSteps()));
-        run.set("steps", "0");
+        run.set(F_CREATED_AT, Long.toString(at));
+        run.set(F_MAX_STEPS, Integer.toString(spec.maxSteps()));
+        run.set(F_STEPS, "0");
         if (spec.maxTokens() != null) {
-            run.set("maxTokens", Long.toString(spec.maxTokens()));
+            run.set(F_MAX_TOKENS, Long.toString(spec.maxTokens()));
         }
         if (spec.maxCost() != null) {
-            run.set("maxCost", Double.toString(spec.maxCost()));
+            run.set(F_MAX_COST, Double.toString(spec.maxCost()));
         }
         if (spec.deadline() != null) {
-            run.set("deadline", Long.toString(spec.deadline().toEpochMilli()));
+            run.set(F_DEADLINE, Long.toString(spec.deadline().toEpochMilli()));
         }
         if (spec.trace() != null) {
-            run.set("traceparent", spec.trace().traceparent());
+            run.set(F_TRACEPARENT, spec.trace().traceparent());
             if (spec.trace().tracestate() != null) {
-                run.set("tracestate", spec.trace().tracestate());
+                run.set(F_TRACESTATE, spec.trace().tracestate());
             }
         }
         for (TaskSpec task : spec.tasks()) {
@@ -188,7 +209,7 @@ public final class RunState {
     /** The tenant that owns the run; a run created before tenants existed belongs to its key's default tenant. */
     public String tenant() {
         String tenant = fields.get(F_TENANT);
-        return tenant != null ? tenant : fields.getOrDefault("apiKey", "anonymous");
+        return tenant != null ? tenant : fields.getOrDefault(F_API_KEY, "anonymous");
     }
 
     public RunStatus status() {
@@ -200,21 +221,92 @@ public final class RunState {
         set(F_STATUS, next.name());
     }
 
-    String field(String name) {
-        return fields.get(name);
+    /** The API key that submitted the run. */
+    String apiKey() {
+        return fields.get(F_API_KEY);
     }
 
-    long longField(String name) {
+    /** The caller's trace context, carried on every task message, or null. */
+    TraceContext trace() {
+        String traceparent = fields.get(F_TRACEPARENT);
+        return traceparent == null ? null : new TraceContext(traceparent, fields.get(F_TRACESTATE));
+    }
+
+    public long createdAt() {
+        return longField(F_CREATED_AT);
+    }
+
+    /** When the run ended, epoch milliseconds, or 0 while it runs. */
+    public long finishedAt() {
+        return longField(F_FINISHED_AT);
+    }
+
+    /** Dispatches made so far (tasks, revisions, reviews). */
+    long steps() {
+        return longField(F_STEPS);
+    }
+
+    long maxSteps() {
+        return longField(F_MAX_STEPS);
+    }
+
+    void countStep() {
+        set(F_STEPS, Long.toString(steps() + 1));
+    }
+
+    long tokensIn() {
+        return longField(F_TOKENS_IN);
+    }
+
+    long tokensOut() {
+        return longField(F_TOKENS_OUT);
+    }
+
+    double cost() {
+        return doubleField(F_COST);
+    }
+
+    /** The token budget, or null when the run has none. */
+    Long maxTokens() {
+        String v = fields.get(F_MAX_TOKENS);
+        return v == null ? null : Long.parseLong(v);
+    }
+
+    /** The cost budget, or null when the run has none. */
+    Double maxCost() {
+        String v = fields.get(F_MAX_COST);
+        return v == null ? null : Double.parseDouble(v);
+    }
+
+    void addUsage(long in, long out, double addedCost) {
+        set(F_TOKENS_IN, Long.toString(tokensIn() + in));
+        set(F_TOKENS_OUT, Long.toString(tokensOut() + out));
+        set(F_COST, Double.toString(cost() + addedCost));
+    }
+
+    void touch(Instant now) {
+        set(F_UPDATED_AT, Long.toString(now.toEpochMilli()));
+    }
+
+    /** Records when the run ended and, unless null, the error it ended with. */
+    void recordFinish(Instant now, ObjectNode error) {
+        set(F_FINISHED_AT, Long.toString(now.toEpochMilli()));
+        if (error != null) {
+            set(F_ERROR, error.toString());
+        }
+    }
+
+    private long longField(String name) {
         String v = fields.get(name);
         return v == null || v.isEmpty() ? 0 : Long.parseLong(v);
     }
 
-    double doubleField(String name) {
+    private double doubleField(String name) {
         String v = fields.get(name);
         return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
     }
 
-    void set(String name, String value) {
+    private void set(String name, String value) {
         fields.put(name, value);
         dirty.put(name, value);
     }
@@ -258,14 +350,14 @@ public final class RunState {
     }
 
     /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
-    Map<String, String> committedFields(long newVersion) {
+    public Map<String, String> committedFields(long newVersion) {
         Map<String, String> snapshot = new LinkedHashMap<>(fields);
         snapshot.put(F_VERSION, Long.toString(newVersion));
         return snapshot;
     }
 
     /** The parsed task records matching {@link #committedFields(long)}. */
-    Map<String, ParsedTask> parsedTasks() {
+    public Map<String, ParsedTask> parsedTasks() {
         return new LinkedHashMap<>(parsed);
     }
 
@@ -274,8 +366,22 @@ public final class RunState {
         return !dirty.isEmpty() || !events.isEmpty();
     }
 
-    Map<String, String> dirtyFields() {
+    public Map<String, String> dirtyFields() {
         return dirty;
+    }
+
+    /** Whether this transition ended the run. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Whether the run's tasks are to be cancelled on the workers (it ended other than COMPLETED). */
+    public boolean setCancel() {
+        return setCancel;
+    }
+
+    public List<Event> events() {
+        return events;
     }
 
     public List<OutboxEntry> outbox() {
@@ -298,34 +404,34 @@ public final class RunState {
     public ObjectNode toView() {
         ObjectNode v = JsonNodeFactory.instance.objectNode();
         v.put("runId", runId);
-        v.put("kind", fields.getOrDefault("kind", "workflow"));
+        v.put("kind", fields.getOrDefault(F_KIND, "workflow"));
         v.put("status", fields.get(F_STATUS));
-        putTime(v, "createdAt", longField("createdAt"));
-        putTime(v, "updatedAt", longField("updatedAt"));
-        putTime(v, "finishedAt", longField("finishedAt"));
-        if (longField("finishedAt") > 0) {
-            v.put("durationMs", longField("finishedAt") - longField("createdAt"));
+        putTime(v, "createdAt", createdAt());
+        putTime(v, "updatedAt", longField(F_UPDATED_AT));
+        putTime(v, "finishedAt", finishedAt());
+        if (finishedAt() > 0) {
+            v.put("durationMs", finishedAt() - createdAt());
         }
-        putTime(v, "deadline", longField("deadline"));
-        v.put("steps", longField("steps"));
-        v.put("maxSteps", longField("maxSteps"));
+        putTime(v, "deadline", longField(F_DEADLINE));
+        v.put("steps", steps());
+        v.put("maxSteps", maxSteps());
         ObjectNode u = v.putObject("usage");
-        u.put("tokensIn", longField("tokensIn"));
-        u.put("tokensOut", longField("tokensOut"));
-        u.put("tokens", longField("tokensIn") + longField("tokensOut"));
-        u.put("cost", doubleField("cost"));
+        u.put("tokensIn", tokensIn());
+        u.put("tokensOut", tokensOut());
+        u.put("tokens", tokensIn() + tokensOut());
+        u.put("cost", cost());
         ObjectNode b = v.putObject("budget");
-        if (fields.containsKey("maxTokens")) {
-            b.put("maxTokens", longField("maxTokens"));
+        if (fields.containsKey(F_MAX_TOKENS)) {
+            b.put("maxTokens", longField(F_MAX_TOKENS));
         }
-        if (fields.containsKey("maxCost")) {
-            b.put("maxCost", doubleField("maxCost"));
+        if (fields.containsKey(F_MAX_COST)) {
+            b.put("maxCost", doubleField(F_MAX_COST));
         }
-        if (fields.containsKey("error")) {
+        if (fields.containsKey(F_ERROR)) {
             try {
-                v.set("error", VIEW_MAPPER.readTree(fields.get("error")));
+                v.set("error", VIEW_MAPPER.readTree(fields.get(F_ERROR)));
             } catch (JsonProcessingException e) {
-                v.put("error", fields.get("error"));
+                v.put("error", fields.get(F_ERROR));
             }
         }
         ArrayNode list = v.putArray("tasks");

@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentfleet.lettuce.FleetRedis;
@@ -13,6 +13,9 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
+import io.agentfleet.orchestrator.workflow.engine.JsonText;
+import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -40,7 +43,7 @@ public final class RunStore {
     private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
     private static final int CACHED_RUNS = 5000;
     /** How long a dispatch whose enqueue did not reach enough replicas waits before it is drained (and WAITed) again. */
-    static final Duration UNREPLICATED_REDRAIN = Duration.ofSeconds(5);
+    public static final Duration UNREPLICATED_REDRAIN = Duration.ofSeconds(5);
 
     private final FleetRedis redis;
     private final AgentRegistry registry;
@@ -124,42 +127,42 @@ public final class RunStore {
         Map<String, String> fields = run.dirtyFields();
         // Arguments are encoded to UTF-8 here, on the caller's thread, so the event loop only copies bytes.
         List<byte[]> args = new ArrayList<>();
-        args.add(utf8(Long.toString(run.version)));
-        args.add(utf8(run.ended ? Long.toString(config.retention().toSeconds()) : "0"));
-        args.add(utf8(run.setCancel ? "1" : "0"));
+        args.add(utf8(Long.toString(run.version())));
+        args.add(utf8(run.ended() ? Long.toString(config.retention().toSeconds()) : "0"));
+        args.add(utf8(run.setCancel() ? "1" : "0"));
         args.add(utf8(Integer.toString(fields.size())));
-        args.add(utf8(Integer.toString(run.events.size())));
-        args.add(utf8(Integer.toString(run.outbox.size())));
+        args.add(utf8(Integer.toString(run.events().size())));
+        args.add(utf8(Integer.toString(run.outbox().size())));
         fields.forEach((k, v) -> {
             args.add(utf8(k));
             args.add(utf8(v));
         });
-        for (RunState.Event e : run.events) {
+        for (RunState.Event e : run.events()) {
             args.add(utf8(e.type().name()));
             args.add(utf8(JsonText.of(e.data())));
         }
-        for (RunState.OutboxEntry o : run.outbox) {
+        for (RunState.OutboxEntry o : run.outbox()) {
             args.add(utf8(o.wireId()));
             args.add(o.encoded());
         }
         List<String> k = List.of(
-                keys.runState(run.runId),
-                keys.runEvents(run.runId),
-                okeys.outbox(run.runId),
-                keys.runCancel(run.runId));
+                keys.runState(run.runId()),
+                keys.runEvents(run.runId()),
+                okeys.outbox(run.runId()),
+                keys.runCancel(run.runId()));
         List<Object> result =
                 redis.runSync(new ScriptCall(OrchestratorScripts.COMMIT, k, args), ScriptOutputType.MULTI);
         long newVersion = (Long) result.get(0);
         if (newVersion < 0) {
-            forget(run.runId);
+            forget(run.runId());
             return Optional.empty();
         }
-        confirmReplicated(run.runId);
+        confirmReplicated(run.runId());
         synchronized (recent) {
-            if (run.ended) {
-                recent.remove(run.runId);
+            if (run.ended()) {
+                recent.remove(run.runId());
             } else {
-                recent.put(run.runId, new Committed(run.committedFields(newVersion), run.parsedTasks()));
+                recent.put(run.runId(), new Committed(run.committedFields(newVersion), run.parsedTasks()));
             }
         }
         List<String> ids = new ArrayList<>();
@@ -175,7 +178,7 @@ public final class RunStore {
      * crash enqueues to the same partition and meets the same "enqueued once" marker.
      */
     public void place(RunState run) {
-        run.outbox.replaceAll(o -> o.inPartition(registry.partitionOf(o.agent(), o.wireId())));
+        run.outbox().replaceAll(o -> o.inPartition(registry.partitionOf(o.agent(), o.wireId())));
     }
 
     /**
@@ -473,7 +476,7 @@ public final class RunStore {
         String set = okeys.tenantRuns(run.tenant());
         for (int attempt = 0; attempt < 2; attempt++) {
             Long admitted = redis.runSync(
-                    OrchestratorScripts.call(OrchestratorScripts.ADMIT_RUN, set, run.runId, Integer.toString(limit)),
+                    OrchestratorScripts.call(OrchestratorScripts.ADMIT_RUN, set, run.runId(), Integer.toString(limit)),
                     ScriptOutputType.INTEGER);
             if (admitted != null && admitted == 1) {
                 return 0;
@@ -500,7 +503,7 @@ public final class RunStore {
     /** Removes an ended (or never created) run from its tenant's runs in flight. */
     public void release(RunState run) {
         if (config.limitsOf(run.tenant()).maxRunsInFlight() > 0) {
-            redis.shared().sync().srem(okeys.tenantRuns(run.tenant()), run.runId);
+            redis.shared().sync().srem(okeys.tenantRuns(run.tenant()), run.runId());
         }
     }
 

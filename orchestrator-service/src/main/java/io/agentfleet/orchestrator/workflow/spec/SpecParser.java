@@ -1,4 +1,4 @@
-package io.agentfleet.orchestrator.workflow;
+package io.agentfleet.orchestrator.workflow.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +10,8 @@ import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.workflow.engine.Dag;
+import io.agentfleet.orchestrator.workflow.engine.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
