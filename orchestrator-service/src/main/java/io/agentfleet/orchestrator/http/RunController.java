@@ -10,7 +10,7 @@ import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
 import io.agentfleet.orchestrator.workflow.RunService;
-import io.agentfleet.orchestrator.workflow.engine.RunEngine;
+import io.agentfleet.orchestrator.workflow.engine.ResumeRejected;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
 import io.agentfleet.orchestrator.workflow.spec.PayloadTooLargeException;
@@ -228,7 +228,7 @@ public class RunController {
             if (runs.resume(id, taskId, answer, action) == RunService.Outcome.NOT_FOUND) {
                 throw ApiException.notFound("run " + id);
             }
-        } catch (RunEngine.ResumeRejected e) {
+        } catch (ResumeRejected e) {
             throw new ApiException(
                     e.conflict ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
                     e.conflict ? "conflict" : "invalid_request",

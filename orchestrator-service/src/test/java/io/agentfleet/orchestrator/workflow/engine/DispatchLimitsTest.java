@@ -19,11 +19,12 @@ class DispatchLimitsTest {
     @Test
     void aDeadlineBeyondTheLatestSaturatesInsteadOfOverflowing() {
         assertEquals(
-                RunEngine.LATEST_DEADLINE, RunEngine.deadlineAfter(NOW, Duration.ofMillis(9_223_372_036_000_000_000L)));
-        assertEquals(RunEngine.LATEST_DEADLINE, RunEngine.deadlineAfter(NOW, TaskSpec.LONGEST_TIMEOUT));
-        assertEquals(RunEngine.LATEST_DEADLINE, RunEngine.deadlineAfter(NOW, Duration.ofSeconds(Long.MAX_VALUE)));
-        assertEquals(NOW.plusSeconds(30).toEpochMilli(), RunEngine.deadlineAfter(NOW, Duration.ofSeconds(30)));
-        assertEquals(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli(), RunEngine.LATEST_DEADLINE);
+                Dispatcher.LATEST_DEADLINE,
+                Dispatcher.deadlineAfter(NOW, Duration.ofMillis(9_223_372_036_000_000_000L)));
+        assertEquals(Dispatcher.LATEST_DEADLINE, Dispatcher.deadlineAfter(NOW, TaskSpec.LONGEST_TIMEOUT));
+        assertEquals(Dispatcher.LATEST_DEADLINE, Dispatcher.deadlineAfter(NOW, Duration.ofSeconds(Long.MAX_VALUE)));
+        assertEquals(NOW.plusSeconds(30).toEpochMilli(), Dispatcher.deadlineAfter(NOW, Duration.ofSeconds(30)));
+        assertEquals(Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli(), Dispatcher.LATEST_DEADLINE);
     }
 
     @Test

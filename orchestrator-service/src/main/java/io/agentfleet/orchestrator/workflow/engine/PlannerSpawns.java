@@ -1,0 +1,67 @@
+package io.agentfleet.orchestrator.workflow.engine;
+
+import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.orchestrator.workflow.spec.SpecParser;
+import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Completes a task, first adding the tasks its output spawns (a planner), which must keep the run's graph acyclic. */
+final class PlannerSpawns {
+    private final SpecParser parser;
+
+    PlannerSpawns(SpecParser parser) {
+        this.parser = parser;
+    }
+
+    void complete(RunState run, TaskRecord task, JsonNode output, Instant now) {
+        JsonNode spawn = output == null ? null : output.get("spawn");
+        if (spawn != null && !spawn.isNull()) {
+            try {
+                addSpawned(
+                        run,
+                        task,
+                        parser.spawn(spawn, run.tasks().stream().map(t -> t.id).toList()),
+                        now);
+            } catch (InvalidMessageException e) {
+                TaskSettlement.failed(
+                        run, task, RunEngine.failure("INVALID_SPAWN", e.field() + ": " + e.reason()), now);
+                return;
+            }
+        }
+        TaskSettlement.completed(run, task, output, now);
+    }
+
+    private void addSpawned(RunState run, TaskRecord planner, List<TaskSpec> specs, Instant now) {
+        Map<String, String> spawnedBy = new LinkedHashMap<>();
+        run.tasks().forEach(t -> spawnedBy.put(t.id, t.spawnedBy));
+        specs.forEach(s -> spawnedBy.put(s.id(), planner.id));
+        Map<String, List<String>> deps = new LinkedHashMap<>();
+        Map<String, String> fieldOf = new LinkedHashMap<>();
+        run.tasks().forEach(t -> {
+            deps.put(t.id, t.dependsOn);
+            fieldOf.put(t.id, "spawn (existing task " + t.id + ")");
+        });
+        for (int i = 0; i < specs.size(); i++) {
+            deps.put(specs.get(i).id(), specs.get(i).dependsOn());
+            fieldOf.put(specs.get(i).id(), "spawn[" + i + "].dependsOn");
+        }
+        Map<String, List<String>> effective = new LinkedHashMap<>();
+        deps.keySet().forEach(id -> effective.put(id, Dag.effectiveDeps(id, deps, spawnedBy)));
+        Dag.requireAcyclic(List.copyOf(effective.keySet()), effective, fieldOf);
+        ObjectNode data = taskData(planner, now);
+        var ids = data.putArray("spawned");
+        for (TaskSpec spec : specs) {
+            run.addTask(new TaskRecord(spec, planner.id, now.toEpochMilli()));
+            ids.add(spec.id());
+        }
+        run.event(RunEventType.TASKS_SPAWNED, data);
+    }
+}

@@ -1,0 +1,69 @@
+package io.agentfleet.orchestrator.workflow.engine;
+
+import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunStatus;
+import java.time.Instant;
+
+/** How a task settles: completed with its output, failed (ending the run unless optional), or parked for a human. */
+final class TaskSettlement {
+    private TaskSettlement() {}
+
+    static void completed(RunState run, TaskRecord task, JsonNode output, Instant now) {
+        task.moveTo(TaskState.COMPLETED);
+        task.output = output;
+        task.candidate = null;
+        task.completedAt = now.toEpochMilli();
+        run.save(task);
+        run.event(RunEventType.TASK_COMPLETED, taskData(task, now));
+    }
+
+    static void failed(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
+        task.error = failure;
+        if (task.escalate) {
+            park(run, task, failure, "ESCALATED", now);
+            return;
+        }
+        task.moveTo(TaskState.FAILED);
+        task.completedAt = now.toEpochMilli();
+        run.save(task);
+        run.event(RunEventType.TASK_FAILED, taskData(task, now));
+        if (!task.optional) {
+            ObjectNode error = failure.deepCopy();
+            error.put("task", task.id);
+            RunCompletion.finish(run, RunStatus.FAILED, error, now);
+        }
+    }
+
+    static void park(RunState run, TaskRecord task, JsonNode question, String why, Instant now) {
+        task.moveTo(TaskState.WAITING_HUMAN);
+        task.question = question;
+        run.save(task);
+        ObjectNode data = taskData(task, now);
+        data.put("why", why);
+        data.set("question", question);
+        run.event(RunEventType.TASK_NEEDS_HUMAN, data);
+        RunCompletion.park(run, task, now);
+    }
+
+    static void recordUsage(RunState run, TaskRecord task, AgentMessage outcome) {
+        Metadata m = outcome.metadata();
+        long in = m.tokensIn() == null ? 0 : m.tokensIn();
+        long out = m.tokensOut() == null ? 0 : m.tokensOut();
+        double cost = m.cost() == null ? 0 : m.cost();
+        if (in == 0 && out == 0 && cost == 0) {
+            return;
+        }
+        task.tokensIn += in;
+        task.tokensOut += out;
+        task.cost += cost;
+        run.save(task);
+        run.addUsage(in, out, cost);
+        run.usage.add(new RunState.Usage(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
+    }
+}
