@@ -10,6 +10,7 @@ import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
 import io.agentfleet.orchestrator.workflow.RunService;
+import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
 import io.agentfleet.orchestrator.workflow.engine.ResumeRejected;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
@@ -116,7 +117,7 @@ public class RunController {
         }
         try {
             return runs.submit(spec, caller.keyName(), caller.tenant(), kind);
-        } catch (RunService.RunsInFlightExceeded e) {
+        } catch (RunsInFlightExceeded e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
         }
     }

@@ -8,11 +8,14 @@ import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
+import io.agentfleet.orchestrator.workflow.store.Admission;
+import io.agentfleet.orchestrator.workflow.store.AgentsInUse;
+import io.agentfleet.orchestrator.workflow.store.Outbox;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
+import io.agentfleet.orchestrator.workflow.store.RunStores;
+import io.agentfleet.orchestrator.workflow.store.UsageLedger;
 import io.agentfleet.tracing.MessageTracing;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -41,6 +44,11 @@ public final class RunService {
 
     private final RunEngine engine;
     private final RunStore store;
+    private final Outbox outbox;
+    private final Admission admission;
+    private final UsageLedger usage;
+    private final AgentsInUse agentsInUse;
+    private final RunMetrics runMetrics;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
@@ -49,21 +57,22 @@ public final class RunService {
 
     public RunService(
             RunEngine engine,
-            RunStore store,
+            RunStores stores,
             Clock clock,
             MeterRegistry metrics,
             MessageTracing tracing,
             Duration reconcileAfter) {
         this.engine = engine;
         this.reconcileAfter = reconcileAfter;
-        this.store = store;
+        this.store = stores.runs();
+        this.outbox = stores.outbox();
+        this.admission = stores.admission();
+        this.usage = stores.usage();
+        this.agentsInUse = stores.agents();
+        this.runMetrics = new RunMetrics(metrics);
         this.clock = clock;
         this.metrics = metrics;
         this.tracing = tracing;
-    }
-
-    public RunStore store() {
-        return store;
     }
 
     /** Called with the agent types of every committed dispatch, so result consumers exist for them. */
@@ -105,7 +114,7 @@ public final class RunService {
     private RunState start(RunSpec spec, String apiKey, String tenant, String kind) {
         Instant now = clock.instant();
         RunState run = engine.start(spec, apiKey, tenant, kind, now);
-        int maxInFlight = store.admit(run);
+        int maxInFlight = admission.admit(run);
         if (maxInFlight > 0) {
             throw new RunsInFlightExceeded(tenant, maxInFlight);
         }
@@ -113,7 +122,7 @@ public final class RunService {
             return started(run, spec, kind, now);
         } catch (RuntimeException e) {
             if (store.load(run.runId()) == null) {
-                store.release(run);
+                admission.release(run);
             }
             throw e;
         }
@@ -127,36 +136,36 @@ public final class RunService {
                 agents.add(t.review().agent());
             }
         });
-        store.noteAgents(agents);
+        agentsInUse.note(agents);
         agentListener.accept(agents);
-        store.markOutboxPending(run.runId(), now.toEpochMilli() + OUTBOX_GRACE_MS);
-        store.place(run);
+        outbox.markOutboxPending(run.runId(), now.toEpochMilli() + OUTBOX_GRACE_MS);
+        outbox.place(run);
         watchDispatches(run);
         store.schedule(run.deadlines());
         if (store.commit(run).isEmpty()) {
             throw new IllegalStateException("new run " + run.runId() + " already existed");
         }
         metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
-        record(run);
+        runMetrics.record(run);
         if (run.ended()) {
-            store.release(run);
+            admission.release(run);
         }
         boolean drained;
         try {
-            drained = store.drain(run.runId(), run.outbox());
+            drained = outbox.drain(run.runId(), run.outbox());
         } catch (BackpressureException e) {
             transition(run.runId(), (Consumer<RunState>) r -> {
                 if (!r.status().isTerminal()) {
                     engine.cancel(r, clock.instant());
                 }
             });
-            store.clearOutboxPending(run.runId());
+            outbox.clearOutboxPending(run.runId());
             throw e;
         }
         if (drained) {
-            store.clearOutboxPending(run.runId());
+            outbox.clearOutboxPending(run.runId());
         } else {
-            store.markOutboxPending(run.runId(), clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            outbox.markOutboxPending(run.runId(), clock.millis() + Outbox.UNREPLICATED_REDRAIN.toMillis());
         }
         return run;
     }
@@ -240,28 +249,15 @@ public final class RunService {
     /** Drains a run's outbox; false when it was already empty. */
     public boolean drainLeftovers(String runId) {
         try {
-            Boolean drained = store.drainAll(runId);
+            Boolean drained = outbox.drainAll(runId);
             if (Boolean.FALSE.equals(drained)) {
-                store.markOutboxPending(runId, clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+                outbox.markOutboxPending(runId, clock.millis() + Outbox.UNREPLICATED_REDRAIN.toMillis());
             }
             return drained != null;
         } catch (BackpressureException e) {
             LOG.warn("run {}: dispatch deferred, {}", runId, e.getMessage());
-            store.markOutboxPending(runId, clock.millis() + 1_000);
+            outbox.markOutboxPending(runId, clock.millis() + 1_000);
             return true;
-        }
-    }
-
-    /** A tenant already has as many runs in flight as it may; the run was not created. */
-    public static final class RunsInFlightExceeded extends RuntimeException {
-        public final String tenant;
-        public final int limit;
-
-        RunsInFlightExceeded(String tenant, int limit) {
-            super("tenant '" + tenant + "' has " + limit
-                    + " runs in flight, its limit; submit again when one has ended");
-            this.tenant = tenant;
-            this.limit = limit;
         }
     }
 
@@ -295,14 +291,14 @@ public final class RunService {
                 }
                 return Outcome.UNCHANGED;
             }
-            store.place(run);
+            outbox.place(run);
             watchDispatches(run);
             if (!run.deadlines().isEmpty()) {
                 store.schedule(run.deadlines());
             }
             if (store.commit(run).isPresent()) {
                 store.unschedule(run.runId(), run.settled());
-                record(run);
+                runMetrics.record(run);
                 afterCommit(run);
                 return Outcome.APPLIED;
             }
@@ -320,56 +316,27 @@ public final class RunService {
         }
     }
 
-    private void record(RunState run) {
-        for (RunState.OutboxEntry o : run.outbox()) {
-            metrics.counter("fleet.orchestrator.dispatches", "agent", o.agent()).increment();
-        }
-        for (RunState.Usage u : run.usage()) {
-            metrics.counter("fleet.orchestrator.tokens", "agent", u.agent()).increment(u.tokensIn() + u.tokensOut());
-            metrics.counter("fleet.orchestrator.cost", "agent", u.agent()).increment(u.cost());
-        }
-        if (run.ended()) {
-            String status = run.status().name();
-            metrics.counter("fleet.orchestrator.runs.finished", "status", status)
-                    .increment();
-            Counter.builder("fleet.runs")
-                    .description("Runs finished, by final status")
-                    .tag("status", status)
-                    .register(metrics)
-                    .increment();
-            long created = run.createdAt();
-            long finished = run.finishedAt();
-            if (created > 0 && finished >= created) {
-                Timer.builder("fleet.orchestrator.run.duration")
-                        .tag("status", status)
-                        .publishPercentileHistogram()
-                        .register(metrics)
-                        .record(Duration.ofMillis(finished - created));
-            }
-        }
-    }
-
     private void afterCommit(RunState run) {
         if (!run.usage().isEmpty()) {
-            store.addUsage(run.usage());
+            usage.add(run.usage());
         }
         if (run.ended()) {
-            store.release(run);
+            admission.release(run);
         }
         if (run.outbox().isEmpty()) {
             return;
         }
         Set<String> agents = new LinkedHashSet<>();
         run.outbox().forEach(o -> agents.add(o.agent()));
-        store.noteAgents(agents);
+        agentsInUse.note(agents);
         agentListener.accept(agents);
         try {
-            if (!store.drain(run.runId(), run.outbox())) {
-                store.markOutboxPending(run.runId(), clock.millis() + RunStore.UNREPLICATED_REDRAIN.toMillis());
+            if (!outbox.drain(run.runId(), run.outbox())) {
+                outbox.markOutboxPending(run.runId(), clock.millis() + Outbox.UNREPLICATED_REDRAIN.toMillis());
             }
         } catch (BackpressureException e) {
             LOG.warn("run {}: dispatch deferred, {}", run.runId(), e.getMessage());
-            store.markOutboxPending(run.runId(), clock.millis() + 1_000);
+            outbox.markOutboxPending(run.runId(), clock.millis() + 1_000);
         }
     }
 }

@@ -8,7 +8,13 @@ import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
+import io.agentfleet.orchestrator.workflow.store.Admission;
+import io.agentfleet.orchestrator.workflow.store.AgentsInUse;
+import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
+import io.agentfleet.orchestrator.workflow.store.Outbox;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
+import io.agentfleet.orchestrator.workflow.store.RunStores;
+import io.agentfleet.orchestrator.workflow.store.UsageLedger;
 import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
@@ -45,14 +51,25 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    RunStore runStore(
+    AgentsInUse agentsInUse(FleetRedis redis, OrchestratorConfig config) {
+        return new AgentsInUse(redis, new OrchestratorKeys(config.keys()));
+    }
+
+    @Singleton
+    RunStores runStores(
             FleetRedis redis,
             AgentRegistry registry,
+            AgentsInUse agentsInUse,
             MeterRegistry metrics,
             OrchestratorConfig config,
             MessageCodec codec,
             MessageTracing tracing) {
-        return new RunStore(redis, registry, metrics, config, codec, tracing);
+        return new RunStores(
+                new RunStore(redis, registry, metrics, config, codec),
+                new Outbox(redis, registry, metrics, config, codec, tracing),
+                new Admission(redis, config),
+                new UsageLedger(redis, new OrchestratorKeys(config.keys())),
+                agentsInUse);
     }
 
     @Singleton
@@ -60,10 +77,10 @@ public class WorkflowFactory {
             SpecParser parser,
             OrchestratorConfig config,
             MessageCodec codec,
-            RunStore store,
+            RunStores stores,
             Clock clock,
             MeterRegistry metrics,
             MessageTracing tracing) {
-        return new RunService(new RunEngine(codec, parser), store, clock, metrics, tracing, config.reconcileAfter());
+        return new RunService(new RunEngine(codec, parser), stores, clock, metrics, tracing, config.reconcileAfter());
     }
 }

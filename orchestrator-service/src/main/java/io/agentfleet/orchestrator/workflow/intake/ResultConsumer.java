@@ -6,9 +6,11 @@ import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
 import io.agentfleet.orchestrator.workflow.RunService;
+import io.agentfleet.orchestrator.workflow.store.AgentsInUse;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -59,10 +61,11 @@ public class ResultConsumer implements GracefulShutdownCapable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultConsumer.class);
 
     private final FleetRedis redis;
-    private final RunService runs;
     private final OrchestratorConfig config;
     private final StreamKeys keys;
     private final KnownAgents knownAgents;
+    private final AgentRegistry registry;
+    private final AgentsInUse agentsInUse;
     private final int streamsPerReader;
     /** Partitions being read, by {@link Partition#name()}. */
     private final Map<String, Partition> assigned = new ConcurrentHashMap<>();
@@ -81,13 +84,16 @@ public class ResultConsumer implements GracefulShutdownCapable {
             OrchestratorConfig config,
             MessageTracing tracing,
             KnownAgents knownAgents,
-            KnownAgentsConfig agentsConfig) {
+            KnownAgentsConfig agentsConfig,
+            AgentRegistry registry,
+            AgentsInUse agentsInUse) {
         this.redis = redis;
-        this.runs = runs;
         this.applier = new BatchApplier(redis, runs, codec, tracing);
         this.config = config;
         this.keys = config.keys();
         this.knownAgents = knownAgents;
+        this.registry = registry;
+        this.agentsInUse = agentsInUse;
         this.streamsPerReader = redis.isCluster() ? 1 : agentsConfig.streamsPerReader();
         runs.onAgents(this::ensure);
         this.maintenance =
@@ -118,7 +124,7 @@ public class ResultConsumer implements GracefulShutdownCapable {
      */
     public void ensure(Set<String> agents) {
         for (String agent : agents) {
-            int partitions = runs.store().registry().forReading(agent);
+            int partitions = registry.forReading(agent);
             for (int p = 0; p < partitions; p++) {
                 Partition part = new Partition(agent, p);
                 if (!assigned.containsKey(part.name())) {
@@ -236,7 +242,7 @@ public class ResultConsumer implements GracefulShutdownCapable {
      */
     private Set<String> inUseAndKnown() {
         Set<String> known = knownAgents.all();
-        Set<String> types = new TreeSet<>(runs.store().knownAgents());
+        Set<String> types = new TreeSet<>(agentsInUse.all());
         types.retainAll(known);
         return types;
     }

@@ -1,0 +1,33 @@
+package io.agentfleet.orchestrator.workflow.store;
+
+import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.orchestrator.workflow.engine.RunState;
+import java.util.Collection;
+
+/** Token and cost totals per API key, agent type and tenant, added to as runs report usage. */
+public final class UsageLedger {
+    private final FleetRedis redis;
+    private final OrchestratorKeys okeys;
+
+    public UsageLedger(FleetRedis redis, OrchestratorKeys okeys) {
+        this.redis = redis;
+        this.okeys = okeys;
+    }
+
+    public void add(Collection<RunState.Usage> usage) {
+        var async = redis.shared().async();
+        for (RunState.Usage u : usage) {
+            for (String owner : new String[] {
+                "key|" + u.apiKey(),
+                "agent|" + u.agent(),
+                "tenant|" + u.tenant(),
+                "tk|" + u.tenant() + "|" + u.apiKey(),
+                "ta|" + u.tenant() + "|" + u.agent()
+            }) {
+                async.hincrby(okeys.usage(), owner + "|tokensIn", u.tokensIn());
+                async.hincrby(okeys.usage(), owner + "|tokensOut", u.tokensOut());
+                async.hincrbyfloat(okeys.usage(), owner + "|cost", u.cost());
+            }
+        }
+    }
+}
