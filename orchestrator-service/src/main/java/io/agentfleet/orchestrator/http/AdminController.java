@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.Names;
 import io.agentfleet.orchestrator.admin.DeadLetterView;
-import io.agentfleet.orchestrator.admin.FleetAdmin;
+import io.agentfleet.orchestrator.admin.DeadLetters;
+import io.agentfleet.orchestrator.admin.FleetStats;
+import io.agentfleet.orchestrator.admin.UsageReport;
 import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.micronaut.core.annotation.Nullable;
@@ -29,13 +31,22 @@ import java.util.List;
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
-    private final FleetAdmin admin;
+    private final FleetStats stats;
+    private final DeadLetters deadLetters;
+    private final UsageReport usage;
     private final OrchestratorConfig config;
     private final MessageCodec codec;
     private final AdminJson json;
 
-    public AdminController(FleetAdmin admin, OrchestratorConfig config, MessageCodec codec) {
-        this.admin = admin;
+    public AdminController(
+            FleetStats stats,
+            DeadLetters deadLetters,
+            UsageReport usage,
+            OrchestratorConfig config,
+            MessageCodec codec) {
+        this.stats = stats;
+        this.deadLetters = deadLetters;
+        this.usage = usage;
         this.config = config;
         this.codec = codec;
         this.json = new AdminJson(codec);
@@ -44,12 +55,12 @@ public class AdminController {
     @Get(value = "/agents", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> agents(@Nullable @QueryValue("scan") Boolean scan) {
         // scan is accepted and ignored: the fleet's registry lists every agent type, on every node of a cluster.
-        return Json.ok(json.agents(admin.agents()));
+        return Json.ok(json.agents(stats.agents()));
     }
 
     @Get(value = "/agents/{type}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> agent(@PathVariable String type) {
-        return Json.ok(json.agent(admin.agent(agentType(type))));
+        return Json.ok(json.agent(stats.agent(agentType(type))));
     }
 
     /** The caller's tenant's usage; an operator sees the whole fleet's, or one tenant's with {@code ?tenant=}. */
@@ -66,7 +77,7 @@ public class AdminController {
         if (tenant != null && !Names.isId(tenant)) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "tenant", "is not a valid tenant name");
         }
-        return Json.ok(AdminJson.usage(admin.usage(tenant != null ? tenant : scope(caller))));
+        return Json.ok(AdminJson.usage(usage.usage(tenant != null ? tenant : scope(caller))));
     }
 
     @Get(value = "/agents/{type}/dead-letters", produces = MediaType.APPLICATION_JSON)
@@ -87,13 +98,13 @@ public class AdminController {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
         }
-        return Json.ok(json.deadLetters(admin.deadLetters(agentType(type), after, n, scope(Caller.of(request)))));
+        return Json.ok(json.deadLetters(deadLetters.deadLetters(agentType(type), after, n, scope(Caller.of(request)))));
     }
 
     @Get(value = "/agents/{type}/dead-letters/{entryId}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> deadLetter(
             HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
-        DeadLetterView letter = admin.deadLetter(agentType(type), entryId(entryId), scope(Caller.of(request)));
+        DeadLetterView letter = deadLetters.deadLetter(agentType(type), entryId(entryId), scope(Caller.of(request)));
         if (letter == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
@@ -108,10 +119,10 @@ public class AdminController {
             HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
         String agent = agentType(type);
         String tenant = scope(Caller.of(request));
-        if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
+        if (deadLetters.deadLetter(agent, entryId(entryId), tenant) == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
-        return Json.ok(AdminJson.redrive(admin.redrive(agent, List.of(entryId), tenant, null)));
+        return Json.ok(AdminJson.redrive(deadLetters.redrive(agent, List.of(entryId), tenant, null)));
     }
 
     @Delete(
@@ -122,10 +133,10 @@ public class AdminController {
             HttpRequest<?> request, @PathVariable String type, @PathVariable String entryId) {
         String agent = agentType(type);
         String tenant = scope(Caller.of(request));
-        if (admin.deadLetter(agent, entryId(entryId), tenant) == null) {
+        if (deadLetters.deadLetter(agent, entryId(entryId), tenant) == null) {
             throw ApiException.notFound("dead letter " + entryId);
         }
-        return Json.ok(AdminJson.purge(admin.purge(agent, List.of(entryId), tenant, null)));
+        return Json.ok(AdminJson.purge(deadLetters.purge(agent, List.of(entryId), tenant, null)));
     }
 
     /** The tenant a caller's views and actions are limited to; null for an operator, who sees every tenant's. */
@@ -152,16 +163,16 @@ public class AdminController {
             HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
         Selection selection = selection(body);
-        return Json.ok(
-                AdminJson.redrive(admin.redrive(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
+        return Json.ok(AdminJson.redrive(
+                deadLetters.redrive(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
     }
 
     @Delete(value = "/agents/{type}/dead-letters", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> purge(HttpRequest<?> request, @PathVariable String type, @Nullable @Body String body) {
         String agent = agentType(type);
         Selection selection = selection(body);
-        return Json.ok(
-                AdminJson.purge(admin.purge(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
+        return Json.ok(AdminJson.purge(
+                deadLetters.purge(agent, selection.ids(), scope(Caller.of(request)), selection.after())));
     }
 
     /**

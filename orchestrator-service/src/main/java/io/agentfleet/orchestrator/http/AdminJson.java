@@ -18,7 +18,7 @@ import io.agentfleet.orchestrator.admin.Usage;
 import java.util.List;
 import java.util.Map;
 
-/** The admin API's JSON bodies, rendered from {@code FleetAdmin}'s records. */
+/** The admin API's JSON bodies, rendered from the admin package's records. */
 final class AdminJson {
     private final MessageCodec codec;
 

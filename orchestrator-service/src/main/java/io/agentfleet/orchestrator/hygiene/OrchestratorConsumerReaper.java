@@ -5,7 +5,7 @@ import io.agentfleet.lettuce.hygiene.ConsumerGroup;
 import io.agentfleet.lettuce.hygiene.ConsumerReaper;
 import io.agentfleet.lettuce.hygiene.GroupCensus;
 import io.agentfleet.messages.StreamKeys;
-import io.agentfleet.orchestrator.admin.FleetAdmin;
+import io.agentfleet.orchestrator.admin.FleetStats;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.telemetry.ConsumerGauges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public class OrchestratorConsumerReaper {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorConsumerReaper.class);
 
-    private final FleetAdmin admin;
+    private final FleetStats admin;
     private final OrchestratorConfig orchestrator;
     private final ReaperConfig config;
     private final ConsumerReaper reaper;
@@ -39,7 +39,7 @@ public class OrchestratorConsumerReaper {
     private volatile boolean running = true;
 
     public OrchestratorConsumerReaper(
-            FleetAdmin admin,
+            FleetStats admin,
             OrchestratorConfig orchestrator,
             FleetRedis redis,
             MeterRegistry registry,

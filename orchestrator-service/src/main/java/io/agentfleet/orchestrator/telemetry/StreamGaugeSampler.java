@@ -1,6 +1,6 @@
 package io.agentfleet.orchestrator.telemetry;
 
-import io.agentfleet.orchestrator.admin.FleetAdmin;
+import io.agentfleet.orchestrator.admin.FleetStats;
 import io.agentfleet.telemetry.StreamGauges;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
@@ -18,12 +18,12 @@ public class StreamGaugeSampler {
     private static final Logger LOG = LoggerFactory.getLogger(StreamGaugeSampler.class);
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
-    private final FleetAdmin admin;
+    private final FleetStats admin;
     private final StreamGauges gauges;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public StreamGaugeSampler(FleetAdmin admin, StreamGauges gauges) {
+    public StreamGaugeSampler(FleetStats admin, StreamGauges gauges) {
         this.admin = admin;
         this.gauges = gauges;
         this.thread = Thread.ofVirtual().name("orchestrator-stream-gauges").start(this::loop);

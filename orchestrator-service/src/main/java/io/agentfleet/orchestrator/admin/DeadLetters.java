@@ -6,14 +6,11 @@ import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
-import io.agentfleet.messages.Names;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
-import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
 import jakarta.inject.Singleton;
@@ -21,20 +18,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
- * Operator views and actions: per-agent-type stream health (totals, and each partition of a partitioned type), dead
- * letters of every partition (list, redrive, purge), usage. Agent types come from the fleet's registry, the types runs
- * used and the configured ones: no SCAN, which would see one node of a cluster.
+ * Dead letters of every partition of an agent type: list, show, redrive and purge, each limited to what the caller's
+ * tenant may see, and a scoped request reading a bounded number of entries.
  */
 @Singleton
-public class FleetAdmin {
+public class DeadLetters {
     /** Entries read (and redriven) per XRANGE when going through a dead-letter stream. */
     private static final int SCAN_PAGE = 100;
     /** Most dead-letter entries one scoped request reads, over all partitions. */
@@ -43,115 +37,13 @@ public class FleetAdmin {
     private final FleetRedis redis;
     private final AgentRegistry registry;
     private final StreamKeys keys;
-    private final OrchestratorKeys okeys;
     private final MessageCodec codec;
-    private final java.util.Set<String> allowedAgents;
 
-    public FleetAdmin(FleetRedis redis, AgentRegistry registry, OrchestratorConfig config, MessageCodec codec) {
+    public DeadLetters(FleetRedis redis, AgentRegistry registry, OrchestratorConfig config, MessageCodec codec) {
         this.redis = redis;
         this.registry = registry;
         this.keys = config.keys();
-        this.okeys = new OrchestratorKeys(config.keys());
         this.codec = codec;
-        this.allowedAgents = config.allowedAgents();
-    }
-
-    /** Agent types in the fleet's registry, used by runs, or allowed by configuration. */
-    public List<String> agentTypes() {
-        TreeSet<String> agents = new TreeSet<>(registry.registeredTypes());
-        agents.addAll(redis.shared().sync().smembers(okeys.agents()));
-        agents.addAll(allowedAgents);
-        agents.removeIf(a -> !Names.isAgentType(a));
-        return List.copyOf(agents);
-    }
-
-    /** Partitions to show or sample per agent type (max of configured and registered). */
-    public Map<String, Integer> partitions(Collection<String> agents) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (String agent : agents) {
-            out.put(agent, registry.forReading(agent));
-        }
-        return out;
-    }
-
-    public List<AgentStatus> agents() {
-        List<AgentStatus> out = new ArrayList<>();
-        for (String agent : agentTypes()) {
-            out.add(agent(agent));
-        }
-        return out;
-    }
-
-    /**
-     * One agent type: its totals over all partitions; for a partitioned type also {@code partitions}, each
-     * partition's own figures and consumers.
-     */
-    public AgentStatus agent(String agent) {
-        int partitionCount = registry.forReading(agent);
-        if (partitionCount == 1) {
-            PartitionStatus only = partition(agent, 0);
-            return new AgentStatus(agent, only.stream(), 1, only.counts(), only.consumers(), List.of());
-        }
-        StreamCounts counts = StreamCounts.ZERO;
-        Map<String, ConsumerStatus> consumers = new LinkedHashMap<>();
-        List<PartitionStatus> parts = new ArrayList<>();
-        for (int p = 0; p < partitionCount; p++) {
-            PartitionStatus part = partition(agent, p);
-            counts = counts.plus(part.counts());
-            for (ConsumerStatus c : part.consumers()) {
-                consumers.merge(
-                        c.name(),
-                        new ConsumerStatus(c.name(), c.pending(), c.idleMs(), null),
-                        (a, b) -> new ConsumerStatus(
-                                a.name(), a.pending() + b.pending(), Math.min(a.idleMs(), b.idleMs()), null));
-            }
-            parts.add(part);
-        }
-        return new AgentStatus(
-                agent, keys.tasks(agent), partitionCount, counts, List.copyOf(consumers.values()), parts);
-    }
-
-    private PartitionStatus partition(String agent, int p) {
-        var sync = redis.shared().sync();
-        String tasks = keys.tasks(agent, p);
-        Map<String, Object> group = group(tasks, StreamKeys.WORKERS_GROUP);
-        StreamCounts counts = new StreamCounts(
-                sync.xlen(tasks),
-                sync.zcard(keys.delayed(agent, p)),
-                sync.xlen(keys.dead(agent, p)),
-                sync.xlen(keys.results(agent, p)),
-                toLong(group.get("lag")),
-                toLong(group.get("pending")));
-        List<ConsumerStatus> consumers = new ArrayList<>();
-        if (!group.isEmpty()) {
-            try {
-                for (Object c : sync.xinfoConsumers(tasks, StreamKeys.WORKERS_GROUP)) {
-                    Map<String, Object> fields = pairs(c);
-                    consumers.add(new ConsumerStatus(
-                            String.valueOf(fields.get("name")),
-                            toLong(fields.get("pending")),
-                            toLong(fields.get("idle")),
-                            fields.containsKey("inactive") ? toLong(fields.get("inactive")) : null));
-                }
-            } catch (RedisCommandExecutionException e) {
-                // The group vanished between the two calls.
-            }
-        }
-        return new PartitionStatus(p, tasks, counts, consumers);
-    }
-
-    private Map<String, Object> group(String stream, String name) {
-        try {
-            for (Object g : redis.shared().sync().xinfoGroups(stream)) {
-                Map<String, Object> fields = pairs(g);
-                if (name.equals(String.valueOf(fields.get("name")))) {
-                    return fields;
-                }
-            }
-        } catch (RedisCommandExecutionException e) {
-            // No such stream yet.
-        }
-        return Map.of();
     }
 
     /** A dead letter and the partition it is in. */
@@ -215,7 +107,7 @@ public class FleetAdmin {
         // Past the lowest id a partition read up to, another partition's unread entries could sort first.
         String limit = bound;
         merged.removeIf(l -> limit != null && compareEntryIds(l.entry().getId(), limit) > 0);
-        merged.sort(Comparator.comparing((Letter l) -> l.entry().getId(), FleetAdmin::compareEntryIds));
+        merged.sort(Comparator.comparing((Letter l) -> l.entry().getId(), DeadLetters::compareEntryIds));
         List<Letter> page = merged.subList(0, Math.min(count, merged.size()));
         List<DeadLetterView> views = new ArrayList<>();
         for (Letter letter : page) {
@@ -425,80 +317,5 @@ public class FleetAdmin {
             purged = deleted[0];
         }
         return new PurgeResult(agent, purged, next);
-    }
-
-    /**
-     * Tokens and cost. Unscoped ({@code tenant} null): {@code byTenant}, {@code byKey} and {@code byAgent} over the
-     * whole fleet. Scoped: {@code tenant}, its {@code total}, and its own {@code byKey} and {@code byAgent}.
-     */
-    public Usage usage(String tenant) {
-        Map<String, String> raw = redis.shared().sync().hgetall(okeys.usage());
-        Map<String, Number> total = tenant == null ? null : new LinkedHashMap<>();
-        Map<String, Map<String, Number>> byTenant = tenant == null ? new LinkedHashMap<>() : null;
-        Map<String, Map<String, Number>> byKey = new LinkedHashMap<>();
-        Map<String, Map<String, Number>> byAgent = new LinkedHashMap<>();
-        raw.forEach((field, value) -> {
-            // key|K|f, agent|A|f, tenant|T|f; per tenant tk|T|K|f and ta|T|A|f.
-            String[] parts = field.split("\\|");
-            Map<String, Number> owner = null;
-            if (tenant == null && parts.length == 3) {
-                Map<String, Map<String, Number>> target = switch (parts[0]) {
-                    case "key" -> byKey;
-                    case "agent" -> byAgent;
-                    case "tenant" -> byTenant;
-                    default -> null;
-                };
-                owner = target == null ? null : target.computeIfAbsent(parts[1], x -> new LinkedHashMap<>());
-            } else if (tenant != null && parts.length == 3 && parts[0].equals("tenant") && parts[1].equals(tenant)) {
-                owner = total;
-            } else if (tenant != null && parts.length == 4 && parts[1].equals(tenant)) {
-                Map<String, Map<String, Number>> target =
-                        parts[0].equals("tk") ? byKey : parts[0].equals("ta") ? byAgent : null;
-                owner = target == null ? null : target.computeIfAbsent(parts[2], x -> new LinkedHashMap<>());
-            }
-            if (owner != null) {
-                String metric = parts[parts.length - 1];
-                owner.put(metric, metric.equals("cost") ? Double.parseDouble(value) : Long.parseLong(value));
-            }
-        });
-        return new Usage(
-                tenant,
-                total == null ? null : new Usage.Figures(total),
-                figures(byTenant),
-                figures(byKey),
-                figures(byAgent));
-    }
-
-    private static Map<String, Usage.Figures> figures(Map<String, Map<String, Number>> owners) {
-        if (owners == null) {
-            return null;
-        }
-        Map<String, Usage.Figures> out = new LinkedHashMap<>();
-        owners.forEach((name, metrics) -> out.put(name, new Usage.Figures(metrics)));
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> pairs(Object info) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        if (info instanceof List<?> list) {
-            for (int i = 0; i + 1 < list.size(); i += 2) {
-                fields.put(String.valueOf(list.get(i)), list.get(i + 1));
-            }
-        } else if (info instanceof Map<?, ?> map) {
-            map.forEach((k, v) -> fields.put(String.valueOf(k), v));
-        }
-        return fields;
-    }
-
-    private static long toLong(Object value) {
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return value == null ? 0 : Long.parseLong(String.valueOf(value));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }
