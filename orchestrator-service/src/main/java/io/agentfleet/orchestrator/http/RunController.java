@@ -13,6 +13,7 @@ import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
 import io.agentfleet.orchestrator.workflow.engine.ResumeRejected;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.engine.RunView;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
 import io.agentfleet.orchestrator.workflow.spec.PayloadTooLargeException;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
@@ -160,7 +161,7 @@ public class RunController {
 
     @Get(value = "/runs/{id}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> get(HttpRequest<?> request, @PathVariable String id) {
-        return Json.ok(load(id, Caller.of(request)).toView());
+        return Json.ok(RunView.of(load(id, Caller.of(request))));
     }
 
     @Get(value = "/runs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM)

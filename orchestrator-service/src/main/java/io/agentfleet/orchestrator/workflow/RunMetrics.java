@@ -1,5 +1,6 @@
 package io.agentfleet.orchestrator.workflow;
 
+import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,7 @@ final class RunMetrics {
     }
 
     void record(RunState run) {
-        for (RunState.OutboxEntry o : run.outbox()) {
+        for (OutboxEntry o : run.outbox()) {
             metrics.counter("fleet.orchestrator.dispatches", "agent", o.agent()).increment();
         }
         for (RunState.Usage u : run.usage()) {

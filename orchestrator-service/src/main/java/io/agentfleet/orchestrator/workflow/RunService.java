@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
@@ -311,7 +312,7 @@ public final class RunService {
     /** Schedules a reconcile check for every dispatch of the transition (before its commit, so no crash loses it). */
     private void watchDispatches(RunState run) {
         long due = clock.millis() + reconcileAfter.toMillis();
-        for (RunState.OutboxEntry o : run.outbox()) {
+        for (OutboxEntry o : run.outbox()) {
             run.deadlines().add(new RunState.Scheduled(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));
         }
     }

@@ -54,7 +54,7 @@ final class DispatchMessage {
      * The encoded request for {@code agent}, carrying the run's tenant and trace context; a review is not retried by
      * workers ({@code maxAttempts} 0 = their default), a task carries its own attempts.
      */
-    static RunState.OutboxEntry encode(
+    static OutboxEntry encode(
             MessageCodec codec,
             RunState run,
             TaskRecord task,
@@ -65,7 +65,7 @@ final class DispatchMessage {
             Long deadline,
             Instant now)
             throws InvalidMessageException {
-        return RunState.OutboxEntry.of(
+        return OutboxEntry.of(
                 agent,
                 wireId,
                 codec.encode(AgentMessage.request(agent, content)

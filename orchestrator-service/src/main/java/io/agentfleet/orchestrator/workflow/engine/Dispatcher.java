@@ -96,7 +96,7 @@ final class Dispatcher {
         }
         String wireId = WireIds.of(run.runId, task.id, task.revision, review);
         Long deadline = task.timeout == null ? null : deadlineAfter(now, task.timeout);
-        RunState.OutboxEntry message;
+        OutboxEntry message;
         try {
             message = DispatchMessage.encode(codec, run, task, agent, wireId, content, review, deadline, now);
         } catch (InvalidMessageException e) {

@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.RunStatus;
-import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.messages.TraceContext;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +45,6 @@ public final class RunState {
     private static final String F_ERROR = "error";
     static final String TASK_PREFIX = "t:";
     static final String FP_PREFIX = "fp:";
-    private static final ObjectMapper VIEW_MAPPER = new ObjectMapper();
 
     final String runId;
     final long version;
@@ -67,46 +63,6 @@ public final class RunState {
 
     /** An event for the run's events stream. */
     public record Event(RunEventType type, ObjectNode data) {}
-
-    /**
-     * A task message to enqueue on partition {@code partition} of {@code agent}'s streams, keyed by its wire task id.
-     * The message is held as UTF-8, encoded once: the commit stores it in the outbox and the drain enqueues the same
-     * bytes. The partition is chosen before the commit and stored with the entry, so a re-drain after a crash goes to
-     * the same partition (and finds the same "enqueued once" marker) even if the partition count changed meanwhile.
-     */
-    public record OutboxEntry(String agent, int partition, String wireId, byte[] message) {
-        public static OutboxEntry of(String agent, String wireId, String message) {
-            return new OutboxEntry(agent, 0, wireId, message.getBytes(StandardCharsets.UTF_8));
-        }
-
-        public OutboxEntry inPartition(int p) {
-            return new OutboxEntry(agent, p, wireId, message);
-        }
-
-        /**
-         * The outbox hash value: the partition's hash tag content ({@code agent}, or {@code agent:p} for p >= 1), a
-         * newline, the message. Entries written before partitions existed read as partition 0, which they were.
-         */
-        public byte[] encoded() {
-            byte[] prefix = (StreamKeys.tag(agent, partition) + "\n").getBytes(StandardCharsets.UTF_8);
-            byte[] value = Arrays.copyOf(prefix, prefix.length + message.length);
-            System.arraycopy(message, 0, value, prefix.length, message.length);
-            return value;
-        }
-
-        public String messageText() {
-            return new String(message, StandardCharsets.UTF_8);
-        }
-
-        public static OutboxEntry decode(String wireId, String value) {
-            int nl = value.indexOf('\n');
-            String tag = value.substring(0, nl);
-            int colon = tag.indexOf(':');
-            String agent = colon < 0 ? tag : tag.substring(0, colon);
-            int partition = colon < 0 ? 0 : Integer.parseInt(tag.substring(colon + 1));
-            return of(agent, wireId, value.substring(nl + 1)).inPartition(partition);
-        }
-    }
 
     /** A member to add to the deadline schedule. */
     public record Scheduled(String member, long dueAt) {}
@@ -400,91 +356,21 @@ public final class RunState {
         return settled;
     }
 
-    /** The public view of the run, for {@code GET /v1/runs/{id}}. */
-    public ObjectNode toView() {
-        ObjectNode v = JsonNodeFactory.instance.objectNode();
-        v.put("runId", runId);
-        v.put("kind", fields.getOrDefault(F_KIND, "workflow"));
-        v.put("status", fields.get(F_STATUS));
-        putTime(v, "createdAt", createdAt());
-        putTime(v, "updatedAt", longField(F_UPDATED_AT));
-        putTime(v, "finishedAt", finishedAt());
-        if (finishedAt() > 0) {
-            v.put("durationMs", finishedAt() - createdAt());
-        }
-        putTime(v, "deadline", longField(F_DEADLINE));
-        v.put("steps", steps());
-        v.put("maxSteps", maxSteps());
-        ObjectNode u = v.putObject("usage");
-        u.put("tokensIn", tokensIn());
-        u.put("tokensOut", tokensOut());
-        u.put("tokens", tokensIn() + tokensOut());
-        u.put("cost", cost());
-        ObjectNode b = v.putObject("budget");
-        if (fields.containsKey(F_MAX_TOKENS)) {
-            b.put("maxTokens", longField(F_MAX_TOKENS));
-        }
-        if (fields.containsKey(F_MAX_COST)) {
-            b.put("maxCost", doubleField(F_MAX_COST));
-        }
-        if (fields.containsKey(F_ERROR)) {
-            try {
-                v.set("error", VIEW_MAPPER.readTree(fields.get(F_ERROR)));
-            } catch (JsonProcessingException e) {
-                v.put("error", fields.get(F_ERROR));
-            }
-        }
-        ArrayNode list = v.putArray("tasks");
-        for (TaskRecord t : tasks.values()) {
-            ObjectNode n = list.addObject();
-            n.put("id", t.id);
-            n.put("agent", t.agent);
-            n.put("state", t.state.name());
-            ArrayNode deps = n.putArray("dependsOn");
-            t.dependsOn.forEach(deps::add);
-            if (t.spawnedBy != null) {
-                n.put("spawnedBy", t.spawnedBy);
-            }
-            n.put("optional", t.optional);
-            n.put("escalate", t.escalate);
-            if (t.review != null) {
-                n.put("reviewer", t.review.agent());
-            }
-            n.put("revision", t.revision);
-            n.put("dispatches", t.dispatches);
-            n.put("attempts", t.attempts);
-            if (t.wireId != null) {
-                n.put("wireTaskId", t.wireId);
-            }
-            n.set("input", t.input);
-            setIfPresent(n, "output", t.output);
-            if (t.feedback != null) {
-                n.put("feedback", t.feedback);
-            }
-            setIfPresent(n, "question", t.question);
-            setIfPresent(n, "error", t.error);
-            ObjectNode tu = n.putObject("usage");
-            tu.put("tokensIn", t.tokensIn);
-            tu.put("tokensOut", t.tokensOut);
-            tu.put("cost", t.cost);
-            putTime(n, "dispatchedAt", t.dispatchedAt);
-            putTime(n, "completedAt", t.completedAt);
-            if (t.completedAt > 0 && t.dispatchedAt > 0) {
-                n.put("durationMs", t.completedAt - t.dispatchedAt);
-            }
-        }
-        return v;
+    String kind() {
+        return fields.getOrDefault(F_KIND, "workflow");
     }
 
-    private static void putTime(ObjectNode n, String field, long epochMs) {
-        if (epochMs > 0) {
-            n.put(field, Instant.ofEpochMilli(epochMs).toString());
-        }
+    long updatedAt() {
+        return longField(F_UPDATED_AT);
     }
 
-    private static void setIfPresent(ObjectNode n, String field, JsonNode value) {
-        if (value != null && !value.isNull()) {
-            n.set(field, value);
-        }
+    /** The run's deadline, epoch milliseconds, or 0 when it has none. */
+    long deadline() {
+        return longField(F_DEADLINE);
+    }
+
+    /** The error the run ended with, as stored (JSON text), or null. */
+    String errorText() {
+        return fields.get(F_ERROR);
     }
 }

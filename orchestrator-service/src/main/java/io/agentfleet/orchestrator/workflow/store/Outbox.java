@@ -9,6 +9,7 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
+import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.tracing.MessageTracing;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -87,14 +88,14 @@ public final class Outbox {
      *     wait for a re-drain because their replication was not confirmed
      * @throws BackpressureException when an agent type is over its backlog bound (those entries stay in the outbox)
      */
-    public boolean drain(String runId, Collection<RunState.OutboxEntry> entries) {
-        Map<String, List<RunState.OutboxEntry>> byPartition = new LinkedHashMap<>();
+    public boolean drain(String runId, Collection<OutboxEntry> entries) {
+        Map<String, List<OutboxEntry>> byPartition = new LinkedHashMap<>();
         entries.forEach(e -> byPartition
                 .computeIfAbsent(StreamKeys.tag(e.agent(), e.partition()), t -> new ArrayList<>())
                 .add(e));
         BackpressureException refused = null;
         boolean allReplicated = true;
-        for (List<RunState.OutboxEntry> group : byPartition.values()) {
+        for (List<OutboxEntry> group : byPartition.values()) {
             String agent = group.get(0).agent();
             int partition = group.get(0).partition();
             registry.noteEnqueuing(agent);
@@ -102,7 +103,7 @@ public final class Outbox {
             List<byte[]> messages = new ArrayList<>(group.size());
             List<String> markers = new ArrayList<>(group.size());
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
-            for (RunState.OutboxEntry e : group) {
+            for (OutboxEntry e : group) {
                 messages.add(spans == null ? e.message() : utf8(published(stream, e.messageText(), spans)));
                 markers.add(e.wireId());
             }
@@ -224,8 +225,8 @@ public final class Outbox {
         if (pending.isEmpty()) {
             return null;
         }
-        List<RunState.OutboxEntry> entries = new ArrayList<>();
-        pending.forEach((wire, value) -> entries.add(RunState.OutboxEntry.decode(wire, value)));
+        List<OutboxEntry> entries = new ArrayList<>();
+        pending.forEach((wire, value) -> entries.add(OutboxEntry.decode(wire, value)));
         return drain(runId, entries);
     }
 

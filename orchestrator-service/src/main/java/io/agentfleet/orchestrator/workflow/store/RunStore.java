@@ -11,6 +11,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.orchestrator.workflow.engine.JsonText;
+import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.lettuce.core.RedisFuture;
@@ -119,7 +120,7 @@ public final class RunStore {
             args.add(utf8(e.type().name()));
             args.add(utf8(JsonText.of(e.data())));
         }
-        for (RunState.OutboxEntry o : run.outbox()) {
+        for (OutboxEntry o : run.outbox()) {
             args.add(utf8(o.wireId()));
             args.add(o.encoded());
         }

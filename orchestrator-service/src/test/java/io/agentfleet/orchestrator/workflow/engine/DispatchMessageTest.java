@@ -86,8 +86,8 @@ class DispatchMessageTest {
         String wireId = WireIds.of("r1", "c", 0, false);
         ObjectNode content = DispatchMessage.taskContent(run, c);
 
-        RunState.OutboxEntry task = DispatchMessage.encode(CODEC, run, c, "echo", wireId, content, false, 123L, NOW);
-        RunState.OutboxEntry review = DispatchMessage.encode(CODEC, run, c, "judge", wireId, content, true, null, NOW);
+        OutboxEntry task = DispatchMessage.encode(CODEC, run, c, "echo", wireId, content, false, 123L, NOW);
+        OutboxEntry review = DispatchMessage.encode(CODEC, run, c, "judge", wireId, content, true, null, NOW);
 
         AgentMessage m = CODEC.decode(task.message());
         assertEquals("echo", task.agent());
