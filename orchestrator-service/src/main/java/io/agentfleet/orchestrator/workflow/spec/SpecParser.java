@@ -1,10 +1,17 @@
 package io.agentfleet.orchestrator.workflow.spec;
 
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.abbreviate;
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.bool;
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.intField;
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.requireKnownFields;
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.text;
+import static io.agentfleet.orchestrator.workflow.spec.SpecTimes.deadline;
+import static io.agentfleet.orchestrator.workflow.spec.SpecTimes.timeout;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
@@ -15,11 +22,9 @@ import io.agentfleet.orchestrator.workflow.engine.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,46 +155,6 @@ public final class SpecParser {
         return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null);
     }
 
-    private static Instant deadline(JsonNode node, Instant now) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw new InvalidMessageException("deadline", "must be a duration (PT5M, 30s) or an ISO-8601 instant");
-        }
-        String text = node.asText();
-        Instant deadline = deadlineFrom(text, now);
-        if (!deadline.isAfter(now)) {
-            throw new InvalidMessageException("deadline", "is not in the future: " + abbreviate(text));
-        }
-        if (deadline.isAfter(now.plus(MAX_DEADLINE_AHEAD))) {
-            throw new InvalidMessageException(
-                    "deadline",
-                    "'" + abbreviate(text) + "' is more than " + MAX_DEADLINE_AHEAD.toDays()
-                            + " days ahead, the limit");
-        }
-        return deadline;
-    }
-
-    /** A duration from now (capped before it is added, so that no sum overflows) or an ISO-8601 instant. */
-    private static Instant deadlineFrom(String text, Instant now) {
-        try {
-            Duration ahead = Durations.parse(text);
-            if (ahead.isNegative() || ahead.isZero()) {
-                return now;
-            }
-            return ahead.compareTo(MAX_DEADLINE_AHEAD) > 0 ? Instant.MAX : now.plus(ahead);
-        } catch (IllegalArgumentException notDuration) {
-            try {
-                return Instant.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new InvalidMessageException(
-                        "deadline",
-                        "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
-            }
-        }
-    }
-
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
         List<TaskSpec> tasks = new ArrayList<>();
         Map<String, String> fieldOf = new LinkedHashMap<>();
@@ -295,26 +260,6 @@ public final class SpecParser {
         }
     }
 
-    private static Duration timeout(JsonNode node, String at) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        Duration timeout;
-        try {
-            timeout = Durations.parse(node.asText());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidMessageException(
-                    at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(node.asText()) + "'");
-        }
-        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new InvalidMessageException(
-                    at + "timeout",
-                    "must be > 0 and at most " + MAX_TIMEOUT.toDays() + "d, but was '" + abbreviate(node.asText())
-                            + "'");
-        }
-        return timeout;
-    }
-
     private TaskSpec.ReviewSpec review(JsonNode node, String at) {
         if (node == null || node.isNull()) {
             return null;
@@ -350,55 +295,5 @@ public final class SpecParser {
             throw new InvalidMessageException(at + field, knownAgents.unknownReason(agent));
         }
         return agent;
-    }
-
-    private static String text(ObjectNode node, String field, String at) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new InvalidMessageException(at + field, "is required");
-        }
-        if (!value.isTextual()) {
-            throw new InvalidMessageException(at + field, "must be a string, but was " + value.getNodeType());
-        }
-        return value.asText();
-    }
-
-    private static boolean bool(ObjectNode node, String field, String at) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidMessageException(at + field, "must be true or false, but was " + value);
-        }
-        return value.booleanValue();
-    }
-
-    private static int intField(ObjectNode node, String field, String path, int fallback, int min, int max) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return fallback;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            throw new InvalidMessageException(
-                    path, "must be an integer from " + min + " to " + max + ", but was " + value);
-        }
-        return value.intValue();
-    }
-
-    private static void requireKnownFields(ObjectNode node, Set<String> known, String at) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!known.contains(name)) {
-                throw new InvalidMessageException(
-                        at + name,
-                        "unknown field (expected one of "
-                                + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
-    private static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
     }
 }

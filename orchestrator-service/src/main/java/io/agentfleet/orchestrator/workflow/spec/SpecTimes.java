@@ -1,0 +1,77 @@
+package io.agentfleet.orchestrator.workflow.spec;
+
+import static io.agentfleet.orchestrator.workflow.spec.JsonFields.abbreviate;
+import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_DEADLINE_AHEAD;
+import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_TIMEOUT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.Durations;
+import io.agentfleet.messages.InvalidMessageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** A run's {@code deadline} and a task's {@code timeout}, read and bounded. */
+final class SpecTimes {
+    private SpecTimes() {}
+
+    static Instant deadline(JsonNode node, Instant now) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidMessageException("deadline", "must be a duration (PT5M, 30s) or an ISO-8601 instant");
+        }
+        String text = node.asText();
+        Instant deadline = deadlineFrom(text, now);
+        if (!deadline.isAfter(now)) {
+            throw new InvalidMessageException("deadline", "is not in the future: " + abbreviate(text));
+        }
+        if (deadline.isAfter(now.plus(MAX_DEADLINE_AHEAD))) {
+            throw new InvalidMessageException(
+                    "deadline",
+                    "'" + abbreviate(text) + "' is more than " + MAX_DEADLINE_AHEAD.toDays()
+                            + " days ahead, the limit");
+        }
+        return deadline;
+    }
+
+    /** A duration from now (capped before it is added, so that no sum overflows) or an ISO-8601 instant. */
+    static Instant deadlineFrom(String text, Instant now) {
+        try {
+            Duration ahead = Durations.parse(text);
+            if (ahead.isNegative() || ahead.isZero()) {
+                return now;
+            }
+            return ahead.compareTo(MAX_DEADLINE_AHEAD) > 0 ? Instant.MAX : now.plus(ahead);
+        } catch (IllegalArgumentException notDuration) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new InvalidMessageException(
+                        "deadline",
+                        "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
+            }
+        }
+    }
+
+    static Duration timeout(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Duration timeout;
+        try {
+            timeout = Durations.parse(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(
+                    at + "timeout", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(node.asText()) + "'");
+        }
+        if (timeout.isZero() || timeout.isNegative() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new InvalidMessageException(
+                    at + "timeout",
+                    "must be > 0 and at most " + MAX_TIMEOUT.toDays() + "d, but was '" + abbreviate(node.asText())
+                            + "'");
+        }
+        return timeout;
+    }
+}
