@@ -2,6 +2,7 @@ package io.agentfleet.orchestrator.workflow;
 
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.engine.UsageDelta;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,7 +20,7 @@ final class RunMetrics {
         for (OutboxEntry o : run.outbox()) {
             metrics.counter("fleet.orchestrator.dispatches", "agent", o.agent()).increment();
         }
-        for (RunState.Usage u : run.usage()) {
+        for (UsageDelta u : run.usage()) {
             metrics.counter("fleet.orchestrator.tokens", "agent", u.agent()).increment(u.tokensIn() + u.tokensOut());
             metrics.counter("fleet.orchestrator.cost", "agent", u.agent()).increment(u.cost());
         }

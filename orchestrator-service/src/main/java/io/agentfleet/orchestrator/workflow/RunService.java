@@ -7,6 +7,7 @@ import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.engine.ScheduleEntry;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.store.Admission;
@@ -218,8 +219,7 @@ public final class RunService {
      */
     public void reconcile(DeadlineMember member) {
         if (applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.NONE) {
-            store.schedule(
-                    List.of(new RunState.Scheduled(member.member(), clock.millis() + reconcileAfter.toMillis())));
+            store.schedule(List.of(new ScheduleEntry(member.member(), clock.millis() + reconcileAfter.toMillis())));
         }
     }
 
@@ -313,7 +313,7 @@ public final class RunService {
     private void watchDispatches(RunState run) {
         long due = clock.millis() + reconcileAfter.toMillis();
         for (OutboxEntry o : run.outbox()) {
-            run.deadlines().add(new RunState.Scheduled(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));
+            run.deadlines().add(new ScheduleEntry(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));
         }
     }
 

@@ -139,7 +139,7 @@ final class Dispatcher {
         run.countStep();
         run.outbox.add(message);
         if (deadline != null) {
-            run.deadlines.add(new RunState.Scheduled(DeadlineMember.forTask(run.runId, wireId), deadline));
+            run.deadlines.add(new ScheduleEntry(DeadlineMember.forTask(run.runId, wireId), deadline));
         }
         ObjectNode data = taskData(task, now);
         data.put("dispatchedTo", agent);

@@ -47,7 +47,7 @@ public final class RunEngine {
         data.put("kind", kind);
         run.event(RunEventType.RUN_STARTED, data);
         if (spec.deadline() != null) {
-            run.deadlines.add(new RunState.Scheduled(
+            run.deadlines.add(new ScheduleEntry(
                     DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
         }
         dispatcher.advance(run, now);

@@ -1,7 +1,5 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -53,29 +51,16 @@ public final class RunState {
     private final Map<String, String> dirty = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
     final List<OutboxEntry> outbox = new ArrayList<>();
-    final List<Scheduled> deadlines = new ArrayList<>();
+    final List<ScheduleEntry> deadlines = new ArrayList<>();
     /** Wire task ids this transition stops waiting for: their timeout and reconcile members leave the schedule. */
     final List<String> settled = new ArrayList<>();
 
-    final List<Usage> usage = new ArrayList<>();
+    final List<UsageDelta> usage = new ArrayList<>();
     boolean setCancel;
     boolean ended;
 
     /** An event for the run's events stream. */
     public record Event(RunEventType type, ObjectNode data) {}
-
-    /** A member to add to the deadline schedule. */
-    public record Scheduled(String member, long dueAt) {}
-
-    /** Usage to add to the per-key, per-agent and per-tenant counters once the transition is committed. */
-    public record Usage(String apiKey, String tenant, String agent, long tokensIn, long tokensOut, double cost) {}
-
-    /**
-     * A task record as parsed from (or serialised to) the JSON text {@code json}; never changed, the run works on
-     * copies. Reused by the next transition when the stored text is still the same, which saves parsing every record
-     * (with its input) on every transition.
-     */
-    public record ParsedTask(String json, TaskRecord task) {}
 
     /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
     private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
@@ -89,24 +74,8 @@ public final class RunState {
         this.runId = runId;
         this.version = version;
         this.fields = new LinkedHashMap<>(fields);
-        String order = fields.get("order");
-        if (order != null) {
-            try {
-                for (JsonNode id : mapper.readTree(order)) {
-                    String taskId = id.asText();
-                    String taskJson = fields.get(TASK_PREFIX + taskId);
-                    ParsedTask p = known == null ? null : known.get(taskId);
-                    if (p == null || taskJson == null || !taskJson.equals(p.json())) {
-                        p = new ParsedTask(
-                                taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));
-                    }
-                    parsed.put(taskId, p);
-                    tasks.put(taskId, p.task().copy());
-                }
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("run " + runId + " has an unreadable task record", e);
-            }
-        }
+        parsed.putAll(ParsedTask.readAll(runId, fields, mapper, known));
+        parsed.forEach((taskId, p) -> tasks.put(taskId, p.task().copy()));
     }
 
     /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
@@ -344,11 +313,11 @@ public final class RunState {
         return outbox;
     }
 
-    public List<Scheduled> deadlines() {
+    public List<ScheduleEntry> deadlines() {
         return deadlines;
     }
 
-    public List<Usage> usage() {
+    public List<UsageDelta> usage() {
         return usage;
     }
 

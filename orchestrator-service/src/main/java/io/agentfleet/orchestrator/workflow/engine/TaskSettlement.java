@@ -64,6 +64,6 @@ final class TaskSettlement {
         task.cost += cost;
         run.save(task);
         run.addUsage(in, out, cost);
-        run.usage.add(new RunState.Usage(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
+        run.usage.add(new UsageDelta(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
     }
 }

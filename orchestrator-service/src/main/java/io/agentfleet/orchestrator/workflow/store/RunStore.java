@@ -12,7 +12,9 @@ import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.orchestrator.workflow.engine.JsonText;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
+import io.agentfleet.orchestrator.workflow.engine.ParsedTask;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.engine.ScheduleEntry;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -49,7 +51,7 @@ public final class RunStore {
         }
     };
 
-    private record Committed(Map<String, String> fields, Map<String, RunState.ParsedTask> tasks) {}
+    private record Committed(Map<String, String> fields, Map<String, ParsedTask> tasks) {}
 
     public RunStore(
             FleetRedis redis,
@@ -182,9 +184,9 @@ public final class RunStore {
     }
 
     /** Adds schedule members; they have landed when this returns, so the commit that follows cannot outrun them. */
-    public void schedule(Collection<RunState.Scheduled> deadlines) {
+    public void schedule(Collection<ScheduleEntry> deadlines) {
         List<RedisFuture<Long>> added = new ArrayList<>(deadlines.size());
-        for (RunState.Scheduled s : deadlines) {
+        for (ScheduleEntry s : deadlines) {
             added.add(redis.shared().async().zadd(okeys.deadlines(), (double) s.dueAt(), s.member()));
         }
         Writes.landed(redis, added);

@@ -1,7 +1,7 @@
 package io.agentfleet.orchestrator.workflow.store;
 
 import io.agentfleet.lettuce.FleetRedis;
-import io.agentfleet.orchestrator.workflow.engine.RunState;
+import io.agentfleet.orchestrator.workflow.engine.UsageDelta;
 import java.util.Collection;
 
 /** Token and cost totals per API key, agent type and tenant, added to as runs report usage. */
@@ -14,9 +14,9 @@ public final class UsageLedger {
         this.okeys = okeys;
     }
 
-    public void add(Collection<RunState.Usage> usage) {
+    public void add(Collection<UsageDelta> usage) {
         var async = redis.shared().async();
-        for (RunState.Usage u : usage) {
+        for (UsageDelta u : usage) {
             for (String owner : new String[] {
                 "key|" + u.apiKey(),
                 "agent|" + u.agent(),
