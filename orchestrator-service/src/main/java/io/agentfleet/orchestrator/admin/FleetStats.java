@@ -32,7 +32,7 @@ public class FleetStats {
         this.registry = registry;
         this.keys = config.keys();
         this.okeys = new OrchestratorKeys(config.keys());
-        this.allowedAgents = config.allowedAgents();
+        this.allowedAgents = config.workflow().allowedAgents();
     }
 
     /** Agent types in the fleet's registry, used by runs, or allowed by configuration. */

@@ -54,19 +54,23 @@ public class AuthFilter {
             Caller caller = failedAuth.guard(request, () -> authenticate(request));
             request.setAttribute(Caller.ATTRIBUTE, caller);
             if (config.apiKeys().enabled()) {
-                rateLimit("API key '" + caller.keyName() + "'", keys.rate(caller.keyName()), config.rateLimit());
+                rateLimit(
+                        "API key '" + caller.keyName() + "'",
+                        keys.rate(caller.keyName()),
+                        config.http().rateLimit());
             }
             int tenantLimit = config.limitsOf(caller.tenant()).rateLimit();
             if (tenantLimit > 0) {
                 rateLimit("tenant '" + caller.tenant() + "'", keys.tenantRate(caller.tenant()), tenantLimit);
             }
             long length = request.getContentLength();
-            if (length > config.maxRequestBytes()) {
+            if (length > config.http().maxRequestBytes()) {
                 throw new ApiException(
                         HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                         "payload_too_large",
                         "body",
-                        "request body is " + length + " bytes, more than the limit of " + config.maxRequestBytes());
+                        "request body is " + length + " bytes, more than the limit of "
+                                + config.http().maxRequestBytes());
             }
             return null;
         } catch (ApiException e) {
@@ -108,7 +112,7 @@ public class AuthFilter {
                 OrchestratorScripts.call(
                         OrchestratorScripts.RATE_LIMIT,
                         counter,
-                        Long.toString(config.rateWindow().toMillis())),
+                        Long.toString(config.http().rateWindow().toMillis())),
                 ScriptOutputType.MULTI);
         long count = result.get(0);
         long ttlMs = result.get(1);
@@ -118,8 +122,8 @@ public class AuthFilter {
                     HttpStatus.TOO_MANY_REQUESTS,
                     "rate_limited",
                     null,
-                    who + " is over its limit of " + limit + " requests per " + config.rateWindow() + "; retry after "
-                            + retryAfter + "s",
+                    who + " is over its limit of " + limit + " requests per "
+                            + config.http().rateWindow() + "; retry after " + retryAfter + "s",
                     retryAfter);
         }
     }

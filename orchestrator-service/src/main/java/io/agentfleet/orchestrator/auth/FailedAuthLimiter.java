@@ -56,7 +56,8 @@ public class FailedAuthLimiter {
         if (remote.getAddress() == null) {
             return remote.getHostString();
         }
-        return config.trustedProxies()
+        return config.http()
+                .trustedProxies()
                 .clientAddress(remote.getAddress(), request.getHeaders().getAll(FORWARDED_FOR));
     }
 
@@ -64,14 +65,15 @@ public class FailedAuthLimiter {
         List<Long> window =
                 redis.runSync(OrchestratorScripts.call(OrchestratorScripts.COUNTER, counter), ScriptOutputType.MULTI);
         long failures = window.get(0);
-        if (failures >= config.authFailureLimit()) {
+        if (failures >= config.http().authFailureLimit()) {
             long retryAfter = Math.max(1, (window.get(1) + 999) / 1000);
             throw new ApiException(
                     HttpStatus.TOO_MANY_REQUESTS,
                     "rate_limited",
                     null,
-                    "too many failed authentications from this address (" + config.authFailureLimit() + " per "
-                            + config.authFailureWindow() + "); retry after " + retryAfter + "s",
+                    "too many failed authentications from this address ("
+                            + config.http().authFailureLimit() + " per "
+                            + config.http().authFailureWindow() + "); retry after " + retryAfter + "s",
                     retryAfter);
         }
     }
@@ -81,7 +83,7 @@ public class FailedAuthLimiter {
                 OrchestratorScripts.call(
                         OrchestratorScripts.RATE_LIMIT,
                         counter,
-                        Long.toString(config.authFailureWindow().toMillis())),
+                        Long.toString(config.http().authFailureWindow().toMillis())),
                 ScriptOutputType.MULTI);
     }
 }

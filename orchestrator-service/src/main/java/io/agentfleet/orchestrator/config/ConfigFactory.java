@@ -12,7 +12,6 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.core.value.PropertyResolver;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +21,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Reads and validates {@link OrchestratorConfig}; a bad value fails start-up naming the key and the value. */
+/**
+ * Reads and validates {@link OrchestratorConfig} (each capability's record reads its own keys) and the API keys and
+ * tenants; a bad value fails start-up naming the key and the value.
+ */
 @Factory
 public class ConfigFactory {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -55,7 +57,7 @@ public class ConfigFactory {
                             + streamsPerReader);
         }
         return new KnownAgentsConfig(
-                config.allowedAgents(),
+                config.workflow().allowedAgents(),
                 r.positiveDuration(ConfigKeys.AGENTS_REFRESH, KnownAgentsConfig.DEFAULT_REFRESH),
                 r.positiveDuration(ConfigKeys.AGENTS_MISS_REFRESH, KnownAgentsConfig.DEFAULT_MISS_REFRESH),
                 streamsPerReader);
@@ -74,29 +76,11 @@ public class ConfigFactory {
                     ConfigKeys.PREFIX + " must match [A-Za-z0-9._-]{1,64}, but was '" + prefix + "'");
         }
         ApiKeys apiKeys = apiKeys(r);
-        return new OrchestratorConfig(
-                keys,
-                r.string(ConfigKeys.CONSUMER_NAME, defaultConsumerName()),
-                r.intAtLeast(ConfigKeys.MAX_TASKS, OrchestratorConfig.DEFAULT_MAX_TASKS, 1),
-                r.intAtLeast(ConfigKeys.MAX_STEPS_DEFAULT, OrchestratorConfig.DEFAULT_MAX_STEPS, 1),
-                r.intAtLeast(ConfigKeys.MAX_STEPS_LIMIT, OrchestratorConfig.DEFAULT_MAX_STEPS_LIMIT, 1),
-                r.intAtLeast(ConfigKeys.MAX_INPUT_BYTES, OrchestratorConfig.DEFAULT_MAX_INPUT_BYTES, 16),
-                r.intAtLeast(ConfigKeys.MAX_REQUEST_BYTES, OrchestratorConfig.DEFAULT_MAX_REQUEST_BYTES, 1024),
-                r.positiveDuration(ConfigKeys.RETENTION, OrchestratorConfig.DEFAULT_RETENTION),
-                r.positiveDuration(ConfigKeys.CLAIM_AFTER, OrchestratorConfig.DEFAULT_CLAIM_AFTER),
-                r.intAtLeast(ConfigKeys.READ_COUNT, OrchestratorConfig.DEFAULT_READ_COUNT, 1),
-                r.positiveDuration(ConfigKeys.READ_BLOCK, OrchestratorConfig.DEFAULT_READ_BLOCK),
-                r.longAtLeast(ConfigKeys.MAX_BACKLOG, OrchestratorConfig.DEFAULT_MAX_BACKLOG, 0),
-                agents(r, ConfigKeys.ALLOWED_AGENTS),
-                r.intAtLeast(ConfigKeys.RATE_LIMIT, OrchestratorConfig.DEFAULT_RATE_LIMIT, 1),
-                r.positiveDuration(ConfigKeys.RATE_WINDOW, OrchestratorConfig.DEFAULT_RATE_WINDOW),
-                r.intAtLeast(ConfigKeys.AUTH_FAILURE_LIMIT, OrchestratorConfig.DEFAULT_AUTH_FAILURE_LIMIT, 1),
-                r.positiveDuration(ConfigKeys.AUTH_FAILURE_WINDOW, OrchestratorConfig.DEFAULT_AUTH_FAILURE_WINDOW),
-                TrustedProxies.parse(ConfigKeys.TRUSTED_PROXIES, r.string(ConfigKeys.TRUSTED_PROXIES, "")),
-                r.positiveDuration(ConfigKeys.WATCH_INTERVAL, OrchestratorConfig.DEFAULT_WATCH_INTERVAL),
-                r.positiveDuration(ConfigKeys.RECONCILE_AFTER, OrchestratorConfig.DEFAULT_RECONCILE_AFTER),
-                apiKeys,
-                tenantLimits(r, apiKeys));
+        IntakeConfig intake = IntakeConfig.read(r);
+        WorkflowLimits workflow = WorkflowLimits.read(r);
+        HttpLimits http = HttpLimits.read(r);
+        ScheduleConfig schedule = ScheduleConfig.read(r);
+        return new OrchestratorConfig(keys, apiKeys, tenantLimits(r, apiKeys), http, workflow, intake, schedule);
     }
 
     private static ApiKeys apiKeys(ConfigValues r) {
@@ -188,7 +172,7 @@ public class ConfigFactory {
         return limits;
     }
 
-    private static Set<String> agents(ConfigValues r, String key) {
+    static Set<String> agents(ConfigValues r, String key) {
         Set<String> agents = new LinkedHashSet<>();
         for (String agent : split(r.string(key, ""))) {
             if (!Names.isAgentType(agent)) {
@@ -226,17 +210,6 @@ public class ConfigFactory {
 
     private static String[] split(String value) {
         return value == null || value.isBlank() ? new String[0] : value.trim().split("\\s*,\\s*");
-    }
-
-    private static String defaultConsumerName() {
-        String host;
-        try {
-            host = System.getenv()
-                    .getOrDefault("HOSTNAME", InetAddress.getLocalHost().getHostName());
-        } catch (IOException e) {
-            host = "orchestrator";
-        }
-        return host + "-" + ProcessHandle.current().pid();
     }
 
     /** The shared parser over Micronaut properties (environment variables map onto them). */

@@ -91,7 +91,8 @@ final class HttpLayerErrors implements ErrorResponseProcessor<String> {
                         HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                         "payload_too_large",
                         "body",
-                        "request body is more than the limit of " + config.maxRequestBytes() + " bytes")
+                        "request body is more than the limit of "
+                                + config.http().maxRequestBytes() + " bytes")
                 : new ApiException(
                         HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                         "payload_too_large",

@@ -23,12 +23,13 @@ final class Requests {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "body", "is required (a JSON object)");
         }
         int bytes = body.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > config.maxRequestBytes()) {
+        if (bytes > config.http().maxRequestBytes()) {
             throw new ApiException(
                     HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                     "payload_too_large",
                     "body",
-                    "request body is " + bytes + " bytes, more than the limit of " + config.maxRequestBytes());
+                    "request body is " + bytes + " bytes, more than the limit of "
+                            + config.http().maxRequestBytes());
         }
         try {
             return codec.parseObject(body);

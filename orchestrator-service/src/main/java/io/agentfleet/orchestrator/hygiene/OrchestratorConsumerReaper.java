@@ -104,7 +104,9 @@ public class OrchestratorConsumerReaper {
     }
 
     private String heartbeatFor(ConsumerGroup group) {
-        return group.group().equals(StreamKeys.ORCHESTRATORS_GROUP) ? orchestrator.consumerName() : null;
+        return group.group().equals(StreamKeys.ORCHESTRATORS_GROUP)
+                ? orchestrator.intake().consumerName()
+                : null;
     }
 
     private void record(GroupCensus census) {

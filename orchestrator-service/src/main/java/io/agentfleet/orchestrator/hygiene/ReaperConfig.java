@@ -53,17 +53,19 @@ public record ReaperConfig(boolean enabled, Duration idleThreshold, Duration int
         boolean enabled = values.bool(ENABLED, DEFAULT_ENABLED);
         Duration interval = values.durationAtLeast(INTERVAL, DEFAULT_INTERVAL, MIN_INTERVAL);
         Duration threshold = values.durationAtLeast(IDLE_THRESHOLD, DEFAULT_IDLE_THRESHOLD, Duration.ZERO);
-        Duration readBlocks = orchestrator.readBlock().multipliedBy(MIN_READ_BLOCKS);
+        Duration readBlocks = orchestrator.intake().readBlock().multipliedBy(MIN_READ_BLOCKS);
         Duration intervals = interval.multipliedBy(HEARTBEATS_PER_THRESHOLD);
-        if (threshold.compareTo(orchestrator.claimAfter()) < 0
+        if (threshold.compareTo(orchestrator.intake().claimAfter()) < 0
                 || threshold.compareTo(readBlocks) < 0
                 || threshold.compareTo(intervals) < 0) {
             throw ConfigException.invalid(
                     IDLE_THRESHOLD,
                     values.raw(IDLE_THRESHOLD).orElse(ConfigValues.show(threshold)),
-                    ">= fleet.orchestrator.claim-after (" + ConfigValues.show(orchestrator.claimAfter()) + "), >= "
+                    ">= fleet.orchestrator.claim-after ("
+                            + ConfigValues.show(orchestrator.intake().claimAfter()) + "), >= "
                             + MIN_READ_BLOCKS + " x fleet.orchestrator.read-block ("
-                            + ConfigValues.show(orchestrator.readBlock()) + ") and >= " + HEARTBEATS_PER_THRESHOLD
+                            + ConfigValues.show(orchestrator.intake().readBlock()) + ") and >= "
+                            + HEARTBEATS_PER_THRESHOLD
                             + " x " + INTERVAL + " (" + ConfigValues.show(interval) + ")");
         }
         return new ReaperConfig(enabled, threshold, interval);

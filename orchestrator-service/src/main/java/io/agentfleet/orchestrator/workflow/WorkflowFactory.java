@@ -81,6 +81,12 @@ public class WorkflowFactory {
             Clock clock,
             MeterRegistry metrics,
             MessageTracing tracing) {
-        return new RunService(new RunEngine(codec, parser), stores, clock, metrics, tracing, config.reconcileAfter());
+        return new RunService(
+                new RunEngine(codec, parser),
+                stores,
+                clock,
+                metrics,
+                tracing,
+                config.schedule().reconcileAfter());
     }
 }

@@ -23,7 +23,9 @@ class ConfigFactoryTest {
     void maxBacklogIsALongNotCappedAtIntegerMax() {
         assertEquals(
                 3_000_000_000L,
-                ConfigFactory.read(props(ConfigKeys.MAX_BACKLOG, "3000000000")).maxBacklog());
+                ConfigFactory.read(props(ConfigKeys.MAX_BACKLOG, "3000000000"))
+                        .workflow()
+                        .maxBacklog());
     }
 
     @Test

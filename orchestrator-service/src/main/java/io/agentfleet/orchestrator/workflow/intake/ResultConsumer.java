@@ -100,7 +100,7 @@ public class ResultConsumer implements GracefulShutdownCapable {
                 Thread.ofVirtual().name("orchestrator-results-maintenance").start(this::maintain);
         LOG.info(
                 "result consumer started as {}, reading up to {} result streams per connection",
-                config.consumerName(),
+                config.intake().consumerName(),
                 streamsPerReader);
     }
 
@@ -161,8 +161,10 @@ public class ResultConsumer implements GracefulShutdownCapable {
     }
 
     private void readLoop(Reader reader) {
-        Consumer<String> me = Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.consumerName());
-        XReadArgs args = XReadArgs.Builder.count(config.readCount()).block(config.readBlock());
+        Consumer<String> me =
+                Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.intake().consumerName());
+        XReadArgs args = XReadArgs.Builder.count(config.intake().readCount())
+                .block(config.intake().readBlock());
         while (running) {
             Map<String, Partition> byStream = new LinkedHashMap<>();
             reader.partitions.forEach(p -> byStream.put(keys.results(p.agent(), p.partition()), p));
@@ -221,7 +223,7 @@ public class ResultConsumer implements GracefulShutdownCapable {
             try {
                 ensure(inUseAndKnown());
                 if (System.currentTimeMillis() - lastClaim
-                        >= config.claimAfter().toMillis() / 2) {
+                        >= config.intake().claimAfter().toMillis() / 2) {
                     lastClaim = System.currentTimeMillis();
                     for (Partition part : assigned.values()) {
                         claimAbandoned(part);
@@ -258,8 +260,10 @@ public class ResultConsumer implements GracefulShutdownCapable {
                         .xautoclaim(
                                 stream,
                                 XAutoClaimArgs.Builder.xautoclaim(
-                                                Consumer.from(StreamKeys.ORCHESTRATORS_GROUP, config.consumerName()),
-                                                config.claimAfter(),
+                                                Consumer.from(
+                                                        StreamKeys.ORCHESTRATORS_GROUP,
+                                                        config.intake().consumerName()),
+                                                config.intake().claimAfter(),
                                                 cursor)
                                         .count(100));
             } catch (RedisCommandExecutionException e) {

@@ -53,7 +53,7 @@ public class Watchers {
                 }
             }
             try {
-                Thread.sleep(config.watchInterval());
+                Thread.sleep(config.schedule().watchInterval());
             } catch (InterruptedException e) {
                 return;
             }

@@ -77,9 +77,11 @@ public final class SpecParser {
         if (tasksNode == null || !tasksNode.isArray() || tasksNode.isEmpty()) {
             throw new InvalidMessageException("tasks", "is required and must be a non-empty array");
         }
-        if (tasksNode.size() > config.maxTasks()) {
+        if (tasksNode.size() > config.workflow().maxTasks()) {
             throw new InvalidMessageException(
-                    "tasks", "has " + tasksNode.size() + " tasks, more than the limit of " + config.maxTasks());
+                    "tasks",
+                    "has " + tasksNode.size() + " tasks, more than the limit of "
+                            + config.workflow().maxTasks());
         }
         List<TaskSpec> tasks = tasks((ArrayNode) tasksNode, "tasks", List.of());
         return runLevel(body, tasks, now);
@@ -114,17 +116,23 @@ public final class SpecParser {
         if (!spawn.isArray()) {
             throw new InvalidMessageException("spawn", "must be an array of tasks");
         }
-        if (existing.size() + spawn.size() > config.maxTasks()) {
+        if (existing.size() + spawn.size() > config.workflow().maxTasks()) {
             throw new InvalidMessageException(
                     "spawn",
                     "would grow the run to " + (existing.size() + spawn.size()) + " tasks, more than the limit of "
-                            + config.maxTasks());
+                            + config.workflow().maxTasks());
         }
         return tasks((ArrayNode) spawn, "spawn", existing);
     }
 
     private RunSpec runLevel(ObjectNode body, List<TaskSpec> tasks, Instant now) {
-        int maxSteps = intField(body, "maxSteps", "maxSteps", config.maxStepsDefault(), 1, config.maxStepsLimit());
+        int maxSteps = intField(
+                body,
+                "maxSteps",
+                "maxSteps",
+                config.workflow().maxStepsDefault(),
+                1,
+                config.workflow().maxStepsLimit());
         if (tasks.size() > maxSteps) {
             throw new InvalidMessageException(
                     "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
@@ -242,7 +250,7 @@ public final class SpecParser {
      * is also sent to the reviewer, one level deeper).
      */
     private void requireInputFits(JsonNode input, String at, boolean reviewed) {
-        int maxBytes = Math.min(config.maxInputBytes(), limits.maxBytes() - ENVELOPE_BYTES);
+        int maxBytes = Math.min(config.workflow().maxInputBytes(), limits.maxBytes() - ENVELOPE_BYTES);
         int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
         if (inputBytes > maxBytes) {
             throw new PayloadTooLargeException(

@@ -110,7 +110,8 @@ public final class Outbox {
             List<Object> entryIds;
             try {
                 entryIds = redis.runSync(
-                        FleetScripts.enqueue(keys, agent, partition, config.maxBacklog(), messages, markers),
+                        FleetScripts.enqueue(
+                                keys, agent, partition, config.workflow().maxBacklog(), messages, markers),
                         ScriptOutputType.MULTI);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);

@@ -109,7 +109,7 @@ public final class RunStore {
         // Arguments are encoded to UTF-8 here, on the caller's thread, so the event loop only copies bytes.
         List<byte[]> args = new ArrayList<>();
         args.add(utf8(Long.toString(run.version())));
-        args.add(utf8(run.ended() ? Long.toString(config.retention().toSeconds()) : "0"));
+        args.add(utf8(run.ended() ? Long.toString(config.workflow().retention().toSeconds()) : "0"));
         args.add(utf8(run.setCancel() ? "1" : "0"));
         args.add(utf8(Integer.toString(fields.size())));
         args.add(utf8(Integer.toString(run.events().size())));

@@ -1,0 +1,47 @@
+package io.agentfleet.orchestrator.config;
+
+import io.agentfleet.messages.config.ConfigValues;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * The bounds of a run and of what it dispatches.
+ *
+ * @param maxTasks most tasks in one run, including planner additions
+ * @param maxStepsDefault {@code maxSteps} of a run that gives none
+ * @param maxStepsLimit highest {@code maxSteps} a run may ask for
+ * @param maxInputBytes largest encoded {@code input} of one task
+ * @param maxBacklog backlog bound passed to ENQUEUE when an agent type's config hash has none (0 = unbounded)
+ * @param allowedAgents agent types runs may use; empty = any valid name
+ * @param retention how long a finished run's keys are kept
+ */
+public record WorkflowLimits(
+        int maxTasks,
+        int maxStepsDefault,
+        int maxStepsLimit,
+        int maxInputBytes,
+        long maxBacklog,
+        Set<String> allowedAgents,
+        Duration retention) {
+    public static final int DEFAULT_MAX_TASKS = 100;
+    public static final int DEFAULT_MAX_STEPS = 20;
+    public static final int DEFAULT_MAX_STEPS_LIMIT = 1000;
+    public static final int DEFAULT_MAX_INPUT_BYTES = 256 * 1024;
+    public static final long DEFAULT_MAX_BACKLOG = 100_000;
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
+
+    public WorkflowLimits {
+        allowedAgents = Set.copyOf(allowedAgents);
+    }
+
+    static WorkflowLimits read(ConfigValues r) {
+        return new WorkflowLimits(
+                r.intAtLeast(ConfigKeys.MAX_TASKS, DEFAULT_MAX_TASKS, 1),
+                r.intAtLeast(ConfigKeys.MAX_STEPS_DEFAULT, DEFAULT_MAX_STEPS, 1),
+                r.intAtLeast(ConfigKeys.MAX_STEPS_LIMIT, DEFAULT_MAX_STEPS_LIMIT, 1),
+                r.intAtLeast(ConfigKeys.MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_BYTES, 16),
+                r.longAtLeast(ConfigKeys.MAX_BACKLOG, DEFAULT_MAX_BACKLOG, 0),
+                ConfigFactory.agents(r, ConfigKeys.ALLOWED_AGENTS),
+                r.positiveDuration(ConfigKeys.RETENTION, DEFAULT_RETENTION));
+    }
+}
