@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * The kinds of event on a workflow run's events stream ({@code prefix:{run:R}:events}). Each stream entry has two
- * fields: {@value #TYPE_FIELD}, one of these names, and {@value #DATA_FIELD}, a JSON object with at least {@code at}.
- * {@link #RUN_FINISHED} is always the last event of a run.
+ * fields: {@value #TYPE_FIELD}, one of these names, and {@value #DATA_FIELD}, a JSON object with at least {@code at},
+ * whose fields each type's {@link RunEventData} record gives. {@link #RUN_FINISHED} is always the last event of a run.
  */
 public enum RunEventType {
     /** The run was accepted; {@code data.tasks} is how many tasks it was submitted with. */

@@ -1,12 +1,12 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 import static io.agentfleet.orchestrator.workflow.engine.RunEngine.failure;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.TaskDispatched;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.Nesting;
@@ -141,10 +141,7 @@ final class Dispatcher {
         if (deadline != null) {
             run.deadlines.add(new ScheduleEntry(DeadlineMember.forTask(run.runId, wireId), deadline));
         }
-        ObjectNode data = taskData(task, now);
-        data.put("dispatchedTo", agent);
-        data.put("review", review);
-        run.event(RunEventType.TASK_DISPATCHED, data);
+        run.event(new TaskDispatched(now.toString(), snapshot(task), agent, review));
     }
 
     /**

@@ -1,11 +1,10 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.TasksSpawned;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.time.Instant;
@@ -56,12 +55,13 @@ final class PlannerSpawns {
         Map<String, List<String>> effective = new LinkedHashMap<>();
         deps.keySet().forEach(id -> effective.put(id, Dag.effectiveDeps(id, deps, spawnedBy)));
         Dag.requireAcyclic(List.copyOf(effective.keySet()), effective, fieldOf);
-        ObjectNode data = taskData(planner, now);
-        var ids = data.putArray("spawned");
+        TasksSpawned spawned = new TasksSpawned(
+                now.toString(),
+                snapshot(planner),
+                specs.stream().map(TaskSpec::id).toList());
         for (TaskSpec spec : specs) {
             run.addTask(new TaskRecord(spec, planner.id, now.toEpochMilli()));
-            ids.add(spec.id());
         }
-        run.event(RunEventType.TASKS_SPAWNED, data);
+        run.event(spawned);
     }
 }

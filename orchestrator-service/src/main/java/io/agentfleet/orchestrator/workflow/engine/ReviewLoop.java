@@ -1,9 +1,10 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.TaskReviewed;
+import io.agentfleet.messages.RunEventData.TaskRevised;
 import java.time.Instant;
 
 /**
@@ -32,18 +33,13 @@ final class ReviewLoop {
         boolean approved = verdict.path("approved").asBoolean(false);
         String feedback =
                 verdict.hasNonNull("feedback") ? verdict.get("feedback").asText() : verdict.toString();
-        ObjectNode data = taskData(task, now);
-        data.put("approved", approved);
-        data.put("feedback", feedback);
-        run.event(RunEventType.TASK_REVIEWED, data);
+        run.event(new TaskReviewed(now.toString(), snapshot(task), approved, feedback));
         if (approved) {
             spawns.complete(run, task, task.candidate, now);
         } else if (task.revision < task.review.maxRevisions()) {
             task.revision++;
             task.feedback = feedback;
-            ObjectNode revised = taskData(task, now);
-            revised.put("feedback", feedback);
-            run.event(RunEventType.TASK_REVISED, revised);
+            run.event(new TaskRevised(now.toString(), snapshot(task), feedback));
             dispatcher.dispatch(run, task, false, now);
         } else if (task.review.acceptWhenExhausted()) {
             spawns.complete(run, task, task.candidate, now);

@@ -1,9 +1,9 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.data;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.RunFinished;
+import io.agentfleet.messages.RunEventData.RunParked;
+import io.agentfleet.messages.RunEventData.RunRunning;
 import io.agentfleet.messages.RunStatus;
 import java.time.Instant;
 
@@ -32,21 +32,13 @@ final class RunCompletion {
             run.setCancel = true;
         }
         run.ended = true;
-        ObjectNode data = data(now);
-        data.put("status", status.name());
-        if (error != null) {
-            data.set("error", error);
-        }
-        run.event(RunEventType.RUN_FINISHED, data);
+        run.event(new RunFinished(now.toString(), status, error));
     }
 
     static void park(RunState run, TaskRecord task, Instant now) {
         if (run.status() == RunStatus.RUNNING) {
             run.moveTo(RunStatus.NEEDS_HUMAN);
-            ObjectNode parked = data(now);
-            parked.put("status", RunStatus.NEEDS_HUMAN.name());
-            parked.put("taskId", task.id);
-            run.event(RunEventType.RUN_PARKED, parked);
+            run.event(new RunParked(now.toString(), RunStatus.NEEDS_HUMAN, task.id));
         }
     }
 
@@ -54,9 +46,7 @@ final class RunCompletion {
         if (run.status() == RunStatus.NEEDS_HUMAN
                 && run.tasks().stream().noneMatch(t -> t.state == TaskState.WAITING_HUMAN)) {
             run.moveTo(RunStatus.RUNNING);
-            ObjectNode data = data(now);
-            data.put("status", RunStatus.RUNNING.name());
-            run.event(RunEventType.RUN_RUNNING, data);
+            run.event(new RunRunning(now.toString(), RunStatus.RUNNING));
         }
     }
 

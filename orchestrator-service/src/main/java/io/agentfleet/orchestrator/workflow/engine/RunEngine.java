@@ -1,7 +1,6 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.data;
-import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,7 +10,11 @@ import io.agentfleet.messages.ErrorContent;
 import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.RunResumed;
+import io.agentfleet.messages.RunEventData.RunStarted;
+import io.agentfleet.messages.RunEventData.TaskFailed;
+import io.agentfleet.messages.RunEventData.TaskProgress;
+import io.agentfleet.messages.RunEventData.TaskSkipped;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.Nesting;
@@ -42,10 +45,7 @@ public final class RunEngine {
         String runId = Ids.newId(now.toEpochMilli());
         RunState run = RunState.create(runId, spec, apiKey, tenant, kind, now);
         touch(run, now);
-        ObjectNode data = data(now);
-        data.put("tasks", spec.tasks().size());
-        data.put("kind", kind);
-        run.event(RunEventType.RUN_STARTED, data);
+        run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
         if (spec.deadline() != null) {
             run.deadlines.add(new ScheduleEntry(
                     DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
@@ -93,9 +93,7 @@ public final class RunEngine {
             case ERROR -> TaskSettlement.failed(run, task, failureOf(outcome), now);
             case CLARIFICATION_NEEDED -> TaskSettlement.park(run, task, outcome.content(), "CLARIFICATION_NEEDED", now);
             case UPDATE -> {
-                ObjectNode data = taskData(task, now);
-                data.set("progress", outcome.content());
-                run.event(RunEventType.TASK_PROGRESS, data);
+                run.event(new TaskProgress(now.toString(), snapshot(task), outcome.content()));
             }
             case REQUEST -> {}
         }
@@ -150,21 +148,19 @@ public final class RunEngine {
         }
         requireAnswerFits(answer, action);
         touch(run, now);
-        ObjectNode data = taskData(task, now);
-        data.put("action", action);
-        run.event(RunEventType.RUN_RESUMED, data);
+        run.event(new RunResumed(now.toString(), snapshot(task), action));
         switch (action) {
             case "skip" -> {
                 task.moveTo(TaskState.SKIPPED);
                 task.completedAt = now.toEpochMilli();
                 run.save(task);
-                run.event(RunEventType.TASK_SKIPPED, taskData(task, now));
+                run.event(new TaskSkipped(now.toString(), snapshot(task)));
             }
             case "fail" -> {
                 task.moveTo(TaskState.FAILED);
                 task.completedAt = now.toEpochMilli();
                 run.save(task);
-                run.event(RunEventType.TASK_FAILED, taskData(task, now));
+                run.event(new TaskFailed(now.toString(), snapshot(task)));
                 RunCompletion.finish(
                         run,
                         RunStatus.FAILED,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.TraceContext;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
@@ -49,7 +49,7 @@ public final class RunState {
     private final Map<String, String> fields;
     private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, String> dirty = new LinkedHashMap<>();
-    final List<Event> events = new ArrayList<>();
+    final List<RunEventData> events = new ArrayList<>();
     final List<OutboxEntry> outbox = new ArrayList<>();
     final List<ScheduleEntry> deadlines = new ArrayList<>();
     /** Wire task ids this transition stops waiting for: their timeout and reconcile members leave the schedule. */
@@ -58,9 +58,6 @@ public final class RunState {
     final List<UsageDelta> usage = new ArrayList<>();
     boolean setCancel;
     boolean ended;
-
-    /** An event for the run's events stream. */
-    public record Event(RunEventType type, ObjectNode data) {}
 
     /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
     private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
@@ -270,8 +267,8 @@ public final class RunState {
         set(FP_PREFIX + fp, taskId);
     }
 
-    void event(RunEventType type, ObjectNode data) {
-        events.add(new Event(type, data));
+    void event(RunEventData data) {
+        events.add(data);
     }
 
     /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
@@ -305,7 +302,7 @@ public final class RunState {
         return setCancel;
     }
 
-    public List<Event> events() {
+    public List<RunEventData> events() {
         return events;
     }
 

@@ -1,12 +1,14 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
-import static io.agentfleet.orchestrator.workflow.engine.EventData.taskData;
+import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.Metadata;
-import io.agentfleet.messages.RunEventType;
+import io.agentfleet.messages.RunEventData.TaskCompleted;
+import io.agentfleet.messages.RunEventData.TaskFailed;
+import io.agentfleet.messages.RunEventData.TaskNeedsHuman;
 import io.agentfleet.messages.RunStatus;
 import java.time.Instant;
 
@@ -20,7 +22,7 @@ final class TaskSettlement {
         task.candidate = null;
         task.completedAt = now.toEpochMilli();
         run.save(task);
-        run.event(RunEventType.TASK_COMPLETED, taskData(task, now));
+        run.event(new TaskCompleted(now.toString(), snapshot(task)));
     }
 
     static void failed(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
@@ -32,7 +34,7 @@ final class TaskSettlement {
         task.moveTo(TaskState.FAILED);
         task.completedAt = now.toEpochMilli();
         run.save(task);
-        run.event(RunEventType.TASK_FAILED, taskData(task, now));
+        run.event(new TaskFailed(now.toString(), snapshot(task)));
         if (!task.optional) {
             ObjectNode error = failure.deepCopy();
             error.put("task", task.id);
@@ -44,10 +46,7 @@ final class TaskSettlement {
         task.moveTo(TaskState.WAITING_HUMAN);
         task.question = question;
         run.save(task);
-        ObjectNode data = taskData(task, now);
-        data.put("why", why);
-        data.set("question", question);
-        run.event(RunEventType.TASK_NEEDS_HUMAN, data);
+        run.event(new TaskNeedsHuman(now.toString(), snapshot(task), why, question));
         RunCompletion.park(run, task, now);
     }
 

@@ -5,6 +5,7 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
@@ -118,9 +119,9 @@ public final class RunStore {
             args.add(utf8(k));
             args.add(utf8(v));
         });
-        for (RunState.Event e : run.events()) {
+        for (RunEventData e : run.events()) {
             args.add(utf8(e.type().name()));
-            args.add(utf8(JsonText.of(e.data())));
+            args.add(utf8(JsonText.of(e.toJson())));
         }
         for (OutboxEntry o : run.outbox()) {
             args.add(utf8(o.wireId()));

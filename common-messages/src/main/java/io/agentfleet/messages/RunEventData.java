@@ -1,0 +1,100 @@
+package io.agentfleet.messages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code data} of a run event, one record per {@link RunEventType}, and its one codec: the orchestrator writes
+ * every event through {@link #toJson()} and a reader goes through {@link #of(RunEventType, ObjectNode)}. Every event
+ * has {@code at} (an ISO-8601 instant); a task's event has the task's {@link TaskSnapshot} fields next to it.
+ *
+ * <p>Reading is lenient, so an event stored by an older orchestrator still reads: a missing text field reads as null,
+ * a missing number as 0, a missing flag as false, and fields this version does not know are ignored.
+ */
+public sealed interface RunEventData {
+    /** When the event happened, as an ISO-8601 instant. */
+    String at();
+
+    /** The event type this data belongs to. */
+    default RunEventType type() {
+        return switch (this) {
+            case RunStarted e -> RunEventType.RUN_STARTED;
+            case TaskDispatched e -> RunEventType.TASK_DISPATCHED;
+            case TaskProgress e -> RunEventType.TASK_PROGRESS;
+            case TaskCompleted e -> RunEventType.TASK_COMPLETED;
+            case TaskFailed e -> RunEventType.TASK_FAILED;
+            case TaskSkipped e -> RunEventType.TASK_SKIPPED;
+            case TaskReviewed e -> RunEventType.TASK_REVIEWED;
+            case TaskRevised e -> RunEventType.TASK_REVISED;
+            case TasksSpawned e -> RunEventType.TASKS_SPAWNED;
+            case TaskNeedsHuman e -> RunEventType.TASK_NEEDS_HUMAN;
+            case RunParked e -> RunEventType.RUN_PARKED;
+            case RunResumed e -> RunEventType.RUN_RESUMED;
+            case RunRunning e -> RunEventType.RUN_RUNNING;
+            case RunFinished e -> RunEventType.RUN_FINISHED;
+        };
+    }
+
+    /**
+     * A task as an event reports it.
+     *
+     * @param state the task's state name after the event
+     * @param wireTaskId the task id of its current dispatch on the wire, or null before its first dispatch
+     * @param error the task's failure, or null; given for a FAILED task and one waiting for a human
+     */
+    record TaskSnapshot(String taskId, String agent, String state, int revision, String wireTaskId, JsonNode error) {
+        public TaskSnapshot {
+            Objects.requireNonNull(taskId, "taskId");
+        }
+    }
+
+    /** @param tasks how many tasks the run was submitted with */
+    record RunStarted(String at, int tasks, String kind) implements RunEventData {}
+
+    record TaskDispatched(String at, TaskSnapshot task, String dispatchedTo, boolean review) implements RunEventData {}
+
+    /** @param progress the content of the worker's UPDATE */
+    record TaskProgress(String at, TaskSnapshot task, JsonNode progress) implements RunEventData {}
+
+    record TaskCompleted(String at, TaskSnapshot task) implements RunEventData {}
+
+    record TaskFailed(String at, TaskSnapshot task) implements RunEventData {}
+
+    record TaskSkipped(String at, TaskSnapshot task) implements RunEventData {}
+
+    record TaskReviewed(String at, TaskSnapshot task, boolean approved, String feedback) implements RunEventData {}
+
+    record TaskRevised(String at, TaskSnapshot task, String feedback) implements RunEventData {}
+
+    /** @param spawned the ids of the tasks the planner added */
+    record TasksSpawned(String at, TaskSnapshot task, List<String> spawned) implements RunEventData {
+        public TasksSpawned {
+            spawned = List.copyOf(spawned);
+        }
+    }
+
+    /** @param why CLARIFICATION_NEEDED or ESCALATED */
+    record TaskNeedsHuman(String at, TaskSnapshot task, String why, JsonNode question) implements RunEventData {}
+
+    record RunParked(String at, RunStatus status, String taskId) implements RunEventData {}
+
+    /** @param action what the human chose: retry, skip or fail */
+    record RunResumed(String at, TaskSnapshot task, String action) implements RunEventData {}
+
+    record RunRunning(String at, RunStatus status) implements RunEventData {}
+
+    /** @param error why the run ended other than COMPLETED, or null */
+    record RunFinished(String at, RunStatus status, JsonNode error) implements RunEventData {}
+
+    /** The event's data as stored on the events stream and sent to SSE followers. */
+    default ObjectNode toJson() {
+        return RunEventJson.write(this);
+    }
+
+    /** The data of an event of {@code type}, as stored in {@code json}. */
+    static RunEventData of(RunEventType type, ObjectNode json) {
+        return RunEventJson.read(type, json);
+    }
+}
