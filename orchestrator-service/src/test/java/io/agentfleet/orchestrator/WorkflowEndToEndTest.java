@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.RunEventData;
+import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
@@ -409,6 +412,7 @@ class WorkflowEndToEndTest {
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 stored.add(e.getID().toString());
                 storedTypes.add(e.getFields().get("type"));
+                assertReadsAsTypedData(e.getFields().get("type"), e.getFields().get("data"));
             }
         }
         assertEquals(
@@ -424,6 +428,14 @@ class WorkflowEndToEndTest {
         assertEquals(
                 stored.subList(3, stored.size()),
                 resumed.stream().map(e -> e[0]).toList());
+    }
+
+    /** A stored event's data reads as its type's record, which writes back the same fields in the same order. */
+    static void assertReadsAsTypedData(String type, String data) {
+        ObjectNode stored = Api.parse(data);
+        RunEventData typed = RunEventData.of(RunEventType.parse(type).orElseThrow(), stored);
+        assertEquals(type, typed.type().name());
+        assertEquals(stored.toString(), typed.toJson().toString());
     }
 
     /** Reads a run's SSE stream to its end; each event as {id, event type, data}. */
@@ -492,6 +504,7 @@ class WorkflowEndToEndTest {
             for (StreamEntry e :
                     jedis.xrange("fleet:{run:" + runId + "}:events", (StreamEntryID) null, (StreamEntryID) null)) {
                 types.add(e.getFields().get("type"));
+                assertReadsAsTypedData(e.getFields().get("type"), e.getFields().get("data"));
             }
         }
         return types;
