@@ -197,18 +197,24 @@ class ObservabilityEndToEndTest {
                 TIMEOUT,
                 () -> Prometheus.sample(orchestrator.prometheus(), "fleet_runs_total{status=\"COMPLETED\"}") >= 1,
                 "fleet_runs_total{status=\"COMPLETED\"} >= 1");
-        // The sampler runs every 5 s over every agent type the fleet knows.
+        // The sampler runs every 5 s over every agent type the fleet knows; a sample taken while the task was still
+        // queued shows it until the next one, so wait for a sample taken after the run finished.
+        List<String> gauges = List.of(
+                "fleet_stream_length",
+                "fleet_stream_pending",
+                "fleet_stream_lag",
+                "fleet_delayed",
+                "fleet_dead_letters_stored");
         Await.until(
                 TIMEOUT,
-                () -> orchestrator.prometheus().contains("fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"),
-                "the stream gauges");
-        String metrics = orchestrator.prometheus();
-        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_length{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_pending{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, Prometheus.sample(metrics, "fleet_stream_lag{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(0.0, Prometheus.sample(metrics, "fleet_delayed{agent=\"t-researcher\",partition=\"0\"}"));
-        assertEquals(
-                0.0, Prometheus.sample(metrics, "fleet_dead_letters_stored{agent=\"t-researcher\",partition=\"0\"}"));
+                () -> {
+                    String metrics = orchestrator.prometheus();
+                    return gauges.stream()
+                            .allMatch(g -> metrics.contains(g + "{agent=\"t-researcher\",partition=\"0\"}")
+                                    && Prometheus.sample(metrics, g + "{agent=\"t-researcher\",partition=\"0\"}")
+                                            == 0.0);
+                },
+                "every stream gauge of t-researcher reads 0 after the run");
     }
 
     @Test
