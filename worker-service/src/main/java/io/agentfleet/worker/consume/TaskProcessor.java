@@ -100,9 +100,8 @@ public final class TaskProcessor {
             long deadline = System.nanoTime() + WARM_UP_MAX_NANOS;
             for (int i = 0; i < WARM_UP_ROUNDS && System.nanoTime() < deadline; i++) {
                 AgentMessage decoded = codec.decodeTask(codec.encodeUtf8(request), agent.agentType());
-                byte[] outcome =
-                        codec.encodeDecodable(
-                                decoded.resultOf(agent.agentType(), output, Metadata.EMPTY.withLatencyMs(i)));
+                byte[] outcome = codec.encodeDecodable(
+                        decoded.resultOf(agent.agentType(), output, Metadata.EMPTY.withLatencyMs(i)));
                 recorder.warmUp(decoded.taskId(), outcome);
             }
         } catch (RuntimeException e) {
