@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 
 /**
  * Parses a task's top level into an object node as {@code mapper.readTree} would (same parser, limits and errors; a
@@ -29,7 +30,8 @@ final class EnvelopeParser {
                 // Not an object: the caller rejects it, after the whole value was read as readTree reads it.
                 return mapper.readTree(utf8);
             }
-            ObjectNode root = mapper.createObjectNode();
+            // Sized for every known field and a few more, so the usual message never rehashes.
+            ObjectNode root = new ObjectNode(mapper.getNodeFactory(), new LinkedHashMap<>(32));
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();

@@ -84,7 +84,7 @@ public final class MessageCodec {
     }
 
     private byte[] encodeUtf8(AgentMessage message, MessageWriter writer) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + message.content().size() * 32);
+        try (ByteArrayBuilder out = new ByteArrayBuilder(512 + message.content().size() * 32);
                 JsonGenerator gen = mapper.createGenerator(out, JsonEncoding.UTF8)) {
             writer.write(gen, message);
             gen.flush();
