@@ -3,30 +3,18 @@ package io.agentfleet.messages;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationConfig;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,25 +26,6 @@ import java.util.Set;
  * Instances are immutable and thread-safe.
  */
 public final class MessageCodec {
-    private static final Set<String> KNOWN_FIELDS = Set.of(
-            "schemaVersion",
-            "messageId",
-            "type",
-            "taskId",
-            "runId",
-            "parentMessageId",
-            "sender",
-            "recipient",
-            "attempt",
-            "maxAttempts",
-            "deadline",
-            "replyTo",
-            "content",
-            "metadata",
-            "trace",
-            "createdAt",
-            "tenant");
-
     /**
      * The largest magnitude of a 64-bit integer field on the wire (JavaScript's {@code Number.MAX_SAFE_INTEGER}), so
      * that every producer, a JavaScript one included, reads and writes it exactly; epoch milliseconds reach the year
@@ -102,7 +71,7 @@ public final class MessageCodec {
     public String encode(AgentMessage message) {
         StringWriter out = new StringWriter(256 + message.content().size() * 32);
         try (JsonGenerator gen = mapper.createGenerator(out)) {
-            write(gen, message);
+            new MessageWriter(mapper).write(gen, message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode message " + message.messageId(), e);
         }
@@ -111,9 +80,13 @@ public final class MessageCodec {
 
     /** Encodes a message as UTF-8 bytes, exactly {@code encode(message)}'s text, without building that string. */
     public byte[] encodeUtf8(AgentMessage message) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(256 + message.content().size() * 32);
+        return encodeUtf8(message, new MessageWriter(mapper));
+    }
+
+    private byte[] encodeUtf8(AgentMessage message, MessageWriter writer) {
+        try (ByteArrayBuilder out = new ByteArrayBuilder(512 + message.content().size() * 32);
                 JsonGenerator gen = mapper.createGenerator(out, JsonEncoding.UTF8)) {
-            write(gen, message);
+            writer.write(gen, message);
             gen.flush();
             return out.toByteArray();
         } catch (IOException e) {
@@ -121,38 +94,24 @@ public final class MessageCodec {
         }
     }
 
-    private void write(JsonGenerator gen, AgentMessage message) throws IOException {
-        gen.writeStartObject();
-        gen.writeNumberField("schemaVersion", message.schemaVersion());
-        gen.writeStringField("messageId", message.messageId());
-        gen.writeStringField("type", message.type().name());
-        gen.writeStringField("taskId", message.taskId());
-        writeOptional(gen, "runId", message.runId());
-        writeOptional(gen, "parentMessageId", message.parentMessageId());
-        writeOptional(gen, "sender", message.sender());
-        gen.writeStringField("recipient", message.recipient());
-        gen.writeNumberField("attempt", message.attempt());
-        gen.writeNumberField("maxAttempts", message.maxAttempts());
-        if (message.deadline() != null) {
-            gen.writeNumberField("deadline", message.deadline());
+    /**
+     * {@code encodeUtf8(message)}, checked as {@link #requireDecodable(AgentMessage, byte[])} checks it: for an outcome
+     * about to be written. When the writer saw only plain nodes (objects, arrays, strings, booleans, int and long
+     * numbers) within the depth limit, the size is all that is left to check, so the text is not tokenized again.
+     *
+     * @throws InvalidMessageException as {@link #decode(byte[])} would throw on the encoding
+     */
+    public byte[] encodeDecodable(AgentMessage message) {
+        MessageWriter writer = new MessageWriter(mapper);
+        byte[] utf8 = encodeUtf8(message, writer);
+        if (writer.onlyPlainNodes()
+                && writer.deepest() < limits.maxNestingDepth()
+                && utf8.length <= limits.maxBytes()
+                && roundTripsExactly(message, utf8.length)) {
+            return utf8;
         }
-        writeOptional(gen, "replyTo", message.replyTo());
-        gen.writeFieldName("content");
-        writeContent(gen, message.content());
-        writeMetadata(gen, message.metadata());
-        if (message.trace() != null) {
-            gen.writeObjectFieldStart("trace");
-            gen.writeStringField("traceparent", message.trace().traceparent());
-            writeOptional(gen, "tracestate", message.trace().tracestate());
-            gen.writeEndObject();
-        }
-        gen.writeNumberField("createdAt", message.createdAt());
-        writeOptional(gen, "tenant", message.tenant());
-        for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
-            gen.writeFieldName(extra.getKey());
-            mapper.writeTree(gen, extra.getValue());
-        }
-        gen.writeEndObject();
+        requireDecodable(message, utf8);
+        return utf8;
     }
 
     /**
@@ -183,7 +142,7 @@ public final class MessageCodec {
         try {
             root = mapper.readTree(utf8);
         } catch (IOException e) {
-            throw unparseable(e);
+            throw ParseErrors.unparseable(e);
         }
         return fromTree(requireObject(root));
     }
@@ -204,7 +163,7 @@ public final class MessageCodec {
             return;
         }
         requireWithinSize(json);
-        requireWithinParserLimits(() -> mapper.createParser(json));
+        ParseErrors.requireWithinParserLimits(() -> mapper.createParser(json));
     }
 
     /**
@@ -222,27 +181,7 @@ public final class MessageCodec {
             decode(utf8);
             return;
         }
-        requireWithinParserLimits(() -> mapper.createParser(utf8));
-    }
-
-    private interface ParserSource {
-        JsonParser open() throws IOException;
-    }
-
-    /** Streams over the tokens without building anything: tokenizing applies the depth and length limits. */
-    private static void requireWithinParserLimits(ParserSource source) {
-        try (JsonParser parser = source.open()) {
-            while (parser.nextToken() != null) {
-                // Only the limits matter here.
-            }
-        } catch (StreamConstraintsException e) {
-            throw new InvalidMessageException("$", "exceeds limits: " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            throw new InvalidMessageException(
-                    "$", "malformed JSON: " + firstLine(e.getOriginalMessage()) + locationOf(e));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ParseErrors.requireWithinParserLimits(() -> mapper.createParser(utf8));
     }
 
     /** Below the parser's default name-length limit, no single field name can break it. */
@@ -254,7 +193,7 @@ public final class MessageCodec {
             return false;
         }
         for (String name : message.extensions().keySet()) {
-            if (KNOWN_FIELDS.contains(name)) {
+            if (MessageFields.KNOWN_FIELDS.contains(name)) {
                 return false;
             }
         }
@@ -273,7 +212,7 @@ public final class MessageCodec {
         try {
             root = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw unparseable(e);
+            throw ParseErrors.unparseable(e);
         }
         return requireObject(root);
     }
@@ -283,17 +222,6 @@ public final class MessageCodec {
             throw new InvalidMessageException("$", "must be a JSON object");
         }
         return (ObjectNode) root;
-    }
-
-    private static RuntimeException unparseable(IOException e) {
-        if (e instanceof StreamConstraintsException limit) {
-            return new InvalidMessageException("$", "exceeds limits: " + firstLine(limit.getOriginalMessage()));
-        }
-        if (e instanceof JsonProcessingException malformed) {
-            return new InvalidMessageException(
-                    "$", "malformed JSON: " + firstLine(malformed.getOriginalMessage()) + locationOf(malformed));
-        }
-        return new UncheckedIOException(e);
     }
 
     /** Best effort: the task id of a message that may fail validation, so its failure can still be recorded. */
@@ -353,7 +281,7 @@ public final class MessageCodec {
      * @throws InvalidMessageException naming the field and the reason, for anything else
      */
     public AgentMessage decodeTask(byte[] utf8, String agentType) {
-        AgentMessage message = decode(utf8);
+        AgentMessage message = fromTree(parseTask(utf8));
         if (message.type() != MessageType.REQUEST) {
             throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
         }
@@ -365,33 +293,25 @@ public final class MessageCodec {
         return message;
     }
 
+    /** {@link #decode(byte[])}'s parse, with the content left as text until it is first read (see {@link LazyContent}). */
+    private ObjectNode parseTask(byte[] utf8) {
+        if (utf8 == null) {
+            throw new InvalidMessageException(StreamKeys.MESSAGE_FIELD, "is missing from the stream entry");
+        }
+        if (utf8.length > limits.maxBytes()) {
+            throw new InvalidMessageException(
+                    "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
+        }
+        try {
+            return requireObject(EnvelopeParser.parse(mapper, utf8));
+        } catch (IOException e) {
+            throw ParseErrors.unparseable(e);
+        }
+    }
+
     /** Builds a message from an already parsed object, validating every field. */
     public AgentMessage fromTree(ObjectNode root) {
-        int schemaVersion = requiredInt(root, "schemaVersion");
-        if (schemaVersion != AgentMessage.SCHEMA_VERSION) {
-            throw new InvalidMessageException(
-                    "schemaVersion",
-                    "unsupported version " + schemaVersion + ", this reader knows " + AgentMessage.SCHEMA_VERSION);
-        }
-        return new AgentMessage(
-                schemaVersion,
-                requiredText(root, "messageId"),
-                messageType(root),
-                requiredText(root, "taskId"),
-                optionalText(root, "runId"),
-                optionalText(root, "parentMessageId"),
-                optionalText(root, "sender"),
-                requiredText(root, "recipient"),
-                root.has("attempt") ? requiredInt(root, "attempt") : 1,
-                root.has("maxAttempts") ? requiredInt(root, "maxAttempts") : 0,
-                optionalLong(root, "deadline"),
-                optionalText(root, "replyTo"),
-                content(root),
-                metadata(root.get("metadata")),
-                trace(root.get("trace")),
-                requiredLong(root, "createdAt"),
-                optionalText(root, "tenant"),
-                extensions(root));
+        return MessageFields.toMessage(root);
     }
 
     private void requireWithinSize(String json) {
@@ -400,251 +320,5 @@ public final class MessageCodec {
             throw new InvalidMessageException(
                     "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
         }
-    }
-
-    private static MessageType messageType(ObjectNode root) {
-        String value = requiredText(root, "type");
-        try {
-            return MessageType.valueOf(value);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidMessageException(
-                    "type",
-                    "'" + Names.abbreviate(value)
-                            + "' is not one of REQUEST, RESULT, ERROR, UPDATE, CLARIFICATION_NEEDED");
-        }
-    }
-
-    private static ObjectNode content(ObjectNode root) {
-        JsonNode content = root.get("content");
-        if (content == null || content.isNull()) {
-            throw new InvalidMessageException("content", "is required and must be a JSON object");
-        }
-        if (!content.isObject()) {
-            throw new InvalidMessageException("content", "must be a JSON object, but was " + content.getNodeType());
-        }
-        return (ObjectNode) content;
-    }
-
-    private static Metadata metadata(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return Metadata.EMPTY;
-        }
-        if (!node.isObject()) {
-            throw new InvalidMessageException("metadata", "must be a JSON object");
-        }
-        ObjectNode m = (ObjectNode) node;
-        return new Metadata(
-                optionalLong(m, "tokensIn", "metadata."),
-                optionalLong(m, "tokensOut", "metadata."),
-                optionalDouble(m, "cost"),
-                optionalText(m, "model", "metadata."),
-                optionalLong(m, "latencyMs", "metadata."),
-                optionalDouble(m, "confidence"));
-    }
-
-    private static TraceContext trace(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new InvalidMessageException("trace", "must be a JSON object");
-        }
-        ObjectNode t = (ObjectNode) node;
-        return new TraceContext(optionalText(t, "traceparent", "trace."), optionalText(t, "tracestate", "trace."));
-    }
-
-    private static Map<String, JsonNode> extensions(ObjectNode root) {
-        Map<String, JsonNode> extra = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN_FIELDS.contains(field.getKey())) {
-                if (extra == null) {
-                    extra = new LinkedHashMap<>();
-                }
-                extra.put(field.getKey(), field.getValue());
-            }
-        }
-        return extra;
-    }
-
-    private static String requiredText(ObjectNode node, String field) {
-        String value = optionalText(node, field, "");
-        if (value == null) {
-            throw new InvalidMessageException(field, "is required");
-        }
-        return value;
-    }
-
-    private static String optionalText(ObjectNode node, String field) {
-        return optionalText(node, field, "");
-    }
-
-    private static String optionalText(ObjectNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidMessageException(path + field, "must be a string, but was " + value.getNodeType());
-        }
-        return value.asText();
-    }
-
-    private static int requiredInt(ObjectNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new InvalidMessageException(field, "is required");
-        }
-        Long integral = integralValue(value);
-        if (integral == null || integral != integral.intValue()) {
-            throw new InvalidMessageException(
-                    field, "must be an integer from -2^31 to 2^31-1, but was " + Names.abbreviate(value.toString()));
-        }
-        return integral.intValue();
-    }
-
-    /**
-     * The value of an integer field: an integer literal, or (as JSON Schema counts it) a number with a zero fraction
-     * such as {@code 1.0}, within the signed 64-bit range; null for anything else.
-     */
-    private static Long integralValue(JsonNode value) {
-        if (value.isIntegralNumber()) {
-            return value.canConvertToLong() ? value.longValue() : null;
-        }
-        if (value.isBigDecimal()) {
-            try {
-                return value.decimalValue().longValueExact();
-            } catch (ArithmeticException e) {
-                return null;
-            }
-        }
-        if (value.isFloatingPointNumber()) {
-            double d = value.doubleValue();
-            return d == Math.rint(d) && d >= -0x1p63 && d < 0x1p63 ? (long) d : null;
-        }
-        return null;
-    }
-
-    private static long requiredLong(ObjectNode node, String field) {
-        Long value = optionalLong(node, field, "");
-        if (value == null) {
-            throw new InvalidMessageException(field, "is required");
-        }
-        return value;
-    }
-
-    private static Long optionalLong(ObjectNode node, String field) {
-        return optionalLong(node, field, "");
-    }
-
-    private static Long optionalLong(ObjectNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        Long integral = integralValue(value);
-        if (integral == null || Math.abs(integral) > MAX_SAFE_INTEGER) {
-            throw new InvalidMessageException(
-                    path + field,
-                    "must be an integer from -(2^53-1) to 2^53-1, but was " + Names.abbreviate(value.toString()));
-        }
-        return integral;
-    }
-
-    private static Double optionalDouble(ObjectNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidMessageException("metadata." + field, "must be a number, but was " + value.getNodeType());
-        }
-        double number = value.doubleValue();
-        if (!Double.isFinite(number)) {
-            throw new InvalidMessageException(
-                    "metadata." + field,
-                    "must be a finite number (at most 1.7976931348623157e308 in magnitude), but was "
-                            + Names.abbreviate(value.toString()));
-        }
-        return number;
-    }
-
-    /**
-     * Writes a content tree as {@code mapper.writeTree} would, walking plain objects, arrays, strings, booleans and
-     * int/long numbers directly (the usual content) and handing any other node to the mapper. This skips creating a serializer
-     * provider and looking up a serializer per message. Only with the mapper's default node output (empty arrays and
-     * null properties written); otherwise everything goes through the mapper.
-     */
-    private void writeContent(JsonGenerator gen, ObjectNode content) throws IOException {
-        SerializationConfig config = mapper.getSerializationConfig();
-        if (config.isEnabled(SerializationFeature.WRITE_EMPTY_JSON_ARRAYS)
-                && config.isEnabled(JsonNodeFeature.WRITE_NULL_PROPERTIES)) {
-            writeNode(gen, content);
-        } else {
-            mapper.writeTree(gen, content);
-        }
-    }
-
-    private void writeNode(JsonGenerator gen, JsonNode node) throws IOException {
-        switch (node) {
-            case ObjectNode object
-            when object.getClass() == ObjectNode.class -> {
-                gen.writeStartObject(object);
-                for (Map.Entry<String, JsonNode> field : object.properties()) {
-                    gen.writeFieldName(field.getKey());
-                    writeNode(gen, field.getValue());
-                }
-                gen.writeEndObject();
-            }
-            case ArrayNode array
-            when array.getClass() == ArrayNode.class -> {
-                gen.writeStartArray(array, array.size());
-                for (JsonNode element : array) {
-                    writeNode(gen, element);
-                }
-                gen.writeEndArray();
-            }
-            case TextNode text
-            when text.getClass() == TextNode.class && text.textValue() != null -> gen.writeString(text.textValue());
-            case BooleanNode bool when bool.getClass() == BooleanNode.class -> gen.writeBoolean(bool.booleanValue());
-            case IntNode number when number.getClass() == IntNode.class -> gen.writeNumber(number.intValue());
-            case LongNode number when number.getClass() == LongNode.class -> gen.writeNumber(number.longValue());
-            default -> mapper.writeTree(gen, node);
-        }
-    }
-
-    private static void writeOptional(JsonGenerator gen, String field, String value) throws IOException {
-        if (value != null) {
-            gen.writeStringField(field, value);
-        }
-    }
-
-    private static void writeMetadata(JsonGenerator gen, Metadata m) throws IOException {
-        if (m.equals(Metadata.EMPTY)) {
-            return;
-        }
-        gen.writeObjectFieldStart("metadata");
-        if (m.tokensIn() != null) gen.writeNumberField("tokensIn", m.tokensIn());
-        if (m.tokensOut() != null) gen.writeNumberField("tokensOut", m.tokensOut());
-        if (m.cost() != null) gen.writeNumberField("cost", m.cost());
-        writeOptional(gen, "model", m.model());
-        if (m.latencyMs() != null) gen.writeNumberField("latencyMs", m.latencyMs());
-        if (m.confidence() != null) gen.writeNumberField("confidence", m.confidence());
-        gen.writeEndObject();
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "unreadable input";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
-    }
-
-    private static String locationOf(JsonProcessingException e) {
-        return e.getLocation() == null
-                ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ")";
     }
 }

@@ -58,11 +58,11 @@ final class TaskCompletions {
                         result.usage().withLatencyMs(TimeUnit.NANOSECONDS.toMillis(elapsedNanos)));
         MessageType type = result.clarificationNeeded() ? MessageType.CLARIFICATION_NEEDED : MessageType.RESULT;
         AgentMessage answer = finished(plain, type, plain.metadata());
-        byte[] encoded = codec.encodeUtf8(answer);
+        byte[] encoded;
         try {
-            codec.requireDecodable(answer, encoded);
+            encoded = codec.encodeDecodable(answer);
         } catch (InvalidMessageException e) {
-            return ifUnreadable.apply(unreadableOutput(encoded.length, e));
+            return ifUnreadable.apply(unreadableOutput(codec.encodeUtf8(answer).length, e));
         }
         TaskOutcome kind = result.clarificationNeeded() ? TaskOutcome.CLARIFICATION_NEEDED : TaskOutcome.RESULT;
         return Completion.answer(task.entryId(), task.message().taskId(), encoded, task.attempt(), kind);
@@ -174,10 +174,8 @@ final class TaskCompletions {
      * failure message), the same answer with only the ids and the failure cut short, which always fits.
      */
     private byte[] encodeError(AgentMessage error) {
-        byte[] encoded = codec.encodeUtf8(error);
         try {
-            codec.requireDecodable(error, encoded);
-            return encoded;
+            return codec.encodeDecodable(error);
         } catch (InvalidMessageException e) {
             ErrorContent content = error.errorContent();
             Failure failure = content.failure();

@@ -99,9 +99,9 @@ public final class TaskProcessor {
             ObjectNode output = JsonNodeFactory.instance.objectNode().put("ok", true);
             long deadline = System.nanoTime() + WARM_UP_MAX_NANOS;
             for (int i = 0; i < WARM_UP_ROUNDS && System.nanoTime() < deadline; i++) {
-                AgentMessage decoded = codec.decode(codec.encodeUtf8(request));
-                byte[] outcome =
-                        codec.encodeUtf8(decoded.resultOf(agent.agentType(), output, Metadata.EMPTY.withLatencyMs(i)));
+                AgentMessage decoded = codec.decodeTask(codec.encodeUtf8(request), agent.agentType());
+                byte[] outcome = codec.encodeDecodable(
+                        decoded.resultOf(agent.agentType(), output, Metadata.EMPTY.withLatencyMs(i)));
                 recorder.warmUp(decoded.taskId(), outcome);
             }
         } catch (RuntimeException e) {

@@ -2,17 +2,12 @@ package io.agentfleet.worker.outcome;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.RedisErrors;
-import io.agentfleet.messages.DeadLetter;
-import io.agentfleet.messages.FleetScripts;
-import io.agentfleet.messages.ScriptCall;
-import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;
 import io.agentfleet.worker.metrics.TaskOutcome;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,13 +42,13 @@ public final class OutcomeRecorder {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final AgentConfig agent;
-    private final WorkerConfig worker;
     private final AgentPartition partition;
     private final FleetRedis redis;
     private final AgentMetrics metrics;
     private final Clock clock;
     private final ScheduledExecutorService timer;
-    private final byte[] workerName;
+    private final OutcomeArgs args;
+    private final ReplicaWait replicaWait;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
     /** Items of a failed write, retried before anything newer; touched only by the one running flush. */
     private final ArrayDeque<Pending> carry = new ArrayDeque<>();
@@ -62,7 +57,6 @@ public final class OutcomeRecorder {
     private volatile boolean abandoned;
     private Duration backoff = FIRST_BACKOFF;
     private int consecutiveFailures;
-    private long unreplicatedBatches;
 
     public OutcomeRecorder(
             AgentConfig agent,
@@ -73,13 +67,13 @@ public final class OutcomeRecorder {
             Clock clock,
             ScheduledExecutorService timer) {
         this.agent = agent;
-        this.worker = worker;
         this.partition = partition;
         this.redis = redis;
         this.metrics = metrics;
         this.clock = clock;
         this.timer = timer;
-        this.workerName = utf8(worker.consumerName());
+        this.args = new OutcomeArgs(worker, partition);
+        this.replicaWait = new ReplicaWait(partition, redis, metrics);
     }
 
     /** Queues {@code completion} for the next write; {@code onWritten} runs once it is written or found a duplicate. */
@@ -87,40 +81,18 @@ public final class OutcomeRecorder {
         if (abandoned) {
             return;
         }
-        queue.add(new Pending(completion, completion instanceof Completion.Record r ? encode(r) : null, onWritten));
+        queue.add(new Pending(
+                completion, completion instanceof Completion.Record r ? OutcomeArgs.encode(r) : null, onWritten));
         maybeFlush();
     }
 
     /** Encodes a result record's arguments without submitting it: part of the worker's start-up warm-up. */
     public void warmUp(String taskId, byte[] outcome) {
-        encode(Completion.answer("0-1", taskId, outcome, 1, TaskOutcome.RESULT));
+        OutcomeArgs.encode(Completion.answer("0-1", taskId, outcome, 1, TaskOutcome.RESULT));
     }
 
     /** A submitted completion; for a record, its RECORD_OUTCOMES arguments already encoded. */
     private record Pending(Completion completion, byte[][] encoded, Runnable onWritten) {}
-
-    /**
-     * The record's 10 script arguments, the done index and worker left out (its done key is derived later). A dead
-     * letter carries the original message's tenant, read from its text so an invalid message is attributed too.
-     */
-    private byte[][] encode(Completion.Record r) {
-        Completion.DeadLetterEntry dead = r.deadLetter();
-        return new byte[][] {
-            null,
-            utf8(r.entryId()),
-            r.outcome() == null ? new byte[0] : r.outcome(),
-            utf8(r.taskId() == null ? "" : r.taskId()),
-            utf8(dead == null ? "" : dead.reason().name()),
-            utf8(Integer.toString(r.attempts())),
-            utf8(dead == null ? "" : dead.error()),
-            utf8(dead == null ? "" : dead.original()),
-            utf8(dead == null ? "" : DeadLetter.tenantOf(dead.original()))
-        };
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** Drops everything not yet written: the shutdown grace is over and the entries stay pending for others. */
     public void abandon() {
@@ -158,7 +130,7 @@ public final class OutcomeRecorder {
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
                 .handle((ignored, error) -> error == null
-                        ? replicated(records.size() + retries.size())
+                        ? replicaWait.after(records.size() + retries.size())
                         : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(f -> f)
                 .whenComplete((ignored, error) -> afterWrite(records, recordWrite, retries, retryWrites));
@@ -181,77 +153,17 @@ public final class OutcomeRecorder {
     }
 
     private CompletableFuture<List<Object>> writeRecords(List<Pending> records) {
-        List<String> scriptKeys = new ArrayList<>(3 + records.size());
-        scriptKeys.add(partition.tasks());
-        scriptKeys.add(partition.results());
-        scriptKeys.add(partition.dead());
-        List<byte[]> args = new ArrayList<>(5 + records.size() * 10);
-        args.add(utf8(StreamKeys.WORKERS_GROUP));
-        args.add(utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds()))));
-        args.add(utf8(Long.toString(worker.resultsMaxLen())));
-        args.add(utf8(Long.toString(worker.deadMaxLen())));
-        args.add(utf8(Long.toString(clock.millis())));
+        List<String> taskIds = new ArrayList<>(records.size());
+        List<byte[][]> encoded = new ArrayList<>(records.size());
         for (Pending pending : records) {
-            byte[][] e = pending.encoded();
-            String taskId = ((Completion.Record) pending.completion()).taskId();
-            int doneIndex = 0;
-            if (taskId != null) {
-                scriptKeys.add(partition.done(taskId));
-                doneIndex = scriptKeys.size();
-            }
-            args.add(e[1]);
-            args.add(utf8(Integer.toString(doneIndex)));
-            args.add(e[2]);
-            args.add(e[3]);
-            args.add(e[4]);
-            args.add(e[5]);
-            args.add(e[6]);
-            args.add(workerName);
-            args.add(e[7]);
-            args.add(e[8]);
+            taskIds.add(((Completion.Record) pending.completion()).taskId());
+            encoded.add(pending.encoded());
         }
-        return redis.run(new ScriptCall(FleetScripts.RECORD_OUTCOMES, scriptKeys, args), ScriptOutputType.MULTI);
+        return redis.run(args.recordOutcomes(taskIds, encoded, clock.millis()), ScriptOutputType.MULTI);
     }
 
     private CompletableFuture<Long> writeRetry(Completion.Retry retry) {
-        ScriptCall call = new ScriptCall(
-                FleetScripts.RETRY,
-                List.of(partition.tasks(), partition.delayed(), partition.done(retry.taskId())),
-                List.of(
-                        utf8(StreamKeys.WORKERS_GROUP),
-                        utf8(retry.entryId()),
-                        utf8(Long.toString(retry.dueAtMillis())),
-                        utf8(retry.nextMessageJson())));
-        return redis.run(call, ScriptOutputType.INTEGER);
-    }
-
-    /**
-     * After a batch was written: WAIT for the configured replicas on the node that took it. Never fails the batch
-     * (it is written); too few acknowledgements are logged and counted.
-     */
-    private CompletableFuture<Void> replicated(int outcomes) {
-        if (redis.waitReplicas() == 0 || outcomes == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        return redis.awaitReplicas(partition.tasks()).handle((acks, error) -> {
-            if (error == null && acks != null && acks >= redis.waitReplicas()) {
-                return null;
-            }
-            metrics.unreplicated(outcomes);
-            unreplicatedBatches++;
-            if (unreplicatedBatches == 1 || unreplicatedBatches % 100 == 0) {
-                LOG.warn(
-                        "agent {}: {} outcome(s) reached {} of {} replicas within {} ms ({} such batch(es) so far);"
-                                + " they are written, but a failover now could lose them",
-                        partition.label(),
-                        outcomes,
-                        error == null ? acks : "? (" + RedisErrors.messageOf(error) + ")",
-                        redis.waitReplicas(),
-                        redis.options().waitTimeout().toMillis(),
-                        unreplicatedBatches);
-            }
-            return null;
-        });
+        return redis.run(args.retry(retry), ScriptOutputType.INTEGER);
     }
 
     private void afterWrite(

@@ -1,0 +1,74 @@
+package io.agentfleet.messages;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+
+/**
+ * Parses a task's top level into an object node as {@code mapper.readTree} would (same parser, limits and errors; a
+ * repeated field keeps its first position and its last value), except that an object {@code content} is only
+ * tokenized, which applies every limit, and becomes a {@link LazyContent} node built on first use.
+ */
+final class EnvelopeParser {
+    private static final String CONTENT = "content";
+
+    private EnvelopeParser() {}
+
+    /** The top-level node: an object whose content is lazy, or, for any other JSON value, that value's tree. */
+    static JsonNode parse(ObjectMapper mapper, byte[] utf8) throws IOException {
+        try (JsonParser parser = mapper.createParser(utf8)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                // Not an object: the caller rejects it, after the whole value was read as readTree reads it.
+                return mapper.readTree(utf8);
+            }
+            // Sized for every known field and a few more, so the usual message never rehashes.
+            ObjectNode root = new ObjectNode(mapper.getNodeFactory(), new LinkedHashMap<>(32));
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken token = parser.nextToken();
+                JsonNode value = name.equals(CONTENT) && token == JsonToken.START_OBJECT
+                        ? lazyContent(mapper, parser, utf8)
+                        : value(mapper, parser, token, name);
+                root.replace(name, value);
+            }
+            return root;
+        }
+    }
+
+    private static JsonNode lazyContent(ObjectMapper mapper, JsonParser parser, byte[] utf8) throws IOException {
+        long start = parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
+        long end = parser.currentLocation().getByteOffset();
+        return LazyContent.node(mapper, utf8, (int) start, (int) (end - start));
+    }
+
+    /** Scalars of known fields are built directly; anything else (and every unknown field) by the mapper. */
+    private static JsonNode value(ObjectMapper mapper, JsonParser parser, JsonToken token, String name)
+            throws IOException {
+        if (!MessageFields.KNOWN_FIELDS.contains(name)) {
+            return mapper.readTree(parser);
+        }
+        return switch (token) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.instance;
+            case VALUE_NUMBER_INT ->
+                switch (parser.getNumberType()) {
+                    case INT -> IntNode.valueOf(parser.getIntValue());
+                    case LONG -> LongNode.valueOf(parser.getLongValue());
+                    default -> mapper.readTree(parser);
+                };
+            default -> mapper.readTree(parser);
+        };
+    }
+}

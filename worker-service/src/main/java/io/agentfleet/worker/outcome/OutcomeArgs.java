@@ -1,0 +1,105 @@
+package io.agentfleet.worker.outcome;
+
+import io.agentfleet.messages.DeadLetter;
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.ScriptCall;
+import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.worker.config.AgentPartition;
+import io.agentfleet.worker.config.WorkerConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The script calls of one partition's completions: a batch of records as one RECORD_OUTCOMES call (its header and
+ * the fixed arguments encoded once), a retry as one RETRY call. A record's own arguments are encoded by {@link
+ * #encode} on the thread that submits it.
+ */
+final class OutcomeArgs {
+    private static final byte[] EMPTY = new byte[0];
+    private static final int ARGS_PER_RECORD = 10;
+
+    private final AgentPartition partition;
+    private final byte[] group = utf8(StreamKeys.WORKERS_GROUP);
+    private final byte[] doneTtlSeconds;
+    private final byte[] resultsMaxLen;
+    private final byte[] deadMaxLen;
+    private final byte[] workerName;
+
+    OutcomeArgs(WorkerConfig worker, AgentPartition partition) {
+        this.partition = partition;
+        this.doneTtlSeconds = utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds())));
+        this.resultsMaxLen = utf8(Long.toString(worker.resultsMaxLen()));
+        this.deadMaxLen = utf8(Long.toString(worker.deadMaxLen()));
+        this.workerName = utf8(worker.consumerName());
+    }
+
+    /**
+     * The record's script arguments but its done-key index and the worker (set per batch): entry id, outcome, task
+     * id, dead-letter reason, attempts, last error, original message and its tenant. A dead letter carries the
+     * original message's tenant, read from its text so an invalid message is attributed too.
+     */
+    static byte[][] encode(Completion.Record r) {
+        Completion.DeadLetterEntry dead = r.deadLetter();
+        return new byte[][] {
+            utf8(r.entryId()),
+            r.outcome() == null ? EMPTY : r.outcome(),
+            r.taskId() == null ? EMPTY : utf8(r.taskId()),
+            dead == null ? EMPTY : utf8(dead.reason().name()),
+            utf8(Integer.toString(r.attempts())),
+            dead == null ? EMPTY : utf8(dead.error()),
+            dead == null ? EMPTY : utf8(dead.original()),
+            dead == null ? EMPTY : utf8(DeadLetter.tenantOf(dead.original()))
+        };
+    }
+
+    /** One RECORD_OUTCOMES call for {@code records} (task ids and their {@link #encode encoded} arguments). */
+    ScriptCall recordOutcomes(List<String> taskIds, List<byte[][]> encoded, long nowMillis) {
+        List<String> keys = new ArrayList<>(3 + taskIds.size());
+        keys.add(partition.tasks());
+        keys.add(partition.results());
+        keys.add(partition.dead());
+        List<byte[]> args = new ArrayList<>(5 + taskIds.size() * ARGS_PER_RECORD);
+        args.add(group);
+        args.add(doneTtlSeconds);
+        args.add(resultsMaxLen);
+        args.add(deadMaxLen);
+        args.add(utf8(Long.toString(nowMillis)));
+        for (int i = 0; i < taskIds.size(); i++) {
+            byte[][] e = encoded.get(i);
+            String taskId = taskIds.get(i);
+            int doneIndex = 0;
+            if (taskId != null) {
+                keys.add(partition.done(taskId));
+                doneIndex = keys.size();
+            }
+            args.add(e[0]);
+            args.add(utf8(Integer.toString(doneIndex)));
+            args.add(e[1]);
+            args.add(e[2]);
+            args.add(e[3]);
+            args.add(e[4]);
+            args.add(e[5]);
+            args.add(workerName);
+            args.add(e[6]);
+            args.add(e[7]);
+        }
+        return new ScriptCall(FleetScripts.RECORD_OUTCOMES, keys, args);
+    }
+
+    /** One RETRY call: the next attempt to the delayed set, the entry acknowledged. */
+    ScriptCall retry(Completion.Retry retry) {
+        return new ScriptCall(
+                FleetScripts.RETRY,
+                List.of(partition.tasks(), partition.delayed(), partition.done(retry.taskId())),
+                List.of(
+                        group,
+                        utf8(retry.entryId()),
+                        utf8(Long.toString(retry.dueAtMillis())),
+                        utf8(retry.nextMessageJson())));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
