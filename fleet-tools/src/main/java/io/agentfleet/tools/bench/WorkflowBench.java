@@ -24,7 +24,9 @@ import redis.clients.jedis.Jedis;
 final class WorkflowBench {
     static final int RUNS = 1_000;
     static final int CONCURRENCY = 64;
-    static final int WARMUP = 100;
+    /** Unmeasured chain runs first; {@code -Dbench.w3.warmup=N} changes it, e.g. to measure a warm orchestrator. */
+    static final int WARMUP = Integer.getInteger("bench.w3.warmup", 100);
+
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration STARTUP = Duration.ofSeconds(90);
 

@@ -38,6 +38,9 @@ public final class Dag {
     /** The effective dependencies ({@link #effectiveDeps(String, Map, Map)}) of every task of {@code run}, by id. */
     static Map<String, List<String>> effectiveDeps(RunState run) {
         Map<String, List<String>> deps = dependsOn(run);
+        if (noneSpawned(run)) {
+            return deps;
+        }
         Map<String, String> spawnedBy = spawnedBy(run);
         Map<String, List<String>> effective = new LinkedHashMap<>();
         deps.keySet().forEach(id -> effective.put(id, effectiveDeps(id, deps, spawnedBy)));
@@ -46,7 +49,21 @@ public final class Dag {
 
     /** The effective dependencies of task {@code id} of {@code run}. */
     static List<String> effectiveDeps(RunState run, String id) {
+        if (noneSpawned(run)) {
+            TaskRecord task = run.task(id);
+            return task == null ? List.of() : task.dependsOn;
+        }
         return effectiveDeps(id, dependsOn(run), spawnedBy(run));
+    }
+
+    /** Without planner expansion, a task's effective dependencies are the ones it declares. */
+    private static boolean noneSpawned(RunState run) {
+        for (TaskRecord task : run.tasks()) {
+            if (task.spawnedBy != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, List<String>> dependsOn(RunState run) {

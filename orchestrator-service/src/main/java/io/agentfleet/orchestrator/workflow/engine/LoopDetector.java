@@ -2,21 +2,16 @@ package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Loop detection: a dispatch's fingerprint is a hash of the agent and the content with sorted keys, without the
+ * Loop detection: a dispatch's fingerprint is a 128-bit hash of the agent and the content with sorted keys, without the
  * revision counter; a run that would send an agent content it already sent is stopped as LOOP_DETECTED.
  */
 final class LoopDetector {
-    private static final MessageDigest SHA256 = newSha256();
-
     private LoopDetector() {}
 
     /** Canonical forms the task records keep for the large parts of a dispatch's content. */
@@ -36,7 +31,7 @@ final class LoopDetector {
         return known;
     }
 
-    /** SHA-256 of the agent and the content with sorted keys, without the revision counter. */
+    /** A 128-bit hash ({@link Murmur3}) of the agent and the content with sorted keys, without the revision counter. */
     static String fingerprint(String agent, ObjectNode content) {
         return fingerprint(agent, content, Map.of());
     }
@@ -48,25 +43,7 @@ final class LoopDetector {
     static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
         StringBuilder canonical = new StringBuilder(agent).append('\u0000');
         canonicalize(content, canonical, known, "revision");
-        byte[] digest = sha256().digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest, 0, 16);
-    }
-
-    /** A fresh SHA-256 digest, cloned: {@code getInstance} looks the provider up on every call. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Murmur3.hash128(canonical.toString()));
     }
 
     /** The canonical form of {@code node} (keys sorted) as the fingerprint uses it. */
