@@ -16,6 +16,7 @@ export function runPage(runId) {
   const tasks = el('div', {id: 'tasks'});
   const live = el('span', {id: 'live', class: 'live'}, 'connecting');
   const open = new Set();
+  const reviews = new Map();
   let refreshing = null;
   let again = false;
 
@@ -37,10 +38,16 @@ export function runPage(runId) {
       try {
         const run = await get(path);
         header.dataset.status = run.status;
-        header.replaceChildren(...summary(run, path, refresh));
-        parked.replaceChildren(...parkedTasks(run, path, refresh));
+        header.replaceChildren(...summary(run, path, refresh).filter(Boolean));
+        // Rebuilt only when what waits changed, so an answer being typed survives the refreshes events cause.
+        const waiting = JSON.stringify([run.status, run.tasks.filter((t) => t.state === 'WAITING_HUMAN')
+          .map((t) => [t.id, t.question, t.error])]);
+        if (waiting !== parked.dataset.waiting) {
+          parked.dataset.waiting = waiting;
+          parked.replaceChildren(...parkedTasks(run, path, refresh));
+        }
         graph.replaceChildren(drawDag(run.tasks, select));
-        tasks.replaceChildren(...run.tasks.map((t) => taskDetails(t, open)));
+        tasks.replaceChildren(...run.tasks.map((t) => taskDetails(t, open, reviews.get(t.id) || [])));
       } catch (e) {
         notice('Could not read the run: ' + errorText(e), true);
       }
@@ -56,7 +63,10 @@ export function runPage(runId) {
   show(el('h1', {}, 'Run ', el('span', {id: 'run-id'}, runId), ' ', live), header, parked, graph,
     el('h2', {}, 'Tasks'), tasks);
   refresh();
-  const stream = follow(path + '/events', () => refresh(), (state) => {
+  const stream = follow(path + '/events', (event) => {
+    noteReview(reviews, event);
+    refresh();
+  }, (state) => {
     if (state.connected) live.textContent = 'live';
     if (state.error) live.textContent = 'reconnecting: ' + (state.error.reason || state.status || '');
   }, ['RUN_FINISHED']);
@@ -137,7 +147,22 @@ function parseAnswer(text) {
   }
 }
 
-function taskDetails(task, open) {
+/** Every verdict of a task's reviewer, from the run's TASK_REVIEWED events (the stream replays them from the start). */
+function noteReview(reviews, event) {
+  if (event.type !== 'TASK_REVIEWED') return;
+  const data = JSON.parse(event.data);
+  const list = reviews.get(data.taskId) || [];
+  list.push({revision: data.revision, approved: data.approved, feedback: data.feedback});
+  reviews.set(data.taskId, list);
+}
+
+function reviewList(verdicts) {
+  if (!verdicts.length) return null;
+  return [el('h4', {}, 'Reviews'), el('ol', {class: 'reviews'}, verdicts.map((v) => el('li', {'data-revision': v.revision},
+    `revision ${v.revision}: ${v.approved ? 'approved' : 'rejected'} · `, el('q', {}, v.feedback || ''))))];
+}
+
+function taskDetails(task, open, verdicts) {
   const usage = task.usage || {};
   const facts = [
     ['agent', task.agent], ['state', task.state], ['attempts', task.attempts], ['dispatches', task.dispatches],
@@ -149,6 +174,7 @@ function taskDetails(task, open) {
   const details = el('details', {'data-task': task.id, open: open.has(task.id)},
     el('summary', {}, el('span', {class: 'badge state-' + task.state}, task.state), ` ${task.id} · ${task.agent}`),
     el('dl', {}, facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))])),
+    reviewList(verdicts),
     task.feedback ? [el('h4', {}, "Reviewer's feedback"), el('pre', {class: 'feedback'}, task.feedback)] : null,
     task.question !== undefined ? [el('h4', {}, 'Question'), el('pre', {}, json(task.question))] : null,
     task.error !== undefined ? [el('h4', {}, 'Error'), el('pre', {class: 'error'}, json(task.error))] : null,

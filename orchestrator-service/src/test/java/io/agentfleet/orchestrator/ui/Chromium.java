@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -112,6 +113,24 @@ final class Chromium implements AutoCloseable {
     /** Runs {@code script} that ends by calling its last argument with the result, and answers that result. */
     Object asyncScript(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
+    }
+
+    /**
+     * Saves the page as {@code name}.png into the directory named by {@code -Dfleet.test.screenshots} (docs/console
+     * uses them); does nothing without it.
+     */
+    void screenshot(String name) {
+        String dir = System.getProperty("fleet.test.screenshots");
+        if (dir == null) {
+            return;
+        }
+        try {
+            Path target = Path.of(dir).resolve(name + ".png");
+            Files.createDirectories(target.getParent());
+            Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the screenshot " + name, e);
+        }
     }
 
     /** Console messages at SEVERE since the last call (errors, uncaught exceptions, CSP violations). */

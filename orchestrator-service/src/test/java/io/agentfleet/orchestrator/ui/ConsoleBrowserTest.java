@@ -99,11 +99,13 @@ class ConsoleBrowserTest {
         WebElement details = browser.awaitElement(By.cssSelector("details[data-task='r']"));
         details.findElement(By.tagName("summary")).click();
         WebElement output = browser.awaitElement(By.cssSelector("details[data-task='r'] pre.output"));
-        assertTrue(output.getText().contains("notes on " + HOSTILE), output.getText());
-        assertTrue(browser.driver()
+        String input = browser.driver()
                 .findElement(By.cssSelector("details[data-task='r'] pre.input"))
-                .getText()
-                .contains(HOSTILE));
+                .getText();
+        for (String shown : List.of(output.getText(), input)) {
+            assertTrue(shown.contains("<script>window.__pwned='script'</script>"), shown);
+            assertTrue(shown.contains("<img src=x onerror="), shown);
+        }
         assertEquals(
                 0,
                 browser.driver()
@@ -145,7 +147,21 @@ class ConsoleBrowserTest {
         assertTrue(browser.awaitElement(By.cssSelector("details[data-task='code'] pre.feedback"))
                 .getText()
                 .contains("add tests (review of revision 0)"));
+        browser.await(
+                "both verdicts of the reviewer are listed",
+                d -> d.findElements(By.cssSelector("details[data-task='code'] ol.reviews li"))
+                                .size()
+                        == 2);
+        List<WebElement> verdicts =
+                browser.driver().findElements(By.cssSelector("details[data-task='code'] ol.reviews li"));
+        assertTrue(
+                verdicts.get(0).getText().startsWith("revision 0: rejected"),
+                verdicts.get(0).getText());
+        assertTrue(
+                verdicts.get(1).getText().startsWith("revision 1: approved"),
+                verdicts.get(1).getText());
         assertEquals(Boolean.TRUE, browser.script("return window.__sameDocument"), "the page was never reloaded");
+        browser.screenshot("run");
     }
 
     @Test
@@ -160,6 +176,7 @@ class ConsoleBrowserTest {
         browser.driver()
                 .findElement(By.cssSelector("textarea[data-answer='ask']"))
                 .sendKeys("Java");
+        browser.screenshot("parked");
         browser.driver()
                 .findElement(By.cssSelector("#parked button[data-action='retry']"))
                 .click();
@@ -192,6 +209,7 @@ class ConsoleBrowserTest {
         WebElement message = browser.awaitElement(By.id("dead-letter-message"));
         assertTrue(message.getText().contains(wireId), message.getText());
         assertTrue(browser.driver().findElement(By.id("inspector")).getText().contains("NON_RETRYABLE_FAILURE"));
+        browser.screenshot("dead-letters");
         browser.driver().findElement(By.id("redrive-one")).click();
 
         browser.await(
@@ -212,6 +230,7 @@ class ConsoleBrowserTest {
 
         open("#/runs", Orchestrators.KEY);
         browser.await("the newest run is listed first", d -> firstRow().equals(done));
+        browser.screenshot("runs");
         new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("filter-status")))
                 .selectByValue("NEEDS_HUMAN");
         browser.await(
@@ -227,6 +246,33 @@ class ConsoleBrowserTest {
         browser.await(
                 "the run page opens",
                 d -> d.findElement(By.id("run-id")).getText().equals(parked));
+    }
+
+    @Test
+    void theFleetOverviewShowsEachAgentTypeWithSparklinesOfTheOrchestratorsSamples() {
+        completed("fleet");
+        open("#/fleet", Orchestrators.KEY);
+        for (String agent : AGENTS.split(",")) {
+            browser.awaitElement(By.cssSelector("#fleet tr[data-agent='" + agent + "']"));
+        }
+        browser.await(
+                "the throughput sparkline of t-researcher has a line (two samples or more, 5 s apart)",
+                d -> !d.findElements(By.cssSelector(
+                                "#fleet tr[data-agent='t-researcher'] svg[data-spark='throughput'] polyline"))
+                        .isEmpty());
+        assertEquals(List.of(), browser.consoleErrors());
+        browser.screenshot("fleet");
+        JsonNode history = api.get("/v1/fleet/history").json();
+        assertEquals(5000, history.get("intervalMs").asInt());
+        JsonNode samples = history.get("agents").get("t-researcher");
+        assertTrue(samples.size() >= 3, history.toString());
+        assertTrue(samples.get(samples.size() - 1).get("results").asLong() >= 1, history.toString());
+    }
+
+    private static void completed(String topic) {
+        String runId = api.submit(Api.parse(
+                "{\"tasks\":[{\"id\":\"r\",\"agent\":\"t-researcher\",\"input\":{\"topic\":\"" + topic + "\"}}]}"));
+        api.awaitStatus(runId, "COMPLETED", TIMEOUT);
     }
 
     private static String firstRow() {
