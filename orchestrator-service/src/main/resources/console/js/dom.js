@@ -60,11 +60,12 @@ export function notice(text, isError) {
 
 /**
  * A button that asks before it acts: the first click shows the question with Yes and No, Yes runs action.
- * Used for cancel, redrive all and purge, so a stray click changes nothing.
+ * Used for cancel, redrive all and purge, so a stray click changes nothing. attrs.id names the whole control.
  */
 export function confirmButton(label, question, action, attrs) {
-  const box = el('span', {class: 'confirm'});
-  const start = el('button', {type: 'button', ...attrs, onclick: () => ask()}, label);
+  const {id, ...buttonAttrs} = attrs || {};
+  const box = el('span', {class: 'confirm', id});
+  const start = el('button', {type: 'button', ...buttonAttrs, onclick: () => ask()}, label);
   const ask = async () => {
     const text = typeof question === 'function' ? await question() : question;
     box.replaceChildren(

@@ -38,7 +38,8 @@ export function runPage(runId) {
       try {
         const run = await get(path);
         header.dataset.status = run.status;
-        header.replaceChildren(...summary(run, path, refresh).filter(Boolean));
+        header.replaceChildren(...summary(run).filter(Boolean));
+        cancel.hidden = TERMINAL.includes(run.status);
         // Rebuilt only when what waits changed, so an answer being typed survives the refreshes events cause.
         const waiting = JSON.stringify([run.status, run.tasks.filter((t) => t.state === 'WAITING_HUMAN')
           .map((t) => [t.id, t.question, t.error])]);
@@ -60,7 +61,18 @@ export function runPage(runId) {
     }
   }
 
-  show(el('h1', {}, 'Run ', el('span', {id: 'run-id'}, runId), ' ', live), header, parked, graph,
+  // Outside the header, which every event rebuilds, so an open confirmation stays open.
+  const cancel = confirmButton('Cancel run', 'Cancel this run? Workers skip its remaining tasks.', async () => {
+    try {
+      await del(path);
+      notice('Run cancelled.');
+    } catch (e) {
+      notice('Cancel refused: ' + errorText(e), true);
+    }
+    refresh();
+  }, {id: 'cancel'});
+  cancel.hidden = true;
+  show(el('h1', {}, 'Run ', el('span', {id: 'run-id'}, runId), ' ', live), header, cancel, parked, graph,
     el('h2', {}, 'Tasks'), tasks);
   refresh();
   const stream = follow(path + '/events', (event) => {
@@ -82,10 +94,10 @@ export function runPage(runId) {
   };
 }
 
-function summary(run, path, refresh) {
+function summary(run) {
   const budget = run.budget || {};
   const usage = run.usage || {};
-  const parts = [
+  return [
     el('span', {id: 'run-status', class: 'badge state-' + run.status}, run.status),
     el('span', {}, ` ${run.kind} · created ${time(run.createdAt)}`),
     run.finishedAt ? el('span', {}, ` · finished ${time(run.finishedAt)} (${run.durationMs} ms)`) : null,
@@ -95,18 +107,6 @@ function summary(run, path, refresh) {
         + ` · cost ${usage.cost || 0}` + (budget.maxCost ? `/${budget.maxCost}` : '')),
     run.error ? el('pre', {class: 'error'}, json(run.error)) : null,
   ];
-  if (!TERMINAL.includes(run.status)) {
-    parts.push(confirmButton('Cancel run', 'Cancel this run? Workers skip its remaining tasks.', async () => {
-      try {
-        await del(path);
-        notice('Run cancelled.');
-      } catch (e) {
-        notice('Cancel refused: ' + errorText(e), true);
-      }
-      refresh();
-    }, {id: 'cancel'}));
-  }
-  return parts;
 }
 
 function parkedTasks(run, path, refresh) {

@@ -220,6 +220,68 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void purgeAllAsksFirstNamingTheCountThenPurges() {
+        client.del(Probe.FIXED);
+        for (int n = 0; n < 2; n++) {
+            String runId = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"purge\":" + n + "}}")
+                    .json()
+                    .get("runId")
+                    .asText();
+            api.awaitStatus(runId, "FAILED", TIMEOUT);
+        }
+        int stored = api.get("/v1/agents/t-flaky/dead-letters")
+                .json()
+                .get("deadLetters")
+                .size();
+        assertTrue(stored >= 2);
+
+        open("#/dead-letters/t-flaky", Orchestrators.KEY);
+        browser.await(
+                "the dead letters are listed",
+                d -> d.findElements(By.cssSelector("#dead-letters tr")).size() == stored);
+        browser.driver().findElement(By.cssSelector("#purge-all button")).click();
+        WebElement question = browser.awaitElement(By.cssSelector("#purge-all .question"));
+        assertEquals("Purge all " + stored + " dead letters of t-flaky? This cannot be undone.", question.getText());
+        assertEquals(
+                stored,
+                api.get("/v1/agents/t-flaky/dead-letters")
+                        .json()
+                        .get("deadLetters")
+                        .size(),
+                "asking changes nothing");
+        browser.driver()
+                .findElement(By.cssSelector("#purge-all button[data-confirm='yes']"))
+                .click();
+
+        browser.await(
+                "the purge is reported",
+                d -> d.findElement(By.id("notice")).getText().equals("Purged: " + stored));
+        assertEquals(
+                0,
+                api.get("/v1/agents/t-flaky/dead-letters")
+                        .json()
+                        .get("deadLetters")
+                        .size());
+    }
+
+    @Test
+    void aRunIsCancelledFromItsPageAfterConfirming() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"ask","agent":"t-clarifier","input":{"q":"cancel me"}}]}"""));
+        api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT);
+
+        open("#/runs/" + runId, Orchestrators.KEY);
+        browser.awaitElement(By.cssSelector("#cancel button")).click();
+        browser.awaitElement(By.cssSelector("#cancel button[data-confirm='yes']"))
+                .click();
+
+        browser.await(
+                "the run's page shows CANCELLED",
+                d -> d.findElement(By.id("run-status")).getText().equals("CANCELLED"));
+        assertEquals("CANCELLED", api.run(runId).get("status").asText());
+    }
+
+    @Test
     void theRunListShowsRunsNewestFirstAndFiltersByStatus() {
         String parked = api.submit(Api.parse("""
                 {"tasks":[{"id":"ask","agent":"t-clarifier","input":{"q":"list"}}]}"""));
