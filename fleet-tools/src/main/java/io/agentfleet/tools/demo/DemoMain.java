@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./fleet demo}: starts Redis (unless {@code REDIS_URL} is set), the orchestrator and one worker process per
@@ -90,6 +91,8 @@ public final class DemoMain {
         awaitReady();
         String runId = submit();
         out.println("  run           " + runId + "  (follow it yourself: ./fleet ctl run follow " + runId + ")");
+        out.println("  console       " + api + "/ui/#/runs/" + runId + "  (API key " + apiKey + ", this demo's only;"
+                + (options.stay() ? " up until Ctrl-C)" : " up while the demo runs; --stay keeps it)"));
         out.println();
         RunView view = new RunView(out, options.plain());
         new SseClient(http, apiKey).follow(api.resolve("/v1/runs/" + runId + "/events"), event -> {
@@ -99,6 +102,11 @@ public final class DemoMain {
         });
         JsonNode run = getJson("/v1/runs/" + runId);
         view.printSummary(run);
+        if (options.stay()) {
+            out.println();
+            out.println("The fleet stays up for the console: " + api + "/ui/#/runs/" + runId + "  (Ctrl-C stops it)");
+            new CountDownLatch(1).await();
+        }
         return "COMPLETED".equals(run.path("status").asText()) ? 0 : 1;
     }
 

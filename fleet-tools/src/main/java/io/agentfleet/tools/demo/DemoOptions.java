@@ -11,9 +11,16 @@ import java.util.Map;
  * @param plain no ANSI colours or progress-bar redraws (for tests and logs)
  * @param embeddedRedis use the Redis binary bundled with the project even when redis-server is on PATH
  * @param failureRate share of demo-agent attempts that fail retryably, to show retries
+ * @param stay keep Redis, the orchestrator and the workers running after the run, so the console can be browsed
  */
 record DemoOptions(
-        String goal, boolean killWorker, boolean llm, boolean plain, boolean embeddedRedis, String failureRate) {
+        String goal,
+        boolean killWorker,
+        boolean llm,
+        boolean plain,
+        boolean embeddedRedis,
+        String failureRate,
+        boolean stay) {
     static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
 
     static DemoOptions parse(String[] args, Map<String, String> env) {
@@ -22,6 +29,7 @@ record DemoOptions(
         boolean plain = System.console() == null;
         boolean embeddedRedis = false;
         String failureRate = "0.15";
+        boolean stay = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kill-worker" -> killWorker = true;
@@ -29,15 +37,16 @@ record DemoOptions(
                 case "--goal" -> goal = args[++i];
                 case "--embedded-redis" -> embeddedRedis = true;
                 case "--failure-rate" -> failureRate = args[++i];
+                case "--stay" -> stay = true;
                 default ->
                     throw new IllegalArgumentException("unknown option '" + args[i]
                             + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
-                            + " [--embedded-redis] [--failure-rate 0..1]");
+                            + " [--embedded-redis] [--failure-rate 0..1] [--stay]");
             }
         }
         boolean llm =
                 isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
-        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate);
+        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate, stay);
     }
 
     private static boolean isSet(Map<String, String> env, String name) {

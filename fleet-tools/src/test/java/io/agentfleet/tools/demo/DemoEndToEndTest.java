@@ -45,6 +45,11 @@ class DemoEndToEndTest {
                         "summary row for " + task + ":\n" + output);
             }
             assertTrue(output.contains("Final output:"), output);
+            assertTrue(
+                    Pattern.compile("console +http://127\\.0\\.0\\.1:\\d+/ui/#/runs/\\w+")
+                            .matcher(output)
+                            .find(),
+                    "prints the run's console page:\n" + output);
         }
     }
 

@@ -8,6 +8,7 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.runlist.RunIndex;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
@@ -40,11 +41,14 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Submitting runs, reading them, following their events, cancelling and resuming them. */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RunController {
+    private static final Logger LOG = LoggerFactory.getLogger(RunController.class);
     private static final Pattern RUN_ID = Pattern.compile("[0-9A-Z]{26}");
 
     private final RunService runs;
@@ -54,6 +58,7 @@ public class RunController {
     private final Clock clock;
     private final RunEvents events;
     private final HttpTracing tracing;
+    private final RunIndex index;
 
     public RunController(
             RunService runs,
@@ -62,7 +67,8 @@ public class RunController {
             OrchestratorConfig config,
             Clock clock,
             RunEvents events,
-            HttpTracing tracing) {
+            HttpTracing tracing,
+            RunIndex index) {
         this.runs = runs;
         this.parser = parser;
         this.codec = codec;
@@ -70,6 +76,7 @@ public class RunController {
         this.clock = clock;
         this.events = events;
         this.tracing = tracing;
+        this.index = index;
     }
 
     @Post(value = "/tasks", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
@@ -116,10 +123,25 @@ public class RunController {
                 requireAllowed(caller, task.review().agent(), at + "review.agent");
             }
         }
+        RunState run;
         try {
-            return runs.submit(spec, caller.keyName(), caller.tenant(), kind);
+            run = runs.submit(spec, caller.keyName(), caller.tenant(), kind);
         } catch (RunsInFlightExceeded e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
+        }
+        listed(run, caller);
+        return run;
+    }
+
+    /**
+     * Adds the run to the run list. The run exists already, so a failure here is logged, not answered: an error would
+     * make the client submit the run a second time.
+     */
+    private void listed(RunState run, Caller caller) {
+        try {
+            index.add(run.runId(), caller.tenant());
+        } catch (RuntimeException e) {
+            LOG.warn("run {} was created but could not be added to the run list: {}", run.runId(), e.toString());
         }
     }
 

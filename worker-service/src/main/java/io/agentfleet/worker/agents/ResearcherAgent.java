@@ -1,5 +1,6 @@
 package io.agentfleet.worker.agents;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,7 +28,7 @@ final class ResearcherAgent extends DemoAgent {
 
     @Override
     ObjectNode produce(TaskContent content, ObjectNode raw) {
-        String question = Deterministic.topic(content.inputText(), 300);
+        String question = Deterministic.topic(questionOf(content), 300);
         List<String> keywords = Deterministic.keywords(question, 3);
         SplittableRandom random = Deterministic.random("research", question);
         ObjectNode output = JsonNodeFactory.instance.objectNode();
@@ -61,5 +62,14 @@ final class ResearcherAgent extends DemoAgent {
     @Override
     Double confidence(ObjectNode output) {
         return output.path("confidence").asDouble();
+    }
+
+    /**
+     * The task's own question when it has one: a planner gives every researcher its question and the shared goal, and
+     * researching the goal would give each of them the same findings.
+     */
+    private static String questionOf(TaskContent content) {
+        JsonNode question = content.input().path("question");
+        return question.isTextual() ? question.asText() : content.inputText();
     }
 }

@@ -123,6 +123,35 @@ class DemoAgentsTest {
     }
 
     @Test
+    void theResearchersOfOnePlanAnswerTheirOwnQuestionsSoTheCoderListsEachFindingOnce() throws Exception {
+        ObjectNode plan = run(agent("planner"), request("Build a rate limiter for our public API"))
+                .output();
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        for (JsonNode task : plan.path("spawn")) {
+            if (task.path("agent").asText().equals("researcher")) {
+                ObjectNode content = JsonNodeFactory.instance.objectNode();
+                content.set("input", task.path("input"));
+                context.set(
+                        task.path("id").asText(),
+                        run(agent("researcher"), content).output());
+            }
+        }
+        ObjectNode content = request(Map.of("task", "Implement a rate limiter"));
+        content.set("context", context);
+
+        String code = run(agent("coder"), content)
+                .output()
+                .path("files")
+                .path(0)
+                .path("content")
+                .asText();
+        List<String> notes =
+                code.lines().filter(l -> l.startsWith("# Research: ")).toList();
+        assertEquals(3 * context.size(), notes.size(), code);
+        assertEquals(notes.size(), new HashSet<>(notes).size(), "no finding is listed twice:\n" + code);
+    }
+
+    @Test
     void coderWritesAModuleFromItsTaskAndTheResearchContext() throws Exception {
         ObjectNode content = request(Map.of("task", "Implement a token bucket limiter"));
         content.putObject("context")
