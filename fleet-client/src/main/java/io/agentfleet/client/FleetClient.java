@@ -3,7 +3,6 @@ package io.agentfleet.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
@@ -13,20 +12,16 @@ import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
-import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -38,10 +33,9 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; submits workflow runs through the
- * orchestrator's HTTP API ({@link #submitWorkflow(Workflow)}, {@link #awaitRun(RunHandle, Duration)}, when
- * {@link FleetClientOptions#orchestratorUri()} is set); also the admin operations behind {@code fleetctl} (dead
- * letters, queue statistics, run state).
+ * The producer's client: submits tasks to an AgentFleet straight onto Redis and awaits their outcomes. Operators use
+ * {@link FleetAdminClient} (dead letters, statistics) and workflow users {@link FleetWorkflowClient}; {@link #admin()}
+ * and {@link #workflows()} give both on this client's connections.
  *
  * <p>Guarantees:
  * <ul>
@@ -62,7 +56,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *
  * <p>Partitions: a type with N partitions (configured here, else registered in Redis) has N task streams; {@link
  * #submit(AgentMessage, SubmitOptions)} picks one round-robin or by partition key, the {@link TaskHandle} remembers
- * it, and the admin operations (statistics, dead letters, purge) cover every partition.
+ * it.
  *
  * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}, per node on a
  * cluster), a JDK {@link java.net.http.HttpClient} (itself thread-safe) and caches (registered types, registered
@@ -124,12 +118,6 @@ public final class FleetClient implements AutoCloseable {
     public static FleetClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
         return new FleetClient(options, RedisGateway.open(options));
-    }
-
-    /** @deprecated build the one options type, {@link FleetClientOptions#builder()}, and {@link #connect(FleetClientOptions)} */
-    @Deprecated
-    public static Builder builder() {
-        return new Builder();
     }
 
     public FleetClientOptions options() {
@@ -379,14 +367,6 @@ public final class FleetClient implements AutoCloseable {
         return configured > 0 ? Math.min(configured, registeredCount) : registeredCount;
     }
 
-    /**
-     * Every partition of {@code agent} that may hold work: max(configured, registered), read fresh from Redis. Admin
-     * operations (statistics, dead letters, purge) cover this many.
-     */
-    public int partitions(String agent) {
-        return admin.partitions(agent);
-    }
-
     private int registeredPartitions(String agent) {
         long now = System.nanoTime();
         RegisteredCount known = registeredCounts.get(agent);
@@ -463,22 +443,6 @@ public final class FleetClient implements AutoCloseable {
             return null;
         });
         countRegistered.add(agent);
-    }
-
-    /** Agent types in the fleet's registry ({@code prefix:agents}): every type served or sent work. */
-    public SortedSet<String> agentTypes() {
-        return admin.agentTypes();
-    }
-
-    /**
-     * Agent types known to the fleet.
-     *
-     * @deprecated the registry replaced the SCAN for task streams (which saw one node of a cluster): use {@link
-     *     #agentTypes()}
-     */
-    @Deprecated
-    public SortedSet<String> knownAgents() {
-        return agentTypes();
     }
 
     private void requireDurable(String agent, int partition, long acknowledged) {
@@ -621,7 +585,7 @@ public final class FleetClient implements AutoCloseable {
         return stillMissing;
     }
 
-    // ---------------------------------------------------------------- deprecated: operator and workflow calls
+    // ---------------------------------------------------------------- operator and workflow views
 
     /** The operator's calls (dead letters, statistics) on this client's connections; closing it leaves them open. */
     public FleetAdminClient admin() {
@@ -631,120 +595,6 @@ public final class FleetClient implements AutoCloseable {
     /** The workflow calls on this client's connections; closing it leaves them open. */
     public FleetWorkflowClient workflows() {
         return workflows;
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int)} via {@link #admin()} */
-    @Deprecated
-    public List<DeadLetter> deadLetters(String agent, int count) {
-        return admin.deadLetters(agent, count);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int, int)} via {@link #admin()} */
-    @Deprecated
-    public List<DeadLetter> deadLetters(String agent, int partition, int count) {
-        return admin.deadLetters(agent, partition, count);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetter(String, String)} via {@link #admin()} */
-    @Deprecated
-    public Optional<DeadLetter> deadLetter(String agent, String entryId) {
-        return admin.deadLetter(agent, entryId);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetter(String, int, String)} via {@link #admin()} */
-    @Deprecated
-    public Optional<DeadLetter> deadLetter(String agent, int partition, String entryId) {
-        return admin.deadLetter(agent, partition, entryId);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redrive(String, Collection)} via {@link #admin()} */
-    @Deprecated
-    public int redrive(String agent, Collection<String> entryIds) {
-        return admin.redrive(agent, entryIds);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redrive(String, int, Collection)} via {@link #admin()} */
-    @Deprecated
-    public int redrive(String agent, int partition, Collection<String> entryIds) {
-        return admin.redrive(agent, partition, entryIds);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redriveAll(String)} via {@link #admin()} */
-    @Deprecated
-    public int redriveAll(String agent) {
-        return admin.redriveAll(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redriveAll(String, int)} via {@link #admin()} */
-    @Deprecated
-    public int redriveAll(String agent, int partition) {
-        return admin.redriveAll(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String)} via {@link #admin()} */
-    @Deprecated
-    public long purgeDeadLetters(String agent) {
-        return admin.purgeDeadLetters(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String, int)} via {@link #admin()} */
-    @Deprecated
-    public long purgeDeadLetters(String agent, int partition) {
-        return admin.purgeDeadLetters(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#agentStats(String)} via {@link #admin()} */
-    @Deprecated
-    public AgentStats agentStats(String agent) {
-        return admin.agentStats(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#partitionStats(String, int)} via {@link #admin()} */
-    @Deprecated
-    public PartitionStats partitionStats(String agent, int partition) {
-        return admin.partitionStats(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(Workflow)} via {@link #workflows()} */
-    @Deprecated
-    public RunHandle submitWorkflow(Workflow workflow) {
-        return workflows.submitWorkflow(workflow);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(ObjectNode)} via {@link #workflows()} */
-    @Deprecated
-    public RunHandle submitWorkflow(ObjectNode body) {
-        return workflows.submitWorkflow(body);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#run(String)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult run(String runId) {
-        return workflows.run(runId);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult awaitRun(RunHandle handle) {
-        return workflows.awaitRun(handle);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle, Duration)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult awaitRun(RunHandle handle, Duration timeout) {
-        return workflows.awaitRun(handle, timeout);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#runState(String)} via {@link #workflows()} */
-    @Deprecated
-    public Map<String, String> runState(String runId) {
-        return workflows.runState(runId);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#runEvents(String, String, int, Duration)} via {@link #workflows()} */
-    @Deprecated
-    public List<RunEvent> runEvents(String runId, String afterEntryId, int count, Duration block) {
-        return workflows.runEvents(runId, afterEntryId, count, block);
     }
 
     /** Releases the connection pool and the HTTP client; in-flight calls on other threads fail. */
@@ -761,117 +611,5 @@ public final class FleetClient implements AutoCloseable {
         return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix()
                 + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base()))
                 + "]";
-    }
-
-    /**
-     * Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default.
-     *
-     * @deprecated repeats {@link FleetClientOptions.Builder}: use it and {@link #connect(FleetClientOptions)}
-     */
-    @Deprecated
-    public static final class Builder {
-        private final FleetClientOptions.Builder options = FleetClientOptions.builder();
-
-        private Builder() {}
-
-        public Builder redisUri(String value) {
-            options.redisUri(value);
-            return this;
-        }
-
-        public Builder redisUri(URI value) {
-            options.redisUri(value);
-            return this;
-        }
-
-        public Builder prefix(String value) {
-            options.prefix(value);
-            return this;
-        }
-
-        public Builder maxBacklog(long value) {
-            options.maxBacklog(value);
-            return this;
-        }
-
-        public Builder doneTimeout(Duration value) {
-            options.doneTimeout(value);
-            return this;
-        }
-
-        public Builder poolSize(int value) {
-            options.poolSize(value);
-            return this;
-        }
-
-        public Builder commandTimeout(Duration value) {
-            options.commandTimeout(value);
-            return this;
-        }
-
-        public Builder limits(MessageLimits value) {
-            options.limits(value);
-            return this;
-        }
-
-        public Builder orchestratorUri(String value) {
-            options.orchestratorUri(value);
-            return this;
-        }
-
-        public Builder orchestratorUri(URI value) {
-            options.orchestratorUri(value);
-            return this;
-        }
-
-        public Builder apiKey(String value) {
-            options.apiKey(value);
-            return this;
-        }
-
-        public Builder httpTimeout(Duration value) {
-            options.httpTimeout(value);
-            return this;
-        }
-
-        public Builder openTelemetry(OpenTelemetry value) {
-            options.openTelemetry(value);
-            return this;
-        }
-
-        public Builder redisMode(String value) {
-            options.redisMode(value);
-            return this;
-        }
-
-        public Builder sentinelPassword(String value) {
-            options.sentinelPassword(value);
-            return this;
-        }
-
-        public Builder partitions(String agent, int count) {
-            options.partitions(agent, count);
-            return this;
-        }
-
-        public Builder environment(java.util.function.Function<String, String> value) {
-            options.environment(value);
-            return this;
-        }
-
-        public Builder waitReplicas(int replicas, Duration timeout) {
-            options.waitReplicas(replicas, timeout);
-            return this;
-        }
-
-        /** Validates the options (without connecting). */
-        public FleetClientOptions options() {
-            return options.build();
-        }
-
-        /** Validates the options and connects; see {@link FleetClient#connect(FleetClientOptions)}. */
-        public FleetClient build() {
-            return connect(options.build());
-        }
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentfleet.client.FakeWorker;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
@@ -249,10 +250,10 @@ class FleetCtlTest {
 
     @Test
     void submitWithAPartitionKeyAlwaysUsesThatKeysPartition() throws Exception {
-        try (FleetClient partitioned = FleetClient.builder()
+        try (FleetClient partitioned = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .partitions("keyed", 3)
-                .build()) {
+                .build())) {
             partitioned.submit("keyed", json("input", "registers three partitions"));
         }
         int expected = StreamKeys.partitionFor("customer-7", 3);
@@ -374,8 +375,10 @@ class FleetCtlTest {
 
     @Test
     void aPartitionedTypeShowsItsPartitionsAndItsDeadLettersAreNamedByPartition() throws Exception {
-        try (FleetClient partitioned =
-                FleetClient.builder().redisUri(redis.uri()).partitions("hot", 3).build()) {
+        try (FleetClient partitioned = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(redis.uri())
+                .partitions("hot", 3)
+                .build())) {
             for (int i = 0; i < 6; i++) {
                 partitioned.submit("hot", json("input", "h" + i));
             }
