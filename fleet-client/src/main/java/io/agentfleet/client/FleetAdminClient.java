@@ -213,6 +213,25 @@ public final class FleetAdminClient implements AutoCloseable {
     }
 
     /**
+     * Deletes the dead letters of {@code tenant} (those whose original task carried it) from every partition of
+     * {@code agent}, leaving other tenants' and tenantless ones; each partition in one atomic step ({@link
+     * FleetScripts#PURGE_DEAD_SCOPED}, the script the orchestrator's scoped purge runs), which reads the whole
+     * partition. Returns how many were deleted.
+     */
+    public long purgeDeadLetters(String agent, String tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        long purged = 0;
+        for (int partition = 0; partition < partitions(agent); partition++) {
+            ScriptCall call = FleetScripts.purgeDeadScoped(keys, agent, partition, tenant, null, 0);
+            Object reply = redis.call(
+                    "purging tenant '" + tenant + "' dead letters of " + keys.dead(agent, partition),
+                    jedis -> redis.run(call));
+            purged += FleetScripts.ScopedPurge.of(reply).purged();
+        }
+        return purged;
+    }
+
+    /**
      * Length, lag, pending work, consumers, delayed retries and dead letters of one agent type, summed over its
      * partitions, with each partition's own figures when it has more than one (see {@link AgentStats}).
      */

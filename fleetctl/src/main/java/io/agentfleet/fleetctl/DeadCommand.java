@@ -310,7 +310,7 @@ final class DeadCommand implements Callable<Integer> {
     @Command(
             name = "purge",
             mixinStandardHelpOptions = true,
-            description = "Delete every dead letter of an agent type (every partition).")
+            description = "Delete every dead letter of an agent type (every partition), or only a tenant's.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -322,6 +322,12 @@ final class DeadCommand implements Callable<Integer> {
                 names = {"--yes", "-y"},
                 description = "Do not ask for confirmation")
         boolean yes;
+
+        @Option(
+                names = "--tenant",
+                paramLabel = "TENANT",
+                description = "Delete only this tenant's dead letters (each partition in one atomic step)")
+        String tenant;
 
         @Override
         public Integer call() throws Exception {
@@ -335,12 +341,16 @@ final class DeadCommand implements Callable<Integer> {
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
-                long purged = client.purgeDeadLetters(agent);
+                long purged = tenant == null ? client.purgeDeadLetters(agent) : client.purgeDeadLetters(agent, tenant);
                 if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(
-                            FleetCtl.JSON.createObjectNode().put("agent", agent).put("purged", purged)));
+                    ObjectNode report = FleetCtl.JSON.createObjectNode().put("agent", agent);
+                    if (tenant != null) {
+                        report.put("tenant", tenant);
+                    }
+                    out.println(FleetCtl.JSON.writeValueAsString(report.put("purged", purged)));
                 } else {
-                    out.println("purged " + purged + " dead letters of agent type '" + agent + "'");
+                    out.println("purged " + purged + " dead letters of agent type '" + agent + "'"
+                            + (tenant == null ? "" : " of tenant '" + tenant + "'"));
                 }
                 out.flush();
                 return FleetCtl.OK;
@@ -348,9 +358,13 @@ final class DeadCommand implements Callable<Integer> {
         }
 
         private boolean confirmed(FleetCtl root, FleetAdminClient client) throws IOException {
-            long count = client.agentStats(agent).dead();
             PrintWriter err = spec.commandLine().getErr();
-            err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
+            if (tenant == null) {
+                long count = client.agentStats(agent).dead();
+                err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
+            } else {
+                err.print("Delete tenant '" + tenant + "''s dead letters of agent type '" + agent + "'? [y/N] ");
+            }
             err.flush();
             String answer = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8)).readLine();
             return answer != null

@@ -225,6 +225,28 @@ class FleetCtlTest {
     }
 
     @Test
+    void deadPurgeWithATenantDeletesOnlyThatTenantsDeadLetters() throws Exception {
+        for (String tenant : List.of("team-a", "team-b", "team-a")) {
+            assertEquals(
+                    0,
+                    fleetctl("submit", CODER, "--input", "{}", "--tenant", tenant)
+                            .exitCode());
+        }
+        for (StreamEntry entry : worker.take(3)) {
+            worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
+        }
+
+        JsonNode json = fleetctl("dead", "purge", CODER, "--tenant", "team-a", "--yes", "--json")
+                .json();
+
+        assertEquals(2, json.get("purged").asInt(), json.toString());
+        assertEquals("team-a", json.get("tenant").asText());
+        JsonNode left = fleetctl("dead", "list", CODER, "--json").json();
+        assertEquals(1, left.size(), left.toString());
+        assertEquals("team-b", left.get(0).get("tenant").asText());
+    }
+
+    @Test
     void submitPrintsTheTaskIdAndEnqueuesTheInput() {
         Run run = fleetctl("submit", CODER, "--input", "{\"goal\":\"hello\"}");
         assertEquals(0, run.exitCode(), run.err());
