@@ -52,7 +52,7 @@ public final class FleetAdminClient implements AutoCloseable {
     /** Connects with the given options; the connection is checked with a PING. */
     public static FleetAdminClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new FleetAdminClient(options, new MessageCodec(options.limits()), RedisGateway.open(options), true);
+        return new FleetAdminClient(options, new MessageCodec(options.limits()), RedisConnections.open(options), true);
     }
 
     public FleetClientOptions options() {

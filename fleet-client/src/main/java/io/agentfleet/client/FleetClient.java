@@ -98,7 +98,7 @@ public final class FleetClient implements AutoCloseable {
     /** Connects with the given options; the connection is checked with a PING. */
     public static FleetClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new FleetClient(options, RedisGateway.open(options));
+        return new FleetClient(options, RedisConnections.open(options));
     }
 
     public FleetClientOptions options() {
