@@ -22,6 +22,8 @@ public final class FleetScripts {
     public static final LuaScript REDRIVE = LuaScript.load("redrive.lua");
     /** Delete a partition's dead-letter stream, returning how many letters it held. */
     public static final LuaScript PURGE_DEAD = LuaScript.load("purge_dead.lua");
+    /** Delete one tenant's dead letters of a partition (or every one after a cursor), reading at most a budget. */
+    public static final LuaScript PURGE_DEAD_SCOPED = LuaScript.load("purge_dead_scoped.lua");
     /** Raise an agent type's registered partition count. */
     public static final LuaScript REGISTER_PARTITIONS = LuaScript.load("register_partitions.lua");
     /** Heartbeat, count a consumer group and remove its ghosts (nothing pending, unseen past a threshold). */
@@ -94,6 +96,51 @@ public final class FleetScripts {
     /** The call that deletes every dead letter of one partition atomically and returns how many there were. */
     public static ScriptCall purgeDead(StreamKeys keys, String agent, int partition) {
         return new ScriptCall(PURGE_DEAD, List.of(keys.dead(agent, partition)), List.of());
+    }
+
+    /**
+     * The call that deletes, in one atomic step on one partition's dead-letter stream, the dead letters of {@code
+     * tenant} (those whose {@value DeadLetter#TENANT_FIELD} field is exactly it) among the entries after {@code after}
+     * (null = from the oldest), reading at most {@code budget} entries (0 = to the end). Its reply reads with {@link
+     * ScopedPurge#of(Object)}.
+     *
+     * @param tenant the tenant whose dead letters go; null deletes every entry read (an operator continuing after a
+     *     cursor)
+     */
+    public static ScriptCall purgeDeadScoped(
+            StreamKeys keys, String agent, int partition, String tenant, String after, int budget) {
+        if (budget < 0) {
+            throw new IllegalArgumentException("budget must be >= 0, but was " + budget);
+        }
+        List<byte[]> args = new ArrayList<>(3);
+        args.add(ascii(after == null ? "-" : "(" + after));
+        args.add(ascii(Integer.toString(budget)));
+        if (tenant != null) {
+            if (tenant.isEmpty()) {
+                throw new IllegalArgumentException("tenant must not be empty: null purges every tenant's");
+            }
+            args.add(ascii(tenant));
+        }
+        return new ScriptCall(PURGE_DEAD_SCOPED, List.of(keys.dead(agent, partition)), args);
+    }
+
+    /**
+     * What {@link #purgeDeadScoped} did on one partition.
+     *
+     * @param purged how many dead letters it deleted
+     * @param continueAfter the last entry id it read when its budget ran out (continue after it), or null when it read
+     *     to the end of the stream
+     */
+    public record ScopedPurge(long purged, String continueAfter) {
+        /** Reads the script's reply as either client family returns it (numbers, and strings or UTF-8 bytes). */
+        public static ScopedPurge of(Object reply) {
+            if (!(reply instanceof List<?> parts) || parts.size() != 2 || !(parts.get(0) instanceof Number n)) {
+                throw new FleetException("unexpected reply of " + PURGE_DEAD_SCOPED.name() + ": " + reply);
+            }
+            Object last = parts.get(1);
+            String text = last instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : (String) last;
+            return new ScopedPurge(n.longValue(), text == null || text.isEmpty() ? null : text);
+        }
     }
 
     /**

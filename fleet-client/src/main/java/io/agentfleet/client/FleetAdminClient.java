@@ -52,7 +52,7 @@ public final class FleetAdminClient implements AutoCloseable {
     /** Connects with the given options; the connection is checked with a PING. */
     public static FleetAdminClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new FleetAdminClient(options, new MessageCodec(options.limits()), RedisGateway.open(options), true);
+        return new FleetAdminClient(options, new MessageCodec(options.limits()), RedisConnections.open(options), true);
     }
 
     public FleetClientOptions options() {
@@ -210,6 +210,25 @@ public final class FleetAdminClient implements AutoCloseable {
         ScriptCall call = FleetScripts.purgeDead(keys, agent, partition);
         Object reply = redis.call("purging " + dead, jedis -> redis.run(call));
         return reply instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
+     * Deletes the dead letters of {@code tenant} (those whose original task carried it) from every partition of
+     * {@code agent}, leaving other tenants' and tenantless ones; each partition in one atomic step ({@link
+     * FleetScripts#PURGE_DEAD_SCOPED}, the script the orchestrator's scoped purge runs), which reads the whole
+     * partition. Returns how many were deleted.
+     */
+    public long purgeDeadLetters(String agent, String tenant) {
+        Objects.requireNonNull(tenant, "tenant");
+        long purged = 0;
+        for (int partition = 0; partition < partitions(agent); partition++) {
+            ScriptCall call = FleetScripts.purgeDeadScoped(keys, agent, partition, tenant, null, 0);
+            Object reply = redis.call(
+                    "purging tenant '" + tenant + "' dead letters of " + keys.dead(agent, partition),
+                    jedis -> redis.run(call));
+            purged += FleetScripts.ScopedPurge.of(reply).purged();
+        }
+        return purged;
     }
 
     /**

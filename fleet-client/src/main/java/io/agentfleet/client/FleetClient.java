@@ -3,45 +3,23 @@ package io.agentfleet.client;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
-import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
-import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
-import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.PipelineBase;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Submits tasks to an AgentFleet straight onto Redis and awaits their outcomes; submits workflow runs through the
- * orchestrator's HTTP API ({@link #submitWorkflow(Workflow)}, {@link #awaitRun(RunHandle, Duration)}, when
- * {@link FleetClientOptions#orchestratorUri()} is set); also the admin operations behind {@code fleetctl} (dead
- * letters, queue statistics, run state).
+ * The producer's client: submits tasks to an AgentFleet straight onto Redis and awaits their outcomes. Operators use
+ * {@link FleetAdminClient} (dead letters, statistics) and workflow users {@link FleetWorkflowClient}; {@link #admin()}
+ * and {@link #workflows()} give both on this client's connections.
  *
  * <p>Guarantees:
  * <ul>
@@ -62,7 +40,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  *
  * <p>Partitions: a type with N partitions (configured here, else registered in Redis) has N task streams; {@link
  * #submit(AgentMessage, SubmitOptions)} picks one round-robin or by partition key, the {@link TaskHandle} remembers
- * it, and the admin operations (statistics, dead letters, purge) cover every partition.
+ * it.
  *
  * <p>Instances are thread-safe: they hold a pool of connections ({@link FleetClientOptions#poolSize()}, per node on a
  * cluster), a JDK {@link java.net.http.HttpClient} (itself thread-safe) and caches (registered types, registered
@@ -73,9 +51,6 @@ public final class FleetClient implements AutoCloseable {
     public static final int MAX_CHUNK = 1_000;
 
     static final String SENDER = "fleet-client";
-    private static final Logger LOG = LoggerFactory.getLogger(FleetClient.class);
-    private static final String ENQUEUE_WHAT = "enqueueing tasks";
-    private static final long REGISTERED_TTL_MILLIS = 10_000;
 
     private final FleetClientOptions options;
     private final StreamKeys keys;
@@ -83,16 +58,12 @@ public final class FleetClient implements AutoCloseable {
     private final RedisGateway redis;
     private final OrchestratorApi orchestrator;
     private final PublishTracing tracing;
+    private final TaskValidator validator;
+    private final WriteTargets targets;
+    private final Enqueuer enqueuer;
+    private final OutcomeReader outcomes;
     private final FleetAdminClient admin;
     private final FleetWorkflowClient workflows;
-    private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    /** Agent types whose configured partition count this client has registered (or tried to). */
-    private final Set<String> countRegistered = ConcurrentHashMap.newKeySet();
-    /** Agent types whose configured partition count this client's ACL user may not register. */
-    private final Set<String> mayNotRegister = ConcurrentHashMap.newKeySet();
-
-    private final ConcurrentMap<String, RegisteredCount> registeredCounts = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, AtomicInteger> roundRobin = new ConcurrentHashMap<>();
 
     private FleetClient(FleetClientOptions options, RedisGateway redis) {
         this.options = options;
@@ -101,6 +72,10 @@ public final class FleetClient implements AutoCloseable {
         this.redis = redis;
         this.tracing = new PublishTracing(options.openTelemetry());
         this.orchestrator = OrchestratorApi.of(options);
+        this.validator = new TaskValidator(codec, options.limits());
+        this.targets = new WriteTargets(options, redis);
+        this.enqueuer = new Enqueuer(options, redis);
+        this.outcomes = new OutcomeReader(keys, codec, redis);
         this.admin = new FleetAdminClient(options, codec, redis, false);
         this.workflows = new FleetWorkflowClient(options, redis, orchestrator, false);
     }
@@ -123,13 +98,7 @@ public final class FleetClient implements AutoCloseable {
     /** Connects with the given options; the connection is checked with a PING. */
     public static FleetClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new FleetClient(options, RedisGateway.open(options));
-    }
-
-    /** @deprecated build the one options type, {@link FleetClientOptions#builder()}, and {@link #connect(FleetClientOptions)} */
-    @Deprecated
-    public static Builder builder() {
-        return new Builder();
+        return new FleetClient(options, RedisConnections.open(options));
     }
 
     public FleetClientOptions options() {
@@ -169,23 +138,12 @@ public final class FleetClient implements AutoCloseable {
         Objects.requireNonNull(submitOptions, "submitOptions");
         task = submitOptions.attribute(Objects.requireNonNull(task, "task"));
         String agent = task.recipient();
-        int partition = Names.isAgentType(agent) ? choosePartition(agent, submitOptions.keyOf(task)) : 0;
+        int partition = Names.isAgentType(agent) ? targets.choose(agent, submitOptions.keyOf(task)) : 0;
         PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
         try {
-            String json = validate(publish.task(), "task");
-            register(agent);
-            ScriptCall call = FleetScripts.enqueue(
-                    keys, agent, partition, options.maxBacklog(), List.of(RedisGateway.utf8(json)), List.of());
-            RedisGateway.Durable done;
-            try {
-                done = redis.call(
-                        ENQUEUE_WHAT, jedis -> redis.runDurably(call, options.waitReplicas(), options.waitTimeout()));
-            } catch (FleetException e) {
-                throw backpressureOr(e, agent);
-            }
-            List<String> ids = Replies.strings(done.reply());
-            TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
-            requireDurable(agent, partition, done.acknowledged());
+            String json = validator.validate(publish.task(), "task");
+            targets.register(agent);
+            TaskHandle handle = enqueuer.enqueue(task, json, partition);
             publish.end(null);
             return handle;
         } catch (RuntimeException e) {
@@ -238,7 +196,7 @@ public final class FleetClient implements AutoCloseable {
         for (int i = 0; i < tasks.size(); i++) {
             AgentMessage task = tasks.get(i);
             partitions[i] = task != null && Names.isAgentType(task.recipient())
-                    ? choosePartition(task.recipient(), submitOptions.keyOf(task))
+                    ? targets.choose(task.recipient(), submitOptions.keyOf(task))
                     : 0;
         }
         List<PublishTracing.Publish> publishes =
@@ -246,15 +204,11 @@ public final class FleetClient implements AutoCloseable {
         try {
             List<String> encoded = new ArrayList<>(tasks.size());
             for (int i = 0; i < tasks.size(); i++) {
-                encoded.add(validate(
+                encoded.add(validator.validate(
                         publishes.isEmpty() ? tasks.get(i) : publishes.get(i).task(), "tasks[" + i + "]"));
             }
-            List<Chunk> chunks = chunk(tasks, partitions);
-            for (Chunk chunk : chunks) {
-                register(chunk.agent);
-            }
-            enqueueChunks(chunks, encoded);
-            List<TaskHandle> handles = collectHandles(tasks, chunks);
+            tasks.stream().map(AgentMessage::recipient).distinct().forEach(targets::register);
+            List<TaskHandle> handles = enqueuer.enqueueAll(tasks, encoded, partitions);
             publishes.forEach(p -> p.end(null));
             return handles;
         } catch (RuntimeException e) {
@@ -263,265 +217,13 @@ public final class FleetClient implements AutoCloseable {
         }
     }
 
-    private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
-        List<ScriptCall> calls = new ArrayList<>(chunks.size());
-        for (Chunk chunk : chunks) {
-            List<byte[]> json = chunk.indexes.stream()
-                    .map(i -> RedisGateway.utf8(encoded.get(i)))
-                    .toList();
-            calls.add(FleetScripts.enqueue(keys, chunk.agent, chunk.partition, options.maxBacklog(), json, List.of()));
-        }
-        List<RedisGateway.Durable> replies = redis.call(
-                ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
-        for (int i = 0; i < chunks.size(); i++) {
-            chunks.get(i).reply = replies.get(i);
-        }
-    }
-
-    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
-        TaskHandle[] handles = new TaskHandle[tasks.size()];
-        List<Integer> refused = new ArrayList<>();
-        BackpressureException firstRefusal = null;
-        FleetException otherFailure = null;
-        DurabilityException unreplicated = null;
-        for (Chunk chunk : chunks) {
-            if (chunk.reply.reply() instanceof JedisDataException e) {
-                BackpressureException backpressure = FleetScripts.backpressureFrom(e.getMessage(), keys, chunk.agent);
-                if (backpressure == null) {
-                    otherFailure = otherFailure != null
-                            ? otherFailure
-                            : new FleetException(
-                                    "Redis at " + redis.endpoint() + " refused " + ENQUEUE_WHAT + " for agent type '"
-                                            + chunk.agent + "': " + e.getMessage(),
-                                    e);
-                    continue;
-                }
-                firstRefusal = firstRefusal == null ? backpressure : firstRefusal;
-                refused.addAll(chunk.indexes);
-                continue;
-            }
-            List<String> ids = Replies.strings(chunk.reply.reply());
-            for (int i = 0; i < ids.size(); i++) {
-                int index = chunk.indexes.get(i);
-                handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
-            }
-            long acks = chunk.reply.acknowledged();
-            if (acks >= 0 && acks < options.waitReplicas() && unreplicated == null) {
-                unreplicated = new DurabilityException(
-                        chunk.agent, keys.tasks(chunk.agent, chunk.partition), acks, options.waitReplicas());
-            }
-        }
-        List<TaskHandle> enqueued =
-                Arrays.stream(handles).filter(Objects::nonNull).toList();
-        if (otherFailure != null) {
-            otherFailure.addSuppressed(
-                    new FleetException(enqueued.size() + " of " + tasks.size() + " tasks were enqueued"));
-            throw otherFailure;
-        }
-        if (firstRefusal != null) {
-            if (enqueued.isEmpty()) {
-                throw firstRefusal;
-            }
-            List<AgentMessage> refusedTasks =
-                    refused.stream().sorted().map(tasks::get).toList();
-            throw new PartialSubmitException(enqueued, refusedTasks, firstRefusal);
-        }
-        if (unreplicated != null) {
-            throw unreplicated;
-        }
-        return List.of(handles);
-    }
-
-    private static List<Chunk> chunk(List<AgentMessage> tasks, int[] partitions) {
-        Map<String, Map<Integer, List<Integer>>> byAgent = new LinkedHashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new TreeMap<>())
-                    .computeIfAbsent(partitions[i], p -> new ArrayList<>())
-                    .add(i);
-        }
-        List<Chunk> chunks = new ArrayList<>();
-        byAgent.forEach((agent, byPartition) -> byPartition.forEach((partition, indexes) -> {
-            for (int from = 0; from < indexes.size(); from += MAX_CHUNK) {
-                chunks.add(
-                        new Chunk(agent, partition, indexes.subList(from, Math.min(indexes.size(), from + MAX_CHUNK))));
-            }
-        }));
-        return chunks;
-    }
-
-    private static final class Chunk {
-        final String agent;
-        final int partition;
-        final List<Integer> indexes;
-        RedisGateway.Durable reply;
-
-        Chunk(String agent, int partition, List<Integer> indexes) {
-            this.agent = agent;
-            this.partition = partition;
-            this.indexes = indexes;
-        }
-    }
-
-    // ---------------------------------------------------------------- partitions and the registry
-
     /**
      * How many partitions writers of {@code agent} use: the count configured in this process ({@link
      * FleetClientOptions#partitions()} or {@code FLEET_AGENTS_<TYPE>_PARTITIONS}), else the count registered in Redis
-     * (read at most every {@value #REGISTERED_TTL_MILLIS} ms), else 1.
+     * (read at most every 10 s), else 1.
      */
     public int writePartitions(String agent) {
-        int configured = options.configuredPartitions(agent);
-        if (configured > 0 && !mayNotRegister.contains(agent)) {
-            return configured;
-        }
-        int registeredCount = Math.max(1, registeredPartitions(agent));
-        // A client that could not register its count writes only where readers look.
-        return configured > 0 ? Math.min(configured, registeredCount) : registeredCount;
-    }
-
-    /**
-     * Every partition of {@code agent} that may hold work: max(configured, registered), read fresh from Redis. Admin
-     * operations (statistics, dead letters, purge) cover this many.
-     */
-    public int partitions(String agent) {
-        return admin.partitions(agent);
-    }
-
-    private int registeredPartitions(String agent) {
-        long now = System.nanoTime();
-        RegisteredCount known = registeredCounts.get(agent);
-        if (known != null && now - known.readAt < REGISTERED_TTL_MILLIS * 1_000_000L) {
-            return known.count;
-        }
-        int count = PartitionCounts.registered(redis, keys, agent);
-        registeredCounts.put(agent, new RegisteredCount(count, now));
-        return count;
-    }
-
-    private record RegisteredCount(int count, long readAt) {}
-
-    private int choosePartition(String agent, String partitionKey) {
-        registerConfiguredCount(agent);
-        int count = writePartitions(agent);
-        if (count == 1) {
-            return 0;
-        }
-        if (partitionKey != null) {
-            return StreamKeys.partitionFor(partitionKey, count);
-        }
-        return Math.floorMod(
-                roundRobin.computeIfAbsent(agent, a -> new AtomicInteger()).getAndIncrement(), count);
-    }
-
-    /** The first time this client enqueues to {@code agent}: adds it to the registry of agent types. */
-    private void register(String agent) {
-        if (registered.contains(agent)) {
-            return;
-        }
-        redis.call("registering agent type '" + agent + "'", jedis -> {
-            try {
-                jedis.sadd(keys.agents(), agent);
-            } catch (JedisDataException e) {
-                // A producer whose ACL lacks SADD on the registry still enqueues: workers register the types
-                // they serve, so the type shows up once served.
-                if (e.getMessage() == null || !e.getMessage().startsWith("NOPERM")) {
-                    throw e;
-                }
-                LOG.warn("agent type '{}' not added to the registry {}: {}", agent, keys.agents(), e.getMessage());
-            }
-            return null;
-        });
-        registered.add(agent);
-    }
-
-    /**
-     * Before this client first chooses a partition of {@code agent} it configures a count for: raises the registered
-     * count to it, so that workers and status serve every partition written to.
-     */
-    private void registerConfiguredCount(String agent) {
-        int configured = options.configuredPartitions(agent);
-        if (configured <= 0 || countRegistered.contains(agent)) {
-            return;
-        }
-        redis.call("registering the partition count of agent type '" + agent + "'", jedis -> {
-            try {
-                redis.run(FleetScripts.registerPartitions(keys, agent, configured));
-            } catch (JedisDataException e) {
-                if (!RedisGateway.isPermissionDenied(e)) {
-                    throw e;
-                }
-                // A producer's ACL user may not write config hashes (that would also let it change max-backlog):
-                // workers and the orchestrator register counts; this client then writes to the registered ones.
-                mayNotRegister.add(agent);
-                LOG.warn(
-                        "agent type '{}': may not register {} partitions ({}); writing to the partitions registered"
-                                + " by the fleet instead",
-                        agent,
-                        configured,
-                        e.getMessage());
-            }
-            return null;
-        });
-        countRegistered.add(agent);
-    }
-
-    /** Agent types in the fleet's registry ({@code prefix:agents}): every type served or sent work. */
-    public SortedSet<String> agentTypes() {
-        return admin.agentTypes();
-    }
-
-    /**
-     * Agent types known to the fleet.
-     *
-     * @deprecated the registry replaced the SCAN for task streams (which saw one node of a cluster): use {@link
-     *     #agentTypes()}
-     */
-    @Deprecated
-    public SortedSet<String> knownAgents() {
-        return agentTypes();
-    }
-
-    private void requireDurable(String agent, int partition, long acknowledged) {
-        if (acknowledged >= 0 && acknowledged < options.waitReplicas()) {
-            throw new DurabilityException(agent, keys.tasks(agent, partition), acknowledged, options.waitReplicas());
-        }
-    }
-
-    private String validate(AgentMessage task, String field) {
-        if (task == null) {
-            throw new InvalidMessageException(field, "is required");
-        }
-        if (task.type() != MessageType.REQUEST) {
-            throw new InvalidMessageException(
-                    field + ".type", "a submitted task must be a REQUEST, but was " + task.type());
-        }
-        try {
-            Names.requireAgentType("recipient", task.recipient());
-            String json = codec.encode(task);
-            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > options.limits().maxBytes()) {
-                throw new InvalidMessageException(
-                        "$",
-                        "task " + task.taskId() + " is " + bytes + " bytes encoded, over the limit of "
-                                + options.limits().maxBytes() + " bytes");
-            }
-            // Accepts exactly what decoding would (the checks a worker applies, nesting depth included), without
-            // re-building the message when it round-trips by construction.
-            codec.requireDecodable(task, json);
-            return json;
-        } catch (InvalidMessageException e) {
-            if (field.equals("task")) {
-                throw e;
-            }
-            throw new InvalidMessageException(field + "." + e.field(), e.reason());
-        }
-    }
-
-    private FleetException backpressureOr(FleetException e, String agent) {
-        BackpressureException backpressure = e.getCause() instanceof JedisDataException data
-                ? FleetScripts.backpressureFrom(data.getMessage(), keys, agent)
-                : null;
-        return backpressure != null ? backpressure : e;
+        return targets.writePartitions(agent);
     }
 
     // ---------------------------------------------------------------- await
@@ -542,18 +244,7 @@ public final class FleetClient implements AutoCloseable {
      * @throws TaskTimeoutException no outcome within {@code timeout}; the task is left alone and may still complete
      */
     public TaskResult await(TaskHandle handle, Duration timeout) {
-        Objects.requireNonNull(handle, "handle");
-        long deadline = Polling.deadlineOf(timeout);
-        String doneKey = keys.done(handle.agent(), handle.partition(), handle.taskId());
-        Duration pause = Polling.FIRST_POLL;
-        while (true) {
-            String recorded = redis.call("reading the outcome of task " + handle.taskId(), jedis -> jedis.get(doneKey));
-            if (recorded != null) {
-                return Outcomes.resultOf(handle, recorded, codec);
-            }
-            pause = Polling.pauseBefore(
-                    deadline, pause, () -> new TaskTimeoutException(handle.agent(), handle.taskId(), timeout, ""));
-        }
+        return outcomes.await(handle, timeout);
     }
 
     /**
@@ -564,64 +255,10 @@ public final class FleetClient implements AutoCloseable {
      * @throws TaskTimeoutException naming the first task still without an outcome and how many are outstanding
      */
     public List<TaskResult> awaitAll(List<TaskHandle> handles, Duration timeout) {
-        Objects.requireNonNull(handles, "handles");
-        long deadline = Polling.deadlineOf(timeout);
-        String[] recorded = new String[handles.size()];
-        Duration pause = Polling.FIRST_POLL;
-        while (true) {
-            List<Integer> outstanding = readOutcomes(handles, recorded);
-            if (outstanding.isEmpty()) {
-                break;
-            }
-            TaskHandle first = handles.get(outstanding.getFirst());
-            pause = Polling.pauseBefore(
-                    deadline,
-                    pause,
-                    () -> new TaskTimeoutException(
-                            first.agent(),
-                            first.taskId(),
-                            timeout,
-                            " (" + outstanding.size() + " of " + handles.size() + " tasks still without an outcome)"));
-        }
-        List<TaskResult> results = new ArrayList<>(handles.size());
-        for (int i = 0; i < handles.size(); i++) {
-            results.add(Outcomes.resultOf(handles.get(i), recorded[i], codec));
-        }
-        return results;
+        return outcomes.awaitAll(handles, timeout);
     }
 
-    private List<Integer> readOutcomes(List<TaskHandle> handles, String[] recorded) {
-        List<Integer> missing = new ArrayList<>();
-        for (int i = 0; i < recorded.length; i++) {
-            if (recorded[i] == null) {
-                missing.add(i);
-            }
-        }
-        if (missing.isEmpty()) {
-            return missing;
-        }
-        List<Response<String>> replies = redis.call("reading task outcomes", jedis -> {
-            try (PipelineBase pipeline = jedis.pipelined()) {
-                List<Response<String>> gets = new ArrayList<>(missing.size());
-                for (int index : missing) {
-                    TaskHandle handle = handles.get(index);
-                    gets.add(pipeline.get(keys.done(handle.agent(), handle.partition(), handle.taskId())));
-                }
-                pipeline.sync();
-                return gets;
-            }
-        });
-        List<Integer> stillMissing = new ArrayList<>();
-        for (int i = 0; i < missing.size(); i++) {
-            recorded[missing.get(i)] = replies.get(i).get();
-            if (recorded[missing.get(i)] == null) {
-                stillMissing.add(missing.get(i));
-            }
-        }
-        return stillMissing;
-    }
-
-    // ---------------------------------------------------------------- deprecated: operator and workflow calls
+    // ---------------------------------------------------------------- operator and workflow views
 
     /** The operator's calls (dead letters, statistics) on this client's connections; closing it leaves them open. */
     public FleetAdminClient admin() {
@@ -631,120 +268,6 @@ public final class FleetClient implements AutoCloseable {
     /** The workflow calls on this client's connections; closing it leaves them open. */
     public FleetWorkflowClient workflows() {
         return workflows;
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int)} via {@link #admin()} */
-    @Deprecated
-    public List<DeadLetter> deadLetters(String agent, int count) {
-        return admin.deadLetters(agent, count);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetters(String, int, int)} via {@link #admin()} */
-    @Deprecated
-    public List<DeadLetter> deadLetters(String agent, int partition, int count) {
-        return admin.deadLetters(agent, partition, count);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetter(String, String)} via {@link #admin()} */
-    @Deprecated
-    public Optional<DeadLetter> deadLetter(String agent, String entryId) {
-        return admin.deadLetter(agent, entryId);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#deadLetter(String, int, String)} via {@link #admin()} */
-    @Deprecated
-    public Optional<DeadLetter> deadLetter(String agent, int partition, String entryId) {
-        return admin.deadLetter(agent, partition, entryId);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redrive(String, Collection)} via {@link #admin()} */
-    @Deprecated
-    public int redrive(String agent, Collection<String> entryIds) {
-        return admin.redrive(agent, entryIds);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redrive(String, int, Collection)} via {@link #admin()} */
-    @Deprecated
-    public int redrive(String agent, int partition, Collection<String> entryIds) {
-        return admin.redrive(agent, partition, entryIds);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redriveAll(String)} via {@link #admin()} */
-    @Deprecated
-    public int redriveAll(String agent) {
-        return admin.redriveAll(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#redriveAll(String, int)} via {@link #admin()} */
-    @Deprecated
-    public int redriveAll(String agent, int partition) {
-        return admin.redriveAll(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String)} via {@link #admin()} */
-    @Deprecated
-    public long purgeDeadLetters(String agent) {
-        return admin.purgeDeadLetters(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#purgeDeadLetters(String, int)} via {@link #admin()} */
-    @Deprecated
-    public long purgeDeadLetters(String agent, int partition) {
-        return admin.purgeDeadLetters(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#agentStats(String)} via {@link #admin()} */
-    @Deprecated
-    public AgentStats agentStats(String agent) {
-        return admin.agentStats(agent);
-    }
-
-    /** @deprecated use {@link FleetAdminClient#partitionStats(String, int)} via {@link #admin()} */
-    @Deprecated
-    public PartitionStats partitionStats(String agent, int partition) {
-        return admin.partitionStats(agent, partition);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(Workflow)} via {@link #workflows()} */
-    @Deprecated
-    public RunHandle submitWorkflow(Workflow workflow) {
-        return workflows.submitWorkflow(workflow);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#submitWorkflow(ObjectNode)} via {@link #workflows()} */
-    @Deprecated
-    public RunHandle submitWorkflow(ObjectNode body) {
-        return workflows.submitWorkflow(body);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#run(String)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult run(String runId) {
-        return workflows.run(runId);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult awaitRun(RunHandle handle) {
-        return workflows.awaitRun(handle);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#awaitRun(RunHandle, Duration)} via {@link #workflows()} */
-    @Deprecated
-    public RunResult awaitRun(RunHandle handle, Duration timeout) {
-        return workflows.awaitRun(handle, timeout);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#runState(String)} via {@link #workflows()} */
-    @Deprecated
-    public Map<String, String> runState(String runId) {
-        return workflows.runState(runId);
-    }
-
-    /** @deprecated use {@link FleetWorkflowClient#runEvents(String, String, int, Duration)} via {@link #workflows()} */
-    @Deprecated
-    public List<RunEvent> runEvents(String runId, String afterEntryId, int count, Duration block) {
-        return workflows.runEvents(runId, afterEntryId, count, block);
     }
 
     /** Releases the connection pool and the HTTP client; in-flight calls on other threads fail. */
@@ -761,117 +284,5 @@ public final class FleetClient implements AutoCloseable {
         return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix()
                 + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base()))
                 + "]";
-    }
-
-    /**
-     * Builds {@link FleetClientOptions} and connects; see the options for each setting's meaning and default.
-     *
-     * @deprecated repeats {@link FleetClientOptions.Builder}: use it and {@link #connect(FleetClientOptions)}
-     */
-    @Deprecated
-    public static final class Builder {
-        private final FleetClientOptions.Builder options = FleetClientOptions.builder();
-
-        private Builder() {}
-
-        public Builder redisUri(String value) {
-            options.redisUri(value);
-            return this;
-        }
-
-        public Builder redisUri(URI value) {
-            options.redisUri(value);
-            return this;
-        }
-
-        public Builder prefix(String value) {
-            options.prefix(value);
-            return this;
-        }
-
-        public Builder maxBacklog(long value) {
-            options.maxBacklog(value);
-            return this;
-        }
-
-        public Builder doneTimeout(Duration value) {
-            options.doneTimeout(value);
-            return this;
-        }
-
-        public Builder poolSize(int value) {
-            options.poolSize(value);
-            return this;
-        }
-
-        public Builder commandTimeout(Duration value) {
-            options.commandTimeout(value);
-            return this;
-        }
-
-        public Builder limits(MessageLimits value) {
-            options.limits(value);
-            return this;
-        }
-
-        public Builder orchestratorUri(String value) {
-            options.orchestratorUri(value);
-            return this;
-        }
-
-        public Builder orchestratorUri(URI value) {
-            options.orchestratorUri(value);
-            return this;
-        }
-
-        public Builder apiKey(String value) {
-            options.apiKey(value);
-            return this;
-        }
-
-        public Builder httpTimeout(Duration value) {
-            options.httpTimeout(value);
-            return this;
-        }
-
-        public Builder openTelemetry(OpenTelemetry value) {
-            options.openTelemetry(value);
-            return this;
-        }
-
-        public Builder redisMode(String value) {
-            options.redisMode(value);
-            return this;
-        }
-
-        public Builder sentinelPassword(String value) {
-            options.sentinelPassword(value);
-            return this;
-        }
-
-        public Builder partitions(String agent, int count) {
-            options.partitions(agent, count);
-            return this;
-        }
-
-        public Builder environment(java.util.function.Function<String, String> value) {
-            options.environment(value);
-            return this;
-        }
-
-        public Builder waitReplicas(int replicas, Duration timeout) {
-            options.waitReplicas(replicas, timeout);
-            return this;
-        }
-
-        /** Validates the options (without connecting). */
-        public FleetClientOptions options() {
-            return options.build();
-        }
-
-        /** Validates the options and connects; see {@link FleetClient#connect(FleetClientOptions)}. */
-        public FleetClient build() {
-            return connect(options.build());
-        }
     }
 }

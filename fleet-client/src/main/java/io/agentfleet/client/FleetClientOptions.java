@@ -176,7 +176,7 @@ public record FleetClientOptions(
 
     /** The hosts of the URL, for messages. */
     public String endpoint() {
-        return RedisGateway.endpointOf(target());
+        return RedisConnections.endpointOf(target());
     }
 
     /** The database index from the URI path, 0 when absent. */

@@ -38,7 +38,7 @@ public final class FleetWorkflowClient implements AutoCloseable {
     /** Connects with the given options; the Redis connection is checked with a PING. */
     public static FleetWorkflowClient connect(FleetClientOptions options) {
         Objects.requireNonNull(options, "options");
-        return new FleetWorkflowClient(options, RedisGateway.open(options), OrchestratorApi.of(options), true);
+        return new FleetWorkflowClient(options, RedisConnections.open(options), OrchestratorApi.of(options), true);
     }
 
     public FleetClientOptions options() {

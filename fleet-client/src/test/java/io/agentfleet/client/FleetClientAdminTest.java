@@ -73,14 +73,14 @@ class FleetClientAdminTest {
     @Test
     void deadLettersListsEntriesWithReasonAndOriginal() {
         TaskHandle handle = deadLettered("poison");
-        List<DeadLetter> letters = client.deadLetters(CODER, 10);
+        List<DeadLetter> letters = client.admin().deadLetters(CODER, 10);
         assertEquals(1, letters.size());
         DeadLetter letter = letters.getFirst();
         assertEquals(handle.taskId(), letter.taskId());
         assertEquals(DeadLetterReason.MAX_ATTEMPTS_EXCEEDED, letter.reason());
         assertEquals(FakeWorker.NAME, letter.worker());
         assertTrue(letter.original().contains("poison"));
-        assertEquals(letter, client.deadLetter(CODER, letter.entryId()).orElseThrow());
+        assertEquals(letter, client.admin().deadLetter(CODER, letter.entryId()).orElseThrow());
     }
 
     @Test
@@ -96,7 +96,7 @@ class FleetClientAdminTest {
             worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("X", "no"));
         }
         Map<String, String> tenantByTask = new java.util.HashMap<>();
-        client.deadLetters(CODER, 10).forEach(l -> tenantByTask.put(l.taskId(), l.tenant()));
+        client.admin().deadLetters(CODER, 10).forEach(l -> tenantByTask.put(l.taskId(), l.tenant()));
         assertEquals(Map.of(handle.taskId(), "team-a", explicit.taskId(), "team-b"), tenantByTask);
     }
 
@@ -105,9 +105,9 @@ class FleetClientAdminTest {
         TaskHandle handle = deadLettered("retry me");
         String doneKey = keys.done(CODER, handle.taskId());
         assertTrue(jedis.exists(doneKey));
-        DeadLetter letter = client.deadLetters(CODER, 1).getFirst();
+        DeadLetter letter = client.admin().deadLetters(CODER, 1).getFirst();
 
-        assertEquals(1, client.redrive(CODER, List.of(letter.entryId())));
+        assertEquals(1, client.admin().redrive(CODER, List.of(letter.entryId())));
 
         assertFalse(jedis.exists(doneKey), "the done record is deleted so the task can complete again");
         assertEquals(0, jedis.xlen(keys.dead(CODER)));
@@ -126,7 +126,7 @@ class FleetClientAdminTest {
     @Test
     void redriveOfAnUnknownEntryRedrivesNothing() {
         deadLettered("x");
-        assertEquals(0, client.redrive(CODER, List.of("1-0")));
+        assertEquals(0, client.admin().redrive(CODER, List.of("1-0")));
         assertEquals(1, jedis.xlen(keys.dead(CODER)));
     }
 
@@ -138,7 +138,7 @@ class FleetClientAdminTest {
         for (StreamEntry entry : worker.take(250)) {
             worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
         }
-        assertEquals(250, client.redriveAll(CODER));
+        assertEquals(250, client.admin().redriveAll(CODER));
         assertEquals(250, jedis.xlen(keys.tasks(CODER)));
         assertEquals(0, jedis.xlen(keys.dead(CODER)));
     }
@@ -148,8 +148,9 @@ class FleetClientAdminTest {
         for (int i = 0; i < 20; i++) {
             deadLettered("t" + i);
         }
-        List<String> ids =
-                client.deadLetters(CODER, 100).stream().map(DeadLetter::entryId).toList();
+        List<String> ids = client.admin().deadLetters(CODER, 100).stream()
+                .map(DeadLetter::entryId)
+                .toList();
         assertEquals(20, ids.size());
         CyclicBarrier start = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -158,7 +159,7 @@ class FleetClientAdminTest {
             for (int t = 0; t < 2; t++) {
                 counts.add(threads.submit(() -> {
                     start.await();
-                    return client.redrive(CODER, ids);
+                    return client.admin().redrive(CODER, ids);
                 }));
             }
             assertEquals(20, counts.get(0).get() + counts.get(1).get());
@@ -173,9 +174,9 @@ class FleetClientAdminTest {
     void purgeDeletesAllDeadLettersAndSaysHowMany() {
         deadLettered("a");
         deadLettered("b");
-        assertEquals(2, client.purgeDeadLetters(CODER));
+        assertEquals(2, client.admin().purgeDeadLetters(CODER));
         assertEquals(0, jedis.xlen(keys.dead(CODER)));
-        assertEquals(0, client.purgeDeadLetters(CODER));
+        assertEquals(0, client.admin().purgeDeadLetters(CODER));
     }
 
     @Test
@@ -204,7 +205,7 @@ class FleetClientAdminTest {
         worker.deadLetter(taken.get(0), DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
         jedis.zadd(keys.delayed(CODER), System.currentTimeMillis() + 60_000, "{\"later\":true}");
 
-        AgentStats stats = client.agentStats(CODER);
+        AgentStats stats = client.admin().agentStats(CODER);
         assertEquals(CODER, stats.agent());
         assertEquals(4, stats.length());
         assertEquals(1, stats.pending());
@@ -218,7 +219,7 @@ class FleetClientAdminTest {
 
     @Test
     void agentStatsOfAnUnknownAgentTypeIsEmptyWithUnknownLag() {
-        AgentStats stats = client.agentStats("nobody");
+        AgentStats stats = client.admin().agentStats("nobody");
         assertEquals(0, stats.length());
         assertNull(stats.lag(), "no group: lag is unknown, not 0");
         assertEquals(0, stats.pending());
@@ -233,9 +234,9 @@ class FleetClientAdminTest {
             client.submit(CODER, json("input", "t" + i));
         }
         worker.createGroup();
-        assertEquals(5L, client.agentStats(CODER).lag());
+        assertEquals(5L, client.admin().agentStats(CODER).lag());
         worker.take(2);
-        assertEquals(3L, client.agentStats(CODER).lag());
+        assertEquals(3L, client.admin().agentStats(CODER).lag());
     }
 
     @Test
@@ -243,19 +244,19 @@ class FleetClientAdminTest {
         assumeTrue(majorVersion() < 7, "only Redis 6 lacks lag");
         client.submit(CODER, json("input", "t"));
         worker.createGroup();
-        assertNull(client.agentStats(CODER).lag());
+        assertNull(client.admin().agentStats(CODER).lag());
     }
 
     @Test
     void agentTypesListsTheRegistryTheClientWritesOnFirstEnqueue() {
-        assertEquals(Set.of(), client.agentTypes());
+        assertEquals(Set.of(), client.admin().agentTypes());
         client.submit(CODER, json("input", "a"));
         client.submit(CODER, json("input", "a2"));
         client.submit("reviewer", json("input", "b"));
         // A stream someone else wrote is not a registered type; a type a worker registered is.
         jedis.xadd("fleet:{intruder}:tasks", StreamEntryID.NEW_ENTRY, Map.of("msg", "{}"));
         jedis.sadd(keys.agents(), "served-only");
-        assertEquals(Set.of(CODER, "reviewer", "served-only"), client.agentTypes());
+        assertEquals(Set.of(CODER, "reviewer", "served-only"), client.admin().agentTypes());
         assertEquals(Set.of(CODER, "reviewer", "served-only"), jedis.smembers(keys.agents()));
     }
 
@@ -269,16 +270,17 @@ class FleetClientAdminTest {
                 StreamEntryID.NEW_ENTRY,
                 Map.of("type", "RUN_FINISHED", "data", "{\"status\":\"COMPLETED\"}"));
 
-        assertEquals("RUNNING", client.runState("r1").get("status"));
-        assertTrue(client.runState("unknown").isEmpty());
-        List<RunEvent> all = client.runEvents("r1", "0", 10, Duration.ZERO);
+        assertEquals("RUNNING", client.workflows().runState("r1").get("status"));
+        assertTrue(client.workflows().runState("unknown").isEmpty());
+        List<RunEvent> all = client.workflows().runEvents("r1", "0", 10, Duration.ZERO);
         assertEquals(
                 List.of("RUN_STARTED", "RUN_FINISHED"),
                 all.stream().map(RunEvent::type).toList());
-        List<RunEvent> after = client.runEvents("r1", first.toString(), 10, Duration.ofMillis(100));
+        List<RunEvent> after = client.workflows().runEvents("r1", first.toString(), 10, Duration.ofMillis(100));
         assertEquals(1, after.size());
         assertTrue(after.getFirst().isRunFinished());
-        assertTrue(client.runEvents("r1", after.getFirst().entryId(), 10, Duration.ofMillis(50))
+        assertTrue(client.workflows()
+                .runEvents("r1", after.getFirst().entryId(), 10, Duration.ofMillis(50))
                 .isEmpty());
         assertNotEquals("", after.getFirst().data());
     }

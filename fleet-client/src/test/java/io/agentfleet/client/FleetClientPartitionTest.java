@@ -46,7 +46,10 @@ class FleetClientPartitionTest {
     @BeforeEach
     void connect() {
         jedis = redis.client();
-        client = FleetClient.builder().redisUri(redis.uri()).partitions(HOT, 3).build();
+        client = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(redis.uri())
+                .partitions(HOT, 3)
+                .build());
     }
 
     @AfterEach
@@ -78,8 +81,10 @@ class FleetClientPartitionTest {
                     "~fleet:*");
         }
         String url = redis.uri().replace("redis://", "redis://narrow-producer:narrow-pw@");
-        try (FleetClient narrow =
-                FleetClient.builder().redisUri(url).partitions("narrow", 3).build()) {
+        try (FleetClient narrow = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(url)
+                .partitions("narrow", 3)
+                .build())) {
             for (int i = 0; i < 4; i++) {
                 assertEquals(0, narrow.submit("narrow", json("input", "n" + i)).partition());
             }
@@ -105,7 +110,7 @@ class FleetClientPartitionTest {
                 Set.of(0, 1, 2),
                 new HashSet<>(handles.stream().map(TaskHandle::partition).toList()));
         assertEquals("3", jedis.hget(keys.config(HOT), StreamKeys.PARTITIONS_FIELD), "the count is registered");
-        assertEquals(Set.of(HOT), client.agentTypes());
+        assertEquals(Set.of(HOT), client.admin().agentTypes());
 
         for (int p = 0; p < 3; p++) {
             FakeWorker worker = new FakeWorker(jedis, keys, HOT, p);
@@ -161,7 +166,7 @@ class FleetClientPartitionTest {
         client.submit(HOT, json("input", "registers 3"));
         try (FleetClient plain = FleetClient.connect(redis.uri())) {
             assertEquals(3, plain.writePartitions(HOT));
-            assertEquals(3, plain.partitions(HOT));
+            assertEquals(3, plain.admin().partitions(HOT));
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 tasks.add(AgentMessage.request(HOT, json("input", "x" + i)).build());
@@ -186,7 +191,7 @@ class FleetClientPartitionTest {
                 worker.deadLetter(entry, DeadLetterReason.INVALID_MESSAGE, Failure.permanent("BOOM", "no"));
             }
         }
-        AgentStats stats = client.agentStats(HOT);
+        AgentStats stats = client.admin().agentStats(HOT);
         assertEquals(6, stats.dead());
         assertEquals(3, stats.partitions().size());
         assertEquals(
@@ -194,27 +199,27 @@ class FleetClientPartitionTest {
                 stats.partitions().stream().map(PartitionStats::dead).toList());
         assertEquals(1, stats.consumers().size(), "one worker serving three partitions is one consumer");
 
-        String id = client.deadLetters(HOT, 2, 10).getFirst().entryId();
-        assertEquals(1, client.redrive(HOT, 2, List.of(id)));
+        String id = client.admin().deadLetters(HOT, 2, 10).getFirst().entryId();
+        assertEquals(1, client.admin().redrive(HOT, 2, List.of(id)));
         assertEquals(1, jedis.xlen(keys.dead(HOT, 2)));
         assertEquals(2, jedis.xlen(keys.dead(HOT, 1)), "entry ids are per stream: other partitions are untouched");
         assertEquals(1, jedis.xlen(keys.tasks(HOT, 2)), "redriven onto its own partition's stream");
         assertEquals(0, jedis.xlen(keys.tasks(HOT, 1)));
 
-        assertEquals(2, client.redriveAll(HOT, 0));
+        assertEquals(2, client.admin().redriveAll(HOT, 0));
         assertEquals(0, jedis.xlen(keys.dead(HOT, 0)));
-        assertEquals(3, client.purgeDeadLetters(HOT), "purge covers every partition");
-        assertEquals(0, client.agentStats(HOT).dead());
+        assertEquals(3, client.admin().purgeDeadLetters(HOT), "purge covers every partition");
+        assertEquals(0, client.admin().agentStats(HOT).dead());
     }
 
     @Test
     void anEnqueueTheReplicasCannotAcknowledgeFailsTyped() {
         // One node has no replica; each cluster primary has one, so two can never acknowledge.
         int wanted = redis.isCluster() ? 2 : 1;
-        try (FleetClient durable = FleetClient.builder()
+        try (FleetClient durable = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .waitReplicas(wanted, Duration.ofMillis(100))
-                .build()) {
+                .build())) {
             DurabilityException e =
                     assertThrows(DurabilityException.class, () -> durable.submit("coder", json("input", "x")));
             assertEquals("coder", e.agent());
@@ -234,11 +239,11 @@ class FleetClientPartitionTest {
     @Test
     void onAClusterOneReplicaAcknowledgesEveryEnqueue() {
         assumeTrue(redis.isCluster(), "needs replicas");
-        try (FleetClient durable = FleetClient.builder()
+        try (FleetClient durable = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .waitReplicas(1, Duration.ofSeconds(5))
                 .partitions(HOT, 3)
-                .build()) {
+                .build())) {
             durable.submit("coder", json("input", "x"));
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
@@ -276,7 +281,7 @@ class FleetClientPartitionTest {
         for (int i = 0; i < types.size(); i++) {
             assertEquals(types.get(i), results.get(i).output().get("output").asText());
         }
-        assertEquals(new HashSet<>(types), client.agentTypes());
+        assertEquals(new HashSet<>(types), client.admin().agentTypes());
         for (int p = 1; p < 3; p++) {
             assertNotEquals(HashSlots.slotOf(keys.tasks(HOT, 0)), HashSlots.slotOf(keys.tasks(HOT, p)));
         }
@@ -287,10 +292,10 @@ class FleetClientPartitionTest {
         flushScripts();
         client.submit("coder", json("input", "after SCRIPT FLUSH"));
         flushScripts();
-        try (FleetClient durable = FleetClient.builder()
+        try (FleetClient durable = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .waitReplicas(redis.isCluster() ? 1 : 0, Duration.ofSeconds(5))
-                .build()) {
+                .build())) {
             durable.submit("coder", json("input", "after SCRIPT FLUSH, waiting for replicas"));
         }
         assertEquals(2, jedis.xlen(keys.tasks("coder")));
@@ -303,7 +308,7 @@ class FleetClientPartitionTest {
             admin.aclSetUser("noinfo", "on", ">pw", "~*", "&*", "+@all", "-info");
             try (FleetClient limited = FleetClient.connect("redis://noinfo:pw@" + redis.host() + ":" + redis.port())) {
                 limited.submit("coder", json("input", "no INFO for me"));
-                assertEquals(Set.of("coder"), limited.agentTypes());
+                assertEquals(Set.of("coder"), limited.admin().agentTypes());
             } finally {
                 admin.aclDelUser("noinfo");
             }
@@ -314,10 +319,10 @@ class FleetClientPartitionTest {
     void aClientOnSentinelFollowsTheNewPrimaryAfterAFailover() {
         assumeFalse(redis.isCluster(), "the Sentinel set-up is started once, in the standalone run");
         try (RedisSentinelSetup sentinel = RedisSentinelSetup.start();
-                FleetClient viaSentinel = FleetClient.builder()
+                FleetClient viaSentinel = FleetClient.connect(FleetClientOptions.builder()
                         .redisUri(sentinel.uri())
                         .commandTimeout(Duration.ofSeconds(2))
-                        .build()) {
+                        .build())) {
             TaskHandle before = viaSentinel.submit("coder", json("input", "before"));
             RedisSentinelSetup.Node old = sentinel.primary();
             sentinel.kill(old);
@@ -374,7 +379,7 @@ class FleetClientPartitionTest {
             assertEquals(
                     "done",
                     viaSentinel.await(handle, GENEROUS).output().get("output").asText());
-            assertEquals(Set.of("coder"), viaSentinel.agentTypes());
+            assertEquals(Set.of("coder"), viaSentinel.admin().agentTypes());
         }
     }
 }

@@ -146,8 +146,8 @@ class FleetClientSubmitTest {
 
     @Test
     void submitPastTheBacklogBoundThrowsAndEnqueuesNothing() {
-        try (FleetClient bounded =
-                FleetClient.builder().redisUri(redis.uri()).maxBacklog(3).build()) {
+        try (FleetClient bounded = FleetClient.connect(
+                FleetClientOptions.builder().redisUri(redis.uri()).maxBacklog(3).build())) {
             for (int i = 0; i < 3; i++) {
                 bounded.submit(CODER, json("input", "t" + i));
             }
@@ -177,8 +177,10 @@ class FleetClientSubmitTest {
 
     @Test
     void submitAllChunkIsAllOrNothingUnderBackpressure() {
-        try (FleetClient bounded =
-                FleetClient.builder().redisUri(redis.uri()).maxBacklog(10).build()) {
+        try (FleetClient bounded = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(redis.uri())
+                .maxBacklog(10)
+                .build())) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 11; i++) {
                 tasks.add(AgentMessage.request(CODER, json("input", "t" + i)).build());
@@ -190,8 +192,10 @@ class FleetClientSubmitTest {
 
     @Test
     void submitAllReportsWhichChunksWereEnqueuedWhenLaterOnesAreRefused() {
-        try (FleetClient bounded =
-                FleetClient.builder().redisUri(redis.uri()).maxBacklog(1_500).build()) {
+        try (FleetClient bounded = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(redis.uri())
+                .maxBacklog(1_500)
+                .build())) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < 2_500; i++) {
                 tasks.add(AgentMessage.request(CODER, json("input", "t" + i)).build());

@@ -78,11 +78,13 @@ class FleetClientTlsTest {
 
     /** Submit, let a fake worker answer over its own TLS connection, await the result, read the type's stats. */
     private static void roundTrip(String url, UnifiedJedis check, String agent) {
-        try (FleetClient client = FleetClient.builder().redisUri(url).build()) {
-            long before = client.agentStats(agent).length();
+        try (FleetClient client =
+                FleetClient.connect(FleetClientOptions.builder().redisUri(url).build())) {
+            long before = client.admin().agentStats(agent).length();
             TaskHandle handle = client.submit(agent, json("input", "over tls"));
-            assertTrue(client.agentTypes().contains(agent), client.agentTypes() + " contains " + agent);
-            assertEquals(before + 1, client.agentStats(agent).length());
+            assertTrue(
+                    client.admin().agentTypes().contains(agent), client.admin().agentTypes() + " contains " + agent);
+            assertEquals(before + 1, client.admin().agentStats(agent).length());
             assertEquals(before + 1, check.xlen(KEYS.tasks(agent)));
             FakeWorker worker = new FakeWorker(check, KEYS, agent);
             StreamEntry entry = worker.take(10).stream()

@@ -108,10 +108,10 @@ class FleetClientTracingTest {
     }
 
     private FleetClient tracedClient() {
-        return FleetClient.builder()
+        return FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .openTelemetry(openTelemetry)
-                .build();
+                .build());
     }
 
     private List<AgentMessage> enqueued() {

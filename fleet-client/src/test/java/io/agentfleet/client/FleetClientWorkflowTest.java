@@ -68,11 +68,11 @@ class FleetClientWorkflowTest {
             exchange.close();
         });
         server.start();
-        client = FleetClient.builder()
+        client = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .orchestratorUri("http://127.0.0.1:" + server.getAddress().getPort() + "/")
                 .apiKey(KEY)
-                .build();
+                .build());
     }
 
     @AfterEach
@@ -118,7 +118,7 @@ class FleetClientWorkflowTest {
                 .task("a", "echo", JsonNodeFactory.instance.objectNode().put("x", 1))
                 .build();
 
-        RunHandle handle = client.submitWorkflow(flow);
+        RunHandle handle = client.workflows().submitWorkflow(flow);
 
         assertEquals(new RunHandle(RUN, "RUNNING", 1), handle);
         assertEquals("Bearer " + KEY, seen.get("POST /v1/workflows authorization"));
@@ -134,8 +134,8 @@ class FleetClientWorkflowTest {
                         400,
                         "{\"error\":\"invalid_request\",\"field\":\"tasks[0].dependsOn\",\"reason\":\"dependency cycle: a -> b -> a\"}",
                         Map.of()));
-        InvalidMessageException invalid =
-                assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow));
+        InvalidMessageException invalid = assertThrows(
+                InvalidMessageException.class, () -> client.workflows().submitWorkflow(flow));
         assertEquals("tasks[0].dependsOn", invalid.field());
         assertEquals("dependency cycle: a -> b -> a", invalid.reason());
 
@@ -147,7 +147,9 @@ class FleetClientWorkflowTest {
                         Map.of()));
         assertEquals(
                 "tasks[0].input",
-                assertThrows(InvalidMessageException.class, () -> client.submitWorkflow(flow))
+                assertThrows(
+                                InvalidMessageException.class,
+                                () -> client.workflows().submitWorkflow(flow))
                         .field());
 
         answers.put(
@@ -156,14 +158,16 @@ class FleetClientWorkflowTest {
                         401,
                         "{\"error\":\"unauthorized\",\"field\":\"Authorization\",\"reason\":\"missing Bearer key\"}",
                         Map.of()));
-        FleetAuthException unauthorized = assertThrows(FleetAuthException.class, () -> client.submitWorkflow(flow));
+        FleetAuthException unauthorized =
+                assertThrows(FleetAuthException.class, () -> client.workflows().submitWorkflow(flow));
         assertEquals(401, unauthorized.status());
         assertEquals("unauthorized", unauthorized.error());
 
         answers.put(
                 "POST /v1/workflows",
                 new Canned(403, "{\"error\":\"forbidden\",\"reason\":\"unknown key\"}", Map.of()));
-        FleetAuthException forbidden = assertThrows(FleetAuthException.class, () -> client.submitWorkflow(flow));
+        FleetAuthException forbidden =
+                assertThrows(FleetAuthException.class, () -> client.workflows().submitWorkflow(flow));
         assertEquals(403, forbidden.status());
         assertFalse(forbidden.getMessage().contains(KEY), forbidden.getMessage());
 
@@ -173,7 +177,8 @@ class FleetClientWorkflowTest {
                         429,
                         "{\"error\":\"rate_limited\",\"reason\":\"over 2000 requests per 1s\"}",
                         Map.of("Retry-After", "3")));
-        RateLimitedException limited = assertThrows(RateLimitedException.class, () -> client.submitWorkflow(flow));
+        RateLimitedException limited = assertThrows(
+                RateLimitedException.class, () -> client.workflows().submitWorkflow(flow));
         assertEquals(Duration.ofSeconds(3), limited.retryAfter());
         assertEquals("rate_limited", limited.error());
 
@@ -182,11 +187,14 @@ class FleetClientWorkflowTest {
                 new Canned(429, "{\"error\":\"backpressure\",\"field\":\"agent\",\"reason\":\"full\"}", Map.of()));
         assertEquals(
                 Duration.ofSeconds(1),
-                assertThrows(RateLimitedException.class, () -> client.submitWorkflow(flow))
+                assertThrows(
+                                RateLimitedException.class,
+                                () -> client.workflows().submitWorkflow(flow))
                         .retryAfter());
 
         answers.put("POST /v1/workflows", new Canned(502, "<html>bad gateway</html>", Map.of()));
-        OrchestratorException other = assertThrows(OrchestratorException.class, () -> client.submitWorkflow(flow));
+        OrchestratorException other = assertThrows(
+                OrchestratorException.class, () -> client.workflows().submitWorkflow(flow));
         assertEquals(502, other.status());
         assertTrue(other.getMessage().contains("bad gateway"), other.getMessage());
     }
@@ -197,8 +205,9 @@ class FleetClientWorkflowTest {
         server.stop(0);
         OrchestratorException e = assertThrows(
                 OrchestratorException.class,
-                () -> client.submitWorkflow(
-                        Workflow.builder().task("a", "echo", null).build()));
+                () -> client.workflows()
+                        .submitWorkflow(
+                                Workflow.builder().task("a", "echo", null).build()));
         assertEquals(0, e.status());
         assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
         assertFalse(e.getMessage().contains(KEY), e.getMessage());
@@ -219,12 +228,12 @@ class FleetClientWorkflowTest {
             jedis.hset(stateKey, "status", "RUNNING");
             RunTimeoutException timeout = assertThrows(
                     RunTimeoutException.class,
-                    () -> client.awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofMillis(50)));
+                    () -> client.workflows().awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofMillis(50)));
             assertEquals("RUNNING", timeout.lastStatus());
             assertNull(seen.get("GET /v1/runs/" + RUN + " authorization"), "no HTTP call while the run is running");
 
             jedis.hset(stateKey, "status", "COMPLETED");
-            RunResult result = client.awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofSeconds(30));
+            RunResult result = client.workflows().awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofSeconds(30));
             assertEquals("COMPLETED", result.status());
             assertEquals(1, result.output("a").get("n").asInt());
             assertEquals(2, result.output("b").get("n").asInt());
@@ -277,7 +286,7 @@ class FleetClientWorkflowTest {
         }
         RunFailedException failed = assertThrows(
                 RunFailedException.class,
-                () -> client.awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofSeconds(30)));
+                () -> client.workflows().awaitRun(new RunHandle(RUN, "RUNNING", 2), Duration.ofSeconds(30)));
         assertEquals("FAILED", failed.status());
         assertTrue(failed.error().contains("NON_RETRYABLE_FAILURE"), failed.error());
         assertEquals(Map.of("a", "COMPLETED", "b", "FAILED"), failed.result().taskStates());
@@ -289,8 +298,10 @@ class FleetClientWorkflowTest {
         try (FleetClient redisOnly = FleetClient.connect(redis.uri())) {
             IllegalStateException e = assertThrows(
                     IllegalStateException.class,
-                    () -> redisOnly.submitWorkflow(
-                            Workflow.builder().task("a", "echo", null).build()));
+                    () -> redisOnly
+                            .workflows()
+                            .submitWorkflow(
+                                    Workflow.builder().task("a", "echo", null).build()));
             assertTrue(e.getMessage().contains("orchestratorUri"), e.getMessage());
         }
     }

@@ -3,7 +3,7 @@ package io.agentfleet.fleetctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetAdminClient;
 import io.agentfleet.messages.DeadLetter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -123,7 +123,7 @@ final class DeadCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
-            try (FleetClient client = root.connect()) {
+            try (FleetAdminClient client = root.connectAdmin()) {
                 List<Integer> partitions = new ArrayList<>();
                 if (partition != null) {
                     partitions.add(partition);
@@ -197,13 +197,13 @@ final class DeadCommand implements Callable<Integer> {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
             Ref ref = Ref.parse(entryId, partition);
-            try (FleetClient client = root.connect()) {
+            try (FleetAdminClient client = root.connectAdmin()) {
                 Optional<DeadLetter> found = client.deadLetter(agent, ref.partition(), ref.entryId());
                 if (found.isEmpty()) {
                     spec.commandLine()
                             .getErr()
                             .println("fleetctl: no dead letter " + ref.entryId() + " on "
-                                    + client.keys().dead(agent, ref.partition()));
+                                    + client.options().keys().dead(agent, ref.partition()));
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
@@ -263,7 +263,7 @@ final class DeadCommand implements Callable<Integer> {
             }
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
-            try (FleetClient client = root.connect()) {
+            try (FleetAdminClient client = root.connectAdmin()) {
                 int redriven = all
                         ? (partition == null ? client.redriveAll(agent) : client.redriveAll(agent, partition))
                         : redrive(client);
@@ -291,7 +291,7 @@ final class DeadCommand implements Callable<Integer> {
             }
         }
 
-        private int redrive(FleetClient client) {
+        private int redrive(FleetAdminClient client) {
             Map<Integer, List<String>> byPartition = new TreeMap<>();
             for (String text : entryIds) {
                 Ref ref = Ref.parse(text, partition == null ? 0 : partition);
@@ -310,7 +310,7 @@ final class DeadCommand implements Callable<Integer> {
     @Command(
             name = "purge",
             mixinStandardHelpOptions = true,
-            description = "Delete every dead letter of an agent type (every partition).")
+            description = "Delete every dead letter of an agent type (every partition), or only a tenant's.")
     static final class Purge implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -323,11 +323,17 @@ final class DeadCommand implements Callable<Integer> {
                 description = "Do not ask for confirmation")
         boolean yes;
 
+        @Option(
+                names = "--tenant",
+                paramLabel = "TENANT",
+                description = "Delete only this tenant's dead letters (each partition in one atomic step)")
+        String tenant;
+
         @Override
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
-            try (FleetClient client = root.connect()) {
+            try (FleetAdminClient client = root.connectAdmin()) {
                 if (!yes && !confirmed(root, client)) {
                     spec.commandLine()
                             .getErr()
@@ -335,22 +341,30 @@ final class DeadCommand implements Callable<Integer> {
                     spec.commandLine().getErr().flush();
                     return FleetCtl.FAILED;
                 }
-                long purged = client.purgeDeadLetters(agent);
+                long purged = tenant == null ? client.purgeDeadLetters(agent) : client.purgeDeadLetters(agent, tenant);
                 if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(
-                            FleetCtl.JSON.createObjectNode().put("agent", agent).put("purged", purged)));
+                    ObjectNode report = FleetCtl.JSON.createObjectNode().put("agent", agent);
+                    if (tenant != null) {
+                        report.put("tenant", tenant);
+                    }
+                    out.println(FleetCtl.JSON.writeValueAsString(report.put("purged", purged)));
                 } else {
-                    out.println("purged " + purged + " dead letters of agent type '" + agent + "'");
+                    out.println("purged " + purged + " dead letters of agent type '" + agent + "'"
+                            + (tenant == null ? "" : " of tenant '" + tenant + "'"));
                 }
                 out.flush();
                 return FleetCtl.OK;
             }
         }
 
-        private boolean confirmed(FleetCtl root, FleetClient client) throws IOException {
-            long count = client.agentStats(agent).dead();
+        private boolean confirmed(FleetCtl root, FleetAdminClient client) throws IOException {
             PrintWriter err = spec.commandLine().getErr();
-            err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
+            if (tenant == null) {
+                long count = client.agentStats(agent).dead();
+                err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
+            } else {
+                err.print("Delete tenant '" + tenant + "''s dead letters of agent type '" + agent + "'? [y/N] ");
+            }
             err.flush();
             String answer = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8)).readLine();
             return answer != null

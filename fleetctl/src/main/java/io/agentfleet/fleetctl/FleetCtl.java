@@ -2,9 +2,11 @@ package io.agentfleet.fleetctl;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.agentfleet.client.FleetAdminClient;
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.client.FleetConnectionException;
+import io.agentfleet.client.FleetWorkflowClient;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.InvalidMessageException;
 import java.io.InputStream;
@@ -100,7 +102,22 @@ public final class FleetCtl implements Callable<Integer> {
         return USAGE;
     }
 
+    /** The producer's client, for submitting and awaiting tasks. */
     FleetClient connect() {
+        return FleetClient.connect(options());
+    }
+
+    /** The operator's client: dead letters and statistics. */
+    FleetAdminClient connectAdmin() {
+        return FleetAdminClient.connect(options());
+    }
+
+    /** The workflow client, for following runs (state and events straight from Redis). */
+    FleetWorkflowClient connectWorkflows() {
+        return FleetWorkflowClient.connect(options());
+    }
+
+    private FleetClientOptions options() {
         FleetClientOptions.Builder options = FleetClientOptions.builder()
                 .redisUri(redis)
                 .prefix(prefix)
@@ -118,7 +135,7 @@ public final class FleetCtl implements Callable<Integer> {
                             ? FleetClientOptions.DEFAULT_WAIT_TIMEOUT
                             : io.agentfleet.messages.Durations.parse(timeout.trim()));
         }
-        return FleetClient.connect(options.build());
+        return options.build();
     }
 
     boolean json() {

@@ -2,7 +2,7 @@ package io.agentfleet.fleetctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetWorkflowClient;
 import io.agentfleet.client.RunEvent;
 import io.agentfleet.messages.RunStatus;
 import java.io.PrintWriter;
@@ -55,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
-            try (FleetClient client = root.connect()) {
+            try (FleetWorkflowClient client = root.connectWorkflows()) {
                 Map<String, String> state = client.runState(runId);
                 if (state.isEmpty()) {
                     return notFound(spec, runId);
@@ -113,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             FleetCtl root = FleetCtl.root(spec);
             PrintWriter out = spec.commandLine().getOut();
-            try (FleetClient client = root.connect()) {
+            try (FleetWorkflowClient client = root.connectWorkflows()) {
                 String last = "0";
                 boolean seenAny = false;
                 long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.AgentStats;
 import io.agentfleet.client.ConsumerStats;
-import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetAdminClient;
 import io.agentfleet.client.PartitionStats;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -48,13 +48,14 @@ final class StatusCommand implements Callable<Integer> {
         FleetCtl root = FleetCtl.root(spec);
         PrintWriter out = spec.commandLine().getOut();
         Duration threshold = liveWithin;
-        try (FleetClient client = root.connect()) {
+        try (FleetAdminClient client = root.connectAdmin()) {
             List<String> shown = agents.isEmpty() ? List.copyOf(client.agentTypes()) : agents;
             List<AgentStats> stats = shown.stream().map(client::agentStats).toList();
             if (root.json()) {
                 out.println(FleetCtl.JSON.writeValueAsString(toJson(stats, threshold)));
             } else if (stats.isEmpty()) {
-                out.println("no agent types under prefix '" + client.keys().prefix() + "'");
+                out.println("no agent types under prefix '"
+                        + client.options().keys().prefix() + "'");
             } else {
                 table(stats, threshold).print(out);
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentfleet.client.FakeWorker;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
@@ -224,6 +225,28 @@ class FleetCtlTest {
     }
 
     @Test
+    void deadPurgeWithATenantDeletesOnlyThatTenantsDeadLetters() throws Exception {
+        for (String tenant : List.of("team-a", "team-b", "team-a")) {
+            assertEquals(
+                    0,
+                    fleetctl("submit", CODER, "--input", "{}", "--tenant", tenant)
+                            .exitCode());
+        }
+        for (StreamEntry entry : worker.take(3)) {
+            worker.deadLetter(entry, DeadLetterReason.NON_RETRYABLE_FAILURE, Failure.permanent("E", "no"));
+        }
+
+        JsonNode json = fleetctl("dead", "purge", CODER, "--tenant", "team-a", "--yes", "--json")
+                .json();
+
+        assertEquals(2, json.get("purged").asInt(), json.toString());
+        assertEquals("team-a", json.get("tenant").asText());
+        JsonNode left = fleetctl("dead", "list", CODER, "--json").json();
+        assertEquals(1, left.size(), left.toString());
+        assertEquals("team-b", left.get(0).get("tenant").asText());
+    }
+
+    @Test
     void submitPrintsTheTaskIdAndEnqueuesTheInput() {
         Run run = fleetctl("submit", CODER, "--input", "{\"goal\":\"hello\"}");
         assertEquals(0, run.exitCode(), run.err());
@@ -249,10 +272,10 @@ class FleetCtlTest {
 
     @Test
     void submitWithAPartitionKeyAlwaysUsesThatKeysPartition() throws Exception {
-        try (FleetClient partitioned = FleetClient.builder()
+        try (FleetClient partitioned = FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .partitions("keyed", 3)
-                .build()) {
+                .build())) {
             partitioned.submit("keyed", json("input", "registers three partitions"));
         }
         int expected = StreamKeys.partitionFor("customer-7", 3);
@@ -374,8 +397,10 @@ class FleetCtlTest {
 
     @Test
     void aPartitionedTypeShowsItsPartitionsAndItsDeadLettersAreNamedByPartition() throws Exception {
-        try (FleetClient partitioned =
-                FleetClient.builder().redisUri(redis.uri()).partitions("hot", 3).build()) {
+        try (FleetClient partitioned = FleetClient.connect(FleetClientOptions.builder()
+                .redisUri(redis.uri())
+                .partitions("hot", 3)
+                .build())) {
             for (int i = 0; i < 6; i++) {
                 partitioned.submit("hot", json("input", "h" + i));
             }

@@ -3,6 +3,7 @@ package io.agentfleet.tools.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.StreamKeys;
@@ -73,13 +74,14 @@ public final class BenchProducer {
      * the harness sets them for W5.
      */
     static FleetClient connect(String redisUrl) {
-        FleetClient.Builder builder = FleetClient.builder().redisUri(redisUrl).environment(System::getenv);
+        FleetClientOptions.Builder options =
+                FleetClientOptions.builder().redisUri(redisUrl).environment(System::getenv);
         String replicas = System.getenv("FLEET_REDIS_WAIT_REPLICAS");
         if (replicas != null && !replicas.isBlank() && Integer.parseInt(replicas.trim()) > 0) {
-            builder.waitReplicas(
+            options.waitReplicas(
                     Integer.parseInt(replicas.trim()), waitTimeout(System.getenv("FLEET_REDIS_WAIT_TIMEOUT")));
         }
-        return builder.build();
+        return FleetClient.connect(options.build());
     }
 
     private static Duration waitTimeout(String value) {

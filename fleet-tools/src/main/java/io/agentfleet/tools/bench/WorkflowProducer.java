@@ -3,7 +3,8 @@ package io.agentfleet.tools.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
+import io.agentfleet.client.FleetWorkflowClient;
 import io.agentfleet.client.RateLimitedException;
 import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.Workflow;
@@ -29,7 +30,7 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The producer of W3, run as its own JVM: {@code REDIS_URL API_URL RUNS CONCURRENCY WARMUP [ORCHESTRATOR_PID]} (API
- * key in {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetClient#submitWorkflow}, keeping at most
+ * key in {@code FLEET_BENCH_API_KEY}). It submits workflow runs with {@link FleetWorkflowClient#submitWorkflow}, keeping at most
  * CONCURRENCY runs in flight (submitted and not yet seen finished: CONCURRENCY closed-loop submitters), first WARMUP
  * chain runs that are not measured, then RUNS chain runs A→B→C, then RUNS fan-out runs 1→8→1, every task for agent
  * type {@code bench} with a 1,000-character input (distinct per task of a run). The latencies of these throughput
@@ -63,12 +64,12 @@ public final class WorkflowProducer {
         int concurrency = Integer.parseInt(args[3]);
         int warmup = Integer.parseInt(args[4]);
         long orchestratorPid = args.length > 5 ? Long.parseLong(args[5]) : -1;
-        try (FleetClient client = FleetClient.builder()
+        try (FleetWorkflowClient client = FleetWorkflowClient.connect(FleetClientOptions.builder()
                         .redisUri(redisUrl)
                         .orchestratorUri(api)
                         .apiKey(System.getenv("FLEET_BENCH_API_KEY"))
                         .poolSize(2)
-                        .build();
+                        .build());
                 Watcher watcher = new Watcher(redisUrl)) {
             watcher.start();
             System.out.println("concurrency=" + concurrency + " runs=" + runs + " warmup=" + warmup);
@@ -165,7 +166,7 @@ public final class WorkflowProducer {
 
     private static Phase phase(
             String name,
-            FleetClient client,
+            FleetWorkflowClient client,
             Watcher watcher,
             int runs,
             int concurrency,
@@ -206,7 +207,8 @@ public final class WorkflowProducer {
      * Open loop: run i is submitted at {@code start + i / rate} on its own virtual thread, whatever happened to the
      * runs before it, so a slow run delays no other run's submit and latency is what a run sees at this load.
      */
-    private static Phase paced(FleetClient client, Watcher watcher, int rate, int seconds) throws InterruptedException {
+    private static Phase paced(FleetWorkflowClient client, Watcher watcher, int rate, int seconds)
+            throws InterruptedException {
         int runs = rate * seconds;
         long[] latencies = new long[runs];
         AtomicInteger failed = new AtomicInteger();
@@ -294,7 +296,7 @@ public final class WorkflowProducer {
 
     /** Submits one run and waits for its RUN_FINISHED event. */
     private static Observed submitAndWatch(
-            FleetClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
+            FleetWorkflowClient client, Watcher watcher, Workflow workflow, AtomicInteger failed) {
         Instant submitted = Instant.now();
         RunHandle run = submit(client, workflow);
         Instant answered = Instant.now();
@@ -312,7 +314,7 @@ public final class WorkflowProducer {
     }
 
     private static void submitLoop(
-            FleetClient client,
+            FleetWorkflowClient client,
             Watcher watcher,
             int runs,
             IntFunction<Workflow> workflows,
@@ -353,7 +355,7 @@ public final class WorkflowProducer {
         return phase;
     }
 
-    private static RunHandle submit(FleetClient client, Workflow workflow) {
+    private static RunHandle submit(FleetWorkflowClient client, Workflow workflow) {
         while (true) {
             try {
                 return client.submitWorkflow(workflow);

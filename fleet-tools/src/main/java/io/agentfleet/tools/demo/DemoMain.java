@@ -216,7 +216,7 @@ public final class DemoMain {
                 client = FleetClient.connect(redisUrl);
             }
             for (String agent : AGENTS) {
-                if (client.agentStats(agent).consumers().size()
+                if (client.admin().agentStats(agent).consumers().size()
                         < workers.get(agent).size()) {
                     return false;
                 }

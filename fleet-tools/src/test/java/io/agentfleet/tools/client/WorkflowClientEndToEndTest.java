@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetAuthException;
-import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
+import io.agentfleet.client.FleetWorkflowClient;
 import io.agentfleet.client.RunFailedException;
 import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.RunResult;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@link FleetClient#submitWorkflow} and {@link FleetClient#awaitRun} against the real services: a Redis, an
+ * {@link FleetWorkflowClient#submitWorkflow} and {@link FleetWorkflowClient#awaitRun} against the real services: a Redis, an
  * orchestrator process and a worker process serving the built-in {@code echo} and {@code fail} handlers. Lives in
  * fleet-tools because the service jars are built after fleet-client.
  */
@@ -46,7 +47,7 @@ class WorkflowClientEndToEndTest {
     private static JavaProcess orchestrator;
     private static JavaProcess worker;
     private static String orchestratorUri;
-    private FleetClient client;
+    private FleetWorkflowClient client;
 
     @BeforeAll
     static void startServices() throws IOException {
@@ -94,11 +95,11 @@ class WorkflowClientEndToEndTest {
 
     @BeforeEach
     void connect() {
-        client = FleetClient.builder()
+        client = FleetWorkflowClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .orchestratorUri(orchestratorUri)
                 .apiKey(API_KEY)
-                .build();
+                .build());
     }
 
     @AfterEach
@@ -153,19 +154,19 @@ class WorkflowClientEndToEndTest {
     @Test
     void aWrongOrMissingApiKeyIsAnAuthFailureThatNeverShowsTheKey() {
         Workflow flow = Workflow.builder().task("a", "echo", null).build();
-        try (FleetClient wrong = FleetClient.builder()
+        try (FleetWorkflowClient wrong = FleetWorkflowClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .orchestratorUri(orchestratorUri)
                 .apiKey("not-the-key-42")
-                .build()) {
+                .build())) {
             FleetAuthException e = assertThrows(FleetAuthException.class, () -> wrong.submitWorkflow(flow));
             assertEquals(403, e.status());
             assertFalse(e.getMessage().contains("not-the-key-42"), e.getMessage());
         }
-        try (FleetClient none = FleetClient.builder()
+        try (FleetWorkflowClient none = FleetWorkflowClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .orchestratorUri(orchestratorUri)
-                .build()) {
+                .build())) {
             assertEquals(
                     401,
                     assertThrows(FleetAuthException.class, () -> none.submitWorkflow(flow))

@@ -3,6 +3,7 @@ package io.agentfleet.tools.failover;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.client.OrchestratorException;
 import io.agentfleet.client.RunHandle;
 import io.agentfleet.client.RunResult;
@@ -103,12 +104,12 @@ final class FailoverDrill implements AutoCloseable {
     }
 
     FleetClient client(Map<String, String> env) {
-        return FleetClient.builder()
+        return FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redisUrl)
                 .orchestratorUri(orchestratorUri)
                 .apiKey(apiKey)
                 .environment(env::get)
-                .build();
+                .build());
     }
 
     /** Submits {@code count} workflow runs of three chained echo tasks. */
@@ -161,7 +162,7 @@ final class FailoverDrill implements AutoCloseable {
         long giveUp = System.nanoTime() + DRAIN.toNanos();
         while (true) {
             try {
-                return client.submitWorkflow(body);
+                return client.workflows().submitWorkflow(body);
             } catch (OrchestratorException e) {
                 if (e.status() != 503 || System.nanoTime() - giveUp > 0) {
                     throw e;
@@ -232,7 +233,7 @@ final class FailoverDrill implements AutoCloseable {
     List<RunResult> awaitRuns(FleetClient client, List<RunHandle> runs) {
         List<RunResult> results = new ArrayList<>();
         for (RunHandle run : runs) {
-            results.add(client.awaitRun(run, DRAIN));
+            results.add(client.workflows().awaitRun(run, DRAIN));
         }
         return results;
     }

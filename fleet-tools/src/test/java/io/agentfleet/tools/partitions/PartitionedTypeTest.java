@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
@@ -57,7 +58,7 @@ class PartitionedTypeTest {
             submit(three, 0, TASKS / 2, taskIds);
         }
         try (FleetClient five = client(5)) {
-            assertEquals(5, five.partitions(AGENT), "the producer configured with 5 registered them");
+            assertEquals(5, five.admin().partitions(AGENT), "the producer configured with 5 registered them");
             submit(five, TASKS / 2, TASKS, taskIds);
         }
 
@@ -99,10 +100,10 @@ class PartitionedTypeTest {
     }
 
     private static FleetClient client(int partitions) {
-        return FleetClient.builder()
+        return FleetClient.connect(FleetClientOptions.builder()
                 .redisUri(redis.uri())
                 .partitions(AGENT, partitions)
-                .build();
+                .build());
     }
 
     private void startWorkers(int partitions) throws IOException {

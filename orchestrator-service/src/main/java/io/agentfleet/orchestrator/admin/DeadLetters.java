@@ -305,16 +305,17 @@ public class DeadLetters {
                 purged += count == null ? 0 : count;
             }
         } else {
-            long[] deleted = {0};
-            next = forEachScoped(
-                    agent,
-                    partitions,
-                    tenant,
-                    after,
-                    (p, entries) -> deleted[0] += sync.xdel(
-                            keys.dead(agent, p),
-                            entries.stream().map(StreamMessage::getId).toArray(String[]::new)));
-            purged = deleted[0];
+            // One script per partition deletes the tenant's entries among those it reads, atomically.
+            int budget = tenant == null ? 0 : SCAN_BUDGET / partitions;
+            for (int p = 0; p < partitions; p++) {
+                FleetScripts.ScopedPurge done = FleetScripts.ScopedPurge.of(redis.runSync(
+                        FleetScripts.purgeDeadScoped(keys, agent, p, tenant, after, budget), ScriptOutputType.MULTI));
+                purged += done.purged();
+                String reached = done.continueAfter();
+                if (reached != null && (next == null || compareEntryIds(reached, next) < 0)) {
+                    next = reached;
+                }
+            }
         }
         return new PurgeResult(agent, purged, next);
     }

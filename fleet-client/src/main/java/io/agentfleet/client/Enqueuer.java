@@ -1,0 +1,178 @@
+package io.agentfleet.client;
+
+import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.FleetException;
+import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.ScriptCall;
+import io.agentfleet.messages.StreamKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * Runs {@link FleetScripts#ENQUEUE} for validated tasks: one call for a single task, or chunks of at most {@value
+ * FleetClient#MAX_CHUNK} per agent type and partition in one pipeline; turns refusals into {@link
+ * BackpressureException} / {@link PartialSubmitException} and missing replica acknowledgements into {@link
+ * DurabilityException}.
+ */
+final class Enqueuer {
+    private static final String ENQUEUE_WHAT = "enqueueing tasks";
+
+    private final FleetClientOptions options;
+    private final StreamKeys keys;
+    private final RedisGateway redis;
+
+    Enqueuer(FleetClientOptions options, RedisGateway redis) {
+        this.options = options;
+        this.keys = options.keys();
+        this.redis = redis;
+    }
+
+    /** Enqueues one task's {@code json} on {@code partition} of its agent type. */
+    TaskHandle enqueue(AgentMessage task, String json, int partition) {
+        String agent = task.recipient();
+        ScriptCall call = FleetScripts.enqueue(
+                keys, agent, partition, options.maxBacklog(), List.of(RedisGateway.utf8(json)), List.of());
+        RedisGateway.Durable done;
+        try {
+            done = redis.call(
+                    ENQUEUE_WHAT, jedis -> redis.runDurably(call, options.waitReplicas(), options.waitTimeout()));
+        } catch (FleetException e) {
+            throw backpressureOr(e, agent);
+        }
+        List<String> ids = Replies.strings(done.reply());
+        TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
+        requireDurable(agent, partition, done.acknowledged());
+        return handle;
+    }
+
+    /**
+     * Enqueues {@code tasks} (their JSON in {@code encoded}, their partitions in {@code partitions}) in chunks, one
+     * pipeline; returns one handle per task in input order.
+     */
+    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions) {
+        List<Chunk> chunks = chunk(tasks, partitions);
+        enqueueChunks(chunks, encoded);
+        return collectHandles(tasks, chunks);
+    }
+
+    private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
+        List<ScriptCall> calls = new ArrayList<>(chunks.size());
+        for (Chunk chunk : chunks) {
+            List<byte[]> json = chunk.indexes.stream()
+                    .map(i -> RedisGateway.utf8(encoded.get(i)))
+                    .toList();
+            calls.add(FleetScripts.enqueue(keys, chunk.agent, chunk.partition, options.maxBacklog(), json, List.of()));
+        }
+        List<RedisGateway.Durable> replies = redis.call(
+                ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
+        for (int i = 0; i < chunks.size(); i++) {
+            chunks.get(i).reply = replies.get(i);
+        }
+    }
+
+    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
+        TaskHandle[] handles = new TaskHandle[tasks.size()];
+        List<Integer> refused = new ArrayList<>();
+        BackpressureException firstRefusal = null;
+        FleetException otherFailure = null;
+        DurabilityException unreplicated = null;
+        for (Chunk chunk : chunks) {
+            if (chunk.reply.reply() instanceof JedisDataException e) {
+                BackpressureException backpressure = FleetScripts.backpressureFrom(e.getMessage(), keys, chunk.agent);
+                if (backpressure == null) {
+                    otherFailure = otherFailure != null
+                            ? otherFailure
+                            : new FleetException(
+                                    "Redis at " + redis.endpoint() + " refused " + ENQUEUE_WHAT + " for agent type '"
+                                            + chunk.agent + "': " + e.getMessage(),
+                                    e);
+                    continue;
+                }
+                firstRefusal = firstRefusal == null ? backpressure : firstRefusal;
+                refused.addAll(chunk.indexes);
+                continue;
+            }
+            List<String> ids = Replies.strings(chunk.reply.reply());
+            for (int i = 0; i < ids.size(); i++) {
+                int index = chunk.indexes.get(i);
+                handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
+            }
+            long acks = chunk.reply.acknowledged();
+            if (acks >= 0 && acks < options.waitReplicas() && unreplicated == null) {
+                unreplicated = new DurabilityException(
+                        chunk.agent, keys.tasks(chunk.agent, chunk.partition), acks, options.waitReplicas());
+            }
+        }
+        List<TaskHandle> enqueued =
+                Arrays.stream(handles).filter(Objects::nonNull).toList();
+        if (otherFailure != null) {
+            otherFailure.addSuppressed(
+                    new FleetException(enqueued.size() + " of " + tasks.size() + " tasks were enqueued"));
+            throw otherFailure;
+        }
+        if (firstRefusal != null) {
+            if (enqueued.isEmpty()) {
+                throw firstRefusal;
+            }
+            List<AgentMessage> refusedTasks =
+                    refused.stream().sorted().map(tasks::get).toList();
+            throw new PartialSubmitException(enqueued, refusedTasks, firstRefusal);
+        }
+        if (unreplicated != null) {
+            throw unreplicated;
+        }
+        return List.of(handles);
+    }
+
+    private static List<Chunk> chunk(List<AgentMessage> tasks, int[] partitions) {
+        Map<String, Map<Integer, List<Integer>>> byAgent = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new TreeMap<>())
+                    .computeIfAbsent(partitions[i], p -> new ArrayList<>())
+                    .add(i);
+        }
+        List<Chunk> chunks = new ArrayList<>();
+        byAgent.forEach((agent, byPartition) -> byPartition.forEach((partition, indexes) -> {
+            for (int from = 0; from < indexes.size(); from += FleetClient.MAX_CHUNK) {
+                chunks.add(new Chunk(
+                        agent,
+                        partition,
+                        indexes.subList(from, Math.min(indexes.size(), from + FleetClient.MAX_CHUNK))));
+            }
+        }));
+        return chunks;
+    }
+
+    private static final class Chunk {
+        final String agent;
+        final int partition;
+        final List<Integer> indexes;
+        RedisGateway.Durable reply;
+
+        Chunk(String agent, int partition, List<Integer> indexes) {
+            this.agent = agent;
+            this.partition = partition;
+            this.indexes = indexes;
+        }
+    }
+
+    private void requireDurable(String agent, int partition, long acknowledged) {
+        if (acknowledged >= 0 && acknowledged < options.waitReplicas()) {
+            throw new DurabilityException(agent, keys.tasks(agent, partition), acknowledged, options.waitReplicas());
+        }
+    }
+
+    private FleetException backpressureOr(FleetException e, String agent) {
+        BackpressureException backpressure = e.getCause() instanceof JedisDataException data
+                ? FleetScripts.backpressureFrom(data.getMessage(), keys, agent)
+                : null;
+        return backpressure != null ? backpressure : e;
+    }
+}
