@@ -2,10 +2,12 @@ package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
  * Loop detection: a dispatch's fingerprint is a 128-bit hash of the agent and the content with sorted keys, without the
@@ -31,7 +33,7 @@ final class LoopDetector {
         return known;
     }
 
-    /** A 128-bit hash ({@link Murmur3}) of the agent and the content with sorted keys, without the revision counter. */
+    /** A 128-bit MurmurHash3 (UTF-8 of the text; a loop needs no cryptographic hash) of the agent and the content with sorted keys, without the revision counter. */
     static String fingerprint(String agent, ObjectNode content) {
         return fingerprint(agent, content, Map.of());
     }
@@ -43,7 +45,8 @@ final class LoopDetector {
     static String fingerprint(String agent, ObjectNode content, Map<JsonNode, String> known) {
         StringBuilder canonical = new StringBuilder(agent).append('\u0000');
         canonicalize(content, canonical, known, "revision");
-        return HexFormat.of().formatHex(Murmur3.hash128(canonical.toString()));
+        long[] hash = MurmurHash3.hash128x64(canonical.toString().getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().toHexDigits(hash[0]) + HexFormat.of().toHexDigits(hash[1]);
     }
 
     /** The canonical form of {@code node} (keys sorted) as the fingerprint uses it. */
