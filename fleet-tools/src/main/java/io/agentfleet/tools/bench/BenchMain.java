@@ -129,8 +129,20 @@ public final class BenchMain {
                             workload + "-" + run);
                 case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
-                case "W6" -> StartupBench.worker(redis, logDir, workload + "-" + run, run);
-                case "W6-orch" -> StartupBench.orchestrator(redis, logDir, workload + "-" + run, run);
+                case "W6" ->
+                    StartupBench.worker(
+                            redis,
+                            AotCache.of(ServiceJars.root(), "worker-service"),
+                            logDir,
+                            workload + "-" + run,
+                            run);
+                case "W6-orch" ->
+                    StartupBench.orchestrator(
+                            redis,
+                            AotCache.of(ServiceJars.root(), "orchestrator-service"),
+                            logDir,
+                            workload + "-" + run,
+                            run);
                 default ->
                     throw new IllegalArgumentException(
                             "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5, W5-lat, W6, W6-orch)");
