@@ -32,6 +32,16 @@ public final class BenchMain {
     /** W6's runs unless --runs says otherwise: each run starts the service once with the AOT cache, once without. */
     private static final int STARTS = 10;
 
+    private static final String USAGE = """
+            Usage: ./fleet bench [--runs N] [--peers] [WORKLOAD...]   (see BENCHMARKS.md)
+              W1 W1-lat W2 W3 W4 W5 W5-lat   the task and workflow workloads (default: all of these), 3 runs each
+              W6                             worker start -> consuming (first XREADGROUP seen by Redis), with and
+                                             without the AOT cache; 10 runs
+              W6-orch                        orchestrator start -> GET /health 200, with and without the AOT cache
+              --runs N                       runs per workload
+              --peers                        also run bench/peers (BullMQ, bare Node loop) after each W1 / W1-lat run
+                                             and print AgentFleet ÷ peer ratios of the medians""";
+
     private final Path logDir;
     private final Map<String, List<Figures>> results = new LinkedHashMap<>();
 
@@ -47,6 +57,10 @@ public final class BenchMain {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--peers" -> peers = true;
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
                 default -> workloads.add(args[i]);
             }
         }
