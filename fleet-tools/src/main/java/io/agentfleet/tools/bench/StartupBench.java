@@ -26,7 +26,7 @@ import redis.clients.jedis.Jedis;
  * <ul>
  *   <li>Worker, "consuming": the first {@code XREADGROUP} of its consumer loop has reached Redis — read from Redis'
  *       {@code CLIENT LIST}, where a client blocked in it shows {@code cmd=xreadgroup}, polled every 5 ms.
- *   <li>Orchestrator, "ready": {@code GET /health} answers 200, polled every 10 ms.
+ *   <li>Orchestrator, "ready": {@code GET /health} answers 200, polled every 5 ms.
  * </ul>
  *
  * Besides the wall-clock time, the service's CPU seconds at that moment ({@code /proc}): on a shared machine the wall
