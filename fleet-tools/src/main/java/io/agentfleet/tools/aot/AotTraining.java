@@ -65,6 +65,16 @@ public final class AotTraining {
                 cache.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         Files.deleteIfExists(partial);
         Path log = Files.createTempFile("aot-training-" + service, ".log");
+        try {
+            trainRun(service, jar, cache, partial, log);
+        } finally {
+            // A failed or interrupted run leaves no half-written cache (nor the JVM's temporary .config) behind.
+            Files.deleteIfExists(partial);
+            Files.deleteIfExists(partial.resolveSibling(partial.getFileName() + ".config"));
+        }
+    }
+
+    private static void trainRun(String service, Path jar, Path cache, Path partial, Path log) throws Exception {
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             boolean worker = service.equals("worker-service");
             int port = freePort();
