@@ -26,10 +26,36 @@ RUN rm -f .mvn/jvm.config
 # the test-scoped test-support, fleet-client and worker-service that the test
 # compile needs).
 # The cache mount keeps ~/.m2 between builds without baking it into a layer.
+# fleet-tools (its AotTraining writes the AOT cache below) comes along; it
+# depends on every service module, so those are built too.
 RUN --mount=type=cache,target=/root/.m2/repository \
-    mvn -B -ntp -DskipTests -pl orchestrator-service -am package \
+    mvn -B -ntp -DskipTests -pl orchestrator-service,fleet-tools -am package \
  && test -f orchestrator-service/target/orchestrator-service.jar \
- && test -d orchestrator-service/target/lib
+ && test -d orchestrator-service/target/lib \
+ && test -f fleet-tools/target/fleet-tools.jar
+
+############################## AOT cache ######################################
+# On a JDK 25+ runtime image, a training run (the service against a private
+# Redis until it is ready) writes the JDK AOT
+# cache (JEP 483/514) that the entrypoint maps at every start: the classes of
+# the start-up path come loaded and linked. JDK 21 (the default runtime) has no
+# AOT cache: /app/aot stays empty and the service starts without one. The
+# runtime stage copies /app from here, so the jars keep the exact size and time
+# the cache was trained on (a JVM ignores a cache whose jars changed).
+FROM ${RUNTIME_IMAGE} AS aot
+WORKDIR /app
+COPY --from=build /src/orchestrator-service/target/lib/ /app/lib/
+COPY --from=build /src/orchestrator-service/target/orchestrator-service.jar /app/orchestrator-service.jar
+COPY --from=build /src/fleet-tools/target/lib/ /training/lib/
+COPY --from=build /src/fleet-tools/target/fleet-tools.jar /training/fleet-tools.jar
+RUN set -eux; \
+    mkdir -p /app/aot; \
+    major="$(java -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')"; \
+    if [ "${major:-0}" -ge 25 ]; then \
+      java -cp /training/fleet-tools.jar io.agentfleet.tools.aot.AotTraining \
+        orchestrator-service /app/orchestrator-service.jar /app/aot/orchestrator-service.aot; \
+    fi
 
 ############################## runtime ########################################
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -49,9 +75,8 @@ RUN set -eux; \
 
 WORKDIR /app
 # Owned by root and not writable by the service user: the application never
-# writes under /app. Dependencies first: they change less often than the jar.
-COPY --from=build /src/orchestrator-service/target/lib/ /app/lib/
-COPY --from=build /src/orchestrator-service/target/orchestrator-service.jar /app/orchestrator-service.jar
+# writes under /app. The jars and (JDK 25+) the AOT cache from the aot stage.
+COPY --from=aot /app/ /app/
 
 # Read-only root filesystem friendly: the JVM and the service write only to
 # /tmp (hsperfdata, Netty scratch files). Mount a tmpfs/emptyDir there when the
@@ -82,4 +107,6 @@ LABEL org.opencontainers.image.title="agentfleet-orchestrator-service" \
 # The JVM is PID 1 and handles SIGTERM itself: shutdown hooks run the graceful
 # drain (stop reading, finish in-flight work within FLEET_SHUTDOWN_GRACE).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-jar", "/app/orchestrator-service.jar"]
+# With the AOT cache when the aot stage wrote one (JDK 25+); exec keeps the JVM
+# as PID 1.
+ENTRYPOINT ["/bin/sh", "-c", "aot=; if [ -f /app/aot/orchestrator-service.aot ]; then aot=-XX:AOTCache=/app/aot/orchestrator-service.aot; fi; exec java $aot -jar /app/orchestrator-service.jar \"$@\"", "orchestrator-service"]

@@ -25,10 +25,36 @@ RUN rm -f .mvn/jvm.config
 # -am builds the modules worker-service depends on (common-messages, and the
 # test-scoped test-support/fleet-client whose classes the test compile needs).
 # The cache mount keeps ~/.m2 between builds without baking it into a layer.
+# fleet-tools (its AotTraining writes the AOT cache below) comes along; it
+# depends on every service module, so those are built too.
 RUN --mount=type=cache,target=/root/.m2/repository \
-    mvn -B -ntp -DskipTests -pl worker-service -am package \
+    mvn -B -ntp -DskipTests -pl worker-service,fleet-tools -am package \
  && test -f worker-service/target/worker-service.jar \
- && test -d worker-service/target/lib
+ && test -d worker-service/target/lib \
+ && test -f fleet-tools/target/fleet-tools.jar
+
+############################## AOT cache ######################################
+# On a JDK 25+ runtime image, a training run (the service against a private
+# Redis until it is ready, then a few hundred tasks) writes the JDK AOT
+# cache (JEP 483/514) that the entrypoint maps at every start: the classes of
+# the start-up path come loaded and linked. JDK 21 (the default runtime) has no
+# AOT cache: /app/aot stays empty and the service starts without one. The
+# runtime stage copies /app from here, so the jars keep the exact size and time
+# the cache was trained on (a JVM ignores a cache whose jars changed).
+FROM ${RUNTIME_IMAGE} AS aot
+WORKDIR /app
+COPY --from=build /src/worker-service/target/lib/ /app/lib/
+COPY --from=build /src/worker-service/target/worker-service.jar /app/worker-service.jar
+COPY --from=build /src/fleet-tools/target/lib/ /training/lib/
+COPY --from=build /src/fleet-tools/target/fleet-tools.jar /training/fleet-tools.jar
+RUN set -eux; \
+    mkdir -p /app/aot; \
+    major="$(java -XshowSettings:properties -version 2>&1 \
+      | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')"; \
+    if [ "${major:-0}" -ge 25 ]; then \
+      java -cp /training/fleet-tools.jar io.agentfleet.tools.aot.AotTraining \
+        worker-service /app/worker-service.jar /app/aot/worker-service.aot; \
+    fi
 
 ############################## runtime ########################################
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -48,9 +74,8 @@ RUN set -eux; \
 
 WORKDIR /app
 # Owned by root and not writable by the service user: the application never
-# writes under /app. Dependencies first: they change less often than the jar.
-COPY --from=build /src/worker-service/target/lib/ /app/lib/
-COPY --from=build /src/worker-service/target/worker-service.jar /app/worker-service.jar
+# writes under /app. The jars and (JDK 25+) the AOT cache from the aot stage.
+COPY --from=aot /app/ /app/
 
 # Read-only root filesystem friendly: the JVM and the service write only to
 # /tmp (hsperfdata, Netty scratch files). Mount a tmpfs/emptyDir there when the
@@ -81,4 +106,6 @@ LABEL org.opencontainers.image.title="agentfleet-worker-service" \
 # The JVM is PID 1 and handles SIGTERM itself: shutdown hooks run the graceful
 # drain (stop reading, finish in-flight work within FLEET_SHUTDOWN_GRACE).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-jar", "/app/worker-service.jar"]
+# With the AOT cache when the aot stage wrote one (JDK 25+); exec keeps the JVM
+# as PID 1.
+ENTRYPOINT ["/bin/sh", "-c", "aot=; if [ -f /app/aot/worker-service.aot ]; then aot=-XX:AOTCache=/app/aot/worker-service.aot; fi; exec java $aot -jar /app/worker-service.jar \"$@\"", "worker-service"]

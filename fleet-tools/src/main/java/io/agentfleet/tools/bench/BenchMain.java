@@ -3,6 +3,8 @@ package io.agentfleet.tools.bench;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
+import io.agentfleet.tools.aot.AotCache;
+import io.agentfleet.tools.aot.AotTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,20 +14,33 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [W1 W1-lat W2 W3 W4 W5 W5-lat]}: runs the standard workloads of BENCH.md, each on a
- * fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3 cluster without and
- * with WAIT 1), with producer and worker as separate JVMs, and
- * prints the median (min–max) of the runs.
+ * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the standard workloads of
+ * BENCH.md, each on a fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3
+ * cluster without and with WAIT 1; W6: {@link StartupBench}), with producer and worker as separate JVMs, and prints the
+ * median (min–max) of the runs. {@code --peers} adds the peers of {@link PeerBench} to W1 and W1-lat.
  */
 public final class BenchMain {
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     /** Rounds of each task workload against the same worker: the first is the cold figure, the last the warm one. */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
+    /** W6's runs unless --runs says otherwise: each run starts the service once with the AOT cache, once without. */
+    private static final int STARTS = 10;
+
+    private static final String USAGE = """
+            Usage: ./fleet bench [--runs N] [--peers] [WORKLOAD...]   (see BENCHMARKS.md)
+              W1 W1-lat W2 W3 W4 W5 W5-lat   the task and workflow workloads (default: all of these), 3 runs each
+              W6                             worker start -> consuming (first XREADGROUP seen by Redis), with and
+                                             without the AOT cache; 10 runs
+              W6-orch                        orchestrator start -> GET /health 200, with and without the AOT cache
+              --runs N                       runs per workload
+              --peers                        also run bench/peers (BullMQ, bare Node loop) after each W1 / W1-lat run
+                                             and print AgentFleet ÷ peer ratios of the medians""";
 
     private final Path logDir;
     private final Map<String, List<Figures>> results = new LinkedHashMap<>();
@@ -35,13 +50,18 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = 3;
+        Integer runs = null;
+        boolean peers = false;
         List<String> workloads = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--runs")) {
-                runs = Integer.parseInt(args[++i]);
-            } else {
-                workloads.add(args[i]);
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--peers" -> peers = true;
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
+                default -> workloads.add(args[i]);
             }
         }
         if (workloads.isEmpty()) {
@@ -49,19 +69,47 @@ public final class BenchMain {
         }
         Path logDir = Files.createDirectories(ServiceJars.root().resolve(".fleet/bench/" + System.currentTimeMillis()));
         BenchMain bench = new BenchMain(logDir);
-        System.out.println("AgentFleet benchmark: " + runs + " run(s) each of " + workloads + "; logs in " + logDir);
+        System.out.println("AgentFleet benchmark: " + (runs == null ? "3 (W6: 10)" : runs) + " run(s) each of "
+                + workloads + "; logs in " + logDir);
+        Optional<PeerBench> peerBench = peers ? PeerBench.find(ServiceJars.root(), logDir) : Optional.empty();
         bench.ceiling();
         for (String workload : workloads) {
-            for (int run = 1; run <= runs; run++) {
+            int n = runs != null ? runs : workload.startsWith("W6") ? STARTS : 3;
+            if (workload.startsWith("W6")) {
+                ensureAotCache(workload.equals("W6") ? "worker-service" : "orchestrator-service");
+            }
+            for (int run = 1; run <= n; run++) {
                 System.out.print("  " + workload + " run " + run + " ... ");
                 System.out.flush();
                 Figures figures = bench.run(workload, run);
                 bench.results.computeIfAbsent(workload, k -> new ArrayList<>()).add(figures);
                 System.out.println(figures.values());
+                if (peerBench.isPresent() && PeerBench.matches(workload)) {
+                    for (Map.Entry<String, Figures> peer :
+                            peerBench.get().run(workload, run).entrySet()) {
+                        bench.results
+                                .computeIfAbsent(peer.getKey(), k -> new ArrayList<>())
+                                .add(peer.getValue());
+                        System.out.println("  " + peer.getKey() + " run " + run + " ... "
+                                + peer.getValue().values());
+                    }
+                }
             }
         }
         bench.printTable();
         System.exit(0);
+    }
+
+    /** W6 compares starts with and without the AOT cache: trains it first when this JDK can and it is missing. */
+    private static void ensureAotCache(String service) throws Exception {
+        AotCache cache = AotCache.of(ServiceJars.root(), service);
+        if (!AotCache.supported()) {
+            System.out.println("  (JDK " + Runtime.version().feature() + ": no AOT cache before JDK " + AotCache.MIN_JDK
+                    + "; W6 measures starts without one)");
+        } else if (!cache.usable()) {
+            System.out.println("  training the AOT cache of " + service + " into " + cache.file() + " ...");
+            AotTraining.train(service, cache.jar(), cache.file());
+        }
     }
 
     private Figures run(String workload, int run) throws Exception {
@@ -95,9 +143,23 @@ public final class BenchMain {
                             workload + "-" + run);
                 case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
+                case "W6" ->
+                    StartupBench.worker(
+                            redis,
+                            AotCache.of(ServiceJars.root(), "worker-service"),
+                            logDir,
+                            workload + "-" + run,
+                            run);
+                case "W6-orch" ->
+                    StartupBench.orchestrator(
+                            redis,
+                            AotCache.of(ServiceJars.root(), "orchestrator-service"),
+                            logDir,
+                            workload + "-" + run,
+                            run);
                 default ->
                     throw new IllegalArgumentException(
-                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5, W5-lat)");
+                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5, W5-lat, W6, W6-orch)");
             };
         }
     }
@@ -316,51 +378,10 @@ public final class BenchMain {
             System.out.printf(
                     "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
         }
-        printClusterSummary();
-        printClusterLatencySummary();
+        BenchSummary.print(results);
     }
 
-    /** W5-lat's headline: what WAIT 1 adds to a task's enqueue-to-result latency on the cluster. */
-    private void printClusterLatencySummary() {
-        List<Figures> runs = results.get("W5-lat");
-        if (runs == null) {
-            return;
-        }
-        System.out.printf(
-                "W5-lat (median): cluster p50 %s ms, p99 %s ms; with WAIT 1 p50 %s ms, p99 %s ms; WAIT 1 ÷ cluster:"
-                        + " p50 %s, p99 %s cold, p50 %s, p99 %s warm%n",
-                fmt(median(runs, "b_cluster_p50_ms")),
-                fmt(median(runs, "b_cluster_p99_ms")),
-                fmt(median(runs, "c_cluster_wait1_p50_ms")),
-                fmt(median(runs, "c_cluster_wait1_p99_ms")),
-                fmt(median(runs, "ratio_wait1_vs_cluster_p50")),
-                fmt(median(runs, "ratio_wait1_vs_cluster_p99")),
-                fmt(median(runs, "ratio_warm_wait1_vs_cluster_p50")),
-                fmt(median(runs, "ratio_warm_wait1_vs_cluster_p99")));
-    }
-
-    /** W5's headline: the ratios against the target (cluster ≥ 0.8× one node) and the durability setting's cost. */
-    private void printClusterSummary() {
-        List<Figures> runs = results.get("W5");
-        if (runs == null) {
-            return;
-        }
-        System.out.printf(
-                "W5: cluster ÷ one node (median) = %s cold, %s warm (target ≥ 0.8); with WAIT 1: %s cold, %s warm of"
-                        + " the cluster without it; Redis CPU per task: one node %s µs, cluster primaries %s µs"
-                        + " (sum), replicas %s µs (sum); a cluster without replicas ÷ one node: %s cold, %s warm%n",
-                fmt(median(runs, "ratio_cluster_vs_one_node")),
-                fmt(median(runs, "ratio_warm_cluster_vs_one_node")),
-                fmt(median(runs, "ratio_wait1_vs_cluster")),
-                fmt(median(runs, "ratio_warm_wait1_vs_cluster")),
-                fmt(median(runs, "a_one_node_redis_us_per_task")),
-                fmt(median(runs, "b_cluster_redis_us_per_task_primaries_sum")),
-                fmt(median(runs, "b_cluster_redis_us_per_task_replicas_sum")),
-                fmt(median(runs, "ratio_no_replicas_cluster_vs_one_node")),
-                fmt(median(runs, "ratio_warm_no_replicas_cluster_vs_one_node")));
-    }
-
-    private static double median(List<Figures> runs, String key) {
+    static double median(List<Figures> runs, String key) {
         double[] v = runs.stream()
                 .mapToDouble(f -> f.values().getOrDefault(key, Double.NaN))
                 .sorted()
@@ -368,7 +389,7 @@ public final class BenchMain {
         return v[v.length / 2];
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return Double.isNaN(v) ? "-" : v >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
     }
 

@@ -162,7 +162,8 @@ public final class ConsumerLoop implements Runnable {
         }
         if (!warmedUp) {
             warmedUp = true;
-            warmUp();
+            // Beside the first read, not before it: a fresh process reads as soon as its group is ready.
+            Thread.ofVirtual().name("fleet-warm-up-" + partition.label()).start(this::warmUp);
         }
         RedisClusterCommands<String, byte[]> commands = connection.sync();
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
@@ -183,9 +184,9 @@ public final class ConsumerLoop implements Runnable {
     }
 
     /**
-     * Before the first read: caches the scripts the worker runs (on every primary of a cluster), so the first
+     * Once, beside the first read: caches the scripts the worker runs (on every primary of a cluster), so the first
      * outcomes need no EVAL fallback after a NOSCRIPT round trip, and lets the processor warm up its per-task code.
-     * Best effort: failures only cost speed.
+     * Best effort: failures only cost speed (an outcome written before its script is cached falls back to EVAL).
      */
     private void warmUp() {
         redis.loadScripts(List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE));
