@@ -19,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -26,7 +27,8 @@ import redis.clients.jedis.UnifiedJedis;
  * {@code AotTraining worker-service|orchestrator-service <jar> <cache>}: writes a service's AOT cache by a training
  * run. It starts a private Redis, starts the service from {@code jar} with {@code -XX:AOTCacheOutput}, waits until it
  * is ready (the worker consuming, the orchestrator's {@code /health} answering 200), lets the worker run a few hundred
- * tasks so their code path is in the cache too, and stops it with SIGTERM, on which the JVM writes the cache. The file
+ * tasks, or the orchestrator a few hundred workflow runs ({@link WorkflowTraining}), so their code path is in the cache
+ * too, and stops it with SIGTERM, on which the JVM writes the cache. The file
  * appears only complete (written aside, then moved). Exits 1 with the service's log when the run fails; a service
  * started without a cache works the same, only slower to start.
  */
@@ -37,6 +39,7 @@ public final class AotTraining {
 
     private static final int TRAINING_TASKS = 500;
     private static final String TRAINING_AGENT = "bench";
+    private static final String TRAINING_API_KEY = "aot-training-key-0123456789";
 
     private AotTraining() {}
 
@@ -87,7 +90,9 @@ public final class AotTraining {
                     .env("REDIS_URL", redis.uri())
                     .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                     .env("FLEET_AGENTS", TRAINING_AGENT)
-                    .env("FLEET_API_KEYS_PLAIN", "aot-training:aot-training-key-0123456789")
+                    .env("FLEET_API_KEYS_PLAIN", "aot-training:" + TRAINING_API_KEY)
+                    .env("FLEET_ORCHESTRATOR_RATE_LIMIT", "1000000")
+                    .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", TRAINING_AGENT)
                     .logTo(log);
             try (JavaProcess process = builder.start()) {
                 if (worker) {
@@ -95,6 +100,7 @@ public final class AotTraining {
                     runTasks(redis.uri());
                 } else {
                     await(process, () -> healthy(port));
+                    runWorkflows(jar, redis.uri(), port, log);
                 }
                 process.sigterm();
                 int exit = process.waitFor(EXIT_TIMEOUT);
@@ -145,7 +151,7 @@ public final class AotTraining {
 
     /** A few hundred tasks through the worker, so the per-task classes are in the cache as well. */
     private static void runTasks(String redisUrl) {
-        try (FleetClient client = FleetClient.builder().redisUri(redisUrl).build()) {
+        try (FleetClient client = FleetClient.connect(redisUrl)) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < TRAINING_TASKS; i++) {
                 tasks.add(AgentMessage.request(
@@ -155,6 +161,23 @@ public final class AotTraining {
             }
             List<TaskHandle> handles = client.submitAll(tasks);
             client.awaitAll(handles, READY_TIMEOUT);
+        }
+    }
+
+    /** Workflow runs through the orchestrator, when this build has a worker jar to complete their tasks. */
+    private static void runWorkflows(Path orchestratorJar, String redisUrl, int port, Path log) throws Exception {
+        Optional<Path> workerJar = WorkflowTraining.workerJar(orchestratorJar);
+        if (workerJar.isEmpty()) {
+            System.err.println("AOT training: no worker jar next to " + orchestratorJar
+                    + "; the orchestrator's cache covers its start-up only");
+            return;
+        }
+        Path workerLog = log.resolveSibling(log.getFileName() + ".worker");
+        try (JavaProcess worker = WorkflowTraining.startWorker(workerJar.get(), redisUrl, TRAINING_AGENT, workerLog)) {
+            await(worker, () -> consuming(redisUrl));
+            WorkflowTraining.run(redisUrl, "http://127.0.0.1:" + port, TRAINING_API_KEY, TRAINING_AGENT);
+        } finally {
+            Files.deleteIfExists(workerLog);
         }
     }
 

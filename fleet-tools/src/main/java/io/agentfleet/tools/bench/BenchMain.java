@@ -77,6 +77,9 @@ public final class BenchMain {
             int n = runs != null ? runs : workload.startsWith("W6") ? STARTS : 3;
             if (workload.startsWith("W6")) {
                 ensureAotCache(workload.equals("W6") ? "worker-service" : "orchestrator-service");
+            } else if (workload.equals("W3")) {
+                ensureAotCache("orchestrator-service");
+                ensureAotCache("worker-service");
             }
             for (int run = 1; run <= n; run++) {
                 System.out.print("  " + workload + " run " + run + " ... ");
@@ -100,7 +103,7 @@ public final class BenchMain {
         System.exit(0);
     }
 
-    /** W6 compares starts with and without the AOT cache: trains it first when this JDK can and it is missing. */
+    /** W3 and W6 compare with and without the AOT cache: trains it first when this JDK can and it is missing. */
     private static void ensureAotCache(String service) throws Exception {
         AotCache cache = AotCache.of(ServiceJars.root(), service);
         if (!AotCache.supported()) {
@@ -116,6 +119,10 @@ public final class BenchMain {
         if (workload.equals("W5")) {
             // Starts its own Redis node and clusters, one after the other; even runs in the reverse order.
             return ClusterBench.run(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
+        }
+        if (workload.equals("W3")) {
+            // Each run with and without the AOT caches, each phase on its own Redis; even runs with the caches first.
+            return WorkflowBench.runWithAndWithoutAot(logDir, workload + "-" + run, run);
         }
         if (workload.equals("W5-lat")) {
             return ClusterBench.runLatency(logDir, workload + "-" + run, ROUNDS, run % 2 == 0);
@@ -141,7 +148,6 @@ public final class BenchMain {
                             2_000,
                             Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"),
                             workload + "-" + run);
-                case "W3" -> WorkflowBench.run(redis, logDir, workload + "-" + run);
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
                 case "W6" ->
                     StartupBench.worker(
@@ -205,12 +211,20 @@ public final class BenchMain {
      */
     static JavaProcess startWorker(String redisUrl, String agents, Map<String, String> env, String name, Path logDir)
             throws Exception {
+        return startWorker(redisUrl, agents, env, name, logDir, List.of());
+    }
+
+    /** {@link #startWorker(String, String, Map, String, Path)} with extra JVM options, e.g. an AOT cache. */
+    static JavaProcess startWorker(
+            String redisUrl, String agents, Map<String, String> env, String name, Path logDir, List<String> jvmArgs)
+            throws Exception {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
                 .classPath(ServiceJars.worker())
                 // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU),
                 // taking
                 // it from Redis and the handlers; C1 code is fast enough here and warm within the first second.
                 .jvmArg("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")
+                .jvmArg(jvmArgs.toArray(String[]::new))
                 .jvmArg(extraJvmArgs("bench.worker.jvmArgs"))
                 .env("REDIS_URL", redisUrl)
                 .env("FLEET_AGENTS", agents)

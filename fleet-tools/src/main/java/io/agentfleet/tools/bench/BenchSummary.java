@@ -12,6 +12,7 @@ final class BenchSummary {
         clusterLatency(results);
         startup(results, "W6", "consuming");
         startup(results, "W6-orch", "ready");
+        workflowAot(results);
         PeerBench.ratios(results).forEach(System.out::println);
     }
 
@@ -34,6 +35,20 @@ final class BenchSummary {
                 BenchMain.fmt(without),
                 BenchMain.fmt(BenchMain.median(runs, "no_aot_" + what + "_cpu_s")),
                 BenchMain.fmt(withCache / without));
+    }
+
+    /** W3's headline: the orchestrator's CPU per chain task with the AOT caches and without (runs without: none). */
+    private static void workflowAot(Map<String, List<Figures>> results) {
+        List<Figures> runs = results.get("W3");
+        if (runs == null || !runs.get(0).values().containsKey("no_aot_orchestrator_cpu_ms_per_task_chain")) {
+            return;
+        }
+        double withCache = BenchMain.median(runs, "orchestrator_cpu_ms_per_task_chain");
+        double without = BenchMain.median(runs, "no_aot_orchestrator_cpu_ms_per_task_chain");
+        System.out.printf(
+                "W3 (median of %d runs each): orchestrator CPU per chain task %s ms with the AOT caches, %s ms without;"
+                        + " with ÷ without = %s%n",
+                runs.size(), BenchMain.fmt(withCache), BenchMain.fmt(without), BenchMain.fmt(withCache / without));
     }
 
     /** W5-lat's headline: what WAIT 1 adds to a task's enqueue-to-result latency on the cluster. */

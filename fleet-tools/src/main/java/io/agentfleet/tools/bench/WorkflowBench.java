@@ -3,11 +3,15 @@ package io.agentfleet.tools.bench;
 import io.agentfleet.messages.Ids;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
+import io.agentfleet.tools.aot.AotCache;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 
@@ -32,13 +36,49 @@ final class WorkflowBench {
 
     private WorkflowBench() {}
 
-    static Figures run(RedisProcess redis, Path logDir, String name) throws Exception {
+    /**
+     * One W3 run twice, each on a fresh Redis: with the orchestrator's and worker's AOT caches ({@code -XX:AOTMode=on},
+     * so a cache the JVM cannot use fails the run instead of measuring one without it) and without them, whose
+     * figures get the prefix {@code no_aot_}. Odd runs go without first, even runs with first. Without usable caches
+     * (JDK < 25, training failed) only the run without them.
+     */
+    static Figures runWithAndWithoutAot(Path logDir, String name, int run) throws Exception {
+        AotCache orchestratorCache = AotCache.of(ServiceJars.root(), "orchestrator-service");
+        AotCache workerCache = AotCache.of(ServiceJars.root(), "worker-service");
+        boolean cached = orchestratorCache.usable() && workerCache.usable();
+        List<Boolean> order = !cached ? List.of(false) : run % 2 == 1 ? List.of(false, true) : List.of(true, false);
+        Map<String, Double> values = new HashMap<>();
+        for (boolean aot : order) {
+            try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
+                Figures figures = aot
+                        ? run(redis, logDir, name + "-aot", aotOptions(orchestratorCache), aotOptions(workerCache))
+                        : run(redis, logDir, name + "-no-aot", List.of(), List.of());
+                figures.values().forEach((key, value) -> values.put(aot ? key : "no_aot_" + key, value));
+            }
+        }
+        return new Figures(values);
+    }
+
+    private static List<String> aotOptions(AotCache cache) {
+        List<String> options = new ArrayList<>(cache.useOptions());
+        options.add("-XX:AOTMode=on");
+        return options;
+    }
+
+    private static Figures run(
+            RedisProcess redis, Path logDir, String name, List<String> orchestratorJvmArgs, List<String> workerJvmArgs)
+            throws Exception {
         String apiKey = Ids.newId();
         int port = freePort();
         String api = "http://127.0.0.1:" + port;
-        try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name);
+        try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name, orchestratorJvmArgs);
                 JavaProcess worker = BenchMain.startWorker(
-                        redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name, logDir)) {
+                        redis.uri(),
+                        "bench",
+                        Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"),
+                        name,
+                        logDir,
+                        workerJvmArgs)) {
             orchestrator.awaitLog("Startup completed", STARTUP);
             double orchestratorCpu = ProcessCpu.of(orchestrator.pid());
             double orchestratorJit = jitCpu(orchestrator.pid());
@@ -85,10 +125,11 @@ final class WorkflowBench {
     }
 
     private static JavaProcess startOrchestrator(
-            RedisProcess redis, int port, String apiKey, Path logDir, String name) {
+            RedisProcess redis, int port, String apiKey, Path logDir, String name, List<String> jvmArgs) {
         JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.orchestrator.OrchestratorApplication")
                 .classPath(ServiceJars.orchestrator())
                 .jvmArg("-Xmx512m", "-XX:+UseParallelGC")
+                .jvmArg(jvmArgs.toArray(String[]::new))
                 .env("REDIS_URL", redis.uri())
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "bench:" + apiKey)
