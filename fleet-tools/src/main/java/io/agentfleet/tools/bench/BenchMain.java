@@ -35,6 +35,7 @@ public final class BenchMain {
     private static final String USAGE = """
             Usage: ./fleet bench [--runs N] [--peers] [WORKLOAD...]   (see BENCHMARKS.md)
               W1 W1-lat W2 W3 W4 W5 W5-lat   the task and workflow workloads (default: all of these), 3 runs each
+                                             (W3 on JDK 25+: each run with and without the AOT caches)
               W6                             worker start -> consuming (first XREADGROUP seen by Redis), with and
                                              without the AOT cache; 10 runs
               W6-orch                        orchestrator start -> GET /health 200, with and without the AOT cache
