@@ -7,6 +7,7 @@ import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.consume.AgentWorker;
+import io.agentfleet.worker.consume.LoopState;
 import io.agentfleet.worker.metrics.WorkerMetrics;
 import io.agentfleet.worker.registry.HandlerRegistry;
 import io.agentfleet.worker.shutdown.GracefulShutdown;
@@ -15,6 +16,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 @Context
 public class FleetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(FleetWorker.class);
+    /** The longest the start-up waits for the consumer loops' first reads before going on without them. */
+    static final Duration FIRST_READ_WAIT = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final FleetRedis redis;
@@ -69,12 +73,29 @@ public class FleetWorker {
     @PostConstruct
     void start() {
         workers.forEach(AgentWorker::start);
+        awaitFirstReads();
         Thread.ofVirtual().name("fleet-redis-check").start(this::warnUnlessNoEviction);
         LOG.info(
                 "fleet worker {} started: agent types {}, Redis {}",
                 config.consumerName(),
                 workers.stream().map(AgentWorker::agentType).toList(),
                 redis.target().redacted());
+    }
+
+    /**
+     * Holds the rest of the start-up (the reaper, the HTTP server) until every consumer loop has reached its first
+     * read or failed its first try, at most {@link #FIRST_READ_WAIT}: on a small machine the loops' Redis set-up then
+     * gets the CPU instead of sharing it with the server's. Readiness needs running loops either way.
+     */
+    private void awaitFirstReads() {
+        long deadline = System.nanoTime() + FIRST_READ_WAIT.toNanos();
+        try {
+            while (workers.stream().anyMatch(w -> w.state() == LoopState.STARTING) && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public WorkerConfig config() {
