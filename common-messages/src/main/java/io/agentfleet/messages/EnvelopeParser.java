@@ -16,31 +16,46 @@ import java.util.LinkedHashMap;
 /**
  * Parses a task's top level into an object node as {@code mapper.readTree} would (same parser, limits and errors; a
  * repeated field keeps its first position and its last value), except that an object {@code content} is only
- * tokenized, which applies every limit, and becomes a {@link LazyContent} node built on first use.
+ * tokenized, which applies every limit, and becomes a {@link LazyContent} node built on first use. It also says
+ * whether the top level had a field this version does not know, so a message without one skips the extensions scan.
  */
 final class EnvelopeParser {
     private static final String CONTENT = "content";
 
     private EnvelopeParser() {}
 
-    /** The top-level node: an object whose content is lazy, or, for any other JSON value, that value's tree. */
-    static JsonNode parse(ObjectMapper mapper, byte[] utf8) throws IOException {
+    /**
+     * A parsed top level.
+     *
+     * @param tree an object whose content is lazy, or, for any other JSON value, that value's tree
+     * @param unknownFields whether the object had a field that is not one of {@link MessageFields#KNOWN_FIELDS}
+     */
+    record Envelope(JsonNode tree, boolean unknownFields) {}
+
+    static Envelope parse(ObjectMapper mapper, byte[] utf8) throws IOException {
         try (JsonParser parser = mapper.createParser(utf8)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 // Not an object: the caller rejects it, after the whole value was read as readTree reads it.
-                return mapper.readTree(utf8);
+                return new Envelope(mapper.readTree(utf8), false);
             }
+            boolean unknownFields = false;
             // Sized for every known field and a few more, so the usual message never rehashes.
             ObjectNode root = new ObjectNode(mapper.getNodeFactory(), new LinkedHashMap<>(32));
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();
-                JsonNode value = name.equals(CONTENT) && token == JsonToken.START_OBJECT
-                        ? lazyContent(mapper, parser, utf8)
-                        : value(mapper, parser, token, name);
+                JsonNode value;
+                if (name.equals(CONTENT) && token == JsonToken.START_OBJECT) {
+                    value = lazyContent(mapper, parser, utf8);
+                } else if (MessageFields.KNOWN_FIELDS.contains(name)) {
+                    value = knownValue(mapper, parser, token);
+                } else {
+                    unknownFields = true;
+                    value = mapper.readTree(parser);
+                }
                 root.replace(name, value);
             }
-            return root;
+            return new Envelope(root, unknownFields);
         }
     }
 
@@ -51,12 +66,8 @@ final class EnvelopeParser {
         return LazyContent.node(mapper, utf8, (int) start, (int) (end - start));
     }
 
-    /** Scalars of known fields are built directly; anything else (and every unknown field) by the mapper. */
-    private static JsonNode value(ObjectMapper mapper, JsonParser parser, JsonToken token, String name)
-            throws IOException {
-        if (!MessageFields.KNOWN_FIELDS.contains(name)) {
-            return mapper.readTree(parser);
-        }
+    /** Scalars of known fields are built directly; anything else by the mapper. */
+    private static JsonNode knownValue(ObjectMapper mapper, JsonParser parser, JsonToken token) throws IOException {
         return switch (token) {
             case VALUE_STRING -> TextNode.valueOf(parser.getText());
             case VALUE_TRUE -> BooleanNode.TRUE;

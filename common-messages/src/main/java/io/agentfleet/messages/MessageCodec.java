@@ -281,7 +281,8 @@ public final class MessageCodec {
      * @throws InvalidMessageException naming the field and the reason, for anything else
      */
     public AgentMessage decodeTask(byte[] utf8, String agentType) {
-        AgentMessage message = fromTree(parseTask(utf8));
+        EnvelopeParser.Envelope envelope = parseTask(utf8);
+        AgentMessage message = MessageFields.toMessage(requireObject(envelope.tree()), envelope.unknownFields());
         if (message.type() != MessageType.REQUEST) {
             throw new InvalidMessageException("type", "expected REQUEST on a task stream, but was " + message.type());
         }
@@ -294,7 +295,7 @@ public final class MessageCodec {
     }
 
     /** {@link #decode(byte[])}'s parse, with the content left as text until it is first read (see {@link LazyContent}). */
-    private ObjectNode parseTask(byte[] utf8) {
+    private EnvelopeParser.Envelope parseTask(byte[] utf8) {
         if (utf8 == null) {
             throw new InvalidMessageException(StreamKeys.MESSAGE_FIELD, "is missing from the stream entry");
         }
@@ -303,7 +304,7 @@ public final class MessageCodec {
                     "$", "message is larger than the limit of " + limits.maxBytes() + " bytes");
         }
         try {
-            return requireObject(EnvelopeParser.parse(mapper, utf8));
+            return EnvelopeParser.parse(mapper, utf8);
         } catch (IOException e) {
             throw ParseErrors.unparseable(e);
         }

@@ -31,6 +31,11 @@ final class MessageFields {
     private MessageFields() {}
 
     static AgentMessage toMessage(ObjectNode root) {
+        return toMessage(root, true);
+    }
+
+    /** With {@code unknownFields} false the caller's parser saw only known fields, so there is nothing to scan for. */
+    static AgentMessage toMessage(ObjectNode root, boolean unknownFields) {
         int schemaVersion = requiredInt(root, "schemaVersion");
         if (schemaVersion != AgentMessage.SCHEMA_VERSION) {
             throw new InvalidMessageException(
@@ -55,7 +60,7 @@ final class MessageFields {
                 trace(root.get("trace")),
                 requiredLong(root, "createdAt"),
                 optionalText(root, "tenant", ""),
-                extensions(root));
+                unknownFields ? extensions(root) : null);
     }
 
     private static MessageType messageType(ObjectNode root) {

@@ -28,6 +28,7 @@ class TaskDecodingAgreesTest {
         List<String> inputs = List.of(
                 HEAD + "\"content\":{\"input\":\"h\\u00e9llo \\\"q\\\"\",\"n\":[1,2.5,{\"x\":null}],\"b\":true}}",
                 HEAD + "\"content\":{}, \"priority\":{\"level\":3},\"x-n\":7}",
+                "{\"x-first\":null," + HEAD.substring(1) + "\"content\":{}}",
                 HEAD + "\"content\":{\"a\":1},\"content\":{\"b\":2}}",
                 HEAD + "\"content\":5,\"content\":{\"b\":2}}",
                 HEAD + "\"content\":{\"b\":2},\"content\":5}",

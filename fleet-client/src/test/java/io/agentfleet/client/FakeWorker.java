@@ -150,20 +150,12 @@ public final class FakeWorker {
                 keys.dead(agent, partition),
                 keys.done(agent, partition, outcome.taskId()));
         List<String> args = new ArrayList<>(
-                List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis())));
-        args.addAll(List.of(
-                entry.getID().toString(),
-                "4",
-                CODEC.encode(outcome),
-                outcome.taskId(),
-                deadReason,
-                Integer.toString(attempts),
-                error,
-                NAME,
-                entry.getFields().get(StreamKeys.MESSAGE_FIELD),
-                deadReason.isEmpty()
-                        ? ""
-                        : DeadLetter.tenantOf(entry.getFields().get(StreamKeys.MESSAGE_FIELD))));
+                List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis()), NAME));
+        args.addAll(List.of(entry.getID().toString(), "4", CODEC.encode(outcome), outcome.taskId(), deadReason));
+        if (!deadReason.isEmpty()) {
+            String original = entry.getFields().get(StreamKeys.MESSAGE_FIELD);
+            args.addAll(List.of(Integer.toString(attempts), error, original, DeadLetter.tenantOf(original)));
+        }
         Object reply = jedis.eval(FleetScripts.RECORD_OUTCOMES.source(), scriptKeys, args);
         return (Long) ((List<?>) reply).getFirst();
     }

@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Calls the handler for one task on the caller's thread, within the handler timeout (capped by the task's deadline),
  * inside the task's process span and log context. Reports exactly one {@link HandlerOutcome}: from the caller's
- * thread when the handler returns or throws, or from the timer when it runs out of time (and is interrupted). The
+ * thread when the handler returns or throws, or from the {@link HandlerTimeouts} sweep when it runs out of time (and is
+ * interrupted). The
  * outcome is reported while the span is current, so answers built from it continue the span.
  */
 final class HandlerInvoker {
@@ -42,7 +42,7 @@ final class HandlerInvoker {
     private final MessageCodec codec;
     private final AgentMetrics metrics;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final HandlerTimeouts timeouts;
     private final MessageTracing tracing;
 
     HandlerInvoker(
@@ -62,7 +62,7 @@ final class HandlerInvoker {
         this.codec = codec;
         this.metrics = metrics;
         this.clock = clock;
-        this.timer = timer;
+        this.timeouts = new HandlerTimeouts(timer);
         this.tracing = tracing;
     }
 
@@ -82,11 +82,22 @@ final class HandlerInvoker {
                     task.message().runId(),
                     span != null ? span.getSpanContext().getTraceId() : MessageTracing.traceIdOf(task.message()));
         }
-        ScheduledFuture<?> timeout = timer.schedule(
-                () -> timedOut(self, finished, span, then),
-                Math.max(0, Duration.between(now, handlerDeadline).toMillis()),
-                TimeUnit.MILLISECONDS);
         long started = System.nanoTime();
+        long dueNanos = started
+                + TimeUnit.MILLISECONDS.toNanos(
+                        Math.max(0, Duration.between(now, handlerDeadline).toMillis()));
+        HandlerTimeouts.Watch timeout = new HandlerTimeouts.Watch() {
+            @Override
+            public long dueNanos() {
+                return dueNanos;
+            }
+
+            @Override
+            public void expire() {
+                timedOut(self, finished, span, then);
+            }
+        };
+        timeouts.watch(timeout);
         try {
             HandlerOutcome outcome = call(task, handlerDeadline, span, started);
             if (finished.compareAndSet(false, true)) {
@@ -94,7 +105,7 @@ final class HandlerInvoker {
                 then.accept(outcome);
             }
         } finally {
-            timeout.cancel(false);
+            timeouts.unwatch(timeout);
             metrics.handlerDuration(Duration.ofNanos(System.nanoTime() - started));
             if (span != null) {
                 scope.close();

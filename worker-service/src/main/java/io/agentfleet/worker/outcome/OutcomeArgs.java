@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class OutcomeArgs {
     private static final byte[] EMPTY = new byte[0];
-    private static final int ARGS_PER_RECORD = 10;
+    private static final int ARGS_PER_RECORD = 5;
 
     private final AgentPartition partition;
     private final byte[] group = utf8(StreamKeys.WORKERS_GROUP);
@@ -35,21 +35,27 @@ final class OutcomeArgs {
     }
 
     /**
-     * The record's script arguments but its done-key index and the worker (set per batch): entry id, outcome, task
-     * id, dead-letter reason, attempts, last error, original message and its tenant. A dead letter carries the
-     * original message's tenant, read from its text so an invalid message is attributed too.
+     * The record's script arguments but its done-key index (set per batch): entry id, outcome, task id, dead-letter
+     * reason ('' for none), and for a dead letter only its attempts, last error, original message and that message's
+     * tenant, read from its text so an invalid message is attributed too.
      */
     static byte[][] encode(Completion.Record r) {
+        byte[] entryId = utf8(r.entryId());
+        byte[] outcome = r.outcome() == null ? EMPTY : r.outcome();
+        byte[] taskId = r.taskId() == null ? EMPTY : utf8(r.taskId());
         Completion.DeadLetterEntry dead = r.deadLetter();
+        if (dead == null) {
+            return new byte[][] {entryId, outcome, taskId, EMPTY};
+        }
         return new byte[][] {
-            utf8(r.entryId()),
-            r.outcome() == null ? EMPTY : r.outcome(),
-            r.taskId() == null ? EMPTY : utf8(r.taskId()),
-            dead == null ? EMPTY : utf8(dead.reason().name()),
+            entryId,
+            outcome,
+            taskId,
+            utf8(dead.reason().name()),
             utf8(Integer.toString(r.attempts())),
-            dead == null ? EMPTY : utf8(dead.error()),
-            dead == null ? EMPTY : utf8(dead.original()),
-            dead == null ? EMPTY : utf8(DeadLetter.tenantOf(dead.original()))
+            utf8(dead.error()),
+            utf8(dead.original()),
+            utf8(DeadLetter.tenantOf(dead.original()))
         };
     }
 
@@ -59,12 +65,13 @@ final class OutcomeArgs {
         keys.add(partition.tasks());
         keys.add(partition.results());
         keys.add(partition.dead());
-        List<byte[]> args = new ArrayList<>(5 + taskIds.size() * ARGS_PER_RECORD);
+        List<byte[]> args = new ArrayList<>(6 + taskIds.size() * ARGS_PER_RECORD);
         args.add(group);
         args.add(doneTtlSeconds);
         args.add(resultsMaxLen);
         args.add(deadMaxLen);
         args.add(utf8(Long.toString(nowMillis)));
+        args.add(workerName);
         for (int i = 0; i < taskIds.size(); i++) {
             byte[][] e = encoded.get(i);
             String taskId = taskIds.get(i);
@@ -75,14 +82,9 @@ final class OutcomeArgs {
             }
             args.add(e[0]);
             args.add(utf8(Integer.toString(doneIndex)));
-            args.add(e[1]);
-            args.add(e[2]);
-            args.add(e[3]);
-            args.add(e[4]);
-            args.add(e[5]);
-            args.add(workerName);
-            args.add(e[6]);
-            args.add(e[7]);
+            for (int field = 1; field < e.length; field++) {
+                args.add(e[field]);
+            }
         }
         return new ScriptCall(FleetScripts.RECORD_OUTCOMES, keys, args);
     }
