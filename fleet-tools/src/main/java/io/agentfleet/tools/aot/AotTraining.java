@@ -145,7 +145,7 @@ public final class AotTraining {
 
     /** A few hundred tasks through the worker, so the per-task classes are in the cache as well. */
     private static void runTasks(String redisUrl) {
-        try (FleetClient client = FleetClient.builder().redisUri(redisUrl).build()) {
+        try (FleetClient client = FleetClient.connect(redisUrl)) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < TRAINING_TASKS; i++) {
                 tasks.add(AgentMessage.request(
