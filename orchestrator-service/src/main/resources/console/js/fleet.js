@@ -6,7 +6,7 @@ import {el, errorText, notice, show, svg} from './dom.js';
 
 const REFRESH_MS = 5000;
 const COLUMNS = ['agent type', 'results /s', 'dead-lettered /s', 'lag', 'length', 'pending', 'consumers', 'delayed',
-  'dead letters', 'longest idle consumer'];
+  'dead letters', 'oldest pending'];
 const SPARK_W = 110;
 const SPARK_H = 22;
 
@@ -32,9 +32,13 @@ function sparkline(values, label, current) {
     ' ', current);
 }
 
+function seconds(ms) {
+  return (ms / 1000).toFixed(1) + ' s';
+}
+
 function countCells(counts, consumers) {
-  const idle = consumers.length ? Math.max(...consumers.map((c) => c.idleMs)) + ' ms' : '';
-  return [counts.length, counts.pending, consumers.length, counts.delayed, counts.deadLetters, idle]
+  const oldest = counts.oldestPendingMs ? seconds(counts.oldestPendingMs) : '';
+  return [counts.length, counts.pending, consumers.length, counts.delayed, counts.deadLetters, oldest]
     .map((v) => el('td', {}, v === undefined || v === null ? '' : String(v)));
 }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
@@ -150,6 +151,35 @@ class PartitionedAgentsTest {
         assertEquals(
                 KEYS.tasks(type, 1),
                 found.get("partitions").get(1).get("stream").asText());
+    }
+
+    @Test
+    void agentsShowsTheOldestPendingAgeOfEachPartitionAndTheLargestAsTheTotal() {
+        String type = "t-oldest-pending";
+        client.sadd(KEYS.agents(), type);
+        client.hset(KEYS.config(type), StreamKeys.PARTITIONS_FIELD, "2");
+        String stream = KEYS.tasks(type, 1);
+        long enqueued = System.currentTimeMillis() - Duration.ofMinutes(5).toMillis();
+        client.xgroupCreate(stream, StreamKeys.WORKERS_GROUP, StreamEntryID.XGROUP_LAST_ENTRY, true);
+        client.xadd(stream, new StreamEntryID(enqueued, 0), Map.of("payload", "{}"));
+        client.xreadGroup(
+                StreamKeys.WORKERS_GROUP,
+                "stalled-worker",
+                XReadGroupParams.xReadGroupParams().count(1),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+
+        JsonNode found = null;
+        for (JsonNode agent : api.get("/v1/agents").json().get("agents")) {
+            if (type.equals(agent.get("agent").asText())) {
+                found = agent;
+            }
+        }
+        assertTrue(found != null, type + " is listed");
+        long age = found.get("partitions").get(1).get("oldestPendingMs").asLong();
+        assertTrue(age >= Duration.ofMinutes(5).toMillis(), "at least the entry's age: " + age);
+        assertTrue(age < Duration.ofMinutes(30).toMillis(), "not more than the test's lifetime: " + age);
+        assertEquals(0, found.get("partitions").get(0).get("oldestPendingMs").asLong(), "nothing pending on #0");
+        assertEquals(age, found.get("oldestPendingMs").asLong(), "the type's figure is its oldest partition's");
     }
 
     /**

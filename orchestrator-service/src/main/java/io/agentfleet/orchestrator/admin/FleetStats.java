@@ -7,7 +7,9 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.models.stream.PendingMessages;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,13 +24,15 @@ import java.util.TreeSet;
 @Singleton
 public class FleetStats {
     private final FleetRedis redis;
+    private final Clock clock;
     private final AgentRegistry registry;
     private final StreamKeys keys;
     private final OrchestratorKeys okeys;
     private final java.util.Set<String> allowedAgents;
 
-    public FleetStats(FleetRedis redis, AgentRegistry registry, OrchestratorConfig config) {
+    public FleetStats(FleetRedis redis, AgentRegistry registry, OrchestratorConfig config, Clock clock) {
         this.redis = redis;
+        this.clock = clock;
         this.registry = registry;
         this.keys = config.keys();
         this.okeys = new OrchestratorKeys(config.keys());
@@ -100,7 +104,8 @@ public class FleetStats {
                 sync.xlen(keys.dead(agent, p)),
                 sync.xlen(keys.results(agent, p)),
                 toLong(group.get("lag")),
-                toLong(group.get("pending")));
+                toLong(group.get("pending")),
+                group.isEmpty() ? 0 : oldestPendingMs(tasks));
         List<ConsumerStatus> consumers = new ArrayList<>();
         if (!group.isEmpty()) {
             try {
@@ -117,6 +122,21 @@ public class FleetStats {
             }
         }
         return new PartitionStatus(p, tasks, counts, consumers);
+    }
+
+    /** Age of the group's oldest pending entry: its id's ms part is when it was enqueued. One XPENDING summary. */
+    private long oldestPendingMs(String tasks) {
+        try {
+            PendingMessages summary = redis.shared().sync().xpending(tasks, StreamKeys.WORKERS_GROUP);
+            if (summary.getCount() == 0) {
+                return 0;
+            }
+            String oldest = summary.getMessageIds().getLower().getValue();
+            long enqueued = Long.parseLong(oldest.substring(0, oldest.indexOf('-')));
+            return Math.max(0, clock.millis() - enqueued);
+        } catch (RedisCommandExecutionException e) {
+            return 0; // The group vanished since XINFO GROUPS.
+        }
     }
 
     private Map<String, Object> group(String stream, String name) {

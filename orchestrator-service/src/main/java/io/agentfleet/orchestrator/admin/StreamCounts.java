@@ -1,8 +1,14 @@
 package io.agentfleet.orchestrator.admin;
 
-/** The figures of one partition's streams, or their sum over an agent type's partitions. */
-public record StreamCounts(long length, long delayed, long deadLetters, long results, long lag, long pending) {
-    public static final StreamCounts ZERO = new StreamCounts(0, 0, 0, 0, 0, 0);
+/**
+ * The figures of one partition's streams, or their sum over an agent type's partitions.
+ *
+ * @param oldestPendingMs age of the oldest task delivered to a worker and not yet acknowledged (from XPENDING's
+ *     smallest entry id, whose ms part is its enqueue time); 0 when nothing is pending. Over partitions: the largest.
+ */
+public record StreamCounts(
+        long length, long delayed, long deadLetters, long results, long lag, long pending, long oldestPendingMs) {
+    public static final StreamCounts ZERO = new StreamCounts(0, 0, 0, 0, 0, 0, 0);
 
     public StreamCounts plus(StreamCounts o) {
         return new StreamCounts(
@@ -11,6 +17,7 @@ public record StreamCounts(long length, long delayed, long deadLetters, long res
                 deadLetters + o.deadLetters,
                 results + o.results,
                 lag + o.lag,
-                pending + o.pending);
+                pending + o.pending,
+                Math.max(oldestPendingMs, o.oldestPendingMs));
     }
 }

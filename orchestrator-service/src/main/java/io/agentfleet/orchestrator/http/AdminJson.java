@@ -64,6 +64,7 @@ final class AdminJson {
         n.put("results", c.results());
         n.put("lag", c.lag());
         n.put("pending", c.pending());
+        n.put("oldestPendingMs", c.oldestPendingMs());
     }
 
     private static void consumers(ObjectNode n, List<ConsumerStatus> consumers) {

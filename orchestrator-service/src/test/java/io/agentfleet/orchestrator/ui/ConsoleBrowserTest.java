@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,14 +22,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.XReadGroupParams;
 
 /**
  * The operator console in a real browser (the system Chromium, headless) against a real orchestrator, a real worker
  * running the test agents and a real Redis.
  */
 class ConsoleBrowserTest {
-    static final String AGENTS = "t-researcher,t-coder,t-reviewer,t-clarifier,t-flaky";
+    static final String AGENTS = "t-researcher,t-coder,t-reviewer,t-clarifier,t-flaky,t-planner";
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final String HOSTILE =
             "<script>window.__pwned='script'</script><img src=x onerror=\"window.__pwned='img'\">";
@@ -190,6 +194,74 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void tasksAPlannerSpawnsAppearInTheOpenGraphWithTheirSpawnEdges() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"gate","agent":"t-clarifier","input":{"q":"go?"}},
+                  {"id":"plan","agent":"t-planner","input":{"count":2},"dependsOn":["gate"]}]}"""));
+        api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT);
+        open("#/runs/" + runId, Orchestrators.KEY);
+        browser.awaitElement(By.cssSelector("svg#dag g[data-task='plan']"));
+        assertTrue(browser.driver()
+                .findElements(By.cssSelector("svg#dag g[data-task='sub1']"))
+                .isEmpty());
+        browser.script("window.__sameDocument = true");
+
+        assertEquals(
+                200,
+                api.post(
+                                "/v1/runs/" + runId + "/resume",
+                                "{\"taskId\":\"gate\",\"action\":\"retry\",\"answer\":\"go\"}")
+                        .status());
+        for (String spawned : List.of("sub1", "sub2")) {
+            browser.await(
+                    spawned + " appears and reaches COMPLETED",
+                    d -> !d.findElements(
+                                    By.cssSelector("svg#dag g[data-task='" + spawned + "'][data-state='COMPLETED']"))
+                            .isEmpty());
+        }
+        assertEquals(
+                2,
+                browser.driver()
+                        .findElements(By.cssSelector("svg#dag path.edge.spawned"))
+                        .size());
+        assertEquals(Boolean.TRUE, browser.script("return window.__sameDocument"), "the page was never reloaded");
+        assertEquals(
+                "COMPLETED",
+                api.awaitStatus(runId, "COMPLETED", TIMEOUT).get("status").asText());
+    }
+
+    @Test
+    void aParkedTaskIsSkippedFromThePageAndAnotherFailedWhichFailsItsRun() {
+        String skipped = parkedClarification("skip");
+        String failed = parkedClarification("fail");
+
+        open("#/runs/" + skipped, Orchestrators.KEY);
+        browser.awaitElement(By.cssSelector("#parked button[data-action='skip']"))
+                .click();
+        browser.await(
+                "the skipped run's page shows COMPLETED",
+                d -> d.findElement(By.id("run-status")).getText().equals("COMPLETED"));
+        assertEquals("SKIPPED", Api.task(api.run(skipped), "ask").get("state").asText());
+
+        open("#/runs/" + failed, Orchestrators.KEY);
+        browser.awaitElement(By.cssSelector("#parked button[data-action='fail']"))
+                .click();
+        browser.await(
+                "the failed run's page shows FAILED",
+                d -> d.findElement(By.id("run-status")).getText().equals("FAILED"));
+        JsonNode run = api.run(failed);
+        assertEquals("FAILED", Api.task(run, "ask").get("state").asText());
+        assertTrue(run.toString().contains("FAILED_BY_HUMAN"), run.toString());
+    }
+
+    private static String parkedClarification(String topic) {
+        String runId = api.submit(Api.parse(
+                "{\"tasks\":[{\"id\":\"ask\",\"agent\":\"t-clarifier\",\"input\":{\"q\":\"" + topic + "\"}}]}"));
+        api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT);
+        return runId;
+    }
+
+    @Test
     void aDeadLetterIsInspectedAndRedrivenFromThePageAndItsTaskCompletes() {
         client.del(Probe.FIXED);
         Api.Response submitted = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"n\":1},\"escalate\":true}");
@@ -217,6 +289,57 @@ class ConsoleBrowserTest {
                 d -> d.findElement(By.id("notice")).getText().contains("Redriven: 1"));
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         assertTrue(Api.task(run, "task").get("output").get("fixed").asBoolean());
+    }
+
+    @Test
+    void selectedDeadLettersAreRedrivenThenAllAfterConfirmingAndTheirTasksComplete() {
+        client.del(Probe.FIXED);
+        Map<String, String> runsByWireId = new LinkedHashMap<>();
+        for (int n = 0; n < 3; n++) {
+            JsonNode submitted = api.post(
+                            "/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"redrive\":" + n + "},\"escalate\":true}")
+                    .json();
+            runsByWireId.put(
+                    submitted.get("wireTaskId").asText(), submitted.get("runId").asText());
+        }
+        runsByWireId.values().forEach(runId -> api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT));
+        client.set(Probe.FIXED, "1");
+        List<String> wireIds = List.copyOf(runsByWireId.keySet());
+
+        open("#/dead-letters/t-flaky", Orchestrators.KEY);
+        WebElement first = browser.await(
+                "the dead letters are listed",
+                d -> d.findElements(By.cssSelector("#dead-letters tr")).stream()
+                        .filter(r -> r.getText().contains(wireIds.get(0)))
+                        .findFirst()
+                        .orElse(null));
+        first.findElement(By.cssSelector("input[type='checkbox']")).click();
+        browser.awaitElement(By.id("redrive-selected")).click();
+        browser.await(
+                "the redrive of the selected one is reported",
+                d -> d.findElement(By.id("notice")).getText().contains("Redriven: 1"));
+        api.awaitStatus(runsByWireId.get(wireIds.get(0)), "COMPLETED", TIMEOUT);
+        assertEquals(
+                "NEEDS_HUMAN",
+                api.run(runsByWireId.get(wireIds.get(1))).get("status").asText(),
+                "not selected");
+
+        int stored = api.get("/v1/agents/t-flaky/dead-letters")
+                .json()
+                .get("deadLetters")
+                .size();
+        browser.driver().findElement(By.cssSelector("#redrive-all button")).click();
+        WebElement question = browser.awaitElement(By.cssSelector("#redrive-all .question"));
+        assertEquals("Redrive all " + stored + " dead letters of t-flaky?", question.getText());
+        browser.driver()
+                .findElement(By.cssSelector("#redrive-all button[data-confirm='yes']"))
+                .click();
+        browser.await(
+                "the redrive of all is reported",
+                d -> d.findElement(By.id("notice")).getText().startsWith("Redriven: "));
+        for (String wireId : wireIds.subList(1, 3)) {
+            api.awaitStatus(runsByWireId.get(wireId), "COMPLETED", TIMEOUT);
+        }
     }
 
     @Test
@@ -313,6 +436,7 @@ class ConsoleBrowserTest {
     @Test
     void theFleetOverviewShowsEachAgentTypeWithSparklinesOfTheOrchestratorsSamples() {
         completed("fleet");
+        String stalled = stalledTaskFiveMinutesOld();
         open("#/fleet", Orchestrators.KEY);
         for (String agent : AGENTS.split(",")) {
             browser.awaitElement(By.cssSelector("#fleet tr[data-agent='" + agent + "']"));
@@ -322,6 +446,11 @@ class ConsoleBrowserTest {
                 d -> !d.findElements(By.cssSelector(
                                 "#fleet tr[data-agent='t-researcher'] svg[data-spark='throughput'] polyline"))
                         .isEmpty());
+        String oldest = browser.awaitElement(By.cssSelector("#fleet tr[data-agent='" + stalled + "'] td:last-child"))
+                .getText();
+        assertTrue(oldest.endsWith(" s"), "oldest pending shown in seconds: " + oldest);
+        double age = Double.parseDouble(oldest.substring(0, oldest.length() - 2));
+        assertTrue(age >= 300 && age < 1800, "the stalled task's age: " + oldest);
         assertEquals(List.of(), browser.consoleErrors());
         browser.screenshot("fleet");
         JsonNode history = api.get("/v1/fleet/history").json();
@@ -329,6 +458,26 @@ class ConsoleBrowserTest {
         JsonNode samples = history.get("agents").get("t-researcher");
         assertTrue(samples.size() >= 3, history.toString());
         assertTrue(samples.get(samples.size() - 1).get("results").asLong() >= 1, history.toString());
+    }
+
+    /** An agent type with one task delivered five minutes ago to a worker that never acknowledged it. */
+    private static String stalledTaskFiveMinutesOld() {
+        String type = "t-stalled";
+        StreamKeys keys = StreamKeys.DEFAULT;
+        client.sadd(keys.agents(), type);
+        String stream = keys.tasks(type, 0);
+        client.xgroupCreate(stream, StreamKeys.WORKERS_GROUP, StreamEntryID.XGROUP_LAST_ENTRY, true);
+        client.xadd(
+                stream,
+                new StreamEntryID(
+                        System.currentTimeMillis() - Duration.ofMinutes(5).toMillis(), 0),
+                Map.of("payload", "{}"));
+        client.xreadGroup(
+                StreamKeys.WORKERS_GROUP,
+                "stalled-worker",
+                XReadGroupParams.xReadGroupParams().count(1),
+                Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        return type;
     }
 
     private static void completed(String topic) {
