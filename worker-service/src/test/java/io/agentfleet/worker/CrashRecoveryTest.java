@@ -107,7 +107,9 @@ class CrashRecoveryTest {
         try (UnifiedJedis jedis = redis.client()) {
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                tasks.add(TestFleet.task("crash", "{\"ms\":30}"));
+                // Long enough that the victim (100 in flight) needs ~2 s for all of them: a busy machine that notices
+                // the first 100 late still kills it with tasks in flight.
+                tasks.add(TestFleet.task("crash", "{\"ms\":200}"));
             }
             TestFleet.enqueue(jedis, "crash", tasks);
             JavaProcess victim = TestFleet.startWorker(
