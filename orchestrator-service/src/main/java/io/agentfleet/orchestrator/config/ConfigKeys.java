@@ -40,6 +40,7 @@ public final class ConfigKeys {
     public static final String AUTH_FAILURE_LIMIT = O + "auth-failure-limit";
     public static final String AUTH_FAILURE_WINDOW = O + "auth-failure-window";
     public static final String TRUSTED_PROXIES = O + "trusted-proxies";
+    public static final String IDEMPOTENCY_WINDOW = O + "idempotency-window";
     public static final String WATCH_INTERVAL = O + "watch-interval";
     public static final String RECONCILE_AFTER = O + "reconcile-after";
     public static final String STREAMS_PER_READER = O + "streams-per-reader";

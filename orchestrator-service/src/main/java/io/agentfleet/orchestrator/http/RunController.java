@@ -3,13 +3,18 @@ package io.agentfleet.orchestrator.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.idempotency.IdempotencyKey;
+import io.agentfleet.orchestrator.idempotency.IdempotentSubmissions;
+import io.agentfleet.orchestrator.idempotency.StoredResponse;
 import io.agentfleet.orchestrator.runlist.RunIndex;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
+import io.agentfleet.orchestrator.workflow.RunAlreadyExists;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
 import io.agentfleet.orchestrator.workflow.engine.ResumeRejected;
@@ -25,6 +30,7 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -38,6 +44,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
@@ -50,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public class RunController {
     private static final Logger LOG = LoggerFactory.getLogger(RunController.class);
     private static final Pattern RUN_ID = Pattern.compile("[0-9A-Z]{26}");
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
     private final RunService runs;
     private final SpecParser parser;
@@ -59,6 +67,7 @@ public class RunController {
     private final RunEvents events;
     private final HttpTracing tracing;
     private final RunIndex index;
+    private final IdempotentSubmissions idempotency;
 
     public RunController(
             RunService runs,
@@ -68,7 +77,8 @@ public class RunController {
             Clock clock,
             RunEvents events,
             HttpTracing tracing,
-            RunIndex index) {
+            RunIndex index,
+            IdempotentSubmissions idempotency) {
         this.runs = runs;
         this.parser = parser;
         this.codec = codec;
@@ -77,43 +87,77 @@ public class RunController {
         this.events = events;
         this.tracing = tracing;
         this.index = index;
+        this.idempotency = idempotency;
     }
 
     @Post(value = "/tasks", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> submitTask(HttpRequest<?> request, @Nullable @Body String body) {
-        return traced("/v1/tasks", request, () -> doSubmitTask(request, body));
+    public HttpResponse<String> submitTask(
+            HttpRequest<?> request,
+            @Nullable @Body String body,
+            @Nullable @Header(IdempotencyKey.HEADER) String idempotencyKey) {
+        return traced("/v1/tasks", request, () -> doSubmitTask(request, body, IdempotencyKey.of(idempotencyKey)));
     }
 
-    private HttpResponse<String> doSubmitTask(HttpRequest<?> request, String body) {
-        RunSpec spec = parser.singleTask(Requests.body(body, config, codec), clock.instant())
-                .withTrace(Requests.trace(request));
-        RunState run = submit(spec, Caller.of(request), "task");
-        ObjectNode out = accepted(run);
-        String taskId = spec.tasks().get(0).id();
-        out.put("taskId", taskId);
-        out.put("wireTaskId", WireIds.of(run.runId(), taskId, 0, false));
-        return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    private HttpResponse<String> doSubmitTask(HttpRequest<?> request, String body, IdempotencyKey key) {
+        ObjectNode json = Requests.body(body, config, codec);
+        String fingerprint = key == null ? null : IdempotentSubmissions.fingerprint("/v1/tasks", json);
+        RunSpec spec = parser.singleTask(json, clock.instant()).withTrace(Requests.trace(request));
+        Caller caller = Caller.of(request);
+        return submitted(caller, key, fingerprint, runId -> {
+            RunState run = submit(spec, caller, "task", runId);
+            ObjectNode out = accepted(run);
+            String taskId = spec.tasks().get(0).id();
+            out.put("taskId", taskId);
+            out.put("wireTaskId", WireIds.of(run.runId(), taskId, 0, false));
+            return new StoredResponse(HttpStatus.ACCEPTED.getCode(), out.toString(), "/v1/runs/" + run.runId());
+        });
     }
 
     @Post(value = "/workflows", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> submitWorkflow(HttpRequest<?> request, @Nullable @Body String body) {
-        return traced("/v1/workflows", request, () -> doSubmitWorkflow(request, body));
+    public HttpResponse<String> submitWorkflow(
+            HttpRequest<?> request,
+            @Nullable @Body String body,
+            @Nullable @Header(IdempotencyKey.HEADER) String idempotencyKey) {
+        return traced(
+                "/v1/workflows", request, () -> doSubmitWorkflow(request, body, IdempotencyKey.of(idempotencyKey)));
     }
 
-    private HttpResponse<String> doSubmitWorkflow(HttpRequest<?> request, String body) {
-        RunSpec spec = parser.workflow(Requests.body(body, config, codec), clock.instant())
-                .withTrace(Requests.trace(request));
-        RunState run = submit(spec, Caller.of(request), "workflow");
-        ObjectNode out = accepted(run);
-        out.put("tasks", spec.tasks().size());
-        return Json.status(HttpStatus.ACCEPTED, out).header("Location", "/v1/runs/" + run.runId());
+    private HttpResponse<String> doSubmitWorkflow(HttpRequest<?> request, String body, IdempotencyKey key) {
+        ObjectNode json = Requests.body(body, config, codec);
+        String fingerprint = key == null ? null : IdempotentSubmissions.fingerprint("/v1/workflows", json);
+        RunSpec spec = parser.workflow(json, clock.instant()).withTrace(Requests.trace(request));
+        Caller caller = Caller.of(request);
+        return submitted(caller, key, fingerprint, runId -> {
+            RunState run = submit(spec, caller, "workflow", runId);
+            ObjectNode out = accepted(run);
+            out.put("tasks", spec.tasks().size());
+            return new StoredResponse(HttpStatus.ACCEPTED.getCode(), out.toString(), "/v1/runs/" + run.runId());
+        });
+    }
+
+    /**
+     * Answers a submission: started under a fresh run id without an {@code Idempotency-Key}, else at most once per
+     * key (a repeat gets the first response, marked {@code Idempotent-Replayed: true}).
+     */
+    private HttpResponse<String> submitted(
+            Caller caller, IdempotencyKey key, String fingerprint, Function<String, StoredResponse> start) {
+        IdempotentSubmissions.Answer answer = key == null
+                ? new IdempotentSubmissions.Answer(start.apply(Ids.newId(clock.millis())), false)
+                : idempotency.submit(caller.tenant(), key, fingerprint, start);
+        StoredResponse response = answer.response();
+        MutableHttpResponse<String> out = HttpResponse.<String>status(HttpStatus.valueOf(response.status()))
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(response.body())
+                .header("Location", response.location());
+        return answer.replayed() ? out.header(REPLAYED_HEADER, "true") : out;
     }
 
     /**
      * Starts a run owned by the caller's tenant, after checking the tenant's agent allowlist (403 naming the field)
-     * and, in the service, its runs in flight (429).
+     * and, in the service, its runs in flight (429). A run that exists under {@code runId} already (an idempotent
+     * submission taken over from a replica that died) is returned as it is.
      */
-    private RunState submit(RunSpec spec, Caller caller, String kind) {
+    private RunState submit(RunSpec spec, Caller caller, String kind, String runId) {
         boolean single = kind.equals("task");
         for (int i = 0; i < spec.tasks().size(); i++) {
             TaskSpec task = spec.tasks().get(i);
@@ -125,7 +169,9 @@ public class RunController {
         }
         RunState run;
         try {
-            run = runs.submit(spec, caller.keyName(), caller.tenant(), kind);
+            run = runs.submit(spec, caller.keyName(), caller.tenant(), kind, runId);
+        } catch (RunAlreadyExists e) {
+            return runs.get(runId);
         } catch (RunsInFlightExceeded e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
@@ -87,8 +88,16 @@ public final class RunService {
      * FAILED and the exception is rethrown so the caller answers 429.
      */
     public RunState submit(RunSpec spec, String apiKey, String tenant, String kind) {
+        return submit(spec, apiKey, tenant, kind, Ids.newId(clock.millis()));
+    }
+
+    /**
+     * Starts a run with the given id, chosen up front by a caller that may repeat the call (an idempotent
+     * submission). Throws {@link RunAlreadyExists} when a run with that id was created before.
+     */
+    public RunState submit(RunSpec spec, String apiKey, String tenant, String kind, String runId) {
         if (!tracing.enabled()) {
-            return start(spec, apiKey, tenant, kind);
+            return start(spec, apiKey, tenant, kind, runId);
         }
         // A run outlives this call and may be driven by any replica, so its span is a short root of the run's tree:
         // started here and ended when the run is created. Its context is stored in the run's traceparent field and
@@ -102,7 +111,7 @@ public final class RunService {
                 .startSpan();
         try {
             RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
-            RunState run = start(traced, apiKey, tenant, kind);
+            RunState run = start(traced, apiKey, tenant, kind, runId);
             span.setAttribute(MessageTracing.RUN_ID, run.runId());
             return run;
         } catch (RuntimeException e) {
@@ -113,9 +122,9 @@ public final class RunService {
         }
     }
 
-    private RunState start(RunSpec spec, String apiKey, String tenant, String kind) {
+    private RunState start(RunSpec spec, String apiKey, String tenant, String kind, String runId) {
         Instant now = clock.instant();
-        RunState run = engine.start(spec, apiKey, tenant, kind, now);
+        RunState run = engine.start(runId, spec, apiKey, tenant, kind, now);
         int maxInFlight = admission.admit(run);
         if (maxInFlight > 0) {
             throw new RunsInFlightExceeded(tenant, maxInFlight);
@@ -145,7 +154,7 @@ public final class RunService {
         watchDispatches(run);
         store.schedule(run.deadlines());
         if (store.commit(run).isEmpty()) {
-            throw new IllegalStateException("new run " + run.runId() + " already existed");
+            throw new RunAlreadyExists(run.runId());
         }
         metrics.counter("fleet.orchestrator.runs.started", "kind", kind).increment();
         runMetrics.record(run);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.ErrorContent;
-import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -41,8 +40,7 @@ public final class RunEngine {
     }
 
     /** A new run with its ready tasks dispatched. */
-    public RunState start(RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
-        String runId = Ids.newId(now.toEpochMilli());
+    public RunState start(String runId, RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
         RunState run = RunState.create(runId, spec, apiKey, tenant, kind, now);
         touch(run, now);
         run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
