@@ -36,9 +36,26 @@ final class Enqueuer {
 
     /** Enqueues one task's {@code json} on {@code partition} of its agent type. */
     TaskHandle enqueue(AgentMessage task, String json, int partition) {
+        return enqueue(task, json, partition, false);
+    }
+
+    /**
+     * Enqueues one task unless its task id was enqueued on that partition within the marker's 7 days; returns null
+     * then.
+     */
+    TaskHandle enqueueOnce(AgentMessage task, String json, int partition) {
+        return enqueue(task, json, partition, true);
+    }
+
+    private TaskHandle enqueue(AgentMessage task, String json, int partition, boolean once) {
         String agent = task.recipient();
         ScriptCall call = FleetScripts.enqueue(
-                keys, agent, partition, options.maxBacklog(), List.of(RedisGateway.utf8(json)), List.of());
+                keys,
+                agent,
+                partition,
+                options.maxBacklog(),
+                List.of(RedisGateway.utf8(json)),
+                once ? List.of(task.taskId()) : List.of());
         RedisGateway.Durable done;
         try {
             done = redis.call(
@@ -47,6 +64,9 @@ final class Enqueuer {
             throw backpressureOr(e, agent);
         }
         List<String> ids = Replies.strings(done.reply());
+        if (ids.getFirst() == null) {
+            return null;
+        }
         TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
         requireDurable(agent, partition, done.acknowledged());
         return handle;

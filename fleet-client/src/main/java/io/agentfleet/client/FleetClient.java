@@ -62,6 +62,7 @@ public final class FleetClient implements AutoCloseable {
     private final WriteTargets targets;
     private final Enqueuer enqueuer;
     private final OutcomeReader outcomes;
+    private final PriorSubmissions prior;
     private final FleetAdminClient admin;
     private final FleetWorkflowClient workflows;
 
@@ -76,6 +77,7 @@ public final class FleetClient implements AutoCloseable {
         this.targets = new WriteTargets(options, redis);
         this.enqueuer = new Enqueuer(options, redis);
         this.outcomes = new OutcomeReader(keys, codec, redis);
+        this.prior = new PriorSubmissions(keys, redis);
         this.admin = new FleetAdminClient(options, codec, redis, false);
         this.workflows = new FleetWorkflowClient(options, redis, orchestrator, false);
     }
@@ -150,6 +152,45 @@ public final class FleetClient implements AutoCloseable {
             publish.end(e);
             throw e;
         }
+    }
+
+    /**
+     * Enqueues one task at most once per task id: a producer that chose the task id (for example from its own
+     * request id) and submits it again finds the first submission instead of running the task twice, for 7 days
+     * (the lifetime of the task's "enqueued once" marker). The returned {@link Submission} says whether this call
+     * enqueued it or where the earlier one is (queued, running, completed). On a partitioned agent type the task id is
+     * the partition key unless {@code submitOptions} gives one, so a repeat reaches the same partition.
+     *
+     * @throws InvalidMessageException, BackpressureException, DurabilityException, FleetConnectionException as {@link
+     *     #submit(AgentMessage)}
+     */
+    public Submission submitOnce(AgentMessage task, SubmitOptions submitOptions) {
+        Objects.requireNonNull(submitOptions, "submitOptions");
+        task = submitOptions.attribute(Objects.requireNonNull(task, "task"));
+        String agent = task.recipient();
+        String partitionKey = submitOptions.keyOf(task);
+        int partition = Names.isAgentType(agent)
+                ? targets.choose(agent, partitionKey != null ? partitionKey : task.taskId())
+                : 0;
+        PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
+        try {
+            String json = validator.validate(publish.task(), "task");
+            targets.register(agent);
+            TaskHandle handle = enqueuer.enqueueOnce(task, json, partition);
+            Submission submission = handle != null
+                    ? new Submission(handle, Submission.Status.ENQUEUED)
+                    : prior.find(agent, task.taskId(), partition);
+            publish.end(null);
+            return submission;
+        } catch (RuntimeException e) {
+            publish.end(e);
+            throw e;
+        }
+    }
+
+    /** {@link #submitOnce(AgentMessage, SubmitOptions)} with default options. */
+    public Submission submitOnce(AgentMessage task) {
+        return submitOnce(task, SubmitOptions.DEFAULT);
     }
 
     /**

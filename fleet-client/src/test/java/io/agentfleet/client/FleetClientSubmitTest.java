@@ -73,6 +73,41 @@ class FleetClientSubmitTest {
     }
 
     @Test
+    void aTaskIdSubmittedAgainIsNotEnqueuedAgainAndTheAnswerSaysWhereTheFirstIs() {
+        String agent = "once";
+        FakeWorker onceWorker = new FakeWorker(jedis, keys, agent);
+        AgentMessage task = AgentMessage.request(agent, json("input", "charge order 42"))
+                .taskId("order-42")
+                .build();
+        Submission first = client.submitOnce(task);
+        assertEquals(Submission.Status.ENQUEUED, first.status());
+
+        Submission queued = client.submitOnce(task);
+        assertEquals(Submission.Status.QUEUED, queued.status());
+        assertEquals(first.handle(), queued.handle());
+        assertEquals(1, jedis.xlen(keys.tasks(agent)));
+
+        onceWorker.createGroup();
+        StreamEntry delivered = onceWorker.takeOne();
+        assertEquals(Submission.Status.RUNNING, client.submitOnce(task).status());
+
+        onceWorker.complete(delivered, json("answer", "charged"), Metadata.EMPTY);
+        Submission completed = client.submitOnce(task);
+        assertEquals(Submission.Status.COMPLETED, completed.status());
+        assertEquals(
+                "charged",
+                client.await(completed.handle(), GENEROUS)
+                        .output()
+                        .get("answer")
+                        .asText());
+        assertEquals(0, jedis.xlen(keys.tasks(agent)), "nothing was enqueued again");
+        assertTrue(onceWorker.take(10).isEmpty());
+
+        AgentMessage other = task.toBuilder().taskId("order-43").build();
+        assertEquals(Submission.Status.ENQUEUED, client.submitOnce(other).status());
+    }
+
+    @Test
     void submittedTaskAwaitsItsResult() {
         TaskHandle handle = client.submit(CODER, json("input", "write hello world"));
         assertEquals(CODER, handle.agent());

@@ -1,8 +1,9 @@
 -- enqueue.lua: appends task messages to an agent type's stream unless its backlog would pass the bound.
 -- KEYS[1] task stream (prefix:{A}:tasks)   KEYS[2] config hash (prefix:{A}:config)
--- KEYS[3..] optional, one per message: its "enqueued once" marker (prefix:{A}:enqueued:<taskId>). A message whose
---   marker exists is not appended again (its id comes back as false), so a dispatcher that repeats an enqueue after a
---   crash adds nothing. Markers expire after 7 days.
+-- KEYS[3..] optional, one per message: its "enqueued once" marker (prefix:{A}:enqueued:<taskId>), which holds the
+--   entry id it was appended as. A message whose marker exists is not appended again (its id comes back as false), so
+--   a dispatcher that repeats an enqueue after a crash, or a producer that resubmits a task id, adds nothing. Markers
+--   expire after 7 days.
 -- ARGV[1] backlog bound used when the config hash has no max-backlog field (0 = unbounded)
 -- ARGV[2..] message JSON, one per task
 -- Returns the new entry ids in order (false for a message skipped by its marker), or the error "BACKPRESSURE <backlog> <bound>" and enqueues nothing.
@@ -18,8 +19,11 @@ end
 local ids = {}
 for i = 2, #ARGV do
   local marker = KEYS[i + 1]
-  if marker == nil or redis.call('SET', marker, '1', 'NX', 'EX', 604800) then
+  if marker == nil then
     ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'msg', ARGV[i])
+  elseif redis.call('EXISTS', marker) == 0 then
+    ids[i - 1] = redis.call('XADD', KEYS[1], '*', 'msg', ARGV[i])
+    redis.call('SET', marker, ids[i - 1], 'EX', 604800)
   else
     ids[i - 1] = false
   end
