@@ -42,8 +42,16 @@ public final class RunEngine {
 
     /** A new run with its ready tasks dispatched. */
     public RunState start(RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
-        String runId = Ids.newId(now.toEpochMilli());
+        return start(spec, apiKey, tenant, kind, null, now);
+    }
+
+    /** A new run with its ready tasks dispatched; with an {@code origin}, under its run id and marked as scheduled. */
+    public RunState start(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin, Instant now) {
+        String runId = origin == null ? Ids.newId(now.toEpochMilli()) : origin.runId();
         RunState run = RunState.create(runId, spec, apiKey, tenant, kind, now);
+        if (origin != null) {
+            run.startedBy(origin.scheduleId(), origin.scheduledFor());
+        }
         touch(run, now);
         run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
         if (spec.deadline() != null) {
