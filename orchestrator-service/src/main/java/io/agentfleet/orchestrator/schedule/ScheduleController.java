@@ -73,7 +73,7 @@ public class ScheduleController {
         if (!store.create(s, first, config.maxPerTenant())) {
             throw new ApiException(
                     HttpStatus.CONFLICT,
-                    "too_many_schedules",
+                    "conflict",
                     "tenant",
                     "tenant '" + s.tenant() + "' has " + config.maxPerTenant() + " schedules, its limit ("
                             + SchedulesConfig.MAX_PER_TENANT + "); delete one first");
