@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.fleetctl.FleetCtl;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -244,6 +250,48 @@ class RecurringSchedulesTest {
 
         assertEquals(200, owner.delete("/v1/schedules/" + id).status());
         assertEquals(404, owner.get("/v1/schedules/" + id).status());
+    }
+
+    @Test
+    void fleetctlCreatesListsPausesResumesTriggersAndDeletesASchedule() throws Exception {
+        Path task = Files.createTempFile("schedule-task", ".json");
+        Files.writeString(task, "{\"agent\":\"t-researcher\",\"input\":{\"topic\":\"cli\"}}");
+        String[] api = {"schedule", "--api", b.api().base(), "--api-key", Orchestrators.KEY};
+
+        Cli created =
+                fleetctl(api, "create", "--cron", "0 12 1 1 *", "--time-zone", "Asia/Tokyo", "--task", task.toString());
+        assertEquals(0, created.exit(), created.toString());
+        String id = created.out().split("\\s+")[0];
+        assertTrue(created.out().contains("ACTIVE") && created.out().contains("Asia/Tokyo"), created.toString());
+        assertTrue(fleetctl(api, "list").out().contains(id));
+        assertTrue(fleetctl(api, "pause", id).out().contains("PAUSED"));
+        assertTrue(fleetctl(api, "resume", id).out().contains("ACTIVE"));
+        Cli triggered = fleetctl(api, "trigger", id);
+        assertEquals(0, triggered.exit(), triggered.toString());
+        b.api().awaitStatus(triggered.out().strip(), "COMPLETED", TIMEOUT);
+
+        Cli bad = fleetctl(api, "create", "--cron", "0 0 30 2 *", "--task", task.toString());
+        assertEquals(1, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("\"field\":\"cron\""), bad.toString());
+        assertEquals(0, fleetctl(api, "delete", id).exit());
+        Cli gone = fleetctl(api, "show", id);
+        assertEquals(1, gone.exit(), gone.toString());
+        assertTrue(gone.err().contains("404"), gone.toString());
+    }
+
+    record Cli(int exit, String out, String err) {}
+
+    static Cli fleetctl(String[] api, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = FleetCtl.commandLine(new FleetCtl());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String[] all = new String[api.length + args.length];
+        System.arraycopy(api, 0, all, 0, api.length);
+        System.arraycopy(args, 0, all, api.length, args.length);
+        int exit = cli.execute(all);
+        return new Cli(exit, out.toString(), err.toString());
     }
 
     static String created(Api.Response r) {
