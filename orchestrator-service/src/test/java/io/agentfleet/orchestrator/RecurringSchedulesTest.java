@@ -107,6 +107,10 @@ class RecurringSchedulesTest {
         }
         assertEquals(1, gaps.size(), "one gap, the pause; every other tick has its run: " + ticks.keySet());
         assertTrue(gaps.get(0) >= 2_000, "the pause covered at least two ticks: " + gaps);
+        JsonNode listed = api.get("/v1/runs?count=100&scheduleId=" + id).json().get("runs");
+        assertEquals(ticks.size(), listed.size(), listed.toString());
+        listed.forEach(r -> assertEquals(id, r.get("scheduleId").asText()));
+        assertEquals(400, api.get("/v1/runs?scheduleId=nope").status());
         for (Map.Entry<Long, String> tick : ticks.entrySet()) {
             JsonNode run = api.awaitStatus(tick.getValue(), "COMPLETED", TIMEOUT);
             assertEquals(id, run.get("scheduleId").asText());
