@@ -202,11 +202,17 @@ class ScheduleStore {
         return new ScriptCall(script, keys, encoded);
     }
 
+    /** The schedule id and tick of a starts member, or null when it is not one (written by hand or another version). */
     static Map.Entry<String, Long> parseStartMember(String member) {
         int bar = member.lastIndexOf('|');
-        return bar <= 0 ? null : Map.entry(member.substring(0, bar), Long.parseLong(member.substring(bar + 1)));
+        try {
+            return bar <= 0 ? null : Map.entry(member.substring(0, bar), Long.parseLong(member.substring(bar + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
+    /** The starts member of a schedule's tick. */
     static String startMember(String id, long tick) {
         return id + "|" + tick;
     }

@@ -77,37 +77,43 @@ class ScheduleTicker {
     void startDueTicks() {
         long now = clock.millis();
         for (ScoredValue<String> due : store.dueBy(now, BATCH)) {
-            Schedule s = store.get(due.getValue());
-            if (s == null) {
-                store.forgetDue(due.getValue());
-                continue;
+            try {
+                startDueTick(due.getValue(), (long) due.getScore(), now);
+            } catch (RuntimeException e) {
+                // One schedule's failure (Redis for a moment) must not hold up the others; its tick stays due.
+                LOG.warn("schedule {}: due tick not handled: {}", due.getValue(), e.toString());
             }
-            TickPlan plan = TickPlan.of(s.timing(), s.missedTicks(), (long) due.getScore(), now, config.missedAfter());
-            long lease = clock.millis() + START_LEASE.toMillis();
-            String member = plan.starts() ? ScheduleStore.startMember(s.id(), plan.tick()) : null;
-            if (!store.claimTick(s.id(), plan.tick(), plan.next(), member, lease)) {
-                continue;
-            }
-            if (plan.missed()) {
-                LOG.info(
-                        "schedule {}: tick {} was missed ({})",
-                        s.id(),
-                        Instant.ofEpochMilli(plan.tick()),
-                        s.missedTicks());
-                metrics.counter("fleet.orchestrator.schedule.ticks", "outcome", "missed")
-                        .increment();
-            }
-            if (plan.starts()) {
-                startTick(s, plan.tick(), member, lease);
-            } else {
-                store.record(
-                        s.id(),
-                        new TickRecord(
-                                plan.tick(),
-                                TickRecord.Outcome.MISSED,
-                                null,
-                                "every replica was" + " down when it fell due; the schedule skips missed ticks"));
-            }
+        }
+    }
+
+    private void startDueTick(String id, long tick, long now) {
+        Schedule s = store.get(id);
+        if (s == null) {
+            store.forgetDue(id);
+            return;
+        }
+        TickPlan plan = TickPlan.of(s.timing(), s.missedTicks(), tick, now, config.missedAfter());
+        long lease = clock.millis() + START_LEASE.toMillis();
+        String member = plan.starts() ? ScheduleStore.startMember(s.id(), plan.tick()) : null;
+        if (!store.claimTick(s.id(), plan.tick(), plan.next(), member, lease)) {
+            return;
+        }
+        if (plan.missed()) {
+            LOG.info(
+                    "schedule {}: tick {} was missed ({})", s.id(), Instant.ofEpochMilli(plan.tick()), s.missedTicks());
+            metrics.counter("fleet.orchestrator.schedule.ticks", "outcome", "missed")
+                    .increment();
+        }
+        if (plan.starts()) {
+            startTick(s, plan.tick(), member, lease);
+        } else {
+            store.record(
+                    s.id(),
+                    new TickRecord(
+                            plan.tick(),
+                            TickRecord.Outcome.MISSED,
+                            null,
+                            "every replica was down when it fell due; the schedule skips missed ticks"));
         }
     }
 
@@ -123,18 +129,24 @@ class ScheduleTicker {
                         Long.toString(lease)),
                 ScriptOutputType.MULTI);
         for (String member : members) {
-            Map.Entry<String, Long> tick = ScheduleStore.parseStartMember(member);
-            Schedule s = tick == null ? null : store.get(tick.getKey());
-            if (s == null) {
-                release(member, lease);
-                continue;
+            try {
+                startAbandonedTick(member, lease);
+            } catch (RuntimeException e) {
+                LOG.warn("schedule tick {} not started, tried again after its lease: {}", member, e.toString());
             }
-            LOG.info(
-                    "schedule {}: starting tick {} left by another replica",
-                    s.id(),
-                    Instant.ofEpochMilli(tick.getValue()));
-            startTick(s, tick.getValue(), member, lease);
         }
+    }
+
+    private void startAbandonedTick(String member, long lease) {
+        Map.Entry<String, Long> tick = ScheduleStore.parseStartMember(member);
+        Schedule s = tick == null ? null : store.get(tick.getKey());
+        if (s == null) {
+            release(member, lease);
+            return;
+        }
+        LOG.info(
+                "schedule {}: starting tick {} left by another replica", s.id(), Instant.ofEpochMilli(tick.getValue()));
+        startTick(s, tick.getValue(), member, lease);
     }
 
     /**
