@@ -101,7 +101,7 @@ final class ScheduleCommand implements Callable<Integer> {
                     description = "5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first")
             String cron;
 
-            @Option(names = "--interval", paramLabel = "DURATION", description = "At least 1s: 30s, 5m, 1h, PT1H")
+            @Option(names = "--interval", paramLabel = "DURATION", description = "1s to 365d: 30s, 5m, 1h, PT1H")
             String interval;
         }
 

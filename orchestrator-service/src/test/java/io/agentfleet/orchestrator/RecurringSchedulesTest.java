@@ -211,6 +211,13 @@ class RecurringSchedulesTest {
                         + "\"agent\":\"t-researcher\",\"input\":{}}]}}",
                 "workflow.deadline"));
         cases.put("{\"every\":\"1m\"," + task + "}", "every");
+        cases.put("{\"cron\":\"*/0 * * * *\"," + task + "}", "cron");
+        cases.put("{\"cron\":\"" + "* ".repeat(5_000) + "\"," + task + "}", "cron");
+        cases.put("{\"interval\":\"106751991167300d\"," + task + "}", "interval");
+        cases.put("{\"interval\":\"PT2562047788015215H\"," + task + "}", "interval");
+        cases.put("{\"interval\":60," + task + "}", "interval");
+        cases.put("{\"interval\":\"1m\",\"task\":[]}", "task");
+        cases.put("{\"interval\":\"1m\",\"task\":{\"agent\":\"no-such-agent\"}}", "task.agent");
         cases.put("{\"interval\":\"1m\"}", "workflow");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Api.Response r = api.post("/v1/schedules", c.getKey());

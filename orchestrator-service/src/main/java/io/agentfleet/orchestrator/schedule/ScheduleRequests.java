@@ -19,6 +19,10 @@ import java.util.Set;
 final class ScheduleRequests {
     /** The shortest interval: ticks are looked for every {@code tick-interval}, and a run per second is plenty. */
     static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    /** The longest interval (a longer wait is a cron expression's job); it keeps tick arithmetic far from overflow. */
+    static final Duration MAX_INTERVAL = Duration.ofDays(365);
+
+    static final int MAX_CRON_CHARS = 200;
 
     static final int MAX_NAME_CHARS = 200;
     private static final Set<String> FIELDS =
@@ -76,9 +80,12 @@ final class ScheduleRequests {
     }
 
     private static void requireCron(String cron, ZoneId zone, Instant now) {
+        if (cron.length() > MAX_CRON_CHARS) {
+            throw invalid("cron", "must be at most " + MAX_CRON_CHARS + " characters");
+        }
         try {
             CronExpression.create(cron).nextTimeAfter(now.atZone(zone));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             throw invalid(
                     "cron",
                     "'" + cron + "' is not a cron expression that fires (5 fields: minute hour day-of-month month"
@@ -101,8 +108,8 @@ final class ScheduleRequests {
         } catch (IllegalArgumentException e) {
             throw invalid("interval", e.getMessage());
         }
-        if (every.compareTo(MIN_INTERVAL) < 0) {
-            throw invalid("interval", "must be at least 1s, but was '" + interval + "'");
+        if (every.compareTo(MIN_INTERVAL) < 0 || every.compareTo(MAX_INTERVAL) > 0) {
+            throw invalid("interval", "must be from 1s to 365d, but was '" + interval + "'");
         }
     }
 
