@@ -50,4 +50,20 @@ class ScheduleRuns {
         store.record(s.id(), new TickRecord(origin.scheduledFor().toEpochMilli(), outcome, run.runId(), null));
         return run;
     }
+
+    /**
+     * Finishes what the replica that created the tick's run may not have done before it died: listing the run and
+     * recording the tick (unless it was recorded).
+     */
+    void adopt(Schedule s, RunOrigin origin) {
+        index.add(origin.runId(), s.tenant());
+        boolean recorded =
+                store.history(s.id()).stream().anyMatch(t -> origin.runId().equals(t.runId()));
+        if (!recorded) {
+            store.record(
+                    s.id(),
+                    new TickRecord(
+                            origin.scheduledFor().toEpochMilli(), TickRecord.Outcome.STARTED, origin.runId(), null));
+        }
+    }
 }

@@ -161,7 +161,8 @@ class ScheduleTicker {
             metrics.counter("fleet.orchestrator.schedule.ticks", "outcome", "started")
                     .increment();
         } catch (RunAlreadyExists e) {
-            LOG.debug("schedule {}: the run of tick {} exists already", s.id(), tick);
+            LOG.info("schedule {}: the run of tick {} exists already", s.id(), Instant.ofEpochMilli(tick));
+            runs.adopt(s, origin);
         } catch (RuntimeException e) {
             String reason = Refusals.reasonOf(e);
             if (reason == null) {
