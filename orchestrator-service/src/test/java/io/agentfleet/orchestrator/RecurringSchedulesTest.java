@@ -61,6 +61,7 @@ class RecurringSchedulesTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.schedules.tick-interval", "100ms");
         props.put("fleet.schedules.max-per-tenant", "3");
+        props.put("fleet.tenants.other.max-runs-in-flight", "1");
         // Far above any stall of a busy machine, so only the missed-tick test (an hour late) meets the policy.
         props.put("fleet.schedules.missed-after", "60s");
         a = Orchestrators.orchestrator(redis.uri(), props);
@@ -189,6 +190,42 @@ class RecurringSchedulesTest {
     }
 
     @Test
+    void aTickOverTheTenantsRunsInFlightIsSkippedWithTheReasonAndTheScheduleGoesOn() {
+        Api other = b.api().withKey(Orchestrators.OTHER_KEY);
+        String id = created(other.post("/v1/schedules", """
+                {"interval":"1s","task":{"agent":"t-researcher","input":{"topic":"slow","sleepMs":2500}}}"""));
+        Await.until(
+                TIMEOUT,
+                () -> other.get("/v1/schedules/" + id)
+                        .json()
+                        .get("recentTicks")
+                        .toString()
+                        .contains("SKIPPED"),
+                "a tick refused while the tenant's one run is in flight");
+        JsonNode skipped = null;
+        for (JsonNode t : other.get("/v1/schedules/" + id).json().get("recentTicks")) {
+            if (t.get("outcome").asText().equals("SKIPPED")) {
+                skipped = t;
+            }
+        }
+        assertTrue(skipped.get("reason").asText().contains("runs in flight"), skipped.toString());
+        assertFalse(skipped.has("runId"), skipped.toString());
+        assertEquals(
+                "ACTIVE", other.get("/v1/schedules/" + id).json().get("status").asText());
+        Await.until(
+                TIMEOUT,
+                () -> {
+                    long started = 0;
+                    for (JsonNode t : other.get("/v1/schedules/" + id).json().get("recentTicks")) {
+                        started += t.get("outcome").asText().equals("STARTED") ? 1 : 0;
+                    }
+                    return started >= 2;
+                },
+                "a later tick started once the run ended");
+        assertEquals(200, other.delete("/v1/schedules/" + id).status());
+    }
+
+    @Test
     void aBadScheduleIsA400NamingTheField() {
         Api api = b.api();
         String task = "\"task\":{\"agent\":\"t-researcher\",\"input\":{}}";
@@ -262,6 +299,12 @@ class RecurringSchedulesTest {
         Api.Response overLimit = other.post("/v1/schedules", YEARLY.formatted("skip"));
         assertEquals(409, overLimit.status(), overLimit.toString());
         assertEquals("tenant", overLimit.json().get("field").asText());
+        for (JsonNode s : other.get("/v1/schedules").json().get("schedules")) {
+            assertEquals(
+                    200,
+                    other.delete("/v1/schedules/" + s.get("scheduleId").asText())
+                            .status());
+        }
 
         assertEquals(200, owner.delete("/v1/schedules/" + id).status());
         assertEquals(404, owner.get("/v1/schedules/" + id).status());
