@@ -23,17 +23,30 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code fleetctl}: the operator CLI. It talks to Redis only (through {@code fleet-client}), so it works while the
- * orchestrator is down. Exit codes: {@value #OK} ok, {@value #FAILED} not found / failed, {@value #USAGE} usage
+ * orchestrator is down; only {@code schedule} goes through the orchestrator's HTTP API, which validates and owns
+ * schedules. Exit codes: {@value #OK} ok, {@value #FAILED} not found / failed, {@value #USAGE} usage
  * error, {@value #UNREACHABLE} Redis unreachable.
  */
 @Command(
         name = "fleetctl",
         mixinStandardHelpOptions = true,
         versionProvider = FleetCtl.Version.class,
-        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs.",
-        subcommands = {StatusCommand.class, DeadCommand.class, SubmitCommand.class, RunCommand.class},
+        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs;"
+                + " schedules through the orchestrator's HTTP API.",
+        subcommands = {
+            StatusCommand.class,
+            DeadCommand.class,
+            SubmitCommand.class,
+            RunCommand.class,
+            ScheduleCommand.class
+        },
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:ok", "1:not found, refused or failed", "2:usage error", "3:Redis unreachable"})
+        exitCodeList = {
+            "0:ok",
+            "1:not found, refused or failed",
+            "2:usage error",
+            "3:Redis (schedule: the orchestrator API) unreachable"
+        })
 public final class FleetCtl implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -154,6 +167,7 @@ public final class FleetCtl implements Callable<Integer> {
         PrintWriter err = commandLine.getErr();
         int code = switch (e) {
             case FleetConnectionException unreachable -> UNREACHABLE;
+            case OrchestratorApi.ApiUnreachable unreachable -> UNREACHABLE;
             case InvalidMessageException invalid -> USAGE;
             case IllegalArgumentException invalid -> USAGE;
             case FleetException failed -> FAILED;

@@ -12,13 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reading request bodies as untrusted JSON, with the size limit applied also to bodies sent without a length. */
-final class Requests {
+public final class Requests {
     private static final Pattern STREAM_ID = Pattern.compile("(\\d{1,20})-(\\d{1,20})");
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private Requests() {}
 
-    static ObjectNode body(String body, OrchestratorConfig config, MessageCodec codec) {
+    public static ObjectNode body(String body, OrchestratorConfig config, MessageCodec codec) {
         if (body == null || body.isBlank()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request", "body", "is required (a JSON object)");
         }

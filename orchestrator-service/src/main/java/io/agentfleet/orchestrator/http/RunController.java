@@ -3,7 +3,6 @@ package io.agentfleet.orchestrator.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.RunStatus;
@@ -18,6 +17,7 @@ import io.agentfleet.orchestrator.workflow.RunAlreadyExists;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
 import io.agentfleet.orchestrator.workflow.engine.ResumeRejected;
+import io.agentfleet.orchestrator.workflow.engine.RunOrigin;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.engine.RunView;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
@@ -136,13 +136,13 @@ public class RunController {
     }
 
     /**
-     * Answers a submission: started under a fresh run id without an {@code Idempotency-Key}, else at most once per
+     * Answers a submission: started under a fresh run id (null to {@code start}) without an {@code Idempotency-Key}, else at most once per
      * key (a repeat gets the first response, marked {@code Idempotent-Replayed: true}).
      */
     private HttpResponse<String> submitted(
             Caller caller, IdempotencyKey key, String fingerprint, Function<String, StoredResponse> start) {
         IdempotentSubmissions.Answer answer = key == null
-                ? new IdempotentSubmissions.Answer(start.apply(Ids.newId(clock.millis())), false)
+                ? new IdempotentSubmissions.Answer(start.apply(null), false)
                 : idempotency.submit(caller.tenant(), key, fingerprint, start);
         StoredResponse response = answer.response();
         MutableHttpResponse<String> out = HttpResponse.<String>status(HttpStatus.valueOf(response.status()))
@@ -169,7 +169,8 @@ public class RunController {
         }
         RunState run;
         try {
-            run = runs.submit(spec, caller.keyName(), caller.tenant(), kind, runId);
+            run = runs.submit(
+                    spec, caller.keyName(), caller.tenant(), kind, runId == null ? null : RunOrigin.claimed(runId));
         } catch (RunAlreadyExists e) {
             return runs.get(runId);
         } catch (RunsInFlightExceeded e) {

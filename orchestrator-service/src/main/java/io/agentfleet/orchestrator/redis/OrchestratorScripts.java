@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The orchestrator's own Lua scripts (resources beside this class under {@code lua/}); each file's header lists its
- * KEYS and ARGV. Every call passes keys of one hash slot: a run's keys share {@code {run:R}}, the schedules and the
- * rate counters are single keys.
+ * KEYS and ARGV. Every call passes keys of one hash slot: a run's keys share {@code {run:R}}, the recurring schedules'
+ * keys share {@code {schedules}}, the deadline schedules and the rate counters are single keys.
  */
 public final class OrchestratorScripts {
     /** Applies one run transition if the run's version is unchanged. */
@@ -24,6 +24,14 @@ public final class OrchestratorScripts {
     public static final LuaScript COUNTER = load("counter.lua");
     /** Admits a run into its tenant's runs in flight, up to the tenant's limit. */
     public static final LuaScript ADMIT_RUN = load("admit_run.lua");
+    /** Stores a new recurring schedule within its tenant's limit. */
+    public static final LuaScript SCHEDULE_CREATE = load("schedule_create.lua");
+    /** Claims a schedule's due tick once, recording the run it must start. */
+    public static final LuaScript SCHEDULE_CLAIM_TICK = load("schedule_claim_tick.lua");
+    /** Makes a paused schedule due again. */
+    public static final LuaScript SCHEDULE_RESUME = load("schedule_resume.lua");
+    /** Deletes a schedule and its tick history. */
+    public static final LuaScript SCHEDULE_DELETE = load("schedule_delete.lua");
 
     private OrchestratorScripts() {}
 

@@ -36,7 +36,7 @@ public class RunIndex {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     private static final String[] FIELDS = {
-        "status", "kind", "apiKey", "tenant", "createdAt", "finishedAt", "steps", "maxSteps"
+        "status", "kind", "apiKey", "tenant", "createdAt", "finishedAt", "steps", "maxSteps", "scheduleId"
     };
 
     private final FleetRedis redis;
@@ -121,7 +121,8 @@ public class RunIndex {
                 number(v.get(4)),
                 number(v.get(5)),
                 (int) number(v.get(6)),
-                (int) number(v.get(7)));
+                (int) number(v.get(7)),
+                text(v.get(8), null));
     }
 
     private static String text(KeyValue<String, String> value, String otherwise) {

@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/runs}: the caller's tenant's runs (an operator key: every run), newest first, optionally only those
- * with one {@code status} or submitted with one {@code apiKey} (a key name), {@code count} per page (1 to 100, default
- * 20), the next page from {@code before} (the previous page's {@code next}).
+ * with one {@code status}, submitted with one {@code apiKey} (a key name) or started by one {@code scheduleId},
+ * {@code count} per page (1 to 100, default 20), the next page from {@code before} (the previous page's {@code next}).
  */
 @Controller("/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -44,11 +44,15 @@ public class RunListController {
             HttpRequest<?> request,
             @Nullable @QueryValue("status") String status,
             @Nullable @QueryValue("apiKey") String apiKey,
+            @Nullable @QueryValue("scheduleId") String scheduleId,
             @Nullable @QueryValue("count") String count,
             @Nullable @QueryValue("before") String before) {
         Caller caller = Caller.of(request);
         RunStatus wanted = status == null ? null : parseStatus(status);
         String key = apiKey == null ? null : require(apiKey, KEY_NAME, "apiKey", "is not an API key name");
+        String schedule = scheduleId == null
+                ? null
+                : require(scheduleId, RUN_ID, "scheduleId", "is not a schedule id (26 characters, ULID)");
         String from =
                 before == null ? null : require(before, RUN_ID, "before", "is not a run id (26 characters, ULID)");
         int size = count == null ? DEFAULT_COUNT : parseCount(count);
@@ -58,7 +62,8 @@ public class RunListController {
                 size,
                 run -> caller.mayAccess(run.tenant())
                         && (wanted == null || wanted.name().equals(run.status()))
-                        && (key == null || key.equals(run.apiKey())));
+                        && (key == null || key.equals(run.apiKey()))
+                        && (schedule == null || schedule.equals(run.scheduleId())));
         return Json.ok(toJson(page));
     }
 
@@ -78,6 +83,9 @@ public class RunListController {
             }
             n.put("steps", run.steps());
             n.put("maxSteps", run.maxSteps());
+            if (run.scheduleId() != null) {
+                n.put("scheduleId", run.scheduleId());
+            }
             n.put("self", "/v1/runs/" + run.runId());
         }
         if (page.next() != null) {

@@ -6,6 +6,7 @@ import java.util.Objects;
  * One run as the list shows it: what a row needs, read from the run's state hash without parsing its tasks.
  *
  * @param finishedAt epoch ms, 0 while the run has not ended
+ * @param scheduleId the schedule that started the run, or null
  */
 public record RunSummary(
         String runId,
@@ -16,7 +17,8 @@ public record RunSummary(
         long createdAt,
         long finishedAt,
         int steps,
-        int maxSteps) {
+        int maxSteps,
+        String scheduleId) {
     public RunSummary {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(status, "status");

@@ -1,10 +1,10 @@
 package io.agentfleet.orchestrator.workflow;
 
-/** A run was submitted with an id (chosen up front) under which a run already exists. */
-public final class RunAlreadyExists extends RuntimeException {
+/** A run with the given id was created already (a schedule's tick started twice): nothing was changed. */
+public final class RunAlreadyExists extends IllegalStateException {
     public final String runId;
 
-    public RunAlreadyExists(String runId) {
+    RunAlreadyExists(String runId) {
         super("run " + runId + " already exists");
         this.runId = runId;
     }

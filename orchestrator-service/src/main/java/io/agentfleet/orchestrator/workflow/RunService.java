@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.messages.Ids;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
+import io.agentfleet.orchestrator.workflow.engine.RunOrigin;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
 import io.agentfleet.orchestrator.workflow.engine.ScheduleEntry;
 import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
@@ -88,16 +88,18 @@ public final class RunService {
      * FAILED and the exception is rethrown so the caller answers 429.
      */
     public RunState submit(RunSpec spec, String apiKey, String tenant, String kind) {
-        return submit(spec, apiKey, tenant, kind, Ids.newId(clock.millis()));
+        return submit(spec, apiKey, tenant, kind, null);
     }
 
     /**
-     * Starts a run with the given id, chosen up front by a caller that may repeat the call (an idempotent
-     * submission). Throws {@link RunAlreadyExists} when a run with that id was created before.
+     * As {@link #submit(RunSpec, String, String, String)}, for a run a schedule starts under the run id of its
+     * {@code origin}.
+     *
+     * @throws RunAlreadyExists when that run was created already (by a replica that started the same tick)
      */
-    public RunState submit(RunSpec spec, String apiKey, String tenant, String kind, String runId) {
+    public RunState submit(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin) {
         if (!tracing.enabled()) {
-            return start(spec, apiKey, tenant, kind, runId);
+            return start(spec, apiKey, tenant, kind, origin);
         }
         // A run outlives this call and may be driven by any replica, so its span is a short root of the run's tree:
         // started here and ended when the run is created. Its context is stored in the run's traceparent field and
@@ -111,7 +113,7 @@ public final class RunService {
                 .startSpan();
         try {
             RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
-            RunState run = start(traced, apiKey, tenant, kind, runId);
+            RunState run = start(traced, apiKey, tenant, kind, origin);
             span.setAttribute(MessageTracing.RUN_ID, run.runId());
             return run;
         } catch (RuntimeException e) {
@@ -122,9 +124,12 @@ public final class RunService {
         }
     }
 
-    private RunState start(RunSpec spec, String apiKey, String tenant, String kind, String runId) {
+    private RunState start(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin) {
+        if (origin != null && store.load(origin.runId()) != null) {
+            throw new RunAlreadyExists(origin.runId());
+        }
         Instant now = clock.instant();
-        RunState run = engine.start(runId, spec, apiKey, tenant, kind, now);
+        RunState run = engine.start(spec, apiKey, tenant, kind, origin, now);
         int maxInFlight = admission.admit(run);
         if (maxInFlight > 0) {
             throw new RunsInFlightExceeded(tenant, maxInFlight);

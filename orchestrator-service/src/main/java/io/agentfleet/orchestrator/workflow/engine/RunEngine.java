@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.ErrorContent;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -40,8 +41,17 @@ public final class RunEngine {
     }
 
     /** A new run with its ready tasks dispatched. */
-    public RunState start(String runId, RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
+    public RunState start(RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
+        return start(spec, apiKey, tenant, kind, null, now);
+    }
+
+    /** A new run with its ready tasks dispatched; with an {@code origin}, under its run id and marked as scheduled. */
+    public RunState start(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin, Instant now) {
+        String runId = origin == null ? Ids.newId(now.toEpochMilli()) : origin.runId();
         RunState run = RunState.create(runId, spec, apiKey, tenant, kind, now);
+        if (origin != null && origin.scheduleId() != null) {
+            run.startedBy(origin.scheduleId(), origin.scheduledFor());
+        }
         touch(run, now);
         run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
         if (spec.deadline() != null) {

@@ -41,6 +41,8 @@ public final class RunState {
     private static final String F_TRACEPARENT = "traceparent";
     private static final String F_TRACESTATE = "tracestate";
     private static final String F_ERROR = "error";
+    private static final String F_SCHEDULE_ID = "scheduleId";
+    private static final String F_SCHEDULED_FOR = "scheduledFor";
     static final String TASK_PREFIX = "t:";
     static final String FP_PREFIX = "fp:";
 
@@ -152,6 +154,22 @@ public final class RunState {
     TraceContext trace() {
         String traceparent = fields.get(F_TRACEPARENT);
         return traceparent == null ? null : new TraceContext(traceparent, fields.get(F_TRACESTATE));
+    }
+
+    /** Marks a new run as started by schedule {@code scheduleId} for its tick at {@code scheduledFor}. */
+    void startedBy(String scheduleId, Instant scheduledFor) {
+        set(F_SCHEDULE_ID, scheduleId);
+        set(F_SCHEDULED_FOR, Long.toString(scheduledFor.toEpochMilli()));
+    }
+
+    /** The schedule that started the run, or null. */
+    public String scheduleId() {
+        return fields.get(F_SCHEDULE_ID);
+    }
+
+    /** The tick of {@link #scheduleId()} the run was started for, epoch milliseconds, or 0. */
+    long scheduledFor() {
+        return longField(F_SCHEDULED_FOR);
     }
 
     public long createdAt() {

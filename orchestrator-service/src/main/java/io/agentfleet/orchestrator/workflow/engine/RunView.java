@@ -19,6 +19,10 @@ public final class RunView {
         v.put("runId", run.runId);
         v.put("kind", run.kind());
         v.put("status", run.status().name());
+        if (run.scheduleId() != null) {
+            v.put("scheduleId", run.scheduleId());
+            putTime(v, "scheduledFor", run.scheduledFor());
+        }
         putTime(v, "createdAt", run.createdAt());
         putTime(v, "updatedAt", run.updatedAt());
         putTime(v, "finishedAt", run.finishedAt());
