@@ -56,7 +56,8 @@ class LlmSettingsLoaderTest {
         LlmSettings coder = config().set("llm", "base-url", "http://gateway/v1")
                 .set("llm", "model", "base-model")
                 .set("llm", "max-tokens", 300)
-                .set("llm", "price-in-per-1k", 0.5)
+                .set("llm", "price-in-per-1m", 0.5)
+                .set("llm", "price-out-per-1m", 2)
                 .set("coder", "model", "code-model")
                 .set("coder", "output", "json")
                 .set("coder", "read-timeout", "2m")
@@ -65,7 +66,7 @@ class LlmSettingsLoaderTest {
         assertEquals(URI.create("http://gateway/v1"), coder.baseUrl());
         assertEquals("code-model", coder.model());
         assertEquals(300, coder.maxTokens());
-        assertEquals(0.5, coder.priceInPer1k());
+        assertEquals(new PriceTable.Price(0.5, 2.0), coder.price());
         assertEquals(OutputMode.JSON, coder.output());
         assertEquals(Duration.ofMinutes(2), coder.readTimeout());
         assertTrue(coder.systemPrompt().contains("coder"));
