@@ -140,6 +140,30 @@ class LlmSettingsLoaderTest {
                         .summarizer());
     }
 
+    @Test
+    void structuredOutputSettingsAreValidatedAtStartUp() {
+        LlmTasks.Config vllm = config().set("llm", "base-url", "http://vllm:8000/v1");
+        LlmSettings defaults = vllm.set("llm", "output", "json").load("llm");
+        ConfigException arrayRoot = assertThrows(
+                ConfigException.class,
+                () -> vllm.set("llm", "output-schema", "{\"type\":\"array\"}").load("llm"));
+
+        assertEquals(StructuredOutput.NATIVE, defaults.structuredOutput());
+        assertEquals(MaxTokensParameter.MAX_COMPLETION_TOKENS, defaults.maxTokensParameter());
+        assertTrue(arrayRoot.getMessage().contains("structured-output=prompt"), arrayRoot.getMessage());
+        assertEquals(
+                StructuredOutput.PROMPT,
+                vllm.set("llm", "structured-output", "prompt").load("llm").structuredOutput());
+        assertConfigError(
+                config().set("llm", "base-url", "http://vllm:8000/v1").set("llm", "structured-output", "strict"),
+                "fleet.llm.llm.structured-output",
+                "strict");
+        assertConfigError(
+                config().set("llm", "base-url", "http://vllm:8000/v1").set("llm", "max-tokens-parameter", "tokens"),
+                "fleet.llm.llm.max-tokens-parameter",
+                "tokens");
+    }
+
     private static void assertConfigError(LlmTasks.Config config, String key, String value) {
         ConfigException e = assertThrows(
                 ConfigException.class,

@@ -102,7 +102,7 @@ class LlmTelemetryTest {
     void providerCallIsAGenAiClientSpanUnderTheTasksProcessSpan() throws Exception {
         provider.then(Reply.answer("ok", 120, 8));
 
-        handleInProcessSpan(handler(config()));
+        handleInProcessSpan(handler(config().set("llm", "temperature", 0.3)));
 
         SpanData process = span("process fleet:{llm}:tasks");
         SpanData call = span("chat gpt-4o");
@@ -118,7 +118,11 @@ class LlmTelemetryTest {
         assertEquals(120L, call.getAttributes().get(LlmTelemetry.INPUT_TOKENS));
         assertEquals(8L, call.getAttributes().get(LlmTelemetry.OUTPUT_TOKENS));
         assertEquals(List.of("stop"), call.getAttributes().get(LlmTelemetry.FINISH_REASONS));
+        assertEquals(0.3, call.getAttributes().get(LlmTelemetry.REQUEST_TEMPERATURE));
+        assertEquals("chatcmpl-fake", call.getAttributes().get(LlmTelemetry.RESPONSE_ID));
         assertEquals("127.0.0.1", call.getAttributes().get(LlmTelemetry.SERVER_ADDRESS));
+        assertEquals(
+                (long) provider.openAiBase().getPort(), call.getAttributes().get(LlmTelemetry.SERVER_PORT));
     }
 
     @Test
