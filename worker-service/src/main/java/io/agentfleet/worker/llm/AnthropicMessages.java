@@ -133,14 +133,18 @@ record AnthropicMessages() implements WireFormat {
             }
         }
         JsonNode usage = body.path("usage");
+        String stopReason = WireFormat.text(body.path("stop_reason"), null);
+        String refusal =
+                "refusal".equals(stopReason) ? (text.isEmpty() ? "the model declined" : text.toString()) : null;
         return new LlmResponse(
                 answer != null ? answer : text.toString(),
                 WireFormat.text(body.path("model"), settings.model()),
                 WireFormat.count(usage.path("input_tokens")),
                 WireFormat.count(usage.path("output_tokens")),
-                WireFormat.text(body.path("stop_reason"), null),
+                stopReason,
                 calls,
-                WireFormat.text(body.path("id"), null));
+                WireFormat.text(body.path("id"), null),
+                refusal);
     }
 
     private static ToolCall toolCall(JsonNode block, int index) {

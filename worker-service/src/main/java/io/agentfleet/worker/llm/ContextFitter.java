@@ -59,9 +59,14 @@ final class ContextFitter {
         return fitted;
     }
 
-    static PromptParts fit(PromptParts parts, LlmSettings settings, Summarizer summarizer) throws InterruptedException {
+    /**
+     * @param reservedTokens tokens the request spends besides the prompt parts (tool definitions, the conversation of
+     *     a tool-calling exchange), which are never cut here
+     */
+    static PromptParts fit(PromptParts parts, LlmSettings settings, Summarizer summarizer, long reservedTokens)
+            throws InterruptedException {
         TokenCounter counter = settings.tokenCounter();
-        long budget = promptBudgetTokens(settings);
+        long budget = Math.max(1, promptBudgetTokens(settings) - reservedTokens);
         String text = parts.toRequest().text();
         long tokens = counter.count(text);
         if (tokens <= budget) {

@@ -78,7 +78,8 @@ final class LlmHandler implements AgentHandler {
         try {
             List<ToolDefinition> tools = ToolExchange.definitions(task.content());
             List<ChatMessage> conversation = ToolExchange.conversation(task.content());
-            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context));
+            long reserved = settings.tokenCounter().count(new LlmRequest(null, conversation, tools).text());
+            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context), reserved);
             LlmRequest request =
                     fitted.toRequest().withTools(tools).followedBy(conversation.toArray(ChatMessage[]::new));
             ObjectNode output = answer(request, usage, context);
@@ -98,6 +99,13 @@ final class LlmHandler implements AgentHandler {
         for (int answers = 1; ; answers++) {
             LlmResponse response = call(settings, conversation, usage, context);
             usage.answeredBy(response.model());
+            if (response.refusal() != null) {
+                throw HandlerFailure.permanent(
+                        "MODEL_REFUSED",
+                        Redactor.redact(
+                                "the model of agent type " + settings.agentType() + " declined: " + response.refusal(),
+                                settings.apiKey()));
+            }
             if (response.hasToolCalls()) {
                 return ToolExchange.toolCallsOutput(response);
             }

@@ -14,6 +14,8 @@ import java.util.List;
  *     {@code tool_use}, ...), or null
  * @param toolCalls the tool calls the model asked for, in its order (empty for a final answer)
  * @param id the provider's id of this answer, or null
+ * @param refusal why the model declined to answer (OpenAI's {@code message.refusal}, Anthropic's {@code stop_reason:
+ *     refusal}), or null when it answered
  */
 record LlmResponse(
         String text,
@@ -22,7 +24,8 @@ record LlmResponse(
         Long tokensOut,
         String stopReason,
         List<ToolCall> toolCalls,
-        String id) {
+        String id,
+        String refusal) {
     LlmResponse {
         toolCalls = List.copyOf(toolCalls);
     }

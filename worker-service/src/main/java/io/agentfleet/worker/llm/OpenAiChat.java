@@ -124,7 +124,8 @@ record OpenAiChat() implements WireFormat {
                 WireFormat.count(usage.path("completion_tokens")),
                 WireFormat.text(choice.path("finish_reason"), null),
                 toolCalls(message.path("tool_calls")),
-                WireFormat.text(body.path("id"), null));
+                WireFormat.text(body.path("id"), null),
+                WireFormat.text(message.path("refusal"), null));
     }
 
     private static List<ToolCall> toolCalls(JsonNode calls) {

@@ -15,7 +15,7 @@
  * retryable), {@code PROVIDER_TIMEOUT}, {@code PROVIDER_UNAVAILABLE}, {@code MALFORMED_RESPONSE} (retryable),
  * {@code CIRCUIT_OPEN} (retryable after the open time), {@code PROVIDER_REJECTED} (other 4xx, permanent),
  * {@code INVALID_OUTPUT} (JSON invalid against the schema, after the repairs in prompt mode; permanent),
- * {@code INVALID_INPUT} (malformed {@code tools} or {@code conversation} in the task, permanent),
+ * {@code MODEL_REFUSED} (the model declined, permanent), {@code INVALID_INPUT} (malformed {@code tools} or {@code conversation} in the task, permanent),
  * {@code RATE_LIMITER_UNAVAILABLE}. The price table is {@code fleet.llm-prices} ({@code FLEET_LLM_PRICES}). See
  * {@code docs/agents.md}.
  */

@@ -335,4 +335,29 @@ class ProviderWireFormatTest {
         assertTrue(failure.message().contains("content.tools[0]"), failure.message());
         assertEquals(0, provider.received().size());
     }
+
+    @Test
+    void aRefusalOnEitherProviderIsAPermanentModelRefusedWithTheReason() {
+        provider.then(
+                Reply.status(
+                        200,
+                        "{\"id\":\"c\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\","
+                                + "\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I can't help with that.\"}}],"
+                                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}"),
+                Reply.status(
+                        200,
+                        "{\"id\":\"m\",\"model\":\"claude-sonnet-4-0\",\"content\":[],\"stop_reason\":\"refusal\","
+                                + "\"usage\":{\"input_tokens\":5,\"output_tokens\":0}}"));
+
+        HandlerFailure openAi = assertThrows(HandlerFailure.class, () -> run(openAi(), "llm", input("x")));
+        HandlerFailure anthropic = assertThrows(HandlerFailure.class, () -> run(anthropic(), "llm", input("x")));
+
+        assertEquals("MODEL_REFUSED", openAi.failure().type());
+        assertFalse(openAi.failure().retryable());
+        assertTrue(
+                openAi.failure().message().contains("I can't help with that."),
+                openAi.failure().message());
+        assertEquals(6L, openAi.usage().tokensOut(), "the refused call's tokens are reported");
+        assertEquals("MODEL_REFUSED", anthropic.failure().type());
+    }
 }

@@ -62,7 +62,7 @@ class TokenCounterTest {
         String whole = parts.toRequest().text();
         assertTrue(whole.length() / 4 < 800, "four characters a token would have sent it whole");
 
-        PromptParts fitted = ContextFitter.fit(parts, GPT_4O, null);
+        PromptParts fitted = ContextFitter.fit(parts, GPT_4O, null, 0);
 
         String sent = fitted.toRequest().text();
         assertTrue(GPT_4O.tokenCounter().count(sent) <= 800, "fits by the model's own count");
@@ -74,9 +74,19 @@ class TokenCounterTest {
         PromptParts parts = promptWithContext("x".repeat(5_000)); // eight characters a token
         assertTrue(parts.toRequest().text().length() / 4 > 800, "four characters a token would have cut it");
 
-        PromptParts fitted = ContextFitter.fit(parts, GPT_4O, null);
+        PromptParts fitted = ContextFitter.fit(parts, GPT_4O, null, 0);
 
         assertEquals(parts, fitted);
         assertFalse(fitted.toRequest().text().contains("truncated"));
+    }
+
+    @Test
+    void toolDefinitionsAndTheConversationLeaveLessRoomForThePrompt() throws InterruptedException {
+        PromptParts parts = promptWithContext("x".repeat(5_000)); // about 640 tokens: fits 800 alone
+
+        PromptParts fitted = ContextFitter.fit(parts, GPT_4O, null, 400);
+
+        assertTrue(GPT_4O.tokenCounter().count(fitted.toRequest().text()) <= 400);
+        assertTrue(fitted.toRequest().text().contains("to fit the context limit]"));
     }
 }
