@@ -360,4 +360,38 @@ class ProviderWireFormatTest {
         assertEquals(6L, openAi.usage().tokensOut(), "the refused call's tokens are reported");
         assertEquals("MODEL_REFUSED", anthropic.failure().type());
     }
+
+    @Test
+    void aTurnsToolCallsOutputFeedsTheNextTurnsConversationAsItIsOnBothProviders() throws Exception {
+        for (LlmTasks.Config config : List.of(openAi(), anthropic())) {
+            provider.then(
+                    Reply.toolCalls(
+                            new Call("call_a", "search", "{\"query\":\"streams\"}"),
+                            new Call("call_b", "search", "{\"query\":\"groups\"}")),
+                    Reply.answer("done"));
+            ObjectNode first = withTools("Research");
+            JsonNode asked = run(config, "llm", first).output();
+
+            ObjectNode next = first.deepCopy();
+            ArrayNode conversation = next.putArray("conversation");
+            conversation.addObject().put("role", "assistant").put("text", "").set("toolCalls", asked.path("toolCalls"));
+            ArrayNode results = conversation.addObject().put("role", "tool").putArray("results");
+            for (JsonNode call : asked.path("toolCalls")) {
+                results.addObject()
+                        .put("callId", call.path("id").asText())
+                        .put("name", call.path("name").asText())
+                        .put(
+                                "content",
+                                "hits for "
+                                        + call.path("arguments").path("query").asText());
+            }
+            HandlerResult answered = run(config, "llm", next);
+
+            assertEquals("done", answered.output().path("text").asText());
+            assertTrue(
+                    provider.last().promptText().contains("hits for groups"),
+                    provider.last().body());
+        }
+        assertEquals(List.of(), provider.violations(), "every turn had the provider's documented shape");
+    }
 }
