@@ -319,20 +319,37 @@ class ProviderWireFormatTest {
     }
 
     @Test
-    void malformedToolDefinitionFailsPermanentlyNamingTheFieldWithoutACall() throws Exception {
-        ObjectNode content = input("x");
-        content.putArray("tools")
+    void malformedToolsOrConversationFailPermanentlyNamingTheFieldWithoutACall() throws Exception {
+        ObjectNode badName = input("x");
+        badName.putArray("tools")
                 .addObject()
                 .put("name", "has space")
                 .putObject("parameters")
                 .put("type", "object");
+        ObjectNode reserved = input("x");
+        reserved.putArray("tools")
+                .addObject()
+                .put("name", WireFormat.OUTPUT_TOOL)
+                .putObject("parameters")
+                .put("type", "object");
+        ObjectNode badTurn = input("x");
+        badTurn.putArray("conversation").addObject().put("role", "tool").putArray("results");
 
-        Failure failure = assertThrows(HandlerFailure.class, () -> run(openAi(), "llm", content))
+        Failure tool = assertThrows(HandlerFailure.class, () -> run(openAi(), "llm", badName))
+                .failure();
+        Failure name = assertThrows(HandlerFailure.class, () -> run(openAi(), "llm", reserved))
+                .failure();
+        Failure turn = assertThrows(HandlerFailure.class, () -> run(openAi(), "llm", badTurn))
                 .failure();
 
-        assertEquals("INVALID_INPUT", failure.type());
-        assertFalse(failure.retryable());
-        assertTrue(failure.message().contains("content.tools[0]"), failure.message());
+        for (Failure failure : List.of(tool, name, turn)) {
+            assertEquals("INVALID_INPUT", failure.type());
+            assertFalse(failure.retryable());
+        }
+        assertTrue(tool.message().contains("content.tools[0]"), tool.message());
+        assertTrue(name.message().contains("content.tools[0].name")
+                && name.message().contains("reserved"));
+        assertTrue(turn.message().contains("content.conversation[0].results"), turn.message());
         assertEquals(0, provider.received().size());
     }
 
