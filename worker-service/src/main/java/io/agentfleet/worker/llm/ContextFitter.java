@@ -7,15 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes a prompt fit the agent type's context limit (estimating four characters a token and keeping room for the
- * answer). The dependencies' outputs and the feedback are condensed first by the summarizer when one is configured,
- * then cut: pieces smaller than their fair share stay whole, larger ones are cut to the share and end in a visible
- * marker. Nothing is dropped silently.
+ * Makes a prompt fit the agent type's context limit, keeping room for the answer. Tokens are counted with the model's
+ * tokenizer ({@link TokenCounter}); pieces are shortened by characters, in proportion to what the count says is over,
+ * and counted again until the prompt fits. The dependencies' outputs and the feedback are condensed first by the
+ * summarizer when one is configured (once), then cut: pieces smaller than their fair share stay whole, larger ones are
+ * cut to the share and end in a visible marker. Nothing is dropped silently.
  */
 final class ContextFitter {
-    static final int CHARS_PER_TOKEN = 4;
     /** Room kept for one marker, so that adding it cannot push the prompt over the limit. */
     static final int MARKER_RESERVE = 64;
+    /** Count-and-cut rounds after the first; each aims a little below the budget, so two almost always suffice. */
+    private static final int MAX_ROUNDS = 4;
+
+    private static final double AIM = 0.97;
 
     /** Condenses one text to about {@code targetChars}; returns null to fall back to cutting. */
     interface Summarizer {
@@ -36,25 +40,69 @@ final class ContextFitter {
         return text.substring(0, keep) + truncationMarker(text.length() - keep);
     }
 
-    /** Characters the prompt may use: the context limit minus the answer's reservation. */
-    static long promptBudgetChars(LlmSettings settings) {
-        return (long) (settings.contextLimitTokens() - settings.maxTokens()) * CHARS_PER_TOKEN;
+    /** Tokens the prompt may use: the context limit minus the answer's reservation. */
+    static long promptBudgetTokens(LlmSettings settings) {
+        return (long) settings.contextLimitTokens() - settings.maxTokens();
     }
 
-    static PromptParts fit(PromptParts parts, LlmSettings settings, Summarizer summarizer) throws InterruptedException {
-        long budget = promptBudgetChars(settings);
-        PromptParts fitted = fitInput(parts, budget);
-        long room = budget - fitted.fixedChars();
-        if (fitted.pieceChars() <= room) {
-            return fitted;
-        }
-        if (summarizer != null) {
-            fitted = condense(fitted, room, summarizer);
-            if (fitted.pieceChars() <= room) {
+    /** {@code text} cut (with a marker) so that it counts at most {@code maxTokens}. */
+    static String cutToTokens(String text, long maxTokens, TokenCounter counter) {
+        String fitted = text;
+        for (int round = 0; round <= MAX_ROUNDS; round++) {
+            long tokens = counter.count(fitted);
+            if (tokens <= maxTokens) {
                 return fitted;
             }
+            long keep = scaled(Math.min(fitted.length(), text.length()), maxTokens, tokens) - MARKER_RESERVE;
+            fitted = cut(text, keep);
         }
-        return cutPieces(fitted, room);
+        return fitted;
+    }
+
+    /**
+     * @param reservedTokens tokens the request spends besides the prompt parts (tool definitions, the conversation of
+     *     a tool-calling exchange), which are never cut here
+     */
+    static PromptParts fit(PromptParts parts, LlmSettings settings, Summarizer summarizer, long reservedTokens)
+            throws InterruptedException {
+        TokenCounter counter = settings.tokenCounter();
+        long budget = Math.max(1, promptBudgetTokens(settings) - reservedTokens);
+        String text = parts.toRequest().text();
+        long tokens = counter.count(text);
+        if (tokens <= budget) {
+            return parts;
+        }
+        long charBudget = scaled(text.length(), budget, tokens);
+        PromptParts base = summarizer == null ? parts : condensed(parts, charBudget, summarizer);
+        PromptParts fitted = cutToChars(base, charBudget);
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            String fittedText = fitted.toRequest().text();
+            long fittedTokens = counter.count(fittedText);
+            if (fittedTokens <= budget) {
+                return fitted;
+            }
+            charBudget = Math.min(charBudget - 1, scaled(fittedText.length(), budget, fittedTokens));
+            fitted = cutToChars(base, charBudget);
+        }
+        return fitted;
+    }
+
+    /** {@code chars} scaled by budget/tokens, aiming a little low: the characters that should count {@code budget}. */
+    private static long scaled(long chars, long budget, long tokens) {
+        return (long) (chars * ((double) budget / tokens) * AIM);
+    }
+
+    private static PromptParts condensed(PromptParts parts, long charBudget, Summarizer summarizer)
+            throws InterruptedException {
+        PromptParts fitted = fitInput(parts, charBudget);
+        long room = charBudget - fitted.fixedChars();
+        return fitted.pieceChars() <= room ? fitted : condense(fitted, room, summarizer);
+    }
+
+    private static PromptParts cutToChars(PromptParts parts, long charBudget) {
+        PromptParts fitted = fitInput(parts, charBudget);
+        long room = charBudget - fitted.fixedChars();
+        return fitted.pieceChars() <= room ? fitted : cutPieces(fitted, room);
     }
 
     /** The input itself is cut only when it alone leaves no room for the pieces' markers. */

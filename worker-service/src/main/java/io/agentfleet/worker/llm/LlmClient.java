@@ -34,14 +34,16 @@ final class LlmClient {
 
     private final CircuitBreakers breakers;
     private final Clock clock;
+    private final LlmTelemetry telemetry;
     private final ObjectMapper mapper = new ObjectMapper();
     private final ConcurrentMap<ClientKey, HttpClient> clients = new ConcurrentHashMap<>();
 
     private record ClientKey(Duration connectTimeout, boolean http2) {}
 
-    LlmClient(CircuitBreakers breakers, Clock clock) {
+    LlmClient(CircuitBreakers breakers, Clock clock, LlmTelemetry telemetry) {
         this.breakers = breakers;
         this.clock = clock;
+        this.telemetry = telemetry;
     }
 
     /** Runs once the circuit lets a call through, right before it is sent: the wait for the shared rate limit. */
@@ -68,7 +70,11 @@ final class LlmClient {
         breaker.acquirePermission();
         Call call = new Call(settings, wire, breaker);
         try {
+            long waitStarted = System.nanoTime();
             admission.await();
+            if (admission != Admission.NONE) {
+                telemetry.rateLimitWait(settings, Duration.ofNanos(System.nanoTime() - waitStarted));
+            }
             return call.run(request, timeout(settings, timeLeft.get()));
         } finally {
             if (!call.judged) {
@@ -100,7 +106,26 @@ final class LlmClient {
         }
 
         LlmResponse run(LlmRequest request, Duration timeout) throws InterruptedException {
-            HttpResponse<byte[]> response = send(build(request, timeout), timeout);
+            HttpRequest httpRequest = build(request, timeout);
+            LlmTelemetry.Observation observation = telemetry.start(settings, url);
+            try {
+                LlmResponse answer = exchange(httpRequest, timeout);
+                observation.succeeded(answer);
+                return answer;
+            } catch (HandlerFailure e) {
+                observation.failed(e.failure().type());
+                throw e;
+            } catch (InterruptedException e) {
+                observation.failed("INTERRUPTED");
+                throw e;
+            } catch (RuntimeException e) {
+                observation.failed(e.getClass().getSimpleName());
+                throw e;
+            }
+        }
+
+        private LlmResponse exchange(HttpRequest httpRequest, Duration timeout) throws InterruptedException {
+            HttpResponse<byte[]> response = send(httpRequest, timeout);
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
                 return parse(response);
@@ -121,7 +146,7 @@ final class LlmClient {
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
             if (settings.provider() == Provider.ANTHROPIC) {
-                builder.header("anthropic-version", WireFormat.AnthropicMessages.API_VERSION);
+                builder.header("anthropic-version", AnthropicMessages.API_VERSION);
             }
             settings.apiKey().value().ifPresent(key -> wire.authenticate(builder, settings, key));
             return builder.build();
@@ -173,7 +198,7 @@ final class LlmClient {
                 if (body == null || !body.isObject()) {
                     throw new IllegalArgumentException("the answer is not a JSON object");
                 }
-                LlmResponse answer = wire.parse(body, settings.model());
+                LlmResponse answer = wire.parse(body, settings);
                 judge(true);
                 return answer;
             } catch (IOException | IllegalArgumentException e) {

@@ -19,11 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code llm} handler bound to one agent type's {@link LlmSettings}: builds the prompt from the task (fitted to the
  * context limit), waits for the shared rate limit, calls the provider, and returns {@code {"text": ...}} or, for JSON
- * agent types, {@code {"text": ..., "json": ...}} with usage (tokens, cost, model, latency) as metadata.
+ * agent types, {@code {"text": ..., "json": ...}} with usage (tokens, cost, model, latency) as metadata. With
+ * {@code content.tools} the model may ask for tool calls instead: the output is then {@code {"text", "toolCalls":
+ * [{id, name, arguments}], "stopReason"}} and running the tools is the caller's business ({@link ToolExchange}).
  *
- * <p>Invalid JSON answers are repaired within the same task: the answer goes back to the model with the validation
- * error ("your previous answer was invalid: ...") up to {@code output-repairs} times, after which the task fails
- * permanently with {@code INVALID_OUTPUT} (a dead letter) naming the last error.
+ * <p>An output schema is enforced by the provider when {@code structured-output=native} (the default); an answer that
+ * still fails validation fails the task permanently with {@code INVALID_OUTPUT}. With {@code structured-output=prompt}
+ * (servers without native support) and for JSON without a schema, invalid answers are repaired within the same task:
+ * the answer goes back to the model with the validation error up to {@code output-repairs} times, after which the task
+ * fails permanently with {@code INVALID_OUTPUT} (a dead letter) naming the last error.
  */
 final class LlmHandler implements AgentHandler {
     /** Fields of a JSON answer copied to the top of the result, where the orchestrator looks for them. */
@@ -38,16 +42,23 @@ final class LlmHandler implements AgentHandler {
     private final LlmSettings summarizer;
     private final LlmClient client;
     private final RedisTokenBucket bucket;
+    private final LlmTelemetry telemetry;
 
     /**
      * @param summarizer the summarizer agent type's settings, or null when none is configured
      * @param bucket the shared rate limiter, or null when neither settings object is rate limited
      */
-    LlmHandler(LlmSettings settings, LlmSettings summarizer, LlmClient client, RedisTokenBucket bucket) {
+    LlmHandler(
+            LlmSettings settings,
+            LlmSettings summarizer,
+            LlmClient client,
+            RedisTokenBucket bucket,
+            LlmTelemetry telemetry) {
         this.settings = settings;
         this.summarizer = summarizer;
         this.client = client;
         this.bucket = bucket;
+        this.telemetry = telemetry;
     }
 
     @Override
@@ -65,8 +76,13 @@ final class LlmHandler implements AgentHandler {
         Usage usage = new Usage();
         PromptParts parts = PromptParts.of(settings, TaskContent.of(task.content()));
         try {
-            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context));
-            ObjectNode output = answer(fitted.toRequest(), usage, context);
+            List<ToolDefinition> tools = ToolExchange.definitions(task.content());
+            List<ChatMessage> conversation = ToolExchange.conversation(task.content());
+            long reserved = settings.tokenCounter().count(new LlmRequest(null, conversation, tools).text());
+            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context), reserved);
+            LlmRequest request =
+                    fitted.toRequest().withTools(tools).followedBy(conversation.toArray(ChatMessage[]::new));
+            ObjectNode output = answer(request, usage, context);
             return HandlerResult.of(output, usage.toMetadata(millisSince(started, context)));
         } catch (HandlerFailure e) {
             // The calls made before the failure were paid for: the dead letter reports them.
@@ -83,6 +99,16 @@ final class LlmHandler implements AgentHandler {
         for (int answers = 1; ; answers++) {
             LlmResponse response = call(settings, conversation, usage, context);
             usage.answeredBy(response.model());
+            if (response.refusal() != null) {
+                throw HandlerFailure.permanent(
+                        "MODEL_REFUSED",
+                        Redactor.redact(
+                                "the model of agent type " + settings.agentType() + " declined: " + response.refusal(),
+                                settings.apiKey()));
+            }
+            if (response.hasToolCalls()) {
+                return ToolExchange.toolCallsOutput(response);
+            }
             if (settings.output() == OutputMode.TEXT) {
                 return textOutput(response);
             }
@@ -90,7 +116,9 @@ final class LlmHandler implements AgentHandler {
             if (json.isValid()) {
                 return jsonOutput(response, json.value());
             }
-            if (answers > settings.outputRepairs()) {
+            // A provider that enforces the schema natively gets no repair calls: a second sample would not help.
+            int repairs = settings.nativeOutputSchema() != null ? 0 : settings.outputRepairs();
+            if (answers > repairs) {
                 throw HandlerFailure.permanent(
                         "INVALID_OUTPUT",
                         Redactor.redact(
@@ -110,9 +138,10 @@ final class LlmHandler implements AgentHandler {
         LlmClient.Admission admission = bucket == null
                 ? LlmClient.Admission.NONE
                 : () -> bucket.acquire(
-                        with, Usage.estimateTokens(request.chars()) + with.maxTokens(), context.deadline());
+                        with, with.tokenCounter().count(request.text()) + with.maxTokens(), context.deadline());
         LlmResponse response = client.complete(with, request, admission, () -> timeLeft(context));
-        usage.add(with, request, response);
+        Usage.Spent spent = usage.add(with, request, response);
+        telemetry.usage(with, spent.tokensIn(), spent.tokensOut(), spent.cost());
         return response;
     }
 
@@ -121,8 +150,9 @@ final class LlmHandler implements AgentHandler {
             return null;
         }
         return (text, targetChars) -> {
-            long limit = ContextFitter.promptBudgetChars(summarizer) - SUMMARIZE_PROMPT.length() - 200;
-            String material = ContextFitter.cut(text, limit - ContextFitter.MARKER_RESERVE);
+            TokenCounter counter = summarizer.tokenCounter();
+            long limit = ContextFitter.promptBudgetTokens(summarizer) - counter.count(SUMMARIZE_PROMPT) - 50;
+            String material = ContextFitter.cutToTokens(text, limit, counter);
             int words = Math.max(20, targetChars / 6);
             LlmRequest request = new LlmRequest(
                     SUMMARIZE_PROMPT,

@@ -1,8 +1,10 @@
 package io.agentfleet.worker.llm;
 
 import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.AgentHandlerProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
 import jakarta.inject.Inject;
@@ -27,21 +29,29 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
     private static final Logger LOG = LoggerFactory.getLogger(LlmHandlerProvider.class);
 
     private final LlmSettingsLoader loader;
+    private final LlmTelemetry telemetry;
     private final LlmClient client;
     private final RedisTokenBucket bucket;
 
     @Inject
-    public LlmHandlerProvider(Environment properties, FleetRedis redis, @Value("${fleet.prefix:fleet}") String prefix) {
+    public LlmHandlerProvider(
+            Environment properties,
+            FleetRedis redis,
+            @Value("${fleet.prefix:fleet}") String prefix,
+            MessageTracing tracing,
+            MeterRegistry meters) {
         this(
                 new LlmSettingsLoader(key -> properties.getProperty(key, String.class), System::getenv),
                 redis,
                 prefix,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                new LlmTelemetry(tracing.enabled() ? tracing.tracer() : null, meters));
     }
 
-    LlmHandlerProvider(LlmSettingsLoader loader, FleetRedis redis, String prefix, Clock clock) {
+    LlmHandlerProvider(LlmSettingsLoader loader, FleetRedis redis, String prefix, Clock clock, LlmTelemetry telemetry) {
         this.loader = loader;
-        this.client = new LlmClient(new CircuitBreakers(clock), clock);
+        this.telemetry = telemetry;
+        this.client = new LlmClient(new CircuitBreakers(clock, telemetry), clock, telemetry);
         this.bucket = new RedisTokenBucket(redis, prefix, clock);
     }
 
@@ -69,6 +79,6 @@ public final class LlmHandlerProvider implements AgentHandlerProvider {
                 settings.requestsPerMinute(),
                 settings.tokensPerMinute(),
                 summarizer == null ? "" : ", summarizer " + summarizer.agentType());
-        return new LlmHandler(settings, summarizer, client, rateLimited ? bucket : null);
+        return new LlmHandler(settings, summarizer, client, rateLimited ? bucket : null, telemetry);
     }
 }

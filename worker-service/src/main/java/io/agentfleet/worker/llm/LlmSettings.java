@@ -25,8 +25,10 @@ import java.util.Objects;
  * @param summarizer an agent type whose settings condense oversized context before cutting, or null
  * @param output text or JSON answers
  * @param outputSchema the schema JSON answers must satisfy, or null
- * @param priceInPer1k cost per 1,000 input tokens
- * @param priceOutPer1k cost per 1,000 output tokens
+ * @param structuredOutput whether an output schema is enforced by the provider or by prompt and repairs
+ * @param maxTokensParameter the OpenAI request field for {@code maxTokens}
+ * @param price the agent type's own price, or null to look the answering model up in {@code prices}
+ * @param prices the price table per model
  * @param requestsPerMinute the provider key's request limit shared by all replicas, 0 for none
  * @param tokensPerMinute the provider key's token limit shared by all replicas, 0 for none
  * @param rateLimitBurst how much unused rate may be saved up: bucket capacity = rate × this
@@ -50,8 +52,10 @@ record LlmSettings(
         String summarizer,
         OutputMode output,
         OutputSchema outputSchema,
-        double priceInPer1k,
-        double priceOutPer1k,
+        StructuredOutput structuredOutput,
+        MaxTokensParameter maxTokensParameter,
+        PriceTable.Price price,
+        PriceTable prices,
         int requestsPerMinute,
         int tokensPerMinute,
         Duration rateLimitBurst,
@@ -68,6 +72,9 @@ record LlmSettings(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(structuredOutput, "structuredOutput");
+        Objects.requireNonNull(maxTokensParameter, "maxTokensParameter");
+        Objects.requireNonNull(prices, "prices");
     }
 
     /** The endpoint's identity: base URL plus key, hashed so that neither the key nor a hint of it reaches Redis. */
@@ -85,8 +92,20 @@ record LlmSettings(
         return requestsPerMinute > 0 || tokensPerMinute > 0;
     }
 
-    /** Input plus output cost of one call, from the configured prices. */
-    double costOf(long tokensIn, long tokensOut) {
-        return tokensIn / 1000.0 * priceInPer1k + tokensOut / 1000.0 * priceOutPer1k;
+    /** Input plus output cost of one call: the agent type's own price, else the table's for the answering model. */
+    double costOf(String answeringModel, long tokensIn, long tokensOut) {
+        PriceTable.Price applied = price != null
+                ? price
+                : prices.priceOf(answeringModel).or(() -> prices.priceOf(model)).orElse(null);
+        return applied == null ? 0 : applied.costOf(tokensIn, tokensOut);
+    }
+
+    /** The output schema when the provider enforces it natively, else null (text, schemaless JSON, or prompt mode). */
+    OutputSchema nativeOutputSchema() {
+        return output == OutputMode.JSON && structuredOutput == StructuredOutput.NATIVE ? outputSchema : null;
+    }
+
+    TokenCounter tokenCounter() {
+        return TokenCounter.forModel(provider, model);
     }
 }

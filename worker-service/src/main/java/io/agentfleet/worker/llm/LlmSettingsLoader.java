@@ -38,8 +38,14 @@ final class LlmSettingsLoader {
     static final String OUTPUT = "output";
     static final String OUTPUT_SCHEMA = "output-schema";
     static final String OUTPUT_REPAIRS = "output-repairs";
-    static final String PRICE_IN = "price-in-per-1k";
-    static final String PRICE_OUT = "price-out-per-1k";
+    static final String STRUCTURED_OUTPUT = "structured-output";
+    static final String MAX_TOKENS_PARAMETER = "max-tokens-parameter";
+    static final String PRICE_IN = "price-in-per-1m";
+    static final String PRICE_OUT = "price-out-per-1m";
+    /** The price table overrides, shared by all agent types: {@code model=in/out,...} per million tokens. */
+    static final String PRICES = "fleet.llm-prices";
+
+    static final String ENV_PRICES = "FLEET_LLM_PRICES";
     static final String REQUESTS_PER_MINUTE = "requests-per-minute";
     static final String TOKENS_PER_MINUTE = "tokens-per-minute";
     static final String RATE_LIMIT_BURST = "rate-limit-burst";
@@ -111,6 +117,16 @@ final class LlmSettingsLoader {
                     PREFIX + agentType + "." + OUTPUT_SCHEMA + " needs " + PREFIX + agentType + "." + OUTPUT
                             + "=json, but output is " + output.name().toLowerCase(Locale.ROOT));
         }
+        StructuredOutput structured = at.get(STRUCTURED_OUTPUT)
+                .map(s -> StructuredOutput.parse(s.key, s.value))
+                .orElse(StructuredOutput.NATIVE);
+        if (schema != null && structured == StructuredOutput.NATIVE && !schema.isObjectSchema()) {
+            throw new ConfigException(
+                    PREFIX + agentType + "." + OUTPUT_SCHEMA,
+                    PREFIX + agentType + "." + OUTPUT_SCHEMA + " must have \"type\": \"object\" at its root for native"
+                            + " structured output (both providers require it); use " + PREFIX + agentType + "."
+                            + STRUCTURED_OUTPUT + "=prompt for other schemas");
+        }
         return new LlmSettings(
                 agentType,
                 provider,
@@ -125,8 +141,12 @@ final class LlmSettingsLoader {
                 summarizer(at, agentType),
                 output,
                 schema,
-                at.get(PRICE_IN).map(s -> nonNegativeDouble(s)).orElse(0.0),
-                at.get(PRICE_OUT).map(s -> nonNegativeDouble(s)).orElse(0.0),
+                structured,
+                at.get(MAX_TOKENS_PARAMETER)
+                        .map(s -> MaxTokensParameter.parse(s.key, s.value))
+                        .orElse(MaxTokensParameter.MAX_COMPLETION_TOKENS),
+                ownPrice(at, agentType),
+                prices(),
                 at.get(REQUESTS_PER_MINUTE).map(s -> nonNegativeInt(s)).orElse(0),
                 at.get(TOKENS_PER_MINUTE).map(s -> nonNegativeInt(s)).orElse(0),
                 at.get(RATE_LIMIT_BURST).map(s -> positiveDuration(s)).orElse(DEFAULT_RATE_LIMIT_BURST),
@@ -161,6 +181,34 @@ final class LlmSettingsLoader {
         }
         String value = env.apply(provider.apiKeyEnv());
         return value == null || value.isBlank() ? ApiKey.NONE : ApiKey.ofEnv(provider.apiKeyEnv(), value);
+    }
+
+    /** Both prices or neither: a half-set price would silently price the other direction at 0. */
+    private static PriceTable.Price ownPrice(Lookup at, String agentType) {
+        Optional<Setting> in = at.get(PRICE_IN);
+        Optional<Setting> out = at.get(PRICE_OUT);
+        if (in.isEmpty() && out.isEmpty()) {
+            return null;
+        }
+        if (in.isEmpty() || out.isEmpty()) {
+            String missing = in.isEmpty() ? PRICE_IN : PRICE_OUT;
+            throw new ConfigException(
+                    PREFIX + agentType + "." + missing,
+                    PREFIX + agentType + "." + missing + " must be set too: set both " + PRICE_IN + " and " + PRICE_OUT
+                            + ", or neither to use the price table");
+        }
+        return new PriceTable.Price(nonNegativeDouble(in.get()), nonNegativeDouble(out.get()));
+    }
+
+    private PriceTable prices() {
+        Optional<Setting> spec = properties
+                .apply(PRICES)
+                .filter(v -> !v.isBlank())
+                .map(v -> new Setting(PRICES, v))
+                .or(() -> Optional.ofNullable(env.apply(ENV_PRICES))
+                        .filter(v -> !v.isBlank())
+                        .map(v -> new Setting(ENV_PRICES, v)));
+        return spec.map(s -> PriceTable.DEFAULTS.overriddenBy(s.key, s.value)).orElse(PriceTable.DEFAULTS);
     }
 
     private static String summarizer(Lookup at, String agentType) {

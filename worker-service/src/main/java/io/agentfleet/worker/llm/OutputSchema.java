@@ -53,6 +53,16 @@ final class OutputSchema {
         return source.toString();
     }
 
+    /** The schema itself (a copy), sent to providers that constrain output natively. */
+    JsonNode json() {
+        return source.deepCopy();
+    }
+
+    /** Whether the root is an object schema, which both providers' native structured output require. */
+    boolean isObjectSchema() {
+        return "object".equals(source.path("type").asText());
+    }
+
     /** Validation errors, at most a few, each naming the JSON path; empty when valid. */
     List<String> validate(JsonNode answer) {
         Set<ValidationMessage> errors = schema.validate(answer);

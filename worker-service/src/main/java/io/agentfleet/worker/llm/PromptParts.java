@@ -25,8 +25,8 @@ record PromptParts(String system, String input, Map<String, String> context, Str
     }
 
     private static String systemPrompt(LlmSettings settings) {
-        if (settings.output() == OutputMode.TEXT) {
-            return settings.systemPrompt();
+        if (settings.output() == OutputMode.TEXT || settings.nativeOutputSchema() != null) {
+            return settings.systemPrompt(); // A native schema travels in the request, not the prompt.
         }
         String schema = settings.outputSchema() == null
                 ? ""
@@ -52,7 +52,7 @@ record PromptParts(String system, String input, Map<String, String> context, Str
         Map<String, String> emptied = new LinkedHashMap<>();
         context.keySet().forEach(id -> emptied.put(id, ""));
         PromptParts bare = new PromptParts(system, input, emptied, feedback == null ? null : "", revision);
-        return bare.toRequest().chars();
+        return bare.toRequest().text().length();
     }
 
     long pieceChars() {

@@ -9,15 +9,22 @@ final class Usage {
     private double cost;
     private String model;
 
-    /** Counts one call; a provider that reports no usage is estimated at four characters a token. */
-    void add(LlmSettings settings, LlmRequest request, LlmResponse response) {
-        long in = response.tokensIn() != null ? response.tokensIn() : estimateTokens(request.chars());
-        long out = response.tokensOut() != null
-                ? response.tokensOut()
-                : estimateTokens(response.text().length());
+    /** What one call cost. */
+    record Spent(long tokensIn, long tokensOut, double cost) {}
+
+    /**
+     * Counts one call with the provider's token counts; a provider that reports none is estimated with the model's
+     * tokenizer. The cost is the agent type's price, else the price table's for the model that answered.
+     */
+    Spent add(LlmSettings settings, LlmRequest request, LlmResponse response) {
+        TokenCounter counter = settings.tokenCounter();
+        long in = response.tokensIn() != null ? response.tokensIn() : counter.count(request.text());
+        long out = response.tokensOut() != null ? response.tokensOut() : counter.count(response.text());
+        double spent = settings.costOf(response.model(), in, out);
         tokensIn += in;
         tokensOut += out;
-        cost += settings.costOf(in, out);
+        cost += spent;
+        return new Spent(in, out, spent);
     }
 
     /** The model named in the result: the one that gave the task's answer. */
@@ -28,9 +35,5 @@ final class Usage {
     Metadata toMetadata(long latencyMs) {
         double roundedCost = Math.round(cost * 1_000_000d) / 1_000_000d;
         return new Metadata(tokensIn, tokensOut, roundedCost, model, latencyMs, null);
-    }
-
-    static long estimateTokens(long chars) {
-        return (chars + ContextFitter.CHARS_PER_TOKEN - 1) / ContextFitter.CHARS_PER_TOKEN;
     }
 }

@@ -2,6 +2,7 @@ package io.agentfleet.worker.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -25,7 +26,8 @@ import java.util.function.Function;
 
 /**
  * An LLM provider on loopback speaking both wire formats ({@code /v1/chat/completions} and {@code /v1/messages}):
- * scripted replies first, then a default answer. Records every request with its arrival time.
+ * scripted replies first, then a default answer. Records every request with its arrival time. Every request is
+ * checked against the provider's documented shape ({@link ProviderShapes}) and answered 400 when it breaks it.
  */
 final class FakeProvider implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,13 +54,22 @@ final class FakeProvider implements AutoCloseable {
         String promptText() {
             JsonNode json = json();
             StringBuilder text = new StringBuilder(json.path("system").asText(""));
-            json.path("messages")
-                    .forEach(m -> text.append('\n').append(m.path("content").asText()));
+            json.path("messages").forEach(m -> {
+                JsonNode content = m.path("content");
+                text.append('\n').append(content.isTextual() ? content.asText() : content.toString());
+            });
             return text.toString();
         }
     }
 
-    /** A scripted reply; a {@code null} body means "answer {@code text} in the request's wire format". */
+    /** A tool call scripted into a reply; {@code arguments} is JSON text. */
+    record Call(String id, String name, String arguments) {}
+
+    /**
+     * A scripted reply; a {@code null} body means "answer {@code text} (and {@code calls}) in the request's wire
+     * format". To an Anthropic request that forces a tool ({@code tool_choice: {type: tool}}), a text answer comes back
+     * as that tool's {@code tool_use} input, as the real API does.
+     */
     record Reply(
             int status,
             Map<String, String> headers,
@@ -66,27 +77,32 @@ final class FakeProvider implements AutoCloseable {
             String text,
             long tokensIn,
             long tokensOut,
-            Duration delay) {
+            Duration delay,
+            List<Call> calls) {
         static Reply answer(String text) {
-            return new Reply(200, Map.of(), null, text, 11, 7, Duration.ZERO);
+            return answer(text, 11, 7);
         }
 
         static Reply answer(String text, long tokensIn, long tokensOut) {
-            return new Reply(200, Map.of(), null, text, tokensIn, tokensOut, Duration.ZERO);
+            return new Reply(200, Map.of(), null, text, tokensIn, tokensOut, Duration.ZERO, List.of());
+        }
+
+        static Reply toolCalls(Call... calls) {
+            return new Reply(200, Map.of(), null, "", 11, 7, Duration.ZERO, List.of(calls));
         }
 
         static Reply status(int status, String body) {
-            return new Reply(status, Map.of(), body, null, 0, 0, Duration.ZERO);
+            return new Reply(status, Map.of(), body, null, 0, 0, Duration.ZERO, List.of());
         }
 
         Reply header(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
-            return new Reply(status, more, body, text, tokensIn, tokensOut, delay);
+            return new Reply(status, more, body, text, tokensIn, tokensOut, delay, calls);
         }
 
         Reply after(Duration wait) {
-            return new Reply(status, headers, body, text, tokensIn, tokensOut, wait);
+            return new Reply(status, headers, body, text, tokensIn, tokensOut, wait, calls);
         }
     }
 
@@ -94,7 +110,9 @@ final class FakeProvider implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Reply> fallback = request -> Reply.answer("ok");
+    private volatile boolean legacyMaxTokens;
 
     private FakeProvider(HttpServer server) {
         this.server = server;
@@ -134,6 +152,17 @@ final class FakeProvider implements AutoCloseable {
         return this;
     }
 
+    /** Act as an OpenAI-compatible server that wants {@code max_tokens} and rejects {@code max_completion_tokens}. */
+    FakeProvider legacyMaxTokens() {
+        this.legacyMaxTokens = true;
+        return this;
+    }
+
+    /** Every shape violation seen, each answered with a 400 as the real provider would. */
+    List<String> violations() {
+        return List.copyOf(violations);
+    }
+
     List<Received> received() {
         return new ArrayList<>(received);
     }
@@ -150,6 +179,14 @@ final class FakeProvider implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Received request = new Received(exchange.getRequestURI().getPath(), headers, body, System.nanoTime());
             received.add(request);
+            List<String> problems = request.isAnthropic()
+                    ? ProviderShapes.anthropic(request.json(), request.header("anthropic-version"))
+                    : ProviderShapes.openAi(request.json(), legacyMaxTokens);
+            if (!problems.isEmpty()) {
+                violations.addAll(problems);
+                respond(exchange, 400, invalidRequest(problems));
+                return;
+            }
             Reply reply = script.pollFirst();
             if (reply == null) {
                 reply = fallback.apply(request);
@@ -162,41 +199,87 @@ final class FakeProvider implements AutoCloseable {
                     return;
                 }
             }
-            byte[] bytes =
-                    (reply.body() != null ? reply.body() : success(request, reply)).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
             reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                exchange.getResponseBody().write(bytes);
-            }
+            respond(exchange, reply.status(), reply.body() != null ? reply.body() : success(request, reply));
         } catch (IOException e) {
             // The client gave up (a timeout test): nothing to answer.
         }
     }
 
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+    }
+
+    private static String invalidRequest(List<String> problems) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putObject("error")
+                .put("type", "invalid_request_error")
+                .put("message", "fake provider: " + String.join("; ", problems));
+        return body.toString();
+    }
+
     private static String success(Received request, Reply reply) {
-        String model = request.json().path("model").asText("fake-model");
+        JsonNode json = request.json();
+        String model = json.path("model").asText("fake-model");
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         if (request.isAnthropic()) {
             body.put("id", "msg_fake")
                     .put("type", "message")
                     .put("role", "assistant")
                     .put("model", model);
-            body.putArray("content").addObject().put("type", "text").put("text", reply.text());
-            body.put("stop_reason", "end_turn");
+            ArrayNode content = body.putArray("content");
+            JsonNode choice = json.path("tool_choice");
+            List<Call> calls = reply.calls();
+            if (calls.isEmpty() && "tool".equals(choice.path("type").asText())) {
+                calls = List.of(new Call("toolu_forced", choice.path("name").asText(), reply.text()));
+            } else if (!reply.text().isEmpty() || calls.isEmpty()) {
+                content.addObject().put("type", "text").put("text", reply.text());
+            }
+            for (Call call : calls) {
+                content.addObject()
+                        .put("type", "tool_use")
+                        .put("id", call.id())
+                        .put("name", call.name())
+                        .set("input", parse(call.arguments()));
+            }
+            body.put("stop_reason", calls.isEmpty() ? "end_turn" : "tool_use");
             body.putObject("usage").put("input_tokens", reply.tokensIn()).put("output_tokens", reply.tokensOut());
         } else {
             body.put("id", "chatcmpl-fake").put("object", "chat.completion").put("model", model);
             ObjectNode choice = body.putArray("choices").addObject();
-            choice.put("index", 0).put("finish_reason", "stop");
-            choice.putObject("message").put("role", "assistant").put("content", reply.text());
+            choice.put("index", 0).put("finish_reason", reply.calls().isEmpty() ? "stop" : "tool_calls");
+            ObjectNode message = choice.putObject("message").put("role", "assistant");
+            if (reply.calls().isEmpty() || !reply.text().isEmpty()) {
+                message.put("content", reply.text());
+            } else {
+                message.putNull("content");
+            }
+            if (!reply.calls().isEmpty()) {
+                ArrayNode calls = message.putArray("tool_calls");
+                for (Call call : reply.calls()) {
+                    ObjectNode entry = calls.addObject().put("id", call.id()).put("type", "function");
+                    entry.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+                }
+            }
             body.putObject("usage")
                     .put("prompt_tokens", reply.tokensIn())
                     .put("completion_tokens", reply.tokensOut())
                     .put("total_tokens", reply.tokensIn() + reply.tokensOut());
         }
         return body.toString();
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -110,7 +110,8 @@ class LlmHandlerTest {
         assertEquals("Bearer " + KEY, request.header("Authorization"));
         JsonNode body = request.json();
         assertEquals("gpt-test", body.path("model").asText());
-        assertEquals(64, body.path("max_tokens").asInt());
+        assertEquals(64, body.path("max_completion_tokens").asInt());
+        assertFalse(body.has("max_tokens"), "deprecated for chat completions and rejected by reasoning models");
         assertEquals(0.2, body.path("temperature").asDouble());
         assertEquals("system", body.path("messages").path(0).path("role").asText());
         assertEquals("Be brief.", body.path("messages").path(0).path("content").asText());
@@ -146,8 +147,8 @@ class LlmHandlerTest {
         provider.then(Reply.answer("done", 2000, 500));
         LlmTasks.Config config = anthropic()
                 .set("llm", "model", "claude-test")
-                .set("llm", "price-in-per-1k", 0.003)
-                .set("llm", "price-out-per-1k", 0.015);
+                .set("llm", "price-in-per-1m", 3)
+                .set("llm", "price-out-per-1m", 15);
 
         Metadata usage = run(config, "llm", input("Summarise")).usage();
 
@@ -156,6 +157,17 @@ class LlmHandlerTest {
         assertEquals(2 * 0.003 + 0.5 * 0.015, usage.cost(), 1e-9);
         assertEquals("claude-test", usage.model());
         assertNotNull(usage.latencyMs());
+    }
+
+    @Test
+    void withoutAnOwnPriceTheCostComesFromThePriceTableForTheAnsweringModel() throws Exception {
+        provider.then(Reply.answer("done", 1_000_000, 100_000));
+        LlmTasks.Config config =
+                openAi().set("llm", "model", "gpt-4o-mini-2024-07-18").env("FLEET_LLM_PRICES", "gpt-4o-mini=0.2/0.8");
+
+        Metadata usage = run(config, "llm", input("Summarise")).usage();
+
+        assertEquals(0.2 + 0.1 * 0.8, usage.cost(), 1e-9, "the overridden gpt-4o-mini entry, not gpt-4o's");
     }
 
     @Test
@@ -243,9 +255,10 @@ class LlmHandlerTest {
     }
 
     @Test
-    void jsonAnswerIsParsedAndValidatedAgainstTheSchema() throws Exception {
+    void inPromptModeTheSchemaIsShownToTheModelAndTheAnswerValidatedAgainstIt() throws Exception {
         provider.then(Reply.answer("```json\n{\"title\": \"Plan\", \"steps\": 3}\n```"));
         LlmTasks.Config config = openAi().set("summary", "output", "json")
+                .set("summary", "structured-output", "prompt")
                 .set(
                         "summary",
                         "output-schema",
@@ -260,9 +273,10 @@ class LlmHandlerTest {
     }
 
     @Test
-    void invalidJsonAnswerIsSentBackWithTheValidationErrorAndRepaired() throws Exception {
+    void inPromptModeAnInvalidJsonAnswerIsSentBackWithTheValidationErrorAndRepaired() throws Exception {
         provider.then(Reply.answer("{\"title\": \"Plan\"}"), Reply.answer("{\"title\": \"Plan\", \"steps\": 2}"));
         LlmTasks.Config config = openAi().set("summary", "output", "json")
+                .set("summary", "structured-output", "prompt")
                 .set("summary", "output-schema", "{\"type\":\"object\",\"required\":[\"title\",\"steps\"]}");
 
         HandlerResult result = run(config, "summary", input("Plan it"));
@@ -328,9 +342,10 @@ class LlmHandlerTest {
         String prompt = provider.last().promptText();
         assertTrue(prompt.contains("short note"), "small pieces stay whole");
         assertTrue(prompt.matches("(?s).*…\\[truncated \\d+ chars to fit the context limit].*"), "a visible marker");
+        String sent = provider.last().promptText();
         assertTrue(
-                provider.last().json().path("messages").toString().length() <= (1000 - 200) * 4 + 200,
-                "the prompt fits the context limit minus the answer");
+                config.load("llm").tokenCounter().count(sent) <= 1000 - 200,
+                "the prompt fits the context limit minus the answer, counted by the model's tokenizer");
     }
 
     @Test

@@ -56,7 +56,8 @@ class LlmSettingsLoaderTest {
         LlmSettings coder = config().set("llm", "base-url", "http://gateway/v1")
                 .set("llm", "model", "base-model")
                 .set("llm", "max-tokens", 300)
-                .set("llm", "price-in-per-1k", 0.5)
+                .set("llm", "price-in-per-1m", 0.5)
+                .set("llm", "price-out-per-1m", 2)
                 .set("coder", "model", "code-model")
                 .set("coder", "output", "json")
                 .set("coder", "read-timeout", "2m")
@@ -65,7 +66,7 @@ class LlmSettingsLoaderTest {
         assertEquals(URI.create("http://gateway/v1"), coder.baseUrl());
         assertEquals("code-model", coder.model());
         assertEquals(300, coder.maxTokens());
-        assertEquals(0.5, coder.priceInPer1k());
+        assertEquals(new PriceTable.Price(0.5, 2.0), coder.price());
         assertEquals(OutputMode.JSON, coder.output());
         assertEquals(Duration.ofMinutes(2), coder.readTimeout());
         assertTrue(coder.systemPrompt().contains("coder"));
@@ -137,6 +138,30 @@ class LlmSettingsLoaderTest {
                         .set("coder", "summarizer", "condense")
                         .load("coder")
                         .summarizer());
+    }
+
+    @Test
+    void structuredOutputSettingsAreValidatedAtStartUp() {
+        LlmTasks.Config vllm = config().set("llm", "base-url", "http://vllm:8000/v1");
+        LlmSettings defaults = vllm.set("llm", "output", "json").load("llm");
+        ConfigException arrayRoot = assertThrows(
+                ConfigException.class,
+                () -> vllm.set("llm", "output-schema", "{\"type\":\"array\"}").load("llm"));
+
+        assertEquals(StructuredOutput.NATIVE, defaults.structuredOutput());
+        assertEquals(MaxTokensParameter.MAX_COMPLETION_TOKENS, defaults.maxTokensParameter());
+        assertTrue(arrayRoot.getMessage().contains("structured-output=prompt"), arrayRoot.getMessage());
+        assertEquals(
+                StructuredOutput.PROMPT,
+                vllm.set("llm", "structured-output", "prompt").load("llm").structuredOutput());
+        assertConfigError(
+                config().set("llm", "base-url", "http://vllm:8000/v1").set("llm", "structured-output", "strict"),
+                "fleet.llm.llm.structured-output",
+                "strict");
+        assertConfigError(
+                config().set("llm", "base-url", "http://vllm:8000/v1").set("llm", "max-tokens-parameter", "tokens"),
+                "fleet.llm.llm.max-tokens-parameter",
+                "tokens");
     }
 
     private static void assertConfigError(LlmTasks.Config config, String key, String value) {

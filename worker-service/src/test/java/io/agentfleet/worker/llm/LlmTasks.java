@@ -20,9 +20,15 @@ final class LlmTasks {
     static final class Config {
         private final Map<String, String> properties = new HashMap<>();
         private final Map<String, String> env = new HashMap<>();
+        private LlmTelemetry telemetry = LlmTelemetry.disabled();
 
         Config set(String agentType, String key, Object value) {
             properties.put("fleet.llm." + agentType + "." + key, String.valueOf(value));
+            return this;
+        }
+
+        Config telemetry(LlmTelemetry spansAndMeters) {
+            this.telemetry = spansAndMeters;
             return this;
         }
 
@@ -42,7 +48,7 @@ final class LlmTasks {
         }
 
         LlmHandlerProvider provider(FleetRedis redis, Clock clock) {
-            return new LlmHandlerProvider(loader(), redis, "fleet", clock);
+            return new LlmHandlerProvider(loader(), redis, "fleet", clock, telemetry);
         }
 
         LlmHandler handler(String agentType, FleetRedis redis, Clock clock) {

@@ -60,7 +60,13 @@ class LlmWorkerProcessTest {
     @Test
     void workerAnswersAnLlmTaskWithTextAndUsage() {
         try (FakeProvider provider = FakeProvider.start().then(Reply.answer("forty-two", 120, 8));
-                JavaProcess process = worker(provider, "llm", "FLEET_LLM_LLM_PRICE_IN_PER_1K", "1.0");
+                JavaProcess process = worker(
+                        provider,
+                        "llm",
+                        "FLEET_LLM_LLM_PRICE_IN_PER_1M",
+                        "1000",
+                        "FLEET_LLM_LLM_PRICE_OUT_PER_1M",
+                        "0");
                 FleetClient client = FleetClient.connect(redis.uri())) {
             TaskResult result = client.await(client.submit("llm", input("What is the answer?")), OUTCOME);
 
