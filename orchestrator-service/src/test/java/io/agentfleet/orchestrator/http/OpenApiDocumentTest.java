@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The OpenAPI document against the code, without a server: every route the controllers serve is documented and every
  * documented route is served, the enums are the Java enums, each operation has an id, one tag, every error status with
- * the Error body, and each response schema its required fields. (The API tests check every response against it.)
+ * the Error body (406 and the authentication filter's statuses on every route), and each response schema its required
+ * fields. (The API tests check every response they receive against it.)
  */
 class OpenApiDocumentTest {
     private static final List<Class<?>> CONTROLLERS = List.of(
@@ -96,6 +97,7 @@ class OpenApiDocumentTest {
             Map<String, ApiResponse> responses = operation.getResponses();
             boolean anonymous =
                     operation.getSecurity() != null && operation.getSecurity().isEmpty();
+            assertTrue(responses.containsKey("406"), route + " lists no 406 for an Accept it cannot serve");
             if (!anonymous) {
                 assertTrue(
                         responses.keySet().containsAll(AUTH_FILTER_STATUSES),
