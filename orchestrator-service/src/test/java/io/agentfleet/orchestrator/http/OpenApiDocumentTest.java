@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentTest {
     /** What the authentication filter may answer on every route but the document itself. */
     private static final Set<String> AUTH_FILTER_STATUSES = Set.of("401", "403", "413", "429", "503");
-    /** Response schemas whose every field is optional: a run's budget lists only the limits it was given. */
+    /**
+     * Response schemas whose every field is optional: a run's budget lists only the limits it was given, a question is
+     * the agent's own content.
+     */
     private static final Set<String> ALL_OPTIONAL = Set.of("Budget", "Question");
 
     @Test
@@ -68,7 +71,7 @@ class OpenApiDocumentTest {
         assertEquals(served, documented);
     }
 
-    /** Every {@code @Controller} class of the orchestrator (its compiled classes, not loaded or initialised). */
+    /** Every {@code @Controller} class of the orchestrator, found among its compiled classes (loaded, not initialised). */
     private static List<Class<?>> controllers() {
         try {
             Path classes = Path.of(RunController.class
