@@ -10,6 +10,7 @@ import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +127,29 @@ class ApiValidationTest {
         assertEquals(403, wrong.status());
         assertEquals("forbidden", wrong.json().get("error").asText());
         assertTrue(!wrong.raw().body().contains("not-a-key"), "the presented key is never echoed");
+    }
+
+    @Test
+    void aQueryParameterThatIsNotAWholeNumberOrFlagIs400NamingIt() {
+        for (String path : List.of(
+                "/v1/agents/t-coder/dead-letters?count=1.5",
+                "/v1/agents/t-coder/dead-letters?count=abc",
+                "/v1/agents/t-coder/dead-letters?count=1001",
+                "/v1/runs?count=1.5",
+                "/v1/runs?count=0")) {
+            Api.Response r = api.get(path);
+            assertEquals(400, r.status(), path + ": " + r);
+            assertEquals("invalid_request", r.json().get("error").asText(), path);
+            assertEquals("count", r.json().get("field").asText(), path);
+            assertTrue(r.json().get("reason").asText().startsWith("must be a whole number from 1 to "), r.toString());
+        }
+        Api.Response scan = api.get("/v1/agents?scan=maybe");
+        assertEquals(400, scan.status(), scan.toString());
+        assertEquals("scan", scan.json().get("field").asText());
+        assertEquals(
+                "must be true or false, but was 'maybe'",
+                scan.json().get("reason").asText());
+        assertEquals(200, api.get("/v1/agents?scan=true").status());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
+import io.agentfleet.orchestrator.support.OpenApiContract;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.orchestrator.support.RawHttp;
 import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
@@ -13,6 +14,7 @@ import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -185,6 +187,7 @@ class FuzzCorpusTest {
             failures.add("server error or no answer: " + what);
             return;
         }
+        checkDocumented(c, reply, failures);
         if (reply.status() < 400 || c.method().equals("HEAD")) {
             return;
         }
@@ -210,6 +213,22 @@ class FuzzCorpusTest {
             if (!name.equals("error") && !name.equals("field") && !name.equals("reason")) {
                 failures.add("unexpected member " + name + ": " + what);
             }
+        }
+    }
+
+    /** The OpenAPI document's verdict on the reply, when the target parses as a URI (raw bytes do not). */
+    private static void checkDocumented(Case c, RawHttp.Reply reply, List<String> failures) {
+        URI uri;
+        try {
+            uri = URI.create("http://127.0.0.1" + c.target());
+        } catch (IllegalArgumentException notAUri) {
+            return;
+        }
+        try {
+            OpenApiContract.requireDocumented(
+                    c.method(), uri, reply.status(), reply.header("Content-Type"), reply.text());
+        } catch (AssertionError e) {
+            failures.add(c.name() + ": " + e.getMessage());
         }
     }
 

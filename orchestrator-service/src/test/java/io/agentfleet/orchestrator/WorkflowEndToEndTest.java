@@ -12,6 +12,7 @@ import io.agentfleet.messages.RunEventType;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
+import io.agentfleet.orchestrator.support.OpenApiContract;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
@@ -438,7 +439,7 @@ class WorkflowEndToEndTest {
         assertEquals(stored.toString(), typed.toJson().toString());
     }
 
-    /** Reads a run's SSE stream to its end; each event as {id, event type, data}. */
+    /** Reads a run's SSE stream to its end; each event as {id, event type, data}, its data a documented RunEvent. */
     static List<String[]> sse(String runId, String lastEventId) throws Exception {
         var request = api.request("/v1/runs/" + runId + "/events").header("Accept", "text/event-stream");
         if (lastEventId != null) {
@@ -461,6 +462,7 @@ class WorkflowEndToEndTest {
                 current[1] = line.substring(6).trim();
             } else if (line.startsWith("data:")) {
                 current[2] = line.substring(5).trim();
+                OpenApiContract.requireRunEvent(current[2]);
             }
         }
         if (current[0] != null) {

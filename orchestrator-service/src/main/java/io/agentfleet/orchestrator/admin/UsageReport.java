@@ -49,7 +49,7 @@ public class UsageReport {
             }
             if (owner != null) {
                 String metric = parts[parts.length - 1];
-                owner.put(metric, metric.equals("cost") ? Double.parseDouble(value) : Long.parseLong(value));
+                owner.put(metric, figure(metric, value));
             }
         });
         return new Usage(
@@ -58,6 +58,17 @@ public class UsageReport {
                 figures(byTenant),
                 figures(byKey),
                 figures(byAgent));
+    }
+
+    /**
+     * A counter as recorded: cost a double, the others longs. (A conditional expression would widen the long to a
+     * double, and the API would answer 120.0 tokens.)
+     */
+    private static Number figure(String metric, String value) {
+        if (metric.equals("cost")) {
+            return Double.parseDouble(value);
+        }
+        return Long.parseLong(value);
     }
 
     private static Map<String, Usage.Figures> figures(Map<String, Map<String, Number>> owners) {

@@ -53,8 +53,9 @@ public class AdminController {
     }
 
     @Get(value = "/agents", produces = MediaType.APPLICATION_JSON)
-    public HttpResponse<String> agents(@Nullable @QueryValue("scan") Boolean scan) {
-        // scan is accepted and ignored: the fleet's registry lists every agent type, on every node of a cluster.
+    public HttpResponse<String> agents(@Nullable @QueryValue("scan") String scan) {
+        // scan is checked and ignored: the fleet's registry lists every agent type, on every node of a cluster.
+        QueryValues.flag("scan", scan, false);
         return Json.ok(json.agents(stats.agents()));
     }
 
@@ -85,7 +86,7 @@ public class AdminController {
             HttpRequest<?> request,
             @PathVariable String type,
             @Nullable @QueryValue("after") String after,
-            @Nullable @QueryValue("count") Integer count) {
+            @Nullable @QueryValue("count") String count) {
         if (after != null && !Requests.isStreamId(after)) {
             throw new ApiException(
                     HttpStatus.BAD_REQUEST,
@@ -93,11 +94,7 @@ public class AdminController {
                     "after",
                     "must be a stream entry id such as 1700000000000-0");
         }
-        int n = count == null ? 100 : count;
-        if (n < 1 || n > 1000) {
-            throw new ApiException(
-                    HttpStatus.BAD_REQUEST, "invalid_request", "count", "must be from 1 to 1000, but was " + n);
-        }
+        int n = QueryValues.wholeNumber("count", count, 100, 1, 1000);
         return Json.ok(json.deadLetters(deadLetters.deadLetters(agentType(type), after, n, scope(Caller.of(request)))));
     }
 

@@ -6,6 +6,7 @@ import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.auth.Caller;
 import io.agentfleet.orchestrator.http.ApiException;
 import io.agentfleet.orchestrator.http.Json;
+import io.agentfleet.orchestrator.http.QueryValues;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -55,7 +56,7 @@ public class RunListController {
                 : require(scheduleId, RUN_ID, "scheduleId", "is not a schedule id (26 characters, ULID)");
         String from =
                 before == null ? null : require(before, RUN_ID, "before", "is not a run id (26 characters, ULID)");
-        int size = count == null ? DEFAULT_COUNT : parseCount(count);
+        int size = QueryValues.wholeNumber("count", count, DEFAULT_COUNT, 1, MAX_COUNT);
         RunPage page = index.page(
                 caller.admin() ? null : caller.tenant(),
                 from,
@@ -101,22 +102,6 @@ public class RunListController {
                         "invalid_request",
                         "status",
                         "must be one of " + Arrays.toString(RunStatus.values()) + ", but was '" + status + "'"));
-    }
-
-    private static int parseCount(String count) {
-        try {
-            int n = Integer.parseInt(count);
-            if (n >= 1 && n <= MAX_COUNT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, like a number out of range
-        }
-        throw new ApiException(
-                HttpStatus.BAD_REQUEST,
-                "invalid_request",
-                "count",
-                "must be a whole number from 1 to " + MAX_COUNT + ", but was '" + count + "'");
     }
 
     private static String require(String value, Pattern pattern, String field, String reason) {

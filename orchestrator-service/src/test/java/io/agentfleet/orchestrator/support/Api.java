@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 
-/** A tiny HTTP client for the orchestrator API, as a producer would use it (bearer key, JSON). */
+/**
+ * A tiny HTTP client for the orchestrator API, as a producer would use it (bearer key, JSON). Every response it
+ * receives must match the served OpenAPI document ({@link OpenApiContract}), or the call fails.
+ */
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> ENDED = Set.of(
@@ -88,7 +91,14 @@ public final class Api {
 
     public Response send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> r = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            OpenApiContract.requireDocumented(
+                    request.method(),
+                    request.uri(),
+                    r.statusCode(),
+                    r.headers().firstValue("Content-Type").orElse(null),
+                    r.body());
             JsonNode json = null;
             try {
                 json = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());

@@ -84,6 +84,7 @@ public final class RunView {
             ObjectNode tu = n.putObject("usage");
             tu.put("tokensIn", t.tokensIn);
             tu.put("tokensOut", t.tokensOut);
+            tu.put("tokens", t.tokensIn + t.tokensOut);
             tu.put("cost", t.cost);
             putTime(n, "dispatchedAt", t.dispatchedAt);
             putTime(n, "completedAt", t.completedAt);
