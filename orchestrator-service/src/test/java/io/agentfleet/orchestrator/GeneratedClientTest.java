@@ -106,10 +106,12 @@ class GeneratedClientTest {
 
     @Test
     void aWorkflowIsFollowedThroughItsTypedEventsWhileTheStreamIsOpenAndAnsweredWhenItAsks() throws ApiException {
-        RunAccepted accepted = runs.submitWorkflow(new WorkflowSubmission()
-                .tasks(List.of(
-                        new Task().id("code").agent("t-coder"),
-                        new Task().id("ask").agent("t-clarifier").dependsOn(List.of("code")))));
+        RunAccepted accepted = runs.submitWorkflow(
+                new WorkflowSubmission()
+                        .tasks(List.of(
+                                new Task().id("code").agent("t-coder"),
+                                new Task().id("ask").agent("t-clarifier").dependsOn(List.of("code")))),
+                "generated-client-" + System.nanoTime());
         assertEquals(RunStatus.RUNNING, accepted.getStatus());
         assertEquals(2, accepted.getTasks());
 
@@ -139,7 +141,7 @@ class GeneratedClientTest {
                         task.getUsage().getTokensIn() + task.getUsage().getTokensOut(),
                         task.getUsage().getTokens()));
         assertTrue(
-                runs.listRuns(RunStatus.COMPLETED, null, 10, null).getRuns().stream()
+                runs.listRuns(RunStatus.COMPLETED, null, null, 10, null).getRuns().stream()
                         .anyMatch(summary -> summary.getRunId().equals(accepted.getRunId())),
                 "the completed run is listed");
         assertTrue(
@@ -151,7 +153,7 @@ class GeneratedClientTest {
     @Test
     void aFailedTaskReadsAsATypedFailureAndItsDeadLetterIsListed() throws ApiException {
         TaskAccepted accepted =
-                runs.submitTask(new TaskSubmission().agent("t-flaky").input(Map.of("n", 1)));
+                runs.submitTask(new TaskSubmission().agent("t-flaky").input(Map.of("n", 1)), null);
         String runId = accepted.getRunId();
         Run[] run = new Run[1];
         Await.until(
@@ -194,8 +196,10 @@ class GeneratedClientTest {
                 400,
                 io.agentfleet.orchestrator.generated.model.Error.ErrorEnum.INVALID_REQUEST,
                 "tasks[0].agent",
-                () -> runs.submitWorkflow(new WorkflowSubmission()
-                        .tasks(List.of(new Task().id("a").agent("Bad Agent!")))));
+                () -> runs.submitWorkflow(
+                        new WorkflowSubmission()
+                                .tasks(List.of(new Task().id("a").agent("Bad Agent!"))),
+                        null));
         assertRefused(
                 400,
                 io.agentfleet.orchestrator.generated.model.Error.ErrorEnum.INVALID_REQUEST,
