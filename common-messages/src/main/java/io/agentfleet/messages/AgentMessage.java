@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param createdAt epoch milliseconds at creation
  * @param tenant the tenant the task is attributed to (its dead letters are listed, redriven and purged by that tenant
  *     through the orchestrator's API), or null; kept through retries and outcomes
+ * @param priority the task's level (never null; NORMAL when absent on the wire, and then not written); kept through
+ *     retries, redrives and outcomes, so a retry or a redriven dead letter goes back to its level's stream
  * @param extensions fields unknown to this version, preserved in order
  */
 public record AgentMessage(
@@ -56,6 +58,7 @@ public record AgentMessage(
         TraceContext trace,
         long createdAt,
         String tenant,
+        Priority priority,
         Map<String, JsonNode> extensions) {
 
     /** The schema version this code reads and writes. */
@@ -91,6 +94,7 @@ public record AgentMessage(
             Names.requireId("tenant", tenant);
         }
         metadata = metadata == null ? Metadata.EMPTY : metadata;
+        priority = priority == null ? Priority.NORMAL : priority;
         extensions = extensions == null || extensions.isEmpty()
                 ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
@@ -127,6 +131,7 @@ public record AgentMessage(
                 .trace(trace)
                 .createdAt(createdAt)
                 .tenant(tenant)
+                .priority(priority)
                 .extensions(extensions);
     }
 
@@ -180,6 +185,7 @@ public record AgentMessage(
                 .trace(trace)
                 .createdAt(System.currentTimeMillis())
                 .tenant(tenant)
+                .priority(priority)
                 .build();
     }
 
@@ -201,6 +207,7 @@ public record AgentMessage(
         private TraceContext trace;
         private long createdAt;
         private String tenant;
+        private Priority priority = Priority.NORMAL;
         private Map<String, JsonNode> extensions = Map.of();
 
         public Builder messageId(String value) {
@@ -288,6 +295,11 @@ public record AgentMessage(
             return this;
         }
 
+        public Builder priority(Priority value) {
+            this.priority = value;
+            return this;
+        }
+
         public Builder extensions(Map<String, JsonNode> value) {
             this.extensions = value;
             return this;
@@ -312,6 +324,7 @@ public record AgentMessage(
                     trace,
                     createdAt,
                     tenant,
+                    priority,
                     extensions);
         }
     }
@@ -336,6 +349,7 @@ public record AgentMessage(
                 && metadata.equals(m.metadata)
                 && Objects.equals(trace, m.trace)
                 && Objects.equals(tenant, m.tenant)
+                && priority == m.priority
                 && extensions.equals(m.extensions);
     }
 

@@ -26,7 +26,8 @@ final class MessageFields {
             "metadata",
             "trace",
             "createdAt",
-            "tenant");
+            "tenant",
+            "priority");
 
     private MessageFields() {}
 
@@ -60,6 +61,7 @@ final class MessageFields {
                 trace(root.get("trace")),
                 requiredLong(root, "createdAt"),
                 optionalText(root, "tenant", ""),
+                Priority.fromWire("priority", optionalText(root, "priority", "")),
                 unknownFields ? extensions(root) : null);
     }
 
