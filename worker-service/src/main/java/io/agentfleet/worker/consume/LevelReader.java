@@ -25,9 +25,10 @@ import java.util.List;
  *       LOW entries.
  *   <li>Once a read found every level drained, the next is one blocking {@code XREADGROUP} over the three streams
  *       with {@code COUNT max(1, slots / 3)}: Redis returns up to COUNT per stream, so with three or more free slots it
- *       takes at most the free slots. (With one or two free slots, a wake-up at the instant one Redis command added
- *       entries to several levels, e.g. a script promoting retries of several levels, can take one entry per level.)
- *       A worker whose HIGH and LOW streams are empty thus costs one blocking read per batch, as before priorities.
+ *       takes at most the free slots. With one or two free slots the script looks first and the blocking read (COUNT
+ *       1) follows only when it found nothing; only entries reaching several levels between the two, or in one Redis
+ *       command (a script promoting retries of several levels), can then bring one entry per level. A worker whose
+ *       HIGH and LOW streams are empty thus costs one blocking read per batch, as before priorities.
  * </ul>
  */
 final class LevelReader {
@@ -55,7 +56,17 @@ final class LevelReader {
 
     /** The entries read for at most {@code slots} free slots, per level (indexed by {@link Priority#ordinal()}). */
     List<List<Delivery>> read(RedisClusterCommands<String, byte[]> commands, int slots) {
-        return drained ? blocking(commands, slots) : weighted(commands, slots);
+        if (!drained) {
+            return weighted(commands, slots);
+        }
+        if (slots < LEVELS.length) {
+            // A blocking read takes up to one entry per level at once: look without blocking first.
+            List<List<Delivery>> found = weighted(commands, slots);
+            if (!drained || found.stream().anyMatch(level -> !level.isEmpty())) {
+                return found;
+            }
+        }
+        return blocking(commands, slots);
     }
 
     private List<List<Delivery>> blocking(RedisClusterCommands<String, byte[]> commands, int slots) {
