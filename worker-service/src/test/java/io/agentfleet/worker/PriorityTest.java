@@ -81,7 +81,6 @@ class PriorityTest {
             Await.until(Duration.ofSeconds(30), () -> TestFleet.doneCount(jedis, "jump") == 41, "every task done");
             List<String> order = completionOrder(jedis, "jump");
             int urgentAt = order.indexOf(urgent.taskId());
-            System.out.println("PRIO jump at=" + urgentAt);
             // One slot: the HIGH task waits at most for the LOW task running and one LOW turn of the round.
             assertTrue(
                     order.size() - 1 - urgentAt >= 20,
@@ -115,7 +114,6 @@ class PriorityTest {
             low.forEach(t -> lowIds.add(t.taskId()));
             List<String> window = completionOrder(jedis, "share").subList((int) start, (int) start + 100);
             long lowDone = window.stream().filter(lowIds::contains).count();
-            System.out.println("PRIO share start=" + start + " low=" + lowDone);
             assertTrue(start < 60, "the worker took " + start + " tasks before both backlogs were in place");
             assertTrue(lowDone >= 7 && lowDone <= 14, "LOW completions among 100 with both backlogs: " + lowDone);
         }

@@ -2,9 +2,9 @@ package io.agentfleet.worker.hygiene;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.hygiene.ConsumerGroup;
-import io.agentfleet.messages.Priority;
 import io.agentfleet.lettuce.hygiene.ConsumerReaper;
 import io.agentfleet.lettuce.hygiene.GroupCensus;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.telemetry.ConsumerGauges;
 import io.agentfleet.worker.FleetWorker;
 import io.agentfleet.worker.config.ConfigBinder;
