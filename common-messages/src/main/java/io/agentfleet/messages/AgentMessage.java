@@ -36,8 +36,9 @@ import java.util.Objects;
  * @param createdAt epoch milliseconds at creation
  * @param tenant the tenant the task is attributed to (its dead letters are listed, redriven and purged by that tenant
  *     through the orchestrator's API), or null; kept through retries and outcomes
- * @param priority the task's level (never null; NORMAL when absent on the wire, and then not written); kept through
- *     retries, redrives and outcomes, so a retry or a redriven dead letter goes back to its level's stream
+ * @param priority the task's level (never null; NORMAL when absent on the wire, and then not written; a value that
+ *     names no level is kept as an extension and reads as NORMAL); kept through retries, redrives and outcomes, so a
+ *     retry or a redriven dead letter goes back to its level's stream
  * @param extensions fields unknown to this version, preserved in order
  */
 public record AgentMessage(
@@ -98,6 +99,12 @@ public record AgentMessage(
         extensions = extensions == null || extensions.isEmpty()
                 ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+        if (priority != Priority.NORMAL && extensions.containsKey(MessageFields.PRIORITY)) {
+            // A level replaces an unknown "priority" value kept from an older message.
+            Map<String, JsonNode> rest = new LinkedHashMap<>(extensions);
+            rest.remove(MessageFields.PRIORITY);
+            extensions = Collections.unmodifiableMap(rest);
+        }
     }
 
     /** Starts a REQUEST for {@code recipient} with fresh message and task ids, attempt 1, created now. */

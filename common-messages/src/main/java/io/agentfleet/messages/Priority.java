@@ -46,12 +46,21 @@ public enum Priority {
         if (value == null) {
             return NORMAL;
         }
+        Priority level = ofWire(value);
+        if (level != null) {
+            return level;
+        }
+        throw new InvalidMessageException(field, "'" + Names.abbreviate(value) + "' is not one of high, normal, low");
+    }
+
+    /** The level named {@code value} on the wire, or null when it names none. */
+    static Priority ofWire(String value) {
         for (Priority p : values()) {
             if (p.wire().equals(value)) {
                 return p;
             }
         }
-        throw new InvalidMessageException(field, "'" + Names.abbreviate(value) + "' is not one of high, normal, low");
+        return null;
     }
 
     /** The key suffix of this level's task stream: none for NORMAL (the original stream), {@code :high}, {@code :low}. */
