@@ -254,7 +254,9 @@ public final class FleetAdminClient implements AutoCloseable {
         String normal = keys.tasks(agent, partition);
         return redis.call("reading statistics of " + normal, jedis -> {
             long length = 0;
-            Long lag = 0L;
+            long lagSum = 0;
+            boolean anyGroup = false;
+            boolean lagKnown = true;
             long pending = 0;
             Duration oldest = null;
             Map<String, ConsumerStats> consumers = new LinkedHashMap<>();
@@ -266,8 +268,10 @@ public final class FleetAdminClient implements AutoCloseable {
                 if (group.isEmpty()) {
                     continue;
                 }
+                anyGroup = true;
                 Long levelLag = lagOf(group.get());
-                lag = lag == null || levelLag == null ? null : lag + levelLag;
+                lagKnown &= levelLag != null;
+                lagSum += levelLag == null ? 0 : levelLag;
                 long levelPending = group.get().getPending();
                 pending += levelPending;
                 Duration age = levelPending > 0 ? oldestPendingAge(jedis, tasks) : null;
@@ -278,7 +282,8 @@ public final class FleetAdminClient implements AutoCloseable {
             return new PartitionStats(
                     partition,
                     length,
-                    lag,
+                    // Unknown while no level has a group yet, or when Redis cannot tell a level's lag.
+                    anyGroup && lagKnown ? lagSum : null,
                     pending,
                     oldest,
                     List.copyOf(consumers.values()),
