@@ -63,7 +63,7 @@ public enum Priority {
         return null;
     }
 
-    /** The key suffix of this level's task stream: none for NORMAL (the original stream), {@code :high}, {@code :low}. */
+    /** This level's task stream key suffix: none for NORMAL (the original stream), {@code :high}, {@code :low}. */
     String streamSuffix() {
         return this == NORMAL ? "" : ":" + wire();
     }

@@ -62,7 +62,7 @@ public record StreamKeys(String prefix) {
         return agentKey(agent, partition, "tasks");
     }
 
-    /** Partition {@code partition}'s task stream of {@code priority}: {@code tasks}, {@code tasks:high}, {@code tasks:low}. */
+    /** A partition's task stream of {@code priority}: {@code tasks}, {@code tasks:high} or {@code tasks:low}. */
     public String tasks(String agent, int partition, Priority priority) {
         return agentKey(agent, partition, "tasks" + priority.streamSuffix());
     }

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 /**
  * Samples the Redis side of each agent type into gauges, exported at {@code /prometheus} as
  * {@code fleet_stream_length{agent}} (XLEN of the task streams, summed over the priority levels: tasks not yet
- * completed), {@code fleet_stream_lag{agent}}
- * (entries not yet delivered to the {@code workers} groups, from XINFO GROUPS, over every level; NaN when Redis cannot tell, e.g. Redis
- * before 7 or a nil lag), {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
+ * completed), {@code fleet_stream_lag{agent}} (entries not yet delivered to the {@code workers} groups, from XINFO
+ * GROUPS, over every level; NaN when Redis cannot tell, e.g. Redis before 7 or a nil lag),
+ * {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
  * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
  * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
  * failed sample, never a made-up 0. Every gauge is tagged with {@code agent} and {@code partition} (0 for an

@@ -20,7 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the standard workloads of
+ * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the workloads of
  * BENCH.md, each on a fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3
  * cluster without and with WAIT 1; W6: {@link StartupBench}), with producer and worker as separate JVMs, and prints the
  * median (min–max) of the runs. {@code --peers} adds the peers of {@link PeerBench} to W1 and W1-lat.

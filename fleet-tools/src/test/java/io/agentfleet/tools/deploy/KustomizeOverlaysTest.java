@@ -36,8 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Keeps k8s/ honest against the code: every overlay, rendered as {@code kubectl apply -k} would see it, runs one
  * worker Deployment per agent type that KEDA scales on exactly the streams and group the workers consume
  * ({@link StreamKeys}; one lag and one pending trigger per partition and priority level, summed by
- * {@code scalingModifiers}), drains within its grace period, and runs locked down; the KEDA objects are valid against KEDA's
- * CRD schemas ({@link CrdSchema}). The same invariants are checked on the
+ * {@code scalingModifiers}), drains within its grace period, and runs locked down; the KEDA objects are valid against
+ * KEDA's CRD schemas ({@link CrdSchema}). The same invariants are checked on the
  * Java fallback rendering (used where kubectl is missing), so that path is exercised on every run.
  */
 class KustomizeOverlaysTest {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * connection, so the blocking read goes to the partition's primary): waits for a free slot, then reads the
  * partition's three priority streams through a {@link LevelReader} for n entries at most, n the free slots but at
  * most this loop's share of the type's slots — never more entries than can run at once, and no partition crowds out
- * the others — and hands each level's entries to that level's {@link TaskProcessor}. It supervises itself: a Redis error (restart, failover) makes it back off and retry;
- * {@code NOGROUP} (the stream was flushed) makes it recreate the group with MKSTREAM and go on.
+ * the others — and hands each level's entries to that level's {@link TaskProcessor}. It supervises itself: a Redis
+ * error (restart, failover) makes it back off and retry; {@code NOGROUP} (a stream was flushed) makes it recreate the
+ * groups with MKSTREAM and go on.
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -39,7 +40,7 @@ public final class ConsumerLoop implements Runnable {
     private final List<Lane> lanes;
     private final InFlight slots;
     private final IntSupplier share;
-    private final TaskProcessor firstProcessor;
+    private final TaskProcessor warmUpProcessor;
     private final LevelReader reader;
     private final String streams;
     private volatile boolean stopping;
@@ -63,7 +64,8 @@ public final class ConsumerLoop implements Runnable {
         // Every lane's in-flight set draws on the same slots.
         this.slots = lanes.getFirst().inFlight();
         this.share = share;
-        this.firstProcessor = lanes.getFirst().processor();
+        // The per-task code is the same on every level: warming one processor up warms it for all.
+        this.warmUpProcessor = lanes.getFirst().processor();
         String[] byLevel = new String[Priority.values().length];
         for (Lane lane : lanes) {
             byLevel[lane.priority().ordinal()] = lane.stream();
@@ -210,7 +212,7 @@ public final class ConsumerLoop implements Runnable {
     private void warmUp() {
         redis.loadScripts(List.of(
                 FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE, LevelReader.READ_LEVELS));
-        firstProcessor.warmUp();
+        warmUpProcessor.warmUp();
     }
 
     private void heartbeat() {

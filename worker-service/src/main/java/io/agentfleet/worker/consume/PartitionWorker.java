@@ -172,7 +172,7 @@ final class PartitionWorker {
         renewer.stop();
     }
 
-    /** Per level: XPENDING for this consumer, then XGROUP DELCONSUMER when nothing is pending; true when all deleted. */
+    /** Per level: XPENDING for this consumer, then XGROUP DELCONSUMER when nothing is pending; true if all gone. */
     boolean removeConsumerIfIdle() {
         boolean all = true;
         for (Lane lane : lanes) {

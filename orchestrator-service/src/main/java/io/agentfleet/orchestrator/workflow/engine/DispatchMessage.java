@@ -51,8 +51,8 @@ final class DispatchMessage {
     }
 
     /**
-     * The encoded request for {@code agent}, carrying the run's tenant, priority and trace context; a review is not retried by
-     * workers ({@code maxAttempts} 0 = their default), a task carries its own attempts.
+     * The encoded request for {@code agent}, carrying the run's tenant, priority and trace context; a review is not
+     * retried by workers ({@code maxAttempts} 0 = their default), a task carries its own attempts.
      */
     static OutboxEntry encode(
             MessageCodec codec,
