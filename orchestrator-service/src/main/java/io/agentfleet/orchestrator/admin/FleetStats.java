@@ -147,9 +147,10 @@ public class FleetStats {
 
     /** One consumer seen on two levels' groups: pending of both, the shorter idle and inactive times. */
     private static ConsumerStatus sameConsumer(ConsumerStatus a, ConsumerStatus b) {
-        Long inactive = a.inactiveMs() == null
-                ? b.inactiveMs()
-                : b.inactiveMs() == null ? a.inactiveMs() : Math.min(a.inactiveMs(), b.inactiveMs());
+        Long inactive = a.inactiveMs();
+        if (inactive == null || (b.inactiveMs() != null && b.inactiveMs() < inactive)) {
+            inactive = b.inactiveMs();
+        }
         return new ConsumerStatus(a.name(), a.pending() + b.pending(), Math.min(a.idleMs(), b.idleMs()), inactive);
     }
 
