@@ -127,6 +127,8 @@ expect worker-coder ok     -- SET 'fleet:{coder:2}:done:1' result NX
 expect worker-coder ok     -- XADD 'fleet:{coder}:tasks' '*' msg x
 expect worker-coder ok     -- XGROUP CREATE 'fleet:{coder}:tasks' workers 0 MKSTREAM
 expect worker-coder ok     -- XREADGROUP GROUP workers pod-1 COUNT 1 STREAMS 'fleet:{coder}:tasks' '>'
+expect worker-coder ok     -- XGROUP CREATE 'fleet:{coder}:tasks:high' workers 0 MKSTREAM
+expect worker-coder ok     -- XREADGROUP GROUP workers pod-1 COUNT 1 STREAMS 'fleet:{coder}:tasks:high' 'fleet:{coder}:tasks' '>' '>'
 expect worker-coder ok     -- XPENDING 'fleet:{coder}:tasks' workers
 expect worker-coder ok     -- XAUTOCLAIM 'fleet:{coder}:tasks' workers pod-2 60000 0-0 COUNT 10
 expect worker-coder ok     -- XINFO GROUPS 'fleet:{coder}:tasks'
@@ -175,6 +177,9 @@ expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder:2}:tasks' 'fleet:{
 expect producer ok         -- WAIT 1 10
 expect producer ok         -- XADD 'fleet:{coder}:tasks' '*' msg x
 expect producer ok         -- XLEN 'fleet:{coder}:tasks'
+expect producer ok         -- XADD 'fleet:{coder}:tasks:high' '*' msg x
+expect producer ok         -- XLEN 'fleet:{coder:2}:tasks:low'
+expect producer noperm     -- XADD 'fleet:{coder}:tasks:urgent' '*' msg x
 expect producer ok         -- HGET 'fleet:{coder}:config' max-backlog
 expect producer ok         -- GET 'fleet:{coder}:done:1'
 expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload
@@ -240,6 +245,8 @@ expect keda ok                -- XINFO GROUPS 'fleet:{coder:2}:tasks'
 expect keda ok                -- XLEN 'fleet:{planner}:tasks'
 expect keda ok                -- XPENDING 'fleet:{coder}:tasks' workers
 expect keda ok                -- XPENDING 'fleet:{coder:2}:tasks' workers
+expect keda ok                -- XINFO GROUPS 'fleet:{coder}:tasks:high'
+expect keda ok                -- XPENDING 'fleet:{coder:2}:tasks:low' workers
 version="$(redis-cli -p "$PORT" --no-auth-warning --user keda --pass dev-keda-password INFO | tr -d '\r' \
   | sed -n 's/^redis_version:\([0-9]*\)\..*/\1/p')"
 if [[ -n "$version" && "$version" -ge 7 ]]; then
@@ -280,8 +287,10 @@ if [[ -d "$LUA_DIR" ]]; then
   echo "--- the project's Lua scripts under least privilege"
   cli() { local u="$1"; shift; redis-cli -p "$PORT" --no-auth-warning --user "$u" --pass "dev-$u-password" "$@"; }
   now="$(date +%s)000"
-  expect producer ok     -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 2 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:config' 0 '{"m":1}' '{"m":2}'
-  expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 2 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' 0 '{"m":1}'
+  expect producer ok     -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:config' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 1000 '{"m":1}' '{"m":2}'
+  expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 1000 '{"m":1}'
   cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks' workers 0 MKSTREAM >/dev/null
   ids=($(cli worker-reviewer XREADGROUP GROUP workers pod-r COUNT 2 STREAMS 'fleet:{reviewer}:tasks' '>' | grep -E '^[0-9]+-[0-9]+$'))
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
@@ -292,10 +301,15 @@ if [[ -d "$LUA_DIR" ]]; then
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:tasks' "$now" 10
   expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{coder}:tasks' "$now" 10
   dead_id="$(cli orchestrator XADD 'fleet:{reviewer}:dead' '*' msg '{"m":3}' taskId t3 reason MAX_ATTEMPTS_EXCEEDED)"
-  expect orchestrator ok -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 3 'fleet:{reviewer}:dead' 'fleet:{reviewer}:tasks' \
-    'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
-  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 3 'fleet:{reviewer}:dead' 'fleet:{coder}:tasks' \
-    'fleet:{reviewer}:done:t3' "$dead_id" 3 '{"m":3}'
+  expect orchestrator ok -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 5 'fleet:{reviewer}:dead' 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:done:t3' "$dead_id" 5 3 '{"m":3}'
+  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 5 'fleet:{reviewer}:dead' 'fleet:{coder}:tasks' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:done:t3' "$dead_id" 5 3 '{"m":3}'
+  read_levels="$HERE/../worker-service/src/main/resources/io/agentfleet/worker/consume/read_levels.lua"
+  cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks:high' workers 0 MKSTREAM >/dev/null
+  cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks:low' workers 0 MKSTREAM >/dev/null
+  expect worker-reviewer ok -- EVAL "$(cat "$read_levels")" 3 'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:tasks:low' workers pod-r 6 3 1
   # Consumer-group hygiene: a heartbeat, then a pass that removes the idle consumers with nothing pending and the
   # stale heartbeat (XINFO CONSUMERS, XGROUP DELCONSUMER, HGETALL, HSET, HDEL, TIME inside the script).
   cli worker-reviewer XGROUP CREATECONSUMER 'fleet:{reviewer}:tasks' workers ghost-r >/dev/null

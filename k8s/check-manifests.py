@@ -5,11 +5,12 @@
 
 Checks, per overlay: every worker Deployment has its ScaledObject and
 PodDisruptionBudget; the ScaledObject has, for each partition p of the type
-(FLEET_AGENTS_<TYPE>_PARTITIONS, default 1), one lag trigger (lagCount,
-activationLagCount "0") and one pending trigger of type redis-streams or
-redis-cluster-streams on the partition's stream (fleet:{type}:tasks for p = 0,
-fleet:{type:p}:tasks otherwise) and group workers; a partitioned type scales on
-advanced.scalingModifiers whose formula names exactly its (named) triggers;
+(FLEET_AGENTS_<TYPE>_PARTITIONS, default 1) and each priority level, one lag
+trigger (lagCount, activationLagCount "0") and one pending trigger of type
+redis-streams or redis-cluster-streams on that task stream (fleet:{type}:tasks
+for p = 0, fleet:{type:p}:tasks otherwise, each with :high and :low siblings)
+and group workers; every type scales on advanced.scalingModifiers whose formula
+names exactly its (named) triggers;
 every trigger's Redis address variable is in the container's environment;
 TLS is set only in the TriggerAuthentication (`tls`), never `enableTLS`; FLEET_AGENTS, POD_NAME, REDIS_URL (secretKeyRef) are
 set; probes hit /health/liveness and /health/readiness on 8080; the pod is
@@ -47,9 +48,10 @@ FORMULA_WORDS = {"max", "min", "abs", "ceil", "floor", "round", "float", "int", 
                  "nil", "and", "or", "not", "in", "let"}
 
 
-def partition_stream(agent, p):
-    # CONTRACT.md: {A} for partition 0 (today's key), {A:p} for p >= 1.
-    return f"fleet:{{{agent}}}:tasks" if p == 0 else f"fleet:{{{agent}:{p}}}:tasks"
+def partition_streams(agent, p):
+    # CONTRACT.md: {A} for partition 0 (today's key), {A:p} for p >= 1; one task stream per priority level.
+    base = f"fleet:{{{agent}}}:tasks" if p == 0 else f"fleet:{{{agent}:{p}}}:tasks"
+    return {base, base + ":high", base + ":low"}
 
 
 def partitions_of(agent, container):
@@ -72,7 +74,7 @@ def check_scaled_object(overlay, so, agent, deployment, config_maps):
     so_name = so["metadata"]["name"]
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     partitions = partitions_of(agent, container)
-    expected = {partition_stream(agent, p) for p in range(partitions)}
+    expected = set().union(*(partition_streams(agent, p) for p in range(partitions)))
     available = env_names(container, config_maps)
     lag, pending, names = [], [], []
     for t in so["spec"]["triggers"]:
@@ -99,14 +101,14 @@ def check_scaled_object(overlay, so, agent, deployment, config_maps):
         elif "pendingEntriesCount" in md:
             pending.append(md.get("stream"))
     if sorted(lag) != sorted(expected):
-        fail(overlay, f"{so_name}: wants one lag trigger per partition stream {sorted(expected)}, has {sorted(lag)}")
+        fail(overlay, f"{so_name}: wants one lag trigger per task stream {sorted(expected)}, has {sorted(lag)}")
     if sorted(pending) != sorted(expected):
-        fail(overlay, f"{so_name}: wants one pending trigger per partition stream {sorted(expected)}, has {sorted(pending)}")
+        fail(overlay, f"{so_name}: wants one pending trigger per task stream {sorted(expected)}, has {sorted(pending)}")
     if len(set(names)) != len(names):
         fail(overlay, f"{so_name}: trigger names are not unique: {names}")
     modifiers = (so["spec"].get("advanced") or {}).get("scalingModifiers")
-    if partitions > 1 and not modifiers:
-        fail(overlay, f"{so_name}: {partitions} partitions but no advanced.scalingModifiers summing them")
+    if len(expected) > 1 and not modifiers:
+        fail(overlay, f"{so_name}: {len(expected)} task streams but no advanced.scalingModifiers summing them")
     if modifiers:
         used = set(IDENTIFIER.findall(modifiers.get("formula", ""))) - FORMULA_WORDS
         if None in names or used != set(names):

@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param createdAt epoch milliseconds at creation
  * @param tenant the tenant the task is attributed to (its dead letters are listed, redriven and purged by that tenant
  *     through the orchestrator's API), or null; kept through retries and outcomes
+ * @param priority the task's level (never null; NORMAL when absent on the wire, and then not written; a value that
+ *     names no level is kept as an extension and reads as NORMAL); kept through retries, redrives and outcomes, so a
+ *     retry or a redriven dead letter goes back to its level's stream
  * @param extensions fields unknown to this version, preserved in order
  */
 public record AgentMessage(
@@ -56,6 +59,7 @@ public record AgentMessage(
         TraceContext trace,
         long createdAt,
         String tenant,
+        Priority priority,
         Map<String, JsonNode> extensions) {
 
     /** The schema version this code reads and writes. */
@@ -91,9 +95,16 @@ public record AgentMessage(
             Names.requireId("tenant", tenant);
         }
         metadata = metadata == null ? Metadata.EMPTY : metadata;
+        priority = priority == null ? Priority.NORMAL : priority;
         extensions = extensions == null || extensions.isEmpty()
                 ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+        if (priority != Priority.NORMAL && extensions.containsKey(MessageFields.PRIORITY)) {
+            // A level replaces an unknown "priority" value kept from an older message.
+            Map<String, JsonNode> rest = new LinkedHashMap<>(extensions);
+            rest.remove(MessageFields.PRIORITY);
+            extensions = Collections.unmodifiableMap(rest);
+        }
     }
 
     /** Starts a REQUEST for {@code recipient} with fresh message and task ids, attempt 1, created now. */
@@ -127,6 +138,7 @@ public record AgentMessage(
                 .trace(trace)
                 .createdAt(createdAt)
                 .tenant(tenant)
+                .priority(priority)
                 .extensions(extensions);
     }
 
@@ -180,6 +192,7 @@ public record AgentMessage(
                 .trace(trace)
                 .createdAt(System.currentTimeMillis())
                 .tenant(tenant)
+                .priority(priority)
                 .build();
     }
 
@@ -201,6 +214,7 @@ public record AgentMessage(
         private TraceContext trace;
         private long createdAt;
         private String tenant;
+        private Priority priority = Priority.NORMAL;
         private Map<String, JsonNode> extensions = Map.of();
 
         public Builder messageId(String value) {
@@ -288,6 +302,11 @@ public record AgentMessage(
             return this;
         }
 
+        public Builder priority(Priority value) {
+            this.priority = value;
+            return this;
+        }
+
         public Builder extensions(Map<String, JsonNode> value) {
             this.extensions = value;
             return this;
@@ -312,6 +331,7 @@ public record AgentMessage(
                     trace,
                     createdAt,
                     tenant,
+                    priority,
                     extensions);
         }
     }
@@ -336,6 +356,7 @@ public record AgentMessage(
                 && metadata.equals(m.metadata)
                 && Objects.equals(trace, m.trace)
                 && Objects.equals(tenant, m.tenant)
+                && priority == m.priority
                 && extensions.equals(m.extensions);
     }
 

@@ -34,9 +34,20 @@ public final class FleetScripts {
 
     private FleetScripts() {}
 
+    /** {@link #enqueue(StreamKeys, String, int, Priority, long, List, List)} at NORMAL priority. */
+    public static ScriptCall enqueue(
+            StreamKeys keys,
+            String agent,
+            int partition,
+            long defaultBound,
+            List<byte[]> messages,
+            List<String> markerTaskIds) {
+        return enqueue(keys, agent, partition, Priority.NORMAL, defaultBound, messages, markerTaskIds);
+    }
+
     /**
-     * The ENQUEUE call for one partition of an agent type: append {@code messages} to its task stream unless its
-     * backlog would pass the bound (all or nothing).
+     * The ENQUEUE call for one partition of an agent type: append {@code messages} to its task stream of {@code
+     * priority} unless its backlog (the entries of every priority's stream) would pass the bound (all or nothing).
      *
      * @param defaultBound backlog bound used when the partition's config hash has no {@value
      *     StreamKeys#MAX_BACKLOG_FIELD} (0 = unbounded)
@@ -48,6 +59,7 @@ public final class FleetScripts {
             StreamKeys keys,
             String agent,
             int partition,
+            Priority priority,
             long defaultBound,
             List<byte[]> messages,
             List<String> markerTaskIds) {
@@ -55,9 +67,14 @@ public final class FleetScripts {
             throw new IllegalArgumentException("enqueue: " + markerTaskIds.size() + " markers for " + messages.size()
                     + " messages; give one per message or none");
         }
-        List<String> scriptKeys = new ArrayList<>(2 + markerTaskIds.size());
-        scriptKeys.add(keys.tasks(agent, partition));
+        List<String> scriptKeys = new ArrayList<>(4 + markerTaskIds.size());
+        scriptKeys.add(keys.tasks(agent, partition, priority));
         scriptKeys.add(keys.config(agent, partition));
+        for (Priority other : Priority.values()) {
+            if (other != priority) {
+                scriptKeys.add(keys.tasks(agent, partition, other));
+            }
+        }
         for (String taskId : markerTaskIds) {
             scriptKeys.add(keys.enqueued(agent, partition, taskId));
         }
@@ -67,19 +84,33 @@ public final class FleetScripts {
         return new ScriptCall(ENQUEUE, scriptKeys, args);
     }
 
-    /** One dead letter to put back on its partition's task stream. */
-    public record Redrive(String deadLetterEntryId, String taskId, byte[] message) {}
+    /**
+     * One dead letter to put back on its partition's task stream of {@code priority} (the priority of its message).
+     */
+    public record Redrive(String deadLetterEntryId, String taskId, byte[] message, Priority priority) {
+        public Redrive {
+            priority = priority == null ? Priority.NORMAL : priority;
+        }
+
+        /** A redrive to the NORMAL stream. */
+        public Redrive(String deadLetterEntryId, String taskId, byte[] message) {
+            this(deadLetterEntryId, taskId, message, Priority.NORMAL);
+        }
+    }
 
     /**
      * The REDRIVE call for dead letters of one partition: each is deleted from the dead-letter stream, its task's
-     * recorded outcome (done key) removed and its message appended to the task stream, atomically; a dead letter
-     * already redriven or purged by someone else is skipped.
+     * recorded outcome (done key) removed and its message appended to the task stream of its priority, atomically; a
+     * dead letter already redriven or purged by someone else is skipped.
      */
     public static ScriptCall redrive(StreamKeys keys, String agent, int partition, List<Redrive> letters) {
-        List<String> scriptKeys = new ArrayList<>(2 + letters.size());
+        List<String> scriptKeys = new ArrayList<>(4 + letters.size());
         scriptKeys.add(keys.dead(agent, partition));
-        scriptKeys.add(keys.tasks(agent, partition));
-        List<byte[]> args = new ArrayList<>(3 * letters.size());
+        List<Priority> streamOrder = List.of(Priority.NORMAL, Priority.HIGH, Priority.LOW);
+        for (Priority level : streamOrder) {
+            scriptKeys.add(keys.tasks(agent, partition, level));
+        }
+        List<byte[]> args = new ArrayList<>(4 * letters.size());
         for (Redrive letter : letters) {
             int doneIndex = 0;
             if (letter.taskId() != null) {
@@ -88,6 +119,7 @@ public final class FleetScripts {
             }
             args.add(ascii(letter.deadLetterEntryId()));
             args.add(ascii(Integer.toString(doneIndex)));
+            args.add(ascii(Integer.toString(2 + streamOrder.indexOf(letter.priority()))));
             args.add(letter.message());
         }
         return new ScriptCall(REDRIVE, scriptKeys, args);

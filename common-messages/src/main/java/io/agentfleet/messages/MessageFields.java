@@ -60,8 +60,25 @@ final class MessageFields {
                 trace(root.get("trace")),
                 requiredLong(root, "createdAt"),
                 optionalText(root, "tenant", ""),
+                priority(root),
                 unknownFields ? extensions(root) : null);
     }
+
+    /**
+     * The task's level. Not one of {@link #KNOWN_FIELDS}: a {@code priority} this version does not know (another
+     * name, another JSON type, as a producer's own field of that name was before priorities existed) leaves the task
+     * NORMAL and is kept as an extension, like any unknown field, so old messages read and pass on unchanged.
+     */
+    private static Priority priority(ObjectNode root) {
+        Priority level = levelOf(root.get(PRIORITY));
+        return level == null ? Priority.NORMAL : level;
+    }
+
+    private static Priority levelOf(JsonNode value) {
+        return value != null && value.isTextual() ? Priority.ofWire(value.asText()) : null;
+    }
+
+    static final String PRIORITY = "priority";
 
     private static MessageType messageType(ObjectNode root) {
         String value = requiredText(root, "type");
@@ -118,7 +135,8 @@ final class MessageFields {
         Map<String, JsonNode> extra = null;
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
-            if (!KNOWN_FIELDS.contains(field.getKey())) {
+            boolean level = field.getKey().equals(PRIORITY) && levelOf(field.getValue()) != null;
+            if (!KNOWN_FIELDS.contains(field.getKey()) && !level) {
                 if (extra == null) {
                     extra = new LinkedHashMap<>();
                 }

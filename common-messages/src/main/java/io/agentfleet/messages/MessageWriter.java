@@ -73,6 +73,9 @@ final class MessageWriter {
         }
         gen.writeNumberField("createdAt", message.createdAt());
         writeOptional(gen, "tenant", message.tenant());
+        if (message.priority() != Priority.NORMAL) {
+            gen.writeStringField("priority", message.priority().wire());
+        }
         for (Map.Entry<String, JsonNode> extra : message.extensions().entrySet()) {
             onlyPlainNodes = false;
             gen.writeFieldName(extra.getKey());

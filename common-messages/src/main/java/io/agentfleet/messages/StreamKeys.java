@@ -9,7 +9,9 @@ import java.util.zip.CRC32;
  * atomic script on one shard, also on Redis Cluster; a run's keys share {@code {run:R}}.
  *
  * <pre>
- * prefix:{A}:tasks          stream of REQUEST messages, consumer group {@value #WORKERS_GROUP}
+ * prefix:{A}:tasks          stream of NORMAL-priority REQUEST messages, consumer group {@value #WORKERS_GROUP}
+ * prefix:{A}:tasks:high     stream of HIGH-priority REQUEST messages, same group
+ * prefix:{A}:tasks:low      stream of LOW-priority REQUEST messages, same group
  * prefix:{A}:results        stream of RESULT/ERROR messages, consumer group {@value #ORCHESTRATORS_GROUP}
  * prefix:{A}:dead           stream of dead letters (original message, reason, attempts, error, worker, time)
  * prefix:{A}:delayed        sorted set of retries scored by due time (epoch ms)
@@ -55,8 +57,14 @@ public record StreamKeys(String prefix) {
         return tasks(agent, 0);
     }
 
+    /** Partition {@code partition}'s NORMAL task stream (the one stream of a type before priorities existed). */
     public String tasks(String agent, int partition) {
         return agentKey(agent, partition, "tasks");
+    }
+
+    /** A partition's task stream of {@code priority}: {@code tasks}, {@code tasks:high} or {@code tasks:low}. */
+    public String tasks(String agent, int partition, Priority priority) {
+        return agentKey(agent, partition, "tasks" + priority.streamSuffix());
     }
 
     public String results(String agent) {

@@ -337,6 +337,13 @@ class GeneratedMessagesAgreeTest {
                 JsonNode options = schema.get("oneOf");
                 return value(options.get(random.nextInt(options.size())), name);
             }
+            if (!schema.has("type") && schema.has("examples")) {
+                // A field that takes any JSON value (priority: readers keep a value naming no level as it is).
+                JsonNode examples = schema.get("examples");
+                return random.nextInt(4) == 0
+                        ? F.numberNode(random.nextInt(10))
+                        : examples.get(random.nextInt(examples.size()));
+            }
             String type = pickType(schema);
             return switch (type) {
                 case "null" -> F.nullNode();
@@ -544,6 +551,11 @@ class GeneratedMessagesAgreeTest {
             if (schema.has("enum")) {
                 List<String> values = new ArrayList<>(List.of("\"\"", "\"request\"", "7"));
                 schema.get("enum").forEach(v -> values.add(v.toString()));
+                return values;
+            }
+            if (!schema.has("type") && schema.has("examples")) {
+                List<String> values = new ArrayList<>(List.of("\"\"", "\"HIGH\"", "7", "{\"level\":3}", "[]", "true"));
+                schema.get("examples").forEach(v -> values.add(v.toString()));
                 return values;
             }
             List<String> types = new ArrayList<>();

@@ -4,10 +4,12 @@ import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Runs {@link FleetScripts#ENQUEUE} for validated tasks: one call for a single task, or chunks of at most {@value
- * FleetClient#MAX_CHUNK} per agent type and partition in one pipeline; turns refusals into {@link
+ * FleetClient#MAX_CHUNK} per agent type, partition and priority in one pipeline; turns refusals into {@link
  * BackpressureException} / {@link PartialSubmitException} and missing replica acknowledgements into {@link
  * DurabilityException}.
  */
@@ -53,6 +55,7 @@ final class Enqueuer {
                 keys,
                 agent,
                 partition,
+                task.priority(),
                 options.maxBacklog(),
                 List.of(RedisGateway.utf8(json)),
                 once ? List.of(task.taskId()) : List.of());
@@ -88,7 +91,8 @@ final class Enqueuer {
             List<byte[]> json = chunk.indexes.stream()
                     .map(i -> RedisGateway.utf8(encoded.get(i)))
                     .toList();
-            calls.add(FleetScripts.enqueue(keys, chunk.agent, chunk.partition, options.maxBacklog(), json, List.of()));
+            calls.add(FleetScripts.enqueue(
+                    keys, chunk.agent, chunk.partition, chunk.priority, options.maxBacklog(), json, List.of()));
         }
         List<RedisGateway.Durable> replies = redis.call(
                 ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
@@ -152,33 +156,38 @@ final class Enqueuer {
     }
 
     private static List<Chunk> chunk(List<AgentMessage> tasks, int[] partitions) {
-        Map<String, Map<Integer, List<Integer>>> byAgent = new LinkedHashMap<>();
+        Map<String, Map<Integer, Map<Priority, List<Integer>>>> byAgent = new LinkedHashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             byAgent.computeIfAbsent(tasks.get(i).recipient(), agent -> new TreeMap<>())
-                    .computeIfAbsent(partitions[i], p -> new ArrayList<>())
+                    .computeIfAbsent(partitions[i], p -> new EnumMap<>(Priority.class))
+                    .computeIfAbsent(tasks.get(i).priority(), p -> new ArrayList<>())
                     .add(i);
         }
         List<Chunk> chunks = new ArrayList<>();
-        byAgent.forEach((agent, byPartition) -> byPartition.forEach((partition, indexes) -> {
-            for (int from = 0; from < indexes.size(); from += FleetClient.MAX_CHUNK) {
-                chunks.add(new Chunk(
-                        agent,
-                        partition,
-                        indexes.subList(from, Math.min(indexes.size(), from + FleetClient.MAX_CHUNK))));
-            }
-        }));
+        byAgent.forEach((agent, byPartition) ->
+                byPartition.forEach((partition, byPriority) -> byPriority.forEach((priority, indexes) -> {
+                    for (int from = 0; from < indexes.size(); from += FleetClient.MAX_CHUNK) {
+                        chunks.add(new Chunk(
+                                agent,
+                                partition,
+                                priority,
+                                indexes.subList(from, Math.min(indexes.size(), from + FleetClient.MAX_CHUNK))));
+                    }
+                })));
         return chunks;
     }
 
     private static final class Chunk {
         final String agent;
         final int partition;
+        final Priority priority;
         final List<Integer> indexes;
         RedisGateway.Durable reply;
 
-        Chunk(String agent, int partition, List<Integer> indexes) {
+        Chunk(String agent, int partition, Priority priority, List<Integer> indexes) {
             this.agent = agent;
             this.partition = partition;
+            this.priority = priority;
             this.indexes = indexes;
         }
     }

@@ -5,12 +5,14 @@ import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -182,7 +184,7 @@ public final class FleetAdminClient implements AutoCloseable {
                 continue;
             }
             redrives.add(new FleetScripts.Redrive(
-                    letter.entryId(), message.taskId(), RedisGateway.utf8(codec.encode(message))));
+                    letter.entryId(), message.taskId(), RedisGateway.utf8(codec.encode(message)), message.priority()));
         }
         if (redrives.isEmpty()) {
             return 0;
@@ -244,25 +246,59 @@ public final class FleetAdminClient implements AutoCloseable {
         return AgentStats.of(agent, each);
     }
 
-    /** The figures of one partition of {@code agent}. */
+    /**
+     * The figures of one partition of {@code agent}: length, lag and pending summed over its priority levels' task
+     * streams, the oldest pending entry of any level, and each consumer once with its pending entries of every level.
+     */
     public PartitionStats partitionStats(String agent, int partition) {
-        String tasks = keys.tasks(agent, partition);
-        return redis.call("reading statistics of " + tasks, jedis -> {
-            long length = jedis.xlen(tasks);
-            Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
-            long pending = group.map(StreamGroupInfo::getPending).orElse(0L);
+        String normal = keys.tasks(agent, partition);
+        return redis.call("reading statistics of " + normal, jedis -> {
+            long length = 0;
+            long lagSum = 0;
+            boolean anyGroup = false;
+            boolean lagKnown = true;
+            long pending = 0;
+            Duration oldest = null;
+            Map<String, ConsumerStats> consumers = new LinkedHashMap<>();
+            String seen = keys.seen(agent, partition, StreamKeys.WORKERS_GROUP);
+            for (Priority level : Priority.values()) {
+                String tasks = keys.tasks(agent, partition, level);
+                length += jedis.xlen(tasks);
+                Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
+                if (group.isEmpty()) {
+                    continue;
+                }
+                anyGroup = true;
+                Long levelLag = lagOf(group.get());
+                lagKnown &= levelLag != null;
+                lagSum += levelLag == null ? 0 : levelLag;
+                long levelPending = group.get().getPending();
+                pending += levelPending;
+                Duration age = levelPending > 0 ? oldestPendingAge(jedis, tasks) : null;
+                oldest = age != null && (oldest == null || age.compareTo(oldest) > 0) ? age : oldest;
+                consumers(jedis, tasks, seen)
+                        .forEach(c -> consumers.merge(c.name(), c, FleetAdminClient::sameConsumer));
+            }
             return new PartitionStats(
                     partition,
                     length,
-                    group.map(FleetAdminClient::lagOf).orElse(null),
+                    // Unknown while no level has a group yet, or when Redis cannot tell a level's lag.
+                    anyGroup && lagKnown ? lagSum : null,
                     pending,
-                    pending > 0 ? oldestPendingAge(jedis, tasks) : null,
-                    group.isPresent()
-                            ? consumers(jedis, tasks, keys.seen(agent, partition, StreamKeys.WORKERS_GROUP))
-                            : List.of(),
+                    oldest,
+                    List.copyOf(consumers.values()),
                     jedis.zcard(keys.delayed(agent, partition)),
                     jedis.xlen(keys.dead(agent, partition)));
         });
+    }
+
+    /** One consumer seen on two levels' groups: its pending entries of both, last seen at the later time. */
+    private static ConsumerStats sameConsumer(ConsumerStats a, ConsumerStats b) {
+        return new ConsumerStats(
+                a.name(),
+                a.pending() + b.pending(),
+                a.idle().compareTo(b.idle()) <= 0 ? a.idle() : b.idle(),
+                a.sinceSeen().compareTo(b.sinceSeen()) <= 0 ? a.sinceSeen() : b.sinceSeen());
     }
 
     private static Optional<StreamGroupInfo> workersGroup(UnifiedJedis jedis, String tasks) {

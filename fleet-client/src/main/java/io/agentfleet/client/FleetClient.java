@@ -179,7 +179,7 @@ public final class FleetClient implements AutoCloseable {
             TaskHandle handle = enqueuer.enqueueOnce(task, json, partition);
             Submission submission = handle != null
                     ? new Submission(handle, Submission.Status.ENQUEUED)
-                    : prior.find(agent, task.taskId(), partition);
+                    : prior.find(agent, task.taskId(), partition, task.priority());
             publish.end(null);
             return submission;
         } catch (RuntimeException e) {

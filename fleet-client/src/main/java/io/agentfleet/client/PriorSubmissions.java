@@ -1,5 +1,6 @@
 package io.agentfleet.client;
 
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
@@ -19,14 +20,14 @@ final class PriorSubmissions {
         this.redis = redis;
     }
 
-    Submission find(String agent, String taskId, int partition) {
+    Submission find(String agent, String taskId, int partition, Priority priority) {
         return redis.call("looking up the earlier submission of task " + taskId, jedis -> {
             String entryId = jedis.get(keys.enqueued(agent, partition, taskId));
             TaskHandle handle = new TaskHandle(agent, taskId, entryId, partition);
             // A task only moves forward (queued, running, completed), so asking in that order backwards cannot miss
             // it while it moves.
             if (entryId != null && entryId.contains("-")) {
-                String stream = keys.tasks(agent, partition);
+                String stream = keys.tasks(agent, partition, priority);
                 StreamEntryID id = new StreamEntryID(entryId);
                 if (delivered(jedis, stream, id)) {
                     return new Submission(handle, Submission.Status.RUNNING);

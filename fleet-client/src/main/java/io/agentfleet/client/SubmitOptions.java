@@ -2,6 +2,7 @@ package io.agentfleet.client;
 
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.Priority;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -18,10 +19,12 @@ import java.util.function.Function;
  *
  * @param partitionKey the partition key of each task, or null for round-robin
  * @param tenant the tenant set on each task that has none, or null
+ * @param priority the priority set on every task (its task stream: see {@link Priority}), or null to keep each
+ *     task's own ({@link AgentMessage#priority()}, NORMAL unless set)
  */
-public record SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant) {
+public record SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant, Priority priority) {
     /** Round-robin over the partitions, no tenant. */
-    public static final SubmitOptions DEFAULT = new SubmitOptions(null, null);
+    public static final SubmitOptions DEFAULT = new SubmitOptions(null, null, null);
 
     public SubmitOptions {
         if (tenant != null && !Names.isId(tenant)) {
@@ -32,12 +35,12 @@ public record SubmitOptions(Function<AgentMessage, String> partitionKey, String 
     /** Every task of the call goes to the partition of {@code key}. */
     public static SubmitOptions partitionKey(String key) {
         Objects.requireNonNull(key, "partitionKey");
-        return new SubmitOptions(task -> key, null);
+        return new SubmitOptions(task -> key, null, null);
     }
 
     /** Each task goes to the partition of the key {@code keyOf} gives it (null = round-robin for that task). */
     public static SubmitOptions partitionKeyBy(Function<AgentMessage, String> keyOf) {
-        return new SubmitOptions(Objects.requireNonNull(keyOf, "keyOf"), null);
+        return new SubmitOptions(Objects.requireNonNull(keyOf, "keyOf"), null, null);
     }
 
     /** Round-robin, every task without a tenant attributed to {@code tenant}. */
@@ -47,14 +50,32 @@ public record SubmitOptions(Function<AgentMessage, String> partitionKey, String 
 
     /** These options with tasks attributed to {@code tenant}. */
     public SubmitOptions withTenant(String value) {
-        return new SubmitOptions(partitionKey, value);
+        return new SubmitOptions(partitionKey, value, priority);
     }
 
-    /** {@code task}, with this tenant when it has none. */
+    /** These options with every task at {@code value} (null keeps each task's own priority). */
+    public SubmitOptions withPriority(Priority value) {
+        return new SubmitOptions(partitionKey, tenant, value);
+    }
+
+    /** {@code task}, with this tenant when it has none and this priority when one is set. */
     AgentMessage attribute(AgentMessage task) {
-        return tenant == null || task == null || task.tenant() != null
-                ? task
-                : task.toBuilder().tenant(tenant).build();
+        if (task == null) {
+            return null;
+        }
+        boolean setTenant = tenant != null && task.tenant() == null;
+        boolean setPriority = priority != null && task.priority() != priority;
+        if (!setTenant && !setPriority) {
+            return task;
+        }
+        AgentMessage.Builder builder = task.toBuilder();
+        if (setTenant) {
+            builder.tenant(tenant);
+        }
+        if (setPriority) {
+            builder.priority(priority);
+        }
+        return builder.build();
     }
 
     String keyOf(AgentMessage task) {

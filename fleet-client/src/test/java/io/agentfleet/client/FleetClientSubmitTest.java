@@ -14,19 +14,23 @@ import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.InvalidMessageException;
+import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -61,7 +65,9 @@ class FleetClientSubmitTest {
                 .taskId("run-1.a.r0")
                 .build();
         String encoded = new io.agentfleet.messages.MessageCodec().encode(task);
-        List<String> scriptKeys = List.of(keys.tasks(CODER), keys.config(CODER), keys.enqueued(CODER, task.taskId()));
+        List<String> scriptKeys = io.agentfleet.messages.FleetScripts.enqueue(
+                        keys, CODER, 0, 0, List.of(encoded.getBytes()), List.of(task.taskId()))
+                .keys();
         Object first =
                 jedis.eval(io.agentfleet.messages.FleetScripts.ENQUEUE.source(), scriptKeys, List.of("0", encoded));
         Object again =
@@ -381,6 +387,37 @@ class FleetClientSubmitTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aTasksPriorityChoosesItsStreamStatsAndTheBoundCountEveryLevelAndRedriveReturnsToIt() {
+        try (FleetClient bounded = FleetClient.connect(
+                FleetClientOptions.builder().redisUri(redis.uri()).maxBacklog(3).build())) {
+            AgentMessage urgent = AgentMessage.request(CODER, json("input", "h"))
+                    .priority(Priority.HIGH)
+                    .build();
+            bounded.submit(urgent);
+            bounded.submitAll(
+                    List.of(
+                            AgentMessage.request(CODER, json("input", "l1")).build(),
+                            AgentMessage.request(CODER, json("input", "l2")).build()),
+                    SubmitOptions.DEFAULT.withPriority(Priority.LOW));
+            assertEquals(1, jedis.xlen(keys.tasks(CODER, 0, Priority.HIGH)));
+            assertEquals(2, jedis.xlen(keys.tasks(CODER, 0, Priority.LOW)));
+            assertEquals(0, jedis.xlen(keys.tasks(CODER)));
+            assertThrows(BackpressureException.class, () -> bounded.submit(CODER, json("input", "n")));
+            assertEquals(3, bounded.admin().agentStats(CODER).length(), "the backlog counts every level");
+
+            jedis.xadd(
+                    keys.dead(CODER),
+                    StreamEntryID.NEW_ENTRY,
+                    Map.of(
+                            "msg", new MessageCodec().encode(urgent),
+                            "taskId", urgent.taskId(),
+                            "reason", DeadLetterReason.MAX_ATTEMPTS_EXCEEDED.name()));
+            assertEquals(1, bounded.admin().redriveAll(CODER));
+            assertEquals(2, jedis.xlen(keys.tasks(CODER, 0, Priority.HIGH)), "redriven to its level's stream");
         }
     }
 }

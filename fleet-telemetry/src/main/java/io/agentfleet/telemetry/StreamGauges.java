@@ -1,5 +1,6 @@
 package io.agentfleet.telemetry;
 
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -19,9 +20,10 @@ import java.util.function.Supplier;
 
 /**
  * Samples the Redis side of each agent type into gauges, exported at {@code /prometheus} as
- * {@code fleet_stream_length{agent}} (XLEN of the task stream: tasks not yet completed), {@code fleet_stream_lag{agent}}
- * (entries not yet delivered to the {@code workers} group, from XINFO GROUPS; NaN when Redis cannot tell, e.g. Redis
- * before 7 or a nil lag), {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
+ * {@code fleet_stream_length{agent}} (XLEN of the task streams, summed over the priority levels: tasks not yet
+ * completed), {@code fleet_stream_lag{agent}} (entries not yet delivered to the {@code workers} groups, from XINFO
+ * GROUPS, over every level; NaN when Redis cannot tell, e.g. Redis before 7 or a nil lag),
+ * {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
  * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
  * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
  * failed sample, never a made-up 0. Every gauge is tagged with {@code agent} and {@code partition} (0 for an
@@ -140,11 +142,17 @@ public final class StreamGauges {
         List<Pending> started = new ArrayList<>(partitionsByAgent.size());
         partitionsByAgent.forEach((agent, partitions) -> {
             for (int p = 0; p < partitions; p++) {
-                String tasks = keys.tasks(agent, p);
+                List<RedisFuture<Long>> lengths = new ArrayList<>();
+                List<RedisFuture<List<Object>>> groups = new ArrayList<>();
+                for (Priority level : Priority.values()) {
+                    String tasks = keys.tasks(agent, p, level);
+                    lengths.add(commands.xlen(tasks));
+                    groups.add(commands.xinfoGroups(tasks));
+                }
                 started.add(new Pending(
                         of(agent, p),
-                        commands.xlen(tasks),
-                        commands.xinfoGroups(tasks),
+                        lengths,
+                        groups,
                         commands.zcard(keys.delayed(agent, p)),
                         commands.xlen(keys.dead(agent, p))));
             }
@@ -165,31 +173,35 @@ public final class StreamGauges {
         }
     }
 
+    /** One partition's replies: per priority level its task stream's length and groups, then its delayed and dead. */
     private record Pending(
             Sample sample,
-            RedisFuture<Long> length,
-            RedisFuture<List<Object>> groups,
+            List<RedisFuture<Long>> lengths,
+            List<RedisFuture<List<Object>>> groups,
             RedisFuture<Long> delayed,
             RedisFuture<Long> dead) {
         void apply() throws InterruptedException, ExecutionException, TimeoutException {
-            long len = length.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            double lagValue;
-            double pendingValue;
-            List<Object> info;
-            try {
-                info = groups.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                // ERR no such key: no task was ever enqueued for this agent type.
-                info = List.of();
-            }
-            Map<String, Object> group = group(info);
-            if (group == null) {
-                // No worker group yet: nothing was delivered, so every entry is waiting.
-                lagValue = len;
-                pendingValue = 0;
-            } else {
-                lagValue = group.get("lag") instanceof Number n ? n.doubleValue() : Double.NaN;
-                pendingValue = group.get("pending") instanceof Number n ? n.doubleValue() : Double.NaN;
+            long len = 0;
+            double lagValue = 0;
+            double pendingValue = 0;
+            for (int level = 0; level < lengths.size(); level++) {
+                long levelLength = lengths.get(level).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                len += levelLength;
+                List<Object> info;
+                try {
+                    info = groups.get(level).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    // ERR no such key: no task was ever enqueued at this level.
+                    info = List.of();
+                }
+                Map<String, Object> group = group(info);
+                if (group == null) {
+                    // No worker group yet: nothing was delivered, so every entry is waiting.
+                    lagValue += levelLength;
+                } else {
+                    lagValue += group.get("lag") instanceof Number n ? n.doubleValue() : Double.NaN;
+                    pendingValue += group.get("pending") instanceof Number n ? n.doubleValue() : Double.NaN;
+                }
             }
             long delayedCount = delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             long deadCount = dead.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

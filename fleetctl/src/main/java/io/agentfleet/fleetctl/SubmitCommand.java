@@ -10,8 +10,10 @@ import io.agentfleet.client.TaskHandle;
 import io.agentfleet.client.TaskResult;
 import io.agentfleet.client.TaskTimeoutException;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.Priority;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -55,6 +57,13 @@ final class SubmitCommand implements Callable<Integer> {
     String tenant;
 
     @Option(
+            names = "--priority",
+            paramLabel = "LEVEL",
+            description = "high, normal (default) or low: workers serve free slots 6:3:1 by level, a level with "
+                    + "nothing waiting passing its turns to the highest one that has work")
+    String priority;
+
+    @Option(
             names = "--wait",
             paramLabel = "DURATION",
             converter = Durations.class,
@@ -94,6 +103,13 @@ final class SubmitCommand implements Callable<Integer> {
         AgentMessage.Builder builder = AgentMessage.request(agent, content).sender("fleetctl");
         if (taskId != null) {
             builder.taskId(taskId);
+        }
+        if (priority != null) {
+            try {
+                builder.priority(Priority.fromWire("priority", priority));
+            } catch (InvalidMessageException e) {
+                throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+            }
         }
         if (tenant != null) {
             if (!Names.isId(tenant)) {

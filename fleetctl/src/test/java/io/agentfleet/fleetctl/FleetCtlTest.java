@@ -14,6 +14,7 @@ import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.DeadLetterReason;
 import io.agentfleet.messages.Failure;
 import io.agentfleet.messages.Metadata;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.ByteArrayInputStream;
@@ -254,6 +255,16 @@ class FleetCtlTest {
         AgentMessage task = FakeWorker.task(worker.takeOne());
         assertEquals(taskId, task.taskId());
         assertEquals("hello", task.content().get("input").get("goal").asText());
+    }
+
+    @Test
+    void submitWithAPriorityEnqueuesOnThatLevelsStream() {
+        Run run = fleetctl("--json", "submit", CODER, "--input", "{}", "--priority", "high");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(1, jedis.xlen(keys.tasks(CODER, 0, Priority.HIGH)));
+        Run invalid = fleetctl("submit", CODER, "--input", "{}", "--priority", "urgent");
+        assertEquals(2, invalid.exitCode(), invalid.err());
+        assertTrue(invalid.err().contains("--priority"), invalid.err());
     }
 
     @Test

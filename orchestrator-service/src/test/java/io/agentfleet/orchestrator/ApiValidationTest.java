@@ -31,13 +31,13 @@ class ApiValidationTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.max-input-bytes", "2048");
         // No worker runs here: the types the requests name are configured, as for a fleet whose workers start later.
-        props.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued");
+        props.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued,t-prio");
         server = Orchestrators.orchestrator(redis.uri(), props);
         api = server.api();
         Map<String, String> strict = Orchestrators.fastRecovery();
         strict.put("fleet.orchestrator.rate-limit", "3");
         strict.put("fleet.orchestrator.rate-window", "1h");
-        strict.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued");
+        strict.put("fleet.orchestrator.allowed-agents", "t-coder,t-researcher,t-queued,t-prio");
         limited = Orchestrators.orchestrator(redis.uri(), strict);
     }
 
@@ -221,5 +221,37 @@ class ApiValidationTest {
             assertTrue(jedis.exists("fleet:{run:" + runId + "}:cancel"));
         }
         assertEquals(200, api.delete("/v1/runs/" + runId).status(), "cancelling twice is idempotent");
+    }
+
+    @Test
+    void priorityPutsTasksOnTheirLevelsStreamAndAnUnknownLevelIsA400() {
+        Api.Response high = api.post("/v1/tasks", "{\"agent\":\"t-prio\",\"input\":{},\"priority\":\"high\"}");
+        assertEquals(202, high.status(), high.toString());
+        Api.Response low = api.post("/v1/workflows", """
+                {"priority":"low","tasks":[
+                  {"id":"a","agent":"t-prio","input":{"n":1}},{"id":"b","agent":"t-prio","input":{"n":2}}]}""");
+        assertEquals(202, low.status(), low.toString());
+        try (var jedis = redis.jedis()) {
+            assertEquals(1, jedis.xlen("fleet:{t-prio}:tasks:high"));
+            assertEquals(2, jedis.xlen("fleet:{t-prio}:tasks:low"));
+            assertEquals(0, jedis.xlen("fleet:{t-prio}:tasks"));
+            String message = jedis.xrange("fleet:{t-prio}:tasks:high", "-", "+")
+                    .getFirst()
+                    .getFields()
+                    .get("msg");
+            assertTrue(message.contains("\"priority\":\"high\""), message);
+        }
+        Api.Response agent = api.get("/v1/agents/t-prio");
+        assertEquals(200, agent.status(), agent.toString());
+        assertEquals(3, agent.json().get("length").asLong(), "the backlog counts every level: " + agent);
+
+        Api.Response unknown = api.post("/v1/tasks", "{\"agent\":\"t-prio\",\"input\":{},\"priority\":\"urgent\"}");
+        assertEquals(400, unknown.status(), unknown.toString());
+        assertEquals("priority", unknown.json().get("field").asText());
+        assertTrue(unknown.json().get("reason").asText().contains("high, normal, low"), unknown.toString());
+        Api.Response number = api.post("/v1/workflows", """
+                {"priority":1,"tasks":[{"id":"a","agent":"t-prio"}]}""");
+        assertEquals(400, number.status(), number.toString());
+        assertEquals("priority", number.json().get("field").asText());
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.Priority;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,17 @@ final class TestFleet {
                     jedis.eval(FleetScripts.ENQUEUE.source(), List.of(KEYS.tasks(agent), KEYS.config(agent)), args));
         }
         return ids;
+    }
+
+    /** Enqueues through one ENQUEUE onto the stream of {@code priority} (unbounded backlog); returns the entry ids. */
+    @SuppressWarnings("unchecked")
+    static List<String> enqueue(JedisCommands jedis, String agent, Priority priority, List<AgentMessage> tasks) {
+        List<byte[]> messages = tasks.stream().map(t -> CODEC.encodeUtf8(t)).toList();
+        ScriptCall call = FleetScripts.enqueue(KEYS, agent, 0, priority, 0, messages, List.of());
+        List<String> args = call.args().stream()
+                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+                .toList();
+        return (List<String>) jedis.eval(FleetScripts.ENQUEUE.source(), call.keys(), args);
     }
 
     static String enqueue(JedisCommands jedis, AgentMessage task) {

@@ -1,5 +1,6 @@
 package io.agentfleet.lettuce.hygiene;
 
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import java.util.Objects;
 
@@ -24,12 +25,17 @@ public record ConsumerGroup(String agent, int partition, String stream, String s
         }
     }
 
-    /** The {@code workers} group of one partition's task stream. */
+    /** The {@code workers} group of one partition's NORMAL task stream. */
     public static ConsumerGroup workers(StreamKeys keys, String agent, int partition) {
+        return workers(keys, agent, partition, Priority.NORMAL);
+    }
+
+    /** The {@code workers} group of one partition's task stream of {@code priority} (one heartbeat hash for all). */
+    public static ConsumerGroup workers(StreamKeys keys, String agent, int partition, Priority priority) {
         return new ConsumerGroup(
                 agent,
                 partition,
-                keys.tasks(agent, partition),
+                keys.tasks(agent, partition, priority),
                 keys.seen(agent, partition, StreamKeys.WORKERS_GROUP),
                 StreamKeys.WORKERS_GROUP);
     }

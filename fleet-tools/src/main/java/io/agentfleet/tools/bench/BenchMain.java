@@ -20,7 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the standard workloads of
+ * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the workloads of
  * BENCH.md, each on a fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3
  * cluster without and with WAIT 1; W6: {@link StartupBench}), with producer and worker as separate JVMs, and prints the
  * median (min–max) of the runs. {@code --peers} adds the peers of {@link PeerBench} to W1 and W1-lat.
@@ -36,6 +36,8 @@ public final class BenchMain {
             Usage: ./fleet bench [--runs N] [--peers] [WORKLOAD...]   (see BENCHMARKS.md)
               W1 W1-lat W2 W3 W4 W5 W5-lat   the task and workflow workloads (default: all of these), 3 runs each
                                              (W3 on JDK 25+: each run with and without the AOT caches)
+              W1-prio                        W1 with every 10th task at high priority (not in the default set):
+                                             end to end against W1 of the same run, p99 of high vs normal tasks
               W6                             worker start -> consuming (first XREADGROUP seen by Redis), with and
                                              without the AOT cache; 10 runs
               W6-orch                        orchestrator start -> GET /health 200, with and without the AOT cache
@@ -139,6 +141,13 @@ public final class BenchMain {
                             0,
                             Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"),
                             workload + "-" + run);
+                case "W1-prio" ->
+                    batchWorkload(
+                            redis,
+                            "bench",
+                            List.of("batch-prio", "50000", "1000", "0", "10"),
+                            Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"),
+                            workload + "-" + run);
                 case "W1-lat" -> pacedWorkload(redis, workload + "-" + run);
                 case "W2" ->
                     batchWorkload(
@@ -165,8 +174,8 @@ public final class BenchMain {
                             workload + "-" + run,
                             run);
                 default ->
-                    throw new IllegalArgumentException(
-                            "unknown workload " + workload + " (W1, W1-lat, W2, W3, W4, W5, W5-lat, W6, W6-orch)");
+                    throw new IllegalArgumentException("unknown workload " + workload
+                            + " (W1, W1-lat, W1-prio, W2, W3, W4, W5, W5-lat, W6, W6-orch)");
             };
         }
     }
@@ -174,11 +183,23 @@ public final class BenchMain {
     private Figures batchWorkload(
             RedisProcess redis, String agent, int count, int batch, long sleepMs, Map<String, String> env, String name)
             throws Exception {
+        return batchWorkload(redis, agent, List.of("batch", "" + count, "" + batch, "" + sleepMs), env, name);
+    }
+
+    /** {@code producerArgs}: the producer's mode and its arguments between the agent type and the round count. */
+    private Figures batchWorkload(
+            RedisProcess redis, String agent, List<String> producerArgs, Map<String, String> env, String name)
+            throws Exception {
         try (JavaProcess worker = startWorker(redis, agent, env, name)) {
             double workerCpu = ProcessCpu.of(worker.pid());
             double redisCpu = ProcessCpu.of(redis);
-            JavaProcess producer =
-                    startProducer(name, "batch", redis.uri(), agent, "" + count, "" + batch, "" + sleepMs, "" + ROUNDS);
+            List<String> args = new ArrayList<>();
+            args.add(producerArgs.getFirst());
+            args.add(redis.uri());
+            args.add(agent);
+            args.addAll(producerArgs.subList(1, producerArgs.size()));
+            args.add("" + ROUNDS);
+            JavaProcess producer = startProducer(name, args.toArray(String[]::new));
             producer.waitFor(STEP_TIMEOUT);
             Figures figures = Figures.parse(producer.logText())
                     .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)

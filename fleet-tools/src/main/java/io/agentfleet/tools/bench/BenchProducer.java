@@ -6,6 +6,7 @@ import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.FleetClientOptions;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * <pre>
  * batch REDIS_URL AGENT COUNT BATCH CONTENT_MS ROUNDS   enqueue COUNT tasks in batches, wait for all results
  * paced REDIS_URL AGENT RATE SECONDS ROUNDS             enqueue one at a time at RATE/s, measure enqueue-to-result latency
+ * batch-prio REDIS_URL AGENT COUNT BATCH CONTENT_MS HIGH_EVERY ROUNDS
+ *                                                       batch with every HIGH_EVERY-th task at HIGH priority; also the
+ *                                                       p99 enqueue-to-result latency of the HIGH and the NORMAL tasks
  * </pre>
  *
  * <p>Each round runs the whole workload again against the same worker. The first round is the cold figure (fresh
@@ -57,6 +61,17 @@ public final class BenchProducer {
                                 Integer.parseInt(args[3]),
                                 Integer.parseInt(args[4]),
                                 Long.parseLong(args[5]),
+                                0,
+                                prefix);
+                    case "batch-prio" ->
+                        batch(
+                                client,
+                                redisUrl,
+                                agent,
+                                Integer.parseInt(args[3]),
+                                Integer.parseInt(args[4]),
+                                Long.parseLong(args[5]),
+                                Integer.parseInt(args[6]),
                                 prefix);
                     case "paced" ->
                         paced(client, redisUrl, agent, Integer.parseInt(args[3]), Integer.parseInt(args[4]), prefix);
@@ -109,8 +124,17 @@ public final class BenchProducer {
      * Redis' clocks (on a local cluster, one machine's clock).
      */
     private static void batch(
-            FleetClient client, String redisUrl, String agent, int count, int batchSize, long sleepMs, String prefix)
+            FleetClient client,
+            String redisUrl,
+            String agent,
+            int count,
+            int batchSize,
+            long sleepMs,
+            int highEvery,
+            String prefix)
             throws InterruptedException {
+        Map<String, Long> enqueuedHigh = new ConcurrentHashMap<>();
+        Map<String, Long> enqueuedNormal = new ConcurrentHashMap<>();
         int partitions = client.writePartitions(agent);
         try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
             long resultsBefore = resultCount(jedis, agent, partitions);
@@ -119,11 +143,20 @@ public final class BenchProducer {
             for (int sent = 0; sent < count; sent += batchSize) {
                 List<AgentMessage> batch = new ArrayList<>(batchSize);
                 for (int i = 0; i < Math.min(batchSize, count - sent); i++) {
+                    boolean high = highEvery > 0 && (sent + i) % highEvery == 0;
                     batch.add(AgentMessage.request(agent, content(sleepMs))
                             .sender("bench")
+                            .priority(high ? Priority.HIGH : Priority.NORMAL)
                             .build());
                 }
                 List<TaskHandle> handles = client.submitAll(batch);
+                if (highEvery > 0) {
+                    for (int i = 0; i < handles.size(); i++) {
+                        TaskHandle h = handles.get(i);
+                        (batch.get(i).priority() == Priority.HIGH ? enqueuedHigh : enqueuedNormal)
+                                .put(h.taskId(), millisOf(h.entryId()));
+                    }
+                }
                 if (firstEntry == null) {
                     firstEntry = handles.stream()
                             .map(TaskHandle::entryId)
@@ -144,7 +177,49 @@ public final class BenchProducer {
             System.out.printf(
                     "RESULT %1$senqueue_per_s=%2$.0f %1$sdrain_ms=%3$d %1$send_to_end_per_s=%4$.0f%n",
                     prefix, count / enqueueSeconds, drainMs, count * 1000.0 / Math.max(1, drainMs));
+            if (highEvery > 0) {
+                printLevelLatencies(jedis, agent, partitions, firstEntry, enqueuedHigh, enqueuedNormal, prefix);
+            }
         }
+    }
+
+    /** p99 of enqueue-to-result time (both from stream entry ids) of the HIGH and of the NORMAL tasks of a round. */
+    private static void printLevelLatencies(
+            UnifiedJedis jedis,
+            String agent,
+            int partitions,
+            String firstEntry,
+            Map<String, Long> high,
+            Map<String, Long> normal,
+            String prefix) {
+        List<Long> highMs = new ArrayList<>();
+        List<Long> normalMs = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            String from = firstEntry;
+            List<StreamEntry> page;
+            do {
+                page = jedis.xrange(StreamKeys.DEFAULT.results(agent, p), from, "+", 10_000);
+                for (StreamEntry e : page) {
+                    String taskId = e.getFields().get("taskId");
+                    long at = e.getID().getTime();
+                    if (high.containsKey(taskId)) {
+                        highMs.add(at - high.get(taskId));
+                    } else if (normal.containsKey(taskId)) {
+                        normalMs.add(at - normal.get(taskId));
+                    }
+                }
+                from = page.isEmpty() ? from : "(" + page.getLast().getID();
+            } while (page.size() == 10_000);
+        }
+        System.out.printf("RESULT %1$shigh_p99_ms=%2$d %1$snormal_p99_ms=%3$d%n", prefix, p99(highMs), p99(normalMs));
+    }
+
+    private static long p99(List<Long> values) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
     }
 
     /** Outcomes on the results streams of all {@code partitions} of {@code agent}. */

@@ -1,6 +1,7 @@
 package io.agentfleet.tools.deploy;
 
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import java.util.List;
 import redis.clients.jedis.RedisProtocol;
@@ -66,7 +67,9 @@ record ClientCommands(
                         cmd("XINFO", "GROUPS", partitionTasks),
                         cmd("XLEN", StreamKeys.DEFAULT.tasks(OTHER_AGENT)),
                         cmd("XPENDING", tasks, StreamKeys.WORKERS_GROUP),
-                        cmd("XPENDING", partitionTasks, StreamKeys.WORKERS_GROUP)),
+                        cmd("XPENDING", partitionTasks, StreamKeys.WORKERS_GROUP),
+                        cmd("XINFO", "GROUPS", StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.HIGH)),
+                        cmd("XPENDING", StreamKeys.DEFAULT.tasks(AGENT, 0, Priority.LOW), StreamKeys.WORKERS_GROUP)),
                 List.of(
                         cmd("CONFIG", "GET", "masterauth"),
                         cmd("XADD", tasks, "*", StreamKeys.MESSAGE_FIELD, "{}"),
@@ -119,6 +122,22 @@ record ClientCommands(
                                 "10",
                                 "STREAMS",
                                 tasks,
+                                ">"),
+                        cmd(
+                                "XREADGROUP",
+                                "GROUP",
+                                StreamKeys.WORKERS_GROUP,
+                                "pod-1",
+                                "COUNT",
+                                "1",
+                                "BLOCK",
+                                "1",
+                                "STREAMS",
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.HIGH),
+                                tasks,
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.LOW),
+                                ">",
+                                ">",
                                 ">"),
                         cmd("EXISTS", RUN_CANCEL),
                         cmd("GET", RUN_CANCEL),
@@ -185,9 +204,11 @@ record ClientCommands(
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
-                                "3",
-                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION),
+                                "5",
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.HIGH),
                                 StreamKeys.DEFAULT.config(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION),
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.LOW),
                                 StreamKeys.DEFAULT
                                         .enqueued(AGENT, "t9")
                                         .replace("{" + AGENT + "}", "{" + StreamKeys.tag(AGENT, PARTITION) + "}"),
@@ -235,17 +256,21 @@ record ClientCommands(
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
-                                "2",
+                                "4",
                                 tasks,
                                 StreamKeys.DEFAULT.config(AGENT, PARTITION),
-                                "0",
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.HIGH),
+                                StreamKeys.DEFAULT.tasks(AGENT, PARTITION, Priority.LOW),
+                                "1000",
                                 "{}"),
                         cmd(
                                 "EVAL",
                                 FleetScripts.ENQUEUE.source(),
-                                "2",
-                                StreamKeys.DEFAULT.tasks(AGENT, 0),
+                                "4",
+                                StreamKeys.DEFAULT.tasks(AGENT, 0, Priority.LOW),
                                 StreamKeys.DEFAULT.config(AGENT, 0),
+                                StreamKeys.DEFAULT.tasks(AGENT, 0, Priority.HIGH),
+                                StreamKeys.DEFAULT.tasks(AGENT, 0),
                                 "0",
                                 "{}"),
                         cmd("WAIT", "1", "10"),

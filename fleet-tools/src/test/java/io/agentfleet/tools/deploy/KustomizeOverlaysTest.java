@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.tools.deploy.Manifests.Rendering;
 import java.nio.file.Path;
@@ -34,9 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Keeps k8s/ honest against the code: every overlay, rendered as {@code kubectl apply -k} would see it, runs one
  * worker Deployment per agent type that KEDA scales on exactly the streams and group the workers consume
- * ({@link StreamKeys}; one lag and one pending trigger per partition, summed by {@code scalingModifiers} for a
- * partitioned type), drains within its grace period, and runs locked down; the KEDA objects are valid against KEDA's
- * CRD schemas ({@link CrdSchema}). The same invariants are checked on the
+ * ({@link StreamKeys}; one lag and one pending trigger per partition and priority level, summed by
+ * {@code scalingModifiers}), drains within its grace period, and runs locked down; the KEDA objects are valid against
+ * KEDA's CRD schemas ({@link CrdSchema}). The same invariants are checked on the
  * Java fallback rendering (used where kubectl is missing), so that path is exercised on every run.
  */
 class KustomizeOverlaysTest {
@@ -158,14 +159,14 @@ class KustomizeOverlaysTest {
         assertAll(workers(rendering).stream().map(worker -> () -> {
             Map<String, Object> scaledObject = scaledObjectOf(rendering, worker);
             Map<String, Object> modifiers = Yamls.map(scaledObject, "spec", "advanced", "scalingModifiers");
-            int partitions = partitions(worker);
-            if (partitions == 1 && modifiers.isEmpty()) {
+            int streams = partitionStreams(worker).size();
+            if (streams == 1 && modifiers.isEmpty()) {
                 return;
             }
             assertFalse(
                     modifiers.isEmpty(),
-                    worker + " has " + partitions + " partitions but its ScaledObject has no"
-                            + " advanced.scalingModifiers: KEDA would scale on the busiest partition only");
+                    worker + " has " + streams + " task streams (partitions x priority levels) but its ScaledObject"
+                            + " has no advanced.scalingModifiers: KEDA would scale on the busiest stream only");
             List<Map<String, Object>> triggers = Yamls.maps(scaledObject, "spec", "triggers");
             List<String> names =
                     triggers.stream().map(t -> Yamls.string(t, "name")).toList();
@@ -498,13 +499,14 @@ class KustomizeOverlaysTest {
         checks.add(() -> assertEquals(
                 partitionStreams,
                 streamsOf(lag),
-                "streams of the redis-streams triggers in lagCount mode for " + worker + " (one per partition)"));
+                "streams of the redis-streams triggers in lagCount mode for " + worker
+                        + " (one per partition and priority level)"));
         checks.add(() -> assertEquals(lag.size(), partitionStreams.size(), "lag triggers of " + worker));
         checks.add(() -> assertEquals(
                 partitionStreams,
                 streamsOf(pending),
                 "streams of the triggers on pendingEntriesCount (without lagCount, which would override it) for "
-                        + worker + " (one per partition)"));
+                        + worker + " (one per partition and priority level)"));
         checks.add(() -> assertEquals(pending.size(), partitionStreams.size(), "pending triggers of " + worker));
         for (Map<String, Object> trigger : lag) {
             checks.add(() -> assertPositiveCount(worker, trigger, "lagCount"));
@@ -537,12 +539,14 @@ class KustomizeOverlaysTest {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The task streams of every partition the worker's Deployment is configured to serve. */
+    /** The task streams (every priority level's) of every partition the worker's Deployment is configured to serve. */
     static Set<String> partitionStreams(Worker worker) {
         int partitions = partitions(worker);
         Set<String> streams = new TreeSet<>();
         for (int p = 0; p < partitions; p++) {
-            streams.add(StreamKeys.DEFAULT.tasks(worker.type(), p));
+            for (Priority level : Priority.values()) {
+                streams.add(StreamKeys.DEFAULT.tasks(worker.type(), p, level));
+            }
         }
         return streams;
     }

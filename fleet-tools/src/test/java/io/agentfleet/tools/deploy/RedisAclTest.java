@@ -13,6 +13,7 @@ import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageType;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
@@ -153,7 +154,13 @@ class RedisAclTest {
                 .encode(AgentMessage.request(AGENT, input("acl probe")).build());
         try (Jedis producer = redis.as("producer")) {
             Object ids = producer.eval(
-                    FleetScripts.ENQUEUE.source(), List.of(tasks, KEYS.config(AGENT)), List.of("0", json));
+                    FleetScripts.ENQUEUE.source(),
+                    List.of(
+                            tasks,
+                            KEYS.config(AGENT),
+                            KEYS.tasks(AGENT, 0, Priority.HIGH),
+                            KEYS.tasks(AGENT, 0, Priority.LOW)),
+                    List.of("1000", json));
             assertTrue(ids instanceof List<?> list && list.size() == 1, "ENQUEUE as producer returned " + ids);
             assertEquals(1, producer.xlen(tasks), "backlog after the producer's enqueue");
             try (Jedis worker = redis.as(WORKER_USER)) {
@@ -176,8 +183,12 @@ class RedisAclTest {
                             "ENQUEUE with a done key in place of the config hash",
                             () -> producer.eval(
                                     FleetScripts.ENQUEUE.source(),
-                                    List.of(tasks, KEYS.done(AGENT, "x")),
-                                    List.of("0", json))));
+                                    List.of(
+                                            tasks,
+                                            KEYS.done(AGENT, "x"),
+                                            KEYS.tasks(AGENT, 0, Priority.HIGH),
+                                            KEYS.tasks(AGENT, 0, Priority.LOW)),
+                                    List.of("1000", json))));
             assertEquals(1, producer.xlen(tasks), "the refused commands changed the task stream");
         }
     }
@@ -279,7 +290,10 @@ class RedisAclTest {
                             "-@all", "+ping", "+info", "+cluster|slots", "+xinfo|groups", "+xlen", "+xpending")),
                     new TreeSet<>(List.of(keda.getCommands().split(" "))),
                     "command rules of the keda user");
-            assertEquals("%R~fleet:{*}:tasks", String.valueOf(keda.getKeys()), "key patterns of the keda user");
+            assertEquals(
+                    "%R~fleet:{*}:tasks %R~fleet:{*}:tasks:high %R~fleet:{*}:tasks:low",
+                    String.valueOf(keda.getKeys()),
+                    "key patterns of the keda user: the task stream of every priority level, read-only");
         }
     }
 
@@ -376,6 +390,10 @@ class RedisAclTest {
         try (Jedis admin = server.as("admin")) {
             addBacklog(admin, KEYS.tasks(AGENT), BACKLOG);
             addBacklog(admin, StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION), PARTITION_BACKLOG);
+            // The other priority levels' streams, which a worker reads and KEDA watches beside the NORMAL one.
+            addBacklog(admin, StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION, Priority.HIGH), 0);
+            addBacklog(admin, StreamKeys.DEFAULT.tasks(AGENT, ClientCommands.PARTITION, Priority.LOW), 0);
+            addBacklog(admin, StreamKeys.DEFAULT.tasks(AGENT, 0, Priority.LOW), 0);
             // A stream whose group does not exist yet: KEDA falls back to XLEN.
             admin.xadd(KEYS.tasks(OTHER_AGENT), StreamEntryID.NEW_ENTRY, Map.of(StreamKeys.MESSAGE_FIELD, "{}"));
             admin.sadd(StreamKeys.DEFAULT.agents(), OTHER_AGENT);

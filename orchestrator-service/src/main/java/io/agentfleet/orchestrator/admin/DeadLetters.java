@@ -263,7 +263,10 @@ public class DeadLetters {
                 continue;
             }
             letters.add(new FleetScripts.Redrive(
-                    dl.entryId(), message.taskId(), codec.encode(message).getBytes(StandardCharsets.UTF_8)));
+                    dl.entryId(),
+                    message.taskId(),
+                    codec.encode(message).getBytes(StandardCharsets.UTF_8),
+                    message.priority()));
             sent.add(dl);
         }
         if (sent.isEmpty()) {

@@ -2,6 +2,7 @@ package io.agentfleet.orchestrator.admin;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
@@ -94,34 +95,63 @@ public class FleetStats {
                 agent, keys.tasks(agent), partitionCount, counts, List.copyOf(consumers.values()), parts);
     }
 
+    /**
+     * One partition: its task streams' length, lag and pending summed over the priority levels, the oldest pending
+     * entry of any level, and each consumer once with its pending entries of every level.
+     */
     private PartitionStatus partition(String agent, int p) {
         var sync = redis.shared().sync();
-        String tasks = keys.tasks(agent, p);
-        Map<String, Object> group = group(tasks, StreamKeys.WORKERS_GROUP);
         StreamCounts counts = new StreamCounts(
-                sync.xlen(tasks),
+                0,
                 sync.zcard(keys.delayed(agent, p)),
                 sync.xlen(keys.dead(agent, p)),
                 sync.xlen(keys.results(agent, p)),
-                toLong(group.get("lag")),
-                toLong(group.get("pending")),
-                group.isEmpty() ? 0 : oldestPendingMs(tasks));
-        List<ConsumerStatus> consumers = new ArrayList<>();
-        if (!group.isEmpty()) {
-            try {
-                for (Object c : sync.xinfoConsumers(tasks, StreamKeys.WORKERS_GROUP)) {
-                    Map<String, Object> fields = pairs(c);
-                    consumers.add(new ConsumerStatus(
-                            String.valueOf(fields.get("name")),
-                            toLong(fields.get("pending")),
-                            toLong(fields.get("idle")),
-                            fields.containsKey("inactive") ? toLong(fields.get("inactive")) : null));
-                }
-            } catch (RedisCommandExecutionException e) {
-                // The group vanished between the two calls.
+                0,
+                0,
+                0);
+        Map<String, ConsumerStatus> consumers = new LinkedHashMap<>();
+        for (Priority level : Priority.values()) {
+            String tasks = keys.tasks(agent, p, level);
+            Map<String, Object> group = group(tasks, StreamKeys.WORKERS_GROUP);
+            counts = counts.plus(new StreamCounts(
+                    sync.xlen(tasks),
+                    0,
+                    0,
+                    0,
+                    toLong(group.get("lag")),
+                    toLong(group.get("pending")),
+                    group.isEmpty() ? 0 : oldestPendingMs(tasks)));
+            if (!group.isEmpty()) {
+                consumersOf(tasks).forEach(c -> consumers.merge(c.name(), c, FleetStats::sameConsumer));
             }
         }
-        return new PartitionStatus(p, tasks, counts, consumers);
+        return new PartitionStatus(p, keys.tasks(agent, p), counts, List.copyOf(consumers.values()));
+    }
+
+    private List<ConsumerStatus> consumersOf(String tasks) {
+        List<ConsumerStatus> consumers = new ArrayList<>();
+        try {
+            for (Object c : redis.shared().sync().xinfoConsumers(tasks, StreamKeys.WORKERS_GROUP)) {
+                Map<String, Object> fields = pairs(c);
+                consumers.add(new ConsumerStatus(
+                        String.valueOf(fields.get("name")),
+                        toLong(fields.get("pending")),
+                        toLong(fields.get("idle")),
+                        fields.containsKey("inactive") ? toLong(fields.get("inactive")) : null));
+            }
+        } catch (RedisCommandExecutionException e) {
+            // The group vanished between the two calls.
+        }
+        return consumers;
+    }
+
+    /** One consumer seen on two levels' groups: pending of both, the shorter idle and inactive times. */
+    private static ConsumerStatus sameConsumer(ConsumerStatus a, ConsumerStatus b) {
+        Long inactive = a.inactiveMs();
+        if (inactive == null || (b.inactiveMs() != null && b.inactiveMs() < inactive)) {
+            inactive = b.inactiveMs();
+        }
+        return new ConsumerStatus(a.name(), a.pending() + b.pending(), Math.min(a.idleMs(), b.idleMs()), inactive);
     }
 
     /** Age of the group's oldest pending entry: its id's ms part is when it was enqueued. One XPENDING summary. */

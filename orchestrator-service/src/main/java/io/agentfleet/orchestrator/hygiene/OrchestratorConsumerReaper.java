@@ -4,6 +4,7 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.hygiene.ConsumerGroup;
 import io.agentfleet.lettuce.hygiene.ConsumerReaper;
 import io.agentfleet.lettuce.hygiene.GroupCensus;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.admin.FleetStats;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
@@ -130,7 +131,9 @@ public class OrchestratorConsumerReaper {
                 admin.partitions(admin.agentTypes()).entrySet()) {
             for (int p = 0; p < Math.max(1, agent.getValue()); p++) {
                 groups.add(ConsumerGroup.orchestrators(orchestrator.keys(), agent.getKey(), p));
-                groups.add(ConsumerGroup.workers(orchestrator.keys(), agent.getKey(), p));
+                for (Priority level : Priority.values()) {
+                    groups.add(ConsumerGroup.workers(orchestrator.keys(), agent.getKey(), p, level));
+                }
             }
         }
         return groups;

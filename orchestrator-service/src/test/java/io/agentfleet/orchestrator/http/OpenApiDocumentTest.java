@@ -62,7 +62,8 @@ class OpenApiDocumentTest {
             for (Method method : controller.getDeclaredMethods()) {
                 route(method)
                         .map(route -> route.replace(" ", " " + base))
-                        // A route at its controller's own path (@Post with no value) is served without the trailing "/".
+                        // A route at its controller's own path (@Post with no value) is served without the trailing
+                        // "/".
                         .map(route -> route.endsWith("/") ? route.substring(0, route.length() - 1) : route)
                         .filter(route -> route.contains(" /v1/"))
                         .ifPresent(served::add);

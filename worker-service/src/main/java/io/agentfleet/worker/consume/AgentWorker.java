@@ -196,7 +196,7 @@ public final class AgentWorker {
     }
 
     public int inFlight() {
-        return partitions.stream().mapToInt(p -> p.inFlight().count()).sum();
+        return partitions.stream().mapToInt(PartitionWorker::inFlightCount).sum();
     }
 
     /** Stops taking new work: no more reads, reclaims or promotions. Leases stay renewed while in-flight tasks finish. */
@@ -216,7 +216,7 @@ public final class AgentWorker {
         }
         boolean all = true;
         for (PartitionWorker p : partitions) {
-            all &= p.inFlight().awaitEmpty(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+            all &= p.awaitEmpty(deadlineNanos);
         }
         return all;
     }

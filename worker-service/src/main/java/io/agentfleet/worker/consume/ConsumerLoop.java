@@ -4,17 +4,15 @@ import io.agentfleet.lettuce.FleetConnection;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.RedisErrors;
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
@@ -23,11 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer loop of one partition of an agent type, on its own connection (on a cluster, its own cluster
- * connection, so the blocking read goes to the partition's primary): waits for a free slot, then
- * {@code XREADGROUP COUNT <n> BLOCK <read-block>} with n the free slots but at most this loop's share of the type's
- * slots — never more entries than can run at once, and no partition crowds out the others — and hands them to the
- * {@link TaskProcessor}. It supervises itself: a Redis error (restart, failover) makes it back off and retry;
- * {@code NOGROUP} (the stream was flushed) makes it recreate the group with MKSTREAM and go on.
+ * connection, so the blocking read goes to the partition's primary): waits for a free slot, then reads the
+ * partition's three priority streams through a {@link LevelReader} for n entries at most, n the free slots but at
+ * most this loop's share of the type's slots — never more entries than can run at once, and no partition crowds out
+ * the others — and hands each level's entries to that level's {@link TaskProcessor}. It supervises itself: a Redis
+ * error (restart, failover) makes it back off and retry; {@code NOGROUP} (a stream was flushed) makes it recreate the
+ * groups with MKSTREAM and go on.
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -38,10 +37,12 @@ public final class ConsumerLoop implements Runnable {
     private final WorkerConfig worker;
     private final AgentPartition partition;
     private final FleetRedis redis;
-    private final InFlight inFlight;
+    private final List<Lane> lanes;
+    private final InFlight slots;
     private final IntSupplier share;
-    private final TaskProcessor processor;
-    private final String stream;
+    private final TaskProcessor warmUpProcessor;
+    private final LevelReader reader;
+    private final String streams;
     private volatile boolean stopping;
     private volatile LoopState state = LoopState.STARTING;
     private volatile long lastHeartbeatNanos = System.nanoTime();
@@ -53,17 +54,24 @@ public final class ConsumerLoop implements Runnable {
             WorkerConfig worker,
             AgentPartition partition,
             FleetRedis redis,
-            InFlight inFlight,
-            IntSupplier share,
-            TaskProcessor processor) {
+            List<Lane> lanes,
+            IntSupplier share) {
         this.agent = agent;
         this.worker = worker;
         this.partition = partition;
         this.redis = redis;
-        this.inFlight = inFlight;
+        this.lanes = List.copyOf(lanes);
+        // Every lane's in-flight set draws on the same slots.
+        this.slots = lanes.getFirst().inFlight();
         this.share = share;
-        this.processor = processor;
-        this.stream = partition.tasks();
+        // The per-task code is the same on every level: warming one processor up warms it for all.
+        this.warmUpProcessor = lanes.getFirst().processor();
+        String[] byLevel = new String[Priority.values().length];
+        for (Lane lane : lanes) {
+            byLevel[lane.priority().ordinal()] = lane.stream();
+        }
+        this.reader = new LevelReader(byLevel, worker.consumerName(), worker.readBlock());
+        this.streams = String.join(", ", byLevel);
     }
 
     @Override
@@ -71,7 +79,6 @@ public final class ConsumerLoop implements Runnable {
         FleetConnection<String, byte[]> connection = null;
         boolean groupReady = false;
         Duration backoff = FIRST_BACKOFF;
-        Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
         while (!stopping) {
             try {
                 if (connection == null) {
@@ -82,7 +89,7 @@ public final class ConsumerLoop implements Runnable {
                     prepare(connection);
                     groupReady = true;
                 }
-                readOnce(commands, me);
+                readOnce(commands);
                 backoff = FIRST_BACKOFF;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -97,7 +104,7 @@ public final class ConsumerLoop implements Runnable {
                             "agent {}: consumer group {} of {} is gone (was Redis flushed?); recreating it",
                             partition.label(),
                             StreamKeys.WORKERS_GROUP,
-                            stream);
+                            streams);
                     groupReady = false;
                     continue;
                 }
@@ -105,7 +112,7 @@ public final class ConsumerLoop implements Runnable {
                 LOG.warn(
                         "agent {}: reading {} failed, retrying in {} ms: {}",
                         partition.label(),
-                        stream,
+                        streams,
                         backoff.toMillis(),
                         lastError);
                 if (!sleep(jittered(backoff))) {
@@ -121,16 +128,15 @@ public final class ConsumerLoop implements Runnable {
         LOG.info("agent {}: consumer loop stopped", partition.label());
     }
 
-    private void readOnce(RedisClusterCommands<String, byte[]> commands, Consumer<String> me)
-            throws InterruptedException {
-        if (inFlight.count() >= 2 * agent.maxInFlight()) {
+    private void readOnce(RedisClusterCommands<String, byte[]> commands) throws InterruptedException {
+        if (inFlightCount() >= 2 * agent.maxInFlight()) {
             // Completions are waiting to be written (Redis slow or down): do not take more work meanwhile.
             Thread.sleep(1);
             heartbeat();
             return;
         }
-        int slots = Math.min(inFlight.awaitFree(worker.readBlock()), Math.max(1, share.getAsInt()));
-        if (slots == 0) {
+        int free = Math.min(slots.awaitFree(worker.readBlock()), Math.max(1, share.getAsInt()));
+        if (free == 0) {
             // Every slot is busy: the loop is healthy, just full.
             heartbeat();
             return;
@@ -138,27 +144,39 @@ public final class ConsumerLoop implements Runnable {
         if (stopping) {
             return;
         }
-        List<StreamMessage<String, byte[]>> entries = commands.xreadgroup(
-                me,
-                XReadArgs.Builder.count(slots).block(worker.readBlock()),
-                XReadArgs.StreamOffset.lastConsumed(stream));
-        int got = entries == null ? 0 : entries.size();
-        inFlight.take(got);
+        List<List<Delivery>> byLevel = reader.read(commands, free);
+        int got = byLevel.stream().mapToInt(List::size).sum();
+        slots.take(got);
         heartbeat();
-        if (got > 0) {
-            List<Delivery> deliveries = new ArrayList<>(got);
-            for (StreamMessage<String, byte[]> entry : entries) {
-                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
-                deliveries.add(Delivery.fresh(entry.getId(), body));
+        for (Lane lane : lanes) {
+            List<Delivery> deliveries = byLevel.get(lane.priority().ordinal());
+            if (!deliveries.isEmpty()) {
+                lane.processor().dispatch(deliveries);
             }
-            processor.dispatch(deliveries);
         }
     }
 
-    /** Creates the group (from the stream's start, so tasks enqueued before any worker ran are served) and config. */
+    private int inFlightCount() {
+        int count = 0;
+        for (Lane lane : lanes) {
+            count += lane.inFlight().count();
+        }
+        return count;
+    }
+
+    /**
+     * Creates the group on each level's stream (from the stream's start, so tasks enqueued before any worker ran are
+     * served) and the config.
+     */
     private void prepare(FleetConnection<String, byte[]> connection) {
-        if (FleetRedis.createGroup(connection, stream, StreamKeys.WORKERS_GROUP, "0")) {
-            LOG.info("agent {}: created consumer group {} on {}", partition.label(), StreamKeys.WORKERS_GROUP, stream);
+        for (Lane lane : lanes) {
+            if (FleetRedis.createGroup(connection, lane.stream(), StreamKeys.WORKERS_GROUP, "0")) {
+                LOG.info(
+                        "agent {}: created consumer group {} on {}",
+                        partition.label(),
+                        StreamKeys.WORKERS_GROUP,
+                        lane.stream());
+            }
         }
         if (!warmedUp) {
             warmedUp = true;
@@ -167,7 +185,10 @@ public final class ConsumerLoop implements Runnable {
         }
         RedisClusterCommands<String, byte[]> commands = connection.sync();
         // Registers this consumer at once (a blocked XREADGROUP does not), so status, KEDA and operators see it.
-        commands.xgroupCreateconsumer(stream, Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
+        for (Lane lane : lanes) {
+            commands.xgroupCreateconsumer(
+                    lane.stream(), Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName()));
+        }
         agent.maxBacklog()
                 .ifPresent(bound -> commands.hset(
                         partition.config(),
@@ -179,7 +200,7 @@ public final class ConsumerLoop implements Runnable {
                 "agent {}: consumer {} reading {} (max in flight {})",
                 partition.label(),
                 worker.consumerName(),
-                stream,
+                streams,
                 agent.maxInFlight());
     }
 
@@ -189,8 +210,9 @@ public final class ConsumerLoop implements Runnable {
      * Best effort: failures only cost speed (an outcome written before its script is cached falls back to EVAL).
      */
     private void warmUp() {
-        redis.loadScripts(List.of(FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE));
-        processor.warmUp();
+        redis.loadScripts(List.of(
+                FleetScripts.RECORD_OUTCOMES, FleetScripts.RETRY, FleetScripts.PROMOTE, LevelReader.READ_LEVELS));
+        warmUpProcessor.warmUp();
     }
 
     private void heartbeat() {

@@ -2,6 +2,7 @@ package io.agentfleet.worker.consume;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
@@ -19,6 +20,7 @@ import io.lettuce.core.Range;
 import io.lettuce.core.models.stream.PendingMessage;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one partition of an agent type: its consumer loop, outcome recorder, lease renewal, reclaiming and retry
- * promotion, all on the partition's keys, drawing on the type's shared in-flight slots.
+ * Serves one partition of an agent type: one {@link Lane} per priority level (its task stream's outcome recorder,
+ * lease renewal and reclaiming), one consumer loop reading the three streams by weight, and retry promotion, all on
+ * the partition's keys, drawing on the type's shared in-flight slots.
  */
 final class PartitionWorker {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionWorker.class);
@@ -36,8 +39,7 @@ final class PartitionWorker {
     private final AgentPartition partition;
     private final WorkerConfig worker;
     private final FleetRedis redis;
-    private final InFlight inFlight;
-    private final OutcomeRecorder recorder;
+    private final List<Lane> lanes;
     private final ConsumerLoop loop;
     private final Periodic renewer;
     private final Periodic reclaimer;
@@ -61,33 +63,55 @@ final class PartitionWorker {
         this.partition = partition;
         this.worker = worker;
         this.redis = redis;
-        this.inFlight = inFlight;
-        String stream = partition.tasks();
+        List<Lane> built = new ArrayList<>();
+        for (Priority level : Priority.values()) {
+            AgentPartition lanePartition = partition.at(level);
+            InFlight laneInFlight = level == Priority.NORMAL ? inFlight : inFlight.sharingSlots();
+            OutcomeRecorder recorder = new OutcomeRecorder(agent, worker, lanePartition, redis, metrics, clock, timer);
+            TaskProcessor processor = new TaskProcessor(
+                    agent,
+                    worker,
+                    lanePartition,
+                    handler,
+                    codec,
+                    recorder,
+                    laneInFlight,
+                    metrics,
+                    clock,
+                    redis,
+                    cancelWarnings,
+                    timer,
+                    tracing);
+            String stream = lanePartition.tasks();
+            built.add(new Lane(
+                    lanePartition,
+                    laneInFlight,
+                    recorder,
+                    processor,
+                    new LeaseRenewer(stream, worker.consumerName(), redis),
+                    new Reclaimer(
+                            agent, new AutoClaimer(stream, worker.consumerName(), redis), laneInFlight, processor)));
+        }
+        this.lanes = List.copyOf(built);
         String label = partition.label();
-        this.recorder = new OutcomeRecorder(agent, worker, partition, redis, metrics, clock, timer);
-        TaskProcessor processor = new TaskProcessor(
-                agent,
-                worker,
-                partition,
-                handler,
-                codec,
-                recorder,
-                inFlight,
-                metrics,
-                clock,
-                redis,
-                cancelWarnings,
-                timer,
-                tracing);
-        this.loop = new ConsumerLoop(agent, worker, partition, redis, inFlight, share, processor);
-        LeaseRenewer leases = new LeaseRenewer(stream, worker.consumerName(), redis);
-        this.renewer =
-                new Periodic("fleet-lease-" + label, agent.renewEvery(), () -> leases.renew(inFlight.snapshot()));
-        Reclaimer reclaim =
-                new Reclaimer(agent, new AutoClaimer(stream, worker.consumerName(), redis), inFlight, processor);
-        this.reclaimer = new Periodic("fleet-reclaim-" + label, agent.reclaimEvery(), reclaim::reclaimOnce);
+        this.loop = new ConsumerLoop(agent, worker, partition, redis, lanes, share);
+        this.renewer = new Periodic("fleet-lease-" + label, agent.renewEvery(), this::renewLeases);
+        // Highest level first, so free slots go to a dead worker's HIGH entries before its LOW ones.
+        this.reclaimer = new Periodic("fleet-reclaim-" + label, agent.reclaimEvery(), this::reclaimOnce);
         Promoter promote = new Promoter(partition, redis, clock);
         this.promoter = new Periodic("fleet-promote-" + label, worker.promoteInterval(), promote::promoteDue);
+    }
+
+    private void renewLeases() throws Exception {
+        for (Lane lane : lanes) {
+            lane.leases().renew(lane.inFlight().snapshot());
+        }
+    }
+
+    private void reclaimOnce() throws Exception {
+        for (Lane lane : lanes) {
+            lane.reclaimer().reclaimOnce();
+        }
     }
 
     AgentPartition partition() {
@@ -98,8 +122,18 @@ final class PartitionWorker {
         return loop;
     }
 
-    InFlight inFlight() {
-        return inFlight;
+    /** Entries taken on every level and not yet recorded. */
+    int inFlightCount() {
+        return lanes.stream().mapToInt(lane -> lane.inFlight().count()).sum();
+    }
+
+    /** Waits until nothing is in flight on any level or the deadline passes; true when nothing is. */
+    boolean awaitEmpty(long deadlineNanos) throws InterruptedException {
+        boolean all = true;
+        for (Lane lane : lanes) {
+            all &= lane.inFlight().awaitEmpty(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        }
+        return all;
     }
 
     synchronized void start() {
@@ -131,16 +165,23 @@ final class PartitionWorker {
     }
 
     void abandon() {
-        recorder.abandon();
+        lanes.forEach(lane -> lane.recorder().abandon());
     }
 
     void stopRenewing() {
         renewer.stop();
     }
 
-    /** XPENDING for this consumer, then XGROUP DELCONSUMER when nothing is pending; true when deleted. */
+    /** Per level: XPENDING for this consumer, then XGROUP DELCONSUMER when nothing is pending; true if all gone. */
     boolean removeConsumerIfIdle() {
-        String stream = partition.tasks();
+        boolean all = true;
+        for (Lane lane : lanes) {
+            all &= removeConsumerIfIdle(lane.stream());
+        }
+        return all;
+    }
+
+    private boolean removeConsumerIfIdle(String stream) {
         Consumer<String> me = Consumer.from(StreamKeys.WORKERS_GROUP, worker.consumerName());
         try {
             List<PendingMessage> pending = redis.shared()

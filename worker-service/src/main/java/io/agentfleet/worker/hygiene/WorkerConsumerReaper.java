@@ -4,6 +4,7 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.lettuce.hygiene.ConsumerGroup;
 import io.agentfleet.lettuce.hygiene.ConsumerReaper;
 import io.agentfleet.lettuce.hygiene.GroupCensus;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.telemetry.ConsumerGauges;
 import io.agentfleet.worker.FleetWorker;
 import io.agentfleet.worker.config.ConfigBinder;
@@ -108,7 +109,9 @@ public class WorkerConsumerReaper {
         List<ConsumerGroup> groups = new ArrayList<>();
         for (AgentWorker agent : fleet.agents()) {
             for (int p = 0; p < Math.max(1, agent.partitionCount()); p++) {
-                groups.add(ConsumerGroup.workers(fleet.config().keys(), agent.agentType(), p));
+                for (Priority level : Priority.values()) {
+                    groups.add(ConsumerGroup.workers(fleet.config().keys(), agent.agentType(), p, level));
+                }
             }
         }
         return groups;

@@ -51,8 +51,8 @@ final class DispatchMessage {
     }
 
     /**
-     * The encoded request for {@code agent}, carrying the run's tenant and trace context; a review is not retried by
-     * workers ({@code maxAttempts} 0 = their default), a task carries its own attempts.
+     * The encoded request for {@code agent}, carrying the run's tenant, priority and trace context; a review is not
+     * retried by workers ({@code maxAttempts} 0 = their default), a task carries its own attempts.
      */
     static OutboxEntry encode(
             MessageCodec codec,
@@ -66,17 +66,19 @@ final class DispatchMessage {
             Instant now)
             throws InvalidMessageException {
         return OutboxEntry.of(
-                agent,
-                wireId,
-                codec.encode(AgentMessage.request(agent, content)
-                        .taskId(wireId)
-                        .runId(run.runId)
-                        .tenant(run.tenant())
-                        .sender(SENDER)
-                        .maxAttempts(review ? 0 : task.maxAttempts)
-                        .deadline(deadline)
-                        .trace(run.trace())
-                        .createdAt(now.toEpochMilli())
-                        .build()));
+                        agent,
+                        wireId,
+                        codec.encode(AgentMessage.request(agent, content)
+                                .taskId(wireId)
+                                .runId(run.runId)
+                                .tenant(run.tenant())
+                                .priority(run.priority())
+                                .sender(SENDER)
+                                .maxAttempts(review ? 0 : task.maxAttempts)
+                                .deadline(deadline)
+                                .trace(run.trace())
+                                .createdAt(now.toEpochMilli())
+                                .build()))
+                .atPriority(run.priority());
     }
 }

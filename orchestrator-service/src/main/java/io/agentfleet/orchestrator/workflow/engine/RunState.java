@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.TraceContext;
@@ -25,6 +26,7 @@ public final class RunState {
     static final String F_VERSION = "version";
     public static final String F_STATUS = "status";
     static final String F_TENANT = "tenant";
+    static final String F_PRIORITY = "priority";
     private static final String F_KIND = "kind";
     private static final String F_API_KEY = "apiKey";
     private static final String F_CREATED_AT = "createdAt";
@@ -98,6 +100,9 @@ public final class RunState {
         run.set(F_KIND, kind);
         run.set(F_API_KEY, apiKey);
         run.set(F_TENANT, tenant);
+        if (spec.priority() != Priority.NORMAL) {
+            run.set(F_PRIORITY, spec.priority().wire());
+        }
         run.set(F_CREATED_AT, Long.toString(at));
         run.set(F_MAX_STEPS, Integer.toString(spec.maxSteps()));
         run.set(F_STEPS, "0");
@@ -128,6 +133,12 @@ public final class RunState {
 
     public long version() {
         return version;
+    }
+
+    /** The level of the run's tasks; runs created before priorities existed are NORMAL. */
+    public Priority priority() {
+        String wire = fields.get(F_PRIORITY);
+        return wire == null ? Priority.NORMAL : Priority.fromWire(F_PRIORITY, wire);
     }
 
     /** The tenant that owns the run; a run created before tenants existed belongs to its key's default tenant. */

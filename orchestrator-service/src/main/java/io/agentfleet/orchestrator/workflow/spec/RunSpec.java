@@ -1,5 +1,6 @@
 package io.agentfleet.orchestrator.workflow.spec;
 
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.TraceContext;
 import java.time.Instant;
 import java.util.List;
@@ -13,23 +14,37 @@ import java.util.List;
  * @param maxCost cost budget, or null
  * @param deadline when the run must have ended, or null; one after {@link #LATEST_DEADLINE} is stored as that
  * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
+ * @param priority the level of every task the run dispatches (NORMAL when not given)
  */
 public record RunSpec(
-        List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        List<TaskSpec> tasks,
+        int maxSteps,
+        Long maxTokens,
+        Double maxCost,
+        Instant deadline,
+        TraceContext trace,
+        Priority priority) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
      */
     public static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999Z");
 
+    /** A run at NORMAL priority. */
+    public RunSpec(
+            List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL);
+    }
+
     public RunSpec {
         tasks = List.copyOf(tasks);
+        priority = priority == null ? Priority.NORMAL : priority;
         if (deadline != null && deadline.isAfter(LATEST_DEADLINE)) {
             deadline = LATEST_DEADLINE;
         }
     }
 
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority);
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.workflow.engine.Dag;
@@ -43,7 +44,7 @@ public final class SpecParser {
     /** Furthest ahead of its submission a run's {@code deadline} may lie. */
     public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
-    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
+    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline", "priority");
     private static final Set<String> TASK_FIELDS =
             Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
@@ -160,7 +161,21 @@ public final class SpecParser {
                 maxCost = cost.doubleValue();
             }
         }
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null);
+        return new RunSpec(
+                tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null, priority(body));
+    }
+
+    /** The run's {@code priority}: absent or null is NORMAL; anything but "high", "normal", "low" names the field. */
+    private static Priority priority(ObjectNode body) {
+        JsonNode value = body.get("priority");
+        if (value == null || value.isNull()) {
+            return Priority.NORMAL;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidMessageException(
+                    "priority", "must be one of \"high\", \"normal\", \"low\", but was " + value.getNodeType());
+        }
+        return Priority.fromWire("priority", value.asText());
     }
 
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {

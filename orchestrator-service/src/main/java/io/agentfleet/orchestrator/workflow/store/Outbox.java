@@ -6,6 +6,7 @@ import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
@@ -91,15 +92,19 @@ public final class Outbox {
     public boolean drain(String runId, Collection<OutboxEntry> entries) {
         Map<String, List<OutboxEntry>> byPartition = new LinkedHashMap<>();
         entries.forEach(e -> byPartition
-                .computeIfAbsent(StreamKeys.tag(e.agent(), e.partition()), t -> new ArrayList<>())
+                .computeIfAbsent(
+                        StreamKeys.tag(e.agent(), e.partition()) + " "
+                                + e.priority().wire(),
+                        t -> new ArrayList<>())
                 .add(e));
         BackpressureException refused = null;
         boolean allReplicated = true;
         for (List<OutboxEntry> group : byPartition.values()) {
             String agent = group.get(0).agent();
             int partition = group.get(0).partition();
+            Priority priority = group.get(0).priority();
             registry.noteEnqueuing(agent);
-            String stream = keys.tasks(agent, partition);
+            String stream = keys.tasks(agent, partition, priority);
             List<byte[]> messages = new ArrayList<>(group.size());
             List<String> markers = new ArrayList<>(group.size());
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
@@ -111,7 +116,13 @@ public final class Outbox {
             try {
                 entryIds = redis.runSync(
                         FleetScripts.enqueue(
-                                keys, agent, partition, config.workflow().maxBacklog(), messages, markers),
+                                keys,
+                                agent,
+                                partition,
+                                priority,
+                                config.workflow().maxBacklog(),
+                                messages,
+                                markers),
                         ScriptOutputType.MULTI);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);

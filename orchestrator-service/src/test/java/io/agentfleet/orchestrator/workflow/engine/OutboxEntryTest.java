@@ -1,0 +1,29 @@
+package io.agentfleet.orchestrator.workflow.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agentfleet.messages.Priority;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class OutboxEntryTest {
+    @Test
+    void anEntryKeepsItsPartitionAndPriorityThroughTheOutboxHash() {
+        OutboxEntry entry =
+                OutboxEntry.of("coder", "w1", "{\"m\":1}").inPartition(2).atPriority(Priority.HIGH);
+        String stored = new String(entry.encoded(), StandardCharsets.UTF_8);
+        assertEquals("coder:2 high\n{\"m\":1}", stored);
+        OutboxEntry read = OutboxEntry.decode("w1", stored);
+        assertEquals(2, read.partition());
+        assertEquals(Priority.HIGH, read.priority());
+        assertEquals("{\"m\":1}", read.messageText());
+    }
+
+    @Test
+    void anEntryWrittenBeforePrioritiesReadsAsNormal() {
+        OutboxEntry read = OutboxEntry.decode("w1", "coder:1\n{}");
+        assertEquals(Priority.NORMAL, read.priority());
+        assertEquals(1, read.partition());
+        assertEquals("coder\n{}", new String(OutboxEntry.of("coder", "w1", "{}").encoded(), StandardCharsets.UTF_8));
+    }
+}

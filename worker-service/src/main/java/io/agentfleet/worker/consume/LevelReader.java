@@ -1,0 +1,152 @@
+package io.agentfleet.worker.consume;
+
+import io.agentfleet.lettuce.RedisErrors;
+import io.agentfleet.messages.LuaScript;
+import io.agentfleet.messages.Priority;
+import io.agentfleet.messages.StreamKeys;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a partition's three task streams (one per {@link Priority}) without ever taking more entries than the free
+ * slots it is given:
+ *
+ * <ul>
+ *   <li>While the streams have work, one {@code read_levels.lua} call per read (one round trip) splits the slots by
+ *       the {@link WeightedRound} (6 HIGH : 3 NORMAL : 1 LOW); a level's unused turns go to the highest level that has
+ *       work, so LOW gets at least one slot in ten while it has a backlog and HIGH is served before older NORMAL and
+ *       LOW entries.
+ *   <li>Once a read found every level drained, the next is one blocking {@code XREADGROUP} over the three streams
+ *       with {@code COUNT max(1, slots / 3)}: Redis returns up to COUNT per stream, so with three or more free slots it
+ *       takes at most the free slots. With one or two free slots the script looks first and the blocking read (COUNT
+ *       1) follows only when it found nothing; only entries reaching several levels between the two, or in one Redis
+ *       command (a script promoting retries of several levels), can then bring one entry per level. A worker whose
+ *       HIGH and LOW streams are empty thus costs one blocking read per batch, as before priorities.
+ * </ul>
+ */
+final class LevelReader {
+    static final LuaScript READ_LEVELS = LuaScript.load(LevelReader.class, "read_levels.lua");
+    private static final Priority[] LEVELS = Priority.values();
+
+    private final String[] streams;
+    private final Consumer<String> me;
+    private final byte[] group;
+    private final byte[] consumerName;
+    private final Duration block;
+    private final XReadArgs.StreamOffset<String>[] offsets;
+    private final WeightedRound round = new WeightedRound();
+    private boolean drained = true;
+
+    /** @param streams the task streams indexed by {@link Priority#ordinal()} */
+    LevelReader(String[] streams, String consumerName, Duration block) {
+        this.streams = streams.clone();
+        this.me = Consumer.from(StreamKeys.WORKERS_GROUP, consumerName);
+        this.group = utf8(StreamKeys.WORKERS_GROUP);
+        this.consumerName = utf8(consumerName);
+        this.block = block;
+        this.offsets = offsets();
+    }
+
+    /** The entries read for at most {@code slots} free slots, per level (indexed by {@link Priority#ordinal()}). */
+    List<List<Delivery>> read(RedisClusterCommands<String, byte[]> commands, int slots) {
+        if (!drained) {
+            return weighted(commands, slots);
+        }
+        if (slots < LEVELS.length) {
+            // A blocking read takes up to one entry per level at once: look without blocking first.
+            List<List<Delivery>> found = weighted(commands, slots);
+            if (!drained || found.stream().anyMatch(level -> !level.isEmpty())) {
+                return found;
+            }
+        }
+        return blocking(commands, slots);
+    }
+
+    private List<List<Delivery>> blocking(RedisClusterCommands<String, byte[]> commands, int slots) {
+        int perLevel = Math.max(1, slots / LEVELS.length);
+        List<StreamMessage<String, byte[]>> entries =
+                commands.xreadgroup(me, XReadArgs.Builder.count(perLevel).block(block), offsets);
+        List<List<Delivery>> byLevel = emptyLevels();
+        if (entries != null) {
+            for (StreamMessage<String, byte[]> entry : entries) {
+                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
+                byLevel.get(levelOf(entry.getStream())).add(Delivery.fresh(entry.getId(), body));
+            }
+        }
+        // A level that filled its count may hold more: read by weight next time.
+        drained = byLevel.stream().allMatch(level -> level.size() < perLevel);
+        return byLevel;
+    }
+
+    private List<List<Delivery>> weighted(RedisClusterCommands<String, byte[]> commands, int slots) {
+        int[] plan = round.plan(slots);
+        byte[][] args = {
+            group,
+            consumerName,
+            utf8(Integer.toString(plan[0])),
+            utf8(Integer.toString(plan[1])),
+            utf8(Integer.toString(plan[2]))
+        };
+        List<Object> reply = evaluate(commands, args);
+        List<List<Delivery>> byLevel = emptyLevels();
+        int total = 0;
+        for (int level = 0; level < LEVELS.length && level < reply.size(); level++) {
+            List<?> flat = (List<?>) reply.get(level);
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                String id = new String((byte[]) flat.get(i), StandardCharsets.UTF_8);
+                byLevel.get(level).add(Delivery.fresh(id, (byte[]) flat.get(i + 1)));
+                total++;
+            }
+        }
+        drained = total < slots;
+        return byLevel;
+    }
+
+    private List<Object> evaluate(RedisClusterCommands<String, byte[]> commands, byte[][] args) {
+        try {
+            return commands.evalsha(READ_LEVELS.sha1(), ScriptOutputType.MULTI, streams, args);
+        } catch (RuntimeException e) {
+            if (!RedisErrors.isNoScript(e)) {
+                throw e;
+            }
+            return commands.eval(READ_LEVELS.source(), ScriptOutputType.MULTI, streams, args);
+        }
+    }
+
+    private int levelOf(String stream) {
+        for (int i = 0; i < streams.length; i++) {
+            if (streams[i].equals(stream)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("entry from unexpected stream " + stream);
+    }
+
+    @SuppressWarnings("unchecked")
+    private XReadArgs.StreamOffset<String>[] offsets() {
+        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[streams.length];
+        for (int i = 0; i < streams.length; i++) {
+            offsets[i] = XReadArgs.StreamOffset.lastConsumed(streams[i]);
+        }
+        return offsets;
+    }
+
+    private static List<List<Delivery>> emptyLevels() {
+        List<List<Delivery>> levels = new ArrayList<>(LEVELS.length);
+        for (int i = 0; i < LEVELS.length; i++) {
+            levels.add(new ArrayList<>());
+        }
+        return levels;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
