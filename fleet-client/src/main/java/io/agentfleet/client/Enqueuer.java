@@ -2,10 +2,12 @@ package io.agentfleet.client;
 
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,7 +18,7 @@ import java.util.TreeMap;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Runs {@link FleetScripts#ENQUEUE} for validated tasks: one call for a single task, or chunks of at most {@value
+ * Runs {@link FleetScripts#ENQUEUE} (or {@link FleetScripts#SCHEDULE} for tasks with a due time) for validated tasks: one call for a single task, or chunks of at most {@value
  * FleetClient#MAX_CHUNK} per agent type and partition in one pipeline; turns refusals into {@link
  * BackpressureException} / {@link PartialSubmitException} and missing replica acknowledgements into {@link
  * DurabilityException}.
@@ -34,11 +36,10 @@ final class Enqueuer {
         this.redis = redis;
     }
 
-    /** Enqueues one task's {@code json} on {@code partition} of its agent type. */
-    TaskHandle enqueue(AgentMessage task, String json, int partition) {
+    /** Enqueues (or, with {@code due}, schedules) one task's {@code json} on {@code partition} of its agent type. */
+    TaskHandle enqueue(AgentMessage task, String json, int partition, Due due) {
         String agent = task.recipient();
-        ScriptCall call = FleetScripts.enqueue(
-                keys, agent, partition, options.maxBacklog(), List.of(RedisGateway.utf8(json)), List.of());
+        ScriptCall call = callFor(agent, partition, due, List.of(task), List.of(RedisGateway.utf8(json)));
         RedisGateway.Durable done;
         try {
             done = redis.call(
@@ -46,29 +47,55 @@ final class Enqueuer {
         } catch (FleetException e) {
             throw backpressureOr(e, agent);
         }
-        List<String> ids = Replies.strings(done.reply());
-        TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
+        TaskHandle handle =
+                handles(agent, partition, due, List.of(task), done.reply()).getFirst();
         requireDurable(agent, partition, done.acknowledged());
         return handle;
+    }
+
+    private ScriptCall callFor(String agent, int partition, Due due, List<AgentMessage> tasks, List<byte[]> json) {
+        if (due == null) {
+            return FleetScripts.enqueue(keys, agent, partition, options.maxBacklog(), json, List.of());
+        }
+        List<String> taskIds = tasks.stream().map(AgentMessage::taskId).toList();
+        return FleetScripts.schedule(keys, agent, partition, options.maxBacklog(), due, taskIds, json, List.of());
+    }
+
+    /** One handle per task of a successful ENQUEUE or SCHEDULE reply. */
+    private static List<TaskHandle> handles(
+            String agent, int partition, Due due, List<AgentMessage> tasks, Object reply) {
+        List<TaskHandle> handles = new ArrayList<>(tasks.size());
+        if (due == null) {
+            List<String> ids = Replies.strings(reply);
+            for (int i = 0; i < ids.size(); i++) {
+                handles.add(new TaskHandle(agent, tasks.get(i).taskId(), ids.get(i), partition));
+            }
+            return handles;
+        }
+        Instant dueAt = Instant.ofEpochMilli(FleetScripts.Scheduled.of(reply).dueAt());
+        tasks.forEach(t -> handles.add(new TaskHandle(agent, t.taskId(), null, partition, dueAt)));
+        return handles;
     }
 
     /**
      * Enqueues {@code tasks} (their JSON in {@code encoded}, their partitions in {@code partitions}) in chunks, one
      * pipeline; returns one handle per task in input order.
      */
-    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions) {
+    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions, Due due) {
         List<Chunk> chunks = chunk(tasks, partitions);
-        enqueueChunks(chunks, encoded);
-        return collectHandles(tasks, chunks);
+        enqueueChunks(chunks, tasks, encoded, due);
+        return collectHandles(tasks, chunks, due);
     }
 
-    private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
+    private void enqueueChunks(List<Chunk> chunks, List<AgentMessage> tasks, List<String> encoded, Due due) {
         List<ScriptCall> calls = new ArrayList<>(chunks.size());
         for (Chunk chunk : chunks) {
             List<byte[]> json = chunk.indexes.stream()
                     .map(i -> RedisGateway.utf8(encoded.get(i)))
                     .toList();
-            calls.add(FleetScripts.enqueue(keys, chunk.agent, chunk.partition, options.maxBacklog(), json, List.of()));
+            List<AgentMessage> chunkTasks =
+                    chunk.indexes.stream().map(tasks::get).toList();
+            calls.add(callFor(chunk.agent, chunk.partition, due, chunkTasks, json));
         }
         List<RedisGateway.Durable> replies = redis.call(
                 ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
@@ -77,7 +104,7 @@ final class Enqueuer {
         }
     }
 
-    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
+    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks, Due due) {
         TaskHandle[] handles = new TaskHandle[tasks.size()];
         List<Integer> refused = new ArrayList<>();
         BackpressureException firstRefusal = null;
@@ -99,10 +126,11 @@ final class Enqueuer {
                 refused.addAll(chunk.indexes);
                 continue;
             }
-            List<String> ids = Replies.strings(chunk.reply.reply());
-            for (int i = 0; i < ids.size(); i++) {
-                int index = chunk.indexes.get(i);
-                handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
+            List<AgentMessage> chunkTasks =
+                    chunk.indexes.stream().map(tasks::get).toList();
+            List<TaskHandle> chunkHandles = handles(chunk.agent, chunk.partition, due, chunkTasks, chunk.reply.reply());
+            for (int i = 0; i < chunkHandles.size(); i++) {
+                handles[chunk.indexes.get(i)] = chunkHandles.get(i);
             }
             long acks = chunk.reply.acknowledged();
             if (acks >= 0 && acks < options.waitReplicas() && unreplicated == null) {

@@ -1,7 +1,11 @@
 package io.agentfleet.client;
 
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.Names;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -16,17 +20,29 @@ import java.util.function.Function;
  * by that tenant through the orchestrator's API. The client writes to Redis directly, so this is attribution, not
  * isolation: what a producer may touch is decided by its Redis ACL user.
  *
+ * <p>A due time ({@link #withDelay(Duration)}, {@link #withRunAt(Instant)}) makes the tasks scheduled: they are
+ * accepted at once (validated, counted against the backlog bound) and wait in their partition's delayed set until a
+ * promoter (every worker of the type runs one) moves them to the task stream when due, each exactly once. A delay is
+ * counted from Redis's clock when the tasks are accepted; until it is due, {@link FleetClient#cancelScheduled(TaskHandle)}
+ * cancels a task.
+ *
  * @param partitionKey the partition key of each task, or null for round-robin
  * @param tenant the tenant set on each task that has none, or null
+ * @param due when the tasks become due, or null to enqueue them at once
  */
-public record SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant) {
-    /** Round-robin over the partitions, no tenant. */
-    public static final SubmitOptions DEFAULT = new SubmitOptions(null, null);
+public record SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant, Due due) {
+    /** Round-robin over the partitions, no tenant, enqueued at once. */
+    public static final SubmitOptions DEFAULT = new SubmitOptions(null, null, null);
 
     public SubmitOptions {
         if (tenant != null && !Names.isId(tenant)) {
             throw new IllegalArgumentException("tenant '" + tenant + "' is not a valid id (expected " + Names.ID + ")");
         }
+    }
+
+    /** Options with a partition key and a tenant, enqueued at once. */
+    public SubmitOptions(Function<AgentMessage, String> partitionKey, String tenant) {
+        this(partitionKey, tenant, null);
     }
 
     /** Every task of the call goes to the partition of {@code key}. */
@@ -40,6 +56,37 @@ public record SubmitOptions(Function<AgentMessage, String> partitionKey, String 
         return new SubmitOptions(Objects.requireNonNull(keyOf, "keyOf"), null);
     }
 
+    /** Round-robin, the tasks due {@code delay} after they are accepted. */
+    public static SubmitOptions delay(Duration delay) {
+        return DEFAULT.withDelay(delay);
+    }
+
+    /** Round-robin, the tasks due at {@code at}. */
+    public static SubmitOptions runAt(Instant at) {
+        return DEFAULT.withRunAt(at);
+    }
+
+    /**
+     * These options with the tasks due {@code delay} after Redis accepts them.
+     *
+     * @throws io.agentfleet.messages.InvalidMessageException when the delay is negative or more than {@link
+     *     Due#MAX_AHEAD}
+     */
+    public SubmitOptions withDelay(Duration delay) {
+        return new SubmitOptions(partitionKey, tenant, Due.in(delay));
+    }
+
+    /**
+     * These options with the tasks due at {@code at} (an instant in the past means at once).
+     *
+     * @throws io.agentfleet.messages.InvalidMessageException when {@code at} lies more than {@link Due#MAX_AHEAD}
+     *     ahead of this machine's clock
+     */
+    public SubmitOptions withRunAt(Instant at) {
+        return new SubmitOptions(
+                partitionKey, tenant, Due.at(at, Clock.systemUTC().instant()));
+    }
+
     /** Round-robin, every task without a tenant attributed to {@code tenant}. */
     public static SubmitOptions tenant(String tenant) {
         return DEFAULT.withTenant(Objects.requireNonNull(tenant, "tenant"));
@@ -47,7 +94,7 @@ public record SubmitOptions(Function<AgentMessage, String> partitionKey, String 
 
     /** These options with tasks attributed to {@code tenant}. */
     public SubmitOptions withTenant(String value) {
-        return new SubmitOptions(partitionKey, value);
+        return new SubmitOptions(partitionKey, value, due);
     }
 
     /** {@code task}, with this tenant when it has none. */

@@ -86,7 +86,7 @@ final class PartitionWorker {
         Reclaimer reclaim =
                 new Reclaimer(agent, new AutoClaimer(stream, worker.consumerName(), redis), inFlight, processor);
         this.reclaimer = new Periodic("fleet-reclaim-" + label, agent.reclaimEvery(), reclaim::reclaimOnce);
-        Promoter promote = new Promoter(partition, redis, clock);
+        Promoter promote = new Promoter(partition, redis);
         this.promoter = new Periodic("fleet-promote-" + label, worker.promoteInterval(), promote::promoteDue);
     }
 
