@@ -251,6 +251,7 @@ public final class FleetAdminClient implements AutoCloseable {
             long length = jedis.xlen(tasks);
             Optional<StreamGroupInfo> group = workersGroup(jedis, tasks);
             long pending = group.map(StreamGroupInfo::getPending).orElse(0L);
+            long scheduled = jedis.hlen(keys.scheduled(agent, partition));
             return new PartitionStats(
                     partition,
                     length,
@@ -260,8 +261,9 @@ public final class FleetAdminClient implements AutoCloseable {
                     group.isPresent()
                             ? consumers(jedis, tasks, keys.seen(agent, partition, StreamKeys.WORKERS_GROUP))
                             : List.of(),
-                    jedis.zcard(keys.delayed(agent, partition)),
-                    jedis.xlen(keys.dead(agent, partition)));
+                    Math.max(0, jedis.zcard(keys.delayed(agent, partition)) - scheduled),
+                    jedis.xlen(keys.dead(agent, partition)),
+                    scheduled);
         });
     }
 

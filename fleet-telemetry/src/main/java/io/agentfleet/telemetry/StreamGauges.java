@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * {@code fleet_stream_length{agent}} (XLEN of the task stream: tasks not yet completed), {@code fleet_stream_lag{agent}}
  * (entries not yet delivered to the {@code workers} group, from XINFO GROUPS; NaN when Redis cannot tell, e.g. Redis
  * before 7 or a nil lag), {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
- * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
+ * same number as the XPENDING summary), {@code fleet_delayed{agent}} (retries waiting: ZCARD of the delayed set less its scheduled tasks),
+ * {@code fleet_scheduled{agent}} (tasks accepted with a delay or start time, not due yet: HLEN of the scheduled index) and
  * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
  * failed sample, never a made-up 0. Every gauge is tagged with {@code agent} and {@code partition} (0 for an
  * unpartitioned type): a type's total is {@code sum by (agent)}. Every replica reports the gauges of its agent types;
@@ -51,6 +52,7 @@ public final class StreamGauges {
         volatile double lag = Double.NaN;
         volatile double pending = Double.NaN;
         volatile double delayed = Double.NaN;
+        volatile double scheduled = Double.NaN;
         volatile double dead = Double.NaN;
 
         public double length() {
@@ -69,6 +71,10 @@ public final class StreamGauges {
             return delayed;
         }
 
+        public double scheduled() {
+            return scheduled;
+        }
+
         public double dead() {
             return dead;
         }
@@ -78,6 +84,7 @@ public final class StreamGauges {
             lag = Double.NaN;
             pending = Double.NaN;
             delayed = Double.NaN;
+            scheduled = Double.NaN;
             dead = Double.NaN;
         }
     }
@@ -111,7 +118,12 @@ public final class StreamGauges {
                 .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.delayed", s, Sample::delayed)
-                .description("Retries waiting for their backoff to pass (ZCARD of the delayed set)")
+                .description("Retries waiting for their backoff to pass (the delayed set less its scheduled tasks)")
+                .tag("agent", agent)
+                .tag("partition", p)
+                .register(registry);
+        Gauge.builder("fleet.scheduled", s, Sample::scheduled)
+                .description("Tasks accepted with a delay or a start time that are not due yet")
                 .tag("agent", agent)
                 .tag("partition", p)
                 .register(registry);
@@ -146,6 +158,7 @@ public final class StreamGauges {
                         commands.xlen(tasks),
                         commands.xinfoGroups(tasks),
                         commands.zcard(keys.delayed(agent, p)),
+                        commands.hlen(keys.scheduled(agent, p)),
                         commands.xlen(keys.dead(agent, p))));
             }
         });
@@ -170,6 +183,7 @@ public final class StreamGauges {
             RedisFuture<Long> length,
             RedisFuture<List<Object>> groups,
             RedisFuture<Long> delayed,
+            RedisFuture<Long> scheduled,
             RedisFuture<Long> dead) {
         void apply() throws InterruptedException, ExecutionException, TimeoutException {
             long len = length.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -191,12 +205,14 @@ public final class StreamGauges {
                 lagValue = group.get("lag") instanceof Number n ? n.doubleValue() : Double.NaN;
                 pendingValue = group.get("pending") instanceof Number n ? n.doubleValue() : Double.NaN;
             }
-            long delayedCount = delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long scheduledCount = scheduled.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long delayedCount = Math.max(0, delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - scheduledCount);
             long deadCount = dead.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             sample.length = len;
             sample.lag = lagValue;
             sample.pending = pendingValue;
             sample.delayed = delayedCount;
+            sample.scheduled = scheduledCount;
             sample.dead = deadCount;
         }
     }

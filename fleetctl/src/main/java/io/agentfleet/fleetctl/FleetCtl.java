@@ -31,7 +31,13 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = FleetCtl.Version.class,
         description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs.",
-        subcommands = {StatusCommand.class, DeadCommand.class, SubmitCommand.class, RunCommand.class},
+        subcommands = {
+            StatusCommand.class,
+            DeadCommand.class,
+            SubmitCommand.class,
+            CancelCommand.class,
+            RunCommand.class
+        },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ok", "1:not found, refused or failed", "2:usage error", "3:Redis unreachable"})
 public final class FleetCtl implements Callable<Integer> {

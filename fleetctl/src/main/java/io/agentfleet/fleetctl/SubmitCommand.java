@@ -10,10 +10,12 @@ import io.agentfleet.client.TaskHandle;
 import io.agentfleet.client.TaskResult;
 import io.agentfleet.client.TaskTimeoutException;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.Names;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +28,9 @@ import picocli.CommandLine.Spec;
         name = "submit",
         mixinStandardHelpOptions = true,
         description =
-                "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result.")
+                "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result."
+                        + " With --delay or --run-at the task is scheduled: accepted now, enqueued when due"
+                        + " (cancel it before then with fleetctl cancel).")
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,6 +59,20 @@ final class SubmitCommand implements Callable<Integer> {
     String tenant;
 
     @Option(
+            names = "--delay",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            description =
+                    "Schedule the task to be enqueued this long after it is accepted (e.g. 30s, 2h; at most 365d)")
+    Duration delay;
+
+    @Option(
+            names = "--run-at",
+            paramLabel = "INSTANT",
+            description = "Schedule the task to be enqueued at this ISO-8601 instant (e.g. 2030-01-01T09:00:00Z)")
+    Instant runAt;
+
+    @Option(
             names = "--wait",
             paramLabel = "DURATION",
             converter = Durations.class,
@@ -67,14 +85,16 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AgentMessage task = task();
         try (FleetClient client = root.connect()) {
-            TaskHandle handle = client.submit(
-                    task, partitionKey == null ? SubmitOptions.DEFAULT : SubmitOptions.partitionKey(partitionKey));
+            TaskHandle handle = client.submit(task, options());
             ObjectNode report = FleetCtl.JSON
                     .createObjectNode()
                     .put("agent", handle.agent())
                     .put("taskId", handle.taskId())
                     .put("entryId", handle.entryId())
                     .put("partition", handle.partition());
+            if (handle.dueAt() != null) {
+                report.put("dueAt", handle.dueAt().toString());
+            }
             if (!root.json()) {
                 out.println(handle.taskId());
                 out.flush();
@@ -85,6 +105,19 @@ final class SubmitCommand implements Callable<Integer> {
                 out.flush();
             }
             return code;
+        }
+    }
+
+    private SubmitOptions options() {
+        SubmitOptions options = partitionKey == null ? SubmitOptions.DEFAULT : SubmitOptions.partitionKey(partitionKey);
+        if (delay != null && runAt != null) {
+            throw new ParameterException(spec.commandLine(), "give either --delay or --run-at, not both");
+        }
+        try {
+            return delay != null ? options.withDelay(delay) : runAt != null ? options.withRunAt(runAt) : options;
+        } catch (InvalidMessageException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "--" + (delay != null ? "delay" : "run-at") + " " + e.reason());
         }
     }
 

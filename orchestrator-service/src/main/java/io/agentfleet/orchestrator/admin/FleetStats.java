@@ -98,14 +98,16 @@ public class FleetStats {
         var sync = redis.shared().sync();
         String tasks = keys.tasks(agent, p);
         Map<String, Object> group = group(tasks, StreamKeys.WORKERS_GROUP);
+        long scheduled = sync.hlen(keys.scheduled(agent, p));
         StreamCounts counts = new StreamCounts(
                 sync.xlen(tasks),
-                sync.zcard(keys.delayed(agent, p)),
+                Math.max(0, sync.zcard(keys.delayed(agent, p)) - scheduled),
                 sync.xlen(keys.dead(agent, p)),
                 sync.xlen(keys.results(agent, p)),
                 toLong(group.get("lag")),
                 toLong(group.get("pending")),
-                group.isEmpty() ? 0 : oldestPendingMs(tasks));
+                group.isEmpty() ? 0 : oldestPendingMs(tasks),
+                scheduled);
         List<ConsumerStatus> consumers = new ArrayList<>();
         if (!group.isEmpty()) {
             try {

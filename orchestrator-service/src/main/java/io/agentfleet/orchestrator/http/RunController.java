@@ -37,6 +37,7 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -293,6 +294,9 @@ public class RunController {
         out.put("status", run.status().name());
         out.put("self", "/v1/runs/" + run.runId());
         out.put("events", "/v1/runs/" + run.runId() + "/events");
+        if (run.startAt() > 0) {
+            out.put("startAt", Instant.ofEpochMilli(run.startAt()).toString());
+        }
         return out;
     }
 }

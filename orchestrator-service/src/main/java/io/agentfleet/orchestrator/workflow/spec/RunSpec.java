@@ -13,9 +13,16 @@ import java.util.List;
  * @param maxCost cost budget, or null
  * @param deadline when the run must have ended, or null; one after {@link #LATEST_DEADLINE} is stored as that
  * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
+ * @param startAt when the run's first tasks are due ({@code delay} or {@code runAt}), or null to start at once
  */
 public record RunSpec(
-        List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        List<TaskSpec> tasks,
+        int maxSteps,
+        Long maxTokens,
+        Double maxCost,
+        Instant deadline,
+        TraceContext trace,
+        Instant startAt) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
@@ -29,7 +36,13 @@ public record RunSpec(
         }
     }
 
+    /** A run that starts at once. */
+    public RunSpec(
+            List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, null);
+    }
+
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, startAt);
     }
 }

@@ -43,7 +43,7 @@ public final class SpecParser {
     /** Furthest ahead of its submission a run's {@code deadline} may lie. */
     public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
-    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
+    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline", "delay", "runAt");
     private static final Set<String> TASK_FIELDS =
             Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
@@ -160,7 +160,10 @@ public final class SpecParser {
                 maxCost = cost.doubleValue();
             }
         }
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null);
+        // A scheduled run's deadline counts from its start, like its tasks' timeouts.
+        Instant startAt = SpecTimes.startAt(body.get("delay"), body.get("runAt"), now);
+        Instant from = startAt == null ? now : startAt;
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), from), null, startAt);
     }
 
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {

@@ -5,6 +5,7 @@ import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_DEADLINE_A
 import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_TIMEOUT;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import java.time.Duration;
@@ -53,6 +54,48 @@ final class SpecTimes {
                         "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
             }
         }
+    }
+
+    /**
+     * When a run's first tasks are due: {@code delay} (a duration from {@code now}) or {@code runAt} (an ISO-8601
+     * instant; one in the past means at once), at most {@link Due#MAX_AHEAD} ahead; null when neither is given or the
+     * delay is zero.
+     */
+    static Instant startAt(JsonNode delay, JsonNode runAt, Instant now) {
+        boolean hasDelay = delay != null && !delay.isNull();
+        boolean hasRunAt = runAt != null && !runAt.isNull();
+        if (hasDelay && hasRunAt) {
+            throw new InvalidMessageException("runAt", "give either delay or runAt, not both");
+        }
+        if (hasDelay) {
+            String text = delay.isTextual() ? delay.asText() : delay.toString();
+            if (text.trim().startsWith("-")) {
+                throw new InvalidMessageException("delay", "must be >= 0, but was '" + abbreviate(text) + "'");
+            }
+            Duration ahead;
+            try {
+                ahead = Durations.parse(delay.isTextual() ? text : "");
+            } catch (IllegalArgumentException e) {
+                throw new InvalidMessageException(
+                        "delay", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(text) + "'");
+            }
+            Due.in(ahead);
+            return ahead.isZero() ? null : now.plus(ahead);
+        }
+        if (!hasRunAt) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(runAt.isTextual() ? runAt.asText() : "");
+        } catch (DateTimeParseException e) {
+            throw new InvalidMessageException(
+                    "runAt",
+                    "must be an ISO-8601 instant such as 2030-01-01T09:00:00Z, but was '"
+                            + abbreviate(runAt.isTextual() ? runAt.asText() : runAt.toString()) + "'");
+        }
+        Due.at(at, now);
+        return at.isAfter(now) ? at : null;
     }
 
     static Duration timeout(JsonNode node, String at) {

@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.workflow.store;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
@@ -20,6 +21,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -91,15 +93,16 @@ public final class Outbox {
     public boolean drain(String runId, Collection<OutboxEntry> entries) {
         Map<String, List<OutboxEntry>> byPartition = new LinkedHashMap<>();
         entries.forEach(e -> byPartition
-                .computeIfAbsent(StreamKeys.tag(e.agent(), e.partition()), t -> new ArrayList<>())
+                .computeIfAbsent(StreamKeys.tag(e.agent(), e.partition()) + "@" + e.dueAt(), t -> new ArrayList<>())
                 .add(e));
         BackpressureException refused = null;
         boolean allReplicated = true;
         for (List<OutboxEntry> group : byPartition.values()) {
             String agent = group.get(0).agent();
             int partition = group.get(0).partition();
+            long dueAt = group.get(0).dueAt();
             registry.noteEnqueuing(agent);
-            String stream = keys.tasks(agent, partition);
+            String stream = dueAt > 0 ? keys.delayed(agent, partition) : keys.tasks(agent, partition);
             List<byte[]> messages = new ArrayList<>(group.size());
             List<String> markers = new ArrayList<>(group.size());
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
@@ -109,10 +112,17 @@ public final class Outbox {
             }
             List<Object> entryIds;
             try {
-                entryIds = redis.runSync(
-                        FleetScripts.enqueue(
-                                keys, agent, partition, config.workflow().maxBacklog(), messages, markers),
-                        ScriptOutputType.MULTI);
+                entryIds = dueAt > 0
+                        ? scheduled(agent, partition, dueAt, messages, markers)
+                        : redis.runSync(
+                                FleetScripts.enqueue(
+                                        keys,
+                                        agent,
+                                        partition,
+                                        config.workflow().maxBacklog(),
+                                        messages,
+                                        markers),
+                                ScriptOutputType.MULTI);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);
@@ -150,6 +160,27 @@ public final class Outbox {
             throw refused;
         }
         return allReplicated;
+    }
+
+    /**
+     * Schedules the entries of one partition due at {@code dueAt} (SCHEDULE); like ENQUEUE's reply, one element per
+     * entry: "scheduled" when added now, false when its marker or its scheduled copy existed already.
+     */
+    private List<Object> scheduled(String agent, int partition, long dueAt, List<byte[]> messages, List<String> ids) {
+        List<Object> reply = redis.runSync(
+                FleetScripts.schedule(
+                        keys,
+                        agent,
+                        partition,
+                        config.workflow().maxBacklog(),
+                        new Due(null, Instant.ofEpochMilli(dueAt)),
+                        ids,
+                        messages,
+                        ids),
+                ScriptOutputType.MULTI);
+        List<Object> out = new ArrayList<>(ids.size());
+        FleetScripts.Scheduled.of(reply).scheduled().forEach(added -> out.add(added ? "scheduled" : Boolean.FALSE));
+        return out;
     }
 
     /** WAIT for the configured replicas after an enqueue to {@code stream}; true when off or enough acknowledged. */
@@ -229,6 +260,30 @@ public final class Outbox {
         List<OutboxEntry> entries = new ArrayList<>();
         pending.forEach((wire, value) -> entries.add(OutboxEntry.decode(wire, value)));
         return drain(runId, entries);
+    }
+
+    /**
+     * Cancels the tasks of a scheduled run that are still waiting for its start (UNSCHEDULE on each partition), so
+     * they leave the delayed set instead of being promoted and skipped by a worker; returns how many were removed.
+     */
+    public long unschedule(RunState run) {
+        if (run.startAt() == 0) {
+            return 0;
+        }
+        Map<String, List<String>> byPartition = new LinkedHashMap<>();
+        run.agentsByWireId()
+                .forEach((wireId, agent) -> byPartition
+                        .computeIfAbsent(agent + "\n" + registry.partitionOf(agent, wireId), p -> new ArrayList<>())
+                        .add(wireId));
+        long removed = 0;
+        for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
+            String[] at = e.getKey().split("\n");
+            Long n = redis.runSync(
+                    FleetScripts.unschedule(keys, at[0], Integer.parseInt(at[1]), e.getValue()),
+                    ScriptOutputType.INTEGER);
+            removed += n == null ? 0 : n;
+        }
+        return removed;
     }
 
     /** Lands before the commit that follows (see {@link Writes#landed}). */
