@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentfleet.client.FleetClient;
 import io.agentfleet.client.SubmitOptions;
 import io.agentfleet.client.TaskHandle;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.BackpressureException;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
@@ -95,6 +97,23 @@ class ScheduledTasksTest {
         assertNull(TestFleet.outcome(jedis, "later", cancelled.taskId()), "the cancelled task never ran");
         assertEquals(0, jedis.zcard(KEYS.delayed("later", 0)));
         assertEquals(0, jedis.hlen(KEYS.scheduled("later", 0)));
+    }
+
+    @Test
+    void scheduledTasksCountAgainstTheBacklogBound() {
+        UnifiedJedis jedis = redis.client();
+        String agent = "bounded";
+        jedis.hset(KEYS.config(agent), StreamKeys.MAX_BACKLOG_FIELD, "2");
+        client.submit(AgentMessage.request(agent, TestFleet.content("{}")).build());
+        client.submit(
+                AgentMessage.request(agent, TestFleet.content("{}")).build(), SubmitOptions.delay(Duration.ofHours(1)));
+        BackpressureException refused = assertThrows(
+                BackpressureException.class,
+                () -> client.submit(
+                        AgentMessage.request(agent, TestFleet.content("{}")).build(),
+                        SubmitOptions.delay(Duration.ofHours(1))));
+        assertEquals(2, refused.backlog(), "one on the stream and one scheduled");
+        assertEquals(1, jedis.hlen(KEYS.scheduled(agent, 0)), "the refused task was not scheduled");
     }
 
     @Test
