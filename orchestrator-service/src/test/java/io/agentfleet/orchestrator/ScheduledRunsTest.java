@@ -11,6 +11,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.Await;
+import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,12 @@ class ScheduledRunsTest {
         assertEquals(2, agent.get("scheduled").asLong(), "the two roots wait: " + agent);
         assertEquals(0, agent.get("delayed").asLong(), "no retries: " + agent);
         assertEquals(0, agent.get("length").asLong(), "nothing on the stream yet: " + agent);
+
+        Await.until(
+                Duration.ofSeconds(30),
+                () -> Prometheus.sample(server.prometheus(), "fleet_scheduled{agent=\"s-later\",partition=\"0\"}")
+                        == 2.0,
+                "the scheduled gauge counts the two roots");
 
         assertEquals(
                 404,

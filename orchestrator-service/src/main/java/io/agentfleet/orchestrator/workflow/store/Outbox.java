@@ -135,7 +135,7 @@ public final class Outbox {
                 endPublished(spans, null, e);
                 throw e;
             }
-            endPublished(spans, entryIds, null);
+            endPublished(spans, dueAt > 0 ? null : entryIds, null);
             // An entry whose marker existed (false) is on this primary already: done, whatever WAIT says. An entry
             // appended now leaves the outbox only once replicated (or when WAIT is off).
             List<String> done = new ArrayList<>(group.size());
@@ -164,7 +164,7 @@ public final class Outbox {
 
     /**
      * Schedules the entries of one partition due at {@code dueAt} (SCHEDULE); like ENQUEUE's reply, one element per
-     * entry: "scheduled" when added now, false when its marker or its scheduled copy existed already.
+     * entry: true when added now, false when its marker or its scheduled copy existed already.
      */
     private List<Object> scheduled(String agent, int partition, long dueAt, List<byte[]> messages, List<String> ids) {
         List<Object> reply = redis.runSync(
@@ -179,7 +179,7 @@ public final class Outbox {
                         ids),
                 ScriptOutputType.MULTI);
         List<Object> out = new ArrayList<>(ids.size());
-        FleetScripts.Scheduled.of(reply).scheduled().forEach(added -> out.add(added ? "scheduled" : Boolean.FALSE));
+        out.addAll(FleetScripts.Scheduled.of(reply).scheduled());
         return out;
     }
 
@@ -270,21 +270,23 @@ public final class Outbox {
         if (run.startAt() == 0) {
             return 0;
         }
-        Map<String, List<String>> byPartition = new LinkedHashMap<>();
+        Map<Place, List<String>> byPartition = new LinkedHashMap<>();
         run.agentsByWireId()
                 .forEach((wireId, agent) -> byPartition
-                        .computeIfAbsent(agent + "\n" + registry.partitionOf(agent, wireId), p -> new ArrayList<>())
+                        .computeIfAbsent(new Place(agent, registry.partitionOf(agent, wireId)), p -> new ArrayList<>())
                         .add(wireId));
         long removed = 0;
-        for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
-            String[] at = e.getKey().split("\n");
+        for (Map.Entry<Place, List<String>> e : byPartition.entrySet()) {
+            Place at = e.getKey();
             Long n = redis.runSync(
-                    FleetScripts.unschedule(keys, at[0], Integer.parseInt(at[1]), e.getValue()),
-                    ScriptOutputType.INTEGER);
+                    FleetScripts.unschedule(keys, at.agent(), at.partition(), e.getValue()), ScriptOutputType.INTEGER);
             removed += n == null ? 0 : n;
         }
         return removed;
     }
+
+    /** A partition of an agent type, where a run placed its tasks (the same choice as {@link #place}). */
+    private record Place(String agent, int partition) {}
 
     /** Lands before the commit that follows (see {@link Writes#landed}). */
     public void markOutboxPending(String runId, long dueAt) {
