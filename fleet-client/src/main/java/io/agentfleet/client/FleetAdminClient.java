@@ -232,7 +232,7 @@ public final class FleetAdminClient implements AutoCloseable {
     }
 
     /**
-     * Length, lag, pending work, consumers, delayed retries and dead letters of one agent type, summed over its
+     * Length, lag, pending work, consumers, delayed retries, scheduled tasks and dead letters of one agent type, summed over its
      * partitions, with each partition's own figures when it has more than one (see {@link AgentStats}).
      */
     public AgentStats agentStats(String agent) {
