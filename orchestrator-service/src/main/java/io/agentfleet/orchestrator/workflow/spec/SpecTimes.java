@@ -58,8 +58,8 @@ final class SpecTimes {
 
     /**
      * When a run's first tasks are due: {@code delay} (a duration from {@code now}) or {@code runAt} (an ISO-8601
-     * instant; one in the past means at once), at most {@link Due#MAX_AHEAD} ahead; null when neither is given or the
-     * delay is zero.
+     * instant; one in the past means at once), at most {@link Due#MAX_AHEAD} ahead; null when neither is given, the
+     * delay is zero or the instant has passed.
      */
     static Instant startAt(JsonNode delay, JsonNode runAt, Instant now) {
         boolean hasDelay = delay != null && !delay.isNull();
@@ -67,35 +67,34 @@ final class SpecTimes {
         if (hasDelay && hasRunAt) {
             throw new InvalidMessageException("runAt", "give either delay or runAt, not both");
         }
-        if (hasDelay) {
-            String text = delay.isTextual() ? delay.asText() : delay.toString();
-            if (text.trim().startsWith("-")) {
-                throw new InvalidMessageException("delay", "must be >= 0, but was '" + abbreviate(text) + "'");
-            }
-            Duration ahead;
-            try {
-                ahead = Durations.parse(delay.isTextual() ? text : "");
-            } catch (IllegalArgumentException e) {
-                throw new InvalidMessageException(
-                        "delay", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(text) + "'");
-            }
-            Due.in(ahead);
-            return ahead.isZero() ? null : now.plus(ahead);
+        Instant start = hasDelay ? now.plus(delay(delay)) : hasRunAt ? runAt(runAt, now) : now;
+        return start.isAfter(now) ? start : null;
+    }
+
+    private static Duration delay(JsonNode node) {
+        String text = node.isTextual() ? node.asText() : node.toString();
+        if (text.trim().startsWith("-")) {
+            throw new InvalidMessageException("delay", "must be >= 0, but was '" + abbreviate(text) + "'");
         }
-        if (!hasRunAt) {
-            return null;
-        }
-        Instant at;
+        Duration delay;
         try {
-            at = Instant.parse(runAt.isTextual() ? runAt.asText() : "");
+            delay = Durations.parse(node.isTextual() ? text : "");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(
+                    "delay", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(text) + "'");
+        }
+        return Due.in(delay).delay();
+    }
+
+    private static Instant runAt(JsonNode node, Instant now) {
+        String text = node.isTextual() ? node.asText() : node.toString();
+        try {
+            return Due.at(Instant.parse(node.isTextual() ? text : ""), now).at();
         } catch (DateTimeParseException e) {
             throw new InvalidMessageException(
                     "runAt",
-                    "must be an ISO-8601 instant such as 2030-01-01T09:00:00Z, but was '"
-                            + abbreviate(runAt.isTextual() ? runAt.asText() : runAt.toString()) + "'");
+                    "must be an ISO-8601 instant such as 2030-01-01T09:00:00Z, but was '" + abbreviate(text) + "'");
         }
-        Due.at(at, now);
-        return at.isAfter(now) ? at : null;
     }
 
     static Duration timeout(JsonNode node, String at) {
