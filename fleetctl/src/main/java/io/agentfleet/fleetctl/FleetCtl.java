@@ -30,7 +30,9 @@ import picocli.CommandLine.Spec;
         name = "fleetctl",
         mixinStandardHelpOptions = true,
         versionProvider = FleetCtl.Version.class,
-        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs.",
+        description =
+                "Operate an AgentFleet through its Redis: queue status, dead letters, submit (now or scheduled), cancel a"
+                        + " scheduled task, runs.",
         subcommands = {
             StatusCommand.class,
             DeadCommand.class,
