@@ -181,6 +181,10 @@ expect producer ok         -- XADD 'fleet:{coder}:tasks:high' '*' msg x
 expect producer ok         -- XLEN 'fleet:{coder:2}:tasks:low'
 expect producer noperm     -- XADD 'fleet:{coder}:tasks:urgent' '*' msg x
 expect producer ok         -- HGET 'fleet:{coder}:config' max-backlog
+expect producer ok         -- ZADD 'fleet:{coder}:delayed' 1 scheduled-member
+expect producer ok         -- HSET 'fleet:{coder}:scheduled' t1 scheduled-member
+expect producer ok         -- XLEN 'fleet:{coder}:tasks:high'
+expect producer ok         -- TIME
 expect producer ok         -- GET 'fleet:{coder}:done:1'
 expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload
 expect producer ok         -- SCRIPT LOAD "$ENQUEUE"
@@ -298,8 +302,14 @@ if [[ -d "$LUA_DIR" ]]; then
     "${ids[0]}" 4 '{"type":"RESULT"}' t1 ''
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/retry.lua")" 3 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:delayed' \
     'fleet:{reviewer}:done:t2' workers "${ids[1]}" 0 '{"m":2,"attempt":2}'
-  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:tasks' "$now" 10
-  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/promote.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{coder}:tasks' "$now" 10
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/promote.lua")" 5 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:tasks' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:scheduled' 10
+  expect worker-reviewer noperm -- EVAL "$(cat "$LUA_DIR/promote.lua")" 5 'fleet:{reviewer}:delayed' 'fleet:{coder}:tasks' \
+    'fleet:{coder}:tasks:high' 'fleet:{coder}:tasks:low' 'fleet:{coder}:scheduled' 10
+  expect producer ok -- EVAL "$(cat "$LUA_DIR/schedule.lua")" 6 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:scheduled' \
+    'fleet:{reviewer}:config' 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' \
+    0 +60000 t9 '{"m":9,"taskId":"t9"}'
+  expect producer ok -- EVAL "$(cat "$LUA_DIR/unschedule.lua")" 2 'fleet:{reviewer}:delayed' 'fleet:{reviewer}:scheduled' t9
   dead_id="$(cli orchestrator XADD 'fleet:{reviewer}:dead' '*' msg '{"m":3}' taskId t3 reason MAX_ATTEMPTS_EXCEEDED)"
   expect orchestrator ok -- EVAL "$(cat "$LUA_DIR/redrive.lua")" 5 'fleet:{reviewer}:dead' 'fleet:{reviewer}:tasks' \
     'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:done:t3' "$dead_id" 5 3 '{"m":3}'

@@ -6,7 +6,7 @@ import {el, errorText, notice, show, svg} from './dom.js';
 
 const REFRESH_MS = 5000;
 const COLUMNS = ['agent type', 'results /s', 'dead-lettered /s', 'lag', 'length', 'pending', 'consumers', 'delayed',
-  'dead letters', 'oldest pending'];
+  'scheduled', 'dead letters', 'oldest pending'];
 const SPARK_W = 110;
 const SPARK_H = 22;
 
@@ -38,7 +38,7 @@ function seconds(ms) {
 
 function countCells(counts, consumers) {
   const oldest = counts.oldestPendingMs ? seconds(counts.oldestPendingMs) : '';
-  return [counts.length, counts.pending, consumers.length, counts.delayed, counts.deadLetters, oldest]
+  return [counts.length, counts.pending, consumers.length, counts.delayed, counts.scheduled, counts.deadLetters, oldest]
     .map((v) => el('td', {}, v === undefined || v === null ? '' : String(v)));
 }
 

@@ -16,8 +16,12 @@ public final class FleetScripts {
     public static final LuaScript RECORD_OUTCOMES = LuaScript.load("record_outcomes.lua");
     /** Schedule a retry on the delayed set and XACK the current entry. */
     public static final LuaScript RETRY = LuaScript.load("retry.lua");
-    /** Move due retries back to the task stream; safe with many callers. */
+    /** Move due retries and scheduled tasks to their priority's task stream; safe with many callers. */
     public static final LuaScript PROMOTE = LuaScript.load("promote.lua");
+    /** Accept tasks that run later onto the delayed set, with the backpressure check: all-or-nothing per call. */
+    public static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
+    /** Cancel scheduled tasks that were not promoted yet. */
+    public static final LuaScript UNSCHEDULE = LuaScript.load("unschedule.lua");
     /** Move dead letters back to the task stream as fresh tasks. */
     public static final LuaScript REDRIVE = LuaScript.load("redrive.lua");
     /** Delete a partition's dead-letter stream, returning how many letters it held. */
@@ -82,6 +86,102 @@ public final class FleetScripts {
         args.add(ascii(Long.toString(defaultBound)));
         args.addAll(messages);
         return new ScriptCall(ENQUEUE, scriptKeys, args);
+    }
+
+    /**
+     * The SCHEDULE call for one partition of an agent type: {@code messages} wait in its delayed set until {@code due},
+     * unless the backlog (task streams plus delayed set) would pass the bound (all or nothing). A message whose task id
+     * is scheduled already, or whose "enqueued once" marker exists, is skipped. The reply reads with {@link
+     * Scheduled#of(Object)}.
+     *
+     * @param taskIds one per message: the id it is found by for cancelling
+     * @param markerTaskIds empty, or one task id per message (as for {@link #enqueue})
+     */
+    public static ScriptCall schedule(
+            StreamKeys keys,
+            String agent,
+            int partition,
+            long defaultBound,
+            Due due,
+            List<String> taskIds,
+            List<byte[]> messages,
+            List<String> markerTaskIds) {
+        if (taskIds.size() != messages.size()
+                || (!markerTaskIds.isEmpty() && markerTaskIds.size() != messages.size())) {
+            throw new IllegalArgumentException("schedule: " + taskIds.size() + " task ids and " + markerTaskIds.size()
+                    + " markers for " + messages.size() + " messages");
+        }
+        List<String> scriptKeys = new ArrayList<>(6 + markerTaskIds.size());
+        scriptKeys.add(keys.delayed(agent, partition));
+        scriptKeys.add(keys.scheduled(agent, partition));
+        scriptKeys.add(keys.config(agent, partition));
+        scriptKeys.addAll(levelStreams(keys, agent, partition));
+        for (String taskId : markerTaskIds) {
+            scriptKeys.add(keys.enqueued(agent, partition, taskId));
+        }
+        List<byte[]> args = new ArrayList<>(2 + 2 * messages.size());
+        args.add(ascii(Long.toString(defaultBound)));
+        args.add(ascii(due.scriptArg()));
+        for (int i = 0; i < messages.size(); i++) {
+            args.add(ascii(Names.requireId("taskId", taskIds.get(i))));
+            args.add(messages.get(i));
+        }
+        return new ScriptCall(SCHEDULE, scriptKeys, args);
+    }
+
+    /**
+     * What {@link #schedule} did.
+     *
+     * @param dueAt the due time, epoch ms of Redis's clock
+     * @param scheduled per message: true when scheduled, false when skipped as a repeat
+     */
+    public record Scheduled(long dueAt, List<Boolean> scheduled) {
+        public Scheduled {
+            scheduled = List.copyOf(scheduled);
+        }
+
+        /** Reads the script's reply (a list of integers) as either client family returns it. */
+        public static Scheduled of(Object reply) {
+            if (!(reply instanceof List<?> parts) || parts.isEmpty() || !(parts.get(0) instanceof Number due)) {
+                throw new FleetException("unexpected reply of " + SCHEDULE.name() + ": " + reply);
+            }
+            List<Boolean> flags = new ArrayList<>(parts.size() - 1);
+            for (Object flag : parts.subList(1, parts.size())) {
+                flags.add(flag instanceof Number n && n.longValue() == 1);
+            }
+            return new Scheduled(due.longValue(), flags);
+        }
+    }
+
+    /**
+     * The PROMOTE call for one partition: moves at most {@code batch} due entries of its delayed set to the task
+     * stream of their priority; it returns how many moved.
+     */
+    public static ScriptCall promote(StreamKeys keys, String agent, int partition, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, but was " + batch);
+        }
+        List<String> scriptKeys = new ArrayList<>(5);
+        scriptKeys.add(keys.delayed(agent, partition));
+        scriptKeys.addAll(levelStreams(keys, agent, partition));
+        scriptKeys.add(keys.scheduled(agent, partition));
+        return new ScriptCall(PROMOTE, scriptKeys, List.of(ascii(Integer.toString(batch))));
+    }
+
+    /** The UNSCHEDULE call: cancels those of {@code taskIds} still scheduled on one partition; returns how many. */
+    public static ScriptCall unschedule(StreamKeys keys, String agent, int partition, List<String> taskIds) {
+        List<byte[]> args = new ArrayList<>(taskIds.size());
+        taskIds.forEach(id -> args.add(ascii(Names.requireId("taskId", id))));
+        return new ScriptCall(
+                UNSCHEDULE, List.of(keys.delayed(agent, partition), keys.scheduled(agent, partition)), args);
+    }
+
+    /** The task streams of one partition by priority level, in the order the scripts take them: NORMAL, HIGH, LOW. */
+    static List<String> levelStreams(StreamKeys keys, String agent, int partition) {
+        return List.of(
+                keys.tasks(agent, partition, Priority.NORMAL),
+                keys.tasks(agent, partition, Priority.HIGH),
+                keys.tasks(agent, partition, Priority.LOW));
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.zip.CRC32;
  * prefix:{A}:tasks:low      stream of LOW-priority REQUEST messages, same group
  * prefix:{A}:results        stream of RESULT/ERROR messages, consumer group {@value #ORCHESTRATORS_GROUP}
  * prefix:{A}:dead           stream of dead letters (original message, reason, attempts, error, worker, time)
- * prefix:{A}:delayed        sorted set of retries scored by due time (epoch ms)
+ * prefix:{A}:delayed        sorted set of retries and scheduled tasks (member = message JSON) scored by due time (epoch ms)
+ * prefix:{A}:scheduled      hash: task id -> delayed-set member of each scheduled task not yet promoted (for cancelling)
  * prefix:{A}:done:TASKID    string: the recorded outcome of a task (first wins), expires after the retention
  * prefix:{A}:config         hash of per-agent-type settings shared by all clients (max-backlog)
  * prefix:{A}:enqueued:TASKID string: the orchestrator enqueued this task id already (exactly-once dispatch)
@@ -89,6 +90,14 @@ public record StreamKeys(String prefix) {
 
     public String delayed(String agent, int partition) {
         return agentKey(agent, partition, "delayed");
+    }
+
+    /**
+     * The index of scheduled tasks on one partition: a hash from task id to its member of the {@link #delayed} set,
+     * written by schedule.lua and removed on promotion or cancellation, so a scheduled task is found by its id.
+     */
+    public String scheduled(String agent, int partition) {
+        return agentKey(agent, partition, "scheduled");
     }
 
     /** The marker that makes a dispatcher's enqueue of {@code taskId} happen once (see enqueue.lua). */

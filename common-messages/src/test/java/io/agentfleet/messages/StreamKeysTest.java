@@ -52,6 +52,8 @@ class StreamKeysTest {
             FleetScripts.RECORD_OUTCOMES,
             FleetScripts.RETRY,
             FleetScripts.PROMOTE,
+            FleetScripts.SCHEDULE,
+            FleetScripts.UNSCHEDULE,
             FleetScripts.REDRIVE
         }) {
             assertTrue(script.source().startsWith("-- " + script.name()), script.name() + " has its header");

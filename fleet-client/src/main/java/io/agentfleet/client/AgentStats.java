@@ -18,9 +18,10 @@ import java.util.Map;
  * @param oldestPendingAge idle time of the oldest pending entry of any partition, null when nothing is pending
  * @param consumers the groups' consumers; a worker serving several partitions is one consumer here, with its pending
  *     entries summed and its shortest idle time
- * @param delayed retries waiting for their backoff
+ * @param delayed retries waiting for their backoff (the delayed sets less their scheduled tasks)
  * @param dead entries on the dead-letter streams
  * @param partitions each partition's figures when the type has more than one partition, else empty
+ * @param scheduled tasks accepted with a delay or a start time that are not due yet
  */
 public record AgentStats(
         String agent,
@@ -31,7 +32,8 @@ public record AgentStats(
         List<ConsumerStats> consumers,
         long delayed,
         long dead,
-        List<PartitionStats> partitions) {
+        List<PartitionStats> partitions,
+        long scheduled) {
     public AgentStats {
         consumers = List.copyOf(consumers);
         partitions = List.copyOf(partitions);
@@ -47,7 +49,7 @@ public record AgentStats(
             List<ConsumerStats> consumers,
             long delayed,
             long dead) {
-        this(agent, length, lag, pending, oldestPendingAge, consumers, delayed, dead, List.of());
+        this(agent, length, lag, pending, oldestPendingAge, consumers, delayed, dead, List.of(), 0);
     }
 
     /** The totals of {@code each} partition (listed in the result when there is more than one). */
@@ -58,6 +60,7 @@ public record AgentStats(
         Duration oldest = null;
         long delayed = 0;
         long dead = 0;
+        long scheduled = 0;
         Map<String, ConsumerStats> consumers = new LinkedHashMap<>();
         for (PartitionStats p : each) {
             length += p.length();
@@ -69,6 +72,7 @@ public record AgentStats(
             }
             delayed += p.delayed();
             dead += p.dead();
+            scheduled += p.scheduled();
             for (ConsumerStats c : p.consumers()) {
                 consumers.merge(
                         c.name(),
@@ -89,6 +93,7 @@ public record AgentStats(
                 new ArrayList<>(consumers.values()),
                 delayed,
                 dead,
-                each.size() > 1 ? each : List.of());
+                each.size() > 1 ? each : List.of(),
+                scheduled);
     }
 }

@@ -2,11 +2,13 @@ package io.agentfleet.client;
 
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.FleetException;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -18,8 +20,9 @@ import java.util.TreeMap;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * Runs {@link FleetScripts#ENQUEUE} for validated tasks: one call for a single task, or chunks of at most {@value
- * FleetClient#MAX_CHUNK} per agent type, partition and priority in one pipeline; turns refusals into {@link
+ * Runs {@link FleetScripts#ENQUEUE} (or {@link FleetScripts#SCHEDULE} for tasks with a due time) for validated tasks:
+ * one call for a single task, or chunks of at most {@value FleetClient#MAX_CHUNK} per agent type, partition and priority
+ * in one pipeline; turns refusals into {@link
  * BackpressureException} / {@link PartialSubmitException} and missing replica acknowledgements into {@link
  * DurabilityException}.
  */
@@ -36,9 +39,9 @@ final class Enqueuer {
         this.redis = redis;
     }
 
-    /** Enqueues one task's {@code json} on {@code partition} of its agent type. */
-    TaskHandle enqueue(AgentMessage task, String json, int partition) {
-        return enqueue(task, json, partition, false);
+    /** Enqueues (or, with {@code due}, schedules) one task's {@code json} on {@code partition} of its agent type. */
+    TaskHandle enqueue(AgentMessage task, String json, int partition, Due due) {
+        return enqueue(task, json, partition, due, false);
     }
 
     /**
@@ -46,19 +49,13 @@ final class Enqueuer {
      * then.
      */
     TaskHandle enqueueOnce(AgentMessage task, String json, int partition) {
-        return enqueue(task, json, partition, true);
+        return enqueue(task, json, partition, null, true);
     }
 
-    private TaskHandle enqueue(AgentMessage task, String json, int partition, boolean once) {
+    private TaskHandle enqueue(AgentMessage task, String json, int partition, Due due, boolean once) {
         String agent = task.recipient();
-        ScriptCall call = FleetScripts.enqueue(
-                keys,
-                agent,
-                partition,
-                task.priority(),
-                options.maxBacklog(),
-                List.of(RedisGateway.utf8(json)),
-                once ? List.of(task.taskId()) : List.of());
+        ScriptCall call =
+                callFor(agent, partition, task.priority(), due, List.of(task), List.of(RedisGateway.utf8(json)), once);
         RedisGateway.Durable done;
         try {
             done = redis.call(
@@ -66,33 +63,74 @@ final class Enqueuer {
         } catch (FleetException e) {
             throw backpressureOr(e, agent);
         }
-        List<String> ids = Replies.strings(done.reply());
-        if (ids.getFirst() == null) {
+        TaskHandle handle =
+                handles(agent, partition, due, List.of(task), done.reply()).getFirst();
+        if (handle == null) {
             return null;
         }
-        TaskHandle handle = new TaskHandle(agent, task.taskId(), ids.getFirst(), partition);
         requireDurable(agent, partition, done.acknowledged());
         return handle;
+    }
+
+    /**
+     * ENQUEUE on the stream of {@code priority}, or SCHEDULE with {@code due} (promotion reads each message's own
+     * priority); with {@code once}, each task's "enqueued once" marker keeps a repeat of its task id out.
+     */
+    private ScriptCall callFor(
+            String agent,
+            int partition,
+            Priority priority,
+            Due due,
+            List<AgentMessage> tasks,
+            List<byte[]> json,
+            boolean once) {
+        List<String> taskIds = tasks.stream().map(AgentMessage::taskId).toList();
+        List<String> markers = once ? taskIds : List.of();
+        if (due == null) {
+            return FleetScripts.enqueue(keys, agent, partition, priority, options.maxBacklog(), json, markers);
+        }
+        return FleetScripts.schedule(keys, agent, partition, options.maxBacklog(), due, taskIds, json, markers);
+    }
+
+    /** One handle per task of a successful ENQUEUE or SCHEDULE reply. */
+    private static List<TaskHandle> handles(
+            String agent, int partition, Due due, List<AgentMessage> tasks, Object reply) {
+        List<TaskHandle> handles = new ArrayList<>(tasks.size());
+        if (due == null) {
+            List<String> ids = Replies.strings(reply);
+            for (int i = 0; i < ids.size(); i++) {
+                // null: skipped by its "enqueued once" marker (a repeat of the task id)
+                handles.add(
+                        ids.get(i) == null
+                                ? null
+                                : new TaskHandle(agent, tasks.get(i).taskId(), ids.get(i), partition));
+            }
+            return handles;
+        }
+        Instant dueAt = Instant.ofEpochMilli(FleetScripts.Scheduled.of(reply).dueAt());
+        tasks.forEach(t -> handles.add(new TaskHandle(agent, t.taskId(), null, partition, dueAt)));
+        return handles;
     }
 
     /**
      * Enqueues {@code tasks} (their JSON in {@code encoded}, their partitions in {@code partitions}) in chunks, one
      * pipeline; returns one handle per task in input order.
      */
-    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions) {
+    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions, Due due) {
         List<Chunk> chunks = chunk(tasks, partitions);
-        enqueueChunks(chunks, encoded);
-        return collectHandles(tasks, chunks);
+        enqueueChunks(chunks, tasks, encoded, due);
+        return collectHandles(tasks, chunks, due);
     }
 
-    private void enqueueChunks(List<Chunk> chunks, List<String> encoded) {
+    private void enqueueChunks(List<Chunk> chunks, List<AgentMessage> tasks, List<String> encoded, Due due) {
         List<ScriptCall> calls = new ArrayList<>(chunks.size());
         for (Chunk chunk : chunks) {
             List<byte[]> json = chunk.indexes.stream()
                     .map(i -> RedisGateway.utf8(encoded.get(i)))
                     .toList();
-            calls.add(FleetScripts.enqueue(
-                    keys, chunk.agent, chunk.partition, chunk.priority, options.maxBacklog(), json, List.of()));
+            List<AgentMessage> chunkTasks =
+                    chunk.indexes.stream().map(tasks::get).toList();
+            calls.add(callFor(chunk.agent, chunk.partition, chunk.priority, due, chunkTasks, json, false));
         }
         List<RedisGateway.Durable> replies = redis.call(
                 ENQUEUE_WHAT, jedis -> redis.runPipelined(calls, options.waitReplicas(), options.waitTimeout()));
@@ -101,7 +139,7 @@ final class Enqueuer {
         }
     }
 
-    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks) {
+    private List<TaskHandle> collectHandles(List<AgentMessage> tasks, List<Chunk> chunks, Due due) {
         TaskHandle[] handles = new TaskHandle[tasks.size()];
         List<Integer> refused = new ArrayList<>();
         BackpressureException firstRefusal = null;
@@ -123,10 +161,11 @@ final class Enqueuer {
                 refused.addAll(chunk.indexes);
                 continue;
             }
-            List<String> ids = Replies.strings(chunk.reply.reply());
-            for (int i = 0; i < ids.size(); i++) {
-                int index = chunk.indexes.get(i);
-                handles[index] = new TaskHandle(chunk.agent, tasks.get(index).taskId(), ids.get(i), chunk.partition);
+            List<AgentMessage> chunkTasks =
+                    chunk.indexes.stream().map(tasks::get).toList();
+            List<TaskHandle> chunkHandles = handles(chunk.agent, chunk.partition, due, chunkTasks, chunk.reply.reply());
+            for (int i = 0; i < chunkHandles.size(); i++) {
+                handles[chunk.indexes.get(i)] = chunkHandles.get(i);
             }
             long acks = chunk.reply.acknowledged();
             if (acks >= 0 && acks < options.waitReplicas() && unreplicated == null) {

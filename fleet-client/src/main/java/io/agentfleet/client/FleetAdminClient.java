@@ -234,7 +234,7 @@ public final class FleetAdminClient implements AutoCloseable {
     }
 
     /**
-     * Length, lag, pending work, consumers, delayed retries and dead letters of one agent type, summed over its
+     * Length, lag, pending work, consumers, delayed retries, scheduled tasks and dead letters of one agent type, summed over its
      * partitions, with each partition's own figures when it has more than one (see {@link AgentStats}).
      */
     public AgentStats agentStats(String agent) {
@@ -279,6 +279,7 @@ public final class FleetAdminClient implements AutoCloseable {
                 consumers(jedis, tasks, seen)
                         .forEach(c -> consumers.merge(c.name(), c, FleetAdminClient::sameConsumer));
             }
+            long scheduled = jedis.hlen(keys.scheduled(agent, partition));
             return new PartitionStats(
                     partition,
                     length,
@@ -287,8 +288,9 @@ public final class FleetAdminClient implements AutoCloseable {
                     pending,
                     oldest,
                     List.copyOf(consumers.values()),
-                    jedis.zcard(keys.delayed(agent, partition)),
-                    jedis.xlen(keys.dead(agent, partition)));
+                    Math.max(0, jedis.zcard(keys.delayed(agent, partition)) - scheduled),
+                    jedis.xlen(keys.dead(agent, partition)),
+                    scheduled);
         });
     }
 

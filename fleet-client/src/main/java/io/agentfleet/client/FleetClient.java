@@ -9,6 +9,7 @@ import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import java.net.URI;
 import java.time.Duration;
@@ -145,7 +146,7 @@ public final class FleetClient implements AutoCloseable {
         try {
             String json = validator.validate(publish.task(), "task");
             targets.register(agent);
-            TaskHandle handle = enqueuer.enqueue(task, json, partition);
+            TaskHandle handle = enqueuer.enqueue(task, json, partition, submitOptions.due());
             publish.end(null);
             return handle;
         } catch (RuntimeException e) {
@@ -249,13 +250,27 @@ public final class FleetClient implements AutoCloseable {
                         publishes.isEmpty() ? tasks.get(i) : publishes.get(i).task(), "tasks[" + i + "]"));
             }
             tasks.stream().map(AgentMessage::recipient).distinct().forEach(targets::register);
-            List<TaskHandle> handles = enqueuer.enqueueAll(tasks, encoded, partitions);
+            List<TaskHandle> handles = enqueuer.enqueueAll(tasks, encoded, partitions, submitOptions.due());
             publishes.forEach(p -> p.end(null));
             return handles;
         } catch (RuntimeException e) {
             publishes.forEach(p -> p.end(e));
             throw e;
         }
+    }
+
+    /**
+     * Cancels a scheduled task that is not due yet: it leaves its delayed set and never runs.
+     *
+     * @return true when it was still scheduled and is now cancelled; false when it was promoted already (it is on the
+     *     task stream or done), cancelled before, or never scheduled
+     * @throws FleetConnectionException when Redis cannot be reached
+     */
+    public boolean cancelScheduled(TaskHandle handle) {
+        Objects.requireNonNull(handle, "handle");
+        ScriptCall call = FleetScripts.unschedule(keys, handle.agent(), handle.partition(), List.of(handle.taskId()));
+        Object removed = redis.call("cancelling a scheduled task", jedis -> redis.run(call));
+        return removed instanceof Number n && n.longValue() > 0;
     }
 
     /**

@@ -17,7 +17,8 @@ public record PartitionStats(
         Duration oldestPendingAge,
         List<ConsumerStats> consumers,
         long delayed,
-        long dead) {
+        long dead,
+        long scheduled) {
     public PartitionStats {
         consumers = List.copyOf(consumers);
     }

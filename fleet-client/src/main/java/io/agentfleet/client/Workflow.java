@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.Due;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,9 +29,11 @@ import java.util.Objects;
  * @param maxSteps most dispatches of the run, null for the orchestrator's default
  * @param maxTokens token budget, null for none
  * @param maxCost cost budget, null for none
- * @param deadline how long the run may take from submission, null for none
+ * @param deadline how long the run may take from its start (submission, or {@code start} when scheduled), null for none
+ * @param start when the run's first tasks are due ({@code delay} or {@code runAt} of the request), null for at once
  */
-public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Double maxCost, Duration deadline) {
+public record Workflow(
+        List<Task> tasks, Integer maxSteps, Long maxTokens, Double maxCost, Duration deadline, Due start) {
 
     /**
      * One task of a workflow.
@@ -109,6 +113,11 @@ public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Doubl
         }
     }
 
+    /** A workflow that starts at once. */
+    public Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Double maxCost, Duration deadline) {
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, null);
+    }
+
     /** Readable shorthand for a task's dependencies: {@code task("code", "coder", input, dependsOn("research"))}. */
     public static List<String> dependsOn(String... taskIds) {
         return List.of(taskIds);
@@ -136,6 +145,12 @@ public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Doubl
         if (deadline != null) {
             body.put("deadline", deadline.toString());
         }
+        if (start != null && start.delay() != null) {
+            body.put("delay", start.delay().toString());
+        }
+        if (start != null && start.at() != null) {
+            body.put("runAt", start.at().toString());
+        }
         ArrayNode list = body.putArray("tasks");
         tasks.forEach(task -> list.add(task.toJson()));
         return body;
@@ -148,6 +163,7 @@ public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Doubl
         private Long maxTokens;
         private Double maxCost;
         private Duration deadline;
+        private Due start;
 
         private Builder() {}
 
@@ -190,8 +206,28 @@ public record Workflow(List<Task> tasks, Integer maxSteps, Long maxTokens, Doubl
             return this;
         }
 
+        /**
+         * Schedules the run: its first tasks are enqueued {@code value} after the orchestrator accepts it.
+         *
+         * @throws io.agentfleet.messages.InvalidMessageException when negative or more than {@link Due#MAX_AHEAD}
+         */
+        public Builder delay(Duration value) {
+            this.start = Due.in(value);
+            return this;
+        }
+
+        /**
+         * Schedules the run: its first tasks are enqueued at {@code value}.
+         *
+         * @throws io.agentfleet.messages.InvalidMessageException when more than {@link Due#MAX_AHEAD} ahead
+         */
+        public Builder runAt(Instant value) {
+            this.start = Due.at(value, Instant.now());
+            return this;
+        }
+
         public Workflow build() {
-            return new Workflow(tasks, maxSteps, maxTokens, maxCost, deadline);
+            return new Workflow(tasks, maxSteps, maxTokens, maxCost, deadline, start);
         }
     }
 }

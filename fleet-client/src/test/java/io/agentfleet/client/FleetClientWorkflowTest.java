@@ -18,6 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,6 +105,30 @@ class FleetClientWorkflowTest {
                   {"id":"notes","agent":"researcher","dependsOn":["code"],"optional":true,"timeout":"PT5M","maxAttempts":2}]}
                 """), MAPPER.readTree(flow.toJson().toString()));
         assertThrows(IllegalArgumentException.class, () -> Workflow.builder().build());
+    }
+
+    @Test
+    void aScheduledWorkflowCarriesItsDelayOrStartInstant() throws Exception {
+        ObjectNode input = JsonNodeFactory.instance.objectNode();
+        assertEquals(
+                MAPPER.readTree("{\"delay\":\"PT1H\",\"tasks\":[{\"id\":\"a\",\"agent\":\"coder\",\"input\":{}}]}"),
+                MAPPER.readTree(Workflow.builder()
+                        .task("a", "coder", input)
+                        .delay(Duration.ofHours(1))
+                        .build()
+                        .toJson()
+                        .toString()));
+        Instant at = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        assertEquals(
+                at.toString(),
+                Workflow.builder()
+                        .task("a", "coder", input)
+                        .runAt(at)
+                        .build()
+                        .toJson()
+                        .get("runAt")
+                        .asText());
+        assertThrows(InvalidMessageException.class, () -> Workflow.builder().delay(Duration.ofSeconds(-1)));
     }
 
     @Test

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  * completed), {@code fleet_stream_lag{agent}} (entries not yet delivered to the {@code workers} groups, from XINFO
  * GROUPS, over every level; NaN when Redis cannot tell, e.g. Redis before 7 or a nil lag),
  * {@code fleet_stream_pending{agent}} (delivered, not acknowledged: the group's PEL count, the
- * same number as the XPENDING summary), {@code fleet_delayed{agent}} (ZCARD of retries waiting) and
+ * same number as the XPENDING summary), {@code fleet_delayed{agent}} (retries waiting: ZCARD of the delayed set less its
+ * scheduled tasks), {@code fleet_scheduled{agent}} (tasks accepted with a delay or start time, not due yet: HLEN of the
+ * scheduled index) and
  * {@code fleet_dead_letters_stored{agent}} (XLEN of the dead-letter stream). A gauge is NaN until sampled and after a
  * failed sample, never a made-up 0. Every gauge is tagged with {@code agent} and {@code partition} (0 for an
  * unpartitioned type): a type's total is {@code sum by (agent)}. Every replica reports the gauges of its agent types;
@@ -53,6 +55,7 @@ public final class StreamGauges {
         volatile double lag = Double.NaN;
         volatile double pending = Double.NaN;
         volatile double delayed = Double.NaN;
+        volatile double scheduled = Double.NaN;
         volatile double dead = Double.NaN;
 
         public double length() {
@@ -71,6 +74,10 @@ public final class StreamGauges {
             return delayed;
         }
 
+        public double scheduled() {
+            return scheduled;
+        }
+
         public double dead() {
             return dead;
         }
@@ -80,6 +87,7 @@ public final class StreamGauges {
             lag = Double.NaN;
             pending = Double.NaN;
             delayed = Double.NaN;
+            scheduled = Double.NaN;
             dead = Double.NaN;
         }
     }
@@ -113,7 +121,12 @@ public final class StreamGauges {
                 .tag("partition", p)
                 .register(registry);
         Gauge.builder("fleet.delayed", s, Sample::delayed)
-                .description("Retries waiting for their backoff to pass (ZCARD of the delayed set)")
+                .description("Retries waiting for their backoff to pass (the delayed set less its scheduled tasks)")
+                .tag("agent", agent)
+                .tag("partition", p)
+                .register(registry);
+        Gauge.builder("fleet.scheduled", s, Sample::scheduled)
+                .description("Tasks accepted with a delay or a start time that are not due yet")
                 .tag("agent", agent)
                 .tag("partition", p)
                 .register(registry);
@@ -154,6 +167,7 @@ public final class StreamGauges {
                         lengths,
                         groups,
                         commands.zcard(keys.delayed(agent, p)),
+                        commands.hlen(keys.scheduled(agent, p)),
                         commands.xlen(keys.dead(agent, p))));
             }
         });
@@ -179,6 +193,7 @@ public final class StreamGauges {
             List<RedisFuture<Long>> lengths,
             List<RedisFuture<List<Object>>> groups,
             RedisFuture<Long> delayed,
+            RedisFuture<Long> scheduled,
             RedisFuture<Long> dead) {
         void apply() throws InterruptedException, ExecutionException, TimeoutException {
             long len = 0;
@@ -203,12 +218,14 @@ public final class StreamGauges {
                     pendingValue += group.get("pending") instanceof Number n ? n.doubleValue() : Double.NaN;
                 }
             }
-            long delayedCount = delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long scheduledCount = scheduled.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            long delayedCount = Math.max(0, delayed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS) - scheduledCount);
             long deadCount = dead.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             sample.length = len;
             sample.lag = lagValue;
             sample.pending = pendingValue;
             sample.delayed = delayedCount;
+            sample.scheduled = scheduledCount;
             sample.dead = deadCount;
         }
     }

@@ -31,12 +31,13 @@ import picocli.CommandLine.Spec;
         name = "fleetctl",
         mixinStandardHelpOptions = true,
         versionProvider = FleetCtl.Version.class,
-        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit, runs;"
-                + " schedules through the orchestrator's HTTP API.",
+        description = "Operate an AgentFleet through its Redis: queue status, dead letters, submit (now or scheduled),"
+                + " cancel a scheduled task, runs; schedules through the orchestrator's HTTP API.",
         subcommands = {
             StatusCommand.class,
             DeadCommand.class,
             SubmitCommand.class,
+            CancelCommand.class,
             RunCommand.class,
             ScheduleCommand.class
         },

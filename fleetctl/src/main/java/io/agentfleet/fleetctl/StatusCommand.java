@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description =
                 "Queue status per agent type (from the fleet's registry of agent types): length, lag, pending, oldest"
-                        + " pending age, consumers, live consumers, delayed, dead; a partitioned type shows its totals, then"
+                        + " pending age, consumers, live consumers, delayed (retries), scheduled (delayed or timed tasks not"
+                        + " due yet), dead; a partitioned type shows its totals, then"
                         + " each partition as AGENT/PARTITION.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
@@ -70,7 +71,16 @@ final class StatusCommand implements Callable<Integer> {
 
     private static Table table(List<AgentStats> stats, Duration threshold) {
         Table table = new Table(
-                "AGENT", "LENGTH", "LAG", "PENDING", "OLDEST PENDING", "CONSUMERS", "LIVE", "DELAYED", "DEAD");
+                "AGENT",
+                "LENGTH",
+                "LAG",
+                "PENDING",
+                "OLDEST PENDING",
+                "CONSUMERS",
+                "LIVE",
+                "DELAYED",
+                "SCHEDULED",
+                "DEAD");
         for (AgentStats s : stats) {
             table.row(
                     s.agent(),
@@ -81,6 +91,7 @@ final class StatusCommand implements Callable<Integer> {
                     s.consumers().size(),
                     live(s.consumers(), threshold),
                     s.delayed(),
+                    s.scheduled(),
                     s.dead());
             for (PartitionStats p : s.partitions()) {
                 table.row(
@@ -92,6 +103,7 @@ final class StatusCommand implements Callable<Integer> {
                         p.consumers().size(),
                         live(p.consumers(), threshold),
                         p.delayed(),
+                        p.scheduled(),
                         p.dead());
             }
         }
@@ -127,6 +139,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             node.put("live", live(s.consumers(), threshold));
             node.put("delayed", s.delayed());
+            node.put("scheduled", s.scheduled());
             node.put("dead", s.dead());
             ArrayNode partitions = node.putArray("partitions");
             for (PartitionStats p : s.partitions()) {
@@ -142,6 +155,7 @@ final class StatusCommand implements Callable<Integer> {
                 partition.put("consumers", p.consumers().size());
                 partition.put("live", live(p.consumers(), threshold));
                 partition.put("delayed", p.delayed());
+                partition.put("scheduled", p.scheduled());
                 partition.put("dead", p.dead());
             }
         }

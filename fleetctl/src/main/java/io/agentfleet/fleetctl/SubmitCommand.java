@@ -16,6 +16,7 @@ import io.agentfleet.messages.Names;
 import io.agentfleet.messages.Priority;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Spec;
         name = "submit",
         mixinStandardHelpOptions = true,
         description =
-                "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result.")
+                "Enqueue one task {\"input\": INPUT} for an agent type; prints its task id, with --wait its result."
+                        + " With --delay or --run-at the task is scheduled: accepted now, enqueued when due"
+                        + " (cancel it before then with fleetctl cancel).")
 final class SubmitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,6 +67,20 @@ final class SubmitCommand implements Callable<Integer> {
     String priority;
 
     @Option(
+            names = "--delay",
+            paramLabel = "DURATION",
+            converter = Durations.class,
+            description =
+                    "Schedule the task to be enqueued this long after it is accepted (e.g. 30s, 2h; at most 365d)")
+    Duration delay;
+
+    @Option(
+            names = "--run-at",
+            paramLabel = "INSTANT",
+            description = "Schedule the task to be enqueued at this ISO-8601 instant (e.g. 2030-01-01T09:00:00Z)")
+    Instant runAt;
+
+    @Option(
             names = "--wait",
             paramLabel = "DURATION",
             converter = Durations.class,
@@ -76,14 +93,16 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AgentMessage task = task();
         try (FleetClient client = root.connect()) {
-            TaskHandle handle = client.submit(
-                    task, partitionKey == null ? SubmitOptions.DEFAULT : SubmitOptions.partitionKey(partitionKey));
+            TaskHandle handle = client.submit(task, options());
             ObjectNode report = FleetCtl.JSON
                     .createObjectNode()
                     .put("agent", handle.agent())
                     .put("taskId", handle.taskId())
                     .put("entryId", handle.entryId())
                     .put("partition", handle.partition());
+            if (handle.dueAt() != null) {
+                report.put("dueAt", handle.dueAt().toString());
+            }
             if (!root.json()) {
                 out.println(handle.taskId());
                 out.flush();
@@ -94,6 +113,19 @@ final class SubmitCommand implements Callable<Integer> {
                 out.flush();
             }
             return code;
+        }
+    }
+
+    private SubmitOptions options() {
+        SubmitOptions options = partitionKey == null ? SubmitOptions.DEFAULT : SubmitOptions.partitionKey(partitionKey);
+        if (delay != null && runAt != null) {
+            throw new ParameterException(spec.commandLine(), "give either --delay or --run-at, not both");
+        }
+        try {
+            return delay != null ? options.withDelay(delay) : runAt != null ? options.withRunAt(runAt) : options;
+        } catch (InvalidMessageException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "--" + (delay != null ? "delay" : "run-at") + " " + e.reason());
         }
     }
 

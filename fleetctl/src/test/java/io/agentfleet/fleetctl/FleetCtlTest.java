@@ -331,6 +331,31 @@ class FleetCtlTest {
     }
 
     @Test
+    void submitWithADelayIsScheduledShownInStatusAndCancelledOnce() throws Exception {
+        Run run = fleetctl("submit", CODER, "--input", "{}", "--delay", "1h", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        String taskId = run.json().get("taskId").asText();
+        assertTrue(run.json().get("entryId").isNull(), run.out());
+        assertTrue(run.json().hasNonNull("dueAt"), run.out());
+
+        JsonNode coder = fleetctl("status", "--json").json().get(0);
+        assertEquals(1, coder.get("scheduled").asInt(), coder.toString());
+        assertEquals(0, coder.get("delayed").asInt(), coder.toString());
+        assertEquals(0, coder.get("length").asInt(), coder.toString());
+
+        Run cancel = fleetctl("cancel", CODER, taskId);
+        assertEquals(0, cancel.exitCode(), cancel.err());
+        assertEquals("cancelled " + taskId, cancel.out().trim());
+        assertEquals(1, fleetctl("cancel", CODER, taskId).exitCode(), "nothing left to cancel");
+        assertEquals(
+                0, fleetctl("status", "--json").json().get(0).get("scheduled").asInt());
+        assertEquals(
+                2,
+                fleetctl("submit", CODER, "--input", "{}", "--delay", "1h", "--run-at", "2030-01-01T00:00:00Z")
+                        .exitCode());
+    }
+
+    @Test
     void submitRejectsBadInputWithUsageExitCode() {
         assertEquals(2, fleetctl("submit", CODER, "--input", "{not json").exitCode());
         Run badAgent = fleetctl("submit", "Bad Agent", "--input", "{}");

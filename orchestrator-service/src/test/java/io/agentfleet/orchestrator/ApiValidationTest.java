@@ -103,6 +103,28 @@ class ApiValidationTest {
     }
 
     @Test
+    void badDelayOrRunAtIsRejectedNamingTheField() {
+        Map<String, String> bad = Map.of(
+                "{\"agent\":\"t-coder\",\"delay\":\"-5s\"}", "delay",
+                "{\"agent\":\"t-coder\",\"delay\":\"soon\"}", "delay",
+                "{\"agent\":\"t-coder\",\"delay\":\"400d\"}", "delay",
+                "{\"agent\":\"t-coder\",\"runAt\":\"tomorrow\"}", "runAt",
+                "{\"agent\":\"t-coder\",\"runAt\":\"2999-01-01T00:00:00Z\"}", "runAt",
+                "{\"agent\":\"t-coder\",\"delay\":\"5s\",\"runAt\":\"2030-01-01T00:00:00Z\"}", "runAt");
+        bad.forEach((body, field) -> {
+            Api.Response r = api.post("/v1/tasks", body);
+            assertEquals(400, r.status(), body + " -> " + r);
+            assertEquals(field, r.json().get("field").asText(), r.toString());
+        });
+        Api.Response workflow = api.post("/v1/workflows", """
+                {"delay":"-1m","tasks":[{"id":"a","agent":"t-coder"}]}""");
+        assertEquals(400, workflow.status(), workflow.toString());
+        assertEquals("delay", workflow.json().get("field").asText());
+        assertEquals(
+                "must be >= 0, but was '-1m'", workflow.json().get("reason").asText());
+    }
+
+    @Test
     void oversizeInputIsRejectedWith413() {
         String big = "x".repeat(5000);
         Api.Response r = api.post("/v1/tasks", "{\"agent\":\"t-coder\",\"input\":{\"text\":\"" + big + "\"}}");

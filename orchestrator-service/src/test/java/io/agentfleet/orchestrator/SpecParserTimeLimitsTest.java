@@ -1,10 +1,12 @@
 package io.agentfleet.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.orchestrator.support.Api;
+import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +58,28 @@ class SpecParserTimeLimitsTest {
         }) {
             assertRefused("deadline", "{\"agent\":\"a\",\"deadline\":\"" + deadline + "\"}");
         }
+    }
+
+    @Test
+    void aScheduledRunStartsAfterItsDelayOrAtItsInstantAndItsDeadlineCountsFromThere() {
+        RunSpec delayed = parser.singleTask(Api.parse("{\"agent\":\"a\",\"delay\":\"1h\",\"deadline\":\"30m\"}"), NOW);
+        assertEquals(NOW.plus(Duration.ofHours(1)), delayed.startAt());
+        assertEquals(NOW.plus(Duration.ofMinutes(90)), delayed.deadline());
+        assertEquals(
+                NOW.plus(Duration.ofDays(365)),
+                parser.singleTask(Api.parse("{\"agent\":\"a\",\"runAt\":\"2027-01-01T00:00:00Z\"}"), NOW)
+                        .startAt());
+        assertNull(
+                parser.singleTask(Api.parse("{\"agent\":\"a\",\"runAt\":\"2020-01-01T00:00:00Z\"}"), NOW)
+                        .startAt(),
+                "a past instant starts at once");
+        assertNull(parser.singleTask(Api.parse("{\"agent\":\"a\",\"delay\":\"0s\"}"), NOW)
+                .startAt());
+        assertRefused("delay", "{\"agent\":\"a\",\"delay\":\"366d\"}");
+        assertRefused("runAt", "{\"agent\":\"a\",\"runAt\":\"2027-01-01T00:00:00.001Z\"}");
+        assertRefused(
+                "deadline",
+                "{\"agent\":\"a\",\"runAt\":\"2026-06-01T00:00:00Z\",\"deadline\":\"2026-05-01T00:00:00Z\"}");
     }
 
     private Duration task(String json) {

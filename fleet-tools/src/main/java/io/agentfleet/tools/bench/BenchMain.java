@@ -20,7 +20,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch]}: runs the workloads of
+ * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch W7]}: runs the workloads of
  * BENCH.md, each on a fresh Redis without persistence (W5: a node, then a 3+3 Redis Cluster; W5-lat: W1-lat on a 3+3
  * cluster without and with WAIT 1; W6: {@link StartupBench}), with producer and worker as separate JVMs, and prints the
  * median (min–max) of the runs. {@code --peers} adds the peers of {@link PeerBench} to W1 and W1-lat.
@@ -41,6 +41,7 @@ public final class BenchMain {
               W6                             worker start -> consuming (first XREADGROUP seen by Redis), with and
                                              without the AOT cache; 10 runs
               W6-orch                        orchestrator start -> GET /health 200, with and without the AOT cache
+              W7                             10,000 tasks scheduled for one instant: due -> all enqueued (ms)
               --runs N                       runs per workload
               --peers                        also run bench/peers (BullMQ, bare Node loop) after each W1 / W1-lat run
                                              and print AgentFleet ÷ peer ratios of the medians""";
@@ -159,6 +160,7 @@ public final class BenchMain {
                             Map.of("FLEET_AGENTS_SLEEP_MAX_IN_FLIGHT", "10000"),
                             workload + "-" + run);
                 case "W4" -> CrashBench.run(redis, logDir, workload + "-" + run);
+                case "W7" -> delayedWorkload(redis, workload + "-" + run);
                 case "W6" ->
                     StartupBench.worker(
                             redis,
@@ -175,7 +177,7 @@ public final class BenchMain {
                             run);
                 default ->
                     throw new IllegalArgumentException("unknown workload " + workload
-                            + " (W1, W1-lat, W1-prio, W2, W3, W4, W5, W5-lat, W6, W6-orch)");
+                            + " (W1, W1-lat, W1-prio, W2, W3, W4, W5, W5-lat, W6, W6-orch, W7)");
             };
         }
     }
@@ -206,6 +208,15 @@ public final class BenchMain {
                     .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, name);
             figures = figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
+            stopGracefully(worker);
+            return figures;
+        }
+    }
+
+    /** W7: {@link DelayBench} against one worker of the bench type (its promoter moves the due tasks). */
+    private Figures delayedWorkload(RedisProcess redis, String name) throws Exception {
+        try (JavaProcess worker = startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name)) {
+            Figures figures = DelayBench.run(redis.uri(), "bench");
             stopGracefully(worker);
             return figures;
         }

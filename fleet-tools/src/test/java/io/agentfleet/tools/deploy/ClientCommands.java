@@ -1,8 +1,13 @@
 package io.agentfleet.tools.deploy;
 
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.Priority;
+import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.RedisProtocol;
 
@@ -149,6 +154,7 @@ record ClientCommands(
                         cmd("SET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t1"), "{}", "NX"),
                         cmd("ZADD", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "1", "m"),
                         cmd("ZRANGEBYSCORE", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "0", "1"),
+                        script(FleetScripts.promote(StreamKeys.DEFAULT, AGENT, PARTITION, 1000)),
                         cmd("XADD", StreamKeys.DEFAULT.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
                         reap(tasks, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.WORKERS_GROUP), "pod-1"),
@@ -214,6 +220,18 @@ record ClientCommands(
                                         .replace("{" + AGENT + "}", "{" + StreamKeys.tag(AGENT, PARTITION) + "}"),
                                 "0",
                                 "{}"),
+                        script(FleetScripts.schedule(
+                                StreamKeys.DEFAULT,
+                                AGENT,
+                                PARTITION,
+                                0,
+                                Due.in(Duration.ofHours(1)),
+                                List.of("t8"),
+                                List.of("{}".getBytes(StandardCharsets.UTF_8)),
+                                List.of("t8"))),
+                        script(FleetScripts.promote(StreamKeys.DEFAULT, AGENT, PARTITION, 1000)),
+                        script(FleetScripts.unschedule(StreamKeys.DEFAULT, AGENT, PARTITION, List.of("t8"))),
+                        cmd("HLEN", StreamKeys.DEFAULT.scheduled(AGENT, PARTITION)),
                         cmd("HSET", RUN_STATE, "status", "RUNNING"),
                         cmd("SET", RUN_CANCEL, "1"),
                         reap(results, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.ORCHESTRATORS_GROUP), "o-1"),
@@ -275,7 +293,17 @@ record ClientCommands(
                                 "{}"),
                         cmd("WAIT", "1", "10"),
                         cmd("XLEN", tasks),
-                        cmd("GET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t1"))),
+                        cmd("GET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t1")),
+                        script(FleetScripts.schedule(
+                                StreamKeys.DEFAULT,
+                                AGENT,
+                                PARTITION,
+                                0,
+                                Due.in(Duration.ofHours(1)),
+                                List.of("t7"),
+                                List.of("{}".getBytes(StandardCharsets.UTF_8)),
+                                List.of())),
+                        script(FleetScripts.unschedule(StreamKeys.DEFAULT, AGENT, PARTITION, List.of("t7")))),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
                         cmd("HSET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions", "64"),
@@ -337,6 +365,17 @@ record ClientCommands(
                 "1",
                 heartbeatFor,
                 "1");
+    }
+
+    /** A shared script's call as an EVAL with its keys and arguments (the arguments as UTF-8 text). */
+    private static List<String> script(ScriptCall call) {
+        List<String> parts = new ArrayList<>();
+        parts.add("EVAL");
+        parts.add(call.script().source());
+        parts.add(Integer.toString(call.keys().size()));
+        parts.addAll(call.keys());
+        call.args().forEach(a -> parts.add(new String(a, StandardCharsets.UTF_8)));
+        return List.copyOf(parts);
     }
 
     private static List<String> cmd(String... parts) {

@@ -101,14 +101,16 @@ public class FleetStats {
      */
     private PartitionStatus partition(String agent, int p) {
         var sync = redis.shared().sync();
+        long scheduled = sync.hlen(keys.scheduled(agent, p));
         StreamCounts counts = new StreamCounts(
                 0,
-                sync.zcard(keys.delayed(agent, p)),
+                Math.max(0, sync.zcard(keys.delayed(agent, p)) - scheduled),
                 sync.xlen(keys.dead(agent, p)),
                 sync.xlen(keys.results(agent, p)),
                 0,
                 0,
-                0);
+                0,
+                scheduled);
         Map<String, ConsumerStatus> consumers = new LinkedHashMap<>();
         for (Priority level : Priority.values()) {
             String tasks = keys.tasks(agent, p, level);
@@ -120,7 +122,8 @@ public class FleetStats {
                     0,
                     toLong(group.get("lag")),
                     toLong(group.get("pending")),
-                    group.isEmpty() ? 0 : oldestPendingMs(tasks)));
+                    group.isEmpty() ? 0 : oldestPendingMs(tasks),
+                    0));
             if (!group.isEmpty()) {
                 consumersOf(tasks).forEach(c -> consumers.merge(c.name(), c, FleetStats::sameConsumer));
             }

@@ -43,6 +43,7 @@ public final class ConfigKeys {
     public static final String IDEMPOTENCY_WINDOW = O + "idempotency-window";
     public static final String WATCH_INTERVAL = O + "watch-interval";
     public static final String RECONCILE_AFTER = O + "reconcile-after";
+    public static final String PROMOTE_INTERVAL = O + "promote-interval";
     public static final String STREAMS_PER_READER = O + "streams-per-reader";
     public static final String AGENTS_REFRESH = O + "agents-refresh";
     public static final String AGENTS_MISS_REFRESH = O + "agents-miss-refresh";

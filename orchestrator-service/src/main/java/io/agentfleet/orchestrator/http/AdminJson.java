@@ -60,6 +60,7 @@ final class AdminJson {
     private static void counts(ObjectNode n, StreamCounts c) {
         n.put("length", c.length());
         n.put("delayed", c.delayed());
+        n.put("scheduled", c.scheduled());
         n.put("deadLetters", c.deadLetters());
         n.put("results", c.results());
         n.put("lag", c.lag());

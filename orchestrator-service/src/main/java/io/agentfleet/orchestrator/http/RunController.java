@@ -43,6 +43,7 @@ import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -340,6 +341,9 @@ public class RunController {
         out.put("status", run.status().name());
         out.put("self", "/v1/runs/" + run.runId());
         out.put("events", "/v1/runs/" + run.runId() + "/events");
+        if (run.startAt() > 0) {
+            out.put("startAt", Instant.ofEpochMilli(run.startAt()).toString());
+        }
         return out;
     }
 }

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples the stream gauges ({@code fleet_stream_length|lag|pending}, {@code fleet_delayed},
+ * Samples the stream gauges ({@code fleet_stream_length|lag|pending}, {@code fleet_delayed}, {@code fleet_scheduled},
  * {@code fleet_dead_letters_stored}) of every partition of every agent type the fleet knows (its registry, runs,
  * configuration), tagged {@code agent} and {@code partition}, every 5 seconds, so they are exported even for agent types whose workers are all down.
  */

@@ -33,7 +33,8 @@ final class RunMetrics {
                     .tag("status", status)
                     .register(metrics)
                     .increment();
-            long created = run.createdAt();
+            // A scheduled run's duration counts from its start: the wait for it is not the run's time.
+            long created = Math.max(run.createdAt(), run.startAt());
             long finished = run.finishedAt();
             if (created > 0 && finished >= created) {
                 Timer.builder("fleet.orchestrator.run.duration")

@@ -206,8 +206,17 @@ public final class RunService {
         return transition(runId, (Consumer<RunState>) run -> engine.fail(run, error, clock.instant()));
     }
 
+    /** Cancels a run; a scheduled run's tasks that wait for its start leave the delayed set. */
     public Outcome cancel(String runId) {
-        return transition(runId, (Consumer<RunState>) run -> engine.cancel(run, clock.instant()));
+        Outcome outcome = transition(runId, (Consumer<RunState>) run -> engine.cancel(run, clock.instant()));
+        if (outcome == Outcome.APPLIED) {
+            RunState run = store.load(runId);
+            long removed = run == null ? 0 : outbox.unschedule(run);
+            if (removed > 0) {
+                LOG.info("run {}: cancelled {} scheduled task(s) before they were due", runId, removed);
+            }
+        }
+        return outcome;
     }
 
     public Outcome resume(String runId, String taskId, JsonNode answer, String action) {

@@ -98,7 +98,7 @@ final class PartitionWorker {
         this.renewer = new Periodic("fleet-lease-" + label, agent.renewEvery(), this::renewLeases);
         // Highest level first, so free slots go to a dead worker's HIGH entries before its LOW ones.
         this.reclaimer = new Periodic("fleet-reclaim-" + label, agent.reclaimEvery(), this::reclaimOnce);
-        Promoter promote = new Promoter(partition, redis, clock);
+        Promoter promote = new Promoter(partition, redis);
         this.promoter = new Periodic("fleet-promote-" + label, worker.promoteInterval(), promote::promoteDue);
     }
 

@@ -95,7 +95,10 @@ final class Dispatcher {
             return;
         }
         String wireId = WireIds.of(run.runId, task.id, task.revision, review);
-        Long deadline = task.timeout == null ? null : deadlineAfter(now, task.timeout);
+        // A scheduled run's first tasks wait for its start, and their timeouts count from it.
+        long dueAt = run.startAt() > now.toEpochMilli() ? run.startAt() : 0;
+        Instant from = dueAt > 0 ? Instant.ofEpochMilli(dueAt) : now;
+        Long deadline = task.timeout == null ? null : deadlineAfter(from, task.timeout);
         OutboxEntry message;
         try {
             message = DispatchMessage.encode(codec, run, task, agent, wireId, content, review, deadline, now);
@@ -137,7 +140,7 @@ final class Dispatcher {
         task.dispatchedAt = now.toEpochMilli();
         run.save(task);
         run.countStep();
-        run.outbox.add(message);
+        run.outbox.add(message.dueAt(dueAt));
         if (deadline != null) {
             run.deadlines.add(new ScheduleEntry(DeadlineMember.forTask(run.runId, wireId), deadline));
         }

@@ -7,36 +7,42 @@ import java.util.Arrays;
 
 /**
  * A task message to enqueue on partition {@code partition} of {@code agent}'s task stream of {@code priority}, keyed
- * by its wire task id.
- * The message is held as UTF-8, encoded once: the commit stores it in the outbox and the drain enqueues the same
- * bytes. The partition is chosen before the commit and stored with the entry, so a re-drain after a crash goes to
- * the same partition (and finds the same "enqueued once" marker) even if the partition count changed meanwhile.
+ * by its wire task id; with {@code dueAt} (epoch ms, 0 = at once) it is scheduled on the partition's delayed set
+ * instead.
  */
-public record OutboxEntry(String agent, int partition, Priority priority, String wireId, byte[] message) {
+public record OutboxEntry(String agent, int partition, Priority priority, String wireId, byte[] message, long dueAt) {
+    private static final char DUE_MARK = '@';
+
     public OutboxEntry {
         priority = priority == null ? Priority.NORMAL : priority;
     }
 
     public static OutboxEntry of(String agent, String wireId, String message) {
-        return new OutboxEntry(agent, 0, Priority.NORMAL, wireId, message.getBytes(StandardCharsets.UTF_8));
+        return new OutboxEntry(agent, 0, Priority.NORMAL, wireId, message.getBytes(StandardCharsets.UTF_8), 0);
     }
 
     public OutboxEntry inPartition(int p) {
-        return new OutboxEntry(agent, p, priority, wireId, message);
+        return new OutboxEntry(agent, p, priority, wireId, message, dueAt);
     }
 
     public OutboxEntry atPriority(Priority level) {
-        return new OutboxEntry(agent, partition, level, wireId, message);
+        return new OutboxEntry(agent, partition, level, wireId, message, dueAt);
+    }
+
+    public OutboxEntry dueAt(long at) {
+        return new OutboxEntry(agent, partition, priority, wireId, message, at);
     }
 
     /**
-     * The outbox hash value: the partition's hash tag content ({@code agent}, or {@code agent:p} for p >= 1), for a
-     * priority other than NORMAL a space and its wire name, a newline, the message. Entries written before partitions
-     * or priorities existed read as partition 0 at NORMAL, which they were.
+     * The outbox hash value: for a scheduled entry {@code @dueAt} and a newline, then the partition's hash tag content
+     * ({@code agent}, or {@code agent:p} for p >= 1), for a priority other than NORMAL a space and its wire name, a
+     * newline, the message. Entries written before partitions, priorities or schedules existed read as partition 0 at
+     * NORMAL, at once, which they were.
      */
     public byte[] encoded() {
+        String due = dueAt > 0 ? DUE_MARK + Long.toString(dueAt) + "\n" : "";
         String head = StreamKeys.tag(agent, partition) + (priority == Priority.NORMAL ? "" : " " + priority.wire());
-        byte[] prefix = (head + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] prefix = (due + head + "\n").getBytes(StandardCharsets.UTF_8);
         byte[] value = Arrays.copyOf(prefix, prefix.length + message.length);
         System.arraycopy(message, 0, value, prefix.length, message.length);
         return value;
@@ -47,6 +53,11 @@ public record OutboxEntry(String agent, int partition, Priority priority, String
     }
 
     public static OutboxEntry decode(String wireId, String value) {
+        if (!value.isEmpty() && value.charAt(0) == DUE_MARK) {
+            int end = value.indexOf('\n');
+            long due = Long.parseLong(value.substring(1, end));
+            return decode(wireId, value.substring(end + 1)).dueAt(due);
+        }
         int nl = value.indexOf('\n');
         String head = value.substring(0, nl);
         int space = head.indexOf(' ');

@@ -33,6 +33,7 @@ public final class RunState {
     private static final String F_UPDATED_AT = "updatedAt";
     private static final String F_FINISHED_AT = "finishedAt";
     private static final String F_DEADLINE = "deadline";
+    private static final String F_START_AT = "startAt";
     private static final String F_STEPS = "steps";
     private static final String F_MAX_STEPS = "maxSteps";
     private static final String F_TOKENS_IN = "tokensIn";
@@ -114,6 +115,9 @@ public final class RunState {
         }
         if (spec.deadline() != null) {
             run.set(F_DEADLINE, Long.toString(spec.deadline().toEpochMilli()));
+        }
+        if (spec.startAt() != null) {
+            run.set(F_START_AT, Long.toString(spec.startAt().toEpochMilli()));
         }
         if (spec.trace() != null) {
             run.set(F_TRACEPARENT, spec.trace().traceparent());
@@ -362,6 +366,22 @@ public final class RunState {
     /** The run's deadline, epoch milliseconds, or 0 when it has none. */
     long deadline() {
         return longField(F_DEADLINE);
+    }
+
+    /** When the run's first tasks are due (a scheduled run), epoch milliseconds, or 0 when it started at once. */
+    public long startAt() {
+        return longField(F_START_AT);
+    }
+
+    /** The agent type of each task this run has dispatched, by wire task id (what a scheduled run may still hold). */
+    public Map<String, String> agentsByWireId() {
+        Map<String, String> agents = new LinkedHashMap<>();
+        for (TaskRecord task : tasks.values()) {
+            if (task.wireId != null) {
+                agents.put(task.wireId, task.agent);
+            }
+        }
+        return agents;
     }
 
     /** The error the run ended with, as stored (JSON text), or null. */

@@ -30,6 +30,7 @@ public final class RunView {
             v.put("durationMs", run.finishedAt() - run.createdAt());
         }
         putTime(v, "deadline", run.deadline());
+        putTime(v, "startAt", run.startAt());
         v.put("steps", run.steps());
         v.put("maxSteps", run.maxSteps());
         ObjectNode u = v.putObject("usage");

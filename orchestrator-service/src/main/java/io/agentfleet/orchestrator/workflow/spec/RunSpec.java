@@ -15,6 +15,7 @@ import java.util.List;
  * @param deadline when the run must have ended, or null; one after {@link #LATEST_DEADLINE} is stored as that
  * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
  * @param priority the level of every task the run dispatches (NORMAL when not given)
+ * @param startAt when the run's first tasks are due ({@code delay} or {@code runAt}), or null to start at once
  */
 public record RunSpec(
         List<TaskSpec> tasks,
@@ -23,17 +24,18 @@ public record RunSpec(
         Double maxCost,
         Instant deadline,
         TraceContext trace,
-        Priority priority) {
+        Priority priority,
+        Instant startAt) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
      */
     public static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    /** A run at NORMAL priority. */
+    /** A run at NORMAL priority that starts at once. */
     public RunSpec(
             List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
-        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL);
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL, null);
     }
 
     public RunSpec {
@@ -45,6 +47,6 @@ public record RunSpec(
     }
 
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority, startAt);
     }
 }

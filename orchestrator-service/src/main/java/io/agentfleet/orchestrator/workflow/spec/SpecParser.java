@@ -44,7 +44,8 @@ public final class SpecParser {
     /** Furthest ahead of its submission a run's {@code deadline} may lie. */
     public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
-    private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline", "priority");
+    private static final Set<String> RUN_FIELDS =
+            Set.of("tasks", "maxSteps", "budget", "deadline", "priority", "delay", "runAt");
     private static final Set<String> TASK_FIELDS =
             Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
@@ -161,8 +162,18 @@ public final class SpecParser {
                 maxCost = cost.doubleValue();
             }
         }
+        // A scheduled run's deadline counts from its start, like its tasks' timeouts.
+        Instant startAt = SpecTimes.startAt(body.get("delay"), body.get("runAt"), now);
+        Instant from = startAt == null ? now : startAt;
         return new RunSpec(
-                tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null, priority(body));
+                tasks,
+                maxSteps,
+                maxTokens,
+                maxCost,
+                deadline(body.get("deadline"), from),
+                null,
+                priority(body),
+                startAt);
     }
 
     /** The run's {@code priority}: absent or null is NORMAL; anything but "high", "normal", "low" names the field. */

@@ -5,6 +5,7 @@ import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_DEADLINE_A
 import static io.agentfleet.orchestrator.workflow.spec.SpecParser.MAX_TIMEOUT;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.Durations;
 import io.agentfleet.messages.InvalidMessageException;
 import java.time.Duration;
@@ -52,6 +53,47 @@ final class SpecTimes {
                         "deadline",
                         "'" + abbreviate(text) + "' is neither a duration (PT5M, 30s) nor an ISO-8601 instant");
             }
+        }
+    }
+
+    /**
+     * When a run's first tasks are due: {@code delay} (a duration from {@code now}) or {@code runAt} (an ISO-8601
+     * instant; one in the past means at once), at most {@link Due#MAX_AHEAD} ahead; null when neither is given, the
+     * delay is zero or the instant has passed.
+     */
+    static Instant startAt(JsonNode delay, JsonNode runAt, Instant now) {
+        boolean hasDelay = delay != null && !delay.isNull();
+        boolean hasRunAt = runAt != null && !runAt.isNull();
+        if (hasDelay && hasRunAt) {
+            throw new InvalidMessageException("runAt", "give either delay or runAt, not both");
+        }
+        Instant start = hasDelay ? now.plus(delay(delay)) : hasRunAt ? runAt(runAt, now) : now;
+        return start.isAfter(now) ? start : null;
+    }
+
+    private static Duration delay(JsonNode node) {
+        String text = node.isTextual() ? node.asText() : node.toString();
+        if (text.trim().startsWith("-")) {
+            throw new InvalidMessageException("delay", "must be >= 0, but was '" + abbreviate(text) + "'");
+        }
+        Duration delay;
+        try {
+            delay = Durations.parse(node.isTextual() ? text : "");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidMessageException(
+                    "delay", "must be " + Durations.EXPECTED + ", but was '" + abbreviate(text) + "'");
+        }
+        return Due.in(delay).delay();
+    }
+
+    private static Instant runAt(JsonNode node, Instant now) {
+        String text = node.isTextual() ? node.asText() : node.toString();
+        try {
+            return Due.at(Instant.parse(node.isTextual() ? text : ""), now).at();
+        } catch (DateTimeParseException e) {
+            throw new InvalidMessageException(
+                    "runAt",
+                    "must be an ISO-8601 instant such as 2030-01-01T09:00:00Z, but was '" + abbreviate(text) + "'");
         }
     }
 

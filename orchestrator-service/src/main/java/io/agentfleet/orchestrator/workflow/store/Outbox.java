@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.workflow.store;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.messages.Due;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageCodec;
@@ -21,6 +22,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -94,7 +96,7 @@ public final class Outbox {
         entries.forEach(e -> byPartition
                 .computeIfAbsent(
                         StreamKeys.tag(e.agent(), e.partition()) + " "
-                                + e.priority().wire(),
+                                + e.priority().wire() + "@" + e.dueAt(),
                         t -> new ArrayList<>())
                 .add(e));
         BackpressureException refused = null;
@@ -103,8 +105,9 @@ public final class Outbox {
             String agent = group.get(0).agent();
             int partition = group.get(0).partition();
             Priority priority = group.get(0).priority();
+            long dueAt = group.get(0).dueAt();
             registry.noteEnqueuing(agent);
-            String stream = keys.tasks(agent, partition, priority);
+            String stream = dueAt > 0 ? keys.delayed(agent, partition) : keys.tasks(agent, partition, priority);
             List<byte[]> messages = new ArrayList<>(group.size());
             List<String> markers = new ArrayList<>(group.size());
             List<Span> spans = tracing.enabled() ? new ArrayList<>() : null;
@@ -114,16 +117,18 @@ public final class Outbox {
             }
             List<Object> entryIds;
             try {
-                entryIds = redis.runSync(
-                        FleetScripts.enqueue(
-                                keys,
-                                agent,
-                                partition,
-                                priority,
-                                config.workflow().maxBacklog(),
-                                messages,
-                                markers),
-                        ScriptOutputType.MULTI);
+                entryIds = dueAt > 0
+                        ? scheduled(agent, partition, dueAt, messages, markers)
+                        : redis.runSync(
+                                FleetScripts.enqueue(
+                                        keys,
+                                        agent,
+                                        partition,
+                                        priority,
+                                        config.workflow().maxBacklog(),
+                                        messages,
+                                        markers),
+                                ScriptOutputType.MULTI);
             } catch (RedisCommandExecutionException e) {
                 BackpressureException bp = FleetScripts.backpressureFrom(e.getMessage(), keys, agent);
                 endPublished(spans, null, bp == null ? e : bp);
@@ -136,7 +141,7 @@ public final class Outbox {
                 endPublished(spans, null, e);
                 throw e;
             }
-            endPublished(spans, entryIds, null);
+            endPublished(spans, dueAt > 0 ? null : entryIds, null);
             // An entry whose marker existed (false) is on this primary already: done, whatever WAIT says. An entry
             // appended now leaves the outbox only once replicated (or when WAIT is off).
             List<String> done = new ArrayList<>(group.size());
@@ -161,6 +166,27 @@ public final class Outbox {
             throw refused;
         }
         return allReplicated;
+    }
+
+    /**
+     * Schedules the entries of one partition due at {@code dueAt} (SCHEDULE); like ENQUEUE's reply, one element per
+     * entry: true when added now, false when its marker or its scheduled copy existed already.
+     */
+    private List<Object> scheduled(String agent, int partition, long dueAt, List<byte[]> messages, List<String> ids) {
+        List<Object> reply = redis.runSync(
+                FleetScripts.schedule(
+                        keys,
+                        agent,
+                        partition,
+                        config.workflow().maxBacklog(),
+                        new Due(null, Instant.ofEpochMilli(dueAt)),
+                        ids,
+                        messages,
+                        ids),
+                ScriptOutputType.MULTI);
+        List<Object> out = new ArrayList<>(ids.size());
+        out.addAll(FleetScripts.Scheduled.of(reply).scheduled());
+        return out;
     }
 
     /** WAIT for the configured replicas after an enqueue to {@code stream}; true when off or enough acknowledged. */
@@ -241,6 +267,32 @@ public final class Outbox {
         pending.forEach((wire, value) -> entries.add(OutboxEntry.decode(wire, value)));
         return drain(runId, entries);
     }
+
+    /**
+     * Cancels the tasks of a scheduled run that are still waiting for its start (UNSCHEDULE on each partition), so
+     * they leave the delayed set instead of being promoted and skipped by a worker; returns how many were removed.
+     */
+    public long unschedule(RunState run) {
+        if (run.startAt() == 0) {
+            return 0;
+        }
+        Map<Place, List<String>> byPartition = new LinkedHashMap<>();
+        run.agentsByWireId()
+                .forEach((wireId, agent) -> byPartition
+                        .computeIfAbsent(new Place(agent, registry.partitionOf(agent, wireId)), p -> new ArrayList<>())
+                        .add(wireId));
+        long removed = 0;
+        for (Map.Entry<Place, List<String>> e : byPartition.entrySet()) {
+            Place at = e.getKey();
+            Long n = redis.runSync(
+                    FleetScripts.unschedule(keys, at.agent(), at.partition(), e.getValue()), ScriptOutputType.INTEGER);
+            removed += n == null ? 0 : n;
+        }
+        return removed;
+    }
+
+    /** A partition of an agent type, where a run placed its tasks (the same choice as {@link #place}). */
+    private record Place(String agent, int partition) {}
 
     /** Lands before the commit that follows (see {@link Writes#landed}). */
     public void markOutboxPending(String runId, long dueAt) {
