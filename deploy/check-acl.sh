@@ -186,6 +186,11 @@ expect producer ok         -- HSET 'fleet:{coder}:scheduled' t1 scheduled-member
 expect producer ok         -- XLEN 'fleet:{coder}:tasks:high'
 expect producer ok         -- TIME
 expect producer ok         -- GET 'fleet:{coder}:done:1'
+expect producer ok         -- EXISTS 'fleet:{coder}:done:1'
+expect producer ok         -- GET 'fleet:{coder}:enqueued:t8'
+expect producer ok         -- XRANGE 'fleet:{coder}:tasks' 0-1 0-1 COUNT 1
+expect producer noperm     -- DEL 'fleet:{coder}:enqueued:t8'
+expect producer ok         -- EVAL "$ENQUEUE" 5 'fleet:{coder}:tasks' 'fleet:{coder}:config' 'fleet:{coder}:tasks:high' 'fleet:{coder}:tasks:low' 'fleet:{coder}:enqueued:t9' 0 '{}'
 expect producer ok         -- EVAL "$ENQUEUE" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload
 expect producer ok         -- SCRIPT LOAD "$ENQUEUE"
 expect producer ok         -- EVALSHA "$(redis-cli -p "$PORT" --no-auth-warning --user producer --pass dev-producer-password SCRIPT LOAD "$ENQUEUE")" 2 'fleet:{coder}:tasks' 'fleet:{coder}:config' payload

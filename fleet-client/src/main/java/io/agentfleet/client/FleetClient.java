@@ -162,11 +162,16 @@ public final class FleetClient implements AutoCloseable {
      * enqueued it or where the earlier one is (queued, running, completed). On a partitioned agent type the task id is
      * the partition key unless {@code submitOptions} gives one, so a repeat reaches the same partition.
      *
+     * @throws IllegalArgumentException when {@code submitOptions} has a due time (scheduling skips repeats itself)
      * @throws InvalidMessageException, BackpressureException, DurabilityException, FleetConnectionException as {@link
      *     #submit(AgentMessage)}
      */
     public Submission submitOnce(AgentMessage task, SubmitOptions submitOptions) {
         Objects.requireNonNull(submitOptions, "submitOptions");
+        if (submitOptions.due() != null) {
+            throw new IllegalArgumentException("submitOnce enqueues at once; schedule with submit(task, options with a"
+                    + " delay or runAt), which skips a task id that is scheduled or was enqueued already");
+        }
         task = submitOptions.attribute(Objects.requireNonNull(task, "task"));
         String agent = task.recipient();
         String partitionKey = submitOptions.keyOf(task);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetClient;
+import io.agentfleet.client.Submission;
 import io.agentfleet.client.SubmitOptions;
 import io.agentfleet.client.TaskFailedException;
 import io.agentfleet.client.TaskHandle;
@@ -17,6 +18,7 @@ import io.agentfleet.messages.Priority;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +44,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "JSON", description = "The task input, any JSON value")
     String input;
 
-    @Option(names = "--task-id", paramLabel = "ID", description = "Idempotency key (default: a new id)")
+    @Option(
+            names = "--task-id",
+            paramLabel = "ID",
+            description = "The task id, an idempotency key: a task id already enqueued within 7 days is not enqueued"
+                    + " again (the command reports where the first one is; default: a new id)")
     String taskId;
 
     @Option(
@@ -93,13 +99,30 @@ final class SubmitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AgentMessage task = task();
         try (FleetClient client = root.connect()) {
-            TaskHandle handle = client.submit(task, options());
+            SubmitOptions options = options();
+            // A chosen task id is enqueued at most once: running the same command again finds the first submission.
+            Submission submission = taskId != null && options.due() == null
+                    ? client.submitOnce(task, options)
+                    : new Submission(client.submit(task, options), Submission.Status.ENQUEUED);
+            TaskHandle handle = submission.handle();
             ObjectNode report = FleetCtl.JSON
                     .createObjectNode()
                     .put("agent", handle.agent())
                     .put("taskId", handle.taskId())
                     .put("entryId", handle.entryId())
-                    .put("partition", handle.partition());
+                    .put("partition", handle.partition())
+                    .put("submission", submission.status().name());
+            if (submission.status().duplicate() && !root.json()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("task " + handle.taskId() + " was submitted before and is "
+                                + submission
+                                        .status()
+                                        .name()
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', ' ')
+                                + ": not enqueued again");
+            }
             if (handle.dueAt() != null) {
                 report.put("dueAt", handle.dueAt().toString());
             }

@@ -248,6 +248,19 @@ class FleetCtlTest {
     }
 
     @Test
+    void submitWithATaskIdAgainEnqueuesNothingAndSaysWhereTheFirstIs() throws Exception {
+        Run first = fleetctl("submit", CODER, "--input", "{}", "--task-id", "order-7", "--json");
+        assertEquals(0, first.exitCode(), first.err());
+        assertEquals("ENQUEUED", first.json().get("submission").asText());
+        Run again = fleetctl("submit", CODER, "--input", "{}", "--task-id", "order-7");
+        assertEquals(0, again.exitCode(), again.err());
+        assertEquals("order-7", again.out().trim());
+        assertTrue(again.err().contains("submitted before and is queued"), again.err());
+        assertEquals("order-7", FakeWorker.task(worker.takeOne()).taskId());
+        assertTrue(worker.take(10).isEmpty(), "enqueued once");
+    }
+
+    @Test
     void submitPrintsTheTaskIdAndEnqueuesTheInput() {
         Run run = fleetctl("submit", CODER, "--input", "{\"goal\":\"hello\"}");
         assertEquals(0, run.exitCode(), run.err());

@@ -256,7 +256,8 @@ record ClientCommands(
     /**
      * fleet-client and fleetctl's producer side through RedisGateway (Jedis 6.2 UnifiedJedis): mode detection with
      * INFO cluster, JedisCluster's slot cache from CLUSTER SLOTS (JedisClusterInfoCache), the registry SADD, the
-     * registered partition count, the ENQUEUE script on any partition, WAIT, and reading an outcome.
+     * registered partition count, the ENQUEUE script on any partition, WAIT, reading an outcome, and submitOnce (ENQUEUE
+     * with a marker, then the marker, the done key and the entry's place in the stream and its group).
      */
     static ClientCommands producer() {
         String tasks = StreamKeys.DEFAULT.tasks(AGENT, PARTITION);
@@ -303,7 +304,20 @@ record ClientCommands(
                                 List.of("t7"),
                                 List.of("{}".getBytes(StandardCharsets.UTF_8)),
                                 List.of())),
-                        script(FleetScripts.unschedule(StreamKeys.DEFAULT, AGENT, PARTITION, List.of("t7")))),
+                        script(FleetScripts.unschedule(StreamKeys.DEFAULT, AGENT, PARTITION, List.of("t7"))),
+                        // submitOnce: ENQUEUE with the task's marker, then where an earlier submission is
+                        script(FleetScripts.enqueue(
+                                StreamKeys.DEFAULT,
+                                AGENT,
+                                PARTITION,
+                                Priority.NORMAL,
+                                0,
+                                List.of("{}".getBytes(StandardCharsets.UTF_8)),
+                                List.of("t8"))),
+                        cmd("GET", StreamKeys.DEFAULT.enqueued(AGENT, PARTITION, "t8")),
+                        cmd("EXISTS", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t8")),
+                        cmd("XPENDING", tasks, StreamKeys.WORKERS_GROUP, "0-1", "0-1", "1"),
+                        cmd("XRANGE", tasks, "0-1", "0-1", "COUNT", "1")),
                 List.of(
                         cmd("CONFIG", "GET", "maxmemory-policy"),
                         cmd("HSET", StreamKeys.DEFAULT.config(AGENT, 0), "partitions", "64"),
@@ -328,6 +342,7 @@ record ClientCommands(
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
                         cmd("XDEL", tasks, "0-1"),
                         cmd("SET", StreamKeys.DEFAULT.done(AGENT, PARTITION, "t2"), "forged"),
+                        cmd("DEL", StreamKeys.DEFAULT.enqueued(AGENT, PARTITION, "t8")),
                         cmd("GET", RUN_STATE),
                         cmd("CLUSTER", "NODES"),
                         cmd("FLUSHALL")));
