@@ -183,6 +183,30 @@ public class ConfigFactory {
         return agents;
     }
 
+    /** {@code name:amount,...} with each amount a whole number >= 1, by name; names must be valid agent types. */
+    static Map<String, Long> agentAmounts(ConfigValues r, String key) {
+        Map<String, Long> amounts = new LinkedHashMap<>();
+        for (String entry : split(r.string(key, ""))) {
+            int colon = entry.indexOf(':');
+            String agent = colon < 0 ? entry : entry.substring(0, colon);
+            long amount = colon < 0 ? 0 : parsePositive(entry.substring(colon + 1));
+            if (!Names.isAgentType(agent) || amount < 1) {
+                throw new ConfigException(
+                        key, key + " entries must be agentType:tokens (tokens >= 1), but one was '" + entry + "'");
+            }
+            amounts.put(agent, amount);
+        }
+        return amounts;
+    }
+
+    private static long parsePositive(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static void addHashed(Map<String, String> byHash, String key, String value) {
         for (String entry : split(value)) {
             int colon = entry.indexOf(':');

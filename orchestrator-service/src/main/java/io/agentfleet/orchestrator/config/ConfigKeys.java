@@ -35,6 +35,10 @@ public final class ConfigKeys {
     public static final String READ_BLOCK = O + "read-block";
     public static final String MAX_BACKLOG = O + "max-backlog";
     public static final String ALLOWED_AGENTS = O + "allowed-agents";
+    /** {@code agent:tokens,...}: what a task of each agent type reserves and is capped at by default. */
+    public static final String TASK_MAX_TOKENS = O + "task-max-tokens";
+
+    public static final String MAX_SPAWN_DEPTH = O + "max-spawn-depth";
     public static final String RATE_LIMIT = O + "rate-limit";
     public static final String RATE_WINDOW = O + "rate-window";
     public static final String AUTH_FAILURE_LIMIT = O + "auth-failure-limit";

@@ -81,7 +81,21 @@ final class Dispatcher {
                     now);
             return;
         }
+        long reservation = TokenReservations.amount(parser, task, agent, review);
+        if (!TokenReservations.fits(run, reservation)) {
+            if (!TokenReservations.waits(run, task)) {
+                RunCompletion.finish(
+                        run,
+                        RunStatus.BUDGET_EXCEEDED,
+                        failure("BUDGET_EXCEEDED", TokenReservations.refusal(run, task, review, reservation)),
+                        now);
+            }
+            return;
+        }
         ObjectNode content = review ? DispatchMessage.reviewContent(task) : DispatchMessage.taskContent(run, task);
+        if (reservation > 0) {
+            content.put("maxTokens", reservation);
+        }
         String fp = LoopDetector.fingerprint(agent, content, LoopDetector.knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
             RunCompletion.finish(
@@ -135,6 +149,7 @@ final class Dispatcher {
         task.wireId = wireId;
         task.dispatches++;
         task.dispatchedAt = now.toEpochMilli();
+        TokenReservations.reserve(run, task, reservation);
         run.save(task);
         run.countStep();
         run.outbox.add(message);

@@ -85,6 +85,7 @@ public final class RunEngine {
         touch(run, now);
         if (outcome.type() != MessageType.UPDATE) {
             run.settled.add(outcome.taskId());
+            TokenReservations.release(run, task);
         }
         TaskSettlement.recordUsage(run, task, outcome);
         if (!wire.review()) {
@@ -231,6 +232,7 @@ public final class RunEngine {
         }
         touch(run, now);
         run.settled.add(task.wireId);
+        TokenReservations.release(run, task);
         TaskSettlement.failed(
                 run, task, failure("TIMEOUT", "task " + task.id + " did not finish within " + task.timeout), now);
         dispatcher.advance(run, now);

@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.workflow.spec;
 import io.agentfleet.messages.TraceContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A validated run submission.
@@ -13,23 +14,37 @@ import java.util.List;
  * @param maxCost cost budget, or null
  * @param deadline when the run must have ended, or null; one after {@link #LATEST_DEADLINE} is stored as that
  * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
+ * @param onBudget what happens to a ready task whose token reservation does not fit the budget
  */
 public record RunSpec(
-        List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        List<TaskSpec> tasks,
+        int maxSteps,
+        Long maxTokens,
+        Double maxCost,
+        Instant deadline,
+        TraceContext trace,
+        OnBudget onBudget) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
      */
     public static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999Z");
 
+    /** A run that fails when a task does not fit its budget. */
+    public RunSpec(
+            List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, OnBudget.FAIL);
+    }
+
     public RunSpec {
         tasks = List.copyOf(tasks);
+        Objects.requireNonNull(onBudget, "onBudget");
         if (deadline != null && deadline.isAfter(LATEST_DEADLINE)) {
             deadline = LATEST_DEADLINE;
         }
     }
 
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, onBudget);
     }
 }

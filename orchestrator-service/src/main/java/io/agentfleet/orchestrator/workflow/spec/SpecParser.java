@@ -44,10 +44,19 @@ public final class SpecParser {
     public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
     private static final Set<String> RUN_FIELDS = Set.of("tasks", "maxSteps", "budget", "deadline");
-    private static final Set<String> TASK_FIELDS =
-            Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
+    private static final Set<String> TASK_FIELDS = Set.of(
+            "id",
+            "agent",
+            "input",
+            "dependsOn",
+            "review",
+            "optional",
+            "escalate",
+            "timeout",
+            "maxAttempts",
+            "maxTokens");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
-    private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost");
+    private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost", "onBudget");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
     /**
@@ -139,6 +148,7 @@ public final class SpecParser {
         }
         Long maxTokens = null;
         Double maxCost = null;
+        OnBudget onBudget = OnBudget.FAIL;
         JsonNode budget = body.get("budget");
         if (budget != null && !budget.isNull()) {
             if (!budget.isObject()) {
@@ -159,8 +169,22 @@ public final class SpecParser {
                 }
                 maxCost = cost.doubleValue();
             }
+            onBudget = onBudget(budget.get("onBudget"));
         }
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null, onBudget);
+    }
+
+    private static OnBudget onBudget(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return OnBudget.FAIL;
+        }
+        return switch (node.isTextual() ? node.asText() : "") {
+            case "fail" -> OnBudget.FAIL;
+            case "wait" -> OnBudget.WAIT;
+            default ->
+                throw new InvalidMessageException(
+                        "budget.onBudget", "must be \"fail\" or \"wait\", but was " + abbreviate(node.toString()));
+        };
     }
 
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
@@ -232,6 +256,7 @@ public final class SpecParser {
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
+        Long maxTokens = taskMaxTokens(node.get("maxTokens"), at);
         return new TaskSpec(
                 id,
                 agent,
@@ -241,7 +266,31 @@ public final class SpecParser {
                 bool(node, "optional", at),
                 bool(node, "escalate", at),
                 timeout,
-                maxAttempts);
+                maxAttempts,
+                maxTokens);
+    }
+
+    private static Long taskMaxTokens(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
+            throw new InvalidMessageException(
+                    at + "maxTokens",
+                    "must be an integer between 1 and " + Integer.MAX_VALUE + ", but was "
+                            + abbreviate(node.toString()));
+        }
+        return node.longValue();
+    }
+
+    /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */
+    public long defaultMaxTokens(String agent) {
+        return config.workflow().taskMaxTokens().getOrDefault(agent, 0L);
+    }
+
+    /** How many planner generations deep a spawned task may be (a task spawned by a submitted task is 1 deep). */
+    public int maxSpawnDepth() {
+        return config.workflow().maxSpawnDepth();
     }
 
     /**
