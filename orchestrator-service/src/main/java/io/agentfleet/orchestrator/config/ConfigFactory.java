@@ -80,7 +80,8 @@ public class ConfigFactory {
         WorkflowLimits workflow = WorkflowLimits.read(r);
         HttpLimits http = HttpLimits.read(r);
         ScheduleConfig schedule = ScheduleConfig.read(r);
-        return new OrchestratorConfig(keys, apiKeys, tenantLimits(r, apiKeys), http, workflow, intake, schedule);
+        return new OrchestratorConfig(
+                keys, apiKeys, tenantLimits(r, apiKeys), http, workflow, intake, schedule, keyBudgets(r, apiKeys));
     }
 
     private static ApiKeys apiKeys(ConfigValues r) {
@@ -140,6 +141,43 @@ public class ConfigFactory {
             admins.add(knownKey(ConfigKeys.ADMIN_KEYS, name, names));
         }
         return new ApiKeys(true, byHash, tenants, admins);
+    }
+
+    private static KeyBudgets keyBudgets(ConfigValues r, ApiKeys apiKeys) {
+        Set<String> names = new TreeSet<>(apiKeys.nameByHash().values());
+        Map<String, Long> tokens = new LinkedHashMap<>();
+        amounts(r, ConfigKeys.API_KEY_DAILY_TOKENS, names).forEach((name, amount) -> {
+            if (amount != Math.rint(amount)) {
+                throw new ConfigException(
+                        ConfigKeys.API_KEY_DAILY_TOKENS,
+                        ConfigKeys.API_KEY_DAILY_TOKENS + " must give whole tokens, but '" + name + "' has " + amount);
+            }
+            tokens.put(name, (long) amount.doubleValue());
+        });
+        return new KeyBudgets(tokens, amounts(r, ConfigKeys.API_KEY_DAILY_COST, names));
+    }
+
+    /** {@code keyName:amount,...} with every name a configured key and every amount a number > 0. */
+    private static Map<String, Double> amounts(ConfigValues r, String key, Set<String> names) {
+        Map<String, Double> amounts = new LinkedHashMap<>();
+        for (String entry : split(r.string(key, ""))) {
+            int colon = entry.indexOf(':');
+            double amount = colon <= 0 ? 0 : parseAmount(entry.substring(colon + 1));
+            if (!(amount > 0) || Double.isInfinite(amount)) {
+                throw new ConfigException(
+                        key, key + " entries must be keyName:amount (amount > 0), but one was '" + entry + "'");
+            }
+            amounts.put(knownKey(key, entry.substring(0, colon), names), amount);
+        }
+        return amounts;
+    }
+
+    private static double parseAmount(String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String knownKey(String key, String name, Set<String> names) {

@@ -26,10 +26,12 @@ final class Dispatcher {
 
     private final MessageCodec codec;
     private final SpecParser parser;
+    private final DailyBudgetCheck dailyBudgets;
 
-    Dispatcher(MessageCodec codec, SpecParser parser) {
+    Dispatcher(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
         this.parser = parser;
+        this.dailyBudgets = dailyBudgets;
     }
 
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
@@ -67,6 +69,11 @@ final class Dispatcher {
                             "dispatching " + task.id + " would be step " + (steps + 1) + " of at most "
                                     + run.maxSteps()),
                     now);
+            return;
+        }
+        String overDaily = dailyBudgets.refusal(run.apiKey(), now);
+        if (overDaily != null) {
+            RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
             return;
         }
         String agent = review ? task.review.agent() : task.agent;

@@ -34,9 +34,10 @@ public final class RunEngine {
     private final Dispatcher dispatcher;
     private final ReviewLoop reviews;
 
-    public RunEngine(MessageCodec codec, SpecParser parser) {
+    /** @param dailyBudgets checked before every dispatch: a run whose key is over its daily budget ends */
+    public RunEngine(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
-        this.dispatcher = new Dispatcher(codec, parser);
+        this.dispatcher = new Dispatcher(codec, parser, dailyBudgets);
         this.reviews = new ReviewLoop(dispatcher, new PlannerSpawns(parser));
     }
 
