@@ -53,6 +53,9 @@ class WorkflowEndToEndTest {
     static final RedisExtension redis =
             RedisExtension.builder().flushBeforeEach(false).build();
 
+    /** The daily token budget of the API key {@code other}, which only the daily budget test uses. */
+    static final long OTHER_DAILY_TOKENS = 100;
+
     static JavaProcess worker;
     static Orchestrators.Orchestrator orchestrator;
     static Api api;
@@ -64,7 +67,9 @@ class WorkflowEndToEndTest {
         client = redis.client();
         worker = Orchestrators.worker(
                 redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"), PARTITIONED_RESEARCHER);
-        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery(), PARTITIONED_RESEARCHER);
+        Map<String, String> props = Orchestrators.fastRecovery();
+        props.put("fleet.api-key-daily-tokens", "other:" + OTHER_DAILY_TOKENS);
+        orchestrator = Orchestrators.orchestrator(redis.uri(), props, PARTITIONED_RESEARCHER);
         api = orchestrator.api();
     }
 
@@ -218,6 +223,106 @@ class WorkflowEndToEndTest {
         JsonNode usage = api.get("/v1/usage").json();
         assertTrue(usage.get("byAgent").get("t-metered").get("tokens").asLong() >= 200, usage.toString());
         assertTrue(usage.get("byKey").get("tester").get("cost").asDouble() >= 0.02, usage.toString());
+    }
+
+    /** Ten parallel t-metered tasks (100 tokens each) reserving 200 each against a budget of 1,000. */
+    static String tenReservingTasks(String onBudget) {
+        StringBuilder tasks = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            tasks.append(i == 1 ? "" : ",")
+                    .append("{\"id\":\"m")
+                    .append(i)
+                    .append("\",\"agent\":\"t-metered\",\"maxTokens\":200,\"input\":{\"n\":")
+                    .append(i)
+                    .append("}}");
+        }
+        return "{\"budget\":{\"maxTokens\":1000,\"onBudget\":\"" + onBudget + "\"},\"tasks\":[" + tasks + "]}";
+    }
+
+    @Test
+    void aTaskWhoseReservationDoesNotFitIsNotDispatchedAndTheRunEndsOverBudget() {
+        String runId = api.submit(Api.parse(tenReservingTasks("fail")));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals(List.of("m1", "m2", "m3", "m4", "m5"), dispatchedTasks(runId));
+        assertEquals(
+                "task m6 reserves 200 tokens but 0 are spent and 1000 reserved of a budget of 1000",
+                run.get("error").get("message").asText());
+        assertTrue(run.get("usage").get("tokens").asLong() <= 1000);
+    }
+
+    @Test
+    void onBudgetWaitDispatchesInWavesAndNeverSpendsMoreThanTheBudget() {
+        String runId = api.submit(Api.parse(tenReservingTasks("wait")));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        // Spent plus reserved never passes 1,000: the 10th task could only start with all 9 others done (900 spent).
+        assertEquals(900, run.get("usage").get("tokens").asLong());
+        for (int i = 1; i <= 9; i++) {
+            assertEquals("COMPLETED", Api.task(run, "m" + i).get("state").asText());
+        }
+        assertEquals("SKIPPED", Api.task(run, "m10").get("state").asText());
+        long firstWaveDone = epoch(Api.task(run, "m1").get("completedAt"));
+        for (int i = 2; i <= 5; i++) {
+            firstWaveDone = Math.min(firstWaveDone, epoch(Api.task(run, "m" + i).get("completedAt")));
+        }
+        assertTrue(epoch(Api.task(run, "m6").get("dispatchedAt")) >= firstWaveDone, "m6 waited for a reservation");
+        assertTrue(
+                run.get("error").get("message").asText().startsWith("task m10 reserves 200 tokens but 900 are spent"),
+                run.toString());
+    }
+
+    @Test
+    void anApiKeyOverItsDailyBudgetStopsAtDispatchAndGets429WithTheResetTime() {
+        Api other = api.withKey(Orchestrators.OTHER_KEY);
+        String runId = other.submit(Api.parse("""
+                {"tasks":[
+                  {"id":"m1","agent":"t-metered","input":{"n":1}},
+                  {"id":"m2","agent":"t-metered","input":{"n":2},"dependsOn":["m1"]}]}"""));
+        JsonNode run = other.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals("DAILY_BUDGET_EXCEEDED", run.get("error").get("type").asText());
+        assertEquals("SKIPPED", Api.task(run, "m2").get("state").asText());
+        String tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .plusDays(1)
+                .atStartOfDay(java.time.ZoneOffset.UTC)
+                .toInstant()
+                .toString();
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> other.get("/v1/usage")
+                                .json()
+                                .path("daily")
+                                .path("other")
+                                .path("tokens")
+                                .asLong()
+                        >= 100,
+                "today's usage of key other is counted");
+
+        Api.Response refused = other.post("/v1/tasks", "{\"agent\":\"t-metered\",\"input\":{\"n\":3}}");
+
+        assertEquals(429, refused.status(), refused.toString());
+        assertEquals("budget_exceeded", refused.json().get("error").asText());
+        assertTrue(refused.json().get("reason").asText().endsWith("it resets at " + tomorrow), refused.toString());
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 86_401, refused.toString());
+        JsonNode daily = other.get("/v1/usage").json().get("daily").get("other");
+        assertEquals(OTHER_DAILY_TOKENS, daily.get("maxTokens").asLong());
+        assertEquals(tomorrow, daily.get("resetAt").asText());
+        assertFalse(api.get("/v1/usage").json().get("daily").has("other"), "tenant tester does not see key other");
+    }
+
+    @Test
+    void aSpawnThreePlannerGenerationsDeepIsRefusedNamingThePath() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"plan","agent":"t-planner","input":{"count":1,"agent":"t-planner","levels":4}}]}"""));
+        JsonNode run = api.awaitStatus(runId, "FAILED", TIMEOUT);
+        assertEquals("FAILED", Api.task(run, "ssub1").get("state").asText());
+        JsonNode error = Api.task(run, "ssub1").get("error");
+        assertEquals("SPAWN_TOO_DEEP", error.get("type").asText());
+        assertEquals(
+                "spawn would add tasks 3 planner generations deep (plan > sub1 > ssub1 > sssub1), more than the"
+                        + " limit of 2",
+                error.get("message").asText());
+        assertEquals("plan", Api.task(run, "sub1").get("spawnedBy").asText());
+        assertFalse(dispatchedTasks(runId).contains("sssub1"));
     }
 
     @Test

@@ -71,7 +71,11 @@ final class Dispatcher {
                     now);
             return;
         }
-        String overDaily = dailyBudgets.refusal(run.apiKey(), now);
+        String overDaily = dailyBudgets.refusal(
+                run.apiKey(),
+                run.usage.stream().mapToLong(u -> u.tokensIn() + u.tokensOut()).sum(),
+                run.usage.stream().mapToDouble(UsageDelta::cost).sum(),
+                now);
         if (overDaily != null) {
             RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
             return;

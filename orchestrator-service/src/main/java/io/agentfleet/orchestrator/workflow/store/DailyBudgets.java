@@ -76,8 +76,20 @@ public final class DailyBudgets implements DailyBudgetCheck {
 
     /** Why {@code keyName} may not spend more today, or null when it may (always null for a key without a budget). */
     @Override
-    public String refusal(String keyName, Instant now) {
-        return has(keyName) ? spend(keyName, now).overBudget() : null;
+    public String refusal(String keyName, long uncommittedTokens, double uncommittedCost, Instant now) {
+        if (!has(keyName)) {
+            return null;
+        }
+        DailySpend s = spend(keyName, now);
+        return new DailySpend(
+                        keyName,
+                        s.day(),
+                        s.tokens() + uncommittedTokens,
+                        s.cost() + uncommittedCost,
+                        s.maxTokens(),
+                        s.maxCost(),
+                        s.resetAt())
+                .overBudget();
     }
 
     /** Adds usage reported at {@code now} to the day's counters of the keys that have a budget. */
