@@ -250,6 +250,10 @@ class WorkflowEndToEndTest {
                 "task m6 reserves 200 tokens but 0 are spent and 1000 reserved of a budget of 1000",
                 run.get("error").get("message").asText());
         assertTrue(run.get("usage").get("tokens").asLong() <= 1000);
+        assertEquals(
+                0, run.get("usage").get("reservedTokens").asLong(), "cancelled tasks give their reservations back");
+        assertEquals("fail", run.get("budget").get("onBudget").asText());
+        assertEquals(200, Api.task(run, "m1").get("maxTokens").asInt());
     }
 
     @Test
@@ -262,6 +266,7 @@ class WorkflowEndToEndTest {
             assertEquals("COMPLETED", Api.task(run, "m" + i).get("state").asText());
         }
         assertEquals("SKIPPED", Api.task(run, "m10").get("state").asText());
+        assertEquals(0, run.get("usage").get("reservedTokens").asLong());
         long firstWaveDone = epoch(Api.task(run, "m1").get("completedAt"));
         for (int i = 2; i <= 5; i++) {
             firstWaveDone = Math.min(firstWaveDone, epoch(Api.task(run, "m" + i).get("completedAt")));
