@@ -278,6 +278,20 @@ class WorkflowEndToEndTest {
     }
 
     @Test
+    void aResultOverItsReservationIsCountedInFullAndEndsTheRunOverBudget() {
+        // t-metered ignores its cap of 50 and reports 100 tokens.
+        String runId = api.submit(Api.parse("""
+                {"budget":{"maxTokens":90},"tasks":[
+                  {"id":"m1","agent":"t-metered","maxTokens":50,"input":{"n":"over"}},
+                  {"id":"m2","agent":"t-metered","maxTokens":50,"input":{"n":"next"},"dependsOn":["m1"]}]}"""));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals(100, run.get("usage").get("tokens").asLong());
+        assertEquals(
+                "used 100 tokens, budget 90", run.get("error").get("message").asText());
+        assertEquals(List.of("m1"), dispatchedTasks(runId));
+    }
+
+    @Test
     void anApiKeyOverItsDailyBudgetStopsAtDispatchAndGets429WithTheResetTime() {
         Api other = api.withKey(Orchestrators.OTHER_KEY);
         String runId = other.submit(Api.parse("""
