@@ -56,7 +56,6 @@ public final class SpecParser {
             "maxAttempts",
             "maxTokens");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
-    private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost", "onBudget");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
     /**
@@ -146,45 +145,15 @@ public final class SpecParser {
             throw new InvalidMessageException(
                     "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
         }
-        Long maxTokens = null;
-        Double maxCost = null;
-        OnBudget onBudget = OnBudget.FAIL;
-        JsonNode budget = body.get("budget");
-        if (budget != null && !budget.isNull()) {
-            if (!budget.isObject()) {
-                throw new InvalidMessageException("budget", "must be an object with maxTokens and/or maxCost");
-            }
-            requireKnownFields((ObjectNode) budget, BUDGET_FIELDS, "budget.");
-            JsonNode tokens = budget.get("maxTokens");
-            if (tokens != null && !tokens.isNull()) {
-                if (!tokens.isIntegralNumber() || !tokens.canConvertToLong() || tokens.longValue() < 1) {
-                    throw new InvalidMessageException("budget.maxTokens", "must be an integer >= 1, but was " + tokens);
-                }
-                maxTokens = tokens.longValue();
-            }
-            JsonNode cost = budget.get("maxCost");
-            if (cost != null && !cost.isNull()) {
-                if (!cost.isNumber() || cost.doubleValue() <= 0) {
-                    throw new InvalidMessageException("budget.maxCost", "must be a number > 0, but was " + cost);
-                }
-                maxCost = cost.doubleValue();
-            }
-            onBudget = onBudget(budget.get("onBudget"));
-        }
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline(body.get("deadline"), now), null, onBudget);
-    }
-
-    private static OnBudget onBudget(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return OnBudget.FAIL;
-        }
-        return switch (node.isTextual() ? node.asText() : "") {
-            case "fail" -> OnBudget.FAIL;
-            case "wait" -> OnBudget.WAIT;
-            default ->
-                throw new InvalidMessageException(
-                        "budget.onBudget", "must be \"fail\" or \"wait\", but was " + abbreviate(node.toString()));
-        };
+        BudgetFields.Budget budget = BudgetFields.budget(body.get("budget"));
+        return new RunSpec(
+                tasks,
+                maxSteps,
+                budget.maxTokens(),
+                budget.maxCost(),
+                deadline(body.get("deadline"), now),
+                null,
+                budget.onBudget());
     }
 
     private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
@@ -256,7 +225,7 @@ public final class SpecParser {
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
-        Long maxTokens = taskMaxTokens(node.get("maxTokens"), at);
+        Long maxTokens = BudgetFields.taskMaxTokens(node.get("maxTokens"), at);
         return new TaskSpec(
                 id,
                 agent,
@@ -268,19 +237,6 @@ public final class SpecParser {
                 timeout,
                 maxAttempts,
                 maxTokens);
-    }
-
-    private static Long taskMaxTokens(JsonNode node, String at) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < 1) {
-            throw new InvalidMessageException(
-                    at + "maxTokens",
-                    "must be an integer between 1 and " + Integer.MAX_VALUE + ", but was "
-                            + abbreviate(node.toString()));
-        }
-        return node.longValue();
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */
