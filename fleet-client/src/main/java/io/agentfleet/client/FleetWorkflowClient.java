@@ -53,7 +53,8 @@ public final class FleetWorkflowClient implements AutoCloseable {
      * @throws InvalidMessageException the orchestrator refused the workflow (400, 413): field and reason from its answer,
      *     for example {@code tasks[0].dependsOn: dependency cycle: a -> b -> a}
      * @throws FleetAuthException the API key is missing (401) or unknown (403)
-     * @throws RateLimitedException the key is over its request rate, or an agent type's backlog is full (429)
+     * @throws RateLimitedException the key is over its request rate or its daily budget, or an agent type's backlog is
+     *     full (429)
      * @throws OrchestratorException any other refusal, or the orchestrator could not be reached (the run may or may not
      *     have been created)
      */

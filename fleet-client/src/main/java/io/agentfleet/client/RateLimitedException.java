@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * The orchestrator answered 429: the API key's request rate is over its limit ({@link #error()} {@code rate_limited})
- * or an agent type's backlog is at its bound ({@code backpressure}). Nothing was submitted; retry after
- * {@link #retryAfter()}.
+ * or an agent type's backlog is at its bound ({@code backpressure}), or the key has spent its daily budget
+ * ({@code budget_exceeded}, retry after the next UTC midnight). Nothing was submitted; retry after {@link #retryAfter()}.
  */
 public class RateLimitedException extends OrchestratorException {
     private final Duration retryAfter;

@@ -14,6 +14,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
+import io.agentfleet.orchestrator.workflow.spec.OnBudget;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
@@ -113,6 +114,55 @@ class SpecParserTest {
 
     private static ObjectNode workflowWithInput(String input, String more) {
         return Api.parse("{\"tasks\":[{\"id\":\"a\",\"agent\":\"coder\",\"input\":" + input + more + "}]}");
+    }
+
+    @Test
+    void aTasksMaxTokensAndTheRunsOnBudgetAreParsedAndCheckedNamingTheField() {
+        RunSpec spec = parser.workflow(Api.parse("""
+                {"budget":{"maxTokens":1000,"onBudget":"wait"},"tasks":[{"id":"a","agent":"a","maxTokens":200}]}"""), NOW);
+        assertEquals(OnBudget.WAIT, spec.onBudget());
+        assertEquals(200L, spec.tasks().get(0).maxTokens());
+        assertEquals(
+                OnBudget.FAIL,
+                parser.workflow(Api.parse("{\"tasks\":[{\"id\":\"a\",\"agent\":\"a\"}]}"), NOW)
+                        .onBudget());
+        InvalidMessageException tokens = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.workflow(Api.parse("{\"tasks\":[{\"id\":\"a\",\"agent\":\"a\",\"maxTokens\":0}]}"), NOW));
+        assertEquals("tasks[0].maxTokens", tokens.field());
+        assertEquals("must be an integer between 1 and 2147483647, but was 0", tokens.reason());
+        InvalidMessageException on = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.workflow(
+                        Api.parse("{\"budget\":{\"onBudget\":\"pray\"},\"tasks\":[{\"id\":\"a\",\"agent\":\"a\"}]}"),
+                        NOW));
+        assertEquals("budget.onBudget", on.field());
+        assertEquals("must be \"fail\" or \"wait\", but was \"pray\"", on.reason());
+    }
+
+    @Test
+    void budgetSettingsAreReadAndBadOnesFailNamingKeyAndValue() {
+        OrchestratorConfig config = config(Map.of(
+                "fleet.orchestrator.task-max-tokens", "coder:300",
+                "fleet.api-key-daily-tokens", "t:5000",
+                "fleet.api-key-daily-cost", "t:2.5"));
+        assertEquals(300L, parser(config).defaultMaxTokens("coder"));
+        assertEquals(0L, parser(config).defaultMaxTokens("reviewer"));
+        assertEquals(2, parser(config).maxSpawnDepth());
+        assertEquals(5000L, config.keyBudgets().dailyTokens().get("t"));
+        assertEquals(2.5, config.keyBudgets().dailyCost().get("t"));
+        ConfigException unknownKey =
+                assertThrows(ConfigException.class, () -> config(Map.of("fleet.api-key-daily-tokens", "nobody:10")));
+        assertTrue(unknownKey.getMessage().contains("'nobody', which is not configured"), unknownKey.getMessage());
+        ConfigException badAmount =
+                assertThrows(ConfigException.class, () -> config(Map.of("fleet.api-key-daily-cost", "t:-1")));
+        assertTrue(badAmount.getMessage().endsWith("but one was 't:-1'"), badAmount.getMessage());
+        ConfigException badTokens = assertThrows(
+                ConfigException.class, () -> config(Map.of("fleet.orchestrator.task-max-tokens", "coder:lots")));
+        assertTrue(badTokens.getMessage().endsWith("but one was 'coder:lots'"), badTokens.getMessage());
+        ConfigException depth =
+                assertThrows(ConfigException.class, () -> config(Map.of("fleet.orchestrator.max-spawn-depth", "0")));
+        assertEquals("fleet.orchestrator.max-spawn-depth must be >= 1, but was 0", depth.getMessage());
     }
 
     @Test

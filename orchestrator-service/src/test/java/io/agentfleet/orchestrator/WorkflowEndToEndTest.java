@@ -18,6 +18,8 @@ import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,9 @@ class WorkflowEndToEndTest {
     static final RedisExtension redis =
             RedisExtension.builder().flushBeforeEach(false).build();
 
+    /** The daily token budget of the API key {@code other}, which only the daily budget test uses. */
+    static final long OTHER_DAILY_TOKENS = 100;
+
     static JavaProcess worker;
     static Orchestrators.Orchestrator orchestrator;
     static Api api;
@@ -65,7 +70,9 @@ class WorkflowEndToEndTest {
         client = redis.client();
         worker = Orchestrators.worker(
                 redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "1"), PARTITIONED_RESEARCHER);
-        orchestrator = Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery(), PARTITIONED_RESEARCHER);
+        Map<String, String> props = Orchestrators.fastRecovery();
+        props.put("fleet.api-key-daily-tokens", "other:" + OTHER_DAILY_TOKENS);
+        orchestrator = Orchestrators.orchestrator(redis.uri(), props, PARTITIONED_RESEARCHER);
         api = orchestrator.api();
     }
 
@@ -219,6 +226,130 @@ class WorkflowEndToEndTest {
         JsonNode usage = api.get("/v1/usage").json();
         assertTrue(usage.get("byAgent").get("t-metered").get("tokens").asLong() >= 200, usage.toString());
         assertTrue(usage.get("byKey").get("tester").get("cost").asDouble() >= 0.02, usage.toString());
+    }
+
+    /** Ten parallel t-metered tasks (100 tokens each) reserving 200 each against a budget of 1,000. */
+    static String tenReservingTasks(String onBudget) {
+        StringBuilder tasks = new StringBuilder();
+        for (int i = 1; i <= 10; i++) {
+            tasks.append(i == 1 ? "" : ",")
+                    .append("{\"id\":\"m")
+                    .append(i)
+                    .append("\",\"agent\":\"t-metered\",\"maxTokens\":200,\"input\":{\"n\":")
+                    .append(i)
+                    .append("}}");
+        }
+        return "{\"budget\":{\"maxTokens\":1000,\"onBudget\":\"" + onBudget + "\"},\"tasks\":[" + tasks + "]}";
+    }
+
+    @Test
+    void aTaskWhoseReservationDoesNotFitIsNotDispatchedAndTheRunEndsOverBudget() {
+        String runId = api.submit(Api.parse(tenReservingTasks("fail")));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals(List.of("m1", "m2", "m3", "m4", "m5"), dispatchedTasks(runId));
+        assertEquals(
+                "task m6 reserves 200 tokens but 0 are spent and 1000 reserved of a budget of 1000",
+                run.get("error").get("message").asText());
+        assertTrue(run.get("usage").get("tokens").asLong() <= 1000);
+        assertEquals(
+                0, run.get("usage").get("reservedTokens").asLong(), "cancelled tasks give their reservations back");
+        assertEquals("fail", run.get("budget").get("onBudget").asText());
+        assertEquals(200, Api.task(run, "m1").get("maxTokens").asInt());
+    }
+
+    @Test
+    void onBudgetWaitDispatchesInWavesAndNeverSpendsMoreThanTheBudget() {
+        String runId = api.submit(Api.parse(tenReservingTasks("wait")));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        // Spent plus reserved never passes 1,000: the 10th task could only start with all 9 others done (900 spent).
+        assertEquals(900, run.get("usage").get("tokens").asLong());
+        for (int i = 1; i <= 9; i++) {
+            assertEquals("COMPLETED", Api.task(run, "m" + i).get("state").asText());
+        }
+        assertEquals("SKIPPED", Api.task(run, "m10").get("state").asText());
+        assertEquals(0, run.get("usage").get("reservedTokens").asLong());
+        long firstWaveDone = epoch(Api.task(run, "m1").get("completedAt"));
+        for (int i = 2; i <= 5; i++) {
+            firstWaveDone = Math.min(firstWaveDone, epoch(Api.task(run, "m" + i).get("completedAt")));
+        }
+        assertTrue(epoch(Api.task(run, "m6").get("dispatchedAt")) >= firstWaveDone, "m6 waited for a reservation");
+        assertTrue(
+                run.get("error").get("message").asText().startsWith("task m10 reserves 200 tokens but 900 are spent"),
+                run.toString());
+    }
+
+    @Test
+    void aResultOverItsReservationIsCountedInFullAndEndsTheRunOverBudget() {
+        // t-metered ignores its cap of 50 and reports 100 tokens.
+        String runId = api.submit(Api.parse("""
+                {"budget":{"maxTokens":90},"tasks":[
+                  {"id":"m1","agent":"t-metered","maxTokens":50,"input":{"n":"over"}},
+                  {"id":"m2","agent":"t-metered","maxTokens":50,"input":{"n":"next"},"dependsOn":["m1"]}]}"""));
+        JsonNode run = api.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals(100, run.get("usage").get("tokens").asLong());
+        assertEquals(
+                "used 100 tokens, budget 90", run.get("error").get("message").asText());
+        assertEquals(List.of("m1"), dispatchedTasks(runId));
+    }
+
+    @Test
+    void anApiKeyOverItsDailyBudgetStopsAtDispatchAndGets429WithTheResetTime() {
+        Api other = api.withKey(Orchestrators.OTHER_KEY);
+        String runId = other.submit(Api.parse("""
+                {"tasks":[
+                  {"id":"m1","agent":"t-metered","input":{"n":1}},
+                  {"id":"m2","agent":"t-metered","input":{"n":2},"dependsOn":["m1"]}]}"""));
+        JsonNode run = other.awaitStatus(runId, "BUDGET_EXCEEDED", TIMEOUT);
+        assertEquals("DAILY_BUDGET_EXCEEDED", run.get("error").get("type").asText());
+        assertEquals("SKIPPED", Api.task(run, "m2").get("state").asText());
+        Await.until(
+                Duration.ofSeconds(10),
+                () -> other.get("/v1/usage")
+                                .json()
+                                .path("daily")
+                                .path("other")
+                                .path("tokens")
+                                .asLong()
+                        >= 100,
+                "today's usage of key other is counted");
+
+        Api.Response refused = other.post("/v1/tasks", "{\"agent\":\"t-metered\",\"input\":{\"n\":3}}");
+
+        assertEquals(429, refused.status(), refused.toString());
+        assertEquals("budget_exceeded", refused.json().get("error").asText());
+        String reason = refused.json().get("reason").asText();
+        assertTrue(reason.startsWith("API key 'other' has spent 100 tokens today, its daily budget is 100"), reason);
+        assertNextUtcMidnight(Instant.parse(reason.substring(reason.lastIndexOf("it resets at ") + 13)));
+        JsonNode daily = other.get("/v1/usage").json().get("daily").get("other");
+        assertEquals(OTHER_DAILY_TOKENS, daily.get("maxTokens").asLong());
+        assertNextUtcMidnight(Instant.parse(daily.get("resetAt").asText()));
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 86_401, refused.toString());
+        assertFalse(api.get("/v1/usage").json().get("daily").has("other"), "tenant tester does not see key other");
+    }
+
+    static void assertNextUtcMidnight(Instant resetAt) {
+        assertEquals(resetAt.truncatedTo(ChronoUnit.DAYS), resetAt, "a UTC midnight");
+        Instant now = Instant.now();
+        assertTrue(
+                resetAt.isAfter(now.minusSeconds(60)) && !resetAt.isAfter(now.plus(Duration.ofDays(1))),
+                resetAt.toString());
+    }
+
+    @Test
+    void aSpawnThreePlannerGenerationsDeepIsRefusedNamingThePath() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"plan","agent":"t-planner","input":{"count":1,"agent":"t-planner","levels":4}}]}"""));
+        JsonNode run = api.awaitStatus(runId, "FAILED", TIMEOUT);
+        assertEquals("FAILED", Api.task(run, "ssub1").get("state").asText());
+        JsonNode error = Api.task(run, "ssub1").get("error");
+        assertEquals("SPAWN_TOO_DEEP", error.get("type").asText());
+        assertEquals(
+                "spawn would add tasks 3 planner generations deep (plan > sub1 > ssub1 > sssub1), more than the"
+                        + " limit of 2",
+                error.get("message").asText());
+        assertEquals("plan", Api.task(run, "sub1").get("spawnedBy").asText());
+        assertFalse(dispatchedTasks(runId).contains("sssub1"));
     }
 
     @Test

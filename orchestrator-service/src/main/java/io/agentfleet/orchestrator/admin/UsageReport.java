@@ -2,20 +2,31 @@ package io.agentfleet.orchestrator.admin;
 
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
+import io.agentfleet.orchestrator.workflow.store.DailyBudgets;
 import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Tokens and cost, read from the totals runs add to, for the whole fleet or one tenant. */
 @Singleton
 public class UsageReport {
     private final FleetRedis redis;
     private final OrchestratorKeys okeys;
+    private final OrchestratorConfig config;
+    private final DailyBudgets dailyBudgets;
+    private final Clock clock;
 
-    public UsageReport(FleetRedis redis, OrchestratorConfig config) {
+    public UsageReport(FleetRedis redis, OrchestratorConfig config, DailyBudgets dailyBudgets, Clock clock) {
         this.redis = redis;
         this.okeys = new OrchestratorKeys(config.keys());
+        this.config = config;
+        this.dailyBudgets = dailyBudgets;
+        this.clock = clock;
     }
 
     /**
@@ -57,7 +68,22 @@ public class UsageReport {
                 total == null ? null : new Usage.Figures(total),
                 figures(byTenant),
                 figures(byKey),
-                figures(byAgent));
+                figures(byAgent),
+                daily(tenant));
+    }
+
+    /** Today's spend of each key with a daily budget, of {@code tenant} (every key when null), by key name. */
+    private Map<String, DailyBudgets.DailySpend> daily(String tenant) {
+        Set<String> keys = new TreeSet<>(config.keyBudgets().dailyTokens().keySet());
+        keys.addAll(config.keyBudgets().dailyCost().keySet());
+        Instant now = clock.instant();
+        Map<String, DailyBudgets.DailySpend> out = new LinkedHashMap<>();
+        for (String key : keys) {
+            if (tenant == null || tenant.equals(config.apiKeys().tenantOf(key))) {
+                out.put(key, dailyBudgets.spend(key, now));
+            }
+        }
+        return out;
     }
 
     /**

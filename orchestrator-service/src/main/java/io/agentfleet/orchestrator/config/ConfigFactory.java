@@ -80,7 +80,8 @@ public class ConfigFactory {
         WorkflowLimits workflow = WorkflowLimits.read(r);
         HttpLimits http = HttpLimits.read(r);
         ScheduleConfig schedule = ScheduleConfig.read(r);
-        return new OrchestratorConfig(keys, apiKeys, tenantLimits(r, apiKeys), http, workflow, intake, schedule);
+        return new OrchestratorConfig(
+                keys, apiKeys, tenantLimits(r, apiKeys), http, workflow, intake, schedule, keyBudgets(r, apiKeys));
     }
 
     private static ApiKeys apiKeys(ConfigValues r) {
@@ -142,6 +143,43 @@ public class ConfigFactory {
         return new ApiKeys(true, byHash, tenants, admins);
     }
 
+    private static KeyBudgets keyBudgets(ConfigValues r, ApiKeys apiKeys) {
+        Set<String> names = new TreeSet<>(apiKeys.nameByHash().values());
+        Map<String, Long> tokens = new LinkedHashMap<>();
+        amounts(r, ConfigKeys.API_KEY_DAILY_TOKENS, names).forEach((name, amount) -> {
+            if (amount != Math.rint(amount)) {
+                throw new ConfigException(
+                        ConfigKeys.API_KEY_DAILY_TOKENS,
+                        ConfigKeys.API_KEY_DAILY_TOKENS + " must give whole tokens, but '" + name + "' has " + amount);
+            }
+            tokens.put(name, (long) amount.doubleValue());
+        });
+        return new KeyBudgets(tokens, amounts(r, ConfigKeys.API_KEY_DAILY_COST, names));
+    }
+
+    /** {@code keyName:amount,...} with every name a configured key and every amount a number > 0. */
+    private static Map<String, Double> amounts(ConfigValues r, String key, Set<String> names) {
+        Map<String, Double> amounts = new LinkedHashMap<>();
+        for (String entry : split(r.string(key, ""))) {
+            int colon = entry.indexOf(':');
+            double amount = colon <= 0 ? 0 : parseAmount(entry.substring(colon + 1));
+            if (!(amount > 0) || Double.isInfinite(amount)) {
+                throw new ConfigException(
+                        key, key + " entries must be keyName:amount (amount > 0), but one was '" + entry + "'");
+            }
+            amounts.put(knownKey(key, entry.substring(0, colon), names), amount);
+        }
+        return amounts;
+    }
+
+    private static double parseAmount(String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     private static String knownKey(String key, String name, Set<String> names) {
         if (!names.contains(name)) {
             throw new ConfigException(
@@ -181,6 +219,30 @@ public class ConfigFactory {
             agents.add(agent);
         }
         return agents;
+    }
+
+    /** {@code name:amount,...} with each amount a whole number >= 1, by name; names must be valid agent types. */
+    static Map<String, Long> agentAmounts(ConfigValues r, String key) {
+        Map<String, Long> amounts = new LinkedHashMap<>();
+        for (String entry : split(r.string(key, ""))) {
+            int colon = entry.indexOf(':');
+            String agent = colon < 0 ? entry : entry.substring(0, colon);
+            long amount = colon < 0 ? 0 : parsePositive(entry.substring(colon + 1));
+            if (!Names.isAgentType(agent) || amount < 1) {
+                throw new ConfigException(
+                        key, key + " entries must be agentType:tokens (tokens >= 1), but one was '" + entry + "'");
+            }
+            amounts.put(agent, amount);
+        }
+        return amounts;
+    }
+
+    private static long parsePositive(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static void addHashed(Map<String, String> byHash, String key, String value) {

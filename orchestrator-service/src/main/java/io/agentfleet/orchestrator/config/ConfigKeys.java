@@ -15,6 +15,10 @@ public final class ConfigKeys {
     public static final String API_KEYS_PLAIN = "fleet.api-keys-plain";
     public static final String API_KEY_TENANTS = "fleet.api-key-tenants";
     public static final String ADMIN_KEYS = "fleet.admin-keys";
+    /** {@code keyName:tokens,...}: the most tokens each key's runs may spend per UTC day. */
+    public static final String API_KEY_DAILY_TOKENS = "fleet.api-key-daily-tokens";
+    /** {@code keyName:cost,...}: the most cost each key's runs may spend per UTC day. */
+    public static final String API_KEY_DAILY_COST = "fleet.api-key-daily-cost";
     /** Followed by {@code <tenant>.}{@link #TENANT_MAX_RUNS_IN_FLIGHT} and the other tenant keys. */
     public static final String TENANTS = "fleet.tenants.";
 
@@ -35,6 +39,10 @@ public final class ConfigKeys {
     public static final String READ_BLOCK = O + "read-block";
     public static final String MAX_BACKLOG = O + "max-backlog";
     public static final String ALLOWED_AGENTS = O + "allowed-agents";
+    /** {@code agent:tokens,...}: what a task of each agent type reserves and is capped at by default. */
+    public static final String TASK_MAX_TOKENS = O + "task-max-tokens";
+
+    public static final String MAX_SPAWN_DEPTH = O + "max-spawn-depth";
     public static final String RATE_LIMIT = O + "rate-limit";
     public static final String RATE_WINDOW = O + "rate-window";
     public static final String AUTH_FAILURE_LIMIT = O + "auth-failure-limit";

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param workflow the bounds of a run and of what it dispatches
  * @param intake how results are read from the result streams
  * @param schedule how the deadline schedule is watched and dispatches are reconciled
+ * @param keyBudgets daily token and cost budgets by API key
  */
 public record OrchestratorConfig(
         StreamKeys keys,
@@ -22,7 +23,8 @@ public record OrchestratorConfig(
         HttpLimits http,
         WorkflowLimits workflow,
         IntakeConfig intake,
-        ScheduleConfig schedule) {
+        ScheduleConfig schedule,
+        KeyBudgets keyBudgets) {
 
     public OrchestratorConfig {
         Objects.requireNonNull(keys, "keys");
@@ -31,6 +33,7 @@ public record OrchestratorConfig(
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(intake, "intake");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(keyBudgets, "keyBudgets");
         tenantLimits = Map.copyOf(tenantLimits);
     }
 

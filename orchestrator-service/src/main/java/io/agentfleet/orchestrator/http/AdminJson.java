@@ -161,6 +161,20 @@ final class AdminJson {
         }
         owners(out.putObject("byKey"), usage.byKey());
         owners(out.putObject("byAgent"), usage.byAgent());
+        ObjectNode daily = out.putObject("daily");
+        usage.daily().forEach((key, spend) -> {
+            ObjectNode n = daily.putObject(key);
+            n.put("day", spend.day().toString());
+            n.put("tokens", spend.tokens());
+            n.put("cost", spend.cost());
+            if (spend.maxTokens() != null) {
+                n.put("maxTokens", spend.maxTokens());
+            }
+            if (spend.maxCost() != null) {
+                n.put("maxCost", spend.maxCost());
+            }
+            n.put("resetAt", spend.resetAt().toString());
+        });
         return out;
     }
 

@@ -45,6 +45,11 @@ public class ApiException extends RuntimeException {
         return status;
     }
 
+    /** 429 {@code budget_exceeded}: the reason names the budget and when it resets, also sent as Retry-After. */
+    public static ApiException budgetExceeded(String reason, long retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "budget_exceeded", null, reason, retryAfterSeconds);
+    }
+
     public static ApiException notFound(String what) {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", null, what + " not found");
     }

@@ -13,6 +13,7 @@ import io.agentfleet.orchestrator.idempotency.IdempotentSubmissions;
 import io.agentfleet.orchestrator.idempotency.StoredResponse;
 import io.agentfleet.orchestrator.runlist.RunIndex;
 import io.agentfleet.orchestrator.telemetry.HttpTracing;
+import io.agentfleet.orchestrator.workflow.DailyBudgetExceeded;
 import io.agentfleet.orchestrator.workflow.RunAlreadyExists;
 import io.agentfleet.orchestrator.workflow.RunService;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
@@ -176,6 +177,8 @@ public class RunController {
             return runs.get(runId);
         } catch (RunsInFlightExceeded e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
+        } catch (DailyBudgetExceeded e) {
+            throw ApiException.budgetExceeded(e.getMessage(), e.retryAfterSeconds(clock.instant()));
         }
         listed(run, caller);
         return run;

@@ -8,6 +8,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.http.ApiException;
 import io.agentfleet.orchestrator.http.Json;
 import io.agentfleet.orchestrator.http.Requests;
+import io.agentfleet.orchestrator.workflow.DailyBudgetExceeded;
 import io.agentfleet.orchestrator.workflow.RunsInFlightExceeded;
 import io.agentfleet.orchestrator.workflow.engine.RunOrigin;
 import io.agentfleet.orchestrator.workflow.engine.RunState;
@@ -122,6 +123,8 @@ public class ScheduleController {
             run = runs.start(s, RunOrigin.manual(s.id(), clock.instant()), TickRecord.Outcome.TRIGGERED);
         } catch (RunsInFlightExceeded e) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_runs", null, e.getMessage());
+        } catch (DailyBudgetExceeded e) {
+            throw ApiException.budgetExceeded(e.getMessage(), e.retryAfterSeconds(clock.instant()));
         }
         ObjectNode out = Json.object();
         out.put("runId", run.runId());

@@ -13,6 +13,7 @@ import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.store.Admission;
 import io.agentfleet.orchestrator.workflow.store.AgentsInUse;
+import io.agentfleet.orchestrator.workflow.store.DailyBudgets;
 import io.agentfleet.orchestrator.workflow.store.Outbox;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
 import io.agentfleet.orchestrator.workflow.store.RunStores;
@@ -46,6 +47,7 @@ public final class RunService {
     private static final AttributeKey<Long> TASKS = AttributeKey.longKey("agentfleet.run.tasks");
 
     private final RunEngine engine;
+    private final DailyBudgets dailyBudgets;
     private final RunStore store;
     private final Outbox outbox;
     private final Admission admission;
@@ -60,12 +62,14 @@ public final class RunService {
 
     public RunService(
             RunEngine engine,
+            DailyBudgets dailyBudgets,
             RunStores stores,
             Clock clock,
             MeterRegistry metrics,
             MessageTracing tracing,
             Duration reconcileAfter) {
         this.engine = engine;
+        this.dailyBudgets = dailyBudgets;
         this.reconcileAfter = reconcileAfter;
         this.store = stores.runs();
         this.outbox = stores.outbox();
@@ -129,6 +133,10 @@ public final class RunService {
             throw new RunAlreadyExists(origin.runId());
         }
         Instant now = clock.instant();
+        DailyBudgets.DailySpend today = dailyBudgets.spend(apiKey, now);
+        if (today.overBudget() != null) {
+            throw new DailyBudgetExceeded(today.overBudget(), today.resetAt());
+        }
         RunState run = engine.start(spec, apiKey, tenant, kind, origin, now);
         int maxInFlight = admission.admit(run);
         if (maxInFlight > 0) {

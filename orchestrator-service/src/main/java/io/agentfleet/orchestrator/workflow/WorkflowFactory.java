@@ -10,6 +10,7 @@ import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.store.Admission;
 import io.agentfleet.orchestrator.workflow.store.AgentsInUse;
+import io.agentfleet.orchestrator.workflow.store.DailyBudgets;
 import io.agentfleet.orchestrator.workflow.store.OrchestratorKeys;
 import io.agentfleet.orchestrator.workflow.store.Outbox;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
@@ -56,8 +57,15 @@ public class WorkflowFactory {
     }
 
     @Singleton
+    DailyBudgets dailyBudgets(FleetRedis redis, OrchestratorConfig config) {
+        return new DailyBudgets(redis, new OrchestratorKeys(config.keys()), config.keyBudgets());
+    }
+
+    @Singleton
     RunStores runStores(
             FleetRedis redis,
+            DailyBudgets dailyBudgets,
+            Clock clock,
             AgentRegistry registry,
             AgentsInUse agentsInUse,
             MeterRegistry metrics,
@@ -68,7 +76,7 @@ public class WorkflowFactory {
                 new RunStore(redis, registry, metrics, config, codec),
                 new Outbox(redis, registry, metrics, config, codec, tracing),
                 new Admission(redis, config),
-                new UsageLedger(redis, new OrchestratorKeys(config.keys())),
+                new UsageLedger(redis, new OrchestratorKeys(config.keys()), dailyBudgets, clock),
                 agentsInUse);
     }
 
@@ -80,9 +88,11 @@ public class WorkflowFactory {
             RunStores stores,
             Clock clock,
             MeterRegistry metrics,
-            MessageTracing tracing) {
+            MessageTracing tracing,
+            DailyBudgets dailyBudgets) {
         return new RunService(
-                new RunEngine(codec, parser),
+                new RunEngine(codec, parser, dailyBudgets),
+                dailyBudgets,
                 stores,
                 clock,
                 metrics,

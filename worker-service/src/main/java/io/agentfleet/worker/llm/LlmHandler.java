@@ -74,15 +74,17 @@ final class LlmHandler implements AgentHandler {
     public HandlerResult handle(AgentMessage task, TaskContext context) throws Exception {
         Instant started = context.clock().instant();
         Usage usage = new Usage();
-        PromptParts parts = PromptParts.of(settings, TaskContent.of(task.content()));
+        // The orchestrator sends the tokens it reserved for the task against its run's budget: the answer stays within.
+        LlmSettings capped = settings.cappedAt(task.content().path("maxTokens").asLong(0));
+        PromptParts parts = PromptParts.of(capped, TaskContent.of(task.content()));
         try {
             List<ToolDefinition> tools = ToolExchange.definitions(task.content());
             List<ChatMessage> conversation = ToolExchange.conversation(task.content());
-            long reserved = settings.tokenCounter().count(new LlmRequest(null, conversation, tools).text());
-            PromptParts fitted = ContextFitter.fit(parts, settings, summarizerFor(usage, context), reserved);
+            long reserved = capped.tokenCounter().count(new LlmRequest(null, conversation, tools).text());
+            PromptParts fitted = ContextFitter.fit(parts, capped, summarizerFor(usage, context), reserved);
             LlmRequest request =
                     fitted.toRequest().withTools(tools).followedBy(conversation.toArray(ChatMessage[]::new));
-            ObjectNode output = answer(request, usage, context);
+            ObjectNode output = answer(capped, request, usage, context);
             return HandlerResult.of(output, usage.toMetadata(millisSince(started, context)));
         } catch (HandlerFailure e) {
             // The calls made before the failure were paid for: the dead letter reports them.
@@ -94,10 +96,11 @@ final class LlmHandler implements AgentHandler {
         return Math.max(0, Duration.between(started, context.clock().instant()).toMillis());
     }
 
-    private ObjectNode answer(LlmRequest request, Usage usage, TaskContext context) throws InterruptedException {
+    private ObjectNode answer(LlmSettings with, LlmRequest request, Usage usage, TaskContext context)
+            throws InterruptedException {
         LlmRequest conversation = request;
         for (int answers = 1; ; answers++) {
-            LlmResponse response = call(settings, conversation, usage, context);
+            LlmResponse response = call(with, conversation, usage, context);
             usage.answeredBy(response.model());
             if (response.refusal() != null) {
                 throw HandlerFailure.permanent(

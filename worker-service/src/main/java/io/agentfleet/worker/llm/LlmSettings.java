@@ -77,6 +77,39 @@ record LlmSettings(
         Objects.requireNonNull(prices, "prices");
     }
 
+    /** These settings with the answer's token limit lowered to {@code cap} when that is lower; unchanged otherwise. */
+    LlmSettings cappedAt(long cap) {
+        if (cap <= 0 || cap >= maxTokens) {
+            return this;
+        }
+        return new LlmSettings(
+                agentType,
+                provider,
+                baseUrl,
+                model,
+                (int) cap,
+                temperature,
+                systemPrompt,
+                apiKey,
+                apiKeyHeader,
+                contextLimitTokens,
+                summarizer,
+                output,
+                outputSchema,
+                structuredOutput,
+                maxTokensParameter,
+                price,
+                prices,
+                requestsPerMinute,
+                tokensPerMinute,
+                rateLimitBurst,
+                connectTimeout,
+                readTimeout,
+                outputRepairs,
+                circuitFailureThreshold,
+                circuitOpenDuration);
+    }
+
     /** The endpoint's identity: base URL plus key, hashed so that neither the key nor a hint of it reaches Redis. */
     String endpointId() {
         String material = baseUrl + "\n" + apiKey.value().orElse("");

@@ -143,6 +143,21 @@ class LlmHandlerTest {
     }
 
     @Test
+    void aTasksMaxTokensFromTheOrchestratorCapsTheAnswerButNeverRaisesIt() throws Exception {
+        provider.then(Reply.answer("short"), Reply.answer("long"));
+        LlmTasks.Config config = openAi().set("llm", "max-tokens", 64);
+        ObjectNode capped = input("Be short");
+        capped.put("maxTokens", 20);
+        ObjectNode roomy = input("Be long");
+        roomy.put("maxTokens", 500);
+
+        run(config, "llm", capped);
+        assertEquals(20, provider.last().json().path("max_completion_tokens").asInt());
+        run(config, "llm", roomy);
+        assertEquals(64, provider.last().json().path("max_completion_tokens").asInt());
+    }
+
+    @Test
     void reportsTokensCostModelAndLatencyInTheResultMetadata() throws Exception {
         provider.then(Reply.answer("done", 2000, 500));
         LlmTasks.Config config = anthropic()

@@ -26,10 +26,12 @@ final class Dispatcher {
 
     private final MessageCodec codec;
     private final SpecParser parser;
+    private final DailyBudgetCheck dailyBudgets;
 
-    Dispatcher(MessageCodec codec, SpecParser parser) {
+    Dispatcher(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
         this.parser = parser;
+        this.dailyBudgets = dailyBudgets;
     }
 
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
@@ -69,6 +71,15 @@ final class Dispatcher {
                     now);
             return;
         }
+        String overDaily = dailyBudgets.refusal(
+                run.apiKey(),
+                run.usage.stream().mapToLong(u -> u.tokensIn() + u.tokensOut()).sum(),
+                run.usage.stream().mapToDouble(UsageDelta::cost).sum(),
+                now);
+        if (overDaily != null) {
+            RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
+            return;
+        }
         String agent = review ? task.review.agent() : task.agent;
         if (!parser.allowsAgent(run.tenant(), agent)) {
             // Submissions are checked up front; this catches tasks a planner adds.
@@ -81,7 +92,21 @@ final class Dispatcher {
                     now);
             return;
         }
+        long reservation = TokenReservations.amount(parser, task, agent, review);
+        if (!TokenReservations.fits(run, reservation)) {
+            if (!TokenReservations.waits(run, task)) {
+                RunCompletion.finish(
+                        run,
+                        RunStatus.BUDGET_EXCEEDED,
+                        failure("BUDGET_EXCEEDED", TokenReservations.refusal(run, task, review, reservation)),
+                        now);
+            }
+            return;
+        }
         ObjectNode content = review ? DispatchMessage.reviewContent(task) : DispatchMessage.taskContent(run, task);
+        if (reservation > 0) {
+            content.put("maxTokens", reservation);
+        }
         String fp = LoopDetector.fingerprint(agent, content, LoopDetector.knownCanonical(run, task, review));
         if (checkLoop && run.hasFingerprint(fp)) {
             RunCompletion.finish(
@@ -138,6 +163,7 @@ final class Dispatcher {
         task.wireId = wireId;
         task.dispatches++;
         task.dispatchedAt = now.toEpochMilli();
+        TokenReservations.reserve(run, task, reservation);
         run.save(task);
         run.countStep();
         run.outbox.add(message.dueAt(dueAt));

@@ -8,6 +8,7 @@ import io.agentfleet.messages.RunEventData.TasksSpawned;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,12 @@ final class PlannerSpawns {
         JsonNode spawn = output == null ? null : output.get("spawn");
         if (spawn != null && !spawn.isNull()) {
             try {
-                addSpawned(
-                        run,
-                        task,
-                        parser.spawn(spawn, run.tasks().stream().map(t -> t.id).toList()),
-                        now);
+                List<TaskSpec> specs =
+                        parser.spawn(spawn, run.tasks().stream().map(t -> t.id).toList());
+                if (!specs.isEmpty() && tooDeep(run, task, specs, now)) {
+                    return;
+                }
+                addSpawned(run, task, specs, now);
             } catch (InvalidMessageException e) {
                 TaskSettlement.failed(
                         run, task, RunEngine.failure("INVALID_SPAWN", e.field() + ": " + e.reason()), now);
@@ -36,6 +38,31 @@ final class PlannerSpawns {
             }
         }
         TaskSettlement.completed(run, task, output, now);
+    }
+
+    /**
+     * Fails {@code planner} when the tasks it spawns would be more planner generations deep than the limit, naming
+     * the path from the submitted task down to them.
+     */
+    private boolean tooDeep(RunState run, TaskRecord planner, List<TaskSpec> specs, Instant now) {
+        List<String> path = new ArrayList<>();
+        for (TaskRecord t = planner; t != null; t = t.spawnedBy == null ? null : run.task(t.spawnedBy)) {
+            path.addFirst(t.id);
+        }
+        int depth = path.size();
+        if (depth <= parser.maxSpawnDepth()) {
+            return false;
+        }
+        path.add(String.join(",", specs.stream().map(TaskSpec::id).toList()));
+        TaskSettlement.failed(
+                run,
+                planner,
+                RunEngine.failure(
+                        "SPAWN_TOO_DEEP",
+                        "spawn would add tasks " + depth + " planner generations deep (" + String.join(" > ", path)
+                                + "), more than the limit of " + parser.maxSpawnDepth()),
+                now);
+        return true;
     }
 
     private void addSpawned(RunState run, TaskRecord planner, List<TaskSpec> specs, Instant now) {

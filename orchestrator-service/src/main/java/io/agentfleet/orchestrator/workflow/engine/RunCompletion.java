@@ -23,6 +23,7 @@ final class RunCompletion {
             if (next != null) {
                 if (task.state.isInFlight()) {
                     run.settled.add(task.wireId);
+                    TokenReservations.release(run, task);
                 }
                 task.moveTo(next);
                 run.save(task);

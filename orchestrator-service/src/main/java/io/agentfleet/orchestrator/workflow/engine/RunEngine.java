@@ -34,9 +34,10 @@ public final class RunEngine {
     private final Dispatcher dispatcher;
     private final ReviewLoop reviews;
 
-    public RunEngine(MessageCodec codec, SpecParser parser) {
+    /** @param dailyBudgets checked before every dispatch: a run whose key is over its daily budget ends */
+    public RunEngine(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
-        this.dispatcher = new Dispatcher(codec, parser);
+        this.dispatcher = new Dispatcher(codec, parser, dailyBudgets);
         this.reviews = new ReviewLoop(dispatcher, new PlannerSpawns(parser));
     }
 
@@ -85,6 +86,7 @@ public final class RunEngine {
         touch(run, now);
         if (outcome.type() != MessageType.UPDATE) {
             run.settled.add(outcome.taskId());
+            TokenReservations.release(run, task);
         }
         TaskSettlement.recordUsage(run, task, outcome);
         if (!wire.review()) {
@@ -231,6 +233,7 @@ public final class RunEngine {
         }
         touch(run, now);
         run.settled.add(task.wireId);
+        TokenReservations.release(run, task);
         TaskSettlement.failed(
                 run, task, failure("TIMEOUT", "task " + task.id + " did not finish within " + task.timeout), now);
         dispatcher.advance(run, now);

@@ -8,6 +8,7 @@ import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.TraceContext;
+import io.agentfleet.orchestrator.workflow.spec.OnBudget;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
@@ -41,6 +42,8 @@ public final class RunState {
     private static final String F_COST = "cost";
     private static final String F_MAX_TOKENS = "maxTokens";
     private static final String F_MAX_COST = "maxCost";
+    private static final String F_RESERVED_TOKENS = "reservedTokens";
+    private static final String F_ON_BUDGET = "onBudget";
     private static final String F_TRACEPARENT = "traceparent";
     private static final String F_TRACESTATE = "tracestate";
     private static final String F_ERROR = "error";
@@ -113,6 +116,7 @@ public final class RunState {
         if (spec.maxCost() != null) {
             run.set(F_MAX_COST, Double.toString(spec.maxCost()));
         }
+        run.set(F_ON_BUDGET, spec.onBudget().name());
         if (spec.deadline() != null) {
             run.set(F_DEADLINE, Long.toString(spec.deadline().toEpochMilli()));
         }
@@ -231,6 +235,20 @@ public final class RunState {
     Double maxCost() {
         String v = fields.get(F_MAX_COST);
         return v == null ? null : Double.parseDouble(v);
+    }
+
+    /** Tokens reserved by the dispatches in flight. */
+    long reservedTokens() {
+        return longField(F_RESERVED_TOKENS);
+    }
+
+    void addReserved(long tokens) {
+        set(F_RESERVED_TOKENS, Long.toString(reservedTokens() + tokens));
+    }
+
+    /** What a ready task that does not fit the budget does; a run stored before this choice existed fails. */
+    OnBudget onBudget() {
+        return OnBudget.valueOf(fields.getOrDefault(F_ON_BUDGET, OnBudget.FAIL.name()));
     }
 
     void addUsage(long in, long out, double addedCost) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Locale;
 
 /** The public view of a run, for {@code GET /v1/runs/{id}}. */
 public final class RunView {
@@ -38,6 +39,7 @@ public final class RunView {
         u.put("tokensOut", run.tokensOut());
         u.put("tokens", run.tokensIn() + run.tokensOut());
         u.put("cost", run.cost());
+        u.put("reservedTokens", run.reservedTokens());
         ObjectNode b = v.putObject("budget");
         if (run.maxTokens() != null) {
             b.put("maxTokens", run.maxTokens());
@@ -45,6 +47,7 @@ public final class RunView {
         if (run.maxCost() != null) {
             b.put("maxCost", run.maxCost());
         }
+        b.put("onBudget", run.onBudget().name().toLowerCase(Locale.ROOT));
         String error = run.errorText();
         if (error != null) {
             try {
@@ -87,6 +90,9 @@ public final class RunView {
             tu.put("tokensOut", t.tokensOut);
             tu.put("tokens", t.tokensIn + t.tokensOut);
             tu.put("cost", t.cost);
+            if (t.maxTokens != null) {
+                n.put("maxTokens", t.maxTokens);
+            }
             putTime(n, "dispatchedAt", t.dispatchedAt);
             putTime(n, "completedAt", t.completedAt);
             if (t.completedAt > 0 && t.dispatchedAt > 0) {

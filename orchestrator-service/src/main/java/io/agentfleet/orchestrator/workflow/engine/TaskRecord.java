@@ -21,6 +21,7 @@ final class TaskRecord {
     final boolean escalate;
     final Duration timeout;
     final int maxAttempts;
+    final Long maxTokens;
     final String spawnedBy;
 
     TaskState state = TaskState.PENDING;
@@ -36,6 +37,9 @@ final class TaskRecord {
     JsonNode error;
     long tokensIn;
     long tokensOut;
+    /** Tokens reserved against the run's budget for the dispatch in flight (the task's or its review's), else 0. */
+    long reserved;
+
     double cost;
     long createdAt;
     long dispatchedAt;
@@ -58,6 +62,7 @@ final class TaskRecord {
         this.escalate = spec.escalate();
         this.timeout = spec.timeout();
         this.maxAttempts = spec.maxAttempts();
+        this.maxTokens = spec.maxTokens();
         this.spawnedBy = spawnedBy;
         this.createdAt = createdAt;
     }
@@ -76,7 +81,8 @@ final class TaskRecord {
                 optional,
                 escalate,
                 timeout == null ? null : Duration.ofMillis(timeout.toMillis()),
-                maxAttempts);
+                maxAttempts,
+                maxTokens);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -95,6 +101,7 @@ final class TaskRecord {
         t.error = present(error);
         t.tokensIn = tokensIn;
         t.tokensOut = tokensOut;
+        t.reserved = reserved;
         t.cost = cost;
         t.dispatchedAt = dispatchedAt;
         t.completedAt = completedAt;
@@ -159,6 +166,9 @@ final class TaskRecord {
             n.put("timeoutMs", timeout.toMillis());
         }
         n.put("maxAttempts", maxAttempts);
+        if (maxTokens != null) {
+            n.put("maxTokens", maxTokens);
+        }
         if (spawnedBy != null) {
             n.put("spawnedBy", spawnedBy);
         }
@@ -175,6 +185,7 @@ final class TaskRecord {
         setIfNotNull(n, "error", error);
         n.put("tokensIn", tokensIn);
         n.put("tokensOut", tokensOut);
+        n.put("reserved", reserved);
         n.put("cost", cost);
         n.put("createdAt", createdAt);
         n.put("dispatchedAt", dispatchedAt);
@@ -204,7 +215,8 @@ final class TaskRecord {
                 n.path("optional").asBoolean(),
                 n.path("escalate").asBoolean(),
                 timeout,
-                n.path("maxAttempts").asInt());
+                n.path("maxAttempts").asInt(),
+                n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null);
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -222,6 +234,7 @@ final class TaskRecord {
         t.error = n.get("error");
         t.tokensIn = n.path("tokensIn").asLong();
         t.tokensOut = n.path("tokensOut").asLong();
+        t.reserved = n.path("reserved").asLong();
         t.cost = n.path("cost").asDouble();
         t.dispatchedAt = n.path("dispatchedAt").asLong();
         t.completedAt = n.path("completedAt").asLong();

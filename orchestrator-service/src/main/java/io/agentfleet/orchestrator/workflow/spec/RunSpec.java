@@ -4,6 +4,7 @@ import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.TraceContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A validated run submission.
@@ -16,6 +17,7 @@ import java.util.List;
  * @param trace the caller's W3C trace context (from its {@code traceparent} header), carried on every task, or null
  * @param priority the level of every task the run dispatches (NORMAL when not given)
  * @param startAt when the run's first tasks are due ({@code delay} or {@code runAt}), or null to start at once
+ * @param onBudget what happens to a ready task whose token reservation does not fit the budget
  */
 public record RunSpec(
         List<TaskSpec> tasks,
@@ -25,28 +27,30 @@ public record RunSpec(
         Instant deadline,
         TraceContext trace,
         Priority priority,
-        Instant startAt) {
+        Instant startAt,
+        OnBudget onBudget) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
      */
     public static final Instant LATEST_DEADLINE = Instant.parse("9999-12-31T23:59:59.999Z");
 
-    /** A run at NORMAL priority that starts at once. */
+    /** A run at NORMAL priority that starts at once and fails when a task does not fit its budget. */
     public RunSpec(
             List<TaskSpec> tasks, int maxSteps, Long maxTokens, Double maxCost, Instant deadline, TraceContext trace) {
-        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL, null);
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL, null, OnBudget.FAIL);
     }
 
     public RunSpec {
         tasks = List.copyOf(tasks);
         priority = priority == null ? Priority.NORMAL : priority;
+        Objects.requireNonNull(onBudget, "onBudget");
         if (deadline != null && deadline.isAfter(LATEST_DEADLINE)) {
             deadline = LATEST_DEADLINE;
         }
     }
 
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority, startAt);
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority, startAt, onBudget);
     }
 }

@@ -46,10 +46,18 @@ public final class SpecParser {
 
     private static final Set<String> RUN_FIELDS =
             Set.of("tasks", "maxSteps", "budget", "deadline", "priority", "delay", "runAt");
-    private static final Set<String> TASK_FIELDS =
-            Set.of("id", "agent", "input", "dependsOn", "review", "optional", "escalate", "timeout", "maxAttempts");
+    private static final Set<String> TASK_FIELDS = Set.of(
+            "id",
+            "agent",
+            "input",
+            "dependsOn",
+            "review",
+            "optional",
+            "escalate",
+            "timeout",
+            "maxAttempts",
+            "maxTokens");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
-    private static final Set<String> BUDGET_FIELDS = Set.of("maxTokens", "maxCost");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
     /**
@@ -139,41 +147,20 @@ public final class SpecParser {
             throw new InvalidMessageException(
                     "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
         }
-        Long maxTokens = null;
-        Double maxCost = null;
-        JsonNode budget = body.get("budget");
-        if (budget != null && !budget.isNull()) {
-            if (!budget.isObject()) {
-                throw new InvalidMessageException("budget", "must be an object with maxTokens and/or maxCost");
-            }
-            requireKnownFields((ObjectNode) budget, BUDGET_FIELDS, "budget.");
-            JsonNode tokens = budget.get("maxTokens");
-            if (tokens != null && !tokens.isNull()) {
-                if (!tokens.isIntegralNumber() || !tokens.canConvertToLong() || tokens.longValue() < 1) {
-                    throw new InvalidMessageException("budget.maxTokens", "must be an integer >= 1, but was " + tokens);
-                }
-                maxTokens = tokens.longValue();
-            }
-            JsonNode cost = budget.get("maxCost");
-            if (cost != null && !cost.isNull()) {
-                if (!cost.isNumber() || cost.doubleValue() <= 0) {
-                    throw new InvalidMessageException("budget.maxCost", "must be a number > 0, but was " + cost);
-                }
-                maxCost = cost.doubleValue();
-            }
-        }
+        BudgetFields.Budget budget = BudgetFields.budget(body.get("budget"));
         // A scheduled run's deadline counts from its start, like its tasks' timeouts.
         Instant startAt = SpecTimes.startAt(body.get("delay"), body.get("runAt"), now);
         Instant from = startAt == null ? now : startAt;
         return new RunSpec(
                 tasks,
                 maxSteps,
-                maxTokens,
-                maxCost,
+                budget.maxTokens(),
+                budget.maxCost(),
                 deadline(body.get("deadline"), from),
                 null,
                 priority(body),
-                startAt);
+                startAt,
+                budget.onBudget());
     }
 
     /** The run's {@code priority}: absent or null is NORMAL; anything but "high", "normal", "low" names the field. */
@@ -258,6 +245,7 @@ public final class SpecParser {
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
+        Long maxTokens = BudgetFields.taskMaxTokens(node.get("maxTokens"), at);
         return new TaskSpec(
                 id,
                 agent,
@@ -267,7 +255,18 @@ public final class SpecParser {
                 bool(node, "optional", at),
                 bool(node, "escalate", at),
                 timeout,
-                maxAttempts);
+                maxAttempts,
+                maxTokens);
+    }
+
+    /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */
+    public long defaultMaxTokens(String agent) {
+        return config.workflow().taskMaxTokens().getOrDefault(agent, 0L);
+    }
+
+    /** How many planner generations deep a spawned task may be (a task spawned by a submitted task is 1 deep). */
+    public int maxSpawnDepth() {
+        return config.workflow().maxSpawnDepth();
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param escalate exhausted retries park the run in NEEDS_HUMAN instead of failing it
  * @param timeout per-task deadline from dispatch, or null; one beyond {@link #LONGEST_TIMEOUT} is stored as that
  * @param maxAttempts worker attempts before dead-lettering, 0 = the worker's default
+ * @param maxTokens the most tokens the task may spend, reserved against the run's budget while it runs and passed to
+ *     the agent as its cap; null = the agent type's default ({@code fleet.orchestrator.task-max-tokens})
  */
 public record TaskSpec(
         String id,
@@ -27,7 +29,8 @@ public record TaskSpec(
         boolean optional,
         boolean escalate,
         Duration timeout,
-        int maxAttempts) {
+        int maxAttempts,
+        Long maxTokens) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -38,6 +41,20 @@ public record TaskSpec(
         if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
             timeout = LONGEST_TIMEOUT;
         }
+    }
+
+    /** A task without its own {@code maxTokens}. */
+    public TaskSpec(
+            String id,
+            String agent,
+            JsonNode input,
+            List<String> dependsOn,
+            ReviewSpec review,
+            boolean optional,
+            boolean escalate,
+            Duration timeout,
+            int maxAttempts) {
+        this(id, agent, input, dependsOn, review, optional, escalate, timeout, maxAttempts, null);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.workflow.store;
 
 import io.agentfleet.messages.StreamKeys;
+import java.time.LocalDate;
 
 /**
  * Keys the orchestrator adds to the {@link StreamKeys} layout.
@@ -14,6 +15,8 @@ import io.agentfleet.messages.StreamKeys;
  * prefix:orchestrator:agents       set: agent types that appear in runs (one result consumer each)
  * prefix:orchestrator:usage        hash: tokens and cost per API key, agent type and tenant (key|K|f, agent|A|f,
  *                                  tenant|T|f, and per tenant tk|T|K|f, ta|T|A|f)
+ * prefix:orchestrator:daily:DAY    hash: tokens and cost per API key with a daily budget in UTC day DAY (yyyy-mm-dd),
+ *                                  K|tokens, K|cost; expires two days after it is last written
  * prefix:orchestrator:rate:NAME    string: request counter of one API key's current rate-limit window
  * prefix:orchestrator:auth-failures:ADDRESS  string: failed authentications of one client address in the current window
  * prefix:orchestrator:tenant-rate:T  string: request counter of one tenant's current rate-limit window
@@ -40,6 +43,10 @@ public record OrchestratorKeys(StreamKeys keys) {
 
     public String usage() {
         return keys.prefix() + ":orchestrator:usage";
+    }
+
+    public String daily(LocalDate day) {
+        return keys.prefix() + ":orchestrator:daily:" + day;
     }
 
     public String rate(String keyName) {
