@@ -284,8 +284,8 @@ if [[ -d "$LUA_DIR" ]]; then
   expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 2 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' 0 '{"m":1}'
   cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks' workers 0 MKSTREAM >/dev/null
   ids=($(cli worker-reviewer XREADGROUP GROUP workers pod-r COUNT 2 STREAMS 'fleet:{reviewer}:tasks' '>' | grep -E '^[0-9]+-[0-9]+$'))
-  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
-    'fleet:{reviewer}:dead' 'fleet:{reviewer}:done:t1' workers 3600 0 0 "$now" pod-r \
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 5 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
+    'fleet:{reviewer}:dead' 'fleet:{reviewer}:done:t1' 'fleet:{reviewer}:checkpoint:t1' workers 3600 0 0 "$now" pod-r \
     "${ids[0]}" 4 '{"type":"RESULT"}' t1 ''
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/retry.lua")" 3 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:delayed' \
     'fleet:{reviewer}:done:t2' workers "${ids[1]}" 0 '{"m":2,"attempt":2}'

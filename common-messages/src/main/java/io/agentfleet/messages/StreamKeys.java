@@ -14,6 +14,8 @@ import java.util.zip.CRC32;
  * prefix:{A}:dead           stream of dead letters (original message, reason, attempts, error, worker, time)
  * prefix:{A}:delayed        sorted set of retries scored by due time (epoch ms)
  * prefix:{A}:done:TASKID    string: the recorded outcome of a task (first wins), expires after the retention
+ * prefix:{A}:checkpoint:TASKID hash: a running task's last handler checkpoint (data, attempt, at), deleted with its
+ *                           outcome, expires after the retention
  * prefix:{A}:config         hash of per-agent-type settings shared by all clients (max-backlog)
  * prefix:{A}:enqueued:TASKID string: the orchestrator enqueued this task id already (exactly-once dispatch)
  * prefix:agents            set: every agent type the fleet has served or been sent work for (the registry)
@@ -107,6 +109,11 @@ public record StreamKeys(String prefix) {
 
     public String done(String agent, int partition, String taskId) {
         return agentKey(agent, partition, "done") + ":" + Names.requireId("taskId", taskId);
+    }
+
+    /** A task's handler checkpoint: same hash tag as its stream, so the outcome script deletes it atomically. */
+    public String checkpoint(String agent, int partition, String taskId) {
+        return agentKey(agent, partition, "checkpoint") + ":" + Names.requireId("taskId", taskId);
     }
 
     /**

@@ -15,6 +15,7 @@ import io.agentfleet.worker.metrics.WorkerMetrics;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.TaskCheckpoints;
 import io.agentfleet.worker.spi.TaskContext;
 import io.agentfleet.worker.testdata.TaskBuilder;
 import io.opentelemetry.api.OpenTelemetry;
@@ -147,7 +148,8 @@ class HandlerInvokerTest {
                 WorkerMetrics.inMemory().forAgent("coder"),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 timer,
-                new MessageTracing(OpenTelemetry.noop(), "test"));
+                new MessageTracing(OpenTelemetry.noop(), "test"),
+                task -> TaskCheckpoints.inMemory(task.attempt(), Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private static Task taskOf(TaskBuilder builder) {
