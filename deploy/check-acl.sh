@@ -137,6 +137,13 @@ expect worker-coder ok     -- GET 'fleet:{run:r1}:cancel'
 expect worker-coder ok     -- EXISTS 'fleet:{run:r1}:cancel'
 expect worker-coder ok     -- INFO memory
 expect worker-coder ok     -- XGROUP DELCONSUMER 'fleet:{coder}:tasks' workers pod-2
+expect worker-coder ok     -- HSET 'fleet:{coder:2}:checkpoint:1' data '{}' attempt 1 at 0
+expect worker-coder ok     -- EXPIRE 'fleet:{coder:2}:checkpoint:1' 60
+expect worker-coder ok     -- HGETALL 'fleet:{coder:2}:checkpoint:1'
+expect worker-coder ok     -- DEL 'fleet:{coder:2}:checkpoint:1'
+expect worker-coder noperm -- HGETALL 'fleet:{planner}:checkpoint:1'
+expect worker-coder noperm -- DEL 'fleet:{planner}:checkpoint:1'
+expect worker-coder noperm -- EXPIRE 'fleet:{coder}:done:1' 60
 expect worker-coder noperm -- XADD 'fleet:{planner}:tasks' '*' msg x
 expect worker-coder noperm -- XADD 'fleet:{planner:1}:tasks' '*' msg x
 expect worker-coder noperm -- CONFIG GET maxmemory-policy

@@ -1,6 +1,7 @@
 package io.agentfleet.tools.deploy;
 
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.StreamKeys;
 import java.util.List;
 import redis.clients.jedis.RedisProtocol;
@@ -27,6 +28,10 @@ record ClientCommands(
     static final int PARTITION = 2;
 
     static final String RUN_CANCEL = StreamKeys.DEFAULT.runCancel("r1");
+    /** The worker's checkpoint save (worker-service's resource): XPENDING, HSET and EXPIRE on the type's keys. */
+    static final LuaScript CHECKPOINT =
+            LuaScript.load(ClientCommands.class, "/io/agentfleet/worker/checkpoint/checkpoint.lua");
+
     static final String RUN_STATE = StreamKeys.DEFAULT.runState("r1");
 
     ClientCommands {
@@ -132,6 +137,23 @@ record ClientCommands(
                         cmd("ZRANGEBYSCORE", StreamKeys.DEFAULT.delayed(AGENT, PARTITION), "0", "1"),
                         cmd("XADD", StreamKeys.DEFAULT.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
+                        cmd(
+                                "EVAL",
+                                CHECKPOINT.source(),
+                                "2",
+                                tasks,
+                                StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"),
+                                StreamKeys.WORKERS_GROUP,
+                                "0-1",
+                                "pod-1",
+                                "{}",
+                                "1",
+                                "0",
+                                "60"),
+                        cmd("HSET", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"), "data", "{}"),
+                        cmd("EXPIRE", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"), "60"),
+                        cmd("HGETALL", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1")),
+                        cmd("DEL", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1")),
                         reap(tasks, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.WORKERS_GROUP), "pod-1"),
                         cmd("WAIT", "1", "10")),
                 List.of(
