@@ -1,8 +1,11 @@
 package io.agentfleet.tools.deploy;
 
 import io.agentfleet.messages.FleetScripts;
-import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.StreamKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import redis.clients.jedis.RedisProtocol;
 
@@ -28,9 +31,9 @@ record ClientCommands(
     static final int PARTITION = 2;
 
     static final String RUN_CANCEL = StreamKeys.DEFAULT.runCancel("r1");
-    /** The worker's checkpoint save (worker-service's resource): XPENDING, HSET and EXPIRE on the type's keys. */
-    static final LuaScript CHECKPOINT =
-            LuaScript.load(ClientCommands.class, "/io/agentfleet/worker/checkpoint/checkpoint.lua");
+    /** The worker's checkpoint save (a worker-service resource, not on this classpath): XPENDING, HSET, EXPIRE. */
+    static final String CHECKPOINT_SCRIPT =
+            readSource("../worker-service/src/main/resources/io/agentfleet/worker/checkpoint/checkpoint.lua");
 
     static final String RUN_STATE = StreamKeys.DEFAULT.runState("r1");
 
@@ -139,7 +142,7 @@ record ClientCommands(
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
                         cmd(
                                 "EVAL",
-                                CHECKPOINT.source(),
+                                CHECKPOINT_SCRIPT,
                                 "2",
                                 tasks,
                                 StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"),
@@ -338,5 +341,13 @@ record ClientCommands(
 
     private static List<String> cmd(String... parts) {
         return List.of(parts);
+    }
+
+    private static String readSource(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
     }
 }
