@@ -29,7 +29,7 @@ class CheckpointResumeTest {
     @Test
     void handlerKilledAfterCheckpointingResumesFromItOnAnotherWorker() {
         try (UnifiedJedis jedis = redis.client()) {
-            AgentMessage task = TestFleet.task(AGENT, "{\"steps\":" + STEPS + ",\"stepMs\":300}");
+            AgentMessage task = TestFleet.task(AGENT, "{\"steps\":" + STEPS + ",\"stepMs\":500}");
             String checkpoint = KEYS.checkpoint(AGENT, 0, task.taskId());
             try (JavaProcess victim = TestFleet.startWorker(stepsWorker(), AGENT)) {
                 TestFleet.enqueue(jedis, task);
@@ -68,13 +68,17 @@ class CheckpointResumeTest {
     }
 
     @Test
-    void retryResumesFromTheFailedAttemptsCheckpointAndAnOversizeCheckpointIsRefused() {
+    void retryResumesFromTheFailedAttemptsCheckpointOversizeIsRefusedAndDeadLetteringDeletesIt() {
         try (UnifiedJedis jedis = redis.client();
                 JavaProcess worker = TestFleet.startWorker(stepsWorker(), AGENT)) {
             AgentMessage retried = TestFleet.task(AGENT, "{\"steps\":5,\"failAtStep\":3}");
             AgentMessage oversize = TestFleet.task(AGENT, "{\"steps\":3,\"padBytes\":" + (MAX_BYTES + 1) + "}");
-            TestFleet.enqueue(jedis, AGENT, List.of(retried, oversize));
-            Await.until(Duration.ofSeconds(60), () -> TestFleet.doneCount(jedis, AGENT) == 2, "both tasks done");
+            // Its only attempt fails after checkpointing: dead-lettered, and the checkpoint goes with the outcome.
+            AgentMessage dead = AgentMessage.request(AGENT, TestFleet.content("{\"steps\":2,\"failAtStep\":1}"))
+                    .maxAttempts(1)
+                    .build();
+            TestFleet.enqueue(jedis, AGENT, List.of(retried, oversize, dead));
+            Await.until(Duration.ofSeconds(60), () -> TestFleet.doneCount(jedis, AGENT) == 3, "all three tasks done");
 
             AgentMessage second = TestFleet.outcome(jedis, AGENT, retried.taskId());
             JsonNode out = second.content();
@@ -91,6 +95,10 @@ class CheckpointResumeTest {
             assertEquals(0, refused.get("resumedFrom").asInt());
             assertFalse(jedis.exists(KEYS.checkpoint(AGENT, 0, retried.taskId())));
             assertFalse(jedis.exists(KEYS.checkpoint(AGENT, 0, oversize.taskId())));
+
+            assertEquals(1, TestFleet.deadLetters(jedis, AGENT).size());
+            assertFalse(
+                    jedis.exists(KEYS.checkpoint(AGENT, 0, dead.taskId())), "dead-lettering deletes the checkpoint");
         }
     }
 

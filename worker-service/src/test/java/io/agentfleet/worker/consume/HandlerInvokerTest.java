@@ -15,6 +15,7 @@ import io.agentfleet.worker.metrics.WorkerMetrics;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.LeaseLostException;
 import io.agentfleet.worker.spi.TaskCheckpoints;
 import io.agentfleet.worker.spi.TaskContext;
 import io.agentfleet.worker.testdata.TaskBuilder;
@@ -66,6 +67,16 @@ class HandlerInvokerTest {
 
         assertEquals(Failure.permanent("BAD_INPUT", "no prompt"), failed.failure());
         assertEquals(spent, failed.spent());
+    }
+
+    @Test
+    void lostLeaseEndsTheAttemptWithoutAFailure() {
+        HandlerOutcome.LeaseLost lost =
+                assertInstanceOf(HandlerOutcome.LeaseLost.class, invoke(aTask(), (task, context) -> {
+                    throw new LeaseLostException(task.taskId(), "1-0", context.workerId());
+                }));
+
+        assertTrue(lost.reason().contains("another worker took it over"), lost.reason());
     }
 
     @Test
