@@ -88,7 +88,8 @@ public record TaskContext(
 
     /**
      * The task's latest checkpoint: the one an earlier attempt saved last (empty on a first attempt, or when no attempt
-     * saved one), or this attempt's own latest once it saved one.
+     * saved one), or this attempt's own latest once it saved one. The first call reads Redis; when that fails, the
+     * Redis error propagates and fails the attempt retryably, like any other exception.
      */
     public Optional<Checkpoint> lastCheckpoint() {
         return checkpoints.last();

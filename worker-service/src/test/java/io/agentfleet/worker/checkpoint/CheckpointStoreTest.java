@@ -20,6 +20,7 @@ import io.agentfleet.worker.spi.CheckpointTooLargeException;
 import io.agentfleet.worker.spi.LeaseLostException;
 import io.agentfleet.worker.spi.TaskCheckpoints;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -87,6 +88,21 @@ class CheckpointStoreTest {
             assertEquals(MAX_BYTES, refused.maxBytes());
             assertTrue(refused.bytes() > MAX_BYTES);
             assertTrue(refused.getMessage().contains(TASK_ID), refused.getMessage());
+            assertEquals("{\"step\":1}", jedis.hget(partition.checkpoint(TASK_ID), "data"));
+        }
+    }
+
+    @Test
+    void saveWaitsForTheConfiguredReplicasAndIsKeptWhenTooFewAcknowledge() {
+        Duration waitTimeout = Duration.ofMillis(300);
+        try (UnifiedJedis jedis = redis.client();
+                FleetRedis connections = FleetRedis.connect(
+                        RedisTarget.parse(redis.uri()), FleetRedisOptions.DEFAULTS.withWait(1, waitTimeout))) {
+            String entryId = deliverTo(jedis, "worker-a");
+            long started = System.nanoTime();
+            store("worker-a", connections).forAttempt(entryId, TASK_ID, 1).save(progress(1));
+            // This Redis has no replica: the save returns after WAIT timed out, and the checkpoint stands.
+            assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(waitTimeout) >= 0);
             assertEquals("{\"step\":1}", jedis.hget(partition.checkpoint(TASK_ID), "data"));
         }
     }
