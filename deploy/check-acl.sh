@@ -139,6 +139,13 @@ expect worker-coder ok     -- GET 'fleet:{run:r1}:cancel'
 expect worker-coder ok     -- EXISTS 'fleet:{run:r1}:cancel'
 expect worker-coder ok     -- INFO memory
 expect worker-coder ok     -- XGROUP DELCONSUMER 'fleet:{coder}:tasks' workers pod-2
+expect worker-coder ok     -- HSET 'fleet:{coder:2}:checkpoint:1' data '{}' attempt 1 at 0
+expect worker-coder ok     -- EXPIRE 'fleet:{coder:2}:checkpoint:1' 60
+expect worker-coder ok     -- HGETALL 'fleet:{coder:2}:checkpoint:1'
+expect worker-coder ok     -- DEL 'fleet:{coder:2}:checkpoint:1'
+expect worker-coder noperm -- HGETALL 'fleet:{planner}:checkpoint:1'
+expect worker-coder noperm -- DEL 'fleet:{planner}:checkpoint:1'
+expect worker-coder noperm -- EXPIRE 'fleet:{coder}:done:1' 60
 expect worker-coder noperm -- XADD 'fleet:{planner}:tasks' '*' msg x
 expect worker-coder noperm -- XADD 'fleet:{planner:1}:tasks' '*' msg x
 expect worker-coder noperm -- CONFIG GET maxmemory-policy
@@ -302,8 +309,8 @@ if [[ -d "$LUA_DIR" ]]; then
     'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 1000 '{"m":1}'
   cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks' workers 0 MKSTREAM >/dev/null
   ids=($(cli worker-reviewer XREADGROUP GROUP workers pod-r COUNT 2 STREAMS 'fleet:{reviewer}:tasks' '>' | grep -E '^[0-9]+-[0-9]+$'))
-  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
-    'fleet:{reviewer}:dead' 'fleet:{reviewer}:done:t1' workers 3600 0 0 "$now" pod-r \
+  expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 5 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \
+    'fleet:{reviewer}:dead' 'fleet:{reviewer}:done:t1' 'fleet:{reviewer}:checkpoint:t1' workers 3600 0 0 "$now" pod-r \
     "${ids[0]}" 4 '{"type":"RESULT"}' t1 ''
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/retry.lua")" 3 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:delayed' \
     'fleet:{reviewer}:done:t2' workers "${ids[1]}" 0 '{"m":2,"attempt":2}'

@@ -17,6 +17,8 @@ import java.util.zip.CRC32;
  * prefix:{A}:delayed        sorted set of retries and scheduled tasks (member = message JSON) scored by due time (epoch ms)
  * prefix:{A}:scheduled      hash: task id -> delayed-set member of each scheduled task not yet promoted (for cancelling)
  * prefix:{A}:done:TASKID    string: the recorded outcome of a task (first wins), expires after the retention
+ * prefix:{A}:checkpoint:TASKID hash: a running task's last handler checkpoint (data, attempt, at), deleted with its
+ *                           outcome, expires after the retention
  * prefix:{A}:config         hash of per-agent-type settings shared by all clients (max-backlog)
  * prefix:{A}:enqueued:TASKID string: the orchestrator enqueued this task id already (exactly-once dispatch)
  * prefix:agents            set: every agent type the fleet has served or been sent work for (the registry)
@@ -124,6 +126,11 @@ public record StreamKeys(String prefix) {
 
     public String done(String agent, int partition, String taskId) {
         return agentKey(agent, partition, "done") + ":" + Names.requireId("taskId", taskId);
+    }
+
+    /** A task's handler checkpoint: same hash tag as its stream, so the outcome script deletes it atomically. */
+    public String checkpoint(String agent, int partition, String taskId) {
+        return agentKey(agent, partition, "checkpoint") + ":" + Names.requireId("taskId", taskId);
     }
 
     /**

@@ -67,6 +67,7 @@ class StreamKeysTest {
         assertEquals("fleet:{coder}:tasks", keys.tasks("coder", 0));
         assertEquals("fleet:{coder:2}:tasks", keys.tasks("coder", 2));
         assertEquals("fleet:{coder:2}:done:t-1", keys.done("coder", 2, "t-1"));
+        assertEquals("fleet:{coder:2}:checkpoint:t-1", keys.checkpoint("coder", 2, "t-1"));
         assertEquals("coder", keys.agentOf("fleet:{coder:2}:results"));
         assertEquals(2, keys.partitionOf("fleet:{coder:2}:results"));
         assertEquals(0, keys.partitionOf("fleet:{coder}:results"));

@@ -148,7 +148,8 @@ public final class FakeWorker {
                 keys.tasks(agent, partition),
                 keys.results(agent, partition),
                 keys.dead(agent, partition),
-                keys.done(agent, partition, outcome.taskId()));
+                keys.done(agent, partition, outcome.taskId()),
+                keys.checkpoint(agent, partition, outcome.taskId()));
         List<String> args = new ArrayList<>(
                 List.of(StreamKeys.WORKERS_GROUP, "3600", "0", "0", Long.toString(System.currentTimeMillis()), NAME));
         args.addAll(List.of(entry.getID().toString(), "4", CODEC.encode(outcome), outcome.taskId(), deadReason));

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.ResumableAgent;
 import com.example.ShoutAgent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
+import io.agentfleet.worker.spi.TaskCheckpoints;
 import io.agentfleet.worker.spi.TaskContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,41 @@ class ReadmeCustomAgentTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         String source = Files.readString(Path.of("src/test/java/com/example/ShoutAgent.java"));
         assertTrue(readme.contains(source.strip()), "README.md must contain com/example/ShoutAgent.java verbatim");
+    }
+
+    @Test
+    void readmeShowsExactlyTheCheckpointExampleThatCompiles() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String source = Files.readString(Path.of("src/test/java/com/example/ResumableAgent.java"));
+        assertTrue(readme.contains(source.strip()), "README.md must contain com/example/ResumableAgent.java verbatim");
+    }
+
+    @Test
+    void checkpointExampleSkipsTheChaptersAnEarlierAttemptSaved() {
+        ObjectMapper json = new ObjectMapper();
+        TaskCheckpoints saved = TaskCheckpoints.inMemory(1, Clock.systemUTC());
+        saved.save(
+                json.createObjectNode().set("summaries", json.createArrayNode().add("saved by attempt 1")));
+        TaskContext secondAttempt =
+                new TaskContext("summarize", "w2", 2, 3, Instant.now().plusSeconds(60), Clock.systemUTC(), json, saved);
+        AgentMessage task = AgentMessage.request(
+                        "summarize",
+                        json.createObjectNode()
+                                .set(
+                                        "chapters",
+                                        json.createArrayNode()
+                                                .add("one")
+                                                .add("two")
+                                                .add("three")))
+                .build();
+        String summaries = new ResumableAgent()
+                .handle(task, secondAttempt)
+                .output()
+                .get("summaries")
+                .toString();
+        assertEquals("[\"saved by attempt 1\",\"two\",\"three\"]", summaries);
+        assertEquals(
+                summaries, saved.last().orElseThrow().data().get("summaries").toString());
     }
 
     @Test

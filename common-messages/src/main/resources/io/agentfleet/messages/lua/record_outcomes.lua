@@ -1,5 +1,6 @@
 -- record_outcomes.lua: records task outcomes and acknowledges their entries in one atomic step; first outcome wins.
--- KEYS[1] task stream   KEYS[2] result stream   KEYS[3] dead-letter stream   KEYS[4..] done keys
+-- KEYS[1] task stream   KEYS[2] result stream   KEYS[3] dead-letter stream   KEYS[4..] per task with a task id its
+--   done key, then its handler checkpoint key (deleted: the outcome ends the task, so no attempt needs it any more)
 -- ARGV[1] consumer group   ARGV[2] done-record TTL in seconds   ARGV[3] result stream max length (0 = keep all)
 -- ARGV[4] dead-letter stream max length (0 = keep all)   ARGV[5] now, epoch ms   ARGV[6] worker id
 -- then per item 5 ARGV: entry id, index of its done key in KEYS (0 = the message had no task id), outcome JSON
@@ -32,6 +33,7 @@ while i <= #ARGV do
     else
       code = 0
     end
+    redis.call('DEL', KEYS[doneIndex + 1])
   end
   if code ~= 0 and deadReason ~= '' then
     append(KEYS[3], deadMax, 'msg', ARGV[i + 7], 'taskId', taskId, 'reason', deadReason,

@@ -5,7 +5,11 @@ import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +37,10 @@ record ClientCommands(
     static final int PARTITION = 2;
 
     static final String RUN_CANCEL = StreamKeys.DEFAULT.runCancel("r1");
+    /** The worker's checkpoint save (a worker-service resource, not on this classpath): XPENDING, HSET, EXPIRE. */
+    static final String CHECKPOINT_SCRIPT =
+            readSource("../worker-service/src/main/resources/io/agentfleet/worker/checkpoint/checkpoint.lua");
+
     static final String RUN_STATE = StreamKeys.DEFAULT.runState("r1");
 
     ClientCommands {
@@ -157,6 +165,23 @@ record ClientCommands(
                         script(FleetScripts.promote(StreamKeys.DEFAULT, AGENT, PARTITION, 1000)),
                         cmd("XADD", StreamKeys.DEFAULT.results(AGENT, PARTITION), "*", StreamKeys.MESSAGE_FIELD, "{}"),
                         cmd("XACK", tasks, StreamKeys.WORKERS_GROUP, "0-1"),
+                        cmd(
+                                "EVAL",
+                                CHECKPOINT_SCRIPT,
+                                "2",
+                                tasks,
+                                StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"),
+                                StreamKeys.WORKERS_GROUP,
+                                "0-1",
+                                "pod-1",
+                                "{}",
+                                "1",
+                                "0",
+                                "60"),
+                        cmd("HSET", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"), "data", "{}"),
+                        cmd("EXPIRE", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1"), "60"),
+                        cmd("HGETALL", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1")),
+                        cmd("DEL", StreamKeys.DEFAULT.checkpoint(AGENT, PARTITION, "t1")),
                         reap(tasks, StreamKeys.DEFAULT.seen(AGENT, PARTITION, StreamKeys.WORKERS_GROUP), "pod-1"),
                         cmd("WAIT", "1", "10")),
                 List.of(
@@ -395,5 +420,13 @@ record ClientCommands(
 
     private static List<String> cmd(String... parts) {
         return List.of(parts);
+    }
+
+    private static String readSource(String path) {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path, e);
+        }
     }
 }

@@ -45,6 +45,10 @@ public record AgentPartition(StreamKeys keys, String agentType, int index, Prior
         return keys.config(agentType, index);
     }
 
+    public String checkpoint(String taskId) {
+        return keys.checkpoint(agentType, index, taskId);
+    }
+
     public String done(String taskId) {
         return keys.done(agentType, index, taskId);
     }

@@ -50,7 +50,11 @@ public final class ConfigBinder {
                 liveness,
                 raw(ConfigKeys.MAX_MESSAGE_BYTES)
                         .map(v -> ConfigValues.parseInt(ConfigKeys.MAX_MESSAGE_BYTES, v, 1024, Integer.MAX_VALUE))
-                        .orElse(MessageLimits.DEFAULT_MAX_BYTES));
+                        .orElse(MessageLimits.DEFAULT_MAX_BYTES),
+                raw(ConfigKeys.CHECKPOINT_MAX_BYTES)
+                        .map(v -> ConfigValues.parseInt(
+                                ConfigKeys.CHECKPOINT_MAX_BYTES, v, 1, WorkerConfig.LARGEST_CHECKPOINT_MAX_BYTES))
+                        .orElse(WorkerConfig.DEFAULT_CHECKPOINT_MAX_BYTES));
     }
 
     private StreamKeys keys() {

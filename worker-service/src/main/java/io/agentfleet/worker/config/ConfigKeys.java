@@ -36,6 +36,8 @@ public final class ConfigKeys {
     public static final String PROMOTE_INTERVAL = "fleet.promote-interval";
     public static final String LIVENESS_TIMEOUT = "fleet.liveness-timeout";
     public static final String MAX_MESSAGE_BYTES = "fleet.max-message-bytes";
+    /** Largest handler checkpoint in bytes of JSON ({@code FLEET_CHECKPOINT_MAX_BYTES}). */
+    public static final String CHECKPOINT_MAX_BYTES = "fleet.checkpoint.max-bytes";
 
     /** Per-agent key suffixes: {@code fleet.agents.<type>.<suffix>}, defaults under {@code fleet.defaults.<suffix>}. */
     public static final String HANDLER = "handler";

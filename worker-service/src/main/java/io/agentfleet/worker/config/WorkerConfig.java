@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param promoteInterval how often due retries are moved from the delayed set back to the stream
  * @param livenessTimeout a consumer loop without a successful read (or idle wait) for this long is reported dead
  * @param maxMessageBytes largest accepted task message; larger ones are dead-lettered
+ * @param checkpointMaxBytes largest handler checkpoint (encoded JSON); a larger one is refused with a typed exception
  */
 public record WorkerConfig(
         StreamKeys keys,
@@ -33,7 +34,8 @@ public record WorkerConfig(
         Duration readBlock,
         Duration promoteInterval,
         Duration livenessTimeout,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        int checkpointMaxBytes) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_DONE_TTL = Duration.ofDays(1);
@@ -42,6 +44,9 @@ public record WorkerConfig(
     public static final Duration DEFAULT_READ_BLOCK = Duration.ofSeconds(1);
     public static final Duration DEFAULT_PROMOTE_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_CHECKPOINT_MAX_BYTES = 64 * 1024;
+    /** The bound's own bound: a checkpoint is one Redis value written synchronously, not a blob store. */
+    public static final int LARGEST_CHECKPOINT_MAX_BYTES = 16 * 1024 * 1024;
 
     public WorkerConfig {
         Objects.requireNonNull(keys, "keys");
@@ -58,6 +63,10 @@ public record WorkerConfig(
         Objects.requireNonNull(livenessTimeout, "livenessTimeout");
         if (livenessTimeout.compareTo(readBlock.multipliedBy(3)) < 0) {
             throw new IllegalArgumentException("livenessTimeout must be >= 3 x readBlock, but was " + livenessTimeout);
+        }
+        if (checkpointMaxBytes < 1 || checkpointMaxBytes > LARGEST_CHECKPOINT_MAX_BYTES) {
+            throw new IllegalArgumentException("checkpointMaxBytes must be 1.." + LARGEST_CHECKPOINT_MAX_BYTES
+                    + ", but was " + checkpointMaxBytes);
         }
     }
 }

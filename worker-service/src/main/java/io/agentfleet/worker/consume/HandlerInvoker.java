@@ -11,6 +11,8 @@ import io.agentfleet.worker.metrics.AgentMetrics;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.LeaseLostException;
+import io.agentfleet.worker.spi.TaskCheckpoints;
 import io.agentfleet.worker.spi.TaskContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -22,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ final class HandlerInvoker {
     private final Clock clock;
     private final HandlerTimeouts timeouts;
     private final MessageTracing tracing;
+    private final Function<Task, TaskCheckpoints> checkpoints;
 
     HandlerInvoker(
             AgentConfig agent,
@@ -54,7 +58,8 @@ final class HandlerInvoker {
             AgentMetrics metrics,
             Clock clock,
             ScheduledExecutorService timer,
-            MessageTracing tracing) {
+            MessageTracing tracing,
+            Function<Task, TaskCheckpoints> checkpoints) {
         this.agent = agent;
         this.consumerName = consumerName;
         this.stream = stream;
@@ -64,6 +69,7 @@ final class HandlerInvoker {
         this.clock = clock;
         this.timeouts = new HandlerTimeouts(timer);
         this.tracing = tracing;
+        this.checkpoints = checkpoints;
     }
 
     void invoke(Task task, Consumer<HandlerOutcome> then) {
@@ -130,6 +136,7 @@ final class HandlerInvoker {
             case HandlerOutcome.Succeeded s -> metrics.usage(s.result().usage());
             case HandlerOutcome.Failed f -> metrics.usage(f.spent());
             case HandlerOutcome.TimedOut t -> {}
+            case HandlerOutcome.LeaseLost l -> {}
         }
     }
 
@@ -142,7 +149,8 @@ final class HandlerInvoker {
                 task.maxAttempts(),
                 handlerDeadline,
                 clock,
-                codec.mapper());
+                codec.mapper(),
+                checkpoints.apply(task));
         try {
             HandlerResult result = handler.handle(task.message(), context);
             long elapsedNanos = System.nanoTime() - started;
@@ -155,6 +163,8 @@ final class HandlerInvoker {
                 span.setStatus(StatusCode.ERROR, e.failure().type());
             }
             return new HandlerOutcome.Failed(e.failure(), e.usage());
+        } catch (LeaseLostException e) {
+            return new HandlerOutcome.LeaseLost(e.getMessage());
         } catch (Throwable e) {
             if (span != null) {
                 span.setStatus(StatusCode.ERROR, "HANDLER_ERROR");

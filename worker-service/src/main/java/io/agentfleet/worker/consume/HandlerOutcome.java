@@ -15,4 +15,7 @@ sealed interface HandlerOutcome {
 
     /** The handler did not finish within its time and was interrupted. */
     record TimedOut() implements HandlerOutcome {}
+
+    /** The handler found that another worker took its task over (a refused checkpoint): the new holder answers. */
+    record LeaseLost(String reason) implements HandlerOutcome {}
 }

@@ -9,6 +9,7 @@ import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.tracing.MessageTracing;
+import io.agentfleet.worker.checkpoint.CheckpointStore;
 import io.agentfleet.worker.config.AgentConfig;
 import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
@@ -76,8 +77,18 @@ public final class TaskProcessor {
         this.redis = redis;
         this.cancelWarnings = cancelWarnings;
         this.inspector = new DeliveryInspector(agent, codec, clock);
+        CheckpointStore checkpoints = new CheckpointStore(worker, partition, redis, codec.mapper(), clock);
         this.invoker = new HandlerInvoker(
-                agent, worker.consumerName(), partition.tasks(), handler, codec, metrics, clock, timer, tracing);
+                agent,
+                worker.consumerName(),
+                partition.tasks(),
+                handler,
+                codec,
+                metrics,
+                clock,
+                timer,
+                tracing,
+                task -> checkpoints.forAttempt(task.entryId(), task.message().taskId(), task.attempt()));
         this.retryPolicy = new RetryPolicy(new Backoff(agent.backoffBase(), agent.backoffMax()), clock);
         this.completions = new TaskCompletions(agent.agentType(), codec, clock, tracing);
     }
@@ -154,7 +165,13 @@ public final class TaskProcessor {
         if (task.message().runId() != null && runCancelled(task.message().runId())) {
             submit(completions.cancelled(task));
         } else {
-            invoker.invoke(task, outcome -> submit(complete(task, outcome)));
+            invoker.invoke(task, outcome -> {
+                if (outcome instanceof HandlerOutcome.LeaseLost lost) {
+                    leaveToNewHolder(task, lost.reason());
+                } else {
+                    submit(complete(task, outcome));
+                }
+            });
         }
     }
 
@@ -179,6 +196,20 @@ public final class TaskProcessor {
         }
     }
 
+    /**
+     * Another worker holds the entry now and answers the task: this attempt writes nothing (an acknowledgement or a
+     * retry here would take the entry from under the new holder), frees its slot and stops renewing the entry.
+     */
+    private void leaveToNewHolder(Task task, String reason) {
+        LOG.info(
+                "agent {}: task {} left to its new holder: {}",
+                agent.agentType(),
+                task.message().taskId(),
+                reason);
+        inFlight.release(1);
+        inFlight.forget(task.entryId());
+    }
+
     private Completion complete(Task task, HandlerOutcome outcome) {
         return switch (outcome) {
             case HandlerOutcome.Succeeded s ->
@@ -195,6 +226,8 @@ public final class TaskProcessor {
                                 agent.handlerTimeout(), task.attempt(), task.maxAttempts(), task.deadline()),
                         "TIMEOUT",
                         Metadata.EMPTY);
+            case HandlerOutcome.LeaseLost lost ->
+                throw new IllegalStateException("a lost lease has no completion: " + lost.reason());
         };
     }
 

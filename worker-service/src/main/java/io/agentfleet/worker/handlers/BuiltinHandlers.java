@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The built-in handler kinds {@code echo}, {@code sleep}, {@code fail} and {@code bench}, for tests and benchmarks.
+ * The built-in handler kinds {@code echo}, {@code sleep}, {@code fail}, {@code bench} and {@code steps}, for tests and
+ * benchmarks.
  * Any agent type can use one: {@code fleet.agents.<type>.handler=sleep}; an agent type named like a kind gets it by
  * default. Consulted after every other provider.
  */
@@ -17,7 +18,7 @@ import java.util.Set;
 @Order(Ordered.LOWEST_PRECEDENCE)
 public final class BuiltinHandlers implements AgentHandlerProvider, Ordered {
     public static final Set<String> KINDS =
-            Set.of(EchoHandler.KIND, SleepHandler.KIND, FailHandler.KIND, BenchHandler.KIND);
+            Set.of(EchoHandler.KIND, SleepHandler.KIND, FailHandler.KIND, BenchHandler.KIND, StepsHandler.KIND);
 
     @Override
     public int getOrder() {
@@ -32,6 +33,7 @@ public final class BuiltinHandlers implements AgentHandlerProvider, Ordered {
                     case SleepHandler.KIND -> new SleepHandler(agentType);
                     case FailHandler.KIND -> new FailHandler(agentType);
                     case BenchHandler.KIND -> new BenchHandler(agentType);
+                    case StepsHandler.KIND -> new StepsHandler(agentType);
                     default -> null;
                 });
     }

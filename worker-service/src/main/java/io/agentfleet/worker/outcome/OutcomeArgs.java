@@ -61,7 +61,7 @@ final class OutcomeArgs {
 
     /** One RECORD_OUTCOMES call for {@code records} (task ids and their {@link #encode encoded} arguments). */
     ScriptCall recordOutcomes(List<String> taskIds, List<byte[][]> encoded, long nowMillis) {
-        List<String> keys = new ArrayList<>(3 + taskIds.size());
+        List<String> keys = new ArrayList<>(3 + 2 * taskIds.size());
         keys.add(partition.tasks());
         keys.add(partition.results());
         keys.add(partition.dead());
@@ -79,6 +79,7 @@ final class OutcomeArgs {
             if (taskId != null) {
                 keys.add(partition.done(taskId));
                 doneIndex = keys.size();
+                keys.add(partition.checkpoint(taskId));
             }
             args.add(e[0]);
             args.add(utf8(Integer.toString(doneIndex)));

@@ -8,7 +8,8 @@ import io.agentfleet.messages.AgentMessage;
  * outcome.
  *
  * <p>Delivery is at least once: after a crash a task may run again, so handlers should be idempotent or tolerate a
- * repeat (only the first outcome is recorded). A handler signals failure by throwing {@link HandlerFailure} (retryable
+ * repeat (only the first outcome is recorded); a long handler saves its progress with {@link TaskContext#checkpoint},
+ * and the next attempt resumes from {@link TaskContext#lastCheckpoint} instead of starting over. A handler signals failure by throwing {@link HandlerFailure} (retryable
  * or not, as data); any other exception counts as a retryable {@code HANDLER_ERROR}. A handler that blocks (an HTTP
  * call, a sleep) should simply block: it runs on a virtual thread and is interrupted when its timeout passes.
  *

@@ -41,6 +41,7 @@ class ConfigBinderTest {
         assertEquals(WorkerConfig.DEFAULT_SHUTDOWN_GRACE, config.shutdownGrace());
         assertEquals(RedisSettings.DEFAULT_URL, config.redis().url());
         assertEquals("fleet", config.keys().prefix());
+        assertEquals(WorkerConfig.DEFAULT_CHECKPOINT_MAX_BYTES, config.checkpointMaxBytes());
     }
 
     @Test
@@ -91,6 +92,10 @@ class ConfigBinderTest {
 
         e = assertThrows(ConfigException.class, () -> bind(with("fleet.shutdown-grace", "5 parsecs")));
         assertTrue(e.getMessage().contains("fleet.shutdown-grace must be a duration"), e.getMessage());
+
+        e = assertThrows(ConfigException.class, () -> bind(with("fleet.checkpoint.max-bytes", "0")));
+        assertTrue(e.getMessage().contains("fleet.checkpoint.max-bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("but was 0"), e.getMessage());
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.agentfleet.worker.metrics.WorkerMetrics;
 import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
+import io.agentfleet.worker.spi.LeaseLostException;
+import io.agentfleet.worker.spi.TaskCheckpoints;
 import io.agentfleet.worker.spi.TaskContext;
 import io.agentfleet.worker.testdata.TaskBuilder;
 import io.opentelemetry.api.OpenTelemetry;
@@ -65,6 +67,16 @@ class HandlerInvokerTest {
 
         assertEquals(Failure.permanent("BAD_INPUT", "no prompt"), failed.failure());
         assertEquals(spent, failed.spent());
+    }
+
+    @Test
+    void lostLeaseEndsTheAttemptWithoutAFailure() {
+        HandlerOutcome.LeaseLost lost =
+                assertInstanceOf(HandlerOutcome.LeaseLost.class, invoke(aTask(), (task, context) -> {
+                    throw new LeaseLostException(task.taskId(), "1-0", context.workerId());
+                }));
+
+        assertTrue(lost.reason().contains("another worker took it over"), lost.reason());
     }
 
     @Test
@@ -147,7 +159,8 @@ class HandlerInvokerTest {
                 WorkerMetrics.inMemory().forAgent("coder"),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 timer,
-                new MessageTracing(OpenTelemetry.noop(), "test"));
+                new MessageTracing(OpenTelemetry.noop(), "test"),
+                task -> TaskCheckpoints.inMemory(task.attempt(), Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private static Task taskOf(TaskBuilder builder) {
