@@ -29,6 +29,10 @@ import java.util.List;
  *       1) follows only when it found nothing; only entries reaching several levels between the two, or in one Redis
  *       command (a script promoting retries of several levels), can then bring one entry per level. A worker whose
  *       HIGH and LOW streams are empty thus costs one blocking read per batch, as before priorities.
+ *   <li>While only one level had work at the last look over all three (a read by weight or a blocking read, at most
+ *       {@link #LOOK_AGAIN} ago), that level is read with a plain {@code XREADGROUP}: the script's per-entry copying
+ *       costs Redis CPU for every task, which a backlog of one level (the common case) does not need. Work arriving on
+ *       another level meanwhile is seen at the next look, so it waits at most {@code LOOK_AGAIN} longer.
  * </ul>
  */
 final class LevelReader {
@@ -41,8 +45,15 @@ final class LevelReader {
     private final byte[] consumerName;
     private final Duration block;
     private final XReadArgs.StreamOffset<String>[] offsets;
+    /** How long a look over every level stays good enough to read only the one level that had work. */
+    static final Duration LOOK_AGAIN = Duration.ofMillis(50);
+
     private final WeightedRound round = new WeightedRound();
     private boolean drained = true;
+    /** Per level, whether the last read of it may have left entries (indexed by {@link Priority#ordinal()}). */
+    private final boolean[] mayHaveWork = {true, true, true};
+    /** When a read last looked at every level ({@link System#nanoTime()}); long ago at first. */
+    private long lookedAt = System.nanoTime() - LOOK_AGAIN.toNanos() - 1;
 
     /** @param streams the task streams indexed by {@link Priority#ordinal()} */
     LevelReader(String[] streams, String consumerName, Duration block) {
@@ -57,7 +68,8 @@ final class LevelReader {
     /** The entries read for at most {@code slots} free slots, per level (indexed by {@link Priority#ordinal()}). */
     List<List<Delivery>> read(RedisClusterCommands<String, byte[]> commands, int slots) {
         if (!drained) {
-            return weighted(commands, slots);
+            int only = soleLevelWithWork();
+            return only >= 0 ? single(commands, only, slots) : weighted(commands, slots);
         }
         if (slots < LEVELS.length) {
             // A blocking read takes up to one entry per level at once: look without blocking first.
@@ -73,15 +85,41 @@ final class LevelReader {
         int perLevel = Math.max(1, slots / LEVELS.length);
         List<StreamMessage<String, byte[]>> entries =
                 commands.xreadgroup(me, XReadArgs.Builder.count(perLevel).block(block), offsets);
-        List<List<Delivery>> byLevel = emptyLevels();
-        if (entries != null) {
-            for (StreamMessage<String, byte[]> entry : entries) {
-                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
-                byLevel.get(levelOf(entry.getStream())).add(Delivery.fresh(entry.getId(), body));
+        List<List<Delivery>> byLevel = byLevel(entries);
+        // A level that filled its count may hold more: read by weight next time.
+        for (int level = 0; level < LEVELS.length; level++) {
+            mayHaveWork[level] = byLevel.get(level).size() >= perLevel;
+        }
+        lookedAt = System.nanoTime();
+        drained = byLevel.stream().allMatch(level -> level.size() < perLevel);
+        return byLevel;
+    }
+
+    /** The only level that may have work, as of a look over every level within {@link #LOOK_AGAIN}; else -1. */
+    private int soleLevelWithWork() {
+        if (System.nanoTime() - lookedAt > LOOK_AGAIN.toNanos()) {
+            return -1;
+        }
+        int only = -1;
+        for (int level = 0; level < LEVELS.length; level++) {
+            if (mayHaveWork[level]) {
+                if (only >= 0) {
+                    return -1;
+                }
+                only = level;
             }
         }
-        // A level that filled its count may hold more: read by weight next time.
-        drained = byLevel.stream().allMatch(level -> level.size() < perLevel);
+        return only;
+    }
+
+    /** One non-blocking {@code XREADGROUP} of {@code level} for at most {@code slots} entries. */
+    private List<List<Delivery>> single(RedisClusterCommands<String, byte[]> commands, int level, int slots) {
+        List<StreamMessage<String, byte[]>> entries =
+                commands.xreadgroup(me, XReadArgs.Builder.count(slots), offsets[level]);
+        List<List<Delivery>> byLevel = byLevel(entries);
+        int got = byLevel.get(level).size();
+        mayHaveWork[level] = got >= slots;
+        drained = got < slots;
         return byLevel;
     }
 
@@ -105,6 +143,13 @@ final class LevelReader {
                 total++;
             }
         }
+        if (reply.size() > LEVELS.length) {
+            List<?> flags = (List<?>) reply.get(LEVELS.length);
+            for (int level = 0; level < LEVELS.length && level < flags.size(); level++) {
+                mayHaveWork[level] = ((Number) flags.get(level)).longValue() == 1;
+            }
+            lookedAt = System.nanoTime();
+        }
         drained = total < slots;
         return byLevel;
     }
@@ -118,6 +163,18 @@ final class LevelReader {
             }
             return commands.eval(READ_LEVELS.source(), ScriptOutputType.MULTI, streams, args);
         }
+    }
+
+    /** XREADGROUP's entries as deliveries, by the level of the stream each came from. */
+    private List<List<Delivery>> byLevel(List<StreamMessage<String, byte[]>> entries) {
+        List<List<Delivery>> byLevel = emptyLevels();
+        if (entries != null) {
+            for (StreamMessage<String, byte[]> entry : entries) {
+                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
+                byLevel.get(levelOf(entry.getStream())).add(Delivery.fresh(entry.getId(), body));
+            }
+        }
+        return byLevel;
     }
 
     private int levelOf(String stream) {

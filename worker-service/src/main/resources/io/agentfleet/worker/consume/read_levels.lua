@@ -4,7 +4,8 @@
 -- ARGV[1] consumer group   ARGV[2] consumer name   ARGV[3..5] the planned slots of HIGH, NORMAL, LOW
 -- Each level first reads up to its planned count; the slots a level leaves unused then go to the levels that may
 -- hold more, highest first. So the reply never holds more entries than the planned total.
--- Returns one flat array per level: {entry id, msg field (false when missing), entry id, msg, ...}.
+-- Returns one flat array per level: {entry id, msg field (false when missing), entry id, msg, ...}, then
+-- {HIGH, NORMAL, LOW}: 1 where the level may hold more entries, 0 where a read found it drained.
 local group, consumer = ARGV[1], ARGV[2]
 local planned = { tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]) }
 local left = planned[1] + planned[2] + planned[3]
@@ -47,4 +48,5 @@ for level = 1, 3 do
     read(level, left)
   end
 end
+out[4] = { mayHoldMore[1] and 1 or 0, mayHoldMore[2] and 1 or 0, mayHoldMore[3] and 1 or 0 }
 return out
