@@ -50,10 +50,8 @@ public final class LangChain4jHandler implements AgentHandler {
     @Override
     public HandlerResult handle(AgentMessage task, TaskContext context) {
         ChatRequest request = ChatRequest.builder().messages(messages(task)).build();
-        long started = System.nanoTime();
         ChatResponse response = chat(request);
-        long latencyMs = (System.nanoTime() - started) / 1_000_000;
-        return HandlerResult.of(output(response), usage(response, latencyMs));
+        return HandlerResult.of(output(response), usage(response));
     }
 
     private List<ChatMessage> messages(AgentMessage task) {
@@ -108,7 +106,7 @@ public final class LangChain4jHandler implements AgentHandler {
         }
     }
 
-    private static Metadata usage(ChatResponse response, long latencyMs) {
+    private static Metadata usage(ChatResponse response) {
         TokenUsage tokens = response.tokenUsage();
         Long in = tokens == null || tokens.inputTokenCount() == null
                 ? null
@@ -116,6 +114,7 @@ public final class LangChain4jHandler implements AgentHandler {
         Long out = tokens == null || tokens.outputTokenCount() == null
                 ? null
                 : tokens.outputTokenCount().longValue();
-        return new Metadata(in, out, null, response.modelName(), latencyMs, null);
+        // The worker sets the latency: the handler's whole run.
+        return new Metadata(in, out, null, response.modelName(), null, null);
     }
 }

@@ -14,6 +14,9 @@ import io.agentfleet.messages.Failure;
 import io.agentfleet.worker.spi.HandlerFailure;
 import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The handler against an OpenAI-compatible server on loopback, through LangChain4j's real OpenAI model. */
 class LangChain4jHandlerTest {
@@ -104,9 +109,11 @@ class LangChain4jHandlerTest {
         assertEquals(1, provider.requests().size(), "the model must not retry by itself");
     }
 
-    @Test
-    void serverErrorIsRetryableWithExactlyOneCall() {
-        provider.then(Reply.status(503, "{\"error\":{\"message\":\"overloaded\"}}", Map.of("retry-after-ms", "1500")));
+    @ParameterizedTest
+    @ValueSource(ints = {500, 502, 503})
+    void serverErrorIsRetryableWithExactlyOneCall(int status) {
+        provider.then(
+                Reply.status(status, "{\"error\":{\"message\":\"overloaded\"}}", Map.of("retry-after-ms", "1500")));
 
         Failure failure = failureOf(handler(Duration.ofSeconds(10)));
 
@@ -116,27 +123,36 @@ class LangChain4jHandlerTest {
         assertEquals(1, provider.requests().size());
     }
 
-    @Test
-    void badRequestIsPermanent() {
-        provider.then(Reply.status(400, "{\"error\":{\"message\":\"unknown parameter\"}}", Map.of()));
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404, 422})
+    void rejectedRequestIsPermanentWithExactlyOneCall(int status) {
+        provider.then(Reply.status(status, "{\"error\":{\"message\":\"unknown parameter\"}}", Map.of()));
 
         Failure failure = failureOf(handler(Duration.ofSeconds(10)));
 
         assertEquals("PROVIDER_REJECTED", failure.type());
         assertFalse(failure.retryable());
-        assertTrue(failure.message().contains("HTTP 400"), failure.message());
+        assertTrue(failure.message().contains("HTTP " + status), failure.message());
         assertTrue(failure.message().contains("unknown parameter"), failure.message());
         assertEquals(1, provider.requests().size());
     }
 
     @Test
-    void rejectedKeyIsPermanent() {
-        provider.then(Reply.status(401, "{\"error\":{\"message\":\"bad key\"}}", Map.of()));
+    void unreachableProviderIsRetryable() throws Exception {
+        LangChain4jSettings settings = new LangChain4jSettings(
+                "writer",
+                URI.create("http://127.0.0.1:" + closedPort() + "/v1"),
+                "m",
+                "",
+                "none",
+                Duration.ofSeconds(5),
+                null);
+        LangChain4jHandler handler = new LangChain4jHandler("writer", LangChain4jHandlerProvider.chatModel(settings));
 
-        Failure failure = failureOf(handler(Duration.ofSeconds(10)));
+        Failure failure = failureOf(handler);
 
-        assertEquals("PROVIDER_REJECTED", failure.type());
-        assertFalse(failure.retryable());
+        assertEquals("PROVIDER_UNAVAILABLE", failure.type());
+        assertTrue(failure.retryable());
     }
 
     @Test
@@ -144,6 +160,17 @@ class LangChain4jHandlerTest {
         provider.then(Reply.slow(Duration.ofSeconds(3)));
 
         Failure failure = failureOf(handler(Duration.ofMillis(300)));
+
+        assertEquals("PROVIDER_TIMEOUT", failure.type());
+        assertTrue(failure.retryable());
+        assertEquals(1, provider.requests().size());
+    }
+
+    @Test
+    void requestTimeoutStatusIsRetryable() {
+        provider.then(Reply.status(408, "{\"error\":{\"message\":\"too slow\"}}", Map.of()));
+
+        Failure failure = failureOf(handler(Duration.ofSeconds(10)));
 
         assertEquals("PROVIDER_TIMEOUT", failure.type());
         assertTrue(failure.retryable());
@@ -173,6 +200,12 @@ class LangChain4jHandlerTest {
         LangChain4jSettings settings = new LangChain4jSettings(
                 "writer", provider.baseUrl(), "test-model", "sk-test", "a literal", timeout, 64);
         return new LangChain4jHandler("writer", LangChain4jHandlerProvider.chatModel(settings));
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     private static AgentMessage task(ObjectNode content) {
