@@ -36,10 +36,17 @@ public final class LangChain4jHandler implements AgentHandler {
 
     private final String agentType;
     private final ChatModel model;
+    private final String apiKey;
 
     public LangChain4jHandler(String agentType, ChatModel model) {
+        this(agentType, model, null);
+    }
+
+    /** Removes {@code apiKey} from failure messages, where a provider's error body might echo it. */
+    LangChain4jHandler(String agentType, ChatModel model, String apiKey) {
         this.agentType = Objects.requireNonNull(agentType, "agentType");
         this.model = Objects.requireNonNull(model, "model");
+        this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
     }
 
     @Override
@@ -76,7 +83,7 @@ public final class LangChain4jHandler implements AgentHandler {
         try {
             return model.chat(request);
         } catch (RuntimeException e) {
-            throw ModelFailures.toHandlerFailure(agentType, e);
+            throw ModelFailures.toHandlerFailure(agentType, e, apiKey);
         }
     }
 

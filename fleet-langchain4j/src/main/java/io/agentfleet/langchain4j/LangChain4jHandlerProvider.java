@@ -39,7 +39,7 @@ public final class LangChain4jHandlerProvider implements AgentHandlerProvider {
         LangChain4jSettings settings =
                 LangChain4jSettings.load(agentType, key -> properties.getProperty(key, String.class), System::getenv);
         LOG.info("langchain4j handler for agent type {}: {}", agentType, settings);
-        return Optional.of(new LangChain4jHandler(agentType, chatModel(settings)));
+        return Optional.of(new LangChain4jHandler(agentType, chatModel(settings), settings.apiKey()));
     }
 
     /**

@@ -20,8 +20,11 @@ import java.time.Duration;
 final class ModelFailures {
     private ModelFailures() {}
 
-    static HandlerFailure toHandlerFailure(String agentType, RuntimeException e) {
-        String detail = "model of agent type " + agentType + ": " + describe(e);
+    /** @param apiKey replaced by {@code [redacted]} in the message; null when there is none */
+    static HandlerFailure toHandlerFailure(String agentType, RuntimeException e, String apiKey) {
+        String described = describe(e);
+        String detail = "model of agent type " + agentType + ": "
+                + (apiKey == null ? described : described.replace(apiKey, "[redacted]"));
         Duration retryAfter = retryAfter(e);
         Integer status = statusOf(e);
         Failure failure;

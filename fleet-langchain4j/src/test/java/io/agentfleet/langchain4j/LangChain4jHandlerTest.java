@@ -167,6 +167,16 @@ class LangChain4jHandlerTest {
     }
 
     @Test
+    void anEchoedKeyIsRedactedFromTheFailure() {
+        provider.then(Reply.status(401, "{\"error\":{\"message\":\"Incorrect API key: sk-test\"}}", Map.of()));
+
+        Failure failure = failureOf(handler(Duration.ofSeconds(10)));
+
+        assertFalse(failure.message().contains("sk-test"), failure.message());
+        assertTrue(failure.message().contains("[redacted]"), failure.message());
+    }
+
+    @Test
     void requestTimeoutStatusIsRetryable() {
         provider.then(Reply.status(408, "{\"error\":{\"message\":\"too slow\"}}", Map.of()));
 
@@ -199,7 +209,7 @@ class LangChain4jHandlerTest {
     private static LangChain4jHandler handler(Duration timeout) {
         LangChain4jSettings settings = new LangChain4jSettings(
                 "writer", provider.baseUrl(), "test-model", "sk-test", "a literal", timeout, 64);
-        return new LangChain4jHandler("writer", LangChain4jHandlerProvider.chatModel(settings));
+        return new LangChain4jHandler("writer", LangChain4jHandlerProvider.chatModel(settings), settings.apiKey());
     }
 
     private static int closedPort() throws java.io.IOException {
