@@ -108,13 +108,16 @@ public final class Dag {
         return false;
     }
 
-    /** Whether every task of {@code deps} has settled: completed, skipped, or failed while optional. */
+    /**
+     * Whether every task of {@code deps} has settled: completed, skipped, or failed while optional or with its failure
+     * left to its dependents' edges ({@link Edges#failureHandled}).
+     */
     static boolean settled(RunState run, List<String> deps) {
         for (String dep : deps) {
             TaskRecord d = run.task(dep);
             boolean settled = d.state == TaskState.COMPLETED
                     || d.state == TaskState.SKIPPED
-                    || (d.state == TaskState.FAILED && d.optional);
+                    || (d.state == TaskState.FAILED && (d.optional || Edges.failureHandled(run, d)));
             if (!settled) {
                 return false;
             }

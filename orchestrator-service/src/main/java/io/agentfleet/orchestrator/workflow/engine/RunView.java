@@ -67,6 +67,20 @@ public final class RunView {
             if (t.spawnedBy != null) {
                 n.put("spawnedBy", t.spawnedBy);
             }
+            if (!t.onFailure.isEmpty()) {
+                ObjectNode edges = n.putObject("onFailure");
+                t.onFailure.forEach((dep, policy) -> edges.put(dep, policy.wire()));
+            }
+            if (t.when != null) {
+                ObjectNode w = n.putObject("when");
+                w.put("task", t.when.task());
+                w.put("pointer", t.when.pointer());
+                w.set(t.when.negated() ? "notEquals" : "equals", t.when.value());
+            }
+            if (t.fallback != null) {
+                n.put("fallback", t.fallback);
+                n.put("fallbackUsed", t.fallbackUsed);
+            }
             n.put("optional", t.optional);
             n.put("escalate", t.escalate);
             if (t.review != null) {
