@@ -18,6 +18,7 @@ import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.config.ConfigFactory;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
@@ -218,5 +219,37 @@ class EdgesTest {
 
         assertEquals(TaskState.DISPATCHED, state(run, "ship"));
         assertFalse(run.status().isTerminal());
+    }
+
+    @Test
+    void aTimeoutOrAnExhaustedRejectionAlsoHandsTheTaskToItsFallback() throws Exception {
+        RunState timed = start("[{\"id\":\"a\",\"input\":\"a\",\"agent\":\"coder\",\"timeout\":\"1s\","
+                + "\"fallback\":\"simple-coder\"}]");
+        engine.onDeadline(
+                timed, DeadlineMember.parse(DeadlineMember.forTask(timed.runId, timed.task("a").wireId)), NOW);
+        assertEquals(TaskState.DISPATCHED, state(timed, "a"));
+        assertEquals("simple-coder", request(timed, "a").recipient());
+        assertEquals("TIMEOUT", errorType(timed, "a"), "the failure that triggered the fallback stays visible");
+
+        RunState rejected = start("[{\"id\":\"a\",\"input\":\"a\",\"agent\":\"coder\",\"fallback\":\"simple-coder\","
+                + "\"review\":{\"agent\":\"reviewer\",\"maxRevisions\":0,\"onExhausted\":\"fail\"}}]");
+        succeed(rejected, "a", "{\"draft\":1}");
+        assertEquals(TaskState.REVIEWING, state(rejected, "a"));
+        succeed(rejected, "a", "{\"approved\":false,\"feedback\":\"no\"}");
+        assertEquals(TaskState.DISPATCHED, state(rejected, "a"));
+        assertEquals("simple-coder", request(rejected, "a").recipient());
+    }
+
+    @Test
+    void aConditionOnADependencyWithoutAnOutputIsFalse() throws Exception {
+        RunState run = start("""
+                [{"id":"a","input":"a","agent":"coder"},
+                 {"id":"b","input":"b","agent":"coder","dependsOn":[{"task":"a","onFailure":"continue"}],
+                  "when":{"task":"a","pointer":"/ok","notEquals":false}}]""");
+        fail(run, "a");
+
+        assertEquals(TaskState.SKIPPED, state(run, "b"));
+        assertEquals("CONDITION_FALSE", errorType(run, "b"));
+        assertEquals(RunStatus.COMPLETED, run.status());
     }
 }
