@@ -72,10 +72,7 @@ public final class RunView {
                 t.onFailure.forEach((dep, policy) -> edges.put(dep, policy.wire()));
             }
             if (t.when != null) {
-                ObjectNode w = n.putObject("when");
-                w.put("task", t.when.task());
-                w.put("pointer", t.when.pointer());
-                w.set(t.when.negated() ? "notEquals" : "equals", t.when.value());
+                n.set("when", t.when.toJson());
             }
             if (t.fallback != null) {
                 n.put("fallback", t.fallback);

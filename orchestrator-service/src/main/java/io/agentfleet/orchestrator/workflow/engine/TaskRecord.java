@@ -203,10 +203,7 @@ final class TaskRecord {
             n.put("fallbackUsed", true);
         }
         if (when != null) {
-            ObjectNode w = n.putObject("when");
-            w.put("task", when.task());
-            w.put("pointer", when.pointer());
-            w.set(when.negated() ? "notEquals" : "equals", when.value());
+            n.set("when", when.toJson());
         }
         n.put("state", state.name());
         n.put("revision", revision);

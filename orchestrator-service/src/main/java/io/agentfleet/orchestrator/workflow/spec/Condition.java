@@ -2,6 +2,8 @@ package io.agentfleet.orchestrator.workflow.spec;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,15 @@ public record Condition(String task, String pointer, JsonNode value, boolean neg
         }
         boolean equal = value.equals(output.at(JsonPointer.compile(pointer)));
         return negated != equal;
+    }
+
+    /** The condition as submitted: {@code {task, pointer, equals | notEquals}}. */
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("task", task);
+        n.put("pointer", pointer);
+        n.set(negated ? "notEquals" : "equals", value);
+        return n;
     }
 
     /** How the run view and a skipped task's reason describe it. */

@@ -252,4 +252,36 @@ class EdgesTest {
         assertEquals("CONDITION_FALSE", errorType(run, "b"));
         assertEquals(RunStatus.COMPLETED, run.status());
     }
+
+    @Test
+    void edgesFallbackAndConditionSurviveTheStoredRecord() throws Exception {
+        RunState run = start("""
+                [{"id":"a","input":"a","agent":"coder"},
+                 {"id":"b","input":"b","agent":"coder","fallback":"simple-coder",
+                  "dependsOn":[{"task":"a","onFailure":"skip"}],
+                  "when":{"task":"a","pointer":"/v","notEquals":[1]}}]""");
+        TaskRecord b = run.task("b");
+        b.fallbackUsed = true;
+
+        TaskRecord stored = TaskRecord.fromJson("b", (ObjectNode) MAPPER.readTree(b.toJsonText()));
+        assertEquals(b.onFailure, stored.onFailure);
+        assertEquals(b.when, stored.when);
+        assertEquals("simple-coder", stored.currentAgent());
+        assertEquals(b.toJsonText(), stored.toJsonText());
+    }
+
+    @Test
+    void aTaskAddedLaterWithAFailEdgeToAHandledFailureFailsTheRunInsteadOfWaiting() throws Exception {
+        RunState run = start("""
+                [{"id":"a","input":"a","agent":"coder"},
+                 {"id":"b","input":"b","agent":"coder","dependsOn":[{"task":"a","onFailure":"continue"}]},
+                 {"id":"hold","input":"hold","agent":"coder"}]""");
+        fail(run, "a");
+        run.addTask(new TaskRecord(DagReadinessTest.task("late", false, "a"), "hold", 0));
+        engine.onOutcome(run, request(run, "b").resultOf("worker", MAPPER.createObjectNode(), Metadata.EMPTY), NOW);
+
+        assertEquals(TaskState.FAILED, state(run, "late"));
+        assertEquals("UPSTREAM_FAILED", errorType(run, "late"));
+        assertEquals(RunStatus.FAILED, run.status());
+    }
 }
