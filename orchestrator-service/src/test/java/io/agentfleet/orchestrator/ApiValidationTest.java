@@ -75,6 +75,26 @@ class ApiValidationTest {
     }
 
     @Test
+    void aBadEdgeOrConditionIsRejectedNamingTheField() {
+        Api.Response policy = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder"},
+                  {"id":"b","agent":"t-coder","dependsOn":[{"task":"a","onFailure":"maybe"}]}]}""");
+        assertEquals(400, policy.status(), policy.toString());
+        assertEquals(
+                "tasks[1].dependsOn[0].onFailure", policy.json().get("field").asText());
+        Api.Response pointer = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder"},{"id":"b","agent":"t-coder","dependsOn":["a"],
+                  "when":{"task":"a","pointer":"verdict","equals":"approve"}}]}""");
+        assertEquals(400, pointer.status(), pointer.toString());
+        assertEquals("tasks[1].when.pointer", pointer.json().get("field").asText());
+        Api.Response notADependency = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder"},{"id":"b","agent":"t-coder",
+                  "when":{"task":"a","pointer":"/verdict","equals":"approve"}}]}""");
+        assertEquals(400, notADependency.status(), notADependency.toString());
+        assertEquals("tasks[1].when.task", notADependency.json().get("field").asText());
+    }
+
+    @Test
     void duplicateTaskIdIsRejected() {
         Api.Response r = api.post("/v1/workflows", """
                 {"tasks":[{"id":"a","agent":"t-coder"},{"id":"a","agent":"t-researcher"}]}""");

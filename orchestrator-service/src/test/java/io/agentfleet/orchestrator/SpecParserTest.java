@@ -15,6 +15,7 @@ import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.workflow.engine.WireIds;
 import io.agentfleet.orchestrator.workflow.spec.OnBudget;
+import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
@@ -254,5 +255,57 @@ class SpecParserTest {
         assertTrue(c.apiKeys().nameOf("other").isEmpty());
         assertTrue(!c.apiKeys().nameByHash().containsValue("s3cret")
                 && !c.apiKeys().nameByHash().containsKey("k"));
+    }
+
+    @Test
+    void parsesEdgePoliciesAFallbackAndAConditionKeepingPlainDependencies() {
+        RunSpec spec = parser.workflow(Api.parse("""
+                {"tasks":[{"id":"a","agent":"reviewer"},{"id":"b","agent":"coder"},
+                  {"id":"c","agent":"coder","fallback":"a","dependsOn":[{"task":"a","onFailure":"skip"},"b"],
+                   "when":{"task":"a","pointer":"/verdict","notEquals":"reject"}}]}"""), NOW);
+        TaskSpec c = spec.tasks().get(2);
+        assertEquals(List.of("a", "b"), c.dependsOn());
+        assertEquals(Map.of("a", OnFailure.SKIP), c.onFailure());
+        assertEquals("a", c.fallback());
+        assertEquals("/verdict", c.when().pointer());
+        assertTrue(c.when().negated());
+    }
+
+    @Test
+    void badEdgesFallbacksAndConditionsNameTheField() {
+        assertInvalid(
+                "tasks[1].dependsOn[0].onFailure",
+                "must be \"fail\", \"skip\" or \"continue\", but was \"ignore\"",
+                "{\"id\":\"b\",\"agent\":\"a\",\"dependsOn\":[{\"task\":\"a\",\"onFailure\":\"ignore\"}]}");
+        assertInvalid(
+                "tasks[1].dependsOn[0]",
+                "unknown task 'z'",
+                "{\"id\":\"b\",\"agent\":\"a\",\"dependsOn\":[{\"task\":\"z\"}]}");
+        assertInvalid("tasks[1].fallback", null, "{\"id\":\"b\",\"agent\":\"a\",\"fallback\":\"Not An Agent\"}");
+        assertInvalid(
+                "tasks[1].when.task",
+                "'a' must also be listed in dependsOn (a condition reads its output)",
+                "{\"id\":\"b\",\"agent\":\"a\",\"when\":{\"task\":\"a\",\"pointer\":\"/v\",\"equals\":1}}");
+        assertInvalid(
+                "tasks[1].when.pointer",
+                null,
+                "{\"id\":\"b\",\"agent\":\"a\",\"dependsOn\":[\"a\"],"
+                        + "\"when\":{\"task\":\"a\",\"pointer\":\"verdict\",\"equals\":1}}");
+        assertInvalid(
+                "tasks[1].when",
+                "needs exactly one of equals and notEquals",
+                "{\"id\":\"b\",\"agent\":\"a\",\"dependsOn\":[\"a\"],"
+                        + "\"when\":{\"task\":\"a\",\"pointer\":\"/v\"}}");
+    }
+
+    private void assertInvalid(String field, String reason, String secondTask) {
+        InvalidMessageException e = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.workflow(
+                        Api.parse("{\"tasks\":[{\"id\":\"a\",\"agent\":\"a\"}," + secondTask + "]}"), NOW));
+        assertEquals(field, e.field());
+        if (reason != null) {
+            assertEquals(reason, e.reason());
+        }
     }
 }

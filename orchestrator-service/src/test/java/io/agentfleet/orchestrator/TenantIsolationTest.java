@@ -247,6 +247,10 @@ class TenantIsolationTest {
                   {"id":"b","agent":"t-metered","input":{},"dependsOn":["a"]}]}"""));
         assertEquals(403, workflow.status(), workflow.toString());
         assertEquals("tasks[1].agent", workflow.json().get("field").asText());
+        Api.Response fallback = limited.post("/v1/workflows", Api.parse("""
+                {"tasks":[{"id":"a","agent":"t-slow","input":{"ms":10},"fallback":"t-metered"}]}"""));
+        assertEquals(403, fallback.status(), fallback.toString());
+        assertEquals("tasks[0].fallback", fallback.json().get("field").asText());
 
         String planned = submitTask(limited, "t-planner", "{\"count\":1}");
         JsonNode failed = limited.awaitEnd(planned, TIMEOUT);

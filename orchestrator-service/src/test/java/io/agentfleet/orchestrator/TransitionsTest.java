@@ -22,6 +22,7 @@ class TransitionsTest {
                     EnumSet.of(TaskState.DISPATCHED, TaskState.SKIPPED, TaskState.FAILED, TaskState.CANCELLED),
             TaskState.DISPATCHED,
                     EnumSet.of(
+                            TaskState.PENDING,
                             TaskState.COMPLETED,
                             TaskState.FAILED,
                             TaskState.REVIEWING,
@@ -29,6 +30,7 @@ class TransitionsTest {
                             TaskState.CANCELLED),
             TaskState.REVIEWING,
                     EnumSet.of(
+                            TaskState.PENDING,
                             TaskState.COMPLETED,
                             TaskState.DISPATCHED,
                             TaskState.FAILED,

@@ -181,6 +181,31 @@ class WorkflowEndToEndTest {
     }
 
     @Test
+    void aFailedTaskFallsBackToAnotherAgentTypeAndAConditionOnAnOutputRoutesTheGraph() {
+        client.del(Probe.FIXED);
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"code","agent":"t-flaky","maxAttempts":1,"fallback":"t-researcher",
+                           "input":{"topic":"fallback"}},
+                  {"id":"review","agent":"t-researcher","input":{"topic":"verdict"},"dependsOn":["code"]},
+                  {"id":"ship","agent":"t-researcher","input":{"topic":"ship"},"dependsOn":["review"],
+                   "when":{"task":"review","pointer":"/finding","equals":"notes on verdict"}},
+                  {"id":"fix","agent":"t-researcher","input":{"topic":"fix"},"dependsOn":["review"],
+                   "when":{"task":"review","pointer":"/finding","notEquals":"notes on verdict"}},
+                  {"id":"report","agent":"t-researcher","input":{"topic":"report"},"dependsOn":["fix"]}]}"""));
+        JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
+        JsonNode code = Api.task(run, "code");
+        assertEquals("COMPLETED", code.get("state").asText(), run.toString());
+        assertTrue(code.get("fallbackUsed").asBoolean(), run.toString());
+        assertEquals("t-researcher", code.get("output").get("by").asText());
+        assertEquals(2, code.get("dispatches").asInt());
+        assertEquals("COMPLETED", Api.task(run, "ship").get("state").asText());
+        assertEquals("SKIPPED", Api.task(run, "fix").get("state").asText());
+        assertEquals(
+                "CONDITION_FALSE", Api.task(run, "fix").get("error").get("type").asText());
+        assertEquals(List.of(), textList(Api.task(run, "report").get("output").get("contextKeys")));
+    }
+
+    @Test
     void aTaskTimeoutFailsTheTaskAndARequiredOneFailsTheRun() {
         String runId = api.submit(Api.parse("""
                 {"tasks":[{"id":"slow","agent":"t-slow","input":{"ms":3000,"t":"timeout"},"timeout":"500ms"}]}"""));

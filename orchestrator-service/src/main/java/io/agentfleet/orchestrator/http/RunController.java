@@ -168,6 +168,9 @@ public class RunController {
             if (task.review() != null) {
                 requireAllowed(caller, task.review().agent(), at + "review.agent");
             }
+            if (task.fallback() != null) {
+                requireAllowed(caller, task.fallback(), at + "fallback");
+            }
         }
         RunState run;
         try {

@@ -43,6 +43,9 @@ class ScheduleTemplates {
             if (task.review() != null) {
                 requireAllowed(tenant, task.review().agent(), field + "review.agent");
             }
+            if (task.fallback() != null) {
+                requireAllowed(tenant, task.fallback(), field + "fallback");
+            }
         }
         return spec;
     }

@@ -159,6 +159,9 @@ public final class RunService {
             if (t.review() != null) {
                 agents.add(t.review().agent());
             }
+            if (t.fallback() != null) {
+                agents.add(t.fallback());
+            }
         });
         agentsInUse.note(agents);
         agentListener.accept(agents);

@@ -108,13 +108,16 @@ public final class Dag {
         return false;
     }
 
-    /** Whether every task of {@code deps} has settled: completed, skipped, or failed while optional. */
+    /**
+     * Whether every task of {@code deps} has settled: completed, skipped or failed. A failure that was not optional nor
+     * left to its dependents' edges ({@link Edges#failureHandled}) has ended the run already; one a planner's later
+     * task depends on still settles it, so that task's own edge decides instead of it waiting forever.
+     */
     static boolean settled(RunState run, List<String> deps) {
         for (String dep : deps) {
             TaskRecord d = run.task(dep);
-            boolean settled = d.state == TaskState.COMPLETED
-                    || d.state == TaskState.SKIPPED
-                    || (d.state == TaskState.FAILED && d.optional);
+            boolean settled =
+                    d.state == TaskState.COMPLETED || d.state == TaskState.SKIPPED || d.state == TaskState.FAILED;
             if (!settled) {
                 return false;
             }

@@ -44,7 +44,8 @@ final class Dispatcher {
             if (run.status() != RunStatus.RUNNING) {
                 return;
             }
-            if (task.state == TaskState.PENDING && Dag.settled(run, effective.get(task.id))) {
+            List<String> deps = effective.get(task.id);
+            if (task.state == TaskState.PENDING && Dag.settled(run, deps) && Edges.release(run, task, deps, now)) {
                 dispatch(run, task, false, now);
             }
         }
@@ -80,7 +81,7 @@ final class Dispatcher {
             RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
             return;
         }
-        String agent = review ? task.review.agent() : task.agent;
+        String agent = review ? task.review.agent() : task.currentAgent();
         if (!parser.allowsAgent(run.tenant(), agent)) {
             // Submissions are checked up front; this catches tasks a planner adds.
             TaskSettlement.failed(

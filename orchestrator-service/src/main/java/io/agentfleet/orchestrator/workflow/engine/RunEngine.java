@@ -252,7 +252,7 @@ public final class RunEngine {
         if (wire.review()) {
             return task.state == TaskState.REVIEWING ? task.review.agent() : null;
         }
-        return task.state == TaskState.DISPATCHED ? task.agent : null;
+        return task.state == TaskState.DISPATCHED ? task.currentAgent() : null;
     }
 
     private static void touch(RunState run, Instant now) {

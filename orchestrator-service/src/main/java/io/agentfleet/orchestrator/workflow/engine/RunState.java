@@ -396,7 +396,7 @@ public final class RunState {
         Map<String, String> agents = new LinkedHashMap<>();
         for (TaskRecord task : tasks.values()) {
             if (task.wireId != null) {
-                agents.put(task.wireId, task.agent);
+                agents.put(task.wireId, task.currentAgent());
             }
         }
         return agents;

@@ -67,6 +67,17 @@ public final class RunView {
             if (t.spawnedBy != null) {
                 n.put("spawnedBy", t.spawnedBy);
             }
+            if (!t.onFailure.isEmpty()) {
+                ObjectNode edges = n.putObject("onFailure");
+                t.onFailure.forEach((dep, policy) -> edges.put(dep, policy.wire()));
+            }
+            if (t.when != null) {
+                n.set("when", t.when.toJson());
+            }
+            if (t.fallback != null) {
+                n.put("fallback", t.fallback);
+                n.put("fallbackUsed", t.fallbackUsed);
+            }
             n.put("optional", t.optional);
             n.put("escalate", t.escalate);
             if (t.review != null) {

@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.orchestrator.workflow.spec.Condition;
+import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One task of a run as stored in the run's state hash (field {@code t:<id>}, a JSON object). Mutable, engine-internal. */
 final class TaskRecord {
@@ -23,11 +27,17 @@ final class TaskRecord {
     final int maxAttempts;
     final Long maxTokens;
     final String spawnedBy;
+    final Map<String, OnFailure> onFailure;
+    final String fallback;
+    final Condition when;
 
     TaskState state = TaskState.PENDING;
     int revision;
     int dispatches;
     int attempts;
+    /** Whether the task has been handed to its {@link #fallback} agent type. */
+    boolean fallbackUsed;
+
     String wireId;
     JsonNode output;
     JsonNode candidate;
@@ -64,7 +74,15 @@ final class TaskRecord {
         this.maxAttempts = spec.maxAttempts();
         this.maxTokens = spec.maxTokens();
         this.spawnedBy = spawnedBy;
+        this.onFailure = spec.onFailure();
+        this.fallback = spec.fallback();
+        this.when = spec.when();
         this.createdAt = createdAt;
+    }
+
+    /** The agent type the task is (or will next be) dispatched to. */
+    String currentAgent() {
+        return fallbackUsed ? fallback : agent;
     }
 
     /**
@@ -82,7 +100,10 @@ final class TaskRecord {
                 escalate,
                 timeout == null ? null : Duration.ofMillis(timeout.toMillis()),
                 maxAttempts,
-                maxTokens);
+                maxTokens,
+                onFailure,
+                fallback,
+                when);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -92,6 +113,7 @@ final class TaskRecord {
         t.revision = revision;
         t.dispatches = dispatches;
         t.attempts = attempts;
+        t.fallbackUsed = fallbackUsed;
         t.wireId = wireId;
         t.output = present(output);
         t.candidate = present(candidate);
@@ -172,6 +194,17 @@ final class TaskRecord {
         if (spawnedBy != null) {
             n.put("spawnedBy", spawnedBy);
         }
+        if (!onFailure.isEmpty()) {
+            ObjectNode edges = n.putObject("onFailure");
+            onFailure.forEach((dep, policy) -> edges.put(dep, policy.wire()));
+        }
+        putIfNotNull(n, "fallback", fallback);
+        if (fallbackUsed) {
+            n.put("fallbackUsed", true);
+        }
+        if (when != null) {
+            n.set("when", when.toJson());
+        }
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -204,6 +237,19 @@ final class TaskRecord {
         }
         List<String> deps = new ArrayList<>();
         n.path("dependsOn").forEach(d -> deps.add(d.asText()));
+        Map<String, OnFailure> onFailure = new LinkedHashMap<>();
+        n.path("onFailure")
+                .fields()
+                .forEachRemaining(e -> onFailure.put(
+                        e.getKey(), OnFailure.fromWire(e.getValue().asText())));
+        JsonNode w = n.get("when");
+        Condition when = w == null || !w.isObject()
+                ? null
+                : new Condition(
+                        w.path("task").asText(),
+                        w.path("pointer").asText(),
+                        w.has("notEquals") ? w.get("notEquals") : w.get("equals"),
+                        w.has("notEquals"));
         Duration timeout =
                 n.has("timeoutMs") ? Duration.ofMillis(n.get("timeoutMs").asLong()) : null;
         TaskSpec spec = new TaskSpec(
@@ -216,7 +262,10 @@ final class TaskRecord {
                 n.path("escalate").asBoolean(),
                 timeout,
                 n.path("maxAttempts").asInt(),
-                n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null);
+                n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null,
+                onFailure,
+                n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
+                when);
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -225,6 +274,7 @@ final class TaskRecord {
         t.revision = n.path("revision").asInt();
         t.dispatches = n.path("dispatches").asInt();
         t.attempts = n.path("attempts").asInt();
+        t.fallbackUsed = n.path("fallbackUsed").asBoolean();
         t.wireId = n.hasNonNull("wireId") ? n.get("wireId").asText() : null;
         t.output = n.get("output");
         t.candidate = n.get("candidate");

@@ -27,15 +27,37 @@ final class TaskSettlement {
 
     static void failed(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
         task.error = failure;
+        if (task.fallback != null && !task.fallbackUsed && task.state.isInFlight()) {
+            fallBack(run, task);
+            return;
+        }
         if (task.escalate) {
             park(run, task, failure, "ESCALATED", now);
             return;
         }
+        failedForGood(run, task, failure, now);
+    }
+
+    /**
+     * Hands a task whose own attempts failed to its fallback agent type: it waits to be dispatched again (a new
+     * revision, so a late outcome of the failed one is ignored), keeping the failure as its last error.
+     */
+    private static void fallBack(RunState run, TaskRecord task) {
+        task.fallbackUsed = true;
+        task.revision++;
+        task.candidate = null;
+        task.moveTo(TaskState.PENDING);
+        run.save(task);
+    }
+
+    /** Fails the task without fallback or escalation; the run fails too unless the failure is optional or handled. */
+    static void failedForGood(RunState run, TaskRecord task, ObjectNode failure, Instant now) {
+        task.error = failure;
         task.moveTo(TaskState.FAILED);
         task.completedAt = now.toEpochMilli();
         run.save(task);
         run.event(new TaskFailed(now.toString(), snapshot(task)));
-        if (!task.optional) {
+        if (!task.optional && !Edges.failureHandled(run, task)) {
             ObjectNode error = failure.deepCopy();
             error.put("task", task.id);
             RunCompletion.finish(run, RunStatus.FAILED, error, now);

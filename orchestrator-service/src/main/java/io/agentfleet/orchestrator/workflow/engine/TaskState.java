@@ -2,7 +2,7 @@ package io.agentfleet.orchestrator.workflow.engine;
 
 /** Where one task of a run stands. */
 public enum TaskState {
-    /** Waiting for its dependencies (or for the run to be resumed). */
+    /** Waiting for its dependencies (or for the run to be resumed, or for its dispatch to its fallback agent type). */
     PENDING,
     /** Enqueued for its agent type; its outcome has not arrived. */
     DISPATCHED,
@@ -14,7 +14,7 @@ public enum TaskState {
     COMPLETED,
     /** Failed for good (after the worker's retries). */
     FAILED,
-    /** Never ran: the run ended first, or a human chose to skip it. */
+    /** Never ran: the run ended first, a human chose to skip it, a failed upstream's edge or a false condition did. */
     SKIPPED,
     /** Was in flight when the run was cancelled or stopped. */
     CANCELLED;

@@ -17,14 +17,17 @@ public final class Transitions {
                         || to == TaskState.SKIPPED
                         || to == TaskState.FAILED
                         || to == TaskState.CANCELLED;
+            // Back to PENDING: the task's attempts failed and it waits to be dispatched to its fallback agent type.
             case DISPATCHED ->
-                to == TaskState.COMPLETED
+                to == TaskState.PENDING
+                        || to == TaskState.COMPLETED
                         || to == TaskState.FAILED
                         || to == TaskState.REVIEWING
                         || to == TaskState.WAITING_HUMAN
                         || to == TaskState.CANCELLED;
             case REVIEWING ->
-                to == TaskState.COMPLETED
+                to == TaskState.PENDING
+                        || to == TaskState.COMPLETED
                         || to == TaskState.DISPATCHED
                         || to == TaskState.FAILED
                         || to == TaskState.WAITING_HUMAN

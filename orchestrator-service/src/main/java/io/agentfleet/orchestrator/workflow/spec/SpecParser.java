@@ -56,7 +56,9 @@ public final class SpecParser {
             "escalate",
             "timeout",
             "maxAttempts",
-            "maxTokens");
+            "maxTokens",
+            "fallback",
+            "when");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
@@ -223,6 +225,7 @@ public final class SpecParser {
         String agent = agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
         List<String> dependsOn = new ArrayList<>();
+        Map<String, OnFailure> onFailure = new LinkedHashMap<>();
         JsonNode deps = node.get("dependsOn");
         if (deps != null && !deps.isNull()) {
             if (!deps.isArray()) {
@@ -230,17 +233,16 @@ public final class SpecParser {
             }
             Set<String> seen = new HashSet<>();
             for (int d = 0; d < deps.size(); d++) {
-                JsonNode dep = deps.get(d);
-                if (!dep.isTextual()) {
-                    throw new InvalidMessageException(at + "dependsOn[" + d + "]", "must be a task id string");
+                String depAt = at + "dependsOn[" + d + "]";
+                String dep = DependsOnEdge.read(deps.get(d), depAt, onFailure);
+                if (!seen.add(dep)) {
+                    throw new InvalidMessageException(depAt, "lists '" + dep + "' twice");
                 }
-                if (!seen.add(dep.asText())) {
-                    throw new InvalidMessageException(
-                            at + "dependsOn[" + d + "]", "lists '" + dep.asText() + "' twice");
-                }
-                dependsOn.add(dep.asText());
+                dependsOn.add(dep);
             }
         }
+        String fallback = node.hasNonNull("fallback") ? agent(node, "fallback", at) : null;
+        Condition when = DependsOnEdge.condition(node.get("when"), dependsOn, at + "when");
         TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
@@ -256,7 +258,10 @@ public final class SpecParser {
                 bool(node, "escalate", at),
                 timeout,
                 maxAttempts,
-                maxTokens);
+                maxTokens,
+                onFailure,
+                fallback,
+                when);
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */

@@ -3,6 +3,7 @@ package io.agentfleet.orchestrator.workflow.spec;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,10 @@ import java.util.Objects;
  * @param maxAttempts worker attempts before dead-lettering, 0 = the worker's default
  * @param maxTokens the most tokens the task may spend, reserved against the run's budget while it runs and passed to
  *     the agent as its cap; null = the agent type's default ({@code fleet.orchestrator.task-max-tokens})
+ * @param onFailure the failure policy of each {@code dependsOn} edge that declares one; an edge without one fails the
+ *     task, unless its upstream is optional (then it continues)
+ * @param fallback an agent type the task is dispatched to once when its own attempts end in failure, or null
+ * @param when a condition on a dependency's output that must hold for the task to run, or null
  */
 public record TaskSpec(
         String id,
@@ -30,7 +35,10 @@ public record TaskSpec(
         boolean escalate,
         Duration timeout,
         int maxAttempts,
-        Long maxTokens) {
+        Long maxTokens,
+        Map<String, OnFailure> onFailure,
+        String fallback,
+        Condition when) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -38,9 +46,38 @@ public record TaskSpec(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(agent, "agent");
         dependsOn = List.copyOf(dependsOn);
+        onFailure = onFailure == null ? Map.of() : Map.copyOf(onFailure);
         if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
             timeout = LONGEST_TIMEOUT;
         }
+    }
+
+    /** A task without edge policies, fallback or condition. */
+    public TaskSpec(
+            String id,
+            String agent,
+            JsonNode input,
+            List<String> dependsOn,
+            ReviewSpec review,
+            boolean optional,
+            boolean escalate,
+            Duration timeout,
+            int maxAttempts,
+            Long maxTokens) {
+        this(
+                id,
+                agent,
+                input,
+                dependsOn,
+                review,
+                optional,
+                escalate,
+                timeout,
+                maxAttempts,
+                maxTokens,
+                null,
+                null,
+                null);
     }
 
     /** A task without its own {@code maxTokens}. */
