@@ -186,24 +186,6 @@ class FleetClientSubmitTest {
     }
 
     @Test
-    void scheduledTasksCountAgainstTheBoundOfAnImmediateSubmit() {
-        try (FleetClient bounded = FleetClient.connect(
-                FleetClientOptions.builder().redisUri(redis.uri()).maxBacklog(3).build())) {
-            bounded.submit(
-                    AgentMessage.request(CODER, json("input", "later")).build(),
-                    SubmitOptions.delay(Duration.ofHours(1)));
-            bounded.submit(
-                    AgentMessage.request(CODER, json("input", "later too")).build(),
-                    SubmitOptions.delay(Duration.ofHours(1)));
-            bounded.submit(CODER, json("input", "now"));
-            BackpressureException e =
-                    assertThrows(BackpressureException.class, () -> bounded.submit(CODER, json("input", "one more")));
-            assertEquals(3, e.backlog(), "one on the stream and two scheduled");
-            assertEquals(1, jedis.xlen(keys.tasks(CODER)));
-        }
-    }
-
-    @Test
     void submitPastTheBacklogBoundThrowsAndEnqueuesNothing() {
         try (FleetClient bounded = FleetClient.connect(
                 FleetClientOptions.builder().redisUri(redis.uri()).maxBacklog(3).build())) {
