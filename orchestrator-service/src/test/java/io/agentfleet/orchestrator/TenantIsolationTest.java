@@ -118,6 +118,10 @@ class TenantIsolationTest {
         Api.Response cancel = ops.delete("/v1/runs/" + cancelled);
         assertEquals(200, cancel.status(), cancel.toString());
         assertEquals("CANCELLED", beta.run(cancelled).get("status").asText());
+        Api.Response betaEvents =
+                ops.send(ops.request("/v1/runs/" + cancelled + "/events").GET());
+        assertEquals(200, betaEvents.status(), "an operator follows another tenant's events: " + betaEvents);
+        assertTrue(betaEvents.raw().body().contains("RUN_FINISHED"), betaEvents.toString());
     }
 
     @Test
