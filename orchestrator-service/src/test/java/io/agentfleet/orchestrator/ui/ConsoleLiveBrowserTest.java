@@ -2,10 +2,12 @@ package io.agentfleet.orchestrator.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.StreamKeys;
+import io.agentfleet.orchestrator.agents.Probe;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
@@ -38,7 +40,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 class ConsoleLiveBrowserTest {
     static final String DEMO_AGENTS = "planner,researcher,coder,reviewer";
-    static final String AGENTS = DEMO_AGENTS + ",t-coder,t-reviewer,t-clarifier";
+    static final String AGENTS = DEMO_AGENTS + ",t-coder,t-reviewer,t-clarifier,t-flaky";
     static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     @RegisterExtension
@@ -246,6 +248,84 @@ class ConsoleLiveBrowserTest {
                 .toList();
         assertEquals(type + " #1", cells.get(0));
         assertEquals(List.of("1", "1"), cells.subList(3, 5), "partition 1's lag and length: " + cells);
+    }
+
+    @Test
+    void aSelectedDeadLetterAndAnInspectedOneArePurgedAfterConfirmingAndTheOtherStays() {
+        client.del(Probe.FIXED);
+        List<String> wireIds = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            JsonNode submitted = api.post("/v1/tasks", "{\"agent\":\"t-flaky\",\"input\":{\"purgeOne\":" + n + "}}")
+                    .json();
+            wireIds.add(submitted.get("wireTaskId").asText());
+            api.awaitStatus(submitted.get("runId").asText(), "FAILED", TIMEOUT);
+        }
+        open("#/dead-letters/t-flaky");
+        WebElement first = deadLetterRow(wireIds.get(0));
+        first.findElement(By.cssSelector("input[type='checkbox']")).click();
+        browser.driver().findElement(By.cssSelector("#purge-selected button")).click();
+        assertEquals(
+                "Purge 1 selected dead letters of t-flaky?",
+                browser.awaitElement(By.cssSelector("#purge-selected .question"))
+                        .getText());
+        browser.driver()
+                .findElement(By.cssSelector("#purge-selected button[data-confirm='yes']"))
+                .click();
+        browser.await(
+                "the purge is reported",
+                d -> d.findElement(By.id("notice")).getText().equals("Purged: 1"));
+
+        deadLetterRow(wireIds.get(1))
+                .findElement(By.cssSelector("button[data-inspect]"))
+                .click();
+        browser.awaitElement(By.cssSelector("#purge-one button")).click();
+        assertTrue(browser.awaitElement(By.cssSelector("#purge-one .question"))
+                .getText()
+                .endsWith("It cannot be redriven afterwards."));
+        browser.driver()
+                .findElement(By.cssSelector("#purge-one button[data-confirm='yes']"))
+                .click();
+        browser.await(
+                "only the third is listed",
+                d -> d.findElements(By.cssSelector("#dead-letters tr")).size() == 1);
+        JsonNode left = api.get("/v1/agents/t-flaky/dead-letters").json().get("deadLetters");
+        assertEquals(1, left.size(), left.toString());
+        assertEquals(wireIds.get(2), left.get(0).get("taskId").asText());
+    }
+
+    @Test
+    void anAnswerThatParsesAsJsonIsSentAsJson() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"ask","agent":"t-clarifier","input":{"q":"json answer"}}]}"""));
+        api.awaitStatus(runId, "NEEDS_HUMAN", TIMEOUT);
+        open("#/runs/" + runId);
+        browser.awaitElement(By.cssSelector("textarea[data-answer='ask']")).sendKeys("{\"language\":\"Java\"}");
+        browser.driver()
+                .findElement(By.cssSelector("#parked button[data-action='retry']"))
+                .click();
+        browser.await(
+                "the run's page shows COMPLETED",
+                d -> d.findElement(By.id("run-status")).getText().equals("COMPLETED"));
+        JsonNode answer = Api.task(api.run(runId), "ask").get("output").get("answer");
+        assertEquals("Java", answer.get("language").asText(), answer.toString());
+    }
+
+    @Test
+    void forgetKeyClearsTheKeyAndAsksForItAgain() {
+        open("#/fleet");
+        browser.driver().findElement(By.id("forget-key")).click();
+        browser.awaitElement(By.id("key-form"));
+        assertNull(browser.script("return sessionStorage.getItem('agentfleet.apiKey')"));
+        assertTrue(browser.driver().findElements(By.id("fleet")).isEmpty(), "the fleet page is gone");
+    }
+
+    private static WebElement deadLetterRow(String wireId) {
+        return browser.await(
+                "the dead letter of " + wireId + " is listed",
+                d -> d.findElements(By.cssSelector("#dead-letters tr")).stream()
+                        .filter(r -> r.getText().contains(wireId))
+                        .findFirst()
+                        .orElse(null));
     }
 
     /** The reviewer's verdicts listed in task {@code task}'s open details, once there are {@code count} of them. */
