@@ -18,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -124,6 +125,22 @@ class ConsoleLiveBrowserTest {
                 .findElement(By.cssSelector("details[data-task='implement'] summary"))
                 .click();
         List<String> verdicts = reviewVerdicts("implement", 2);
+        JsonNode task = Api.task(run, "implement");
+        Map<String, String> facts = facts("implement");
+        assertEquals("coder", facts.get("agent"), facts.toString());
+        assertEquals(task.get("attempts").asText(), facts.get("attempts"), facts.toString());
+        assertEquals(task.get("durationMs").asText() + " ms", facts.get("duration"), facts.toString());
+        JsonNode usage = task.get("usage");
+        assertEquals(
+                usage.get("tokensIn").asText() + " / " + usage.get("tokensOut").asText(),
+                facts.get("tokens in / out"),
+                facts.toString());
+        assertTrue(facts.containsKey("cost"), facts.toString());
+        browser.await(
+                "the coder's output is shown",
+                d -> !d.findElement(By.cssSelector("details[data-task='implement'] pre.output"))
+                        .getText()
+                        .isBlank());
         assertTrue(verdicts.get(0).startsWith("revision 0: rejected"), verdicts.toString());
         assertTrue(verdicts.get(1).startsWith("revision 1: approved"), verdicts.toString());
 
@@ -319,6 +336,37 @@ class ConsoleLiveBrowserTest {
         assertTrue(browser.driver().findElements(By.id("fleet")).isEmpty(), "the fleet page is gone");
     }
 
+    @Test
+    void theKeyIsSentAsABearerHeaderNeverInAUrlAndNotLogged() {
+        open("#/runs");
+        browser.awaitElement(By.id("filter-status"));
+        List<String> heads = new ArrayList<>();
+        proxy.sent().forEach(connection -> heads.addAll(List.of(connection.split("\r\n\r\n"))));
+        Pattern bearer = Pattern.compile("(?im)^authorization: Bearer " + Pattern.quote(Orchestrators.KEY) + "\r?$");
+        assertTrue(heads.stream().anyMatch(h -> bearer.matcher(h).find()), "the API calls carry the key as a header");
+        for (String head : heads) {
+            String requestLine = head.lines().findFirst().orElse("");
+            assertFalse(requestLine.contains(Orchestrators.KEY), requestLine);
+        }
+        assertFalse(orchestrator.process().logText().contains(Orchestrators.KEY), "the orchestrator's log has no key");
+    }
+
+    /** The facts (agent, attempts, duration, tokens …) listed in task {@code task}'s open details. */
+    private static Map<String, String> facts(String task) {
+        By terms = By.cssSelector("details[data-task='" + task + "'] dl dt");
+        By values = By.cssSelector("details[data-task='" + task + "'] dl dd");
+        // Read again when an event rebuilt the details meanwhile (the wait ignores stale elements).
+        return browser.await("the facts of " + task, d -> {
+            Map<String, String> facts = new LinkedHashMap<>();
+            List<WebElement> t = d.findElements(terms);
+            List<WebElement> v = d.findElements(values);
+            for (int i = 0; i < t.size() && i < v.size(); i++) {
+                facts.put(t.get(i).getText(), v.get(i).getText());
+            }
+            return facts.isEmpty() ? null : facts;
+        });
+    }
+
     private static WebElement deadLetterRow(String wireId) {
         return browser.await(
                 "the dead letter of " + wireId + " is listed",
@@ -331,12 +379,11 @@ class ConsoleLiveBrowserTest {
     /** The reviewer's verdicts listed in task {@code task}'s open details, once there are {@code count} of them. */
     private static List<String> reviewVerdicts(String task, int count) {
         By verdicts = By.cssSelector("details[data-task='" + task + "'] ol.reviews li");
-        browser.await(
-                count + " verdicts of the reviewer are listed",
-                d -> d.findElements(verdicts).size() == count);
-        return browser.driver().findElements(verdicts).stream()
-                .map(WebElement::getText)
-                .toList();
+        return browser.await(count + " verdicts of the reviewer are listed", d -> {
+            List<String> texts =
+                    d.findElements(verdicts).stream().map(WebElement::getText).toList();
+            return texts.size() == count ? texts : null;
+        });
     }
 
     /** The Last-Event-ID of each request the browser sent for the run's events ("" without one), oldest first. */
