@@ -151,7 +151,6 @@ class ConsoleLiveBrowserTest {
                 budget.matches("steps " + run.get("steps").asInt() + "/20 · tokens " + tokens + "/1000000 · cost .*"),
                 "the run's budget used against its limits: " + budget);
         assertEquals(Boolean.TRUE, browser.script("return window.__sameDocument"), "the page was never reloaded");
-        browser.screenshot("run");
     }
 
     /**
