@@ -165,7 +165,6 @@ class ConsoleBrowserTest {
                 verdicts.get(1).getText().startsWith("revision 1: approved"),
                 verdicts.get(1).getText());
         assertEquals(Boolean.TRUE, browser.script("return window.__sameDocument"), "the page was never reloaded");
-        browser.screenshot("run");
     }
 
     @Test
