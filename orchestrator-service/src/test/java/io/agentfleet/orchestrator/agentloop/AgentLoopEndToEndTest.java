@@ -109,6 +109,11 @@ class AgentLoopEndToEndTest {
                     case 4 -> Reply.toolCalls(call(turn, 0, "t-fetch", "{\"url\":\"last\"}"));
                     default -> Reply.answer("survived");
                 };
+            case "toolfails" ->
+                turn == 1
+                        ? Reply.toolCalls(call(turn, 0, "t-fetch", "{\"url\":\"missing\"}"))
+                        : Reply.answer("recovered without the page");
+            case "unknown" -> Reply.toolCalls(call(turn, 0, "t-nope", "{}"));
             case "forever" -> Reply.toolCalls(call(turn, 0, "t-search", "{\"q\":\"round " + turn + "\"}"));
             case "repeat" -> Reply.toolCalls(call(turn, 0, "t-search", "{\"q\":\"the same\"}"));
             case "costly" ->
@@ -200,6 +205,31 @@ class AgentLoopEndToEndTest {
         assertTrue(
                 secondTurnRequest.toString().contains("about redis"),
                 "the tool results go back to the model in the next turn");
+    }
+
+    @Test
+    void aFailedToolCallGoesBackToTheModelAsAnErrorResult() {
+        String runId = api().submit(Api.parse("{\"tasks\":[" + agentTask("toolfails", 12) + "]}"));
+        JsonNode run = api().awaitStatus(runId, "COMPLETED", TIMEOUT);
+        assertEquals("FAILED", Api.task(run, "research@t1@c0").get("state").asText());
+        assertEquals(
+                "recovered without the page",
+                Api.task(run, "research").get("output").get("text").asText());
+        String secondTurn = provider.received().stream()
+                .filter(r -> r.promptText().contains("scenario=toolfails") && turnOf(r) == 2)
+                .findFirst()
+                .orElseThrow()
+                .json()
+                .toString();
+        assertTrue(secondTurn.contains("no page at missing"), "the model is told why the call failed: " + secondTurn);
+    }
+
+    @Test
+    void aCallOfAToolTheTaskWasNotGivenFailsIt() {
+        String runId = api().submit(Api.parse("{\"tasks\":[" + agentTask("unknown", 12) + "]}"));
+        JsonNode run = api().awaitStatus(runId, "FAILED", TIMEOUT);
+        assertEquals("INVALID_TOOL_CALL", run.get("error").get("type").asText(), run.toString());
+        assertTrue(run.get("error").get("message").asText().contains("t-nope"), run.toString());
     }
 
     @Test

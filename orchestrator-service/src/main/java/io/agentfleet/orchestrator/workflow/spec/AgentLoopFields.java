@@ -17,7 +17,7 @@ final class AgentLoopFields {
     private AgentLoopFields() {}
 
     /**
-     * The task's loop, or null when it names no tools.
+     * The task's loop, or null when it names no tools (absent, null or empty).
      *
      * @param requireKnown checks an agent type name read from {@code field}, throwing when it is unknown
      */
@@ -25,15 +25,16 @@ final class AgentLoopFields {
             ObjectNode node, String at, ToolSchemas schemas, BiConsumer<String, String> requireKnown) {
         JsonNode tools = node.get("tools");
         JsonNode maxTurns = node.get("maxTurns");
-        if (tools == null || tools.isNull()) {
+        // An empty array is a plain task, as generated clients send it for an unset list.
+        if (tools == null || tools.isNull() || (tools.isArray() && tools.isEmpty())) {
             if (maxTurns != null && !maxTurns.isNull()) {
                 throw new InvalidMessageException(at + "maxTurns", "is only allowed with tools");
             }
             return null;
         }
-        if (!tools.isArray() || tools.isEmpty() || tools.size() > AgentLoopSpec.MAX_TOOLS) {
+        if (!tools.isArray() || tools.size() > AgentLoopSpec.MAX_TOOLS) {
             throw new InvalidMessageException(
-                    at + "tools", "must be an array of 1 to " + AgentLoopSpec.MAX_TOOLS + " agent types");
+                    at + "tools", "must be an array of at most " + AgentLoopSpec.MAX_TOOLS + " agent types");
         }
         for (String excluded : List.of("review", "fallback", "escalate")) {
             if (node.hasNonNull(excluded) && !node.get(excluded).equals(node.booleanNode(false))) {
