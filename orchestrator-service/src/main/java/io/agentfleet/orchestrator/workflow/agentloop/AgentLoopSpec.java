@@ -15,6 +15,8 @@ public record AgentLoopSpec(List<ToolSpec> tools, int maxTurns) {
     public static final int DEFAULT_MAX_TURNS = 10;
     public static final int MAX_TURNS_LIMIT = 50;
     public static final int MAX_TOOLS = 32;
+    /** The most tool calls one turn may ask for; each becomes a task of the run. */
+    public static final int MAX_CALLS_PER_TURN = 32;
 
     public AgentLoopSpec {
         tools = List.copyOf(tools);

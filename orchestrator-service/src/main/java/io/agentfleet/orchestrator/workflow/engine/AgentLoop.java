@@ -10,6 +10,7 @@ import io.agentfleet.messages.RunEventData.TaskDispatched;
 import io.agentfleet.messages.RunEventData.TaskProgress;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopIds;
+import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class AgentLoop {
     private boolean step(RunState run, TaskRecord agent, Instant now) {
         int n = currentTurn(run, agent);
         TaskRecord turn = run.task(AgentLoopIds.turn(agent.id, n));
-        if (!turn.state.isTerminal()) {
+        if (turn == null || !turn.state.isTerminal()) {
             return false;
         }
         if (turn.state != TaskState.COMPLETED) {
@@ -106,6 +107,17 @@ final class AgentLoop {
                             "MAX_TURNS_EXCEEDED",
                             "agent task " + agent.id + " still asked for tools in turn " + n + ", its last (maxTurns "
                                     + agent.agentLoop.maxTurns() + ")"),
+                    now);
+            return;
+        }
+        if (calls.size() > AgentLoopSpec.MAX_CALLS_PER_TURN) {
+            TaskSettlement.failed(
+                    run,
+                    agent,
+                    failure(
+                            "INVALID_TOOL_CALL",
+                            "turn " + n + " of agent task " + agent.id + " asked for " + calls.size()
+                                    + " tool calls, more than the limit of " + AgentLoopSpec.MAX_CALLS_PER_TURN),
                     now);
             return;
         }
