@@ -45,6 +45,11 @@ public record StreamKeys(String prefix) {
     public static final String MAX_BACKLOG_FIELD = "max-backlog";
     /** The field of partition 0's config hash holding the type's registered partition count. */
     public static final String PARTITIONS_FIELD = "partitions";
+    /**
+     * The field of partition 0's config hash holding the tool definition a worker publishes for the type: JSON
+     * {@code {"description": text, "parameters": JSON Schema of its input}}, what an agent loop offers a model.
+     */
+    public static final String TOOL_FIELD = "tool";
     /** Most partitions one agent type may have. */
     public static final int MAX_PARTITIONS = 64;
 

@@ -34,7 +34,12 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class DemoMain {
     static final List<String> AGENTS = List.of("planner", "researcher", "coder", "reviewer");
+    /** {@code --agent}: the model and its tools; offline the model is the deterministic {@code demo-model}. */
+    static final List<String> AGENT_LOOP_AGENTS = List.of("llm", "search", "read_url");
+
+    static final int AGENT_MAX_TURNS = 6;
     private static final String KILLED_AGENT = "researcher";
+    private static final String KILLED_TOOL = "search";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DemoOptions options;
@@ -45,6 +50,8 @@ public final class DemoMain {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     private final Map<String, List<JavaProcess>> workers = new LinkedHashMap<>();
+    private final List<String> agents;
+    private final String killedAgent;
     private RedisProcess ownRedis;
     private String redisUrl;
     private FleetClient client;
@@ -54,6 +61,8 @@ public final class DemoMain {
         this.options = options;
         this.runDir = runDir;
         this.out = out;
+        this.agents = options.agent() ? AGENT_LOOP_AGENTS : AGENTS;
+        this.killedAgent = options.agent() ? KILLED_TOOL : KILLED_AGENT;
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +92,13 @@ public final class DemoMain {
     }
 
     int run() throws Exception {
-        out.println("AgentFleet demo: " + (options.llm() ? "LLM agents" : "deterministic agents (no API key needed)"));
+        out.println("AgentFleet demo: "
+                + (options.agent() ? "a tool-using agent loop, " : "")
+                + (options.llm()
+                        ? "LLM agents"
+                        : options.agent()
+                                ? "deterministic model and tools (no API key needed)"
+                                : "deterministic agents (no API key needed)"));
         out.println("  goal          " + options.goal());
         startRedis();
         startOrchestrator();
@@ -136,7 +151,7 @@ public final class DemoMain {
                 .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
                 .env("FLEET_API_KEYS_PLAIN", "demo:" + apiKey)
                 // The demo's types, declared: the orchestrator accepts them before the workers have registered.
-                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", String.join(",", AGENTS))
+                .env("FLEET_ORCHESTRATOR_ALLOWED_AGENTS", String.join(",", agents))
                 .logTo(runDir.resolve("orchestrator.log"))
                 .start());
         out.println("  orchestrator  " + api + "  (log: "
@@ -144,8 +159,8 @@ public final class DemoMain {
     }
 
     private void startWorkers() {
-        for (String agent : AGENTS) {
-            int replicas = options.killWorker() && agent.equals(KILLED_AGENT) ? 2 : 1;
+        for (String agent : agents) {
+            int replicas = options.killWorker() && agent.equals(killedAgent) ? 2 : 1;
             for (int i = 1; i <= replicas; i++) {
                 JavaProcess.Builder worker = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
                         .classPath(ServiceJars.worker())
@@ -155,12 +170,14 @@ public final class DemoMain {
                         .env("MICRONAUT_SERVER_PORT", "-1")
                         .env("POD_NAME", agent + "-worker-" + i)
                         .env("FLEET_DEMO_AGENTS_FAILURE_RATE", options.failureRate())
-                        .env("FLEET_AGENTS_" + agent.toUpperCase() + "_CLAIM_AFTER", "3s")
-                        .env("FLEET_AGENTS_" + agent.toUpperCase() + "_LEASE", "1s")
-                        .env("FLEET_AGENTS_" + agent.toUpperCase() + "_BACKOFF_BASE", "200ms")
+                        .sysProp("fleet.agents." + agent + ".claim-after", "3s")
+                        .sysProp("fleet.agents." + agent + ".lease", "1s")
+                        .sysProp("fleet.agents." + agent + ".backoff-base", "200ms")
                         .logTo(runDir.resolve(agent + "-worker-" + i + ".log"));
-                if (options.llm()) {
-                    worker.env("FLEET_AGENTS_" + agent.toUpperCase() + "_HANDLER", "llm");
+                if (options.agent() && agent.equals("llm") && !options.llm()) {
+                    worker.sysProp("fleet.agents.llm.handler", "demo-model");
+                } else if (options.llm() && !options.agent()) {
+                    worker.sysProp("fleet.agents." + agent + ".handler", "llm");
                 }
                 workers.computeIfAbsent(agent, a -> new ArrayList<>()).add(processes.add(worker.start()));
             }
@@ -215,7 +232,7 @@ public final class DemoMain {
             if (client == null) {
                 client = FleetClient.connect(redisUrl);
             }
-            for (String agent : AGENTS) {
+            for (String agent : agents) {
                 if (client.admin().agentStats(agent).consumers().size()
                         < workers.get(agent).size()) {
                     return false;
@@ -230,22 +247,42 @@ public final class DemoMain {
     private String submit() throws Exception {
         ObjectNode body = JSON.createObjectNode();
         body.put("maxSteps", 20);
-        ObjectNode plan = body.putArray("tasks").addObject();
-        plan.put("id", "plan");
-        plan.put("agent", "planner");
-        plan.putObject("input").put("goal", options.goal());
-        HttpResponse<String> response = http.send(
+        ObjectNode task = body.putArray("tasks").addObject();
+        if (options.agent()) {
+            task.put("id", "research");
+            task.put("agent", "llm");
+            task.putArray("tools").add("search").add("read_url");
+            task.put("maxTurns", AGENT_MAX_TURNS);
+            task.put("input", options.goal());
+        } else {
+            task.put("id", "plan");
+            task.put("agent", "planner");
+            task.putObject("input").put("goal", options.goal());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response = post(body);
+        // A tool worker publishes its schema just after it joins its group: until then the agent task is refused.
+        while (response.statusCode() == 400
+                && response.body().contains("no published input schema")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            response = post(body);
+        }
+        if (response.statusCode() != 202) {
+            throw new IllegalStateException(
+                    "POST /v1/workflows answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("runId").asText();
+    }
+
+    private HttpResponse<String> post(ObjectNode body) throws Exception {
+        return http.send(
                 HttpRequest.newBuilder(api.resolve("/v1/workflows"))
                         .header("Authorization", "Bearer " + apiKey)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 202) {
-            throw new IllegalStateException(
-                    "POST /v1/workflows answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body()).path("runId").asText();
     }
 
     private boolean killed;
@@ -254,15 +291,15 @@ public final class DemoMain {
         if (!options.killWorker()
                 || killed
                 || !"TASK_DISPATCHED".equals(event.name())
-                || !event.data().contains("\"" + KILLED_AGENT + "\"")) {
+                || !event.data().contains("\"" + killedAgent + "\"")) {
             return;
         }
         killed = true;
-        JavaProcess victim = workers.get(KILLED_AGENT).get(0);
+        JavaProcess victim = workers.get(killedAgent).get(0);
         victim.kill9();
         out.println(
-                "  ✖ kill -9 of " + KILLED_AGENT + "-worker-1 (pid " + victim.pid() + ") with work in flight: its lease"
-                        + " runs out and " + KILLED_AGENT + "-worker-2 reclaims what it held");
+                "  ✖ kill -9 of " + killedAgent + "-worker-1 (pid " + victim.pid() + ") with work in flight: its lease"
+                        + " runs out and " + killedAgent + "-worker-2 reclaims what it held");
     }
 
     private JsonNode getJson(String path) throws Exception {

@@ -70,10 +70,29 @@ final class RunView {
             case "TASK_REVISED" ->
                 detail = "sent back for revision " + data.path("revision").asInt();
             case "RUN_FINISHED" -> detail = data.path("status").asText();
+            case "TASK_PROGRESS" -> detail = agentLoopStep(data.path("progress"));
             default -> detail = "";
         }
         printLine(String.format("%7s  %-22s %-14s %-11s %s", elapsed(), label(event.name()), task, agent, detail)
                 .stripTrailing());
+    }
+
+    /** A settled turn or tool call of an agent loop, as its agent task reports it. */
+    private static String agentLoopStep(JsonNode progress) {
+        if (!progress.has("agentLoop")) {
+            return "";
+        }
+        String step = progress.path("agentLoop").asText().equals("turn")
+                ? "turn " + progress.path("turn").asInt() + ": "
+                        + (progress.has("toolCalls")
+                                ? progress.path("toolCalls").asInt() + " tool call(s)"
+                                : "final answer")
+                : progress.path("agent").asText() + " "
+                        + progress.path("state").asText().toLowerCase();
+        return step + ", "
+                + (progress.path("tokensIn").asLong()
+                        + progress.path("tokensOut").asLong()) + " tokens ("
+                + progress.path("task").asText() + ")";
     }
 
     void printSummary(JsonNode run) {
@@ -134,7 +153,10 @@ final class RunView {
         }
     }
 
-    /** The tasks nothing depends on (the run's results), leaving out the planner that only made the plan. */
+    /**
+     * The tasks nothing depends on (the run's results), leaving out the planner that only made the plan and the turns
+     * and tool calls of an agent loop (ids with {@code @}), whose agent task carries the answer.
+     */
     private static List<JsonNode> finalTasks(JsonNode run) {
         Set<String> dependedOn = new LinkedHashSet<>();
         run.path("tasks").forEach(t -> t.path("dependsOn").forEach(d -> dependedOn.add(d.asText())));
@@ -142,6 +164,7 @@ final class RunView {
         run.path("tasks").forEach(t -> {
             if (!dependedOn.contains(t.path("id").asText())
                     && !t.path("agent").asText().equals("planner")
+                    && !t.path("id").asText().contains("@")
                     && t.has("output")) {
                 sinks.add(t);
             }

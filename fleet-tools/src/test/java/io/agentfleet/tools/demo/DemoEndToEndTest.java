@@ -54,6 +54,48 @@ class DemoEndToEndTest {
     }
 
     /**
+     * {@code ./fleet demo --agent} without a provider key: the deterministic model asks for both tools at once, then
+     * reads the page the search found, then answers; every turn and tool call is a task of the run.
+     */
+    @Test
+    void demoAgentRunsAToolUsingAgentLoopOffline() throws Exception {
+        Path root = ProjectDirs.root();
+        Path log = root.resolve("fleet-tools/target/demo-agent-test.log");
+        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
+                .sysProp("fleet.root", root.toString())
+                .env("REDIS_URL", "")
+                .env("OPENAI_API_KEY", "")
+                .env("ANTHROPIC_API_KEY", "")
+                .env("FLEET_LLM_BASE_URL", "")
+                .arg("--plain", "--embedded-redis", "--agent", "--failure-rate", "0")
+                .logTo(log)
+                .start()) {
+            int exit = demo.waitFor(Duration.ofMinutes(4));
+            String output = demo.logText();
+            assertEquals(0, exit, output);
+            assertTrue(output.contains("a tool-using agent loop, deterministic model"), output);
+            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
+            for (String task : new String[] {
+                "research",
+                "research@t1",
+                "research@t1@c0",
+                "research@t1@c1",
+                "research@t2",
+                "research@t2@c0",
+                "research@t3"
+            }) {
+                assertTrue(
+                        Pattern.compile("(?m)^  " + task + " +\\S+ +COMPLETED ")
+                                .matcher(output)
+                                .find(),
+                        "summary row for " + task + ":\n" + output);
+            }
+            assertTrue(output.contains("turn 1: 2 tool call(s)"), output);
+            assertTrue(output.contains("Answer to"), "the model's final answer is the output:\n" + output);
+        }
+    }
+
+    /**
      * {@code REDIS_URL=<one node of a cluster> ./fleet demo}: the services detect the cluster from one node, the
      * planner's, researchers' … streams live on different primaries, and the run completes.
      */

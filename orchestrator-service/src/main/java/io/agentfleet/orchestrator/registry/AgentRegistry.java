@@ -82,6 +82,11 @@ public final class AgentRegistry {
         registered.add(agent);
     }
 
+    /** The tool definition a worker published for {@code agent} ({@link StreamKeys#TOOL_FIELD}), JSON text, or null. */
+    public String publishedTool(String agent) {
+        return redis.shared().sync().hget(keys.config(agent, 0), StreamKeys.TOOL_FIELD);
+    }
+
     /** The partition count dispatch spreads {@code agent} over: configured, else registered. */
     public int forWriting(String agent) {
         Integer configured = configured(agent);

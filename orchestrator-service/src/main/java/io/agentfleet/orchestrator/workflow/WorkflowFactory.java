@@ -6,6 +6,7 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.AgentRegistry;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.registry.KnownAgentsConfig;
+import io.agentfleet.orchestrator.workflow.agentloop.PublishedTools;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.store.Admission;
@@ -37,8 +38,9 @@ public class WorkflowFactory {
     }
 
     @Singleton
-    SpecParser specParser(OrchestratorConfig config, MessageCodec codec, KnownAgents knownAgents) {
-        return new SpecParser(config, codec.limits(), knownAgents);
+    SpecParser specParser(
+            OrchestratorConfig config, MessageCodec codec, KnownAgents knownAgents, AgentRegistry registry) {
+        return new SpecParser(config, codec.limits(), knownAgents, new PublishedTools(registry::publishedTool));
     }
 
     @Singleton

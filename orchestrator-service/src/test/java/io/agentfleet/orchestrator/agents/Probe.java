@@ -44,6 +44,14 @@ public final class Probe {
         redis().hincrBy(INVOCATIONS, task.taskId(), 1);
     }
 
+    static JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static JsonNode input(AgentMessage task) {
         return task.content().has("input") ? task.content().get("input") : task.content();
     }

@@ -3,6 +3,7 @@ package io.agentfleet.worker.consume;
 import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.FleetScripts;
 import io.agentfleet.messages.MessageCodec;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.telemetry.StreamGauges;
 import io.agentfleet.tracing.MessageTracing;
 import io.agentfleet.worker.config.AgentConfig;
@@ -10,6 +11,7 @@ import io.agentfleet.worker.config.AgentPartition;
 import io.agentfleet.worker.config.WorkerConfig;
 import io.agentfleet.worker.metrics.AgentMetrics;
 import io.agentfleet.worker.spi.AgentHandler;
+import io.agentfleet.worker.spi.ToolDescription;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,12 +108,25 @@ public final class AgentWorker {
      * then serves max(configured, registered) partitions.
      */
     void checkPartitions() throws Exception {
+        // Before registering: an orchestrator that sees the type may at once accept agent tasks naming it as a tool.
+        publishTool();
         redis.shared().async().sadd(worker.keys().agents(), agent.agentType()).get(10, TimeUnit.SECONDS);
         Long registered = redis.<Long>run(
                         FleetScripts.registerPartitions(worker.keys(), agent.agentType(), agent.partitions()),
                         ScriptOutputType.INTEGER)
                 .get(10, TimeUnit.SECONDS);
         servePartitions(Math.max(agent.partitions(), registered == null ? 1 : registered.intValue()));
+    }
+
+    /** Publishes the handler's tool definition, so agent tasks may name the type as a tool. */
+    private void publishTool() throws Exception {
+        ToolDescription tool = handler.tool();
+        if (tool != null) {
+            redis.shared()
+                    .async()
+                    .hset(worker.keys().config(agent.agentType(), 0), StreamKeys.TOOL_FIELD, tool.toJson())
+                    .get(10, TimeUnit.SECONDS);
+        }
     }
 
     private synchronized void servePartitions(int count) {

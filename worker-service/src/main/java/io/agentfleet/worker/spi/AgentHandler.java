@@ -32,4 +32,13 @@ public interface AgentHandler {
      * @throws Exception anything else fails the attempt retryably
      */
     HandlerResult handle(AgentMessage task, TaskContext context) throws Exception;
+
+    /**
+     * What the agent type offers as a tool to the fleet's agent loops, or null (the default) when it is no tool: the
+     * worker publishes it when it starts, and an agent task may then name the type in its {@code tools}. The
+     * arguments a model passes arrive as {@code content.input}.
+     */
+    default ToolDescription tool() {
+        return null;
+    }
 }

@@ -27,14 +27,15 @@ import java.util.function.Function;
 /**
  * An LLM provider on loopback speaking both wire formats ({@code /v1/chat/completions} and {@code /v1/messages}):
  * scripted replies first, then a default answer. Records every request with its arrival time. Every request is
- * checked against the provider's documented shape ({@link ProviderShapes}) and answered 400 when it breaks it.
+ * checked against the provider's documented shape ({@link ProviderShapes}) and answered 400 when it breaks it. Public
+ * and packaged in this module's test jar, so the orchestrator's agent-loop tests drive a real worker against it.
  */
-final class FakeProvider implements AutoCloseable {
+public final class FakeProvider implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A request as received. */
-    record Received(String path, Map<String, String> headers, String body, long arrivedNanos) {
-        JsonNode json() {
+    public record Received(String path, Map<String, String> headers, String body, long arrivedNanos) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -42,16 +43,16 @@ final class FakeProvider implements AutoCloseable {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
 
-        boolean isAnthropic() {
+        public boolean isAnthropic() {
             return path.endsWith("/messages") && !path.endsWith("/chat/completions");
         }
 
         /** All message contents (and the system prompt) joined, to look for prompt pieces. */
-        String promptText() {
+        public String promptText() {
             JsonNode json = json();
             StringBuilder text = new StringBuilder(json.path("system").asText(""));
             json.path("messages").forEach(m -> {
@@ -63,14 +64,14 @@ final class FakeProvider implements AutoCloseable {
     }
 
     /** A tool call scripted into a reply; {@code arguments} is JSON text. */
-    record Call(String id, String name, String arguments) {}
+    public record Call(String id, String name, String arguments) {}
 
     /**
      * A scripted reply; a {@code null} body means "answer {@code text} (and {@code calls}) in the request's wire
      * format". To an Anthropic request that forces a tool ({@code tool_choice: {type: tool}}), a text answer comes back
      * as that tool's {@code tool_use} input, as the real API does.
      */
-    record Reply(
+    public record Reply(
             int status,
             Map<String, String> headers,
             String body,
@@ -79,29 +80,29 @@ final class FakeProvider implements AutoCloseable {
             long tokensOut,
             Duration delay,
             List<Call> calls) {
-        static Reply answer(String text) {
+        public static Reply answer(String text) {
             return answer(text, 11, 7);
         }
 
-        static Reply answer(String text, long tokensIn, long tokensOut) {
+        public static Reply answer(String text, long tokensIn, long tokensOut) {
             return new Reply(200, Map.of(), null, text, tokensIn, tokensOut, Duration.ZERO, List.of());
         }
 
-        static Reply toolCalls(Call... calls) {
+        public static Reply toolCalls(Call... calls) {
             return new Reply(200, Map.of(), null, "", 11, 7, Duration.ZERO, List.of(calls));
         }
 
-        static Reply status(int status, String body) {
+        public static Reply status(int status, String body) {
             return new Reply(status, Map.of(), body, null, 0, 0, Duration.ZERO, List.of());
         }
 
-        Reply header(String name, String value) {
+        public Reply header(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
             return new Reply(status, more, body, text, tokensIn, tokensOut, delay, calls);
         }
 
-        Reply after(Duration wait) {
+        public Reply after(Duration wait) {
             return new Reply(status, headers, body, text, tokensIn, tokensOut, wait, calls);
         }
     }
@@ -118,7 +119,7 @@ final class FakeProvider implements AutoCloseable {
         this.server = server;
     }
 
-    static FakeProvider start() {
+    public static FakeProvider start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             FakeProvider fake = new FakeProvider(server);
@@ -132,42 +133,42 @@ final class FakeProvider implements AutoCloseable {
     }
 
     /** Base URL in the OpenAI convention (ending in /v1). */
-    URI openAiBase() {
+    public URI openAiBase() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
     }
 
     /** Base URL in the Anthropic convention (no /v1). */
-    URI anthropicBase() {
+    public URI anthropicBase() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Replies used in order, one per request, before the fallback. */
-    FakeProvider then(Reply... replies) {
+    public FakeProvider then(Reply... replies) {
         script.addAll(List.of(replies));
         return this;
     }
 
-    FakeProvider otherwise(Function<Received, Reply> reply) {
+    public FakeProvider otherwise(Function<Received, Reply> reply) {
         this.fallback = reply;
         return this;
     }
 
     /** Act as an OpenAI-compatible server that wants {@code max_tokens} and rejects {@code max_completion_tokens}. */
-    FakeProvider legacyMaxTokens() {
+    public FakeProvider legacyMaxTokens() {
         this.legacyMaxTokens = true;
         return this;
     }
 
     /** Every shape violation seen, each answered with a 400 as the real provider would. */
-    List<String> violations() {
+    public List<String> violations() {
         return List.copyOf(violations);
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return new ArrayList<>(received);
     }
 
-    Received last() {
+    public Received last() {
         return received.get(received.size() - 1);
     }
 

@@ -21,7 +21,7 @@ final class DispatchMessage {
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         content.set("input", task.input);
         ObjectNode context = content.putObject("context");
-        for (String dep : Dag.effectiveDeps(run, task.id)) {
+        for (String dep : Dag.effectiveDeps(run, AgentConversation.owner(run, task).id)) {
             TaskRecord d = run.task(dep);
             if (d.state == TaskState.COMPLETED && d.output != null) {
                 context.set(dep, d.output);
@@ -34,6 +34,7 @@ final class DispatchMessage {
             content.set("answer", task.answer);
         }
         content.put("revision", task.revision);
+        AgentConversation.decorate(run, task, content);
         return content;
     }
 

@@ -27,11 +27,13 @@ final class Dispatcher {
     private final MessageCodec codec;
     private final SpecParser parser;
     private final DailyBudgetCheck dailyBudgets;
+    private final AgentLoop agentLoops;
 
     Dispatcher(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
         this.parser = parser;
         this.dailyBudgets = dailyBudgets;
+        this.agentLoops = new AgentLoop(this);
     }
 
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
@@ -39,6 +41,7 @@ final class Dispatcher {
         if (run.status() != RunStatus.RUNNING) {
             return;
         }
+        agentLoops.advance(run, now);
         Map<String, List<String>> effective = Dag.effectiveDeps(run);
         for (TaskRecord task : List.copyOf(run.tasks())) {
             if (run.status() != RunStatus.RUNNING) {
@@ -60,6 +63,10 @@ final class Dispatcher {
 
     /** Loop detection is skipped for a human's retry: the human decided to run the same thing again. */
     void dispatch(RunState run, TaskRecord task, boolean review, boolean checkLoop, Instant now) {
+        if (task.agentLoop != null && !review) {
+            agentLoops.start(run, task, now);
+            return;
+        }
         long steps = run.steps();
         if (steps >= run.maxSteps()) {
             RunCompletion.finish(

@@ -21,7 +21,7 @@ final class RunCompletion {
                 case COMPLETED, FAILED, SKIPPED, CANCELLED -> null;
             };
             if (next != null) {
-                if (task.state.isInFlight()) {
+                if (task.state.isInFlight() && task.wireId != null) {
                     run.settled.add(task.wireId);
                     TokenReservations.release(run, task);
                 }

@@ -109,6 +109,11 @@ public final class RunView {
             if (t.completedAt > 0 && t.dispatchedAt > 0) {
                 n.put("durationMs", t.completedAt - t.dispatchedAt);
             }
+            if (t.agentLoop != null) {
+                ArrayNode tools = n.putArray("tools");
+                t.agentLoop.tools().forEach(tool -> tools.add(tool.name()));
+                n.put("maxTurns", t.agentLoop.maxTurns());
+            }
         }
         return v;
     }

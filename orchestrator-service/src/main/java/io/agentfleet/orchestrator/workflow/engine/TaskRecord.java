@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import io.agentfleet.orchestrator.workflow.spec.Condition;
 import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
@@ -30,6 +31,7 @@ final class TaskRecord {
     final Map<String, OnFailure> onFailure;
     final String fallback;
     final Condition when;
+    final AgentLoopSpec agentLoop;
 
     TaskState state = TaskState.PENDING;
     int revision;
@@ -77,6 +79,7 @@ final class TaskRecord {
         this.onFailure = spec.onFailure();
         this.fallback = spec.fallback();
         this.when = spec.when();
+        this.agentLoop = spec.agentLoop();
         this.createdAt = createdAt;
     }
 
@@ -103,7 +106,8 @@ final class TaskRecord {
                 maxTokens,
                 onFailure,
                 fallback,
-                when);
+                when,
+                agentLoop);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -205,6 +209,9 @@ final class TaskRecord {
         if (when != null) {
             n.set("when", when.toJson());
         }
+        if (agentLoop != null) {
+            n.set("agentLoop", agentLoop.toJson());
+        }
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -265,7 +272,8 @@ final class TaskRecord {
                 n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null,
                 onFailure,
                 n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
-                when);
+                when,
+                AgentLoopSpec.fromJson(n.get("agentLoop")));
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,

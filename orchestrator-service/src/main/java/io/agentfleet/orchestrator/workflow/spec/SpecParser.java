@@ -18,6 +18,8 @@ import io.agentfleet.messages.Names;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
+import io.agentfleet.orchestrator.workflow.agentloop.ToolSchemas;
 import io.agentfleet.orchestrator.workflow.engine.Dag;
 import io.agentfleet.orchestrator.workflow.engine.JsonText;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +60,9 @@ public final class SpecParser {
             "maxAttempts",
             "maxTokens",
             "fallback",
-            "when");
+            "when",
+            "tools",
+            "maxTurns");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
@@ -71,15 +75,23 @@ public final class SpecParser {
     private final OrchestratorConfig config;
     private final MessageLimits limits;
     private final KnownAgents knownAgents;
+    private final ToolSchemas toolSchemas;
 
     /**
      * @param limits the bounds workers decode task messages with: what a run dispatches must stay within them
      * @param knownAgents the agent types a spec may name
      */
     public SpecParser(OrchestratorConfig config, MessageLimits limits, KnownAgents knownAgents) {
+        this(config, limits, knownAgents, ToolSchemas.NONE);
+    }
+
+    /** @param toolSchemas the published definitions of the agent types an agent task names as its tools */
+    public SpecParser(
+            OrchestratorConfig config, MessageLimits limits, KnownAgents knownAgents, ToolSchemas toolSchemas) {
         this.config = config;
         this.limits = limits;
         this.knownAgents = knownAgents;
+        this.toolSchemas = toolSchemas;
     }
 
     /** {@code POST /v1/workflows}. */
@@ -248,6 +260,7 @@ public final class SpecParser {
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
         Long maxTokens = BudgetFields.taskMaxTokens(node.get("maxTokens"), at);
+        AgentLoopSpec agentLoop = AgentLoopFields.read(node, at, toolSchemas, this::requireKnownAgent);
         return new TaskSpec(
                 id,
                 agent,
@@ -261,7 +274,8 @@ public final class SpecParser {
                 maxTokens,
                 onFailure,
                 fallback,
-                when);
+                when,
+                agentLoop);
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */
@@ -324,14 +338,17 @@ public final class SpecParser {
 
     private String agent(ObjectNode node, String field, String at) {
         String agent = text(node, field, at);
+        requireKnownAgent(agent, at + field);
+        return agent;
+    }
+
+    private void requireKnownAgent(String agent, String field) {
         if (!Names.isAgentType(agent)) {
             throw new InvalidMessageException(
-                    at + field,
-                    "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
+                    field, "'" + abbreviate(agent) + "' is not a valid agent type (expected " + Names.AGENT_TYPE + ")");
         }
         if (!knownAgents.isKnown(agent)) {
-            throw new InvalidMessageException(at + field, knownAgents.unknownReason(agent));
+            throw new InvalidMessageException(field, knownAgents.unknownReason(agent));
         }
-        return agent;
     }
 }

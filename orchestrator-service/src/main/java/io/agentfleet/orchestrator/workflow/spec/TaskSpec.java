@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.workflow.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.Objects;
  *     task, unless its upstream is optional (then it continues)
  * @param fallback an agent type the task is dispatched to once when its own attempts end in failure, or null
  * @param when a condition on a dependency's output that must hold for the task to run, or null
+ * @param agentLoop the tool loop of an agent task ({@code tools}, {@code maxTurns}), or null for a plain task
  */
 public record TaskSpec(
         String id,
@@ -38,7 +40,8 @@ public record TaskSpec(
         Long maxTokens,
         Map<String, OnFailure> onFailure,
         String fallback,
-        Condition when) {
+        Condition when,
+        AgentLoopSpec agentLoop) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -50,6 +53,38 @@ public record TaskSpec(
         if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
             timeout = LONGEST_TIMEOUT;
         }
+    }
+
+    /** A task without a tool loop. */
+    public TaskSpec(
+            String id,
+            String agent,
+            JsonNode input,
+            List<String> dependsOn,
+            ReviewSpec review,
+            boolean optional,
+            boolean escalate,
+            Duration timeout,
+            int maxAttempts,
+            Long maxTokens,
+            Map<String, OnFailure> onFailure,
+            String fallback,
+            Condition when) {
+        this(
+                id,
+                agent,
+                input,
+                dependsOn,
+                review,
+                optional,
+                escalate,
+                timeout,
+                maxAttempts,
+                maxTokens,
+                onFailure,
+                fallback,
+                when,
+                null);
     }
 
     /** A task without edge policies, fallback or condition. */
