@@ -34,6 +34,7 @@ final class DispatchMessage {
             content.set("answer", task.answer);
         }
         content.put("revision", task.revision);
+        Blackboard.attach(run, task, content);
         return content;
     }
 
