@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.fleetctl.FleetCtl;
+import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
 import io.agentfleet.testsupport.JavaProcess;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
+import redis.clients.jedis.UnifiedJedis;
 
 /** The run blackboard end to end: a real orchestrator, a real worker running two blackboard agents, a real Redis. */
 class BlackboardEndToEndTest {
@@ -169,6 +171,20 @@ class BlackboardEndToEndTest {
         assertEquals(List.of("start"), texts(section(runId).get("value")));
         Cli again = fleetctl("rollback", runId, "--task", "a");
         assertTrue(again.out().contains("nothing to roll back"), again.out());
+    }
+
+    @Test
+    void aRollbackPastTheHistoryLimitIs409AndChangesNothing() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"a","agent":"t-scribe","input":{"note":"a"},"blackboard":{"writes":["notes"]}}]}"""));
+        api.awaitStatus(runId, "COMPLETED", TIMEOUT);
+        try (UnifiedJedis client = redis.client()) {
+            client.hset(StreamKeys.DEFAULT.runState(runId), "bb:seq", "1000");
+        }
+        Api.Response full = api.post("/v1/runs/" + runId + "/blackboard/rollback", "{\"agent\":\"t-scribe\"}");
+        assertEquals(409, full.status(), full.toString());
+        assertEquals("history", full.json().get("field").asText());
+        assertEquals(List.of("a"), texts(section(runId).get("value")));
     }
 
     record Cli(int exit, String out, String err) {}

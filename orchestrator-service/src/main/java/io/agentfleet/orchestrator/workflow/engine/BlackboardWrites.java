@@ -31,7 +31,7 @@ final class BlackboardWrites {
     /** Applies the writes of {@code task}'s result; false when the result must go no further (retried or failed). */
     static boolean apply(RunState run, TaskRecord task, AgentMessage outcome, Instant now) {
         JsonNode writes = outcome.content().get(BlackboardSpecs.FIELD);
-        if (!Blackboard.used(run) || writes == null) {
+        if (!Blackboard.used(run) || writes == null || writes.isNull()) {
             return true;
         }
         TaskAccess access = Blackboard.access(run, task.id);

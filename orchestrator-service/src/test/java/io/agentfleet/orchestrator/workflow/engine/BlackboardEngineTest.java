@@ -110,6 +110,28 @@ class BlackboardEngineTest {
     }
 
     @Test
+    void theWriteCommitsInTheSameTransitionAsTheResultAndAReplayWritesNothing() throws Exception {
+        RunState started = start(TWO_WRITERS);
+        AgentMessage a = request(started, "a");
+        RunState run = RunState.load(started.runId, started.committedFields(1), MAPPER);
+        write(run, a, "{\"blackboard\":{\"notes\":[\"start\",\"a\"]}}");
+        assertTrue(run.dirtyFields().containsKey("t:a"), "the task's completion");
+        assertTrue(run.dirtyFields().containsKey("bb:s:notes"), "and the section, in one commit");
+        assertEquals(
+                List.of("TASK_COMPLETED", "BLACKBOARD_UPDATED"),
+                run.events.stream()
+                        .map(e -> e.type().name())
+                        .filter(t -> t.equals("TASK_COMPLETED") || t.startsWith("BLACKBOARD"))
+                        .sorted(java.util.Comparator.reverseOrder())
+                        .toList());
+
+        RunState replayed = RunState.load(run.runId, run.committedFields(2), MAPPER);
+        write(replayed, a, "{\"blackboard\":{\"notes\":[\"start\",\"a\",\"again\"]}}");
+        assertTrue(replayed.events.isEmpty(), "a redelivered result changes nothing");
+        assertEquals(2, Blackboard.section(replayed, "notes").version());
+    }
+
+    @Test
     void conflictRetriesAreBoundedThenTheTaskFails() throws Exception {
         RunState run = start(TWO_WRITERS);
         AgentMessage b = request(run, "b");
