@@ -9,6 +9,7 @@ import io.agentfleet.fleetctl.FleetCtl;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.orchestrator.support.Api;
 import io.agentfleet.orchestrator.support.Orchestrators;
+import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisExtension;
 import java.io.PrintWriter;
@@ -185,6 +186,50 @@ class BlackboardEndToEndTest {
         assertEquals(409, full.status(), full.toString());
         assertEquals("history", full.json().get("field").asText());
         assertEquals(List.of("a"), texts(section(runId).get("value")));
+    }
+
+    @Test
+    void aKilledOrchestratorLosesNoBlackboardWriteAndDoublesNone() {
+        int runs = 8;
+        List<String> ids = new ArrayList<>();
+        try (Orchestrators.Orchestrator doomed =
+                Orchestrators.orchestrator(redis.uri(), Orchestrators.fastRecovery())) {
+            for (int i = 0; i < runs; i++) {
+                ids.add(doomed.api().submit(Api.parse("""
+                        {"blackboard":{"notes":["start"]},
+                         "tasks":[
+                          {"id":"a","agent":"t-scribe","input":{"note":"a","sleepMs":1500},"blackboard":{"writes":["notes"]}},
+                          {"id":"b","agent":"t-editor","input":{"note":"b","sleepMs":1500},"dependsOn":["a"],
+                           "blackboard":{"writes":["notes"]}},
+                          {"id":"c","agent":"t-scribe","input":{"note":"c","sleepMs":1500},"dependsOn":["b"],
+                           "blackboard":{"writes":["notes"]}}]}""")));
+            }
+            Await.until(TIMEOUT, () -> writes(ids) >= runs, "the runs to be under way");
+            doomed.process().kill9();
+            assertTrue(writes(ids) < runs * 3L, "the replica was killed mid-run");
+        }
+        for (String runId : ids) {
+            api.awaitStatus(runId, "COMPLETED", Duration.ofSeconds(120));
+            List<JsonNode> history = entries(runId, "");
+            assertEquals(
+                    List.of(1L, 2L, 3L, 4L),
+                    history.stream().map(e -> e.get("seq").asLong()).toList(),
+                    "the initial value and one write per task, none lost or doubled: " + history);
+            assertEquals(
+                    List.of(1L, 2L, 3L, 4L),
+                    history.stream().map(e -> e.get("newVersion").asLong()).toList());
+            assertEquals(List.of("start", "a", "b", "c"), texts(section(runId).get("value")));
+        }
+    }
+
+    /** Blackboard writes by tasks so far, over {@code runs}. */
+    static long writes(List<String> runs) {
+        long n = 0;
+        for (String runId : runs) {
+            JsonNode board = api.get("/v1/runs/" + runId + "/blackboard").json();
+            n += board.get("historyEntries").asLong() - 1;
+        }
+        return n;
     }
 
     record Cli(int exit, String out, String err) {}
