@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.Metadata;
 import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.RunEventData.BlackboardConflict;
@@ -180,6 +181,34 @@ class BlackboardEngineTest {
         out.putObject("blackboard").put("s", "x".repeat(BlackboardLimits.MAX_SECTION_BYTES));
         write(run, request(run, "a"), out.toString());
         assertEquals("BLACKBOARD_SECTION_TOO_LARGE", EdgesTest.errorType(run, "a"));
+    }
+
+    @Test
+    void aReviewedTasksWriteAppliesWhenItsOwnResultArrivesBeforeTheReview() throws Exception {
+        RunState run = start("""
+                {"tasks":[{"id":"a","agent":"coder","input":"a","blackboard":{"writes":["s"]},
+                           "review":{"agent":"reviewer","maxRevisions":1}}]}""");
+        write(run, request(run, "a"), "{\"blackboard\":{\"s\":\"draft\"}}");
+        assertEquals(TaskState.REVIEWING, run.task("a").state);
+        assertEquals("draft", Blackboard.section(run, "s").value().asText());
+    }
+
+    @Test
+    void spawnedTasksAndSingleTasksCannotDeclareABlackboard() throws Exception {
+        RunState run = start("""
+                {"blackboard":{"s":1},"tasks":[{"id":"p","agent":"coder","input":"plan"}]}""");
+        write(run, request(run, "p"), """
+                {"spawn":[{"id":"x","agent":"coder","input":"x","blackboard":{"writes":["s"]}}]}""");
+        assertEquals("INVALID_SPAWN", EdgesTest.errorType(run, "p"));
+        assertTrue(run.task("p").error.get("message").asText().contains("blackboard"));
+        InvalidMessageException single = assertThrows(
+                InvalidMessageException.class,
+                () -> EdgesTest.parser()
+                        .singleTask(
+                                (ObjectNode)
+                                        MAPPER.readTree("{\"agent\":\"coder\",\"blackboard\":{\"writes\":[\"s\"]}}"),
+                                EdgesTest.NOW));
+        assertEquals("blackboard", single.field());
     }
 
     @Test
