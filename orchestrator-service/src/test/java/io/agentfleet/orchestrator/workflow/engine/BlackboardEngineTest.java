@@ -174,6 +174,14 @@ class BlackboardEngineTest {
     }
 
     @Test
+    void aWriteThatIsNotAnObjectFailsTheTask() throws Exception {
+        RunState run = start("""
+                {"tasks":[{"id":"a","agent":"coder","input":"a","blackboard":{"writes":["s"]}}]}""");
+        write(run, request(run, "a"), "{\"blackboard\":[\"s\"]}");
+        assertEquals("BLACKBOARD_INVALID_WRITE", EdgesTest.errorType(run, "a"));
+    }
+
+    @Test
     void anOversizedWriteFailsTheTaskWithItsTypedReason() throws Exception {
         RunState run = start("""
                 {"tasks":[{"id":"a","agent":"coder","input":"a","blackboard":{"writes":["s"]}}]}""");
