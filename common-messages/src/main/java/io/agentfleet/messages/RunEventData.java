@@ -34,6 +34,9 @@ public sealed interface RunEventData {
             case RunResumed e -> RunEventType.RUN_RESUMED;
             case RunRunning e -> RunEventType.RUN_RUNNING;
             case RunFinished e -> RunEventType.RUN_FINISHED;
+            case BlackboardUpdated e -> RunEventType.BLACKBOARD_UPDATED;
+            case BlackboardConflict e -> RunEventType.BLACKBOARD_CONFLICT;
+            case BlackboardRolledBack e -> RunEventType.BLACKBOARD_ROLLED_BACK;
         };
     }
 
@@ -87,6 +90,53 @@ public sealed interface RunEventData {
 
     /** @param error why the run ended other than COMPLETED, or null */
     record RunFinished(String at, RunStatus status, JsonNode error) implements RunEventData {}
+
+    /**
+     * One entry of a run's blackboard history.
+     *
+     * @param seq the entry's number in the run's history, from 1
+     * @param section the section it concerns
+     * @param agent the agent type whose result wrote (or tried to write) the section; for a rollback, the agent type
+     *     rolled back, or null; null for a section's initial value
+     * @param worker the worker that produced the result, when the result names one, else null
+     * @param taskId the task whose result wrote the section; for a rollback, the task rolled back, or null
+     * @param attempt how many times the task had been dispatched when its result arrived (a conflict retry counts)
+     * @param oldVersion the section's version before; for a conflict, the version the task was dispatched with
+     * @param newVersion the section's version after; for a conflict, the version it had when the result arrived
+     * @param value the section's value after the entry (null for a conflict)
+     * @param reverted for a rollback, the seqs of the entries it reverted; otherwise empty
+     */
+    record BlackboardEntry(
+            long seq,
+            String section,
+            String agent,
+            String worker,
+            String taskId,
+            int attempt,
+            long oldVersion,
+            long newVersion,
+            JsonNode value,
+            List<Long> reverted) {
+        public BlackboardEntry {
+            Objects.requireNonNull(section, "section");
+            reverted = reverted == null ? List.of() : List.copyOf(reverted);
+        }
+    }
+
+    /** A result (or the run's spec, for an initial value) wrote a blackboard section. */
+    record BlackboardUpdated(String at, BlackboardEntry entry) implements BlackboardEvent {}
+
+    /** A result's write was refused: the section changed after the task was dispatched. */
+    record BlackboardConflict(String at, BlackboardEntry entry) implements BlackboardEvent {}
+
+    /** A rollback through the API reverted one agent's or one task's writes to a section. */
+    record BlackboardRolledBack(String at, BlackboardEntry entry) implements BlackboardEvent {}
+
+    /** A blackboard event: each carries one history entry. */
+    sealed interface BlackboardEvent extends RunEventData
+            permits BlackboardUpdated, BlackboardConflict, BlackboardRolledBack {
+        BlackboardEntry entry();
+    }
 
     /** The event's data as stored on the events stream and sent to SSE followers. */
     default ObjectNode toJson() {

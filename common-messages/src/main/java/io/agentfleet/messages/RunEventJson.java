@@ -3,6 +3,11 @@ package io.agentfleet.messages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventData.BlackboardConflict;
+import io.agentfleet.messages.RunEventData.BlackboardEntry;
+import io.agentfleet.messages.RunEventData.BlackboardEvent;
+import io.agentfleet.messages.RunEventData.BlackboardRolledBack;
+import io.agentfleet.messages.RunEventData.BlackboardUpdated;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -69,8 +74,40 @@ final class RunEventJson {
                     out.set("error", e.error());
                 }
             }
+            case BlackboardEvent e -> entry(out, e.entry());
         }
         return out;
+    }
+
+    private static void entry(ObjectNode out, BlackboardEntry e) {
+        out.put("seq", e.seq());
+        out.put("section", e.section());
+        out.put("agent", e.agent());
+        out.put("worker", e.worker());
+        out.put("taskId", e.taskId());
+        out.put("attempt", e.attempt());
+        out.put("oldVersion", e.oldVersion());
+        out.put("newVersion", e.newVersion());
+        out.set("value", e.value());
+        var reverted = out.putArray("reverted");
+        e.reverted().forEach(reverted::add);
+    }
+
+    private static BlackboardEntry entry(ObjectNode json) {
+        List<Long> reverted = new ArrayList<>();
+        json.path("reverted").forEach(n -> reverted.add(n.asLong()));
+        JsonNode value = json.get("value");
+        return new BlackboardEntry(
+                json.path("seq").asLong(),
+                String.valueOf(text(json, "section")),
+                text(json, "agent"),
+                text(json, "worker"),
+                text(json, "taskId"),
+                json.path("attempt").asInt(),
+                json.path("oldVersion").asLong(),
+                json.path("newVersion").asLong(),
+                value == null || value.isNull() ? null : value,
+                reverted);
     }
 
     private static String name(RunStatus status) {
@@ -114,6 +151,9 @@ final class RunEventJson {
             case RUN_RESUMED -> new RunResumed(at, task(json), text(json, "action"));
             case RUN_RUNNING -> new RunRunning(at, status(json));
             case RUN_FINISHED -> new RunFinished(at, status(json), json.get("error"));
+            case BLACKBOARD_UPDATED -> new BlackboardUpdated(at, entry(json));
+            case BLACKBOARD_CONFLICT -> new BlackboardConflict(at, entry(json));
+            case BLACKBOARD_ROLLED_BACK -> new BlackboardRolledBack(at, entry(json));
         };
     }
 

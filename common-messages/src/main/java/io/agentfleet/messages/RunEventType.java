@@ -35,7 +35,13 @@ public enum RunEventType {
     /** A parked run runs again. */
     RUN_RUNNING,
     /** The run ended; {@code data.status} is its terminal {@link RunStatus}, {@code data.error} why, if it failed. */
-    RUN_FINISHED;
+    RUN_FINISHED,
+    /** A result wrote a section of the run's blackboard (or the spec gave it an initial value). */
+    BLACKBOARD_UPDATED,
+    /** A result's blackboard write was refused: a section it writes changed after the task was dispatched. */
+    BLACKBOARD_CONFLICT,
+    /** One agent's or one task's blackboard writes to a section were rolled back through the API. */
+    BLACKBOARD_ROLLED_BACK;
 
     /** The events stream entry field holding the event type. */
     public static final String TYPE_FIELD = "type";
@@ -59,7 +65,10 @@ public enum RunEventType {
                     TASK_NEEDS_HUMAN,
                     RUN_PARKED,
                     RUN_RESUMED,
-                    RUN_RUNNING -> false;
+                    RUN_RUNNING,
+                    BLACKBOARD_UPDATED,
+                    BLACKBOARD_CONFLICT,
+                    BLACKBOARD_ROLLED_BACK -> false;
         };
     }
 

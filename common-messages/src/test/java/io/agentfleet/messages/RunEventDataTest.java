@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventData.BlackboardConflict;
+import io.agentfleet.messages.RunEventData.BlackboardEntry;
+import io.agentfleet.messages.RunEventData.BlackboardRolledBack;
+import io.agentfleet.messages.RunEventData.BlackboardUpdated;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -55,7 +59,13 @@ class RunEventDataTest {
                 new RunParked(AT, RunStatus.NEEDS_HUMAN, "r1"),
                 new RunResumed(AT, running, "retry"),
                 new RunRunning(AT, RunStatus.RUNNING),
-                new RunFinished(AT, RunStatus.FAILED, failure()));
+                new RunFinished(AT, RunStatus.FAILED, failure()),
+                new BlackboardUpdated(
+                        AT, new BlackboardEntry(1, "notes", "researcher", null, "r1", 1, 0, 1, failure(), List.of())),
+                new BlackboardConflict(
+                        AT, new BlackboardEntry(2, "notes", "coder", "w-1", "c1", 1, 0, 1, null, List.of())),
+                new BlackboardRolledBack(
+                        AT, new BlackboardEntry(3, "notes", "researcher", null, null, 0, 1, 2, null, List.of(1L))));
         assertEquals(RunEventType.values().length, all.size());
         for (RunEventData data : all) {
             assertEquals(

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             SubmitCommand.class,
             CancelCommand.class,
             RunCommand.class,
-            ScheduleCommand.class
+            ScheduleCommand.class,
+            BlackboardCommand.class
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {

@@ -95,6 +95,76 @@ class ApiValidationTest {
     }
 
     @Test
+    void aBadBlackboardIsRejectedNamingTheField() {
+        Api.Response policy = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","blackboard":{"writes":["s"],"onConflict":"merge"}}]}""");
+        assertEquals(400, policy.status(), policy.toString());
+        assertEquals(
+                "tasks[0].blackboard.onConflict", policy.json().get("field").asText());
+        Api.Response unwritten = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","blackboard":{"reads":["ghost"]}}]}""");
+        assertEquals(400, unwritten.status(), unwritten.toString());
+        assertEquals(
+                "tasks[0].blackboard.reads[0]", unwritten.json().get("field").asText());
+        StringBuilder many = new StringBuilder("{\"blackboard\":{");
+        for (int i = 0; i <= 32; i++) {
+            many.append(i == 0 ? "" : ",").append("\"s").append(i).append("\":").append(i);
+        }
+        many.append("},\"tasks\":[{\"id\":\"a\",\"agent\":\"t-coder\"}]}");
+        Api.Response tooMany = api.post("/v1/workflows", many.toString());
+        assertEquals(400, tooMany.status(), tooMany.toString());
+        assertEquals("blackboard", tooMany.json().get("field").asText());
+        assertTrue(tooMany.json().get("reason").asText().contains("limit of 32"), tooMany.toString());
+    }
+
+    @Test
+    void theBlackboardRoutesRefuseBadQueriesAndBodiesNamingTheField() {
+        String runId = api.submit(Api.parse("""
+                {"blackboard":{"plan":{"step":1}},
+                 "tasks":[{"id":"a","agent":"t-coder","blackboard":{"reads":["plan"],"writes":["plan"]}}]}"""));
+        String path = "/v1/runs/" + runId + "/blackboard";
+        Api.Response board = api.get(path);
+        assertEquals(200, board.status(), board.toString());
+        assertEquals(1, board.json().get("sections").get("plan").get("version").asInt());
+        Api.Response history = api.get(path + "/history");
+        assertEquals(200, history.status(), history.toString());
+        assertEquals(1, history.json().get("entries").size(), "the initial value");
+
+        assertEquals(
+                "limit", api.get(path + "/history?limit=0").json().get("field").asText());
+        assertEquals(
+                "after", api.get(path + "/history?after=x").json().get("field").asText());
+        assertEquals(
+                "agent",
+                api.get(path + "/history?agent=Not%20A%20Type")
+                        .json()
+                        .get("field")
+                        .asText());
+        assertEquals(
+                "task", api.get(path + "/history?task=a.b").json().get("field").asText());
+        for (String body : List.of("{}", "{\"agent\":\"t-coder\",\"taskId\":\"a\"}")) {
+            Api.Response r = api.post(path + "/rollback", body);
+            assertEquals(400, r.status(), r.toString());
+            assertTrue(r.json().get("reason").asText().contains("exactly one"), r.toString());
+        }
+        assertEquals(
+                "mode",
+                api.post(path + "/rollback", "{\"mode\":1}").json().get("field").asText());
+        assertEquals(
+                "agent",
+                api.post(path + "/rollback", "{\"agent\":5}")
+                        .json()
+                        .get("field")
+                        .asText());
+        Api.Response nothing = api.post(path + "/rollback", "{\"agent\":\"t-coder\"}");
+        assertEquals(200, nothing.status(), nothing.toString());
+        assertEquals(0, nothing.json().get("rolledBack").size(), "the initial value is nobody's write");
+        assertEquals(
+                404, api.get("/v1/runs/01ARZ3NDEKTSV4RRFFQ69G5FAV/blackboard").status());
+        assertEquals(400, api.get("/v1/runs/nope/blackboard/history").status());
+    }
+
+    @Test
     void duplicateTaskIdIsRejected() {
         Api.Response r = api.post("/v1/workflows", """
                 {"tasks":[{"id":"a","agent":"t-coder"},{"id":"a","agent":"t-researcher"}]}""");

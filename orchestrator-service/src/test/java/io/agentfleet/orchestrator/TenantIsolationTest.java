@@ -97,8 +97,12 @@ class TenantIsolationTest {
         assertNotFound(beta.send(beta.request(path + "/events").GET()), runId);
         assertNotFound(beta.post(path + "/resume", "{\"action\":\"fail\"}"), runId);
         assertNotFound(beta.delete(path), runId);
+        assertNotFound(beta.get(path + "/blackboard"), runId);
+        assertNotFound(beta.get(path + "/blackboard/history?agent=t-clarifier"), runId);
+        assertNotFound(beta.post(path + "/blackboard/rollback", "{\"agent\":\"t-clarifier\"}"), runId);
 
         assertEquals("NEEDS_HUMAN", alpha.run(runId).get("status").asText(), "beta changed nothing");
+        assertEquals(200, alphaCi.get(path + "/blackboard").status(), "the owner's other key sees the blackboard");
         assertEquals(200, alphaCi.get(path).status(), "another key of the same tenant sees the run");
         assertEquals(200, ops.get(path).status(), "an operator sees every tenant's run");
     }

@@ -35,6 +35,7 @@ final class DispatchMessage {
         }
         content.put("revision", task.revision);
         AgentConversation.decorate(run, task, content);
+        Blackboard.attach(run, task, content);
         return content;
     }
 

@@ -55,6 +55,7 @@ public final class RunEngine {
         }
         touch(run, now);
         run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
+        Blackboard.init(run, spec.blackboard(), now);
         if (spec.deadline() != null) {
             run.deadlines.add(new ScheduleEntry(
                     DeadlineMember.forRun(runId), spec.deadline().toEpochMilli()));
@@ -96,7 +97,7 @@ public final class RunEngine {
             case RESULT -> {
                 if (wire.review()) {
                     reviews.onReview(run, task, outcome.content(), now);
-                } else {
+                } else if (BlackboardWrites.apply(run, task, outcome, now)) {
                     reviews.onResult(run, task, outcome.content(), now);
                 }
             }

@@ -402,6 +402,23 @@ public final class RunState {
         return agents;
     }
 
+    /** A blackboard field ({@link Blackboard} names them), or null. */
+    String blackboardField(String name) {
+        return fields.get(Blackboard.PREFIX + name);
+    }
+
+    /** The names of the run's blackboard fields, without their prefix. */
+    List<String> blackboardFieldNames() {
+        return fields.keySet().stream()
+                .filter(f -> f.startsWith(Blackboard.PREFIX))
+                .map(f -> f.substring(Blackboard.PREFIX.length()))
+                .toList();
+    }
+
+    void setBlackboardField(String name, String value) {
+        set(Blackboard.PREFIX + name, value);
+    }
+
     /** The error the run ended with, as stored (JSON text), or null. */
     String errorText() {
         return fields.get(F_ERROR);

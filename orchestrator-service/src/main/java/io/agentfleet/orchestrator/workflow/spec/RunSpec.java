@@ -2,6 +2,7 @@ package io.agentfleet.orchestrator.workflow.spec;
 
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.TraceContext;
+import io.agentfleet.orchestrator.workflow.blackboard.BlackboardSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param priority the level of every task the run dispatches (NORMAL when not given)
  * @param startAt when the run's first tasks are due ({@code delay} or {@code runAt}), or null to start at once
  * @param onBudget what happens to a ready task whose token reservation does not fit the budget
+ * @param blackboard the run's blackboard sections and its tasks' access to them ({@link BlackboardSpec#NONE}: none)
  */
 public record RunSpec(
         List<TaskSpec> tasks,
@@ -28,7 +30,8 @@ public record RunSpec(
         TraceContext trace,
         Priority priority,
         Instant startAt,
-        OnBudget onBudget) {
+        OnBudget onBudget,
+        BlackboardSpec blackboard) {
     /**
      * The latest deadline a run or a task message carries, 9999-12-31T23:59:59.999Z: it fits epoch milliseconds, and
      * every ISO-8601 reader and a JavaScript number hold it exactly.
@@ -41,8 +44,23 @@ public record RunSpec(
         this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, Priority.NORMAL, null, OnBudget.FAIL);
     }
 
+    /** A run without a blackboard. */
+    public RunSpec(
+            List<TaskSpec> tasks,
+            int maxSteps,
+            Long maxTokens,
+            Double maxCost,
+            Instant deadline,
+            TraceContext trace,
+            Priority priority,
+            Instant startAt,
+            OnBudget onBudget) {
+        this(tasks, maxSteps, maxTokens, maxCost, deadline, trace, priority, startAt, onBudget, BlackboardSpec.NONE);
+    }
+
     public RunSpec {
         tasks = List.copyOf(tasks);
+        blackboard = blackboard == null ? BlackboardSpec.NONE : blackboard;
         priority = priority == null ? Priority.NORMAL : priority;
         Objects.requireNonNull(onBudget, "onBudget");
         if (deadline != null && deadline.isAfter(LATEST_DEADLINE)) {
@@ -51,6 +69,11 @@ public record RunSpec(
     }
 
     public RunSpec withTrace(TraceContext value) {
-        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, value, priority, startAt, onBudget);
+        return new RunSpec(
+                tasks, maxSteps, maxTokens, maxCost, deadline, value, priority, startAt, onBudget, blackboard);
+    }
+
+    public RunSpec withBlackboard(BlackboardSpec value) {
+        return new RunSpec(tasks, maxSteps, maxTokens, maxCost, deadline, trace, priority, startAt, onBudget, value);
     }
 }

@@ -20,6 +20,8 @@ import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import io.agentfleet.orchestrator.workflow.agentloop.ToolSchemas;
+import io.agentfleet.orchestrator.workflow.blackboard.BlackboardSpec;
+import io.agentfleet.orchestrator.workflow.blackboard.BlackboardSpecs;
 import io.agentfleet.orchestrator.workflow.engine.Dag;
 import io.agentfleet.orchestrator.workflow.engine.JsonText;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +49,7 @@ public final class SpecParser {
     public static final Duration MAX_DEADLINE_AHEAD = Duration.ofDays(365);
 
     private static final Set<String> RUN_FIELDS =
-            Set.of("tasks", "maxSteps", "budget", "deadline", "priority", "delay", "runAt");
+            Set.of("tasks", "maxSteps", "budget", "deadline", "priority", "delay", "runAt", BlackboardSpecs.FIELD);
     private static final Set<String> TASK_FIELDS = Set.of(
             "id",
             "agent",
@@ -107,8 +109,9 @@ public final class SpecParser {
                     "has " + tasksNode.size() + " tasks, more than the limit of "
                             + config.workflow().maxTasks());
         }
-        List<TaskSpec> tasks = tasks((ArrayNode) tasksNode, "tasks", List.of());
-        return runLevel(body, tasks, now);
+        List<TaskSpec> tasks = tasks(BlackboardSpecs.withoutAccess((ArrayNode) tasksNode), "tasks", List.of());
+        BlackboardSpec blackboard = BlackboardSpecs.read(body.get(BlackboardSpecs.FIELD), (ArrayNode) tasksNode);
+        return runLevel(body, tasks, now).withBlackboard(blackboard);
     }
 
     /** {@code POST /v1/tasks}: one task, with the run-level fields allowed alongside. */
@@ -117,6 +120,7 @@ public final class SpecParser {
         allowed.addAll(RUN_FIELDS);
         allowed.remove("tasks");
         allowed.remove("dependsOn");
+        allowed.remove(BlackboardSpecs.FIELD);
         requireKnownFields(body, allowed, "");
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         body.fields().forEachRemaining(f -> {
