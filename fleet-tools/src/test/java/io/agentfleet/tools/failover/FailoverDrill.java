@@ -230,6 +230,30 @@ final class FailoverDrill implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the lost tasks are, for the failure message: how many have a done key (an outcome recorded but not on the
+     * results stream), and what is left on the type's task stream, pending, delayed and dead.
+     */
+    String describeLost(Supplier<UnifiedJedis> redis, List<String> lost) {
+        if (lost.isEmpty()) {
+            return "nothing lost";
+        }
+        StreamKeys keys = StreamKeys.DEFAULT;
+        try (UnifiedJedis jedis = redis.get()) {
+            long done = lost.stream()
+                    .filter(id -> jedis.exists(keys.done(AGENT, id)))
+                    .count();
+            return lost.size() + " lost, " + done + " of them with a done key; " + keys.tasks(AGENT) + " length "
+                    + jedis.xlen(keys.tasks(AGENT)) + ", pending "
+                    + jedis.xpending(keys.tasks(AGENT), StreamKeys.WORKERS_GROUP)
+                            .getTotal() + "; delayed "
+                    + jedis.zcard(keys.delayed(AGENT)) + "; dead letters " + jedis.xlen(keys.dead(AGENT))
+                    + "; batches refused and retried " + refusedBatches() + "; logs in " + logs;
+        } catch (RuntimeException e) {
+            return lost.size() + " lost; Redis could not be read to say where: " + e + "; logs in " + logs;
+        }
+    }
+
     List<RunResult> awaitRuns(FleetClient client, List<RunHandle> runs) {
         List<RunResult> results = new ArrayList<>();
         for (RunHandle run : runs) {
