@@ -41,6 +41,7 @@ final class FailoverDrill implements AutoCloseable {
     static final Duration STARTUP = Duration.ofSeconds(90);
     static final Duration DRAIN = Duration.ofSeconds(120);
     private static final int BATCH = 50;
+    private static final Duration SETTLED = Duration.ofSeconds(5);
 
     private final String redisUrl;
     private final Map<String, String> redisEnv;
@@ -199,15 +200,23 @@ final class FailoverDrill implements AutoCloseable {
         return refusedBatches.get();
     }
 
-    /** Waits until every acknowledged task has a recorded outcome, or {@link #DRAIN} passes. */
     /**
-     * Waits until every acknowledged task has a recorded outcome, or nothing is left to run (no task waiting, pending
-     * or delayed: a task lost with its primary never comes), or {@code timeout} passes.
+     * Waits until every acknowledged task has a recorded outcome, or nothing has been left to run for {@link
+     * #SETTLED} (no task waiting, pending or delayed: a task lost with its primary never comes; a single empty read is
+     * not trusted while the set-up settles after the failover), or {@code timeout} passes.
      */
     void awaitOutcomes(Supplier<UnifiedJedis> redis, Duration timeout) {
         long giveUp = System.nanoTime() + timeout.toNanos();
+        long emptySince = 0;
         while (System.nanoTime() - giveUp < 0) {
-            if (outcomesPerTask(redis).keySet().containsAll(acknowledged) || nothingLeftToRun(redis)) {
+            if (outcomesPerTask(redis).keySet().containsAll(acknowledged)) {
+                return;
+            }
+            if (!nothingLeftToRun(redis)) {
+                emptySince = 0;
+            } else if (emptySince == 0) {
+                emptySince = System.nanoTime();
+            } else if (System.nanoTime() - emptySince > SETTLED.toNanos()) {
                 return;
             }
             pause(Duration.ofMillis(500));
