@@ -20,6 +20,7 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -204,6 +205,23 @@ public final class FleetRedis implements AutoCloseable {
     /** {@link #run} and wait for the reply (at most the command timeout); Redis errors are thrown as they are. */
     public <T> T runSync(ScriptCall call, ScriptOutputType type) {
         return await(run(call, type), options.commandTimeout().plusSeconds(1));
+    }
+
+    /**
+     * Runs {@code script} on a given connection's synchronous commands (e.g. a consumer's dedicated one): EVALSHA, and
+     * EVAL once when the node answers NOSCRIPT, as {@link #run} does on the shared connection.
+     */
+    @SafeVarargs
+    public static <K, V, T> T runOn(
+            RedisClusterCommands<K, V> commands, LuaScript script, ScriptOutputType type, K[] keys, V... args) {
+        try {
+            return commands.evalsha(script.sha1(), type, keys, args);
+        } catch (RuntimeException e) {
+            if (!RedisErrors.isNoScript(e)) {
+                throw e;
+            }
+            return commands.eval(script.source(), type, keys, args);
+        }
     }
 
     /**

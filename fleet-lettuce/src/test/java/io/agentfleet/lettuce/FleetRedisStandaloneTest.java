@@ -67,6 +67,37 @@ class FleetRedisStandaloneTest {
     }
 
     @Test
+    void aScriptOnADedicatedConnectionIsSentWithEvalOnceAfterScriptFlush() {
+        connect(FleetRedisOptions.DEFAULTS);
+        ScriptCall register = FleetScripts.registerPartitions(KEYS, "coder", 3);
+        FleetConnection<String, byte[]> dedicated = fleet.dedicatedBytes();
+        try (Jedis jedis = redis.jedis()) {
+            jedis.scriptFlush();
+        }
+        byte[][] args = register.args().toArray(new byte[0][]);
+        Long registered = FleetRedis.runOn(
+                dedicated.sync(),
+                register.script(),
+                ScriptOutputType.INTEGER,
+                register.keys().toArray(new String[0]),
+                args);
+        assertEquals(3L, registered);
+        try (Jedis jedis = redis.jedis()) {
+            assertTrue(jedis.scriptExists(register.script().sha1()), "EVAL cached the script again");
+        }
+        assertEquals(
+                3L,
+                FleetRedis.<String, byte[], Long>runOn(
+                        dedicated.sync(),
+                        register.script(),
+                        ScriptOutputType.INTEGER,
+                        register.keys().toArray(new String[0]),
+                        args),
+                "EVALSHA of the cached script");
+        dedicated.close();
+    }
+
+    @Test
     void multiRepliesComeBackAsStringsAndScriptErrorsAsRedisErrors() {
         connect(FleetRedisOptions.DEFAULTS);
         ScriptCall enqueue =

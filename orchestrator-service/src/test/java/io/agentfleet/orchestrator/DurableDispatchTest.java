@@ -22,11 +22,13 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * FLEET_REDIS_WAIT_REPLICAS=1 on dispatch. On a single node (no replica) every enqueue is unreplicated: it is
  * counted, kept in the run's outbox and drained once more, which finds its marker and adds nothing, so each task still
- * runs once and the outbox empties. On the cluster (a replica per primary) the enqueues are replicated.
+ * runs once and the outbox empties; the run's committed transitions are counted unconfirmed too. On the cluster (a
+ * replica per primary) the enqueues are replicated.
  */
 class DurableDispatchTest {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
     static final String UNREPLICATED = "fleet_orchestrator_enqueues_unreplicated_total{agent=\"t-researcher\"}";
+    static final String UNREPLICATED_COMMITS = "fleet_orchestrator_commits_unreplicated_total";
 
     @RegisterExtension
     static final RedisExtension redis =
@@ -71,6 +73,10 @@ class DurableDispatchTest {
             assertTrue(Double.isNaN(unreplicated) || unreplicated == 0, "replicated on the cluster: " + unreplicated);
         } else {
             assertTrue(unreplicated >= 3, "every enqueue counted as unreplicated on one node: " + unreplicated);
+        }
+        if (!redis.isCluster()) {
+            double commits = Prometheus.sample(orchestrator.prometheus(), UNREPLICATED_COMMITS);
+            assertTrue(commits >= 1, "run transitions counted as unreplicated on one node: " + commits);
         }
     }
 }

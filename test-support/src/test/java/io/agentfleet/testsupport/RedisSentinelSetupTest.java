@@ -101,6 +101,42 @@ class RedisSentinelSetupTest {
 
     @Test
     @Order(4)
+    void pausedPrimaryIsReplacedAndRejoinsAsAReplicaWhenResumed() {
+        RedisSentinelSetup.Node primary = setup.primary();
+        RedisSentinelSetup.Node replica = setup.replica();
+
+        try (JedisSentineled client = setup.client()) {
+            setup.pause(primary);
+            RedisSentinelSetup.Node promoted = setup.awaitFailover(TIMEOUT);
+            assertEquals(replica.port(), promoted.port());
+            Await.until(
+                    TIMEOUT,
+                    () -> "OK".equals(client.set("fleet:{coder}:tasks", "after pause")),
+                    "the sentineled client to write to the new primary");
+        } finally {
+            setup.resume(primary);
+        }
+        Await.until(
+                Duration.ofMinutes(3),
+                () -> {
+                    try (Jedis former = new Jedis(primary.hostAndPort())) {
+                        String info = former.info("replication");
+                        return info.contains("role:slave")
+                                && info.contains("master_port:" + replica.port())
+                                && info.contains("master_link_status:up");
+                    }
+                },
+                "the resumed former primary to replicate the new primary");
+        try (Jedis former = new Jedis(primary.hostAndPort())) {
+            Await.until(
+                    TIMEOUT,
+                    () -> "after pause".equals(former.get("fleet:{coder}:tasks")),
+                    "the resumed node to hold the write made while it was paused");
+        }
+    }
+
+    @Test
+    @Order(5)
     void closeLeavesNoRedisProcessBehind() {
         List<Long> pids = setup.pids();
         assertEquals(5, pids.size());

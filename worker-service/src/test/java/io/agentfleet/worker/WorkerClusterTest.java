@@ -148,12 +148,50 @@ class WorkerClusterTest {
         }
     }
 
+    /**
+     * The partitions of a type share its max-in-flight: a partition with a long backlog does not hold up tasks that
+     * arrive on another one (each read takes at most its even share of the free slots).
+     */
+    @Test
+    void aBackloggedPartitionDoesNotHoldUpAnotherPartitionsTasks() {
+        String type = "fair";
+        int backlog = 200;
+        try (JavaProcess worker = TestFleet.startWorker(
+                        TestFleet.worker(
+                                cluster.uri(),
+                                type,
+                                handlerVariable(type),
+                                "sleep",
+                                StreamKeys.partitionsVariable(type),
+                                "2",
+                                "FLEET_AGENTS_FAIR_MAX_IN_FLIGHT",
+                                "4"),
+                        type);
+                JedisCluster client = cluster.client()) {
+            worker.awaitLog("reading " + KEYS.tasks(type, 1), WAIT);
+            enqueue(client, type, 0, backlog, "{\"ms\":200}");
+            Set<String> later = enqueue(client, type, 1, 10, "{\"ms\":200}");
+            Await.until(WAIT, () -> resultTaskIds(client, type, 1).size() >= 10, "partition 1's tasks");
+            int doneOfBacklog = resultTaskIds(client, type, 0).size();
+            assertEquals(later, new HashSet<>(resultTaskIds(client, type, 1)));
+            assertTrue(
+                    doneOfBacklog < backlog / 2,
+                    "partition 1's 10 tasks finished while partition 0 had done only " + doneOfBacklog + " of "
+                            + backlog);
+        }
+    }
+
     /** Enqueues {@code count} tasks to one partition with the shared ENQUEUE call; returns their task ids. */
     static Set<String> enqueue(JedisCluster client, String type, int partition, int count) {
+        return enqueue(client, type, partition, count, null);
+    }
+
+    /** As above, each task's content {@code content} (JSON), or an input naming the task when null. */
+    static Set<String> enqueue(JedisCluster client, String type, int partition, int count, String content) {
         Set<String> ids = new HashSet<>();
         List<byte[]> messages = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            AgentMessage task = TestFleet.task(type, "{\"input\":\"task " + i + "\"}");
+            AgentMessage task = TestFleet.task(type, content != null ? content : "{\"input\":\"task " + i + "\"}");
             ids.add(task.taskId());
             messages.add(TestFleet.CODEC.encode(task).getBytes(StandardCharsets.UTF_8));
         }

@@ -39,7 +39,10 @@ class ClusterFailoverTest {
                 // satisfied again (until then every write waits FLEET_REDIS_WAIT_TIMEOUT and is retried or counted).
                 cluster.restart(victim);
             });
-            assertEquals(List.of(), report.lost(), "acknowledged tasks without an outcome; logs in " + report.logs());
+            assertEquals(
+                    List.of(),
+                    report.lost(),
+                    () -> "acknowledged tasks without an outcome: " + drill.describeLost(redis::client, report.lost()));
             assertEquals(List.of(), report.recordedTwice(), "tasks with two outcomes");
             assertEquals(List.of(), report.runsNotCompleted(), "runs in flight that did not complete");
         }

@@ -41,6 +41,7 @@ final class FailoverDrill implements AutoCloseable {
     static final Duration STARTUP = Duration.ofSeconds(90);
     static final Duration DRAIN = Duration.ofSeconds(120);
     private static final int BATCH = 50;
+    private static final Duration SETTLED = Duration.ofSeconds(5);
 
     private final String redisUrl;
     private final Map<String, String> redisEnv;
@@ -199,15 +200,23 @@ final class FailoverDrill implements AutoCloseable {
         return refusedBatches.get();
     }
 
-    /** Waits until every acknowledged task has a recorded outcome, or {@link #DRAIN} passes. */
     /**
-     * Waits until every acknowledged task has a recorded outcome, or nothing is left to run (no task waiting, pending
-     * or delayed: a task lost with its primary never comes), or {@code timeout} passes.
+     * Waits until every acknowledged task has a recorded outcome, or nothing has been left to run for {@link
+     * #SETTLED} (no task waiting, pending or delayed: a task lost with its primary never comes; a single empty read is
+     * not trusted while the set-up settles after the failover), or {@code timeout} passes.
      */
     void awaitOutcomes(Supplier<UnifiedJedis> redis, Duration timeout) {
         long giveUp = System.nanoTime() + timeout.toNanos();
+        long emptySince = 0;
         while (System.nanoTime() - giveUp < 0) {
-            if (outcomesPerTask(redis).keySet().containsAll(acknowledged) || nothingLeftToRun(redis)) {
+            if (outcomesPerTask(redis).keySet().containsAll(acknowledged)) {
+                return;
+            }
+            if (!nothingLeftToRun(redis)) {
+                emptySince = 0;
+            } else if (emptySince == 0) {
+                emptySince = System.nanoTime();
+            } else if (System.nanoTime() - emptySince > SETTLED.toNanos()) {
                 return;
             }
             pause(Duration.ofMillis(500));
@@ -227,6 +236,30 @@ final class FailoverDrill implements AutoCloseable {
     Map<String, Integer> outcomesPerTask(Supplier<UnifiedJedis> redis) {
         try (UnifiedJedis jedis = redis.get()) {
             return ResultStreams.outcomesPerTask(jedis, AGENT, 1, "drill-");
+        }
+    }
+
+    /**
+     * Where the lost tasks are, for the failure message: how many have a done key (an outcome recorded but not on the
+     * results stream), and what is left on the type's task stream, pending, delayed and dead.
+     */
+    String describeLost(Supplier<UnifiedJedis> redis, List<String> lost) {
+        if (lost.isEmpty()) {
+            return "nothing lost";
+        }
+        StreamKeys keys = StreamKeys.DEFAULT;
+        try (UnifiedJedis jedis = redis.get()) {
+            long done = lost.stream()
+                    .filter(id -> jedis.exists(keys.done(AGENT, id)))
+                    .count();
+            return lost.size() + " lost, " + done + " of them with a done key; " + keys.tasks(AGENT) + " length "
+                    + jedis.xlen(keys.tasks(AGENT)) + ", pending "
+                    + jedis.xpending(keys.tasks(AGENT), StreamKeys.WORKERS_GROUP)
+                            .getTotal() + "; delayed "
+                    + jedis.zcard(keys.delayed(AGENT)) + "; dead letters " + jedis.xlen(keys.dead(AGENT))
+                    + "; batches refused and retried " + refusedBatches() + "; logs in " + logs;
+        } catch (RuntimeException e) {
+            return lost.size() + " lost; Redis could not be read to say where: " + e + "; logs in " + logs;
         }
     }
 

@@ -30,7 +30,11 @@ class SentinelFailoverTest {
                 assertNotEquals(primary.port(), promoted.port());
                 sentinel.restart(primary);
             });
-            assertEquals(List.of(), report.lost(), "acknowledged tasks without an outcome; logs in " + report.logs());
+            assertEquals(
+                    List.of(),
+                    report.lost(),
+                    () -> "acknowledged tasks without an outcome: " + drill.describeLost(redis::client, report.lost())
+                            + "; " + sentinel.describe());
             assertEquals(List.of(), report.recordedTwice(), "tasks with two outcomes");
             assertEquals(List.of(), report.runsNotCompleted(), "runs in flight that did not complete");
         }

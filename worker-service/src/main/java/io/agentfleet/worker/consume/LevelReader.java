@@ -1,6 +1,6 @@
 package io.agentfleet.worker.consume;
 
-import io.agentfleet.lettuce.RedisErrors;
+import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
@@ -155,14 +155,7 @@ final class LevelReader {
     }
 
     private List<Object> evaluate(RedisClusterCommands<String, byte[]> commands, byte[][] args) {
-        try {
-            return commands.evalsha(READ_LEVELS.sha1(), ScriptOutputType.MULTI, streams, args);
-        } catch (RuntimeException e) {
-            if (!RedisErrors.isNoScript(e)) {
-                throw e;
-            }
-            return commands.eval(READ_LEVELS.source(), ScriptOutputType.MULTI, streams, args);
-        }
+        return FleetRedis.runOn(commands, READ_LEVELS, ScriptOutputType.MULTI, streams, args);
     }
 
     /** XREADGROUP's entries as deliveries, by the level of the stream each came from. */
