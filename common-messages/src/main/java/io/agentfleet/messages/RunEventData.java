@@ -34,6 +34,7 @@ public sealed interface RunEventData {
             case RunResumed e -> RunEventType.RUN_RESUMED;
             case RunRunning e -> RunEventType.RUN_RUNNING;
             case RunFinished e -> RunEventType.RUN_FINISHED;
+            case ChildRunStarted e -> RunEventType.CHILD_RUN_STARTED;
         };
     }
 
@@ -87,6 +88,9 @@ public sealed interface RunEventData {
 
     /** @param error why the run ended other than COMPLETED, or null */
     record RunFinished(String at, RunStatus status, JsonNode error) implements RunEventData {}
+
+    /** A sub-workflow task started (or, after a crash, found) its child run {@code childRun}. */
+    record ChildRunStarted(String at, TaskSnapshot task, String childRun) implements RunEventData {}
 
     /** The event's data as stored on the events stream and sent to SSE followers. */
     default ObjectNode toJson() {

@@ -3,6 +3,7 @@ package io.agentfleet.messages;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventData.ChildRunStarted;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -69,6 +70,7 @@ final class RunEventJson {
                     out.set("error", e.error());
                 }
             }
+            case ChildRunStarted e -> task(out, e.task()).put("childRun", e.childRun());
         }
         return out;
     }
@@ -114,6 +116,7 @@ final class RunEventJson {
             case RUN_RESUMED -> new RunResumed(at, task(json), text(json, "action"));
             case RUN_RUNNING -> new RunRunning(at, status(json));
             case RUN_FINISHED -> new RunFinished(at, status(json), json.get("error"));
+            case CHILD_RUN_STARTED -> new ChildRunStarted(at, task(json), text(json, "childRun"));
         };
     }
 

@@ -35,7 +35,9 @@ public enum RunEventType {
     /** A parked run runs again. */
     RUN_RUNNING,
     /** The run ended; {@code data.status} is its terminal {@link RunStatus}, {@code data.error} why, if it failed. */
-    RUN_FINISHED;
+    RUN_FINISHED,
+    /** A sub-workflow task started its child run; {@code data.childRun} is the child's run id. */
+    CHILD_RUN_STARTED;
 
     /** The events stream entry field holding the event type. */
     public static final String TYPE_FIELD = "type";
@@ -58,6 +60,7 @@ public enum RunEventType {
                     TASKS_SPAWNED,
                     TASK_NEEDS_HUMAN,
                     RUN_PARKED,
+                    CHILD_RUN_STARTED,
                     RUN_RESUMED,
                     RUN_RUNNING -> false;
         };

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.RunEventData.ChildRunStarted;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -55,7 +56,8 @@ class RunEventDataTest {
                 new RunParked(AT, RunStatus.NEEDS_HUMAN, "r1"),
                 new RunResumed(AT, running, "retry"),
                 new RunRunning(AT, RunStatus.RUNNING),
-                new RunFinished(AT, RunStatus.FAILED, failure()));
+                new RunFinished(AT, RunStatus.FAILED, failure()),
+                new ChildRunStarted(AT, running, "01J0CHILDRUN0000000000000A"));
         assertEquals(RunEventType.values().length, all.size());
         for (RunEventData data : all) {
             assertEquals(

@@ -27,11 +27,17 @@ final class Dispatcher {
     private final MessageCodec codec;
     private final SpecParser parser;
     private final DailyBudgetCheck dailyBudgets;
+    private final ChildRuns childRuns;
 
     Dispatcher(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
         this.parser = parser;
         this.dailyBudgets = dailyBudgets;
+        this.childRuns = new ChildRuns(parser);
+    }
+
+    ChildRuns childRuns() {
+        return childRuns;
     }
 
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
@@ -79,6 +85,10 @@ final class Dispatcher {
                 now);
         if (overDaily != null) {
             RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
+            return;
+        }
+        if (task.workflow != null) {
+            childRuns.dispatch(run, task, now);
             return;
         }
         String agent = review ? task.review.agent() : task.currentAgent();

@@ -30,6 +30,8 @@ final class TaskRecord {
     final Map<String, OnFailure> onFailure;
     final String fallback;
     final Condition when;
+    /** The sub-workflow the task runs as a child run, or null for an agent's task. */
+    final JsonNode workflow;
 
     TaskState state = TaskState.PENDING;
     int revision;
@@ -37,6 +39,8 @@ final class TaskRecord {
     int attempts;
     /** Whether the task has been handed to its {@link #fallback} agent type. */
     boolean fallbackUsed;
+    /** The run id of the child run of a sub-workflow task's current dispatch, else null. */
+    String childRun;
 
     String wireId;
     JsonNode output;
@@ -77,6 +81,7 @@ final class TaskRecord {
         this.onFailure = spec.onFailure();
         this.fallback = spec.fallback();
         this.when = spec.when();
+        this.workflow = spec.workflow();
         this.createdAt = createdAt;
     }
 
@@ -103,7 +108,8 @@ final class TaskRecord {
                 maxTokens,
                 onFailure,
                 fallback,
-                when);
+                when,
+                workflow);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -114,6 +120,7 @@ final class TaskRecord {
         t.dispatches = dispatches;
         t.attempts = attempts;
         t.fallbackUsed = fallbackUsed;
+        t.childRun = childRun;
         t.wireId = wireId;
         t.output = present(output);
         t.candidate = present(candidate);
@@ -205,6 +212,8 @@ final class TaskRecord {
         if (when != null) {
             n.set("when", when.toJson());
         }
+        setIfNotNull(n, "workflow", workflow);
+        putIfNotNull(n, "childRun", childRun);
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -265,7 +274,8 @@ final class TaskRecord {
                 n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null,
                 onFailure,
                 n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
-                when);
+                when,
+                n.hasNonNull("workflow") ? n.get("workflow") : null);
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -275,6 +285,7 @@ final class TaskRecord {
         t.dispatches = n.path("dispatches").asInt();
         t.attempts = n.path("attempts").asInt();
         t.fallbackUsed = n.path("fallbackUsed").asBoolean();
+        t.childRun = n.hasNonNull("childRun") ? n.get("childRun").asText() : null;
         t.wireId = n.hasNonNull("wireId") ? n.get("wireId").asText() : null;
         t.output = n.get("output");
         t.candidate = n.get("candidate");
