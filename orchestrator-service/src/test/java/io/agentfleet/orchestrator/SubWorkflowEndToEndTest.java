@@ -45,6 +45,7 @@ class SubWorkflowEndToEndTest {
         worker = Orchestrators.worker(redis.uri(), AGENTS, Map.of("fleet.agents.t-slow.max-in-flight", "4"));
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.task-max-tokens", "t-metered:" + METERED_RESERVATION);
+        props.put("fleet.orchestrator.reconcile-after", "2s");
         orchestrator = Orchestrators.orchestrator(redis.uri(), props);
         api = orchestrator.api();
     }
@@ -159,6 +160,33 @@ class SubWorkflowEndToEndTest {
         assertTrue(r.json().get("reason").asText().contains("more than the limit of 3"), r.toString());
     }
 
+    /**
+     * A crash between the parent's commit and the child's start loses the start: played here by deleting the child
+     * run's keys while its task runs (long enough for the test to see the child first). The reconcile check of the
+     * parent's dispatch starts it again under the same id, and the parent completes with it.
+     */
+    @Test
+    void aChildRunWhoseStartWasLostIsStartedAgainUnderTheSameIdAndTheParentCompletes() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"sub","workflow":{"tasks":[
+                   {"id":"slow","agent":"t-slow","input":{"ms":15000}}]}}]}"""));
+        String childId = awaitChildRun(runId, "sub");
+        client.del(stateKey(childId), eventsKey(childId));
+
+        Await.until(TIMEOUT, () -> client.exists(stateKey(childId)), "the child run to be started again");
+        JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
+
+        assertEquals(childId, Api.task(run, "sub").get("childRun").asText());
+        assertEquals(List.of("slow"), fieldNames(Api.task(run, "sub").get("output")));
+        JsonNode child = api.run(childId);
+        assertEquals("COMPLETED", child.get("status").asText());
+        assertEquals(runId, child.get("parentRun").asText());
+    }
+
+    static String stateKey(String runId) {
+        return "fleet:{run:" + runId + "}:state";
+    }
+
     static String awaitChildRun(String runId, String task) {
         String[] child = new String[1];
         Await.until(
@@ -166,7 +194,7 @@ class SubWorkflowEndToEndTest {
                 () -> {
                     JsonNode t = Api.task(api.run(runId), task);
                     child[0] = t.hasNonNull("childRun") ? t.get("childRun").asText() : null;
-                    return child[0] != null && client.exists("fleet:{run:" + child[0] + "}:state");
+                    return child[0] != null && client.exists(stateKey(child[0]));
                 },
                 "task " + task + " of run " + runId + " to start its child run");
         return child[0];
