@@ -46,6 +46,8 @@ class SubWorkflowEndToEndTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.task-max-tokens", "t-metered:" + METERED_RESERVATION);
         props.put("fleet.orchestrator.reconcile-after", "2s");
+        // The key "other" (tenant "other") may have one run in flight: a run of it cannot start a child.
+        props.put("fleet.tenants.other.max-runs-in-flight", "1");
         orchestrator = Orchestrators.orchestrator(redis.uri(), props);
         api = orchestrator.api();
     }
@@ -158,6 +160,19 @@ class SubWorkflowEndToEndTest {
                 r.json().get("field").asText(),
                 r.toString());
         assertTrue(r.json().get("reason").asText().contains("more than the limit of 3"), r.toString());
+    }
+
+    @Test
+    void aChildRunRefusedAtItsStartFailsTheParentsTask() {
+        Api solo = api.withKey(Orchestrators.OTHER_KEY);
+        String runId = solo.submit(Api.parse("""
+                {"tasks":[{"id":"sub","workflow":{"tasks":[{"id":"a","agent":"t-researcher"}]}}]}"""));
+
+        JsonNode run = solo.awaitStatus(runId, "FAILED", TIMEOUT);
+        JsonNode error = Api.task(run, "sub").get("error");
+        assertEquals("CHILD_NOT_STARTED", error.get("type").asText(), run.toString());
+        assertTrue(error.get("message").asText().contains("other"), error.toString());
+        assertEquals(404, solo.get("/v1/runs/" + error.get("childRun").asText()).status());
     }
 
     /**

@@ -98,4 +98,12 @@ class SubWorkflowSpecTest {
                 "tasks[0].workflow",
                 refused("{\"tasks\":[{\"id\":\"s\",\"workflow\":[1]}]}").field());
     }
+
+    @Test
+    void aSingleTaskSubmissionCannotBeASubWorkflow() {
+        InvalidMessageException e = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.singleTask(Api.parse("{\"workflow\":{\"tasks\":[{\"id\":\"x\",\"agent\":\"a\"}]}}"), NOW));
+        assertEquals("workflow", e.field());
+    }
 }

@@ -87,7 +87,7 @@ final class ChildRuns {
         }
         run.event(new TaskDispatched(now.toString(), snapshot(task), SubWorkflows.AGENT, false));
         run.event(new ChildRunStarted(now.toString(), snapshot(task), task.childRun));
-        run.childStarts.add(start(run, task, spec));
+        run.childStarts.add(start(run, task, spec, now));
     }
 
     /**
@@ -104,7 +104,7 @@ final class ChildRuns {
             return null;
         }
         try {
-            return start(run, task, parser.child(task.workflow, "workflow", now));
+            return start(run, task, parser.child(task.workflow, "workflow", now), now);
         } catch (InvalidMessageException e) {
             return null;
         }
@@ -179,7 +179,8 @@ final class ChildRuns {
         return children;
     }
 
-    private ChildStart start(RunState run, TaskRecord task, RunSpec spec) {
+    /** A scheduled parent's first sub-workflows start at once, but their tasks wait for the parent's start. */
+    private ChildStart start(RunState run, TaskRecord task, RunSpec spec, Instant now) {
         Long maxTokens = spec.maxTokens();
         if (task.reserved > 0) {
             maxTokens = maxTokens == null ? task.reserved : Math.min(maxTokens, task.reserved);
@@ -197,7 +198,7 @@ final class ChildRuns {
                 spec.deadline(),
                 run.trace(),
                 run.priority(),
-                null,
+                run.startAt() > now.toEpochMilli() ? Instant.ofEpochMilli(run.startAt()) : null,
                 spec.onBudget());
         return new ChildStart(
                 task.childRun, child, run.apiKey(), run.tenant(), run.runId, task.id, task.wireId, run.depth() + 1);

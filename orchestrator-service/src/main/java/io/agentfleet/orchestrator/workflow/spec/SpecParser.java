@@ -107,6 +107,7 @@ public final class SpecParser {
         allowed.addAll(RUN_FIELDS);
         allowed.remove("tasks");
         allowed.remove("dependsOn");
+        allowed.remove("workflow");
         requireKnownFields(body, allowed, "");
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         body.fields().forEachRemaining(f -> {

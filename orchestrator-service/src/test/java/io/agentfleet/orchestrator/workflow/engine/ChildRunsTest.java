@@ -16,6 +16,7 @@ import io.agentfleet.messages.RunStatus;
 import io.agentfleet.orchestrator.config.ConfigFactory;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
+import io.agentfleet.orchestrator.workflow.schedule.DeadlineMember;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.context.env.PropertySourcePropertyResolver;
@@ -172,5 +173,32 @@ class ChildRunsTest {
         assertEquals(RunStatus.BUDGET_EXCEEDED, parent.status());
         assertEquals(1, parent.childStarts.size(), "only the child that fits was to start");
         assertNotNull(parent.task("one").childRun);
+    }
+
+    @Test
+    void theTasksOfAScheduledParentsChildWaitForTheParentsStart() throws Exception {
+        RunState parent = start("""
+                {"delay":"1h","tasks":[{"id":"sub","workflow":{"tasks":[{"id":"a","agent":"coder"}]}}]}""");
+        ChildStart start = parent.childStarts.get(0);
+        assertEquals(NOW.plusSeconds(3600), start.spec().startAt());
+
+        RunState child = engine.startChild(start, NOW);
+        assertEquals(NOW.plusSeconds(3600).toEpochMilli(), child.outbox.get(0).dueAt());
+    }
+
+    @Test
+    void aSubWorkflowTaskThatTimesOutFailsAndListsItsChildToCancel() throws Exception {
+        RunState parent = start("""
+                {"tasks":[{"id":"sub","timeout":"1s","optional":true,
+                           "workflow":{"tasks":[{"id":"a","agent":"coder"}]}}]}""");
+        TaskRecord sub = parent.task("sub");
+        assertTrue(parent.deadlines.stream()
+                .anyMatch(d -> d.member().equals(DeadlineMember.forTask(parent.runId, sub.wireId))));
+
+        engine.onDeadline(parent, DeadlineMember.parse(DeadlineMember.forTask(parent.runId, sub.wireId)), NOW);
+
+        assertEquals(TaskState.FAILED, sub.state);
+        assertEquals("TIMEOUT", sub.error.path("type").asText());
+        assertEquals(List.of(sub.childRun), RunEngine.childRunsToCancel(parent));
     }
 }
