@@ -46,8 +46,10 @@ class SubWorkflowEndToEndTest {
         Map<String, String> props = Orchestrators.fastRecovery();
         props.put("fleet.orchestrator.task-max-tokens", "t-metered:" + METERED_RESERVATION);
         props.put("fleet.orchestrator.reconcile-after", "2s");
-        // The key "other" (tenant "other") may have one run in flight: a run of it cannot start a child.
+        // The key "other" (tenant "other") may have one run in flight, so a run of it cannot start a child, and may
+        // use only t-researcher.
         props.put("fleet.tenants.other.max-runs-in-flight", "1");
+        props.put("fleet.tenants.other.allowed-agents", "t-researcher");
         orchestrator = Orchestrators.orchestrator(redis.uri(), props);
         api = orchestrator.api();
     }
@@ -173,6 +175,17 @@ class SubWorkflowEndToEndTest {
         assertEquals("CHILD_NOT_STARTED", error.get("type").asText(), run.toString());
         assertTrue(error.get("message").asText().contains("other"), error.toString());
         assertEquals(404, solo.get("/v1/runs/" + error.get("childRun").asText()).status());
+    }
+
+    @Test
+    void aSubWorkflowsAgentTypesAreCheckedAgainstTheTenantsAllowlistAtSubmission() {
+        Api solo = api.withKey(Orchestrators.OTHER_KEY);
+        Api.Response r = solo.post("/v1/workflows", """
+                {"tasks":[{"id":"sub","workflow":{"tasks":[
+                   {"id":"a","agent":"t-researcher"},{"id":"b","agent":"t-coder","dependsOn":["a"]}]}}]}""");
+
+        assertEquals(403, r.status(), r.toString());
+        assertEquals("tasks[0].workflow.tasks[1].agent", r.json().get("field").asText(), r.toString());
     }
 
     /**
