@@ -37,6 +37,7 @@ public sealed interface RunEventData {
             case BlackboardUpdated e -> RunEventType.BLACKBOARD_UPDATED;
             case BlackboardConflict e -> RunEventType.BLACKBOARD_CONFLICT;
             case BlackboardRolledBack e -> RunEventType.BLACKBOARD_ROLLED_BACK;
+            case ChildRunStarted e -> RunEventType.CHILD_RUN_STARTED;
         };
     }
 
@@ -137,6 +138,8 @@ public sealed interface RunEventData {
             permits BlackboardUpdated, BlackboardConflict, BlackboardRolledBack {
         BlackboardEntry entry();
     }
+    /** A sub-workflow task started (or, after a crash, found) its child run {@code childRun}. */
+    record ChildRunStarted(String at, TaskSnapshot task, String childRun) implements RunEventData {}
 
     /** The event's data as stored on the events stream and sent to SSE followers. */
     default ObjectNode toJson() {

@@ -8,6 +8,7 @@ import io.agentfleet.messages.RunEventData.BlackboardEntry;
 import io.agentfleet.messages.RunEventData.BlackboardEvent;
 import io.agentfleet.messages.RunEventData.BlackboardRolledBack;
 import io.agentfleet.messages.RunEventData.BlackboardUpdated;
+import io.agentfleet.messages.RunEventData.ChildRunStarted;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -75,6 +76,7 @@ final class RunEventJson {
                 }
             }
             case BlackboardEvent e -> entry(out, e.entry());
+            case ChildRunStarted e -> task(out, e.task()).put("childRun", e.childRun());
         }
         return out;
     }
@@ -154,6 +156,7 @@ final class RunEventJson {
             case BLACKBOARD_UPDATED -> new BlackboardUpdated(at, entry(json));
             case BLACKBOARD_CONFLICT -> new BlackboardConflict(at, entry(json));
             case BLACKBOARD_ROLLED_BACK -> new BlackboardRolledBack(at, entry(json));
+            case CHILD_RUN_STARTED -> new ChildRunStarted(at, task(json), text(json, "childRun"));
         };
     }
 

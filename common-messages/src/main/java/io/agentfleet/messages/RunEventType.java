@@ -41,7 +41,9 @@ public enum RunEventType {
     /** A result's blackboard write was refused: a section it writes changed after the task was dispatched. */
     BLACKBOARD_CONFLICT,
     /** One agent's or one task's blackboard writes to a section were rolled back through the API. */
-    BLACKBOARD_ROLLED_BACK;
+    BLACKBOARD_ROLLED_BACK,
+    /** A sub-workflow task started its child run; {@code data.childRun} is the child's run id. */
+    CHILD_RUN_STARTED;
 
     /** The events stream entry field holding the event type. */
     public static final String TYPE_FIELD = "type";
@@ -64,6 +66,7 @@ public enum RunEventType {
                     TASKS_SPAWNED,
                     TASK_NEEDS_HUMAN,
                     RUN_PARKED,
+                    CHILD_RUN_STARTED,
                     RUN_RESUMED,
                     RUN_RUNNING,
                     BLACKBOARD_UPDATED,

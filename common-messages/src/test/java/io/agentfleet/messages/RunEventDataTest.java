@@ -10,6 +10,7 @@ import io.agentfleet.messages.RunEventData.BlackboardConflict;
 import io.agentfleet.messages.RunEventData.BlackboardEntry;
 import io.agentfleet.messages.RunEventData.BlackboardRolledBack;
 import io.agentfleet.messages.RunEventData.BlackboardUpdated;
+import io.agentfleet.messages.RunEventData.ChildRunStarted;
 import io.agentfleet.messages.RunEventData.RunFinished;
 import io.agentfleet.messages.RunEventData.RunParked;
 import io.agentfleet.messages.RunEventData.RunResumed;
@@ -65,7 +66,8 @@ class RunEventDataTest {
                 new BlackboardConflict(
                         AT, new BlackboardEntry(2, "notes", "coder", "w-1", "c1", 1, 0, 1, null, List.of())),
                 new BlackboardRolledBack(
-                        AT, new BlackboardEntry(3, "notes", "researcher", null, null, 0, 1, 2, null, List.of(1L))));
+                        AT, new BlackboardEntry(3, "notes", "researcher", null, null, 0, 1, 2, null, List.of(1L))),
+                new ChildRunStarted(AT, running, "01J0CHILDRUN0000000000000A"));
         assertEquals(RunEventType.values().length, all.size());
         for (RunEventData data : all) {
             assertEquals(

@@ -43,6 +43,7 @@ public final class ConfigKeys {
     public static final String TASK_MAX_TOKENS = O + "task-max-tokens";
 
     public static final String MAX_SPAWN_DEPTH = O + "max-spawn-depth";
+    public static final String MAX_WORKFLOW_DEPTH = O + "max-workflow-depth";
     public static final String RATE_LIMIT = O + "rate-limit";
     public static final String RATE_WINDOW = O + "rate-window";
     public static final String AUTH_FAILURE_LIMIT = O + "auth-failure-limit";

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param taskMaxTokens tokens a task of an agent type reserves (and is capped at) when it gives no {@code maxTokens};
  *     a type not listed reserves nothing
  * @param maxSpawnDepth how many planner generations deep a spawned task may be
+ * @param maxWorkflowDepth how many sub-workflow levels deep a child run may be (a submitted run is 0 deep)
  */
 public record WorkflowLimits(
         int maxTasks,
@@ -28,7 +29,8 @@ public record WorkflowLimits(
         Set<String> allowedAgents,
         Duration retention,
         Map<String, Long> taskMaxTokens,
-        int maxSpawnDepth) {
+        int maxSpawnDepth,
+        int maxWorkflowDepth) {
     public static final int DEFAULT_MAX_TASKS = 100;
     public static final int DEFAULT_MAX_STEPS = 20;
     public static final int DEFAULT_MAX_STEPS_LIMIT = 1000;
@@ -36,6 +38,7 @@ public record WorkflowLimits(
     public static final long DEFAULT_MAX_BACKLOG = 100_000;
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
     public static final int DEFAULT_MAX_SPAWN_DEPTH = 2;
+    public static final int DEFAULT_MAX_WORKFLOW_DEPTH = 3;
 
     public WorkflowLimits {
         allowedAgents = Set.copyOf(allowedAgents);
@@ -52,6 +55,7 @@ public record WorkflowLimits(
                 ConfigFactory.agents(r, ConfigKeys.ALLOWED_AGENTS),
                 r.positiveDuration(ConfigKeys.RETENTION, DEFAULT_RETENTION),
                 ConfigFactory.agentAmounts(r, ConfigKeys.TASK_MAX_TOKENS),
-                r.intAtLeast(ConfigKeys.MAX_SPAWN_DEPTH, DEFAULT_MAX_SPAWN_DEPTH, 1));
+                r.intAtLeast(ConfigKeys.MAX_SPAWN_DEPTH, DEFAULT_MAX_SPAWN_DEPTH, 1),
+                r.intAtLeast(ConfigKeys.MAX_WORKFLOW_DEPTH, DEFAULT_MAX_WORKFLOW_DEPTH, 0));
     }
 }

@@ -45,6 +45,7 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -160,18 +161,7 @@ public class RunController {
      * submission taken over from a replica that died) is returned as it is.
      */
     private RunState submit(RunSpec spec, Caller caller, String kind, String runId) {
-        boolean single = kind.equals("task");
-        for (int i = 0; i < spec.tasks().size(); i++) {
-            TaskSpec task = spec.tasks().get(i);
-            String at = single ? "" : "tasks[" + i + "].";
-            requireAllowed(caller, task.agent(), at + "agent");
-            if (task.review() != null) {
-                requireAllowed(caller, task.review().agent(), at + "review.agent");
-            }
-            if (task.fallback() != null) {
-                requireAllowed(caller, task.fallback(), at + "fallback");
-            }
-        }
+        requireAllowed(caller, spec.tasks(), kind.equals("task") ? null : "tasks");
         RunState run;
         try {
             run = runs.submit(
@@ -196,6 +186,27 @@ public class RunController {
             index.add(run.runId(), caller.tenant());
         } catch (RuntimeException e) {
             LOG.warn("run {} was created but could not be added to the run list: {}", run.runId(), e.toString());
+        }
+    }
+
+    /** @param path the JSON path of {@code tasks}, or null for the one task of {@code POST /v1/tasks} */
+    private void requireAllowed(Caller caller, List<TaskSpec> tasks, String path) {
+        for (int i = 0; i < tasks.size(); i++) {
+            TaskSpec task = tasks.get(i);
+            String at = path == null ? "" : path + "[" + i + "].";
+            if (task.workflow() != null) {
+                // A sub-workflow's tasks are the caller's too: checked now rather than failing when the child starts.
+                RunSpec child = parser.child(task.workflow(), at + "workflow", clock.instant());
+                requireAllowed(caller, child.tasks(), at + "workflow.tasks");
+                continue;
+            }
+            requireAllowed(caller, task.agent(), at + "agent");
+            if (task.review() != null) {
+                requireAllowed(caller, task.review().agent(), at + "review.agent");
+            }
+            if (task.fallback() != null) {
+                requireAllowed(caller, task.fallback(), at + "fallback");
+            }
         }
     }
 

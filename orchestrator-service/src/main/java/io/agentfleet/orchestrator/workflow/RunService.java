@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
+import io.agentfleet.orchestrator.workflow.engine.ChildEnd;
+import io.agentfleet.orchestrator.workflow.engine.ChildStart;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
 import io.agentfleet.orchestrator.workflow.engine.RunOrigin;
@@ -31,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +132,16 @@ public final class RunService {
     }
 
     private RunState start(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin) {
+        return start(spec, apiKey, tenant, kind, origin, now -> engine.start(spec, apiKey, tenant, kind, origin, now));
+    }
+
+    private RunState start(
+            RunSpec spec,
+            String apiKey,
+            String tenant,
+            String kind,
+            RunOrigin origin,
+            Function<Instant, RunState> create) {
         if (origin != null && store.load(origin.runId()) != null) {
             throw new RunAlreadyExists(origin.runId());
         }
@@ -137,7 +150,7 @@ public final class RunService {
         if (today.overBudget() != null) {
             throw new DailyBudgetExceeded(today.overBudget(), today.resetAt());
         }
-        RunState run = engine.start(spec, apiKey, tenant, kind, origin, now);
+        RunState run = create.apply(now);
         int maxInFlight = admission.admit(run);
         if (maxInFlight > 0) {
             throw new RunsInFlightExceeded(tenant, maxInFlight);
@@ -155,6 +168,9 @@ public final class RunService {
     private RunState started(RunState run, RunSpec spec, String kind, Instant now) {
         Set<String> agents = new LinkedHashSet<>();
         spec.tasks().forEach(t -> {
+            if (t.workflow() != null) {
+                return;
+            }
             agents.add(t.agent());
             if (t.review() != null) {
                 agents.add(t.review().agent());
@@ -177,6 +193,7 @@ public final class RunService {
         if (run.ended()) {
             admission.release(run);
         }
+        linkChildren(run);
         boolean drained;
         try {
             drained = outbox.drain(run.runId(), run.outbox());
@@ -252,6 +269,9 @@ public final class RunService {
      * {@code reconcile-after}; once the run no longer waits for it, forgets it.
      */
     public void reconcile(DeadlineMember member) {
+        if (reconcileChild(member)) {
+            return;
+        }
         if (applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.NONE) {
             store.schedule(List.of(new ScheduleEntry(member.member(), clock.millis() + reconcileAfter.toMillis())));
         }
@@ -349,6 +369,68 @@ public final class RunService {
         for (OutboxEntry o : run.outbox()) {
             run.deadlines().add(new ScheduleEntry(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));
         }
+        for (ChildStart c : run.childStarts()) {
+            run.deadlines().add(new ScheduleEntry(DeadlineMember.forReconcile(run.runId(), c.parentWireId()), due));
+        }
+    }
+
+    /**
+     * Starts the child runs of the committed transition, settles the parent's task of a child run that ended, and
+     * cancels the child runs whose parent task stopped waiting for them. A crash in between is repaired by the
+     * reconcile check of the parent task's dispatch ({@link #reconcileChild}).
+     */
+    private void linkChildren(RunState run) {
+        run.childStarts().forEach(this::startChild);
+        if (run.ended() && run.parentRun() != null) {
+            settleParent(RunEngine.childEnd(run));
+        }
+        for (String child : RunEngine.childRunsToCancel(run)) {
+            transition(child, (Consumer<RunState>) r -> engine.cancel(
+                    r, "its parent task in run " + run.runId() + " stopped waiting for it", clock.instant()));
+        }
+    }
+
+    private void startChild(ChildStart child) {
+        try {
+            start(
+                    child.spec(),
+                    child.apiKey(),
+                    child.tenant(),
+                    "workflow",
+                    RunOrigin.claimed(child.runId()),
+                    now -> engine.startChild(child, now));
+        } catch (RunAlreadyExists e) {
+            LOG.debug("run {}: child run {} exists already", child.parentRun(), child.runId());
+        } catch (DailyBudgetExceeded | RunsInFlightExceeded | BackpressureException e) {
+            settleParent(RunEngine.childNotStarted(child, e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("run {}: child run {} not started yet, {}", child.parentRun(), child.runId(), e.toString());
+        }
+    }
+
+    private void settleParent(ChildEnd end) {
+        transition(end.parentRun(), (Consumer<RunState>) p -> engine.onChildEnded(p, end, clock.instant()));
+    }
+
+    /**
+     * The reconcile check of a sub-workflow task's dispatch: starts its child run when a crash lost the start, settles
+     * the task when its child ended but the parent never heard, else looks again later. False for any other dispatch.
+     */
+    private boolean reconcileChild(DeadlineMember member) {
+        RunState parent = store.load(member.runId());
+        ChildStart start = parent == null ? null : engine.awaitedChild(parent, member.wireId(), clock.instant());
+        if (start == null) {
+            return false;
+        }
+        RunState child = store.load(start.runId());
+        if (child == null) {
+            startChild(start);
+        } else if (child.status().isTerminal()) {
+            settleParent(RunEngine.childEnd(child));
+            return true;
+        }
+        store.schedule(List.of(new ScheduleEntry(member.member(), clock.millis() + reconcileAfter.toMillis())));
+        return true;
     }
 
     private void afterCommit(RunState run) {
@@ -358,6 +440,7 @@ public final class RunService {
         if (run.ended()) {
             admission.release(run);
         }
+        linkChildren(run);
         if (run.outbox().isEmpty()) {
             return;
         }

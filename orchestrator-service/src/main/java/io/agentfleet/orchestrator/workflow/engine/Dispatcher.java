@@ -28,12 +28,18 @@ final class Dispatcher {
     private final SpecParser parser;
     private final DailyBudgetCheck dailyBudgets;
     private final AgentLoop agentLoops;
+    private final ChildRuns childRuns;
 
     Dispatcher(MessageCodec codec, SpecParser parser, DailyBudgetCheck dailyBudgets) {
         this.codec = codec;
         this.parser = parser;
         this.dailyBudgets = dailyBudgets;
         this.agentLoops = new AgentLoop(this);
+        this.childRuns = new ChildRuns(parser);
+    }
+
+    ChildRuns childRuns() {
+        return childRuns;
     }
 
     /** Dispatches every task whose dependencies are settled; completes the run when nothing is left. */
@@ -86,6 +92,10 @@ final class Dispatcher {
                 now);
         if (overDaily != null) {
             RunCompletion.finish(run, RunStatus.BUDGET_EXCEEDED, failure("DAILY_BUDGET_EXCEEDED", overDaily), now);
+            return;
+        }
+        if (task.workflow != null) {
+            childRuns.dispatch(run, task, now);
             return;
         }
         String agent = review ? task.review.agent() : task.currentAgent();

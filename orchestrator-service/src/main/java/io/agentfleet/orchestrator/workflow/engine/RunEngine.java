@@ -53,6 +53,54 @@ public final class RunEngine {
         if (origin != null && origin.scheduleId() != null) {
             run.startedBy(origin.scheduleId(), origin.scheduledFor());
         }
+        return begin(run, spec, kind, now);
+    }
+
+    /** A sub-workflow task's child run, linked to its parent, with its ready tasks dispatched. */
+    public RunState startChild(ChildStart child, Instant now) {
+        RunState run = RunState.create(child.runId(), child.spec(), child.apiKey(), child.tenant(), "workflow", now);
+        run.childOf(child.parentRun(), child.parentTask(), child.depth());
+        return begin(run, child.spec(), "workflow", now);
+    }
+
+    /**
+     * Settles the sub-workflow task of {@code parent} that started {@code end}'s child run: completed with the child's
+     * sink outputs, or failed with the child's status as its type. A replay, or the end of a child the task no longer
+     * waits for, changes nothing.
+     */
+    public void onChildEnded(RunState parent, ChildEnd end, Instant now) {
+        if (!ChildRuns.settle(parent, end, now)) {
+            return;
+        }
+        if (!parent.status().isTerminal()) {
+            RunCompletion.resumeIfNoneWaiting(parent, now);
+            RunCompletion.checkBudget(parent, now);
+        }
+        dispatcher.advance(parent, now);
+    }
+
+    /** How {@code child} (ended, with a parent) settles its parent's task. */
+    public static ChildEnd childEnd(RunState child) {
+        return ChildRuns.end(child);
+    }
+
+    /** The end that fails the parent's task of a child run that could not be started. */
+    public static ChildEnd childNotStarted(ChildStart start, String reason) {
+        return ChildRuns.notStarted(start, reason);
+    }
+
+    /** The child run that dispatch {@code wireId} of {@code run} waits for, or null when it waits for none. */
+    public ChildStart awaitedChild(RunState run, String wireId, Instant now) {
+        return dispatcher.childRuns().awaited(run, wireId, now);
+    }
+
+    /** The child runs to cancel once this transition of {@code run} is committed. */
+    public static List<String> childRunsToCancel(RunState run) {
+        return ChildRuns.toCancel(run);
+    }
+
+    private RunState begin(RunState run, RunSpec spec, String kind, Instant now) {
+        String runId = run.runId;
         touch(run, now);
         run.event(new RunStarted(now.toString(), spec.tasks().size(), kind));
         Blackboard.init(run, spec.blackboard(), now);
@@ -117,11 +165,16 @@ public final class RunEngine {
 
     /** Cancels a run that has not ended; returns false (changing nothing) when it has. */
     public boolean cancel(RunState run, Instant now) {
+        return cancel(run, "cancelled through the API", now);
+    }
+
+    /** Cancels a run that has not ended for the reason {@code why}; returns false (changing nothing) when it has. */
+    public boolean cancel(RunState run, String why, Instant now) {
         if (run.status().isTerminal()) {
             return false;
         }
         touch(run, now);
-        RunCompletion.finish(run, RunStatus.CANCELLED, failure("CANCELLED", "cancelled through the API"), now);
+        RunCompletion.finish(run, RunStatus.CANCELLED, failure("CANCELLED", why), now);
         return true;
     }
 
@@ -247,7 +300,7 @@ public final class RunEngine {
     public static String awaitedAgent(RunState run, String wireId) {
         WireIds wire = WireIds.parse(wireId);
         TaskRecord task = wire == null || run.status().isTerminal() ? null : run.task(wire.taskId());
-        if (task == null || !wireId.equals(task.wireId)) {
+        if (task == null || !wireId.equals(task.wireId) || task.workflow != null) {
             return null;
         }
         if (wire.review()) {

@@ -64,6 +64,9 @@ public final class RunState {
     final List<String> settled = new ArrayList<>();
 
     final List<UsageDelta> usage = new ArrayList<>();
+    /** Child runs this transition's sub-workflow dispatches start once it is committed. */
+    final List<ChildStart> childStarts = new ArrayList<>();
+
     boolean setCancel;
     boolean ended;
 
@@ -395,7 +398,7 @@ public final class RunState {
     public Map<String, String> agentsByWireId() {
         Map<String, String> agents = new LinkedHashMap<>();
         for (TaskRecord task : tasks.values()) {
-            if (task.wireId != null) {
+            if (task.wireId != null && task.workflow == null) {
                 agents.put(task.wireId, task.currentAgent());
             }
         }
@@ -422,5 +425,30 @@ public final class RunState {
     /** The error the run ended with, as stored (JSON text), or null. */
     String errorText() {
         return fields.get(F_ERROR);
+    }
+
+    /** Marks a new run as the child run of {@code parentTask} of {@code parentRun}, {@code depth} levels deep. */
+    void childOf(String parentRun, String parentTask, int depth) {
+        set(ChildRuns.F_PARENT_RUN, parentRun);
+        set(ChildRuns.F_PARENT_TASK, parentTask);
+        set(ChildRuns.F_DEPTH, Integer.toString(depth));
+    }
+
+    /** The run whose sub-workflow task started this run, or null for a submitted run. */
+    public String parentRun() {
+        return fields.get(ChildRuns.F_PARENT_RUN);
+    }
+
+    String parentTask() {
+        return fields.get(ChildRuns.F_PARENT_TASK);
+    }
+
+    /** How many sub-workflow levels deep the run is: 0 for a submitted run. */
+    int depth() {
+        return (int) longField(ChildRuns.F_DEPTH);
+    }
+
+    public List<ChildStart> childStarts() {
+        return childStarts;
     }
 }

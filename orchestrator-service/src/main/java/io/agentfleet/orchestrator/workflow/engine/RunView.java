@@ -24,6 +24,11 @@ public final class RunView {
             v.put("scheduleId", run.scheduleId());
             putTime(v, "scheduledFor", run.scheduledFor());
         }
+        if (run.parentRun() != null) {
+            v.put("parentRun", run.parentRun());
+            v.put("parentTask", run.parentTask());
+            v.put("depth", run.depth());
+        }
         putTime(v, "createdAt", run.createdAt());
         putTime(v, "updatedAt", run.updatedAt());
         putTime(v, "finishedAt", run.finishedAt());
@@ -88,6 +93,9 @@ public final class RunView {
             n.put("attempts", t.attempts);
             if (t.wireId != null) {
                 n.put("wireTaskId", t.wireId);
+            }
+            if (t.childRun != null) {
+                n.put("childRun", t.childRun);
             }
             n.set("input", t.input);
             setIfPresent(n, "output", t.output);

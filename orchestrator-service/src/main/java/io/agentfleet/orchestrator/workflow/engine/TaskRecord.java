@@ -32,6 +32,8 @@ final class TaskRecord {
     final String fallback;
     final Condition when;
     final AgentLoopSpec agentLoop;
+    /** The sub-workflow the task runs as a child run, or null for an agent's task. */
+    final JsonNode workflow;
 
     TaskState state = TaskState.PENDING;
     int revision;
@@ -39,6 +41,8 @@ final class TaskRecord {
     int attempts;
     /** Whether the task has been handed to its {@link #fallback} agent type. */
     boolean fallbackUsed;
+    /** The run id of the child run of a sub-workflow task's current dispatch, else null. */
+    String childRun;
 
     String wireId;
     JsonNode output;
@@ -80,6 +84,7 @@ final class TaskRecord {
         this.fallback = spec.fallback();
         this.when = spec.when();
         this.agentLoop = spec.agentLoop();
+        this.workflow = spec.workflow();
         this.createdAt = createdAt;
     }
 
@@ -107,7 +112,8 @@ final class TaskRecord {
                 onFailure,
                 fallback,
                 when,
-                agentLoop);
+                agentLoop,
+                workflow);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -118,6 +124,7 @@ final class TaskRecord {
         t.dispatches = dispatches;
         t.attempts = attempts;
         t.fallbackUsed = fallbackUsed;
+        t.childRun = childRun;
         t.wireId = wireId;
         t.output = present(output);
         t.candidate = present(candidate);
@@ -212,6 +219,8 @@ final class TaskRecord {
         if (agentLoop != null) {
             n.set("agentLoop", agentLoop.toJson());
         }
+        setIfNotNull(n, "workflow", workflow);
+        putIfNotNull(n, "childRun", childRun);
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -273,7 +282,8 @@ final class TaskRecord {
                 onFailure,
                 n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
                 when,
-                AgentLoopSpec.fromJson(n.get("agentLoop")));
+                AgentLoopSpec.fromJson(n.get("agentLoop")),
+                n.hasNonNull("workflow") ? n.get("workflow") : null);
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -283,6 +293,7 @@ final class TaskRecord {
         t.dispatches = n.path("dispatches").asInt();
         t.attempts = n.path("attempts").asInt();
         t.fallbackUsed = n.path("fallbackUsed").asBoolean();
+        t.childRun = n.hasNonNull("childRun") ? n.get("childRun").asText() : null;
         t.wireId = n.hasNonNull("wireId") ? n.get("wireId").asText() : null;
         t.output = n.get("output");
         t.candidate = n.get("candidate");

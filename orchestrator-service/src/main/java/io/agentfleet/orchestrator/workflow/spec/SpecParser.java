@@ -64,7 +64,8 @@ public final class SpecParser {
             "fallback",
             "when",
             "tools",
-            "maxTurns");
+            "maxTurns",
+            "workflow");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
@@ -109,6 +110,7 @@ public final class SpecParser {
                     "has " + tasksNode.size() + " tasks, more than the limit of "
                             + config.workflow().maxTasks());
         }
+        SubWorkflows.requireDepth(tasksNode, "tasks", 0, maxWorkflowDepth());
         List<TaskSpec> tasks = tasks(BlackboardSpecs.withoutAccess((ArrayNode) tasksNode), "tasks", List.of());
         BlackboardSpec blackboard = BlackboardSpecs.read(body.get(BlackboardSpecs.FIELD), (ArrayNode) tasksNode);
         return runLevel(body, tasks, now).withBlackboard(blackboard);
@@ -121,6 +123,7 @@ public final class SpecParser {
         allowed.remove("tasks");
         allowed.remove("dependsOn");
         allowed.remove(BlackboardSpecs.FIELD);
+        allowed.remove("workflow");
         requireKnownFields(body, allowed, "");
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         body.fields().forEachRemaining(f -> {
@@ -150,7 +153,31 @@ public final class SpecParser {
                     "would grow the run to " + (existing.size() + spawn.size()) + " tasks, more than the limit of "
                             + config.workflow().maxTasks());
         }
+        SubWorkflows.requireDepth(spawn, "spawn", 0, maxWorkflowDepth());
         return tasks((ArrayNode) spawn, "spawn", existing);
+    }
+
+    /**
+     * The run a sub-workflow task starts: {@code body} checked like a submission, its errors named under {@code field}
+     * (the task's {@code workflow} path).
+     */
+    public RunSpec child(JsonNode body, String field, Instant now) {
+        if (!body.isObject()) {
+            throw new InvalidMessageException(field, "must be an object with tasks (a sub-workflow)");
+        }
+        requireKnownFields((ObjectNode) body, SubWorkflows.RUN_FIELDS, field + ".");
+        try {
+            return workflow((ObjectNode) body, now);
+        } catch (PayloadTooLargeException e) {
+            throw new PayloadTooLargeException(field + "." + e.field(), e.reason());
+        } catch (InvalidMessageException e) {
+            throw new InvalidMessageException(field + "." + e.field(), e.reason());
+        }
+    }
+
+    /** How many sub-workflow levels deep a child run may be. */
+    public int maxWorkflowDepth() {
+        return config.workflow().maxWorkflowDepth();
     }
 
     private RunSpec runLevel(ObjectNode body, List<TaskSpec> tasks, Instant now) {
@@ -238,7 +265,13 @@ public final class SpecParser {
             throw new InvalidMessageException(
                     at + "id", "'" + abbreviate(id) + "' is not a valid task id (expected " + TASK_ID + ")");
         }
-        String agent = agent(node, "agent", at);
+        JsonNode workflow = node.get("workflow");
+        boolean sub = workflow != null && !workflow.isNull();
+        if (sub) {
+            SubWorkflows.requireTaskFields(node, at);
+            child(workflow, at + "workflow", Instant.now());
+        }
+        String agent = sub ? SubWorkflows.AGENT : agent(node, "agent", at);
         JsonNode input = node.has("input") ? node.get("input") : JsonNodeFactory.instance.objectNode();
         List<String> dependsOn = new ArrayList<>();
         Map<String, OnFailure> onFailure = new LinkedHashMap<>();
@@ -279,7 +312,8 @@ public final class SpecParser {
                 onFailure,
                 fallback,
                 when,
-                agentLoop);
+                agentLoop,
+                sub ? workflow : null);
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */

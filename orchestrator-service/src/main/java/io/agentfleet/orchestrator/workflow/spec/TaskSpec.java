@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param fallback an agent type the task is dispatched to once when its own attempts end in failure, or null
  * @param when a condition on a dependency's output that must hold for the task to run, or null
  * @param agentLoop the tool loop of an agent task ({@code tools}, {@code maxTurns}), or null for a plain task
+ * @param workflow a sub-workflow (a validated run body) that the task runs as a child run instead of an agent, or null
  */
 public record TaskSpec(
         String id,
@@ -41,7 +42,8 @@ public record TaskSpec(
         Map<String, OnFailure> onFailure,
         String fallback,
         Condition when,
-        AgentLoopSpec agentLoop) {
+        AgentLoopSpec agentLoop,
+        JsonNode workflow) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -55,7 +57,7 @@ public record TaskSpec(
         }
     }
 
-    /** A task without a tool loop. */
+    /** A task run by an agent, without a tool loop. */
     public TaskSpec(
             String id,
             String agent,
@@ -84,6 +86,7 @@ public record TaskSpec(
                 onFailure,
                 fallback,
                 when,
+                null,
                 null);
     }
 
