@@ -33,6 +33,7 @@ final class DispatchMessage {
         if (task.answer != null) {
             content.set("answer", task.answer);
         }
+        Teams.annotate(run, task, content);
         content.put("revision", task.revision);
         return content;
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.orchestrator.workflow.spec.Condition;
 import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.spec.Team;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ final class TaskRecord {
     final Map<String, OnFailure> onFailure;
     final String fallback;
     final Condition when;
+    /** Its part in samples or a debate, or null. */
+    final Team team;
 
     TaskState state = TaskState.PENDING;
     int revision;
@@ -54,6 +57,8 @@ final class TaskRecord {
     long createdAt;
     long dispatchedAt;
     long completedAt;
+    /** How a sample owner picked its output (method, votes, chosen sample), or null. */
+    JsonNode aggregation;
     /** {@link #input} as JSON text, computed once: the input never changes and is rewritten with every save. */
     private String inputJson;
     /** Canonical forms for the loop fingerprint, computed once per value ({@link LoopDetector#canonical}). */
@@ -77,6 +82,7 @@ final class TaskRecord {
         this.onFailure = spec.onFailure();
         this.fallback = spec.fallback();
         this.when = spec.when();
+        this.team = spec.team();
         this.createdAt = createdAt;
     }
 
@@ -103,7 +109,8 @@ final class TaskRecord {
                 maxTokens,
                 onFailure,
                 fallback,
-                when);
+                when,
+                team);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -127,6 +134,7 @@ final class TaskRecord {
         t.cost = cost;
         t.dispatchedAt = dispatchedAt;
         t.completedAt = completedAt;
+        t.aggregation = present(aggregation);
         return t;
     }
 
@@ -205,6 +213,9 @@ final class TaskRecord {
         if (when != null) {
             n.set("when", when.toJson());
         }
+        if (team != null) {
+            n.set("team", team.toJson());
+        }
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -223,6 +234,7 @@ final class TaskRecord {
         n.put("createdAt", createdAt);
         n.put("dispatchedAt", dispatchedAt);
         n.put("completedAt", completedAt);
+        setIfNotNull(n, "aggregation", aggregation);
         return n;
     }
 
@@ -265,7 +277,8 @@ final class TaskRecord {
                 n.hasNonNull("maxTokens") ? n.get("maxTokens").asLong() : null,
                 onFailure,
                 n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
-                when);
+                when,
+                Team.fromJson(n.get("team")));
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -288,6 +301,7 @@ final class TaskRecord {
         t.cost = n.path("cost").asDouble();
         t.dispatchedAt = n.path("dispatchedAt").asLong();
         t.completedAt = n.path("completedAt").asLong();
+        t.aggregation = n.get("aggregation");
         return t;
     }
 

@@ -58,7 +58,10 @@ public final class SpecParser {
             "maxAttempts",
             "maxTokens",
             "fallback",
-            "when");
+            "when",
+            "samples",
+            "aggregate",
+            "debate");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
@@ -116,7 +119,8 @@ public final class SpecParser {
             task.put("id", "task");
         }
         TaskSpec spec = task(task, "");
-        return runLevel(body, List.of(spec), now);
+        Set<String> ids = new HashSet<>(Set.of(spec.id()));
+        return runLevel(body, TeamExpansion.expand(List.of(spec), ids, "tasks"), now);
     }
 
     /**
@@ -145,9 +149,14 @@ public final class SpecParser {
                 config.workflow().maxStepsDefault(),
                 1,
                 config.workflow().maxStepsLimit());
-        if (tasks.size() > maxSteps) {
+        int dispatches = TeamExpansion.dispatches(tasks);
+        if (dispatches > maxSteps) {
             throw new InvalidMessageException(
-                    "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
+                    "maxSteps",
+                    "is " + maxSteps + " but the run has " + dispatches + " tasks"
+                            + (tasks.stream().anyMatch(t -> t.team() != null)
+                                    ? " to dispatch (samples, aggregators and debate rounds included)"
+                                    : ""));
         }
         BudgetFields.Budget budget = BudgetFields.budget(body.get("budget"));
         // A scheduled run's deadline counts from its start, like its tasks' timeouts.
@@ -212,7 +221,16 @@ public final class SpecParser {
             deps.put(task.id(), task.dependsOn());
         }
         Dag.requireAcyclic(List.copyOf(fieldOf.keySet()), deps, fieldOf);
-        return tasks;
+        List<TaskSpec> expanded = TeamExpansion.expand(tasks, ids, path);
+        if (expanded.size() > tasks.size()
+                && existing.size() + expanded.size() > config.workflow().maxTasks()) {
+            throw new InvalidMessageException(
+                    path,
+                    "samples and debates expand the run to " + (existing.size() + expanded.size())
+                            + " tasks, more than the limit of "
+                            + config.workflow().maxTasks());
+        }
+        return expanded;
     }
 
     private TaskSpec task(ObjectNode node, String at) {
@@ -244,6 +262,7 @@ public final class SpecParser {
         String fallback = node.hasNonNull("fallback") ? agent(node, "fallback", at) : null;
         Condition when = DependsOnEdge.condition(node.get("when"), dependsOn, at + "when");
         TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
+        Team team = TeamFields.read(node, at, review != null, this::agent);
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
@@ -261,7 +280,8 @@ public final class SpecParser {
                 maxTokens,
                 onFailure,
                 fallback,
-                when);
+                when,
+                team);
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */

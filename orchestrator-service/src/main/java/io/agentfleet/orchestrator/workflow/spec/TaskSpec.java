@@ -24,6 +24,7 @@ import java.util.Objects;
  *     task, unless its upstream is optional (then it continues)
  * @param fallback an agent type the task is dispatched to once when its own attempts end in failure, or null
  * @param when a condition on a dependency's output that must hold for the task to run, or null
+ * @param team its part in samples or a debate ({@link TeamExpansion}), or null
  */
 public record TaskSpec(
         String id,
@@ -38,7 +39,8 @@ public record TaskSpec(
         Long maxTokens,
         Map<String, OnFailure> onFailure,
         String fallback,
-        Condition when) {
+        Condition when,
+        Team team) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -50,6 +52,38 @@ public record TaskSpec(
         if (timeout != null && timeout.compareTo(LONGEST_TIMEOUT) > 0) {
             timeout = LONGEST_TIMEOUT;
         }
+    }
+
+    /** A task outside any team. */
+    public TaskSpec(
+            String id,
+            String agent,
+            JsonNode input,
+            List<String> dependsOn,
+            ReviewSpec review,
+            boolean optional,
+            boolean escalate,
+            Duration timeout,
+            int maxAttempts,
+            Long maxTokens,
+            Map<String, OnFailure> onFailure,
+            String fallback,
+            Condition when) {
+        this(
+                id,
+                agent,
+                input,
+                dependsOn,
+                review,
+                optional,
+                escalate,
+                timeout,
+                maxAttempts,
+                maxTokens,
+                onFailure,
+                fallback,
+                when,
+                null);
     }
 
     /** A task without edge policies, fallback or condition. */
@@ -75,6 +109,7 @@ public record TaskSpec(
                 timeout,
                 maxAttempts,
                 maxTokens,
+                null,
                 null,
                 null,
                 null);
