@@ -85,6 +85,10 @@ public final class DemoMain {
     int run() throws Exception {
         out.println("AgentFleet demo: " + (options.llm() ? "LLM agents" : "deterministic agents (no API key needed)"));
         out.println("  goal          " + options.goal());
+        if (options.team()) {
+            out.println("  team          " + TeamWorkflow.RESEARCHERS + " researchers vote on a recommendation, a coder"
+                    + " implements it, the reviewer's verdict routes to ship or fix");
+        }
         startRedis();
         startOrchestrator();
         startWorkers();
@@ -228,12 +232,7 @@ public final class DemoMain {
     }
 
     private String submit() throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("maxSteps", 20);
-        ObjectNode plan = body.putArray("tasks").addObject();
-        plan.put("id", "plan");
-        plan.put("agent", "planner");
-        plan.putObject("input").put("goal", options.goal());
+        ObjectNode body = options.team() ? TeamWorkflow.of(options.goal()) : planned(options.goal());
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(api.resolve("/v1/workflows"))
                         .header("Authorization", "Bearer " + apiKey)
@@ -246,6 +245,16 @@ public final class DemoMain {
                     "POST /v1/workflows answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("runId").asText();
+    }
+
+    private static ObjectNode planned(String goal) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("maxSteps", 20);
+        ObjectNode plan = body.putArray("tasks").addObject();
+        plan.put("id", "plan");
+        plan.put("agent", "planner");
+        plan.putObject("input").put("goal", goal);
+        return body;
     }
 
     private boolean killed;

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param embeddedRedis use the Redis binary bundled with the project even when redis-server is on PATH
  * @param failureRate share of demo-agent attempts that fail retryably, to show retries
  * @param stay keep Redis, the orchestrator and the workers running after the run, so the console can be browsed
+ * @param team run {@link TeamWorkflow} (a vote among researchers, a reviewer's verdict routing the graph) instead of
+ *     the planner's workflow
  */
 record DemoOptions(
         String goal,
@@ -20,7 +22,8 @@ record DemoOptions(
         boolean plain,
         boolean embeddedRedis,
         String failureRate,
-        boolean stay) {
+        boolean stay,
+        boolean team) {
     static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
 
     static DemoOptions parse(String[] args, Map<String, String> env) {
@@ -30,6 +33,7 @@ record DemoOptions(
         boolean embeddedRedis = false;
         String failureRate = "0.15";
         boolean stay = false;
+        boolean team = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kill-worker" -> killWorker = true;
@@ -38,15 +42,16 @@ record DemoOptions(
                 case "--embedded-redis" -> embeddedRedis = true;
                 case "--failure-rate" -> failureRate = args[++i];
                 case "--stay" -> stay = true;
+                case "--team" -> team = true;
                 default ->
                     throw new IllegalArgumentException("unknown option '" + args[i]
                             + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
-                            + " [--embedded-redis] [--failure-rate 0..1] [--stay]");
+                            + " [--embedded-redis] [--failure-rate 0..1] [--stay] [--team]");
             }
         }
         boolean llm =
                 isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
-        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate, stay);
+        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate, stay, team);
     }
 
     private static boolean isSet(Map<String, String> env, String name) {
