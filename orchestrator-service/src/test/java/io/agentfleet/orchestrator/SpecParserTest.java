@@ -384,6 +384,16 @@ class SpecParserTest {
                 "cannot be combined with samples",
                 "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3," + vote + ",\"review\":{\"agent\":\"a\"}}");
         assertInvalid(
+                "tasks[1].debate",
+                "cannot be combined with samples",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3," + vote
+                        + ",\"debate\":{\"proposer\":\"a\",\"critic\":\"a\"}}");
+        assertInvalid(
+                "tasks[1].review",
+                "cannot be combined with debate",
+                "{\"id\":\"b\",\"agent\":\"a\",\"review\":{\"agent\":\"a\"},"
+                        + "\"debate\":{\"proposer\":\"a\",\"critic\":\"a\"}}");
+        assertInvalid(
                 "tasks[1].debate.rounds",
                 "must be an integer from 1 to 10, but was 11",
                 "{\"id\":\"b\",\"agent\":\"a\",\"debate\":{\"proposer\":\"a\",\"critic\":\"a\",\"rounds\":11}}");

@@ -316,6 +316,7 @@ class TeamsTest {
         assertEquals(TaskState.SKIPPED, state(run, "design-round-3-proposer"));
         assertEquals("CRITIC_APPROVED", errorType(run, "design-round-3-proposer"));
         assertEquals(TaskState.SKIPPED, state(run, "design-round-3-critic"));
+        assertEquals("DEBATE_ENDED", errorType(run, "design-round-3-critic"));
         assertEquals(TaskState.DISPATCHED, state(run, "design"));
         succeed(run, "design", "{\"verdict\":\"ok\"}");
         assertEquals(RunStatus.COMPLETED, run.status());
@@ -337,6 +338,29 @@ class TeamsTest {
 
         assertEquals(TaskState.SKIPPED, state(optional, "design"));
         assertEquals(TaskState.DISPATCHED, state(optional, "after"), "dependents run without the debate");
+    }
+
+    @Test
+    void aVoteWhereEverySampleAbstainsFails() throws Exception {
+        RunState run = startTasks("""
+                [{"id":"ask","agent":"coder","input":"q","samples":2,
+                  "aggregate":{"method":"vote","pointer":"/answer"}}]""");
+        succeed(run, "ask-sample-1", "{\"other\":1}");
+        succeed(run, "ask-sample-2", "{\"other\":2}");
+
+        assertEquals("NO_VOTES", errorType(run, "ask"));
+        assertEquals(RunStatus.FAILED, run.status());
+    }
+
+    @Test
+    void anEscalatedDebatesFailedRoundParksTheRun() throws Exception {
+        RunState run = startTasks("""
+                [{"id":"design","agent":"reviewer","input":"x","escalate":true,
+                  "debate":{"proposer":"coder","critic":"reviewer","rounds":2}}]""");
+        fail(run, "design-round-1-proposer");
+
+        assertEquals(TaskState.WAITING_HUMAN, state(run, "design-round-1-proposer"));
+        assertEquals(RunStatus.NEEDS_HUMAN, run.status());
     }
 
     @Test
