@@ -393,6 +393,10 @@ class SpecParserTest {
                 "cannot be combined with debate",
                 "{\"id\":\"b\",\"agent\":\"a\",\"review\":{\"agent\":\"a\"},"
                         + "\"debate\":{\"proposer\":\"a\",\"critic\":\"a\"}}");
+        InvalidMessageException single = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.singleTask(Api.parse("{\"agent\":\"a\",\"samples\":3," + vote + "}"), NOW));
+        assertEquals("samples", single.field());
         assertInvalid(
                 "tasks[1].debate.rounds",
                 "must be an integer from 1 to 10, but was 11",

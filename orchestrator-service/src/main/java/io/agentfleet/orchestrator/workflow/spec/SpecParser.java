@@ -108,6 +108,12 @@ public final class SpecParser {
         allowed.addAll(RUN_FIELDS);
         allowed.remove("tasks");
         allowed.remove("dependsOn");
+        for (String team : List.of("samples", "aggregate", "debate")) {
+            if (body.has(team)) {
+                throw new InvalidMessageException(
+                        team, "makes a team of tasks: submit it as a workflow (POST /v1/workflows)");
+            }
+        }
         requireKnownFields(body, allowed, "");
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         body.fields().forEachRemaining(f -> {
@@ -119,8 +125,7 @@ public final class SpecParser {
             task.put("id", "task");
         }
         TaskSpec spec = task(task, "");
-        Set<String> ids = new HashSet<>(Set.of(spec.id()));
-        return runLevel(body, TeamExpansion.expand(List.of(spec), ids, "tasks"), now);
+        return runLevel(body, List.of(spec), now);
     }
 
     /**
