@@ -323,7 +323,7 @@ class SpecParserTest {
     @Test
     void aDebateExpandsIntoRoundsOfProposerAndCriticBeforeItsJudge() {
         RunSpec spec = parser.workflow(Api.parse("""
-                {"tasks":[{"id":"d","agent":"reviewer","input":"x",
+                {"tasks":[{"id":"d","agent":"reviewer","input":"x","fallback":"coder","maxTokens":50,
                   "debate":{"proposer":"coder","critic":"reviewer","rounds":2}}]}"""), NOW);
         assertEquals(
                 List.of("d-round-1-proposer", "d-round-1-critic", "d-round-2-proposer", "d-round-2-critic", "d"),
