@@ -366,4 +366,33 @@ class ApiValidationTest {
         assertEquals(400, number.status(), number.toString());
         assertEquals("priority", number.json().get("field").asText());
     }
+
+    @Test
+    void badSamplesAndDebatesAre400NamingTheFieldAndAGoodOneIsAccepted() {
+        Api.Response tooMany = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","samples":17,
+                  "aggregate":{"method":"vote","pointer":"/answer"}}]}""");
+        assertEquals(400, tooMany.status(), tooMany.toString());
+        assertEquals("tasks[0].samples", tooMany.json().get("field").asText());
+        Api.Response noPointer = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","samples":3,"aggregate":{"method":"vote"}}]}""");
+        assertEquals(400, noPointer.status(), noPointer.toString());
+        assertEquals("tasks[0].aggregate.pointer", noPointer.json().get("field").asText());
+        Api.Response unknownCritic = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","debate":{"proposer":"t-coder","critic":"t-nobody"}}]}""");
+        assertEquals(400, unknownCritic.status(), unknownCritic.toString());
+        assertEquals("tasks[0].debate.critic", unknownCritic.json().get("field").asText());
+        Api.Response tooManySteps = api.post("/v1/workflows", """
+                {"maxSteps":6,"tasks":[{"id":"a","agent":"t-coder",
+                  "debate":{"proposer":"t-coder","critic":"t-researcher","rounds":3}}]}""");
+        assertEquals(400, tooManySteps.status(), tooManySteps.toString());
+        assertEquals("maxSteps", tooManySteps.json().get("field").asText());
+
+        Api.Response accepted = api.post("/v1/workflows", """
+                {"tasks":[{"id":"a","agent":"t-coder","samples":3,"aggregate":{"method":"firstValid"}}]}""");
+        assertEquals(202, accepted.status(), accepted.toString());
+        Api.Response run = api.get("/v1/runs/" + accepted.json().get("runId").asText());
+        assertEquals(200, run.status(), run.toString());
+        assertEquals(4, run.json().get("tasks").size(), "three samples and their aggregate: " + run);
+    }
 }

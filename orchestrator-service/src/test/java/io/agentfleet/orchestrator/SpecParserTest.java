@@ -19,6 +19,7 @@ import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.SpecParser;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.spec.Team;
 import io.micronaut.context.env.PropertySource;
 import io.micronaut.core.value.PropertyResolver;
 import java.time.Duration;
@@ -296,6 +297,122 @@ class SpecParserTest {
                 "needs exactly one of equals and notEquals",
                 "{\"id\":\"b\",\"agent\":\"a\",\"dependsOn\":[\"a\"],"
                         + "\"when\":{\"task\":\"a\",\"pointer\":\"/v\"}}");
+    }
+
+    @Test
+    void samplesExpandIntoNumberedTasksAndTheirAggregateWhichKeepsTheId() {
+        RunSpec spec = parser.workflow(Api.parse("""
+                {"tasks":[{"id":"a","agent":"reviewer"},
+                  {"id":"ask","agent":"coder","input":"q","dependsOn":["a"],"samples":3,"maxTokens":100,
+                   "aggregate":{"method":"vote","pointer":"/answer"}},
+                  {"id":"use","agent":"coder","dependsOn":["ask"]}]}"""), NOW);
+        assertEquals(
+                List.of("a", "ask-sample-1", "ask-sample-2", "ask-sample-3", "ask", "use"),
+                spec.tasks().stream().map(TaskSpec::id).toList());
+        TaskSpec sample = spec.tasks().get(2);
+        assertEquals(new Team.Sample("ask", 2, 3), sample.team());
+        assertEquals(List.of("a"), sample.dependsOn());
+        assertEquals(100L, sample.maxTokens());
+        TaskSpec ask = spec.tasks().get(4);
+        assertEquals(List.of("a", "ask-sample-1", "ask-sample-2", "ask-sample-3"), ask.dependsOn());
+        assertEquals(OnFailure.CONTINUE, ask.onFailure().get("ask-sample-1"));
+        Team.Samples team = (Team.Samples) ask.team();
+        assertEquals(2, team.aggregate().quorum(), "the default quorum is a majority of the samples");
+    }
+
+    @Test
+    void aDebateExpandsIntoRoundsOfProposerAndCriticBeforeItsJudge() {
+        RunSpec spec = parser.workflow(Api.parse("""
+                {"tasks":[{"id":"d","agent":"reviewer","input":"x","fallback":"coder","maxTokens":50,
+                  "debate":{"proposer":"coder","critic":"reviewer","rounds":2}}]}"""), NOW);
+        assertEquals(
+                List.of("d-round-1-proposer", "d-round-1-critic", "d-round-2-proposer", "d-round-2-critic", "d"),
+                spec.tasks().stream().map(TaskSpec::id).toList());
+        assertEquals("coder", spec.tasks().get(2).agent());
+        assertEquals(
+                List.of("d-round-1-proposer", "d-round-1-critic"),
+                spec.tasks().get(2).dependsOn());
+        assertEquals(
+                new Team.Debate(2, "coder", "reviewer", true),
+                spec.tasks().get(4).team());
+        assertEquals(
+                3,
+                ((Team.Debate) parser.workflow(Api.parse("""
+                                {"tasks":[{"id":"d","agent":"reviewer",
+                                  "debate":{"proposer":"coder","critic":"reviewer"}}]}"""), NOW)
+                                .tasks()
+                                .get(6)
+                                .team())
+                        .rounds());
+    }
+
+    @Test
+    void badSamplesAggregatesAndDebatesNameTheField() {
+        String vote = "\"aggregate\":{\"method\":\"vote\",\"pointer\":\"/v\"}";
+        assertInvalid(
+                "tasks[1].samples",
+                "must be an integer from 2 to 16, but was 17",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":17," + vote + "}");
+        assertInvalid(
+                "tasks[1].samples",
+                "must be an integer from 2 to 16, but was 1",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":1," + vote + "}");
+        assertInvalid("tasks[1].aggregate", null, "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3}");
+        assertInvalid(
+                "tasks[1].aggregate",
+                "needs samples (how many times the task runs)",
+                "{\"id\":\"b\",\"agent\":\"a\"," + vote + "}");
+        assertInvalid(
+                "tasks[1].aggregate.method",
+                "must be \"vote\", \"agent\" or \"firstValid\", but was \"best\"",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3,\"aggregate\":{\"method\":\"best\"}}");
+        assertInvalid(
+                "tasks[1].aggregate.pointer",
+                null,
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3,\"aggregate\":{\"method\":\"vote\"}}");
+        assertInvalid(
+                "tasks[1].aggregate.quorum",
+                "must be an integer from 1 to 3, but was 4",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3,"
+                        + "\"aggregate\":{\"method\":\"vote\",\"pointer\":\"/v\",\"quorum\":4}}");
+        assertInvalid(
+                "tasks[1].aggregate.agent",
+                null,
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3,\"aggregate\":{\"method\":\"agent\"}}");
+        assertInvalid(
+                "tasks[1].review",
+                "cannot be combined with samples",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3," + vote + ",\"review\":{\"agent\":\"a\"}}");
+        assertInvalid(
+                "tasks[1].debate",
+                "cannot be combined with samples",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":3," + vote
+                        + ",\"debate\":{\"proposer\":\"a\",\"critic\":\"a\"}}");
+        assertInvalid(
+                "tasks[1].review",
+                "cannot be combined with debate",
+                "{\"id\":\"b\",\"agent\":\"a\",\"review\":{\"agent\":\"a\"},"
+                        + "\"debate\":{\"proposer\":\"a\",\"critic\":\"a\"}}");
+        assertInvalid(
+                "tasks[1].samples",
+                "cannot be combined with workflow",
+                "{\"id\":\"b\",\"samples\":3," + vote + ",\"workflow\":{\"tasks\":[{\"id\":\"x\",\"agent\":\"a\"}]}}");
+        InvalidMessageException single = assertThrows(
+                InvalidMessageException.class,
+                () -> parser.singleTask(Api.parse("{\"agent\":\"a\",\"samples\":3," + vote + "}"), NOW));
+        assertEquals("samples", single.field());
+        assertInvalid(
+                "tasks[1].debate.rounds",
+                "must be an integer from 1 to 10, but was 11",
+                "{\"id\":\"b\",\"agent\":\"a\",\"debate\":{\"proposer\":\"a\",\"critic\":\"a\",\"rounds\":11}}");
+        assertInvalid(
+                "tasks[1].debate.critic",
+                null,
+                "{\"id\":\"b\",\"agent\":\"a\",\"debate\":{\"proposer\":\"a\",\"critic\":\"nobody\"}}");
+        assertInvalid(
+                "tasks[1].samples",
+                "generates task id 'b-sample-1', which the run already has",
+                "{\"id\":\"b\",\"agent\":\"a\",\"samples\":2," + vote + "},{\"id\":\"b-sample-1\",\"agent\":\"a\"}");
     }
 
     private void assertInvalid(String field, String reason, String secondTask) {

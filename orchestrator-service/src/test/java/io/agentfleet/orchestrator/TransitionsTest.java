@@ -19,7 +19,12 @@ import org.junit.jupiter.api.TestFactory;
 class TransitionsTest {
     static final Map<TaskState, Set<TaskState>> TASK_EDGES = Map.of(
             TaskState.PENDING,
-                    EnumSet.of(TaskState.DISPATCHED, TaskState.SKIPPED, TaskState.FAILED, TaskState.CANCELLED),
+                    EnumSet.of(
+                            TaskState.DISPATCHED,
+                            TaskState.COMPLETED,
+                            TaskState.SKIPPED,
+                            TaskState.FAILED,
+                            TaskState.CANCELLED),
             TaskState.DISPATCHED,
                     EnumSet.of(
                             TaskState.PENDING,

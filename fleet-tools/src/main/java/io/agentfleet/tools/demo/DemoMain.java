@@ -100,6 +100,10 @@ public final class DemoMain {
                                 ? "deterministic model and tools (no API key needed)"
                                 : "deterministic agents (no API key needed)"));
         out.println("  goal          " + options.goal());
+        if (options.team()) {
+            out.println("  team          " + TeamWorkflow.RESEARCHERS + " researchers vote on a recommendation, a coder"
+                    + " implements it, the reviewer's verdict routes to ship or fix");
+        }
         startRedis();
         startOrchestrator();
         startWorkers();
@@ -245,20 +249,9 @@ public final class DemoMain {
     }
 
     private String submit() throws Exception {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("maxSteps", 20);
-        ObjectNode task = body.putArray("tasks").addObject();
-        if (options.agent()) {
-            task.put("id", "research");
-            task.put("agent", "llm");
-            task.putArray("tools").add("search").add("read_url");
-            task.put("maxTurns", AGENT_MAX_TURNS);
-            task.put("input", options.goal());
-        } else {
-            task.put("id", "plan");
-            task.put("agent", "planner");
-            task.putObject("input").put("goal", options.goal());
-        }
+        ObjectNode body = options.agent()
+                ? agentLoop(options.goal())
+                : options.team() ? TeamWorkflow.of(options.goal()) : planned(options.goal());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         HttpResponse<String> response = post(body);
         // A tool worker publishes its schema just after it joins its group: until then the agent task is refused.
@@ -275,6 +268,18 @@ public final class DemoMain {
         return JSON.readTree(response.body()).path("runId").asText();
     }
 
+    private static ObjectNode agentLoop(String goal) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("maxSteps", 20);
+        ObjectNode task = body.putArray("tasks").addObject();
+        task.put("id", "research");
+        task.put("agent", "llm");
+        task.putArray("tools").add("search").add("read_url");
+        task.put("maxTurns", AGENT_MAX_TURNS);
+        task.put("input", goal);
+        return body;
+    }
+
     private HttpResponse<String> post(ObjectNode body) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(api.resolve("/v1/workflows"))
@@ -283,6 +288,16 @@ public final class DemoMain {
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static ObjectNode planned(String goal) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("maxSteps", 20);
+        ObjectNode plan = body.putArray("tasks").addObject();
+        plan.put("id", "plan");
+        plan.put("agent", "planner");
+        plan.putObject("input").put("goal", goal);
+        return body;
     }
 
     private boolean killed;

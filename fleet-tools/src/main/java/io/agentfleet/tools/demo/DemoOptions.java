@@ -14,6 +14,8 @@ import java.util.Map;
  * @param stay keep Redis, the orchestrator and the workers running after the run, so the console can be browsed
  * @param agent run a tool-using agent loop ({@code llm} with the tools {@code search} and {@code read_url}) instead
  *     of the planner's workflow
+ * @param team run {@link TeamWorkflow} (a vote among researchers, a reviewer's verdict routing the graph) instead of
+ *     the planner's workflow
  */
 record DemoOptions(
         String goal,
@@ -23,7 +25,8 @@ record DemoOptions(
         boolean embeddedRedis,
         String failureRate,
         boolean stay,
-        boolean agent) {
+        boolean agent,
+        boolean team) {
     static final String DEFAULT_GOAL = "Build a rate limiter for our public API";
 
     static DemoOptions parse(String[] args, Map<String, String> env) {
@@ -34,6 +37,7 @@ record DemoOptions(
         String failureRate = "0.15";
         boolean stay = false;
         boolean agent = false;
+        boolean team = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--kill-worker" -> killWorker = true;
@@ -43,15 +47,19 @@ record DemoOptions(
                 case "--failure-rate" -> failureRate = args[++i];
                 case "--stay" -> stay = true;
                 case "--agent" -> agent = true;
+                case "--team" -> team = true;
                 default ->
                     throw new IllegalArgumentException("unknown option '" + args[i]
                             + "'; usage: ./fleet demo [--kill-worker] [--goal TEXT] [--plain]"
-                            + " [--embedded-redis] [--failure-rate 0..1] [--stay] [--agent]");
+                            + " [--embedded-redis] [--failure-rate 0..1] [--stay] [--agent | --team]");
             }
         }
         boolean llm =
                 isSet(env, "OPENAI_API_KEY") || isSet(env, "ANTHROPIC_API_KEY") || isSet(env, "FLEET_LLM_BASE_URL");
-        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate, stay, agent);
+        if (agent && team) {
+            throw new IllegalArgumentException("--agent and --team are two different demos: choose one");
+        }
+        return new DemoOptions(goal, killWorker, llm, plain, embeddedRedis, failureRate, stay, agent, team);
     }
 
     private static boolean isSet(Map<String, String> env, String name) {

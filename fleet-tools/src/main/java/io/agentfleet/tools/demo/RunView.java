@@ -122,6 +122,7 @@ final class RunView {
                     task.path("durationMs").asLong() / 1000.0,
                     tokens);
         }
+        printDecisions(run);
         out.println();
         out.println("Final output:");
         for (JsonNode task : finalTasks(run)) {
@@ -140,6 +141,43 @@ final class RunView {
         }
         if (run.has("error")) {
             out.println("Error: " + run.path("error"));
+        }
+    }
+
+    /** How votes went and why tasks were skipped (a condition on a verdict, a debate that ended early). */
+    private void printDecisions(JsonNode run) {
+        boolean first = true;
+        for (JsonNode task : run.path("tasks")) {
+            JsonNode aggregation = task.path("aggregation");
+            String line = null;
+            if (aggregation.has("votes")) {
+                StringBuilder votes = new StringBuilder();
+                aggregation
+                        .path("votes")
+                        .forEach(v -> votes.append(votes.isEmpty() ? "" : ", ")
+                                .append(v.path("value"))
+                                .append(" ×")
+                                .append(v.path("count").asInt()));
+                line = String.format(
+                        "  vote     %-14s %s won (%s of %d samples succeeded: %s)",
+                        task.path("id").asText(),
+                        aggregation.path("value"),
+                        aggregation.path("succeeded").asInt(),
+                        aggregation.path("samples").asInt(),
+                        votes);
+            } else if ("SKIPPED".equals(task.path("state").asText()) && task.has("error")) {
+                line = String.format(
+                        "  skipped  %-14s %s",
+                        task.path("id").asText(),
+                        task.path("error").path("message").asText());
+            }
+            if (line != null) {
+                if (first) {
+                    out.println();
+                    first = false;
+                }
+                out.println(line);
+            }
         }
     }
 

@@ -124,4 +124,50 @@ class DemoEndToEndTest {
             assertTrue(primaries.size() > 1, "the demo's agent types span several primaries: " + primaries);
         }
     }
+
+    /**
+     * {@code ./fleet demo --team}: three researcher samples vote 2 to 1 on a recommendation, the reviewer rejects the
+     * first implementation, and that verdict routes the run to fix and skips ship. Without simulated failures, so that
+     * every sample votes.
+     */
+    @Test
+    void teamDemoVotesAmongThreeResearchersAndTheReviewersVerdictRoutesTheGraph() throws Exception {
+        Path root = ProjectDirs.root();
+        Path log = root.resolve("fleet-tools/target/demo-team-test.log");
+        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
+                .sysProp("fleet.root", root.toString())
+                .env("REDIS_URL", "")
+                .env("OPENAI_API_KEY", "")
+                .arg("--plain", "--embedded-redis", "--team", "--failure-rate", "0")
+                .logTo(log)
+                .start()) {
+            int exit = demo.waitFor(Duration.ofMinutes(4));
+            String output = demo.logText();
+            assertEquals(0, exit, output);
+            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
+            for (String task : new String[] {
+                "research-sample-1", "research-sample-2", "research-sample-3", "research", "implement", "review", "fix"
+            }) {
+                assertTrue(
+                        Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+")
+                                .matcher(output)
+                                .find(),
+                        "summary row for " + task + ":\n" + output);
+            }
+            assertTrue(
+                    Pattern.compile("(?m)^  ship +\\w+ +SKIPPED")
+                            .matcher(output)
+                            .find(),
+                    output);
+            assertTrue(
+                    Pattern.compile(
+                                    "(?m)^  vote +research +\"[^\"]+\" won \\(3 of 3 samples succeeded: .* ×2, .* ×1\\)")
+                            .matcher(output)
+                            .find(),
+                    "the vote went 2 to 1:\n" + output);
+            assertTrue(output.contains("skipped  ship           condition review/approved == true is false"), output);
+            assertTrue(output.contains("Final output:"), output);
+            assertTrue(output.contains("  [fix]"), output);
+        }
+    }
 }

@@ -6,7 +6,7 @@ import io.agentfleet.worker.spi.AgentHandler;
 import io.agentfleet.worker.spi.HandlerResult;
 import io.agentfleet.worker.spi.TaskContext;
 
-/** Echoes its input and the ids of the context it received. */
+/** Echoes its input, the ids of the context it received, and its sample or debate round if it has one. */
 public final class ResearcherAgent implements AgentHandler {
     @Override
     public String agentType() {
@@ -25,6 +25,11 @@ public final class ResearcherAgent implements AgentHandler {
         out.set("input", Probe.input(task));
         out.put("finding", "notes on " + Probe.input(task).path("topic").asText("?"));
         out.set("contextKeys", context.json().valueToTree(iterable(Probe.context(task))));
+        for (String team : new String[] {"sample", "debate"}) {
+            if (task.content().has(team)) {
+                out.set(team, task.content().get(team));
+            }
+        }
         return HandlerResult.of(out);
     }
 

@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Writes a small Python module for its task ({@code input.task}, or the input text), with the dependencies' findings as
- * comments: {@code {"task", "language", "files": [{"path","content"}], "summary", "basedOn", "revision"}}. On a
- * revision with reviewer feedback it validates its input and adds a test file, and says so in
- * {@code addressedFeedback}.
+ * comments: {@code {"task", "language", "files": [{"path","content"}], "summary", "basedOn", "revision"}}. Given
+ * reviewer feedback (a revision's, or a rejecting review among its dependencies) it validates its input and adds a
+ * test file, and says so in {@code addressedFeedback}.
  */
 final class CoderAgent extends DemoAgent {
     static final String KIND = "coder";
@@ -27,7 +27,8 @@ final class CoderAgent extends DemoAgent {
         List<String> keywords = Deterministic.keywords(task, 3);
         String module = Deterministic.slug(keywords, "_");
         String function = "run_" + module;
-        boolean revise = content.feedback() != null;
+        String feedback = feedback(content);
+        boolean revise = feedback != null;
         ObjectNode output = JsonNodeFactory.instance.objectNode();
         output.put("task", task);
         output.put("language", "python");
@@ -46,9 +47,27 @@ final class CoderAgent extends DemoAgent {
         content.context().keySet().forEach(basedOn::add);
         output.put("revision", content.revision());
         if (revise) {
-            output.put("addressedFeedback", content.feedback());
+            output.put("addressedFeedback", feedback);
         }
         return output;
+    }
+
+    /**
+     * The reviewer's feedback: from a review loop ({@code content.feedback}), else from a rejecting verdict among the
+     * dependencies ({@code approved: false} with {@code feedback}), as when a graph routes a rejection to a fix task.
+     */
+    private static String feedback(TaskContent content) {
+        if (content.feedback() != null) {
+            return content.feedback();
+        }
+        for (JsonNode output : content.context().values()) {
+            if (output.path("approved").isBoolean()
+                    && !output.path("approved").asBoolean()
+                    && output.path("feedback").isTextual()) {
+                return output.path("feedback").asText();
+            }
+        }
+        return null;
     }
 
     /** One line per finding of the dependencies (or their summary / text), for the module's header comment. */

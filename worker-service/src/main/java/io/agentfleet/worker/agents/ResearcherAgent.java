@@ -9,7 +9,8 @@ import java.util.SplittableRandom;
 
 /**
  * Answers a question ({@code input.question}, or the input text) with findings and sources derived from the
- * question's keywords: {@code {"question", "findings": [..3], "sources": [{"title","url"}], "summary", "confidence"}}.
+ * question's keywords: {@code {"question", "findings": [..3], "sources": [{"title","url"}], "summary", "confidence",
+ * "recommendation"}}.
  */
 final class ResearcherAgent extends DemoAgent {
     static final String KIND = "researcher";
@@ -21,6 +22,10 @@ final class ResearcherAgent extends DemoAgent {
             "Failure reports on %s trace back to unhandled %s at the boundaries.",
             "A small reference implementation of %s fits in a few hundred lines once %s is isolated.",
             "Benchmarks of %s vary widely with %s; the median of several runs is the useful figure.");
+
+    /** The approaches a researcher recommends one of ({@code recommendation}). */
+    static final List<String> APPROACHES = List.of(
+            "adopt a proven open-source library", "build a small in-house implementation", "buy a managed service");
 
     ResearcherAgent(String agentType, DemoAgentSettings settings, Sleeper sleeper) {
         super(agentType, KIND, settings, sleeper);
@@ -56,7 +61,22 @@ final class ResearcherAgent extends DemoAgent {
                 "Findings on " + String.join(", ", keywords) + ": " + findings.size() + " points, chiefly that "
                         + keywords.get(0) + " needs idempotent, bounded handling.");
         output.put("confidence", 0.6 + random.nextInt(36) / 100.0);
+        output.put(
+                "recommendation",
+                recommendation(question, raw.path("sample").path("index").asInt(0)));
         return output;
+    }
+
+    /**
+     * The approach the question's research points to. A sample ({@code content.sample.index} > 0) dissents, taking the
+     * next approach, when its index plus the question's hash is a multiple of three: exactly one of any three
+     * consecutive samples does, so a vote among three researchers is 2 to 1, and the same every time.
+     */
+    static String recommendation(String question, int sampleIndex) {
+        int primary = (int) Math.floorMod(Deterministic.hash("recommend", question), (long) APPROACHES.size());
+        boolean dissents =
+                sampleIndex > 0 && Math.floorMod(sampleIndex + Deterministic.hash("dissent", question), 3L) == 0;
+        return APPROACHES.get((primary + (dissents ? 1 : 0)) % APPROACHES.size());
     }
 
     @Override

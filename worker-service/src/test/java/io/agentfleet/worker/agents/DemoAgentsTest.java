@@ -351,4 +351,50 @@ class DemoAgentsTest {
         array.forEach(v -> values.add(v.asText()));
         return values;
     }
+
+    @Test
+    void threeResearcherSamplesRecommendTwoToOneAndTheSameWayEveryTime() throws Exception {
+        Map<String, Integer> votes = new java.util.HashMap<>();
+        for (int index = 1; index <= 3; index++) {
+            ObjectNode content = request(Map.of("question", "How should we rate limit our public API?"));
+            content.putObject("sample").put("index", index).put("of", 3);
+            String recommendation = run(agent("researcher"), content)
+                    .output()
+                    .path("recommendation")
+                    .asText();
+            assertTrue(ResearcherAgent.APPROACHES.contains(recommendation), recommendation);
+            assertEquals(
+                    recommendation,
+                    run(agent("researcher"), content)
+                            .output()
+                            .path("recommendation")
+                            .asText());
+            votes.merge(recommendation, 1, Integer::sum);
+        }
+        assertEquals(List.of(1, 2), votes.values().stream().sorted().toList(), "one sample dissents: " + votes);
+        String plain = run(agent("researcher"), request(Map.of("question", "How should we rate limit our public API?")))
+                .output()
+                .path("recommendation")
+                .asText();
+        assertEquals(2, votes.get(plain), "the majority is what an unsampled researcher recommends");
+    }
+
+    @Test
+    void coderAddressesARejectingReviewAmongItsDependencies() throws Exception {
+        ObjectNode content = request(Map.of("task", "Implement a token bucket limiter"));
+        content.putObject("context")
+                .putObject("review")
+                .put("approved", false)
+                .put("feedback", "Add unit tests for run_token_bucket()");
+        ObjectNode output = run(agent("coder"), content).output();
+
+        assertEquals(
+                "Add unit tests for run_token_bucket()",
+                output.path("addressedFeedback").asText());
+        assertEquals(2, output.path("files").size(), "the module and its test file");
+        assertTrue(run(agent("reviewer"), reviewOf(output, 1))
+                .output()
+                .path("approved")
+                .asBoolean());
+    }
 }

@@ -33,6 +33,7 @@ final class DispatchMessage {
         if (task.answer != null) {
             content.set("answer", task.answer);
         }
+        Teams.annotate(run, task, content);
         content.put("revision", task.revision);
         AgentConversation.decorate(run, task, content);
         Blackboard.attach(run, task, content);

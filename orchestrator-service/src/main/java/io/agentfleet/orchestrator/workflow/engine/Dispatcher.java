@@ -54,7 +54,10 @@ final class Dispatcher {
                 return;
             }
             List<String> deps = effective.get(task.id);
-            if (task.state == TaskState.PENDING && Dag.settled(run, deps) && Edges.release(run, task, deps, now)) {
+            if (task.state == TaskState.PENDING
+                    && Teams.ready(run, task, deps)
+                    && Edges.release(run, task, deps, now)
+                    && Teams.release(run, task, now)) {
                 dispatch(run, task, false, now);
             }
         }

@@ -79,6 +79,10 @@ public final class RunView {
             if (t.when != null) {
                 n.set("when", t.when.toJson());
             }
+            if (t.team != null) {
+                n.set("team", t.team.toJson());
+            }
+            setIfPresent(n, "aggregation", t.aggregation);
             if (t.fallback != null) {
                 n.put("fallback", t.fallback);
                 n.put("fallbackUsed", t.fallbackUsed);

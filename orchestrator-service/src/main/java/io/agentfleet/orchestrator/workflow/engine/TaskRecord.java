@@ -9,6 +9,7 @@ import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import io.agentfleet.orchestrator.workflow.spec.Condition;
 import io.agentfleet.orchestrator.workflow.spec.OnFailure;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
+import io.agentfleet.orchestrator.workflow.spec.Team;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,6 +35,8 @@ final class TaskRecord {
     final AgentLoopSpec agentLoop;
     /** The sub-workflow the task runs as a child run, or null for an agent's task. */
     final JsonNode workflow;
+    /** Its part in samples or a debate, or null. */
+    final Team team;
 
     TaskState state = TaskState.PENDING;
     int revision;
@@ -60,6 +63,8 @@ final class TaskRecord {
     long createdAt;
     long dispatchedAt;
     long completedAt;
+    /** How a sample owner picked its output (method, votes, chosen sample), or null. */
+    JsonNode aggregation;
     /** {@link #input} as JSON text, computed once: the input never changes and is rewritten with every save. */
     private String inputJson;
     /** Canonical forms for the loop fingerprint, computed once per value ({@link LoopDetector#canonical}). */
@@ -85,6 +90,7 @@ final class TaskRecord {
         this.when = spec.when();
         this.agentLoop = spec.agentLoop();
         this.workflow = spec.workflow();
+        this.team = spec.team();
         this.createdAt = createdAt;
     }
 
@@ -113,7 +119,8 @@ final class TaskRecord {
                 fallback,
                 when,
                 agentLoop,
-                workflow);
+                workflow,
+                team);
         TaskRecord t = new TaskRecord(spec, spawnedBy, createdAt);
         t.inputJson = inputJson;
         t.canonicalInput = canonicalInput;
@@ -138,6 +145,7 @@ final class TaskRecord {
         t.cost = cost;
         t.dispatchedAt = dispatchedAt;
         t.completedAt = completedAt;
+        t.aggregation = present(aggregation);
         return t;
     }
 
@@ -221,6 +229,9 @@ final class TaskRecord {
         }
         setIfNotNull(n, "workflow", workflow);
         putIfNotNull(n, "childRun", childRun);
+        if (team != null) {
+            n.set("team", team.toJson());
+        }
         n.put("state", state.name());
         n.put("revision", revision);
         n.put("dispatches", dispatches);
@@ -239,6 +250,7 @@ final class TaskRecord {
         n.put("createdAt", createdAt);
         n.put("dispatchedAt", dispatchedAt);
         n.put("completedAt", completedAt);
+        setIfNotNull(n, "aggregation", aggregation);
         return n;
     }
 
@@ -283,7 +295,8 @@ final class TaskRecord {
                 n.hasNonNull("fallback") ? n.get("fallback").asText() : null,
                 when,
                 AgentLoopSpec.fromJson(n.get("agentLoop")),
-                n.hasNonNull("workflow") ? n.get("workflow") : null);
+                n.hasNonNull("workflow") ? n.get("workflow") : null,
+                Team.fromJson(n.get("team")));
         TaskRecord t = new TaskRecord(
                 spec,
                 n.hasNonNull("spawnedBy") ? n.get("spawnedBy").asText() : null,
@@ -307,6 +320,7 @@ final class TaskRecord {
         t.cost = n.path("cost").asDouble();
         t.dispatchedAt = n.path("dispatchedAt").asLong();
         t.completedAt = n.path("completedAt").asLong();
+        t.aggregation = n.get("aggregation");
         return t;
     }
 

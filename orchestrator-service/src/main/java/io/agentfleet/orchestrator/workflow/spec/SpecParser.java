@@ -65,7 +65,10 @@ public final class SpecParser {
             "when",
             "tools",
             "maxTurns",
-            "workflow");
+            "workflow",
+            "samples",
+            "aggregate",
+            "debate");
     private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
     private static final int MAX_REVISIONS_LIMIT = 20;
@@ -124,6 +127,12 @@ public final class SpecParser {
         allowed.remove("dependsOn");
         allowed.remove(BlackboardSpecs.FIELD);
         allowed.remove("workflow");
+        for (String team : List.of("samples", "aggregate", "debate")) {
+            if (body.has(team)) {
+                throw new InvalidMessageException(
+                        team, "makes a team of tasks: submit it as a workflow (POST /v1/workflows)");
+            }
+        }
         requireKnownFields(body, allowed, "");
         ObjectNode task = JsonNodeFactory.instance.objectNode();
         body.fields().forEachRemaining(f -> {
@@ -188,9 +197,14 @@ public final class SpecParser {
                 config.workflow().maxStepsDefault(),
                 1,
                 config.workflow().maxStepsLimit());
-        if (tasks.size() > maxSteps) {
+        int dispatches = TeamExpansion.dispatches(tasks);
+        if (dispatches > maxSteps) {
             throw new InvalidMessageException(
-                    "maxSteps", "is " + maxSteps + " but the run has " + tasks.size() + " tasks");
+                    "maxSteps",
+                    "is " + maxSteps + " but the run has " + dispatches + " tasks"
+                            + (tasks.stream().anyMatch(t -> t.team() != null)
+                                    ? " to dispatch (samples, aggregators and debate rounds included)"
+                                    : ""));
         }
         BudgetFields.Budget budget = BudgetFields.budget(body.get("budget"));
         // A scheduled run's deadline counts from its start, like its tasks' timeouts.
@@ -255,7 +269,16 @@ public final class SpecParser {
             deps.put(task.id(), task.dependsOn());
         }
         Dag.requireAcyclic(List.copyOf(fieldOf.keySet()), deps, fieldOf);
-        return tasks;
+        List<TaskSpec> expanded = TeamExpansion.expand(tasks, ids, path);
+        if (expanded.size() > tasks.size()
+                && existing.size() + expanded.size() > config.workflow().maxTasks()) {
+            throw new InvalidMessageException(
+                    path,
+                    "samples and debates expand the run to " + (existing.size() + expanded.size())
+                            + " tasks, more than the limit of "
+                            + config.workflow().maxTasks());
+        }
+        return expanded;
     }
 
     private TaskSpec task(ObjectNode node, String at) {
@@ -293,11 +316,17 @@ public final class SpecParser {
         String fallback = node.hasNonNull("fallback") ? agent(node, "fallback", at) : null;
         Condition when = DependsOnEdge.condition(node.get("when"), dependsOn, at + "when");
         TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
+        Team team = TeamFields.read(node, at, review != null, this::agent);
         requireInputFits(input, at, review != null);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
         Long maxTokens = BudgetFields.taskMaxTokens(node.get("maxTokens"), at);
         AgentLoopSpec agentLoop = AgentLoopFields.read(node, at, toolSchemas, this::requireKnownAgent);
+        if (team != null && (agentLoop != null || sub)) {
+            throw new InvalidMessageException(
+                    at + (node.hasNonNull("samples") ? "samples" : "debate"),
+                    "cannot be combined with " + (sub ? "workflow" : "tools"));
+        }
         return new TaskSpec(
                 id,
                 agent,
@@ -313,7 +342,8 @@ public final class SpecParser {
                 fallback,
                 when,
                 agentLoop,
-                sub ? workflow : null);
+                sub ? workflow : null,
+                team);
     }
 
     /** The tokens a task of {@code agent} without its own {@code maxTokens} reserves, 0 when its type has no default. */

@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param when a condition on a dependency's output that must hold for the task to run, or null
  * @param agentLoop the tool loop of an agent task ({@code tools}, {@code maxTurns}), or null for a plain task
  * @param workflow a sub-workflow (a validated run body) that the task runs as a child run instead of an agent, or null
+ * @param team its part in samples or a debate ({@link TeamExpansion}), or null
  */
 public record TaskSpec(
         String id,
@@ -43,7 +44,8 @@ public record TaskSpec(
         String fallback,
         Condition when,
         AgentLoopSpec agentLoop,
-        JsonNode workflow) {
+        JsonNode workflow,
+        Team team) {
     /** The longest timeout a task record can store (in milliseconds); a deadline this far away is never reached. */
     public static final Duration LONGEST_TIMEOUT = Duration.ofMillis(Long.MAX_VALUE);
 
@@ -57,7 +59,7 @@ public record TaskSpec(
         }
     }
 
-    /** A task run by an agent, without a tool loop. */
+    /** A task run by an agent, without a tool loop, outside any team. */
     public TaskSpec(
             String id,
             String agent,
@@ -86,6 +88,7 @@ public record TaskSpec(
                 onFailure,
                 fallback,
                 when,
+                null,
                 null,
                 null);
     }
