@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.schedule;
 
 import io.agentfleet.lettuce.FleetRedis;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.orchestrator.redis.OrchestratorScripts;
 import io.agentfleet.orchestrator.workflow.RunAlreadyExists;
 import io.agentfleet.orchestrator.workflow.engine.RunOrigin;
@@ -155,7 +156,7 @@ class ScheduleTicker {
      * lease.
      */
     private void startTick(Schedule s, long tick, String member, long lease) {
-        RunOrigin origin = new RunOrigin(TickRunIds.of(s.id(), tick), s.id(), Instant.ofEpochMilli(tick));
+        RunOrigin origin = new RunOrigin(Ids.derived(tick, s.id()), s.id(), Instant.ofEpochMilli(tick));
         try {
             runs.start(s, origin, TickRecord.Outcome.STARTED);
             metrics.counter("fleet.orchestrator.schedule.ticks", "outcome", "started")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentfleet.messages.Ids;
 import io.micronaut.scheduling.cron.CronExpression;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,11 +68,11 @@ class TickPlanTest {
 
     @Test
     void aTicksRunIdIsTheSameOnEveryReplicaAndAUlidOfTheTick() {
-        String id = TickRunIds.of("01JABCDEFGHJKMNPQRSTVWXYZ0", T0);
-        assertEquals(id, TickRunIds.of("01JABCDEFGHJKMNPQRSTVWXYZ0", T0));
+        String id = Ids.derived(T0, "01JABCDEFGHJKMNPQRSTVWXYZ0");
+        assertEquals(id, Ids.derived(T0, "01JABCDEFGHJKMNPQRSTVWXYZ0"));
         assertTrue(id.matches("[0-9A-Z]{26}"), id);
         assertEquals(io.agentfleet.messages.Ids.newId(T0).substring(0, 10), id.substring(0, 10), "time part");
-        assertNotEquals(id, TickRunIds.of("01JABCDEFGHJKMNPQRSTVWXYZ1", T0), "another schedule");
-        assertNotEquals(id, TickRunIds.of("01JABCDEFGHJKMNPQRSTVWXYZ0", T0 + 1_000), "another tick");
+        assertNotEquals(id, Ids.derived(T0, "01JABCDEFGHJKMNPQRSTVWXYZ1"), "another schedule");
+        assertNotEquals(id, Ids.derived(T0 + 1_000, "01JABCDEFGHJKMNPQRSTVWXYZ0"), "another tick");
     }
 }

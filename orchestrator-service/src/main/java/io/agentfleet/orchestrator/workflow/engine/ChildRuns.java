@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.RunEventData.ChildRunStarted;
 import io.agentfleet.messages.RunEventData.TaskDispatched;
@@ -75,7 +76,7 @@ final class ChildRuns {
         String wireId = WireIds.of(run.runId, task.id, task.revision, false);
         task.moveTo(TaskState.DISPATCHED);
         task.wireId = wireId;
-        task.childRun = ChildRunIds.of(run.runId, wireId);
+        task.childRun = Ids.derivedFrom(run.runId, wireId);
         task.dispatches++;
         task.dispatchedAt = now.toEpochMilli();
         TokenReservations.reserve(run, task, reservation);

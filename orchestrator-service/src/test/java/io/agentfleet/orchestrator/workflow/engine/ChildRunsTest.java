@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
+import io.agentfleet.messages.Ids;
 import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Metadata;
@@ -74,7 +75,7 @@ class ChildRunsTest {
         TaskRecord sub = parent.task("sub");
 
         assertEquals(TaskState.DISPATCHED, sub.state);
-        assertEquals(ChildRunIds.of(parent.runId, sub.wireId), sub.childRun);
+        assertEquals(Ids.derivedFrom(parent.runId, sub.wireId), sub.childRun);
         assertTrue(sub.childRun.matches("[0-9A-Z]{26}"), sub.childRun);
         assertEquals(parent.runId.substring(0, 10), sub.childRun.substring(0, 10), "sorts with its parent");
         assertEquals(300, parent.reservedTokens());
