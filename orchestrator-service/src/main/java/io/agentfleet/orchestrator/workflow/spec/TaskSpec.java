@@ -59,41 +59,7 @@ public record TaskSpec(
         }
     }
 
-    /** A task run by an agent, without a tool loop, outside any team. */
-    public TaskSpec(
-            String id,
-            String agent,
-            JsonNode input,
-            List<String> dependsOn,
-            ReviewSpec review,
-            boolean optional,
-            boolean escalate,
-            Duration timeout,
-            int maxAttempts,
-            Long maxTokens,
-            Map<String, OnFailure> onFailure,
-            String fallback,
-            Condition when) {
-        this(
-                id,
-                agent,
-                input,
-                dependsOn,
-                review,
-                optional,
-                escalate,
-                timeout,
-                maxAttempts,
-                maxTokens,
-                onFailure,
-                fallback,
-                when,
-                null,
-                null,
-                null);
-    }
-
-    /** A task without edge policies, fallback or condition. */
+    /** A plain agent task: no edge policies, fallback, condition, tool loop, sub-workflow or team. */
     public TaskSpec(
             String id,
             String agent,
@@ -116,6 +82,9 @@ public record TaskSpec(
                 timeout,
                 maxAttempts,
                 maxTokens,
+                null,
+                null,
+                null,
                 null,
                 null,
                 null);
