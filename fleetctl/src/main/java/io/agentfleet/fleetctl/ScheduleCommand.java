@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -35,21 +35,8 @@ final class ScheduleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--api",
-            scope = ScopeType.INHERIT,
-            paramLabel = "URL",
-            defaultValue = "${env:FLEET_API_URL:-http://localhost:8080}",
-            description = "The orchestrator's base URL (default: $FLEET_API_URL, else ${DEFAULT-VALUE})")
-    String api;
-
-    @Option(
-            names = "--api-key",
-            scope = ScopeType.INHERIT,
-            paramLabel = "KEY",
-            defaultValue = "${env:FLEET_API_KEY}",
-            description = "The API key: the schedule belongs to its tenant (default: $FLEET_API_KEY)")
-    String apiKey;
+    @Mixin
+    ApiOptions apiOptions;
 
     @Override
     public Integer call() {
@@ -58,7 +45,7 @@ final class ScheduleCommand implements Callable<Integer> {
     }
 
     OrchestratorApi client() {
-        return new OrchestratorApi(api, apiKey);
+        return apiOptions.client();
     }
 
     /** Prints a schedule (JSON with --json, else its main fields). */
