@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.messages.AgentMessage;
@@ -74,6 +75,7 @@ class ResultReconciliationTest {
         AgentMessage task = awaitTask("g-trimmed", runId);
 
         recordAndTrim(task, "{\"answer\":\"from the done key\"}");
+        runScheduledReconcileNow(runId, task.taskId());
 
         JsonNode run = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         JsonNode only = Api.task(run, "only");
@@ -120,6 +122,7 @@ class ResultReconciliationTest {
                     CODEC.encode(outcome),
                     SetParams.setParams().ex(86_400));
         }
+        runScheduledReconcileNow(runId, task.taskId());
         JsonNode completed = api.awaitStatus(runId, "COMPLETED", TIMEOUT);
         long eventsBefore = events(runId);
 
@@ -268,6 +271,19 @@ class ResultReconciliationTest {
             tx.exec();
             assertEquals(0, jedis.xlen(results));
         }
+    }
+
+    /**
+     * The reconcile check the orchestrator scheduled when it dispatched {@code wireId} (10 s later here), made due now
+     * instead of waited for: it must exist, so the test still proves the dispatch scheduled it.
+     */
+    private static void runScheduledReconcileNow(String runId, String wireId) {
+        try (Jedis jedis = redis.jedis()) {
+            assertNotNull(
+                    jedis.zscore(SCHEDULE, DeadlineMember.forReconcile(runId, wireId)),
+                    "the dispatch scheduled a reconcile check");
+        }
+        reconcileNow(runId, wireId);
     }
 
     /** Makes the reconcile check of {@code wireId} due now and waits until a watcher has handled it. */
