@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.BackpressureException;
-import io.agentfleet.orchestrator.workflow.engine.ChildEnd;
 import io.agentfleet.orchestrator.workflow.engine.ChildStart;
 import io.agentfleet.orchestrator.workflow.engine.OutboxEntry;
 import io.agentfleet.orchestrator.workflow.engine.RunEngine;
@@ -22,10 +21,6 @@ import io.agentfleet.orchestrator.workflow.store.RunStores;
 import io.agentfleet.orchestrator.workflow.store.UsageLedger;
 import io.agentfleet.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +41,6 @@ public final class RunService {
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
     private static final int MAX_CONFLICT_RETRIES = 50;
     private static final long OUTBOX_GRACE_MS = 5_000;
-    private static final AttributeKey<String> KIND = AttributeKey.stringKey("agentfleet.run.kind");
-    private static final AttributeKey<Long> TASKS = AttributeKey.longKey("agentfleet.run.tasks");
 
     private final RunEngine engine;
     private final DailyBudgets dailyBudgets;
@@ -61,6 +54,8 @@ public final class RunService {
     private final MeterRegistry metrics;
     private final MessageTracing tracing;
     private final Duration reconcileAfter;
+    private final ChildRunLinks childLinks;
+    private final RecordedOutcomes recordedOutcomes;
     private volatile Consumer<Set<String>> agentListener = agents -> {};
 
     public RunService(
@@ -83,6 +78,8 @@ public final class RunService {
         this.clock = clock;
         this.metrics = metrics;
         this.tracing = tracing;
+        this.childLinks = new ChildRunLinks(this, engine, store, clock, reconcileAfter);
+        this.recordedOutcomes = new RecordedOutcomes(this, store, metrics);
     }
 
     /** Called with the agent types of every committed dispatch, so result consumers exist for them. */
@@ -105,37 +102,14 @@ public final class RunService {
      * @throws RunAlreadyExists when that run was created already (by a replica that started the same tick)
      */
     public RunState submit(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin) {
-        if (!tracing.enabled()) {
-            return start(spec, apiKey, tenant, kind, origin);
-        }
-        // A run outlives this call and may be driven by any replica, so its span is a short root of the run's tree:
-        // started here and ended when the run is created. Its context is stored in the run's traceparent field and
-        // becomes the parent of every dispatch of the run.
-        Context parent = Span.current().getSpanContext().isValid() ? Context.current() : tracing.extract(spec.trace());
-        Span span = tracing.tracer()
-                .spanBuilder("workflow run")
-                .setParent(parent)
-                .setAttribute(KIND, kind)
-                .setAttribute(TASKS, (long) spec.tasks().size())
-                .startSpan();
-        try {
-            RunSpec traced = spec.withTrace(tracing.inject(parent.with(span)));
-            RunState run = start(traced, apiKey, tenant, kind, origin);
-            span.setAttribute(MessageTracing.RUN_ID, run.runId());
-            return run;
-        } catch (RuntimeException e) {
-            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-            throw e;
-        } finally {
-            span.end();
-        }
+        return RunSpan.around(tracing, spec, kind, traced -> start(traced, apiKey, tenant, kind, origin));
     }
 
     private RunState start(RunSpec spec, String apiKey, String tenant, String kind, RunOrigin origin) {
         return start(spec, apiKey, tenant, kind, origin, now -> engine.start(spec, apiKey, tenant, kind, origin, now));
     }
 
-    private RunState start(
+    RunState start(
             RunSpec spec,
             String apiKey,
             String tenant,
@@ -193,7 +167,7 @@ public final class RunService {
         if (run.ended()) {
             admission.release(run);
         }
-        linkChildren(run);
+        childLinks.link(run);
         boolean drained;
         try {
             drained = outbox.drain(run.runId(), run.outbox());
@@ -257,7 +231,7 @@ public final class RunService {
      */
     public void onDeadline(DeadlineMember member) {
         if (member.kind() == DeadlineMember.Kind.TASK
-                && applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.APPLIED) {
+                && recordedOutcomes.apply(member.runId(), member.wireId()) == RecordedOutcomes.Found.APPLIED) {
             return;
         }
         transition(member.runId(), run -> engine.onDeadline(run, member, clock.instant()));
@@ -269,36 +243,12 @@ public final class RunService {
      * {@code reconcile-after}; once the run no longer waits for it, forgets it.
      */
     public void reconcile(DeadlineMember member) {
-        if (reconcileChild(member)) {
+        if (childLinks.reconcile(member)) {
             return;
         }
-        if (applyRecordedOutcome(member.runId(), member.wireId()) == Recorded.NONE) {
+        if (recordedOutcomes.apply(member.runId(), member.wireId()) == RecordedOutcomes.Found.NONE) {
             store.schedule(List.of(new ScheduleEntry(member.member(), clock.millis() + reconcileAfter.toMillis())));
         }
-    }
-
-    /** What {@link #applyRecordedOutcome} found. */
-    private enum Recorded {
-        NOT_AWAITED,
-        NONE,
-        APPLIED
-    }
-
-    private Recorded applyRecordedOutcome(String runId, String wireId) {
-        RunState run = store.load(runId);
-        String agent = run == null ? null : RunEngine.awaitedAgent(run, wireId);
-        if (agent == null) {
-            return Recorded.NOT_AWAITED;
-        }
-        AgentMessage outcome = store.recordedOutcome(agent, wireId);
-        if (outcome == null) {
-            return Recorded.NONE;
-        }
-        LOG.info("run {}: applying the recorded outcome of task {}, never read from its result stream", runId, wireId);
-        metrics.counter("fleet.orchestrator.outcomes.reconciled", "agent", agent)
-                .increment();
-        applyOutcomes(runId, List.of(outcome), false);
-        return Recorded.APPLIED;
     }
 
     /** Drains a run's outbox; false when it was already empty. */
@@ -323,7 +273,7 @@ public final class RunService {
         APPLIED
     }
 
-    private Outcome transition(String runId, Consumer<RunState> change) {
+    Outcome transition(String runId, Consumer<RunState> change) {
         return transitionIf(runId, false, run -> {
             change.accept(run);
             return true;
@@ -374,65 +324,6 @@ public final class RunService {
         }
     }
 
-    /**
-     * Starts the child runs of the committed transition, settles the parent's task of a child run that ended, and
-     * cancels the child runs whose parent task stopped waiting for them. A crash in between is repaired by the
-     * reconcile check of the parent task's dispatch ({@link #reconcileChild}).
-     */
-    private void linkChildren(RunState run) {
-        run.childStarts().forEach(this::startChild);
-        if (run.ended() && run.parentRun() != null) {
-            settleParent(RunEngine.childEnd(run));
-        }
-        for (String child : RunEngine.childRunsToCancel(run)) {
-            transition(child, (Consumer<RunState>) r -> engine.cancel(
-                    r, "its parent task in run " + run.runId() + " stopped waiting for it", clock.instant()));
-        }
-    }
-
-    private void startChild(ChildStart child) {
-        try {
-            start(
-                    child.spec(),
-                    child.apiKey(),
-                    child.tenant(),
-                    "workflow",
-                    RunOrigin.claimed(child.runId()),
-                    now -> engine.startChild(child, now));
-        } catch (RunAlreadyExists e) {
-            LOG.debug("run {}: child run {} exists already", child.parentRun(), child.runId());
-        } catch (DailyBudgetExceeded | RunsInFlightExceeded | BackpressureException e) {
-            settleParent(RunEngine.childNotStarted(child, e.getMessage()));
-        } catch (RuntimeException e) {
-            LOG.warn("run {}: child run {} not started yet, {}", child.parentRun(), child.runId(), e.toString());
-        }
-    }
-
-    private void settleParent(ChildEnd end) {
-        transition(end.parentRun(), (Consumer<RunState>) p -> engine.onChildEnded(p, end, clock.instant()));
-    }
-
-    /**
-     * The reconcile check of a sub-workflow task's dispatch: starts its child run when a crash lost the start, settles
-     * the task when its child ended but the parent never heard, else looks again later. False for any other dispatch.
-     */
-    private boolean reconcileChild(DeadlineMember member) {
-        RunState parent = store.load(member.runId());
-        ChildStart start = parent == null ? null : engine.awaitedChild(parent, member.wireId(), clock.instant());
-        if (start == null) {
-            return false;
-        }
-        RunState child = store.load(start.runId());
-        if (child == null) {
-            startChild(start);
-        } else if (child.status().isTerminal()) {
-            settleParent(RunEngine.childEnd(child));
-            return true;
-        }
-        store.schedule(List.of(new ScheduleEntry(member.member(), clock.millis() + reconcileAfter.toMillis())));
-        return true;
-    }
-
     private void afterCommit(RunState run) {
         if (!run.usage().isEmpty()) {
             usage.add(run.usage());
@@ -440,7 +331,7 @@ public final class RunService {
         if (run.ended()) {
             admission.release(run);
         }
-        linkChildren(run);
+        childLinks.link(run);
         if (run.outbox().isEmpty()) {
             return;
         }
