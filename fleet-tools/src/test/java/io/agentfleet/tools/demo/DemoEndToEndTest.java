@@ -3,12 +3,18 @@ package io.agentfleet.tools.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisCluster;
 import io.agentfleet.tools.testing.ProjectDirs;
+import io.agentfleet.worker.llm.FakeProvider;
+import io.agentfleet.worker.llm.FakeProvider.Call;
+import io.agentfleet.worker.llm.FakeProvider.Received;
+import io.agentfleet.worker.llm.FakeProvider.Reply;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -93,6 +99,58 @@ class DemoEndToEndTest {
             assertTrue(output.contains("turn 1: 2 tool call(s)"), output);
             assertTrue(output.contains("Answer to"), "the model's final answer is the output:\n" + output);
         }
+    }
+
+    /**
+     * {@code ./fleet demo --agent} with a provider configured ({@code FLEET_LLM_BASE_URL}, as with a real key): the
+     * {@code llm} type runs the real {@code llm} handler, here against an OpenAI-compatible fake on loopback that checks
+     * each request's documented shape — the demo's path on a real provider, short of the provider itself.
+     */
+    @Test
+    void demoAgentRunsTheLlmHandlerAgainstAnOpenAiCompatibleProvider() throws Exception {
+        Path root = ProjectDirs.root();
+        Path log = root.resolve("fleet-tools/target/demo-agent-provider-test.log");
+        try (FakeProvider provider = FakeProvider.start().otherwise(DemoEndToEndTest::providerTurn);
+                JavaProcess demo = JavaProcess.builder(DemoMain.class)
+                        .sysProp("fleet.root", root.toString())
+                        .env("REDIS_URL", "")
+                        .env("ANTHROPIC_API_KEY", "")
+                        .env("OPENAI_API_KEY", "sk-demo-test")
+                        .env("FLEET_LLM_BASE_URL", provider.openAiBase().toString())
+                        .arg("--plain", "--embedded-redis", "--agent", "--failure-rate", "0")
+                        .logTo(log)
+                        .start()) {
+            int exit = demo.waitFor(Duration.ofMinutes(4));
+            String output = demo.logText();
+            assertEquals(0, exit, output);
+            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
+            for (String task : new String[] {"research@t1", "research@t1@c0", "research@t1@c1", "research@t2"}) {
+                assertTrue(
+                        Pattern.compile("(?m)^  " + task + " +\\S+ +COMPLETED ")
+                                .matcher(output)
+                                .find(),
+                        "summary row for " + task + ":\n" + output);
+            }
+            assertTrue(output.contains("a token bucket per API key"), "the model's answer is the output:\n" + output);
+            assertEquals(List.of(), provider.violations());
+            assertEquals(2, provider.received().size(), "one request per turn");
+            assertTrue(provider.received().get(1).body().contains("ex-search-1"), "turn 2 carries the tool results");
+        }
+    }
+
+    /** Turn 1 asks for both demo tools at once; turn 2, with their results, answers. */
+    private static Reply providerTurn(Received request) {
+        long assistants = 0;
+        for (JsonNode message : request.json().path("messages")) {
+            if (message.path("role").asText().equals("assistant")) {
+                assistants++;
+            }
+        }
+        return assistants == 0
+                ? Reply.toolCalls(
+                        new Call("ex-search-1", "search", "{\"query\":\"rate limiting public APIs\"}"),
+                        new Call("ex-read-1", "read_url", "{\"url\":\"https://example.com/rate-limits\"}"))
+                : Reply.answer("a token bucket per API key");
     }
 
     /**
