@@ -13,50 +13,38 @@ import io.agentfleet.worker.llm.FakeProvider.Received;
 import io.agentfleet.worker.llm.FakeProvider.Reply;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code ./fleet demo} as a newcomer would — its own embedded Redis, the orchestrator and one worker process per
- * agent type — with {@code --kill-worker}, and checks the run completes and the summary is printed; and once against
- * a Redis Cluster given by one node's URL.
+ * agent type — with {@code --kill-worker}, {@code --agent} (offline, and on the {@code llm} handler against a fake
+ * provider) and {@code --team}, and once against a Redis Cluster given by one node's URL; each run must complete and
+ * print its summary.
  */
 class DemoEndToEndTest {
+    /** A summary row whose attempts and revisions follow its state (the agent column is one word). */
+    private static final String COUNTED_ROW = " +\\w+ +COMPLETED +\\d+ +\\d+";
+    /** A summary row in COMPLETED state, whatever its agent column holds. */
+    private static final String COMPLETED_ROW = " +\\S+ +COMPLETED ";
 
     @Test
     void demoRunsTheMultiAgentWorkflowToCompletionEvenWhenAWorkerIsKilled() throws Exception {
-        Path root = ProjectDirs.root();
-        Path log = root.resolve("fleet-tools/target/demo-test.log");
-        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
-                .sysProp("fleet.root", root.toString())
-                .env("REDIS_URL", "")
-                .env("OPENAI_API_KEY", "")
-                .arg("--plain", "--embedded-redis", "--kill-worker")
-                .logTo(log)
-                .start()) {
-            int exit = demo.waitFor(Duration.ofMinutes(4));
-            String output = demo.logText();
-            assertEquals(0, exit, output);
-            assertTrue(output.contains("started by the demo: redis-server-6"), "used the embedded Redis:\n" + output);
-            assertTrue(output.contains("kill -9 of researcher-worker-1"), "killed a worker:\n" + output);
-            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
-            for (String task : new String[] {"plan", "research-1", "research-2", "research-3", "implement"}) {
-                assertTrue(
-                        Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+")
-                                .matcher(output)
-                                .find(),
-                        "summary row for " + task + ":\n" + output);
-            }
-            assertTrue(output.contains("Final output:"), output);
-            assertTrue(
-                    Pattern.compile("console +http://127\\.0\\.0\\.1:\\d+/ui/#/runs/\\w+")
-                            .matcher(output)
-                            .find(),
-                    "prints the run's console page:\n" + output);
-        }
+        String output = runDemo("demo-test.log", Map.of(), "--plain", "--embedded-redis", "--kill-worker");
+        assertTrue(output.contains("started by the demo: redis-server-6"), "used the embedded Redis:\n" + output);
+        assertTrue(output.contains("kill -9 of researcher-worker-1"), "killed a worker:\n" + output);
+        assertRows(output, COUNTED_ROW, "plan", "research-1", "research-2", "research-3", "implement");
+        assertTrue(output.contains("Final output:"), output);
+        assertTrue(
+                Pattern.compile("console +http://127\\.0\\.0\\.1:\\d+/ui/#/runs/\\w+")
+                        .matcher(output)
+                        .find(),
+                "prints the run's console page:\n" + output);
     }
 
     /**
@@ -65,40 +53,21 @@ class DemoEndToEndTest {
      */
     @Test
     void demoAgentRunsAToolUsingAgentLoopOffline() throws Exception {
-        Path root = ProjectDirs.root();
-        Path log = root.resolve("fleet-tools/target/demo-agent-test.log");
-        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
-                .sysProp("fleet.root", root.toString())
-                .env("REDIS_URL", "")
-                .env("OPENAI_API_KEY", "")
-                .env("ANTHROPIC_API_KEY", "")
-                .env("FLEET_LLM_BASE_URL", "")
-                .arg("--plain", "--embedded-redis", "--agent", "--failure-rate", "0")
-                .logTo(log)
-                .start()) {
-            int exit = demo.waitFor(Duration.ofMinutes(4));
-            String output = demo.logText();
-            assertEquals(0, exit, output);
-            assertTrue(output.contains("a tool-using agent loop, deterministic model"), output);
-            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
-            for (String task : new String[] {
+        String output = runDemo(
+                "demo-agent-test.log", Map.of(), "--plain", "--embedded-redis", "--agent", "--failure-rate", "0");
+        assertTrue(output.contains("a tool-using agent loop, deterministic model"), output);
+        assertRows(
+                output,
+                COMPLETED_ROW,
                 "research",
                 "research@t1",
                 "research@t1@c0",
                 "research@t1@c1",
                 "research@t2",
                 "research@t2@c0",
-                "research@t3"
-            }) {
-                assertTrue(
-                        Pattern.compile("(?m)^  " + task + " +\\S+ +COMPLETED ")
-                                .matcher(output)
-                                .find(),
-                        "summary row for " + task + ":\n" + output);
-            }
-            assertTrue(output.contains("turn 1: 2 tool call(s)"), output);
-            assertTrue(output.contains("Answer to"), "the model's final answer is the output:\n" + output);
-        }
+                "research@t3");
+        assertTrue(output.contains("turn 1: 2 tool call(s)"), output);
+        assertTrue(output.contains("Answer to"), "the model's final answer is the output:\n" + output);
     }
 
     /**
@@ -108,29 +77,20 @@ class DemoEndToEndTest {
      */
     @Test
     void demoAgentRunsTheLlmHandlerAgainstAnOpenAiCompatibleProvider() throws Exception {
-        Path root = ProjectDirs.root();
-        Path log = root.resolve("fleet-tools/target/demo-agent-provider-test.log");
-        try (FakeProvider provider = FakeProvider.start().otherwise(DemoEndToEndTest::providerTurn);
-                JavaProcess demo = JavaProcess.builder(DemoMain.class)
-                        .sysProp("fleet.root", root.toString())
-                        .env("REDIS_URL", "")
-                        .env("ANTHROPIC_API_KEY", "")
-                        .env("OPENAI_API_KEY", "sk-demo-test")
-                        .env("FLEET_LLM_BASE_URL", provider.openAiBase().toString())
-                        .arg("--plain", "--embedded-redis", "--agent", "--failure-rate", "0")
-                        .logTo(log)
-                        .start()) {
-            int exit = demo.waitFor(Duration.ofMinutes(4));
-            String output = demo.logText();
-            assertEquals(0, exit, output);
-            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
-            for (String task : new String[] {"research@t1", "research@t1@c0", "research@t1@c1", "research@t2"}) {
-                assertTrue(
-                        Pattern.compile("(?m)^  " + task + " +\\S+ +COMPLETED ")
-                                .matcher(output)
-                                .find(),
-                        "summary row for " + task + ":\n" + output);
-            }
+        try (FakeProvider provider = FakeProvider.start().otherwise(DemoEndToEndTest::providerTurn)) {
+            String output = runDemo(
+                    "demo-agent-provider-test.log",
+                    Map.of(
+                            "OPENAI_API_KEY",
+                            "sk-demo-test",
+                            "FLEET_LLM_BASE_URL",
+                            provider.openAiBase().toString()),
+                    "--plain",
+                    "--embedded-redis",
+                    "--agent",
+                    "--failure-rate",
+                    "0");
+            assertRows(output, COMPLETED_ROW, "research@t1", "research@t1@c0", "research@t1@c1", "research@t2");
             assertTrue(output.contains("a token bucket per API key"), "the model's answer is the output:\n" + output);
             assertEquals(List.of(), provider.violations());
             assertEquals(2, provider.received().size(), "one request per turn");
@@ -159,21 +119,9 @@ class DemoEndToEndTest {
      */
     @Test
     void demoCompletesOnARedisClusterGivenOneNodesUrl() throws Exception {
-        Path root = ProjectDirs.root();
-        Path log = root.resolve("fleet-tools/target/demo-cluster-test.log");
-        try (RedisCluster cluster = RedisCluster.start();
-                JavaProcess demo = JavaProcess.builder(DemoMain.class)
-                        .sysProp("fleet.root", root.toString())
-                        .env("REDIS_URL", cluster.uri())
-                        .env("OPENAI_API_KEY", "")
-                        .arg("--plain")
-                        .logTo(log)
-                        .start()) {
-            int exit = demo.waitFor(Duration.ofMinutes(4));
-            String output = demo.logText();
-            assertEquals(0, exit, output);
+        try (RedisCluster cluster = RedisCluster.start()) {
+            String output = runDemo("demo-cluster-test.log", Map.of("REDIS_URL", cluster.uri()), "--plain");
             assertTrue(output.contains(cluster.uri() + " (from REDIS_URL)"), output);
-            assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
             Set<Integer> primaries = new HashSet<>();
             for (String agent : DemoMain.AGENTS) {
                 primaries.add(
@@ -190,42 +138,58 @@ class DemoEndToEndTest {
      */
     @Test
     void teamDemoVotesAmongThreeResearchersAndTheReviewersVerdictRoutesTheGraph() throws Exception {
+        String output =
+                runDemo("demo-team-test.log", Map.of(), "--plain", "--embedded-redis", "--team", "--failure-rate", "0");
+        assertRows(
+                output,
+                COUNTED_ROW,
+                "research-sample-1",
+                "research-sample-2",
+                "research-sample-3",
+                "research",
+                "implement",
+                "review",
+                "fix");
+        assertTrue(Pattern.compile("(?m)^  ship +\\w+ +SKIPPED").matcher(output).find(), output);
+        assertTrue(
+                Pattern.compile("(?m)^  vote +research +\"[^\"]+\" won \\(3 of 3 samples succeeded: .* ×2, .* ×1\\)")
+                        .matcher(output)
+                        .find(),
+                "the vote went 2 to 1:\n" + output);
+        assertTrue(output.contains("skipped  ship           condition review/approved == true is false"), output);
+        assertTrue(output.contains("Final output:"), output);
+        assertTrue(output.contains("  [fix]"), output);
+    }
+
+    /**
+     * Runs {@code ./fleet demo} as a process with {@code args}, no provider and the demo's own Redis unless {@code env}
+     * says otherwise; returns its output once it exited 0 having printed a COMPLETED run.
+     */
+    private static String runDemo(String logName, Map<String, String> env, String... args) throws Exception {
         Path root = ProjectDirs.root();
-        Path log = root.resolve("fleet-tools/target/demo-team-test.log");
-        try (JavaProcess demo = JavaProcess.builder(DemoMain.class)
+        Map<String, String> environment = new HashMap<>(
+                Map.of("REDIS_URL", "", "OPENAI_API_KEY", "", "ANTHROPIC_API_KEY", "", "FLEET_LLM_BASE_URL", ""));
+        environment.putAll(env);
+        JavaProcess.Builder builder = JavaProcess.builder(DemoMain.class)
                 .sysProp("fleet.root", root.toString())
-                .env("REDIS_URL", "")
-                .env("OPENAI_API_KEY", "")
-                .arg("--plain", "--embedded-redis", "--team", "--failure-rate", "0")
-                .logTo(log)
-                .start()) {
+                .arg(args)
+                .logTo(root.resolve("fleet-tools/target/" + logName));
+        environment.forEach(builder::env);
+        try (JavaProcess demo = builder.start()) {
             int exit = demo.waitFor(Duration.ofMinutes(4));
             String output = demo.logText();
             assertEquals(0, exit, output);
             assertTrue(Pattern.compile("Run \\w+ COMPLETED in").matcher(output).find(), output);
-            for (String task : new String[] {
-                "research-sample-1", "research-sample-2", "research-sample-3", "research", "implement", "review", "fix"
-            }) {
-                assertTrue(
-                        Pattern.compile("(?m)^  " + task + " +\\w+ +COMPLETED +\\d+ +\\d+")
-                                .matcher(output)
-                                .find(),
-                        "summary row for " + task + ":\n" + output);
-            }
+            return output;
+        }
+    }
+
+    /** Each of {@code tasks} has a summary row matching {@code row} after its id. */
+    private static void assertRows(String output, String row, String... tasks) {
+        for (String task : tasks) {
             assertTrue(
-                    Pattern.compile("(?m)^  ship +\\w+ +SKIPPED")
-                            .matcher(output)
-                            .find(),
-                    output);
-            assertTrue(
-                    Pattern.compile(
-                                    "(?m)^  vote +research +\"[^\"]+\" won \\(3 of 3 samples succeeded: .* ×2, .* ×1\\)")
-                            .matcher(output)
-                            .find(),
-                    "the vote went 2 to 1:\n" + output);
-            assertTrue(output.contains("skipped  ship           condition review/approved == true is false"), output);
-            assertTrue(output.contains("Final output:"), output);
-            assertTrue(output.contains("  [fix]"), output);
+                    Pattern.compile("(?m)^  " + task + row).matcher(output).find(),
+                    "summary row for " + task + ":\n" + output);
         }
     }
 }
