@@ -33,8 +33,10 @@ class ConsumerReaperProcessTest {
     static final RedisExtension redis = RedisExtension.create();
 
     private static final Duration THRESHOLD = Duration.ofSeconds(3);
-    private static final int FLEET_SIZE = 5;
-    private static final int ROUNDS = 4;
+    /** Two rounds of three kills, each victim holding entries; every kill is checked the same way, so more add time only. */
+    private static final int FLEET_SIZE = 3;
+
+    private static final int ROUNDS = 2;
     private static final Duration GHOSTS_GONE = Duration.ofSeconds(60);
 
     private static JavaProcess.Builder reapingWorker(String agent, String consumer) {
@@ -72,7 +74,7 @@ class ConsumerReaperProcessTest {
     }
 
     @Test
-    void twentyKilledWorkersLeaveTheGroupAndEveryTaskTheyHeldCompletes() {
+    void killedWorkersLeaveTheGroupAndEveryTaskTheyHeldCompletes() {
         String agent = "reap";
         String stream = KEYS.tasks(agent);
         List<AgentMessage> tasks = new ArrayList<>();
