@@ -37,7 +37,6 @@ public final class AotTraining {
     /** Writing the cache (~70 MB) happens at exit; on a loaded 2-core machine that took over 2 minutes. */
     private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(10);
 
-    private static final int TRAINING_TASKS = 500;
     private static final String TRAINING_AGENT = "bench";
     private static final String TRAINING_API_KEY = "aot-training-key-0123456789";
 
@@ -62,14 +61,29 @@ public final class AotTraining {
         }
     }
 
-    /** Trains {@code service} from {@code jar} and leaves the cache at {@code cache}. */
+    /**
+     * How much a training run does once the service is ready: tasks through the worker, chain and fan-out runs through
+     * the orchestrator. {@link #FULL} is what the bench and the build use; {@link #SMOKE} still takes every path of the
+     * training and yields a valid cache, in a fraction of the time, for tests that need a cache, not its profiles.
+     */
+    public record Workload(int tasks, int chainRuns, int fanoutRuns) {
+        public static final Workload FULL = new Workload(500, 300, 100);
+        public static final Workload SMOKE = new Workload(50, 20, 5);
+    }
+
+    /** Trains {@code service} from {@code jar} with the {@link Workload#FULL} workload; the cache ends at {@code cache}. */
     public static void train(String service, Path jar, Path cache) throws Exception {
+        train(service, jar, cache, Workload.FULL);
+    }
+
+    /** Trains {@code service} from {@code jar} with {@code workload} and leaves the cache at {@code cache}. */
+    public static void train(String service, Path jar, Path cache, Workload workload) throws Exception {
         Path partial = cache.resolveSibling(
                 cache.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
         Files.deleteIfExists(partial);
         Path log = Files.createTempFile("aot-training-" + service, ".log");
         try {
-            trainRun(service, jar, cache, partial, log);
+            trainRun(service, jar, cache, partial, log, workload);
         } finally {
             // A failed or interrupted run leaves no half-written cache (nor the JVM's temporary .config) behind.
             Files.deleteIfExists(partial);
@@ -77,7 +91,8 @@ public final class AotTraining {
         }
     }
 
-    private static void trainRun(String service, Path jar, Path cache, Path partial, Path log) throws Exception {
+    private static void trainRun(String service, Path jar, Path cache, Path partial, Path log, Workload workload)
+            throws Exception {
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
             boolean worker = service.equals("worker-service");
             int port = freePort();
@@ -97,10 +112,10 @@ public final class AotTraining {
             try (JavaProcess process = builder.start()) {
                 if (worker) {
                     await(process, () -> consuming(redis.uri()));
-                    runTasks(redis.uri());
+                    runTasks(redis.uri(), workload.tasks());
                 } else {
                     await(process, () -> healthy(port));
-                    runWorkflows(jar, redis.uri(), port, log);
+                    runWorkflows(jar, redis.uri(), port, log, workload);
                 }
                 process.sigterm();
                 int exit = process.waitFor(EXIT_TIMEOUT);
@@ -150,10 +165,10 @@ public final class AotTraining {
     }
 
     /** A few hundred tasks through the worker, so the per-task classes are in the cache as well. */
-    private static void runTasks(String redisUrl) {
+    private static void runTasks(String redisUrl, int count) {
         try (FleetClient client = FleetClient.connect(redisUrl)) {
             List<AgentMessage> tasks = new ArrayList<>();
-            for (int i = 0; i < TRAINING_TASKS; i++) {
+            for (int i = 0; i < count; i++) {
                 tasks.add(AgentMessage.request(
                                 TRAINING_AGENT,
                                 JsonNodeFactory.instance.objectNode().put("input", "training " + i))
@@ -165,7 +180,8 @@ public final class AotTraining {
     }
 
     /** Workflow runs through the orchestrator, when this build has a worker jar to complete their tasks. */
-    private static void runWorkflows(Path orchestratorJar, String redisUrl, int port, Path log) throws Exception {
+    private static void runWorkflows(Path orchestratorJar, String redisUrl, int port, Path log, Workload workload)
+            throws Exception {
         Optional<Path> workerJar = WorkflowTraining.workerJar(orchestratorJar);
         if (workerJar.isEmpty()) {
             System.err.println("AOT training: no worker jar next to " + orchestratorJar
@@ -175,7 +191,7 @@ public final class AotTraining {
         Path workerLog = log.resolveSibling(log.getFileName() + ".worker");
         try (JavaProcess worker = WorkflowTraining.startWorker(workerJar.get(), redisUrl, TRAINING_AGENT, workerLog)) {
             await(worker, () -> consuming(redisUrl));
-            WorkflowTraining.run(redisUrl, "http://127.0.0.1:" + port, TRAINING_API_KEY, TRAINING_AGENT);
+            WorkflowTraining.run(redisUrl, "http://127.0.0.1:" + port, TRAINING_API_KEY, TRAINING_AGENT, workload);
         } finally {
             Files.deleteIfExists(workerLog);
         }

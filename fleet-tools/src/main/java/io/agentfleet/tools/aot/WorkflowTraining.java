@@ -23,8 +23,6 @@ import java.util.concurrent.Future;
  * training covers the start-up only.
  */
 final class WorkflowTraining {
-    static final int CHAIN_RUNS = 300;
-    static final int FANOUT_RUNS = 100;
     private static final int SUBMITTERS = 8;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     private static final String PADDING = "x".repeat(200);
@@ -53,8 +51,9 @@ final class WorkflowTraining {
                 .start();
     }
 
-    /** Runs the chain and fan-out runs to completion; throws when one does not complete. */
-    static void run(String redisUrl, String api, String apiKey, String agent) throws Exception {
+    /** Runs the workload's chain and fan-out runs to completion; throws when one does not complete. */
+    static void run(String redisUrl, String api, String apiKey, String agent, AotTraining.Workload workload)
+            throws Exception {
         try (FleetWorkflowClient client = FleetWorkflowClient.connect(FleetClientOptions.builder()
                         .redisUri(redisUrl)
                         .orchestratorUri(api)
@@ -62,8 +61,9 @@ final class WorkflowTraining {
                         .build());
                 ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS)) {
             List<Future<?>> runs = new ArrayList<>();
-            for (int i = 0; i < CHAIN_RUNS + FANOUT_RUNS; i++) {
-                Workflow workflow = i < CHAIN_RUNS ? chain(agent, i) : fanout(agent, i);
+            int chainRuns = workload.chainRuns();
+            for (int i = 0; i < chainRuns + workload.fanoutRuns(); i++) {
+                Workflow workflow = i < chainRuns ? chain(agent, i) : fanout(agent, i);
                 runs.add(submitters.submit(() -> client.awaitRun(client.submitWorkflow(workflow), RUN_TIMEOUT)));
             }
             for (Future<?> run : runs) {

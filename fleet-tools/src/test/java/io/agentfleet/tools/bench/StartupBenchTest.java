@@ -27,7 +27,7 @@ class StartupBenchTest {
         assumeTrue(AotCache.supported(), "AOT cache needs JDK " + AotCache.MIN_JDK);
         AotCache cache = new AotCache(Path.of(ProjectDirs.workerJar()), dir.resolve("worker-service.aot"));
 
-        AotTraining.train("worker-service", cache.jar(), cache.file());
+        AotTraining.train("worker-service", cache.jar(), cache.file(), AotTraining.Workload.SMOKE);
 
         assertTrue(Files.size(cache.file()) > 0, "cache written");
         assertTrue(cache.usable(), "cache newer than the jar");
@@ -49,7 +49,7 @@ class StartupBenchTest {
         assumeTrue(AotCache.supported(), "AOT cache needs JDK " + AotCache.MIN_JDK);
         AotCache cache = new AotCache(Path.of(ProjectDirs.orchestratorJar()), dir.resolve("orchestrator-service.aot"));
 
-        AotTraining.train("orchestrator-service", cache.jar(), cache.file());
+        AotTraining.train("orchestrator-service", cache.jar(), cache.file(), AotTraining.Workload.SMOKE);
 
         assertTrue(cache.usable(), "cache written, newer than the jar");
         try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults())) {
