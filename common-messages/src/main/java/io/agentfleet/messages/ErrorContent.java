@@ -56,6 +56,31 @@ public record ErrorContent(ErrorReason reason, Failure failure) {
         return content;
     }
 
+    /**
+     * This content as a run records a task's or its own failure: the failure flattened with its reason,
+     * <pre>{"type": T, "message": M, "reason": R, "retryable": B}</pre>
+     * which {@link #of(ObjectNode)} reads back.
+     */
+    public ObjectNode toRecordedJson() {
+        ObjectNode recorded = recorded(failure.type(), failure.message());
+        recorded.put(REASON, reason.name());
+        recorded.put(RETRYABLE, failure.retryable());
+        return recorded;
+    }
+
+    /**
+     * A failure the orchestrator decided itself (a timeout, a budget, a cancellation), as a run records it:
+     * <pre>{"type": T, "message": M}</pre>
+     * which {@link #of(ObjectNode)} reads back with reason {@link ErrorReason#UNKNOWN}, not retryable.
+     */
+    public static ObjectNode recorded(String type, String message) {
+        Failure failure = Failure.permanent(type, message);
+        ObjectNode recorded = JsonNodeFactory.instance.objectNode();
+        recorded.put(TYPE, failure.type());
+        recorded.put(MESSAGE, failure.message());
+        return recorded;
+    }
+
     /** Reads the content of an ERROR outcome; never throws (see the class comment for what a gap reads as). */
     public static ErrorContent of(ObjectNode content) {
         JsonNode reason = content.get(REASON);

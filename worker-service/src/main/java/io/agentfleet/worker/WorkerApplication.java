@@ -1,6 +1,6 @@
 package io.agentfleet.worker;
 
-import io.agentfleet.worker.shutdown.TerminationSignals;
+import io.agentfleet.shutdown.TerminationSignals;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 
@@ -25,7 +25,7 @@ public final class WorkerApplication {
             return;
         }
         FleetWorker worker = context.getBean(FleetWorker.class);
-        TerminationSignals.onTermination(() -> {
+        TerminationSignals.onTermination("fleet-shutdown", () -> {
             worker.shutdown();
             context.close();
         });

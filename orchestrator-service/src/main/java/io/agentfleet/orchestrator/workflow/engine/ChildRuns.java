@@ -169,7 +169,7 @@ final class ChildRuns {
     static List<String> toCancel(RunState run) {
         List<String> children = new ArrayList<>();
         for (TaskRecord task : run.tasks()) {
-            boolean changed = run.dirtyFields().containsKey(RunState.TASK_PREFIX + task.id);
+            boolean changed = run.dirtyFields().containsKey(RunFields.TASK_PREFIX + task.id);
             if (changed
                     && task.childRun != null
                     && task.state != TaskState.DISPATCHED

@@ -20,14 +20,14 @@ public record ParsedTask(String json, TaskRecord task) {
     static Map<String, ParsedTask> readAll(
             String runId, Map<String, String> fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
         Map<String, ParsedTask> parsed = new LinkedHashMap<>();
-        String order = fields.get("order");
+        String order = fields.get(RunFields.F_ORDER);
         if (order == null) {
             return parsed;
         }
         try {
             for (JsonNode id : mapper.readTree(order)) {
                 String taskId = id.asText();
-                String taskJson = fields.get(RunState.TASK_PREFIX + taskId);
+                String taskJson = fields.get(RunFields.TASK_PREFIX + taskId);
                 ParsedTask p = known == null ? null : known.get(taskId);
                 if (p == null || taskJson == null || !taskJson.equals(p.json())) {
                     p = new ParsedTask(taskJson, TaskRecord.fromJson(taskId, (ObjectNode) mapper.readTree(taskJson)));

@@ -3,7 +3,6 @@ package io.agentfleet.orchestrator.workflow.engine;
 import static io.agentfleet.orchestrator.workflow.engine.EventData.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.AgentMessage;
 import io.agentfleet.messages.ErrorContent;
@@ -315,17 +314,11 @@ public final class RunEngine {
 
     /** The failure an ERROR reports, as the run records it: its type, message, reason and whether it was retryable. */
     private static ObjectNode failureOf(AgentMessage outcome) {
-        ErrorContent content = outcome.errorContent();
-        ObjectNode f = failure(content.failure().type(), content.failure().message());
-        f.put("reason", content.reason().name());
-        f.put("retryable", content.failure().retryable());
-        return f;
+        return outcome.errorContent().toRecordedJson();
     }
 
+    /** A failure the engine decided itself, as the run records it: its type and message. */
     public static ObjectNode failure(String type, String message) {
-        ObjectNode f = JsonNodeFactory.instance.objectNode();
-        f.put("type", type);
-        f.put("message", message);
-        return f;
+        return ErrorContent.recorded(type, message);
     }
 }

@@ -1,8 +1,6 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.RunEventData;
@@ -15,7 +13,6 @@ import io.agentfleet.orchestrator.workflow.store.RunStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,39 +21,12 @@ import java.util.Map;
  * schedule entries, usage deltas. Engine-internal and single-threaded; {@link RunStore} writes it back atomically.
  */
 public final class RunState {
-    static final String F_VERSION = "version";
-    public static final String F_STATUS = "status";
-    static final String F_TENANT = "tenant";
-    static final String F_PRIORITY = "priority";
-    private static final String F_KIND = "kind";
-    private static final String F_API_KEY = "apiKey";
-    private static final String F_CREATED_AT = "createdAt";
-    private static final String F_UPDATED_AT = "updatedAt";
-    private static final String F_FINISHED_AT = "finishedAt";
-    private static final String F_DEADLINE = "deadline";
-    private static final String F_START_AT = "startAt";
-    private static final String F_STEPS = "steps";
-    private static final String F_MAX_STEPS = "maxSteps";
-    private static final String F_TOKENS_IN = "tokensIn";
-    private static final String F_TOKENS_OUT = "tokensOut";
-    private static final String F_COST = "cost";
-    private static final String F_MAX_TOKENS = "maxTokens";
-    private static final String F_MAX_COST = "maxCost";
-    private static final String F_RESERVED_TOKENS = "reservedTokens";
-    private static final String F_ON_BUDGET = "onBudget";
-    private static final String F_TRACEPARENT = "traceparent";
-    private static final String F_TRACESTATE = "tracestate";
-    private static final String F_ERROR = "error";
-    private static final String F_SCHEDULE_ID = "scheduleId";
-    private static final String F_SCHEDULED_FOR = "scheduledFor";
-    static final String TASK_PREFIX = "t:";
-    static final String FP_PREFIX = "fp:";
+    public static final String F_STATUS = RunFields.F_STATUS;
 
     final String runId;
     final long version;
-    private final Map<String, String> fields;
-    private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
-    private final Map<String, String> dirty = new LinkedHashMap<>();
+    private final RunFields fields;
+    private final RunTasks tasks;
     final List<RunEventData> events = new ArrayList<>();
     final List<OutboxEntry> outbox = new ArrayList<>();
     final List<ScheduleEntry> deadlines = new ArrayList<>();
@@ -70,9 +40,6 @@ public final class RunState {
     boolean setCancel;
     boolean ended;
 
-    /** Parsed task records by task id, matching the {@code t:} fields this state was read from or will commit. */
-    private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
-
     private RunState(
             String runId,
             long version,
@@ -81,9 +48,8 @@ public final class RunState {
             Map<String, ParsedTask> known) {
         this.runId = runId;
         this.version = version;
-        this.fields = new LinkedHashMap<>(fields);
-        parsed.putAll(ParsedTask.readAll(runId, fields, mapper, known));
-        parsed.forEach((taskId, p) -> tasks.put(taskId, p.task().copy()));
+        this.fields = new RunFields(fields);
+        this.tasks = new RunTasks(runId, this.fields, mapper, known);
     }
 
     /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
@@ -97,41 +63,14 @@ public final class RunState {
         if (fields == null || fields.isEmpty() || !fields.containsKey(F_STATUS)) {
             return null;
         }
-        return new RunState(runId, Long.parseLong(fields.getOrDefault(F_VERSION, "0")), fields, mapper, known);
+        return new RunState(
+                runId, Long.parseLong(fields.getOrDefault(RunFields.F_VERSION, "0")), fields, mapper, known);
     }
 
     static RunState create(String runId, RunSpec spec, String apiKey, String tenant, String kind, Instant now) {
         RunState run = new RunState(runId, 0, Map.of(), null, null);
         long at = now.toEpochMilli();
-        run.set(F_STATUS, RunStatus.RUNNING.name());
-        run.set(F_KIND, kind);
-        run.set(F_API_KEY, apiKey);
-        run.set(F_TENANT, tenant);
-        if (spec.priority() != Priority.NORMAL) {
-            run.set(F_PRIORITY, spec.priority().wire());
-        }
-        run.set(F_CREATED_AT, Long.toString(at));
-        run.set(F_MAX_STEPS, Integer.toString(spec.maxSteps()));
-        run.set(F_STEPS, "0");
-        if (spec.maxTokens() != null) {
-            run.set(F_MAX_TOKENS, Long.toString(spec.maxTokens()));
-        }
-        if (spec.maxCost() != null) {
-            run.set(F_MAX_COST, Double.toString(spec.maxCost()));
-        }
-        run.set(F_ON_BUDGET, spec.onBudget().name());
-        if (spec.deadline() != null) {
-            run.set(F_DEADLINE, Long.toString(spec.deadline().toEpochMilli()));
-        }
-        if (spec.startAt() != null) {
-            run.set(F_START_AT, Long.toString(spec.startAt().toEpochMilli()));
-        }
-        if (spec.trace() != null) {
-            run.set(F_TRACEPARENT, spec.trace().traceparent());
-            if (spec.trace().tracestate() != null) {
-                run.set(F_TRACESTATE, spec.trace().tracestate());
-            }
-        }
+        run.fields.writeNew(spec, apiKey, tenant, kind, at);
         for (TaskSpec task : spec.tasks()) {
             run.addTask(new TaskRecord(task, null, at));
         }
@@ -148,14 +87,14 @@ public final class RunState {
 
     /** The level of the run's tasks; runs created before priorities existed are NORMAL. */
     public Priority priority() {
-        String wire = fields.get(F_PRIORITY);
-        return wire == null ? Priority.NORMAL : Priority.fromWire(F_PRIORITY, wire);
+        String wire = fields.get(RunFields.F_PRIORITY);
+        return wire == null ? Priority.NORMAL : Priority.fromWire(RunFields.F_PRIORITY, wire);
     }
 
     /** The tenant that owns the run; a run created before tenants existed belongs to its key's default tenant. */
     public String tenant() {
-        String tenant = fields.get(F_TENANT);
-        return tenant != null ? tenant : fields.getOrDefault(F_API_KEY, "anonymous");
+        String tenant = fields.get(RunFields.F_TENANT);
+        return tenant != null ? tenant : fields.getOrDefault(RunFields.F_API_KEY, "anonymous");
     }
 
     public RunStatus status() {
@@ -164,131 +103,114 @@ public final class RunState {
 
     void moveTo(RunStatus next) {
         Transitions.require(runId, status(), next);
-        set(F_STATUS, next.name());
+        fields.set(F_STATUS, next.name());
     }
 
     /** The API key that submitted the run. */
     String apiKey() {
-        return fields.get(F_API_KEY);
+        return fields.get(RunFields.F_API_KEY);
     }
 
     /** The caller's trace context, carried on every task message, or null. */
     TraceContext trace() {
-        String traceparent = fields.get(F_TRACEPARENT);
-        return traceparent == null ? null : new TraceContext(traceparent, fields.get(F_TRACESTATE));
+        String traceparent = fields.get(RunFields.F_TRACEPARENT);
+        return traceparent == null ? null : new TraceContext(traceparent, fields.get(RunFields.F_TRACESTATE));
     }
 
     /** Marks a new run as started by schedule {@code scheduleId} for its tick at {@code scheduledFor}. */
     void startedBy(String scheduleId, Instant scheduledFor) {
-        set(F_SCHEDULE_ID, scheduleId);
-        set(F_SCHEDULED_FOR, Long.toString(scheduledFor.toEpochMilli()));
+        fields.set(RunFields.F_SCHEDULE_ID, scheduleId);
+        fields.set(RunFields.F_SCHEDULED_FOR, Long.toString(scheduledFor.toEpochMilli()));
     }
 
     /** The schedule that started the run, or null. */
     public String scheduleId() {
-        return fields.get(F_SCHEDULE_ID);
+        return fields.get(RunFields.F_SCHEDULE_ID);
     }
 
     /** The tick of {@link #scheduleId()} the run was started for, epoch milliseconds, or 0. */
     long scheduledFor() {
-        return longField(F_SCHEDULED_FOR);
+        return fields.longField(RunFields.F_SCHEDULED_FOR);
     }
 
     public long createdAt() {
-        return longField(F_CREATED_AT);
+        return fields.longField(RunFields.F_CREATED_AT);
     }
 
     /** When the run ended, epoch milliseconds, or 0 while it runs. */
     public long finishedAt() {
-        return longField(F_FINISHED_AT);
+        return fields.longField(RunFields.F_FINISHED_AT);
     }
 
     /** Dispatches made so far (tasks, revisions, reviews). */
     long steps() {
-        return longField(F_STEPS);
+        return fields.longField(RunFields.F_STEPS);
     }
 
     long maxSteps() {
-        return longField(F_MAX_STEPS);
+        return fields.longField(RunFields.F_MAX_STEPS);
     }
 
     void countStep() {
-        set(F_STEPS, Long.toString(steps() + 1));
+        fields.set(RunFields.F_STEPS, Long.toString(steps() + 1));
     }
 
     long tokensIn() {
-        return longField(F_TOKENS_IN);
+        return fields.longField(RunFields.F_TOKENS_IN);
     }
 
     long tokensOut() {
-        return longField(F_TOKENS_OUT);
+        return fields.longField(RunFields.F_TOKENS_OUT);
     }
 
     double cost() {
-        return doubleField(F_COST);
+        return fields.doubleField(RunFields.F_COST);
     }
 
     /** The token budget, or null when the run has none. */
     Long maxTokens() {
-        String v = fields.get(F_MAX_TOKENS);
-        return v == null ? null : Long.parseLong(v);
+        return fields.optionalLong(RunFields.F_MAX_TOKENS);
     }
 
     /** The cost budget, or null when the run has none. */
     Double maxCost() {
-        String v = fields.get(F_MAX_COST);
-        return v == null ? null : Double.parseDouble(v);
+        return fields.optionalDouble(RunFields.F_MAX_COST);
     }
 
     /** Tokens reserved by the dispatches in flight. */
     long reservedTokens() {
-        return longField(F_RESERVED_TOKENS);
+        return fields.longField(RunFields.F_RESERVED_TOKENS);
     }
 
     void addReserved(long tokens) {
-        set(F_RESERVED_TOKENS, Long.toString(reservedTokens() + tokens));
+        fields.set(RunFields.F_RESERVED_TOKENS, Long.toString(reservedTokens() + tokens));
     }
 
     /** What a ready task that does not fit the budget does; a run stored before this choice existed fails. */
     OnBudget onBudget() {
-        return OnBudget.valueOf(fields.getOrDefault(F_ON_BUDGET, OnBudget.FAIL.name()));
+        return OnBudget.valueOf(fields.getOrDefault(RunFields.F_ON_BUDGET, OnBudget.FAIL.name()));
     }
 
     void addUsage(long in, long out, double addedCost) {
-        set(F_TOKENS_IN, Long.toString(tokensIn() + in));
-        set(F_TOKENS_OUT, Long.toString(tokensOut() + out));
-        set(F_COST, Double.toString(cost() + addedCost));
+        fields.set(RunFields.F_TOKENS_IN, Long.toString(tokensIn() + in));
+        fields.set(RunFields.F_TOKENS_OUT, Long.toString(tokensOut() + out));
+        fields.set(RunFields.F_COST, Double.toString(cost() + addedCost));
     }
 
     void touch(Instant now) {
-        set(F_UPDATED_AT, Long.toString(now.toEpochMilli()));
+        fields.set(RunFields.F_UPDATED_AT, Long.toString(now.toEpochMilli()));
     }
 
     /** Records when the run ended and, unless null, the error it ended with. */
     void recordFinish(Instant now, ObjectNode error) {
-        set(F_FINISHED_AT, Long.toString(now.toEpochMilli()));
+        fields.set(RunFields.F_FINISHED_AT, Long.toString(now.toEpochMilli()));
         if (error != null) {
-            set(F_ERROR, error.toString());
+            fields.set(RunFields.F_ERROR, error.toString());
         }
     }
 
-    private long longField(String name) {
-        String v = fields.get(name);
-        return v == null || v.isEmpty() ? 0 : Long.parseLong(v);
-    }
-
-    private double doubleField(String name) {
-        String v = fields.get(name);
-        return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
-    }
-
-    private void set(String name, String value) {
-        fields.put(name, value);
-        dirty.put(name, value);
-    }
-
     Collection<TaskRecord> tasks() {
-        return tasks.values();
+        return tasks.all();
     }
 
     TaskRecord task(String id) {
@@ -296,29 +218,23 @@ public final class RunState {
     }
 
     void addTask(TaskRecord task) {
-        tasks.put(task.id, task);
-        ArrayNode order = JsonNodeFactory.instance.arrayNode();
-        tasks.keySet().forEach(order::add);
-        set("order", JsonText.of(order));
-        save(task);
+        tasks.add(task);
     }
 
     void save(TaskRecord task) {
-        String json = task.toJsonText();
-        set(TASK_PREFIX + task.id, json);
-        parsed.put(task.id, new ParsedTask(json, task.copy()));
+        tasks.save(task);
     }
 
     boolean hasFingerprint(String fp) {
-        return fields.containsKey(FP_PREFIX + fp);
+        return fields.has(RunFields.FP_PREFIX + fp);
     }
 
     String fingerprintOwner(String fp) {
-        return fields.get(FP_PREFIX + fp);
+        return fields.get(RunFields.FP_PREFIX + fp);
     }
 
     void addFingerprint(String fp, String taskId) {
-        set(FP_PREFIX + fp, taskId);
+        fields.set(RunFields.FP_PREFIX + fp, taskId);
     }
 
     void event(RunEventData data) {
@@ -327,23 +243,21 @@ public final class RunState {
 
     /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
     public Map<String, String> committedFields(long newVersion) {
-        Map<String, String> snapshot = new LinkedHashMap<>(fields);
-        snapshot.put(F_VERSION, Long.toString(newVersion));
-        return snapshot;
+        return fields.committed(newVersion);
     }
 
     /** The parsed task records matching {@link #committedFields(long)}. */
     public Map<String, ParsedTask> parsedTasks() {
-        return new LinkedHashMap<>(parsed);
+        return tasks.parsed();
     }
 
     /** Whether this transition changes anything. */
     public boolean changed() {
-        return !dirty.isEmpty() || !events.isEmpty();
+        return !fields.dirty().isEmpty() || !events.isEmpty();
     }
 
     public Map<String, String> dirtyFields() {
-        return dirty;
+        return fields.dirty();
     }
 
     /** Whether this transition ended the run. */
@@ -377,32 +291,26 @@ public final class RunState {
     }
 
     String kind() {
-        return fields.getOrDefault(F_KIND, "workflow");
+        return fields.getOrDefault(RunFields.F_KIND, "workflow");
     }
 
     long updatedAt() {
-        return longField(F_UPDATED_AT);
+        return fields.longField(RunFields.F_UPDATED_AT);
     }
 
     /** The run's deadline, epoch milliseconds, or 0 when it has none. */
     long deadline() {
-        return longField(F_DEADLINE);
+        return fields.longField(RunFields.F_DEADLINE);
     }
 
     /** When the run's first tasks are due (a scheduled run), epoch milliseconds, or 0 when it started at once. */
     public long startAt() {
-        return longField(F_START_AT);
+        return fields.longField(RunFields.F_START_AT);
     }
 
     /** The agent type of each task this run has dispatched, by wire task id (what a scheduled run may still hold). */
     public Map<String, String> agentsByWireId() {
-        Map<String, String> agents = new LinkedHashMap<>();
-        for (TaskRecord task : tasks.values()) {
-            if (task.wireId != null && task.workflow == null) {
-                agents.put(task.wireId, task.currentAgent());
-            }
-        }
-        return agents;
+        return tasks.agentsByWireId();
     }
 
     /** A blackboard field ({@link Blackboard} names them), or null. */
@@ -412,26 +320,23 @@ public final class RunState {
 
     /** The names of the run's blackboard fields, without their prefix. */
     List<String> blackboardFieldNames() {
-        return fields.keySet().stream()
-                .filter(f -> f.startsWith(Blackboard.PREFIX))
-                .map(f -> f.substring(Blackboard.PREFIX.length()))
-                .toList();
+        return fields.namesAfter(Blackboard.PREFIX);
     }
 
     void setBlackboardField(String name, String value) {
-        set(Blackboard.PREFIX + name, value);
+        fields.set(Blackboard.PREFIX + name, value);
     }
 
     /** The error the run ended with, as stored (JSON text), or null. */
     String errorText() {
-        return fields.get(F_ERROR);
+        return fields.get(RunFields.F_ERROR);
     }
 
     /** Marks a new run as the child run of {@code parentTask} of {@code parentRun}, {@code depth} levels deep. */
     void childOf(String parentRun, String parentTask, int depth) {
-        set(ChildRuns.F_PARENT_RUN, parentRun);
-        set(ChildRuns.F_PARENT_TASK, parentTask);
-        set(ChildRuns.F_DEPTH, Integer.toString(depth));
+        fields.set(ChildRuns.F_PARENT_RUN, parentRun);
+        fields.set(ChildRuns.F_PARENT_TASK, parentTask);
+        fields.set(ChildRuns.F_DEPTH, Integer.toString(depth));
     }
 
     /** The run whose sub-workflow task started this run, or null for a submitted run. */
@@ -445,7 +350,7 @@ public final class RunState {
 
     /** How many sub-workflow levels deep the run is: 0 for a submitted run. */
     int depth() {
-        return (int) longField(ChildRuns.F_DEPTH);
+        return (int) fields.longField(ChildRuns.F_DEPTH);
     }
 
     public List<ChildStart> childStarts() {

@@ -5,7 +5,6 @@ import static io.agentfleet.orchestrator.workflow.spec.JsonFields.bool;
 import static io.agentfleet.orchestrator.workflow.spec.JsonFields.intField;
 import static io.agentfleet.orchestrator.workflow.spec.JsonFields.requireKnownFields;
 import static io.agentfleet.orchestrator.workflow.spec.JsonFields.text;
-import static io.agentfleet.orchestrator.workflow.spec.SpecTimes.deadline;
 import static io.agentfleet.orchestrator.workflow.spec.SpecTimes.timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,16 +14,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.messages.InvalidMessageException;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.Names;
-import io.agentfleet.messages.Priority;
 import io.agentfleet.orchestrator.config.OrchestratorConfig;
 import io.agentfleet.orchestrator.registry.KnownAgents;
 import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
 import io.agentfleet.orchestrator.workflow.agentloop.ToolSchemas;
 import io.agentfleet.orchestrator.workflow.blackboard.BlackboardSpec;
 import io.agentfleet.orchestrator.workflow.blackboard.BlackboardSpecs;
-import io.agentfleet.orchestrator.workflow.engine.Dag;
-import io.agentfleet.orchestrator.workflow.engine.JsonText;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,9 +64,7 @@ public final class SpecParser {
             "samples",
             "aggregate",
             "debate");
-    private static final Set<String> REVIEW_FIELDS = Set.of("agent", "maxRevisions", "onExhausted");
     private static final int MAX_ATTEMPTS_LIMIT = 100;
-    private static final int MAX_REVISIONS_LIMIT = 20;
     /**
      * Room left in a task message for everything but the input: the envelope's fields, ids and trace context (under
      * 1 KiB) and the content's own fields.
@@ -114,9 +107,14 @@ public final class SpecParser {
                             + config.workflow().maxTasks());
         }
         SubWorkflows.requireDepth(tasksNode, "tasks", 0, maxWorkflowDepth());
-        List<TaskSpec> tasks = tasks(BlackboardSpecs.withoutAccess((ArrayNode) tasksNode), "tasks", List.of());
+        List<TaskSpec> tasks = TaskList.read(
+                BlackboardSpecs.withoutAccess((ArrayNode) tasksNode),
+                "tasks",
+                List.of(),
+                config.workflow(),
+                this::task);
         BlackboardSpec blackboard = BlackboardSpecs.read(body.get(BlackboardSpecs.FIELD), (ArrayNode) tasksNode);
-        return runLevel(body, tasks, now).withBlackboard(blackboard);
+        return RunLevelFields.read(body, tasks, now, config.workflow()).withBlackboard(blackboard);
     }
 
     /** {@code POST /v1/tasks}: one task, with the run-level fields allowed alongside. */
@@ -144,7 +142,7 @@ public final class SpecParser {
             task.put("id", "task");
         }
         TaskSpec spec = task(task, "");
-        return runLevel(body, List.of(spec), now);
+        return RunLevelFields.read(body, List.of(spec), now, config.workflow());
     }
 
     /**
@@ -163,7 +161,7 @@ public final class SpecParser {
                             + config.workflow().maxTasks());
         }
         SubWorkflows.requireDepth(spawn, "spawn", 0, maxWorkflowDepth());
-        return tasks((ArrayNode) spawn, "spawn", existing);
+        return TaskList.read((ArrayNode) spawn, "spawn", existing, config.workflow(), this::task);
     }
 
     /**
@@ -187,98 +185,6 @@ public final class SpecParser {
     /** How many sub-workflow levels deep a child run may be. */
     public int maxWorkflowDepth() {
         return config.workflow().maxWorkflowDepth();
-    }
-
-    private RunSpec runLevel(ObjectNode body, List<TaskSpec> tasks, Instant now) {
-        int maxSteps = intField(
-                body,
-                "maxSteps",
-                "maxSteps",
-                config.workflow().maxStepsDefault(),
-                1,
-                config.workflow().maxStepsLimit());
-        int dispatches = TeamExpansion.dispatches(tasks);
-        if (dispatches > maxSteps) {
-            throw new InvalidMessageException(
-                    "maxSteps",
-                    "is " + maxSteps + " but the run has " + dispatches + " tasks"
-                            + (tasks.stream().anyMatch(t -> t.team() != null)
-                                    ? " to dispatch (samples, aggregators and debate rounds included)"
-                                    : ""));
-        }
-        BudgetFields.Budget budget = BudgetFields.budget(body.get("budget"));
-        // A scheduled run's deadline counts from its start, like its tasks' timeouts.
-        Instant startAt = SpecTimes.startAt(body.get("delay"), body.get("runAt"), now);
-        Instant from = startAt == null ? now : startAt;
-        return new RunSpec(
-                tasks,
-                maxSteps,
-                budget.maxTokens(),
-                budget.maxCost(),
-                deadline(body.get("deadline"), from),
-                null,
-                priority(body),
-                startAt,
-                budget.onBudget());
-    }
-
-    /** The run's {@code priority}: absent or null is NORMAL; anything but "high", "normal", "low" names the field. */
-    private static Priority priority(ObjectNode body) {
-        JsonNode value = body.get("priority");
-        if (value == null || value.isNull()) {
-            return Priority.NORMAL;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidMessageException(
-                    "priority", "must be one of \"high\", \"normal\", \"low\", but was " + value.getNodeType());
-        }
-        return Priority.fromWire("priority", value.asText());
-    }
-
-    private List<TaskSpec> tasks(ArrayNode array, String path, Collection<String> existing) {
-        List<TaskSpec> tasks = new ArrayList<>();
-        Map<String, String> fieldOf = new LinkedHashMap<>();
-        Set<String> ids = new HashSet<>(existing);
-        for (int i = 0; i < array.size(); i++) {
-            String at = path + "[" + i + "]";
-            JsonNode node = array.get(i);
-            if (!node.isObject()) {
-                throw new InvalidMessageException(at, "must be an object");
-            }
-            TaskSpec task = task((ObjectNode) node, at + ".");
-            if (!ids.add(task.id())) {
-                throw new InvalidMessageException(at + ".id", "duplicate task id '" + task.id() + "'");
-            }
-            fieldOf.put(task.id(), at + ".dependsOn");
-            tasks.add(task);
-        }
-        Map<String, List<String>> deps = new LinkedHashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            TaskSpec task = tasks.get(i);
-            for (int d = 0; d < task.dependsOn().size(); d++) {
-                String dep = task.dependsOn().get(d);
-                if (!ids.contains(dep)) {
-                    throw new InvalidMessageException(
-                            path + "[" + i + "].dependsOn[" + d + "]", "unknown task '" + dep + "'");
-                }
-                if (dep.equals(task.id())) {
-                    throw new InvalidMessageException(
-                            path + "[" + i + "].dependsOn[" + d + "]", "dependency cycle: " + dep + " -> " + dep);
-                }
-            }
-            deps.put(task.id(), task.dependsOn());
-        }
-        Dag.requireAcyclic(List.copyOf(fieldOf.keySet()), deps, fieldOf);
-        List<TaskSpec> expanded = TeamExpansion.expand(tasks, ids, path);
-        if (expanded.size() > tasks.size()
-                && existing.size() + expanded.size() > config.workflow().maxTasks()) {
-            throw new InvalidMessageException(
-                    path,
-                    "samples and debates expand the run to " + (existing.size() + expanded.size())
-                            + " tasks, more than the limit of "
-                            + config.workflow().maxTasks());
-        }
-        return expanded;
     }
 
     private TaskSpec task(ObjectNode node, String at) {
@@ -315,9 +221,9 @@ public final class SpecParser {
         }
         String fallback = node.hasNonNull("fallback") ? agent(node, "fallback", at) : null;
         Condition when = DependsOnEdge.condition(node.get("when"), dependsOn, at + "when");
-        TaskSpec.ReviewSpec review = review(node.get("review"), at + "review.");
+        TaskSpec.ReviewSpec review = ReviewFields.read(node.get("review"), at + "review.", this::agent);
         Team team = TeamFields.read(node, at, review != null, this::agent);
-        requireInputFits(input, at, review != null);
+        InputFits.require(input, at, review != null, config.workflow().maxInputBytes(), limits);
         Duration timeout = timeout(node.get("timeout"), at);
         int maxAttempts = intField(node, "maxAttempts", at + "maxAttempts", 0, 1, MAX_ATTEMPTS_LIMIT);
         Long maxTokens = BudgetFields.taskMaxTokens(node.get("maxTokens"), at);
@@ -354,49 +260,6 @@ public final class SpecParser {
     /** How many planner generations deep a spawned task may be (a task spawned by a submitted task is 1 deep). */
     public int maxSpawnDepth() {
         return config.workflow().maxSpawnDepth();
-    }
-
-    /**
-     * The input must fit the task message workers will decode: its size with the envelope within the message size
-     * limit, and its depth plus the levels the message wraps it in within the nesting limit (a reviewed task's input
-     * is also sent to the reviewer, one level deeper).
-     */
-    private void requireInputFits(JsonNode input, String at, boolean reviewed) {
-        int maxBytes = Math.min(config.workflow().maxInputBytes(), limits.maxBytes() - ENVELOPE_BYTES);
-        int inputBytes = JsonText.of(input).getBytes(StandardCharsets.UTF_8).length;
-        if (inputBytes > maxBytes) {
-            throw new PayloadTooLargeException(
-                    at + "input", "is " + inputBytes + " bytes, more than the limit of " + maxBytes);
-        }
-        int levels = reviewed ? Nesting.CONTEXT_LEVELS : Nesting.INPUT_LEVELS;
-        int depth = Nesting.depth(input);
-        if (depth + levels > limits.maxNestingDepth()) {
-            throw new InvalidMessageException(
-                    at + "input",
-                    "nests " + depth + " levels deep, more than the limit of " + (limits.maxNestingDepth() - levels)
-                            + ": the task message wraps it in " + levels + " more levels"
-                            + (reviewed ? " (as the reviewer gets it)" : "") + " and workers accept at most "
-                            + limits.maxNestingDepth());
-        }
-    }
-
-    private TaskSpec.ReviewSpec review(JsonNode node, String at) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new InvalidMessageException(
-                    at.substring(0, at.length() - 1), "must be an object {agent, maxRevisions, onExhausted}");
-        }
-        requireKnownFields((ObjectNode) node, REVIEW_FIELDS, at);
-        String agent = agent((ObjectNode) node, "agent", at);
-        int maxRevisions = intField((ObjectNode) node, "maxRevisions", at + "maxRevisions", 2, 0, MAX_REVISIONS_LIMIT);
-        JsonNode on = node.get("onExhausted");
-        String onExhausted = on == null || on.isNull() ? "accept" : on.asText();
-        if (!onExhausted.equals("accept") && !onExhausted.equals("fail")) {
-            throw new InvalidMessageException(at + "onExhausted", "must be \"accept\" or \"fail\", but was " + on);
-        }
-        return new TaskSpec.ReviewSpec(agent, maxRevisions, onExhausted.equals("accept"));
     }
 
     /** Whether {@code tenant}'s allowlist (if it has one) lets its runs use {@code agent}. */

@@ -1,19 +1,20 @@
-package io.agentfleet.worker.shutdown;
+package io.agentfleet.shutdown;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Handles SIGTERM and SIGINT by running a graceful shutdown and exiting with 0, instead of the JVM's default
- * (run shutdown hooks, exit 143): a worker that drained cleanly has not failed.
+ * Handles SIGTERM and SIGINT by running a graceful shutdown once and exiting with 0 (1 when the shutdown threw),
+ * instead of the JVM's default (run shutdown hooks, exit 143): a service that drained cleanly has not failed.
  */
 public final class TerminationSignals {
     private static final Logger LOG = LoggerFactory.getLogger(TerminationSignals.class);
 
     private TerminationSignals() {}
 
-    public static void onTermination(Runnable shutdown) {
+    /** On the first SIGTERM or SIGINT, runs {@code shutdown} on a platform thread named {@code threadName}, then exits. */
+    public static void onTermination(String threadName, Runnable shutdown) {
         Runnable once = new Runnable() {
             private boolean started;
 
@@ -23,7 +24,7 @@ public final class TerminationSignals {
                     return;
                 }
                 started = true;
-                Thread.ofPlatform().name("fleet-shutdown").start(() -> {
+                Thread.ofPlatform().name(threadName).start(() -> {
                     int code = 0;
                     try {
                         shutdown.run();
