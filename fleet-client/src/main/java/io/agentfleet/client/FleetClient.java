@@ -343,7 +343,7 @@ public final class FleetClient implements AutoCloseable {
     @Override
     public String toString() {
         return "FleetClient[" + options.redactedUri() + ", prefix=" + keys.prefix()
-                + (orchestrator == null ? "" : ", orchestrator=" + FleetClientOptions.redact(orchestrator.base()))
+                + (orchestrator == null ? "" : ", orchestrator=" + OptionUris.redact(orchestrator.base()))
                 + "]";
     }
 }

@@ -7,7 +7,6 @@ import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.StreamKeys;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -97,7 +96,7 @@ public record FleetClientOptions(
         }
         limits = limits == null ? MessageLimits.DEFAULT : limits;
         if (orchestratorUri != null) {
-            orchestratorUri = requireHttpUri(orchestratorUri);
+            orchestratorUri = OptionUris.requireHttpUri(orchestratorUri);
         }
         if (apiKey != null && (apiKey.isBlank() || !apiKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
             // The key itself is never echoed, not even a malformed one.
@@ -130,20 +129,7 @@ public record FleetClientOptions(
      * @throws InvalidMessageException when the environment's value is not a count in 1..64
      */
     public int configuredPartitions(String agent) {
-        Integer explicit = partitions.get(agent);
-        if (explicit != null) {
-            return explicit;
-        }
-        String variable = StreamKeys.partitionsVariable(agent);
-        String value = environment == null ? null : environment.apply(variable);
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            return StreamKeys.requirePartitionCount(Integer.parseInt(value.trim()));
-        } catch (NumberFormatException e) {
-            throw new InvalidMessageException(variable, "must be a partition count, but was '" + value + "'");
-        }
+        return ConfiguredPartitions.of(agent, partitions, environment);
     }
 
     /** Options with every default: {@value #DEFAULT_REDIS_URI}, prefix {@value StreamKeys#DEFAULT_PREFIX}. */
@@ -204,41 +190,11 @@ public record FleetClientOptions(
         return "FleetClientOptions[redisUri=" + redactedUri() + ", prefix=" + prefix + ", maxBacklog=" + maxBacklog
                 + ", doneTimeout=" + doneTimeout + ", poolSize=" + poolSize + ", commandTimeout=" + commandTimeout
                 + ", limits=" + limits + ", orchestratorUri="
-                + (orchestratorUri == null ? null : redact(orchestratorUri))
+                + (orchestratorUri == null ? null : OptionUris.redact(orchestratorUri))
                 + ", apiKey=" + (apiKey == null ? null : "***") + ", httpTimeout=" + httpTimeout
                 + ", redisMode=" + redisMode + ", sentinelPassword=" + (sentinelPassword == null ? null : "***")
                 + ", partitions=" + partitions + ", waitReplicas=" + waitReplicas + ", waitTimeout=" + waitTimeout
                 + "]";
-    }
-
-    static String redact(URI uri) {
-        String info = uri.getRawUserInfo();
-        if (info == null) {
-            return uri.toString();
-        }
-        int colon = info.indexOf(':');
-        String shown = colon < 0 ? "***" : info.substring(0, colon) + ":***";
-        try {
-            return new URI(uri.getScheme(), shown, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
-        } catch (URISyntaxException e) {
-            return uri.getScheme() + "://***@" + uri.getHost();
-        }
-    }
-
-    private static URI requireHttpUri(URI uri) {
-        String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IllegalArgumentException("orchestratorUri must use http:// or https://, but was " + redact(uri));
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("orchestratorUri must name a host, but was " + redact(uri));
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException(
-                    "orchestratorUri must have no query or fragment, but was " + redact(uri));
-        }
-        String text = uri.toString();
-        return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -277,11 +233,7 @@ public record FleetClientOptions(
         /** Parses {@code value} as a URI; a malformed one fails here without echoing a password. */
         public Builder redisUri(String value) {
             Objects.requireNonNull(value, "redisUri");
-            try {
-                this.redisUri = new URI(value.trim());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("redisUri is not a valid URI (" + e.getReason() + ")");
-            }
+            this.redisUri = OptionUris.parse("redisUri", value);
             return this;
         }
 
@@ -323,11 +275,7 @@ public record FleetClientOptions(
         /** Parses {@code value} as a URI, such as {@code http://127.0.0.1:8080}. */
         public Builder orchestratorUri(String value) {
             Objects.requireNonNull(value, "orchestratorUri");
-            try {
-                this.orchestratorUri = new URI(value.trim());
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("orchestratorUri is not a valid URI (" + e.getReason() + ")");
-            }
+            this.orchestratorUri = OptionUris.parse("orchestratorUri", value);
             return this;
         }
 

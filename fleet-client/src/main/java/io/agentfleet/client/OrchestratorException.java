@@ -21,11 +21,11 @@ public class OrchestratorException extends FleetException {
     public OrchestratorException(
             URI orchestrator, String what, int status, String error, String field, String reason, Throwable cause) {
         super(
-                "orchestrator at " + FleetClientOptions.redact(orchestrator) + " "
+                "orchestrator at " + OptionUris.redact(orchestrator) + " "
                         + (status == 0 ? "failed" : "answered " + status) + " while " + what + ": " + error
                         + (field == null ? "" : " " + field) + (reason == null ? "" : ": " + reason),
                 cause);
-        this.orchestrator = FleetClientOptions.redact(orchestrator);
+        this.orchestrator = OptionUris.redact(orchestrator);
         this.status = status;
         this.error = error;
         this.field = field;

@@ -3,40 +3,22 @@ package io.agentfleet.lettuce;
 import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.RedisTarget;
 import io.agentfleet.messages.ScriptCall;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
-import io.lettuce.core.output.BooleanOutput;
-import io.lettuce.core.output.CommandOutput;
-import io.lettuce.core.output.IntegerOutput;
-import io.lettuce.core.output.NestedMultiOutput;
-import io.lettuce.core.output.StatusOutput;
-import io.lettuce.core.output.ValueOutput;
-import io.lettuce.core.protocol.CommandArgs;
-import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,17 +43,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetRedis implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRedis.class);
-    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
-    /** Adaptive refreshes at most this often, so a burst of MOVED replies after a failover causes one refresh. */
-    static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final RedisCodec<String, byte[]> STRING_KEYS_BYTE_VALUES =
             RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisTarget target;
     private final FleetRedisOptions options;
     private final ClientResources resources;
+    private final RedisClients clients;
     private final List<StatefulConnection<?, ?>> dedicated = new ArrayList<>();
     private RedisTarget.Mode mode;
     private RedisClient client;
@@ -88,6 +66,7 @@ public final class FleetRedis implements AutoCloseable {
         this.resources = DefaultClientResources.builder()
                 .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
+        this.clients = new RedisClients(target, options, resources);
         this.mode = target.mode() == RedisTarget.Mode.AUTO ? null : target.mode();
     }
 
@@ -175,31 +154,14 @@ public final class FleetRedis implements AutoCloseable {
      * @throws CrossSlotException (at once, not in the future) when the keys span two hash slots
      */
     public <T> CompletableFuture<T> run(ScriptCall call, ScriptOutputType type) {
-        List<byte[]> keys = encodedKeysInOneSlot(call);
-        CommandOutput<String, String, T> first = output(type);
+        List<byte[]> keys = ScriptDispatch.encodedKeysInOneSlot(call);
         FleetConnection<String, String> connection;
         try {
             connection = shared();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return dispatch(connection, CommandType.EVALSHA, call.script().sha1(), keys, call.args(), first)
-                .handle((value, error) -> {
-                    if (error == null) {
-                        return CompletableFuture.completedFuture(value);
-                    }
-                    if (RedisErrors.isNoScript(error)) {
-                        return dispatch(
-                                connection,
-                                CommandType.EVAL,
-                                call.script().source(),
-                                keys,
-                                call.args(),
-                                FleetRedis.<T>output(type));
-                    }
-                    return CompletableFuture.<T>failedFuture(RedisErrors.unwrap(error));
-                })
-                .thenCompose(f -> f);
+        return ScriptDispatch.run(connection, call, keys, type);
     }
 
     /** {@link #run} and wait for the reply (at most the command timeout); Redis errors are thrown as they are. */
@@ -283,17 +245,7 @@ public final class FleetRedis implements AutoCloseable {
                         .waitForReplication(replicas, timeoutMs)
                         .toCompletableFuture();
             }
-            int slot = SlotHash.getSlot(keyThatWasWritten);
-            RedisClusterNode primary = cluster.getPartitions().getMasterBySlot(slot);
-            if (primary == null) {
-                return CompletableFuture.failedFuture(
-                        new IllegalStateException("no primary is known for slot " + slot + " of " + keyThatWasWritten));
-            }
-            // Routed writes use the connection keyed by the primary's host and port (not by its node id), so this
-            // is the connection that carried the write.
-            RedisURI uri = primary.getUri();
-            return cluster.getConnectionAsync(uri.getHost(), uri.getPort())
-                    .thenCompose(node -> node.async().waitForReplication(replicas, timeoutMs));
+            return PerPrimary.awaitReplicas(cluster, keyThatWasWritten, replicas, timeoutMs);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -316,16 +268,7 @@ public final class FleetRedis implements AutoCloseable {
                 }
                 return;
             }
-            for (RedisClusterNode node : cluster.getPartitions()) {
-                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    RedisURI uri = node.getUri();
-                    var commands =
-                            cluster.getConnection(uri.getHost(), uri.getPort()).sync();
-                    for (LuaScript script : scripts) {
-                        commands.scriptLoad(script.source());
-                    }
-                }
-            }
+            PerPrimary.loadScripts(cluster, scripts);
         } catch (RuntimeException e) {
             LOG.debug("could not preload scripts (they load on first use): {}", e.toString());
         }
@@ -384,175 +327,12 @@ public final class FleetRedis implements AutoCloseable {
             return;
         }
         if (mode == null) {
-            mode = detect();
+            mode = clients.detect();
         }
         switch (mode) {
-            case CLUSTER -> clusterClient = clusterClient();
-            case STANDALONE, SENTINEL -> client = standaloneClient(mode == RedisTarget.Mode.SENTINEL);
+            case CLUSTER -> clusterClient = clients.clusterClient();
+            case STANDALONE, SENTINEL -> client = clients.standaloneClient(mode == RedisTarget.Mode.SENTINEL);
             case AUTO -> throw new IllegalStateException("mode must be decided");
         }
-    }
-
-    /** STANDALONE or CLUSTER for a single URL: {@code INFO cluster} says {@code cluster_enabled:1} on a cluster node. */
-    private RedisTarget.Mode detect() {
-        RedisClient probe = RedisClient.create(resources, nodeUri(target.firstNode()));
-        probe.setOptions(clientOptions());
-        try (StatefulRedisConnection<String, String> connection = probe.connect(StringCodec.UTF8)) {
-            String info = connection.sync().info("cluster");
-            boolean cluster = info != null && info.contains("cluster_enabled:1");
-            LOG.info(
-                    "Redis at {} is {}",
-                    target.redacted(),
-                    cluster ? "a cluster node: using it as the cluster's seed" : "a standalone node");
-            return cluster ? RedisTarget.Mode.CLUSTER : RedisTarget.Mode.STANDALONE;
-        } catch (RedisCommandExecutionException e) {
-            LOG.info(
-                    "Redis at {} refused INFO ({}); treating it as a standalone node (set FLEET_REDIS_MODE=cluster for a"
-                            + " cluster)",
-                    target.redacted(),
-                    e.getMessage());
-            return RedisTarget.Mode.STANDALONE;
-        } finally {
-            probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
-
-    private RedisClient standaloneClient(boolean sentinel) {
-        RedisURI uri;
-        if (sentinel) {
-            RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(target.sentinelMaster());
-            for (RedisTarget.Node node : target.nodes()) {
-                builder.withSentinel(node.host(), node.port(), options.sentinelPassword());
-            }
-            uri = withSettings(builder).withDatabase(target.database()).build();
-        } else {
-            uri = nodeUri(target.firstNode());
-        }
-        RedisClient created = RedisClient.create(resources, uri);
-        created.setOptions(clientOptions());
-        return created;
-    }
-
-    private RedisClusterClient clusterClient() {
-        List<RedisURI> seeds = new ArrayList<>();
-        for (RedisTarget.Node node : target.nodes()) {
-            seeds.add(withSettings(RedisURI.builder().withHost(node.host()).withPort(node.port()))
-                    .build());
-        }
-        RedisClusterClient created = RedisClusterClient.create(resources, seeds);
-        created.setOptions(ClusterClientOptions.builder()
-                .autoReconnect(true)
-                // A command routed to a primary that just died would otherwise wait in that node's reconnect buffer
-                // until the command timeout, even after the topology refresh moved its slot to the promoted replica;
-                // rejected at once, it is retried by its caller and then routed to the new primary.
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(socketOptions())
-                .validateClusterNodeMembership(false)
-                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
-                        .enableAdaptiveRefreshTrigger(
-                                RefreshTrigger.MOVED_REDIRECT,
-                                RefreshTrigger.ASK_REDIRECT,
-                                RefreshTrigger.PERSISTENT_RECONNECTS,
-                                RefreshTrigger.UNCOVERED_SLOT,
-                                RefreshTrigger.UNKNOWN_NODE)
-                        .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_TIMEOUT)
-                        .refreshTriggersReconnectAttempts(3)
-                        .build())
-                .build());
-        return created;
-    }
-
-    private RedisURI nodeUri(RedisTarget.Node node) {
-        return withSettings(RedisURI.builder().withHost(node.host()).withPort(node.port()))
-                .withDatabase(target.database())
-                .build();
-    }
-
-    /** Credentials, TLS, timeout and client name: the same for every node in every mode. */
-    private RedisURI.Builder withSettings(RedisURI.Builder builder) {
-        if (target.password() != null) {
-            builder.withAuthentication(target.user() == null ? "default" : target.user(), target.password());
-        }
-        builder.withSsl(target.tls()).withTimeout(options.commandTimeout());
-        if (options.clientName() != null) {
-            builder.withClientName(options.clientName());
-        }
-        return builder;
-    }
-
-    private ClientOptions clientOptions() {
-        return ClientOptions.builder()
-                .autoReconnect(true)
-                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(socketOptions())
-                .build();
-    }
-
-    private static SocketOptions socketOptions() {
-        return SocketOptions.builder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .keepAlive(true)
-                .build();
-    }
-
-    /** The keys as UTF-8, after checking they are all in one slot (on a cluster, the call could not run otherwise). */
-    static List<byte[]> encodedKeysInOneSlot(ScriptCall call) {
-        List<byte[]> keys = new ArrayList<>(call.keys().size());
-        int slot = -1;
-        String first = null;
-        for (String key : call.keys()) {
-            byte[] encoded = key.getBytes(StandardCharsets.UTF_8);
-            int keySlot = SlotHash.getSlot(encoded);
-            if (first == null) {
-                first = key;
-                slot = keySlot;
-            } else if (keySlot != slot) {
-                throw new CrossSlotException("script " + call.script().name() + ": keys '" + first + "' (slot " + slot
-                        + ") and '" + key + "' (slot " + keySlot + ") are in different hash slots; all keys of one"
-                        + " call must share a hash tag");
-            }
-            keys.add(encoded);
-        }
-        return keys;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static <T> CompletableFuture<T> dispatch(
-            FleetConnection<String, String> connection,
-            CommandType command,
-            String scriptOrSha,
-            List<byte[]> keys,
-            List<byte[]> args,
-            CommandOutput<String, String, T> output) {
-        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE)
-                .add(scriptOrSha.getBytes(StandardCharsets.UTF_8))
-                .add(keys.size());
-        for (byte[] key : keys) {
-            // addKey: a cluster connection routes the command by its first key.
-            commandArgs.addKey(key);
-        }
-        for (byte[] arg : args) {
-            commandArgs.add(arg);
-        }
-        // The arguments carry their own (byte) codec; the connection's String codec decodes only the reply.
-        return connection
-                .async()
-                .dispatch(command, output, (CommandArgs) commandArgs)
-                .toCompletableFuture();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> CommandOutput<String, String, T> output(ScriptOutputType type) {
-        CommandOutput<String, String, ?> output = switch (type) {
-            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
-            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
-            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
-            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
-            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
-            default -> throw new IllegalArgumentException("unsupported script output type " + type);
-        };
-        return (CommandOutput<String, String, T>) output;
     }
 }

@@ -188,7 +188,7 @@ class FleetRedisClusterTest {
                     assertEquals(slot, HashSlots.slotOf(key), key);
                     assertEquals(slot, SlotHash.getSlot(key), key);
                 }
-                FleetRedis.encodedKeysInOneSlot(call);
+                ScriptDispatch.encodedKeysInOneSlot(call);
             }
         }
     }

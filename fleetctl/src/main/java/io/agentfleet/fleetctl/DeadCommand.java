@@ -5,22 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.client.FleetAdminClient;
 import io.agentfleet.messages.DeadLetter;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,12 +25,7 @@ import picocli.CommandLine.Spec;
                 "Dead letters of an agent type: list, show, redrive, purge. A dead letter is named by its entry id"
                         + " on its partition's dead-letter stream: PARTITION/ENTRY_ID (e.g. 2/1700000000000-0), or ENTRY_ID"
                         + " alone for partition 0 (an unpartitioned type) or the one given with --partition.",
-        subcommands = {
-            DeadCommand.ListDead.class,
-            DeadCommand.Show.class,
-            DeadCommand.Redrive.class,
-            DeadCommand.Purge.class
-        })
+        subcommands = {DeadCommand.ListDead.class, DeadCommand.Show.class, DeadRedrive.class, DeadPurge.class})
 final class DeadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -226,149 +215,6 @@ final class DeadCommand implements Callable<Integer> {
                 out.flush();
                 return FleetCtl.OK;
             }
-        }
-    }
-
-    @Command(
-            name = "redrive",
-            mixinStandardHelpOptions = true,
-            description =
-                    "Put dead letters back on the task stream as fresh tasks (attempt 1). Exit 1 if some were not found.")
-    static final class Redrive implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "AGENT")
-        String agent;
-
-        @Parameters(
-                index = "1..*",
-                paramLabel = "[PARTITION/]ENTRY_ID",
-                arity = "0..*",
-                description = "Dead letters, each PARTITION/ENTRY_ID or an ENTRY_ID of --partition")
-        List<String> entryIds = new ArrayList<>();
-
-        @Option(names = "--all", description = "Redrive every dead letter of the agent type (of --partition if given)")
-        boolean all;
-
-        @Option(
-                names = "--partition",
-                description = "Partition of ENTRY_IDs without one (default 0); with --all, only it")
-        Integer partition;
-
-        @Override
-        public Integer call() throws Exception {
-            if (all == !entryIds.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "give either --all or one or more ENTRY_IDs");
-            }
-            FleetCtl root = FleetCtl.root(spec);
-            PrintWriter out = spec.commandLine().getOut();
-            try (FleetAdminClient client = root.connectAdmin()) {
-                int redriven = all
-                        ? (partition == null ? client.redriveAll(agent) : client.redriveAll(agent, partition))
-                        : redrive(client);
-                int requested = all ? redriven : entryIds.size();
-                if (root.json()) {
-                    out.println(FleetCtl.JSON.writeValueAsString(FleetCtl.JSON
-                            .createObjectNode()
-                            .put("agent", agent)
-                            .put("redriven", redriven)
-                            .put("requested", requested)));
-                } else {
-                    out.println("redriven " + redriven + (all ? "" : " of " + requested)
-                            + " dead letters of agent type '" + agent + "'");
-                }
-                out.flush();
-                if (redriven < requested) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("fleetctl: " + (requested - redriven)
-                                    + " not redriven (not found, already redriven, or undecodable)");
-                    spec.commandLine().getErr().flush();
-                    return FleetCtl.FAILED;
-                }
-                return FleetCtl.OK;
-            }
-        }
-
-        private int redrive(FleetAdminClient client) {
-            Map<Integer, List<String>> byPartition = new TreeMap<>();
-            for (String text : entryIds) {
-                Ref ref = Ref.parse(text, partition == null ? 0 : partition);
-                byPartition
-                        .computeIfAbsent(ref.partition(), p -> new ArrayList<>())
-                        .add(ref.entryId());
-            }
-            int redriven = 0;
-            for (Map.Entry<Integer, List<String>> entry : byPartition.entrySet()) {
-                redriven += client.redrive(agent, entry.getKey(), entry.getValue());
-            }
-            return redriven;
-        }
-    }
-
-    @Command(
-            name = "purge",
-            mixinStandardHelpOptions = true,
-            description = "Delete every dead letter of an agent type (every partition), or only a tenant's.")
-    static final class Purge implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(index = "0", paramLabel = "AGENT")
-        String agent;
-
-        @Option(
-                names = {"--yes", "-y"},
-                description = "Do not ask for confirmation")
-        boolean yes;
-
-        @Option(
-                names = "--tenant",
-                paramLabel = "TENANT",
-                description = "Delete only this tenant's dead letters (each partition in one atomic step)")
-        String tenant;
-
-        @Override
-        public Integer call() throws Exception {
-            FleetCtl root = FleetCtl.root(spec);
-            PrintWriter out = spec.commandLine().getOut();
-            try (FleetAdminClient client = root.connectAdmin()) {
-                if (!yes && !confirmed(root, client)) {
-                    spec.commandLine()
-                            .getErr()
-                            .println("fleetctl: aborted, nothing purged (use --yes to skip the question)");
-                    spec.commandLine().getErr().flush();
-                    return FleetCtl.FAILED;
-                }
-                long purged = tenant == null ? client.purgeDeadLetters(agent) : client.purgeDeadLetters(agent, tenant);
-                if (root.json()) {
-                    ObjectNode report = FleetCtl.JSON.createObjectNode().put("agent", agent);
-                    if (tenant != null) {
-                        report.put("tenant", tenant);
-                    }
-                    out.println(FleetCtl.JSON.writeValueAsString(report.put("purged", purged)));
-                } else {
-                    out.println("purged " + purged + " dead letters of agent type '" + agent + "'"
-                            + (tenant == null ? "" : " of tenant '" + tenant + "'"));
-                }
-                out.flush();
-                return FleetCtl.OK;
-            }
-        }
-
-        private boolean confirmed(FleetCtl root, FleetAdminClient client) throws IOException {
-            PrintWriter err = spec.commandLine().getErr();
-            if (tenant == null) {
-                long count = client.agentStats(agent).dead();
-                err.print("Delete " + count + " dead letters of agent type '" + agent + "'? [y/N] ");
-            } else {
-                err.print("Delete tenant '" + tenant + "''s dead letters of agent type '" + agent + "'? [y/N] ");
-            }
-            err.flush();
-            String answer = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8)).readLine();
-            return answer != null
-                    && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
         }
     }
 }

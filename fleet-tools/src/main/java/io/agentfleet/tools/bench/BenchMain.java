@@ -1,23 +1,18 @@
 package io.agentfleet.tools.bench;
 
-import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.RedisProcess;
 import io.agentfleet.tools.aot.AotCache;
 import io.agentfleet.tools.aot.AotTraining;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.UnifiedJedis;
 
 /**
  * {@code ./fleet bench [--runs N] [--peers] [W1 W1-lat W1-prio W2 W3 W4 W5 W5-lat W6 W6-orch W7]}: runs the workloads of
@@ -103,7 +98,7 @@ public final class BenchMain {
                 }
             }
         }
-        bench.printTable();
+        BenchTable.print(bench.results);
         System.exit(0);
     }
 
@@ -207,8 +202,8 @@ public final class BenchMain {
                     .with("worker_cpu_s", ProcessCpu.of(worker.pid()) - workerCpu)
                     .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, name);
-            figures = figures.with("worker_peak_rss_mb", peakRssMb(worker.pid()));
-            stopGracefully(worker);
+            figures = figures.with("worker_peak_rss_mb", BenchProcesses.peakRssMb(worker.pid()));
+            BenchProcesses.stopGracefully(worker);
             return figures;
         }
     }
@@ -217,7 +212,7 @@ public final class BenchMain {
     private Figures delayedWorkload(RedisProcess redis, String name) throws Exception {
         try (JavaProcess worker = startWorker(redis, "bench", Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"), name)) {
             Figures figures = DelayBench.run(redis.uri(), "bench");
-            stopGracefully(worker);
+            BenchProcesses.stopGracefully(worker);
             return figures;
         }
     }
@@ -228,118 +223,18 @@ public final class BenchMain {
             producer.waitFor(STEP_TIMEOUT);
             Figures figures = Figures.parse(producer.logText());
             saveCommandStats(redis, name);
-            stopGracefully(worker);
+            BenchProcesses.stopGracefully(worker);
             return figures;
         }
     }
 
-    static JavaProcess startWorker(RedisProcess redis, String agents, Map<String, String> env, String name, Path logDir)
-            throws Exception {
-        return startWorker(redis.uri(), agents, env, name, logDir);
-    }
-
-    /**
-     * A worker process on {@code redisUrl} (a node, a cluster node or a seed list), returned once it consumes every
-     * partition ({@code FLEET_AGENTS_<TYPE>_PARTITIONS} in {@code env}, else 1) of each of {@code agents}.
-     */
-    static JavaProcess startWorker(String redisUrl, String agents, Map<String, String> env, String name, Path logDir)
-            throws Exception {
-        return startWorker(redisUrl, agents, env, name, logDir, List.of());
-    }
-
-    /** {@link #startWorker(String, String, Map, String, Path)} with extra JVM options, e.g. an AOT cache. */
-    static JavaProcess startWorker(
-            String redisUrl, String agents, Map<String, String> env, String name, Path logDir, List<String> jvmArgs)
-            throws Exception {
-        JavaProcess.Builder builder = JavaProcess.builder("io.agentfleet.worker.WorkerApplication")
-                .classPath(ServiceJars.worker())
-                // C1 only: on 2 shared cores C2 compiled for ~5 s of CPU during a 10 s run (JFR, per-thread CPU),
-                // taking
-                // it from Redis and the handlers; C1 code is fast enough here and warm within the first second.
-                .jvmArg("-Xmx512m", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1")
-                .jvmArg(jvmArgs.toArray(String[]::new))
-                .jvmArg(extraJvmArgs("bench.worker.jvmArgs"))
-                .env("REDIS_URL", redisUrl)
-                .env("FLEET_AGENTS", agents)
-                .env("MICRONAUT_SERVER_PORT", "-1")
-                .logTo(logDir.resolve(name + "-worker-" + agents.replace(',', '_') + ".log"));
-        env.forEach(builder::env);
-        JavaProcess worker = builder.start();
-        for (String agent : agents.split(",")) {
-            String partitions = env.get(StreamKeys.partitionsVariable(agent));
-            awaitConsumer(redisUrl, worker, agent, partitions == null ? 1 : Integer.parseInt(partitions));
-        }
-        return worker;
-    }
-
     private JavaProcess startWorker(RedisProcess redis, String agent, Map<String, String> env, String name)
             throws Exception {
-        return startWorker(redis, agent, env, name, logDir);
+        return BenchProcesses.startWorker(redis, agent, env, name, logDir);
     }
 
     private JavaProcess startProducer(String name, String... args) {
-        return startProducer(logDir, name, Map.of(), args);
-    }
-
-    static JavaProcess startProducer(Path logDir, String name, Map<String, String> env, String... args) {
-        JavaProcess.Builder builder = JavaProcess.builder(BenchProducer.class.getName())
-                .classPath(ServiceJars.tools())
-                // C1 only, like the services: with C2 the producer's own compilations, on the 2 cores it shares with
-                // the worker and Redis, doubled W1-lat's cold p99 (6.2-6.5 vs 2.7-2.9 ms, alternating runs).
-                .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
-                .jvmArg(extraJvmArgs("bench.producer.jvmArgs"))
-                .arg(args)
-                .logTo(logDir.resolve(name + "-producer.log"));
-        env.forEach(builder::env);
-        return builder.start();
-    }
-
-    /**
-     * Extra JVM options for the worker or producer JVMs (space separated), e.g. to profile one with
-     * {@code -Dbench.worker.jvmArgs=-XX:StartFlightRecording=filename=/tmp/w.jfr,settings=profile}.
-     */
-    static String[] extraJvmArgs(String property) {
-        String value = System.getProperty(property, "").trim();
-        return value.isEmpty() ? new String[0] : value.split("\\s+");
-    }
-
-    /** A worker is ready once its consumer exists in the agent type's group (of every partition). */
-    static void awaitConsumer(String redisUrl, JavaProcess worker, String agent, int partitions)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        try (UnifiedJedis jedis = BenchRedis.open(redisUrl)) {
-            while (System.nanoTime() < deadline) {
-                if (!worker.isAlive()) {
-                    throw new IllegalStateException("worker died at start-up:\n" + worker.logText());
-                }
-                if (consuming(jedis, agent, partitions)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("worker did not start consuming the " + partitions + " partition(s) of " + agent
-                + " within 90 s:\n" + worker.logText());
-    }
-
-    private static boolean consuming(UnifiedJedis jedis, String agent, int partitions) {
-        for (int p = 0; p < partitions; p++) {
-            String stream = StreamKeys.DEFAULT.tasks(agent, p);
-            if (!jedis.exists(stream) || jedis.xinfoGroups(stream).stream().noneMatch(g -> g.getConsumers() > 0)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** SIGTERM first, so a worker's flight recording (see {@link #extraJvmArgs}) is written; kill -9 follows on close. */
-    static void stopGracefully(JavaProcess worker) {
-        worker.sigterm();
-        try {
-            worker.waitFor(Duration.ofSeconds(20));
-        } catch (AssertionError stillRunning) {
-            // close() kills it.
-        }
+        return BenchProcesses.startProducer(logDir, name, Map.of(), args);
     }
 
     /** Keeps Redis' per-command counts of the run next to its logs: the round trips a task cost. */
@@ -349,19 +244,6 @@ public final class BenchMain {
         } catch (Exception e) {
             System.out.print("(no command stats: " + e.getMessage() + ") ");
         }
-    }
-
-    private static double peakRssMb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-                }
-            }
-        } catch (IOException e) {
-            // Not Linux: no figure.
-        }
-        return Double.NaN;
     }
 
     private void ceiling() {
@@ -397,52 +279,5 @@ public final class BenchMain {
         } catch (Exception e) {
             System.out.println("  (ceiling not measured: " + e.getMessage() + ")");
         }
-    }
-
-    private void printTable() {
-        System.out.println();
-        System.out.println("| workload | figure | median | min | max |");
-        System.out.println("|---|---|---|---|---|");
-        results.forEach((workload, runs) -> {
-            for (String key : runs.get(0).values().keySet().stream().sorted().toList()) {
-                double[] v = runs.stream()
-                        .mapToDouble(f -> f.values().getOrDefault(key, Double.NaN))
-                        .sorted()
-                        .toArray();
-                System.out.printf(
-                        "| %s | %s | %s | %s | %s |%n",
-                        workload, key, fmt(v[v.length / 2]), fmt(v[0]), fmt(v[v.length - 1]));
-            }
-        });
-        double ceiling = results.containsKey("ceiling")
-                ? results.get("ceiling").get(0).values().get("xadd_per_s")
-                : Double.NaN;
-        if (results.containsKey("W1") && !Double.isNaN(ceiling)) {
-            double[] e2e = results.get("W1").stream()
-                    .mapToDouble(f -> f.values().get("end_to_end_per_s"))
-                    .sorted()
-                    .toArray();
-            System.out.printf(
-                    "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
-        }
-        BenchSummary.print(results);
-    }
-
-    static double median(List<Figures> runs, String key) {
-        double[] v = runs.stream()
-                .mapToDouble(f -> f.values().getOrDefault(key, Double.NaN))
-                .sorted()
-                .toArray();
-        return v[v.length / 2];
-    }
-
-    static String fmt(double v) {
-        return Double.isNaN(v) ? "-" : v >= 100 ? String.format("%.0f", v) : String.format("%.2f", v);
-    }
-
-    static String[] concat(String[] a, String... b) {
-        String[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -22,19 +22,19 @@ final class BenchSummary {
         if (runs == null) {
             return;
         }
-        double withCache = BenchMain.median(runs, what + "_ms");
-        double without = BenchMain.median(runs, "no_aot_" + what + "_ms");
+        double withCache = BenchTable.median(runs, what + "_ms");
+        double without = BenchTable.median(runs, "no_aot_" + what + "_ms");
         System.out.printf(
                 "%s (median of %d starts each): start → %s %s ms (%s CPU s) with the AOT cache, %s ms (%s CPU s)"
                         + " without; with ÷ without = %s%n",
                 workload,
                 runs.size(),
                 what,
-                BenchMain.fmt(withCache),
-                BenchMain.fmt(BenchMain.median(runs, what + "_cpu_s")),
-                BenchMain.fmt(without),
-                BenchMain.fmt(BenchMain.median(runs, "no_aot_" + what + "_cpu_s")),
-                BenchMain.fmt(withCache / without));
+                BenchTable.fmt(withCache),
+                BenchTable.fmt(BenchTable.median(runs, what + "_cpu_s")),
+                BenchTable.fmt(without),
+                BenchTable.fmt(BenchTable.median(runs, "no_aot_" + what + "_cpu_s")),
+                BenchTable.fmt(withCache / without));
     }
 
     /** W3's headline: the orchestrator's CPU per chain task with the AOT caches and without (runs without: none). */
@@ -43,12 +43,12 @@ final class BenchSummary {
         if (runs == null || !runs.get(0).values().containsKey("no_aot_orchestrator_cpu_ms_per_task_chain")) {
             return;
         }
-        double withCache = BenchMain.median(runs, "orchestrator_cpu_ms_per_task_chain");
-        double without = BenchMain.median(runs, "no_aot_orchestrator_cpu_ms_per_task_chain");
+        double withCache = BenchTable.median(runs, "orchestrator_cpu_ms_per_task_chain");
+        double without = BenchTable.median(runs, "no_aot_orchestrator_cpu_ms_per_task_chain");
         System.out.printf(
                 "W3 (median of %d runs each): orchestrator CPU per chain task %s ms with the AOT caches, %s ms without;"
                         + " with ÷ without = %s%n",
-                runs.size(), BenchMain.fmt(withCache), BenchMain.fmt(without), BenchMain.fmt(withCache / without));
+                runs.size(), BenchTable.fmt(withCache), BenchTable.fmt(without), BenchTable.fmt(withCache / without));
     }
 
     /** W5-lat's headline: what WAIT 1 adds to a task's enqueue-to-result latency on the cluster. */
@@ -60,14 +60,14 @@ final class BenchSummary {
         System.out.printf(
                 "W5-lat (median): cluster p50 %s ms, p99 %s ms; with WAIT 1 p50 %s ms, p99 %s ms; WAIT 1 ÷ cluster:"
                         + " p50 %s, p99 %s cold, p50 %s, p99 %s warm%n",
-                BenchMain.fmt(BenchMain.median(runs, "b_cluster_p50_ms")),
-                BenchMain.fmt(BenchMain.median(runs, "b_cluster_p99_ms")),
-                BenchMain.fmt(BenchMain.median(runs, "c_cluster_wait1_p50_ms")),
-                BenchMain.fmt(BenchMain.median(runs, "c_cluster_wait1_p99_ms")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_wait1_vs_cluster_p50")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_wait1_vs_cluster_p99")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_warm_wait1_vs_cluster_p50")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_warm_wait1_vs_cluster_p99")));
+                BenchTable.fmt(BenchTable.median(runs, "b_cluster_p50_ms")),
+                BenchTable.fmt(BenchTable.median(runs, "b_cluster_p99_ms")),
+                BenchTable.fmt(BenchTable.median(runs, "c_cluster_wait1_p50_ms")),
+                BenchTable.fmt(BenchTable.median(runs, "c_cluster_wait1_p99_ms")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster_p50")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster_p99")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster_p50")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster_p99")));
     }
 
     /** W5's headline: the ratios against the target (cluster ≥ 0.8× one node) and the durability setting's cost. */
@@ -80,14 +80,14 @@ final class BenchSummary {
                 "W5: cluster ÷ one node (median) = %s cold, %s warm (target ≥ 0.8); with WAIT 1: %s cold, %s warm of"
                         + " the cluster without it; Redis CPU per task: one node %s µs, cluster primaries %s µs"
                         + " (sum), replicas %s µs (sum); a cluster without replicas ÷ one node: %s cold, %s warm%n",
-                BenchMain.fmt(BenchMain.median(runs, "ratio_cluster_vs_one_node")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_warm_cluster_vs_one_node")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_wait1_vs_cluster")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_warm_wait1_vs_cluster")),
-                BenchMain.fmt(BenchMain.median(runs, "a_one_node_redis_us_per_task")),
-                BenchMain.fmt(BenchMain.median(runs, "b_cluster_redis_us_per_task_primaries_sum")),
-                BenchMain.fmt(BenchMain.median(runs, "b_cluster_redis_us_per_task_replicas_sum")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_no_replicas_cluster_vs_one_node")),
-                BenchMain.fmt(BenchMain.median(runs, "ratio_warm_no_replicas_cluster_vs_one_node")));
+                BenchTable.fmt(BenchTable.median(runs, "ratio_cluster_vs_one_node")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_cluster_vs_one_node")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster")),
+                BenchTable.fmt(BenchTable.median(runs, "a_one_node_redis_us_per_task")),
+                BenchTable.fmt(BenchTable.median(runs, "b_cluster_redis_us_per_task_primaries_sum")),
+                BenchTable.fmt(BenchTable.median(runs, "b_cluster_redis_us_per_task_replicas_sum")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_no_replicas_cluster_vs_one_node")),
+                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_no_replicas_cluster_vs_one_node")));
     }
 }

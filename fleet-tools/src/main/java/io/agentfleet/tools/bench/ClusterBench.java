@@ -214,12 +214,12 @@ final class ClusterBench {
         Map<String, String> env = workerEnv(agent, partitions, extraEnv);
         Map<String, String> producerEnv = producerEnv(agent, partitions, extraEnv);
         Map<String, Double> out = new HashMap<>();
-        try (JavaProcess worker = BenchMain.startWorker(url, agent, env, name, logDir)) {
+        try (JavaProcess worker = BenchProcesses.startWorker(url, agent, env, name, logDir)) {
             resetStats(primaryPorts);
             double workerCpu = ProcessCpu.of(worker.pid());
             double[] before =
                     nodes.stream().mapToDouble(n -> ProcessCpu.of(n.pid())).toArray();
-            JavaProcess producer = BenchMain.startProducer(
+            JavaProcess producer = BenchProcesses.startProducer(
                     logDir, name, producerEnv, "batch", url, agent, "" + TASKS, "" + BATCH, "0", "" + rounds);
             int exit = producer.waitFor(STEP_TIMEOUT);
             if (exit != 0) {
@@ -249,7 +249,7 @@ final class ClusterBench {
                 out.put(prefix + "redis_us_per_task_replicas_sum", replicasSum);
             }
             saveCommandStats(logDir, name, primaryPorts);
-            BenchMain.stopGracefully(worker);
+            BenchProcesses.stopGracefully(worker);
         }
         return out;
     }
@@ -292,9 +292,9 @@ final class ClusterBench {
                 String phase = name + (wait ? "-cluster-wait1" : "-cluster");
                 String prefix = wait ? "c_cluster_wait1_" : "b_cluster_";
                 try (JavaProcess worker =
-                        BenchMain.startWorker(url, agent, workerEnv(agent, PARTITIONS, extraEnv), phase, logDir)) {
+                        BenchProcesses.startWorker(url, agent, workerEnv(agent, PARTITIONS, extraEnv), phase, logDir)) {
                     resetStats(primaryPorts);
-                    JavaProcess producer = BenchMain.startProducer(
+                    JavaProcess producer = BenchProcesses.startProducer(
                             logDir,
                             phase,
                             producerEnv(agent, PARTITIONS, extraEnv),
@@ -311,7 +311,7 @@ final class ClusterBench {
                     }
                     Figures.parse(producer.logText()).values().forEach((k, v) -> figures.put(prefix + k, v));
                     saveCommandStats(logDir, phase, primaryPorts);
-                    BenchMain.stopGracefully(worker);
+                    BenchProcesses.stopGracefully(worker);
                 }
                 cluster.flushAll();
             }

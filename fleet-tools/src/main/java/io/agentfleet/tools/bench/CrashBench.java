@@ -64,7 +64,7 @@ final class CrashBench {
 
     private static JavaProcess startWorker(RedisProcess redis, Path logDir, String name, int slot, int generation)
             throws Exception {
-        return BenchMain.startWorker(redis, "sleep", WORKER_ENV, name + "-w" + slot + "g" + generation, logDir);
+        return BenchProcesses.startWorker(redis, "sleep", WORKER_ENV, name + "-w" + slot + "g" + generation, logDir);
     }
 
     private static Figures produce(RedisProcess redis, Path logDir, String name, String prefix) {

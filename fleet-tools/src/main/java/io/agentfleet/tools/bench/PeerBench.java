@@ -126,8 +126,8 @@ final class PeerBench {
                 }
                 StringBuilder line = new StringBuilder(workload + ": AgentFleet ÷ " + peer + " (medians):");
                 figures.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(f -> {
-                    double a = BenchMain.median(ours, f.getKey());
-                    double b = BenchMain.median(theirs, f.getValue());
+                    double a = BenchTable.median(ours, f.getKey());
+                    double b = BenchTable.median(theirs, f.getValue());
                     line.append(String.format(" %s %s ÷ %s = %.2f;", f.getKey(), fmt(a), fmt(b), a / b));
                 });
                 lines.add(line.toString());

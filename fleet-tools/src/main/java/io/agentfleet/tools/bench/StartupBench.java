@@ -109,7 +109,7 @@ final class StartupBench {
             }
             double ms = (System.nanoTime() - start) / 1e6;
             double cpu = ProcessCpu.of(process.pid());
-            BenchMain.stopGracefully(process);
+            BenchProcesses.stopGracefully(process);
             return figures.with(prefix + what + "_ms", ms).with(prefix + what + "_cpu_s", cpu);
         }
     }

@@ -72,7 +72,7 @@ final class WorkflowBench {
         int port = freePort();
         String api = "http://127.0.0.1:" + port;
         try (JavaProcess orchestrator = startOrchestrator(redis, port, apiKey, logDir, name, orchestratorJvmArgs);
-                JavaProcess worker = BenchMain.startWorker(
+                JavaProcess worker = BenchProcesses.startWorker(
                         redis.uri(),
                         "bench",
                         Map.of("FLEET_AGENTS_BENCH_MAX_IN_FLIGHT", "64"),
@@ -90,7 +90,7 @@ final class WorkflowBench {
                     // C1 only here too: with C2 the producer spent ~7 s compiling (JFR jdk.Compilation) during a ~20 s
                     // workload, CPU taken from the orchestrator on 2 shared cores.
                     .jvmArg("-Xmx1g", "-XX:TieredStopAtLevel=1")
-                    .jvmArg(BenchMain.extraJvmArgs("bench.producer.jvmArgs"))
+                    .jvmArg(BenchProcesses.extraJvmArgs("bench.producer.jvmArgs"))
                     .env("FLEET_BENCH_API_KEY", apiKey)
                     .arg(redis.uri(), api, "" + RUNS, "" + CONCURRENCY, "" + WARMUP, "" + orchestrator.pid())
                     .logTo(logDir.resolve(name + "-producer.log"))
@@ -113,8 +113,8 @@ final class WorkflowBench {
                     .with("redis_cpu_s", ProcessCpu.of(redis) - redisCpu);
             saveCommandStats(redis, logDir, name);
             // SIGTERM first, so a flight recording asked for with bench.*.jvmArgs is written.
-            BenchMain.stopGracefully(orchestrator);
-            BenchMain.stopGracefully(worker);
+            BenchProcesses.stopGracefully(orchestrator);
+            BenchProcesses.stopGracefully(worker);
             return figures;
         }
     }
@@ -139,7 +139,7 @@ final class WorkflowBench {
         if (!Boolean.getBoolean("bench.orchestrator.c2")) {
             builder.jvmArg("-XX:TieredStopAtLevel=1");
         }
-        builder.jvmArg(BenchMain.extraJvmArgs("bench.orchestrator.jvmArgs"));
+        builder.jvmArg(BenchProcesses.extraJvmArgs("bench.orchestrator.jvmArgs"));
         return builder.start();
     }
 
