@@ -243,6 +243,7 @@ public final class RunState {
 
     /** The run's fields as they are in Redis after this transition was committed as {@code newVersion}. */
     public Map<String, String> committedFields(long newVersion) {
+        tasks.writeSaved();
         return fields.committed(newVersion);
     }
 
@@ -253,10 +254,11 @@ public final class RunState {
 
     /** Whether this transition changes anything. */
     public boolean changed() {
-        return !fields.dirty().isEmpty() || !events.isEmpty();
+        return !fields.dirty().isEmpty() || tasks.hasUnsaved() || !events.isEmpty();
     }
 
     public Map<String, String> dirtyFields() {
+        tasks.writeSaved();
         return fields.dirty();
     }
 

@@ -15,6 +15,13 @@ final class RunTasks {
     private final RunFields fields;
     private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final Map<String, ParsedTask> parsed = new LinkedHashMap<>();
+    /**
+     * Tasks saved by this transition but not yet serialised: a transition often saves a record more than once (created,
+     * then dispatched; settled, then its dependants'), and its text is only needed once, when the transition is read.
+     */
+    private final Map<String, TaskRecord> unsaved = new LinkedHashMap<>();
+
+    private boolean orderUnsaved;
 
     RunTasks(String runId, RunFields fields, ObjectMapper mapper, Map<String, ParsedTask> known) {
         this.fields = fields;
@@ -32,19 +39,37 @@ final class RunTasks {
 
     void add(TaskRecord task) {
         tasks.put(task.id, task);
-        ArrayNode order = JsonNodeFactory.instance.arrayNode();
-        tasks.keySet().forEach(order::add);
-        fields.set(RunFields.F_ORDER, JsonText.of(order));
+        orderUnsaved = true;
         save(task);
     }
 
     void save(TaskRecord task) {
-        String json = task.toJsonText();
-        fields.set(RunFields.TASK_PREFIX + task.id, json);
-        parsed.put(task.id, new ParsedTask(json, task.copy()));
+        unsaved.put(task.id, task);
+    }
+
+    /** Whether records or the order were saved since the last {@link #writeSaved()}. */
+    boolean hasUnsaved() {
+        return orderUnsaved || !unsaved.isEmpty();
+    }
+
+    /** Writes the saved task records (and the task order) into the run's fields, each serialised once. */
+    void writeSaved() {
+        if (orderUnsaved) {
+            ArrayNode order = JsonNodeFactory.instance.arrayNode();
+            tasks.keySet().forEach(order::add);
+            fields.set(RunFields.F_ORDER, JsonText.of(order));
+            orderUnsaved = false;
+        }
+        for (TaskRecord task : unsaved.values()) {
+            String json = task.toJsonText();
+            fields.set(RunFields.TASK_PREFIX + task.id, json);
+            parsed.put(task.id, new ParsedTask(json, task.copy()));
+        }
+        unsaved.clear();
     }
 
     Map<String, ParsedTask> parsed() {
+        writeSaved();
         return new LinkedHashMap<>(parsed);
     }
 
