@@ -33,13 +33,46 @@ public final class HashSlots {
      */
     public static void requireOneSlot(String what, List<String> keys) {
         String first = keys.getFirst();
-        int slot = slotOf(first);
+        int tagFrom = tagFrom(first);
+        int tagTo = tagTo(first, tagFrom);
+        int slot = -1;
         for (String key : keys) {
+            if (tagFrom >= 0 && sameTag(key, first, tagFrom, tagTo)) {
+                continue;
+            }
+            if (slot < 0) {
+                slot = slotOf(first);
+            }
             if (slotOf(key) != slot) {
                 throw new IllegalArgumentException(what + ": keys '" + first + "' (slot " + slot + ") and '" + key
                         + "' (slot " + slotOf(key) + ") are in different hash slots");
             }
         }
+    }
+
+    /**
+     * Where {@code key}'s hash tag starts (the char after its first '{'), or -1 when it has none. Braces are ASCII and
+     * never part of a multi-byte UTF-8 sequence, so a tag found in the chars is the tag {@link #slotOf} finds in the bytes.
+     */
+    private static int tagFrom(String key) {
+        int open = key.indexOf('{');
+        if (open < 0) {
+            return -1;
+        }
+        int close = key.indexOf('}', open + 1);
+        return close > open + 1 ? open + 1 : -1;
+    }
+
+    private static int tagTo(String key, int tagFrom) {
+        return tagFrom < 0 ? -1 : key.indexOf('}', tagFrom);
+    }
+
+    /** Whether {@code key}'s hash tag is {@code first}'s (chars {@code from..to}): then both hash to one slot. */
+    private static boolean sameTag(String key, String first, int from, int to) {
+        int keyFrom = tagFrom(key);
+        return keyFrom >= 0
+                && tagTo(key, keyFrom) - keyFrom == to - from
+                && key.regionMatches(keyFrom, first, from, to - from);
     }
 
     private static int indexOf(byte[] bytes, byte b, int from) {

@@ -39,7 +39,20 @@ public final class Names {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z')
+            if (c >= ID_CHARS.length || !ID_CHARS[c]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Indexed by char: whether it may appear in an id (a table: ids are checked for every task read and answered). */
+    private static final boolean[] ID_CHARS = idChars();
+
+    private static boolean[] idChars() {
+        boolean[] ok = new boolean[128];
+        for (char c = 0; c < ok.length; c++) {
+            ok[c] = (c >= 'a' && c <= 'z')
                     || (c >= 'A' && c <= 'Z')
                     || (c >= '0' && c <= '9')
                     || c == '.'
@@ -48,11 +61,8 @@ public final class Names {
                     || c == '/'
                     || c == '@'
                     || c == '-';
-            if (!ok) {
-                return false;
-            }
         }
-        return true;
+        return ok;
     }
 
     /** Returns {@code value} when it is a valid agent type, else throws naming {@code field}. */

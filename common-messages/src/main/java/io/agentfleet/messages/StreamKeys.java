@@ -130,12 +130,22 @@ public record StreamKeys(String prefix) {
     }
 
     public String done(String agent, int partition, String taskId) {
-        return agentKey(agent, partition, "done") + ":" + Names.requireId("taskId", taskId);
+        return donePrefix(agent, partition) + Names.requireId("taskId", taskId);
+    }
+
+    /** What {@link #done(String, int, String)} puts before the task id, for callers that build many done keys. */
+    public String donePrefix(String agent, int partition) {
+        return agentKey(agent, partition, "done") + ":";
     }
 
     /** A task's handler checkpoint: same hash tag as its stream, so the outcome script deletes it atomically. */
     public String checkpoint(String agent, int partition, String taskId) {
-        return agentKey(agent, partition, "checkpoint") + ":" + Names.requireId("taskId", taskId);
+        return checkpointPrefix(agent, partition) + Names.requireId("taskId", taskId);
+    }
+
+    /** What {@link #checkpoint(String, int, String)} puts before the task id. */
+    public String checkpointPrefix(String agent, int partition) {
+        return agentKey(agent, partition, "checkpoint") + ":";
     }
 
     /**

@@ -45,4 +45,15 @@ class HashSlotsTest {
                 () -> new ScriptCall(
                         FleetScripts.ENQUEUE, List.of(keys.tasks("coder"), keys.config("coder", 1)), List.of()));
     }
+
+    @Test
+    void keysAreInOneSlotByTheirSlotsNotOnlyByEqualTags() {
+        // "foo" has no tag: its whole name hashes to the slot of the tag {foo}.
+        HashSlots.requireOneSlot("t", List.of("{foo}:a", "foo", "{foo}:b", "x{foo}"));
+        // Empty braces are no tag: "{}x" is hashed whole.
+        assertThrows(IllegalArgumentException.class, () -> HashSlots.requireOneSlot("t", List.of("{}x", "{}y")));
+        assertThrows(
+                IllegalArgumentException.class, () -> HashSlots.requireOneSlot("t", List.of("{foo}:a", "{bar}:a")));
+        assertThrows(IllegalArgumentException.class, () -> HashSlots.requireOneSlot("t", List.of("{foo}:a", "{foo")));
+    }
 }

@@ -112,7 +112,7 @@ final class HandlerInvoker {
             }
         } finally {
             timeouts.unwatch(timeout);
-            metrics.handlerDuration(Duration.ofNanos(System.nanoTime() - started));
+            metrics.handlerDurationNanos(System.nanoTime() - started);
             if (span != null) {
                 scope.close();
                 span.end();

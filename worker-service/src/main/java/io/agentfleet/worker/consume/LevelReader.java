@@ -4,14 +4,17 @@ import io.agentfleet.lettuce.FleetRedis;
 import io.agentfleet.messages.LuaScript;
 import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.StreamKeys;
-import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandKeyword;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,13 +41,14 @@ import java.util.List;
 final class LevelReader {
     static final LuaScript READ_LEVELS = LuaScript.load(LevelReader.class, "read_levels.lua");
     private static final Priority[] LEVELS = Priority.values();
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    /** The id {@code >}: entries never delivered to any consumer of the group. */
+    private static final byte[] NEW_ENTRIES = {'>'};
 
     private final String[] streams;
-    private final Consumer<String> me;
     private final byte[] group;
     private final byte[] consumerName;
     private final Duration block;
-    private final XReadArgs.StreamOffset<String>[] offsets;
     /** How long a look over every level stays good enough to read only the one level that had work. */
     static final Duration LOOK_AGAIN = Duration.ofMillis(50);
 
@@ -58,11 +62,9 @@ final class LevelReader {
     /** @param streams the task streams indexed by {@link Priority#ordinal()} */
     LevelReader(String[] streams, String consumerName, Duration block) {
         this.streams = streams.clone();
-        this.me = Consumer.from(StreamKeys.WORKERS_GROUP, consumerName);
         this.group = utf8(StreamKeys.WORKERS_GROUP);
         this.consumerName = utf8(consumerName);
         this.block = block;
-        this.offsets = offsets();
     }
 
     /** The entries read for at most {@code slots} free slots, per level (indexed by {@link Priority#ordinal()}). */
@@ -83,9 +85,8 @@ final class LevelReader {
 
     private List<List<Delivery>> blocking(RedisClusterCommands<String, byte[]> commands, int slots) {
         int perLevel = Math.max(1, slots / LEVELS.length);
-        List<StreamMessage<String, byte[]>> entries =
-                commands.xreadgroup(me, XReadArgs.Builder.count(perLevel).block(block), offsets);
-        List<List<Delivery>> byLevel = byLevel(entries);
+        List<List<Delivery>> byLevel =
+                xreadgroup(commands, XReadArgs.Builder.count(perLevel).block(block), 0, streams.length);
         // A level that filled its count may hold more: read by weight next time.
         for (int level = 0; level < LEVELS.length; level++) {
             mayHaveWork[level] = byLevel.get(level).size() >= perLevel;
@@ -114,9 +115,7 @@ final class LevelReader {
 
     /** One non-blocking {@code XREADGROUP} of {@code level} for at most {@code slots} entries. */
     private List<List<Delivery>> single(RedisClusterCommands<String, byte[]> commands, int level, int slots) {
-        List<StreamMessage<String, byte[]>> entries =
-                commands.xreadgroup(me, XReadArgs.Builder.count(slots), offsets[level]);
-        List<List<Delivery>> byLevel = byLevel(entries);
+        List<List<Delivery>> byLevel = xreadgroup(commands, XReadArgs.Builder.count(slots), level, level + 1);
         int got = byLevel.get(level).size();
         mayHaveWork[level] = got >= slots;
         drained = got < slots;
@@ -133,7 +132,7 @@ final class LevelReader {
             utf8(Integer.toString(plan[2]))
         };
         List<Object> reply = evaluate(commands, args);
-        List<List<Delivery>> byLevel = emptyLevels();
+        List<List<Delivery>> byLevel = DeliveriesOutput.emptyLevels(LEVELS.length);
         int total = 0;
         for (int level = 0; level < LEVELS.length && level < reply.size(); level++) {
             List<?> flat = (List<?>) reply.get(level);
@@ -158,42 +157,24 @@ final class LevelReader {
         return FleetRedis.runOn(commands, READ_LEVELS, ScriptOutputType.MULTI, streams, args);
     }
 
-    /** XREADGROUP's entries as deliveries, by the level of the stream each came from. */
-    private List<List<Delivery>> byLevel(List<StreamMessage<String, byte[]>> entries) {
-        List<List<Delivery>> byLevel = emptyLevels();
-        if (entries != null) {
-            for (StreamMessage<String, byte[]> entry : entries) {
-                byte[] body = entry.getBody() == null ? null : entry.getBody().get(StreamKeys.MESSAGE_FIELD);
-                byLevel.get(levelOf(entry.getStream())).add(Delivery.fresh(entry.getId(), body));
-            }
+    /**
+     * {@code XREADGROUP GROUP g me <read> STREAMS <streams[from..to)> > ...}, its entries decoded straight into
+     * deliveries by level ({@link DeliveriesOutput}).
+     */
+    private List<List<Delivery>> xreadgroup(
+            RedisClusterCommands<String, byte[]> commands, XReadArgs read, int from, int to) {
+        CommandArgs<String, byte[]> args =
+                new CommandArgs<>(CODEC).add(CommandKeyword.GROUP).add(group).add(consumerName);
+        read.build(args);
+        args.add("STREAMS");
+        for (int i = from; i < to; i++) {
+            // addKey: on a cluster the read is routed by its first stream.
+            args.addKey(streams[i]);
         }
-        return byLevel;
-    }
-
-    private int levelOf(String stream) {
-        for (int i = 0; i < streams.length; i++) {
-            if (streams[i].equals(stream)) {
-                return i;
-            }
+        for (int i = from; i < to; i++) {
+            args.add(NEW_ENTRIES);
         }
-        throw new IllegalStateException("entry from unexpected stream " + stream);
-    }
-
-    @SuppressWarnings("unchecked")
-    private XReadArgs.StreamOffset<String>[] offsets() {
-        XReadArgs.StreamOffset<String>[] offsets = new XReadArgs.StreamOffset[streams.length];
-        for (int i = 0; i < streams.length; i++) {
-            offsets[i] = XReadArgs.StreamOffset.lastConsumed(streams[i]);
-        }
-        return offsets;
-    }
-
-    private static List<List<Delivery>> emptyLevels() {
-        List<List<Delivery>> levels = new ArrayList<>(LEVELS.length);
-        for (int i = 0; i < LEVELS.length; i++) {
-            levels.add(new ArrayList<>());
-        }
-        return levels;
+        return commands.dispatch(CommandType.XREADGROUP, new DeliveriesOutput(CODEC, streams), args);
     }
 
     private static byte[] utf8(String text) {

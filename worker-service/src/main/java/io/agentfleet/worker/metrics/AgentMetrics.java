@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The meters of one agent type, created once so the hot path does no registry lookups. */
@@ -101,8 +101,8 @@ public final class AgentMetrics {
         deadLetters.get(reason).increment();
     }
 
-    public void handlerDuration(Duration duration) {
-        handlerDuration.record(duration);
+    public void handlerDurationNanos(long nanos) {
+        handlerDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Counts the tokens and cost a handler reported with its result (absent fields count nothing). */

@@ -2,6 +2,7 @@ package io.agentfleet.worker.outcome;
 
 import io.agentfleet.messages.DeadLetter;
 import io.agentfleet.messages.FleetScripts;
+import io.agentfleet.messages.Names;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.worker.config.AgentPartition;
@@ -25,9 +26,25 @@ final class OutcomeArgs {
     private final byte[] resultsMaxLen;
     private final byte[] deadMaxLen;
     private final byte[] workerName;
+    /** The partition's fixed keys, built once instead of per batch. */
+    private final String tasks;
+
+    private final String results;
+    private final String dead;
+    /** The done and checkpoint keys but the task id. */
+    private final String donePrefix;
+
+    private final String checkpointPrefix;
+    /** A batch's done-key indexes (1-based KEYS positions) as ARGV text, built once: {@code DONE_INDEXES[i]} is "i". */
+    private static final byte[][] DONE_INDEXES = doneIndexes(3 + 2 * OutcomeRecorder.MAX_BATCH);
 
     OutcomeArgs(WorkerConfig worker, AgentPartition partition) {
         this.partition = partition;
+        this.tasks = partition.tasks();
+        this.results = partition.results();
+        this.dead = partition.dead();
+        this.donePrefix = partition.keys().donePrefix(partition.agentType(), partition.index());
+        this.checkpointPrefix = partition.keys().checkpointPrefix(partition.agentType(), partition.index());
         this.doneTtlSeconds = utf8(Long.toString(Math.max(1, worker.doneTtl().toSeconds())));
         this.resultsMaxLen = utf8(Long.toString(worker.resultsMaxLen()));
         this.deadMaxLen = utf8(Long.toString(worker.deadMaxLen()));
@@ -62,9 +79,9 @@ final class OutcomeArgs {
     /** One RECORD_OUTCOMES call for {@code records} (task ids and their {@link #encode encoded} arguments). */
     ScriptCall recordOutcomes(List<String> taskIds, List<byte[][]> encoded, long nowMillis) {
         List<String> keys = new ArrayList<>(3 + 2 * taskIds.size());
-        keys.add(partition.tasks());
-        keys.add(partition.results());
-        keys.add(partition.dead());
+        keys.add(tasks);
+        keys.add(results);
+        keys.add(dead);
         List<byte[]> args = new ArrayList<>(6 + taskIds.size() * ARGS_PER_RECORD);
         args.add(group);
         args.add(doneTtlSeconds);
@@ -77,12 +94,13 @@ final class OutcomeArgs {
             String taskId = taskIds.get(i);
             int doneIndex = 0;
             if (taskId != null) {
-                keys.add(partition.done(taskId));
+                Names.requireId("taskId", taskId);
+                keys.add(donePrefix + taskId);
                 doneIndex = keys.size();
-                keys.add(partition.checkpoint(taskId));
+                keys.add(checkpointPrefix + taskId);
             }
             args.add(e[0]);
-            args.add(utf8(Integer.toString(doneIndex)));
+            args.add(doneIndex < DONE_INDEXES.length ? DONE_INDEXES[doneIndex] : utf8(Integer.toString(doneIndex)));
             for (int field = 1; field < e.length; field++) {
                 args.add(e[field]);
             }
@@ -100,6 +118,14 @@ final class OutcomeArgs {
                         utf8(retry.entryId()),
                         utf8(Long.toString(retry.dueAtMillis())),
                         utf8(retry.nextMessageJson())));
+    }
+
+    private static byte[][] doneIndexes(int count) {
+        byte[][] indexes = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            indexes[i] = utf8(Integer.toString(i));
+        }
+        return indexes;
     }
 
     private static byte[] utf8(String s) {
