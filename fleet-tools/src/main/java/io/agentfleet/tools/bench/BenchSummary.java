@@ -31,9 +31,9 @@ final class BenchSummary {
                 runs.size(),
                 what,
                 BenchTable.fmt(withCache),
-                BenchTable.fmt(BenchTable.median(runs, what + "_cpu_s")),
+                BenchTable.medianText(runs, what + "_cpu_s"),
                 BenchTable.fmt(without),
-                BenchTable.fmt(BenchTable.median(runs, "no_aot_" + what + "_cpu_s")),
+                BenchTable.medianText(runs, "no_aot_" + what + "_cpu_s"),
                 BenchTable.fmt(withCache / without));
     }
 
@@ -60,14 +60,14 @@ final class BenchSummary {
         System.out.printf(
                 "W5-lat (median): cluster p50 %s ms, p99 %s ms; with WAIT 1 p50 %s ms, p99 %s ms; WAIT 1 ÷ cluster:"
                         + " p50 %s, p99 %s cold, p50 %s, p99 %s warm%n",
-                BenchTable.fmt(BenchTable.median(runs, "b_cluster_p50_ms")),
-                BenchTable.fmt(BenchTable.median(runs, "b_cluster_p99_ms")),
-                BenchTable.fmt(BenchTable.median(runs, "c_cluster_wait1_p50_ms")),
-                BenchTable.fmt(BenchTable.median(runs, "c_cluster_wait1_p99_ms")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster_p50")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster_p99")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster_p50")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster_p99")));
+                BenchTable.medianText(runs, "b_cluster_p50_ms"),
+                BenchTable.medianText(runs, "b_cluster_p99_ms"),
+                BenchTable.medianText(runs, "c_cluster_wait1_p50_ms"),
+                BenchTable.medianText(runs, "c_cluster_wait1_p99_ms"),
+                BenchTable.medianText(runs, "ratio_wait1_vs_cluster_p50"),
+                BenchTable.medianText(runs, "ratio_wait1_vs_cluster_p99"),
+                BenchTable.medianText(runs, "ratio_warm_wait1_vs_cluster_p50"),
+                BenchTable.medianText(runs, "ratio_warm_wait1_vs_cluster_p99"));
     }
 
     /** W5's headline: the ratios against the target (cluster ≥ 0.8× one node) and the durability setting's cost. */
@@ -80,14 +80,14 @@ final class BenchSummary {
                 "W5: cluster ÷ one node (median) = %s cold, %s warm (target ≥ 0.8); with WAIT 1: %s cold, %s warm of"
                         + " the cluster without it; Redis CPU per task: one node %s µs, cluster primaries %s µs"
                         + " (sum), replicas %s µs (sum); a cluster without replicas ÷ one node: %s cold, %s warm%n",
-                BenchTable.fmt(BenchTable.median(runs, "ratio_cluster_vs_one_node")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_cluster_vs_one_node")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_wait1_vs_cluster")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_wait1_vs_cluster")),
-                BenchTable.fmt(BenchTable.median(runs, "a_one_node_redis_us_per_task")),
-                BenchTable.fmt(BenchTable.median(runs, "b_cluster_redis_us_per_task_primaries_sum")),
-                BenchTable.fmt(BenchTable.median(runs, "b_cluster_redis_us_per_task_replicas_sum")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_no_replicas_cluster_vs_one_node")),
-                BenchTable.fmt(BenchTable.median(runs, "ratio_warm_no_replicas_cluster_vs_one_node")));
+                BenchTable.medianText(runs, "ratio_cluster_vs_one_node"),
+                BenchTable.medianText(runs, "ratio_warm_cluster_vs_one_node"),
+                BenchTable.medianText(runs, "ratio_wait1_vs_cluster"),
+                BenchTable.medianText(runs, "ratio_warm_wait1_vs_cluster"),
+                BenchTable.medianText(runs, "a_one_node_redis_us_per_task"),
+                BenchTable.medianText(runs, "b_cluster_redis_us_per_task_primaries_sum"),
+                BenchTable.medianText(runs, "b_cluster_redis_us_per_task_replicas_sum"),
+                BenchTable.medianText(runs, "ratio_no_replicas_cluster_vs_one_node"),
+                BenchTable.medianText(runs, "ratio_warm_no_replicas_cluster_vs_one_node"));
     }
 }

@@ -26,12 +26,8 @@ final class BenchTable {
                 ? results.get("ceiling").get(0).values().get("xadd_per_s")
                 : Double.NaN;
         if (results.containsKey("W1") && !Double.isNaN(ceiling)) {
-            double[] e2e = results.get("W1").stream()
-                    .mapToDouble(f -> f.values().get("end_to_end_per_s"))
-                    .sorted()
-                    .toArray();
-            System.out.printf(
-                    "W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e[e2e.length / 2] / ceiling);
+            double e2e = median(results.get("W1"), "end_to_end_per_s");
+            System.out.printf("W1 end to end (median) = %.1f%% of the XADD ceiling%n", 100 * e2e / ceiling);
         }
         BenchSummary.print(results);
     }
@@ -42,6 +38,11 @@ final class BenchTable {
                 .sorted()
                 .toArray();
         return v[v.length / 2];
+    }
+
+    /** The median of {@code key} over {@code runs}, formatted as the table prints it. */
+    static String medianText(List<Figures> runs, String key) {
+        return fmt(median(runs, key));
     }
 
     static String fmt(double v) {
