@@ -63,7 +63,7 @@ final class ChildRuns {
             return;
         }
         long reservation = reservation(run, task, spec);
-        if (!TokenReservations.fits(run, reservation) || (run.maxTokens() != null && reservation == 0)) {
+        if (!TokenReservations.fits(run, reservation) || (run.spend().maxTokens() != null && reservation == 0)) {
             if (!TokenReservations.waits(run, task)) {
                 RunCompletion.finish(
                         run,
@@ -150,9 +150,9 @@ final class ChildRuns {
                 child.runId,
                 failure == null ? sinkOutputs(child) : null,
                 failure,
-                child.tokensIn(),
-                child.tokensOut(),
-                child.cost());
+                child.spend().tokensIn(),
+                child.spend().tokensOut(),
+                child.spend().cost());
     }
 
     /** The end of a child run that could not be started (refused by its key's daily budget, admission or backlog). */
@@ -187,8 +187,8 @@ final class ChildRuns {
             maxTokens = maxTokens == null ? task.reserved : Math.min(maxTokens, task.reserved);
         }
         Double maxCost = spec.maxCost();
-        if (run.maxCost() != null) {
-            double left = Math.max(0, run.maxCost() - run.cost());
+        if (run.spend().maxCost() != null) {
+            double left = Math.max(0, run.spend().maxCost() - run.spend().cost());
             maxCost = maxCost == null ? left : Math.min(maxCost, left);
         }
         RunSpec child = new RunSpec(
@@ -213,8 +213,15 @@ final class ChildRuns {
         if (spec.maxTokens() != null) {
             return spec.maxTokens();
         }
-        Long budget = run.maxTokens();
-        return budget == null ? 0 : Math.max(0, budget - run.tokensIn() - run.tokensOut() - run.reservedTokens());
+        Long budget = run.spend().maxTokens();
+        return budget == null
+                ? 0
+                : Math.max(
+                        0,
+                        budget
+                                - run.spend().tokensIn()
+                                - run.spend().tokensOut()
+                                - run.spend().reservedTokens());
     }
 
     /**
@@ -229,7 +236,7 @@ final class ChildRuns {
         task.tokensOut += end.tokensOut();
         task.cost += end.cost();
         run.save(task);
-        run.addUsage(end.tokensIn(), end.tokensOut(), end.cost());
+        run.spend().addUsage(end.tokensIn(), end.tokensOut(), end.cost());
     }
 
     /** The outputs of the child's completed tasks that no other task depends on, by task id. */

@@ -52,10 +52,10 @@ final class RunCompletion {
     }
 
     static void checkBudget(RunState run, Instant now) {
-        long tokens = run.tokensIn() + run.tokensOut();
-        double cost = run.cost();
-        Long maxTokens = run.maxTokens();
-        Double maxCost = run.maxCost();
+        long tokens = run.spend().tokensIn() + run.spend().tokensOut();
+        double cost = run.spend().cost();
+        Long maxTokens = run.spend().maxTokens();
+        Double maxCost = run.spend().maxCost();
         if (maxTokens != null && tokens > maxTokens) {
             finish(
                     run,

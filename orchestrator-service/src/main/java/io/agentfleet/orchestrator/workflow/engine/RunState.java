@@ -6,7 +6,6 @@ import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.RunEventData;
 import io.agentfleet.messages.RunStatus;
 import io.agentfleet.messages.TraceContext;
-import io.agentfleet.orchestrator.workflow.spec.OnBudget;
 import io.agentfleet.orchestrator.workflow.spec.RunSpec;
 import io.agentfleet.orchestrator.workflow.spec.TaskSpec;
 import io.agentfleet.orchestrator.workflow.store.RunStore;
@@ -27,6 +26,7 @@ public final class RunState {
     final long version;
     private final RunFields fields;
     private final RunTasks tasks;
+    private final RunSpend spend;
     final List<RunEventData> events = new ArrayList<>();
     final List<OutboxEntry> outbox = new ArrayList<>();
     final List<ScheduleEntry> deadlines = new ArrayList<>();
@@ -50,6 +50,7 @@ public final class RunState {
         this.version = version;
         this.fields = new RunFields(fields);
         this.tasks = new RunTasks(runId, this.fields, mapper, known);
+        this.spend = new RunSpend(this.fields);
     }
 
     /** The run stored in {@code fields} (an HGETALL), or null when there is none. */
@@ -155,46 +156,9 @@ public final class RunState {
         fields.set(RunFields.F_STEPS, Long.toString(steps() + 1));
     }
 
-    long tokensIn() {
-        return fields.longField(RunFields.F_TOKENS_IN);
-    }
-
-    long tokensOut() {
-        return fields.longField(RunFields.F_TOKENS_OUT);
-    }
-
-    double cost() {
-        return fields.doubleField(RunFields.F_COST);
-    }
-
-    /** The token budget, or null when the run has none. */
-    Long maxTokens() {
-        return fields.optionalLong(RunFields.F_MAX_TOKENS);
-    }
-
-    /** The cost budget, or null when the run has none. */
-    Double maxCost() {
-        return fields.optionalDouble(RunFields.F_MAX_COST);
-    }
-
-    /** Tokens reserved by the dispatches in flight. */
-    long reservedTokens() {
-        return fields.longField(RunFields.F_RESERVED_TOKENS);
-    }
-
-    void addReserved(long tokens) {
-        fields.set(RunFields.F_RESERVED_TOKENS, Long.toString(reservedTokens() + tokens));
-    }
-
-    /** What a ready task that does not fit the budget does; a run stored before this choice existed fails. */
-    OnBudget onBudget() {
-        return OnBudget.valueOf(fields.getOrDefault(RunFields.F_ON_BUDGET, OnBudget.FAIL.name()));
-    }
-
-    void addUsage(long in, long out, double addedCost) {
-        fields.set(RunFields.F_TOKENS_IN, Long.toString(tokensIn() + in));
-        fields.set(RunFields.F_TOKENS_OUT, Long.toString(tokensOut() + out));
-        fields.set(RunFields.F_COST, Double.toString(cost() + addedCost));
+    /** The run's spend and budgets. */
+    RunSpend spend() {
+        return spend;
     }
 
     void touch(Instant now) {

@@ -40,19 +40,19 @@ public final class RunView {
         v.put("steps", run.steps());
         v.put("maxSteps", run.maxSteps());
         ObjectNode u = v.putObject("usage");
-        u.put("tokensIn", run.tokensIn());
-        u.put("tokensOut", run.tokensOut());
-        u.put("tokens", run.tokensIn() + run.tokensOut());
-        u.put("cost", run.cost());
-        u.put("reservedTokens", run.reservedTokens());
+        u.put("tokensIn", run.spend().tokensIn());
+        u.put("tokensOut", run.spend().tokensOut());
+        u.put("tokens", run.spend().tokensIn() + run.spend().tokensOut());
+        u.put("cost", run.spend().cost());
+        u.put("reservedTokens", run.spend().reservedTokens());
         ObjectNode b = v.putObject("budget");
-        if (run.maxTokens() != null) {
-            b.put("maxTokens", run.maxTokens());
+        if (run.spend().maxTokens() != null) {
+            b.put("maxTokens", run.spend().maxTokens());
         }
-        if (run.maxCost() != null) {
-            b.put("maxCost", run.maxCost());
+        if (run.spend().maxCost() != null) {
+            b.put("maxCost", run.spend().maxCost());
         }
-        b.put("onBudget", run.onBudget().name().toLowerCase(Locale.ROOT));
+        b.put("onBudget", run.spend().onBudget().name().toLowerCase(Locale.ROOT));
         String error = run.errorText();
         if (error != null) {
             try {

@@ -84,7 +84,7 @@ final class TaskSettlement {
         task.tokensOut += out;
         task.cost += cost;
         run.save(task);
-        run.addUsage(in, out, cost);
+        run.spend().addUsage(in, out, cost);
         run.usage.add(new UsageDelta(run.apiKey(), run.tenant(), outcome.recipient(), in, out, cost));
     }
 }

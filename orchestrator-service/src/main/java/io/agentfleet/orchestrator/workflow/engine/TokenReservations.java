@@ -17,7 +17,7 @@ final class TokenReservations {
     }
 
     static boolean fits(RunState run, long amount) {
-        Long budget = run.maxTokens();
+        Long budget = run.spend().maxTokens();
         return budget == null || committed(run) + amount <= budget;
     }
 
@@ -27,34 +27,35 @@ final class TokenReservations {
      */
     static boolean waits(RunState run, TaskRecord task) {
         return task.state == TaskState.PENDING
-                && run.onBudget() == OnBudget.WAIT
+                && run.spend().onBudget() == OnBudget.WAIT
                 && run.tasks().stream().anyMatch(t -> t.state.isInFlight());
     }
 
     static String refusal(RunState run, TaskRecord task, boolean review, long amount) {
         return "task " + task.id + (review ? " (review)" : "") + " reserves " + amount + " tokens but " + spent(run)
-                + " are spent and " + run.reservedTokens() + " reserved of a budget of " + run.maxTokens();
+                + " are spent and " + run.spend().reservedTokens() + " reserved of a budget of "
+                + run.spend().maxTokens();
     }
 
     static void reserve(RunState run, TaskRecord task, long amount) {
         task.reserved = amount;
-        run.addReserved(amount);
+        run.spend().addReserved(amount);
     }
 
     /** Gives back the reservation of {@code task}'s settled dispatch; a no-op when it holds none. */
     static void release(RunState run, TaskRecord task) {
         if (task.reserved != 0) {
-            run.addReserved(-task.reserved);
+            run.spend().addReserved(-task.reserved);
             task.reserved = 0;
             run.save(task);
         }
     }
 
     private static long spent(RunState run) {
-        return run.tokensIn() + run.tokensOut();
+        return run.spend().tokensIn() + run.spend().tokensOut();
     }
 
     private static long committed(RunState run) {
-        return spent(run) + run.reservedTokens();
+        return spent(run) + run.spend().reservedTokens();
     }
 }

@@ -78,7 +78,7 @@ class ChildRunsTest {
         assertEquals(Ids.derivedFrom(parent.runId, sub.wireId), sub.childRun);
         assertTrue(sub.childRun.matches("[0-9A-Z]{26}"), sub.childRun);
         assertEquals(parent.runId.substring(0, 10), sub.childRun.substring(0, 10), "sorts with its parent");
-        assertEquals(300, parent.reservedTokens());
+        assertEquals(300, parent.spend().reservedTokens());
         assertTrue(parent.outbox.isEmpty(), "nothing goes to an agent's stream");
         assertEquals(1, parent.childStarts.size());
         ChildStart child = parent.childStarts.get(0);
@@ -107,8 +107,8 @@ class ChildRunsTest {
         TaskRecord sub = parent.task("sub");
         assertEquals(TaskState.COMPLETED, sub.state);
         assertEquals(MAPPER.readTree("{\"b\":{\"v\":2}}"), sub.output, "only the sink task's output");
-        assertEquals(100, parent.tokensIn() + parent.tokensOut());
-        assertEquals(0, parent.reservedTokens());
+        assertEquals(100, parent.spend().tokensIn() + parent.spend().tokensOut());
+        assertEquals(0, parent.spend().reservedTokens());
         assertTrue(parent.usage.isEmpty(), "the child's results counted it toward the key's daily usage already");
         assertEquals(TaskState.DISPATCHED, parent.task("after").state);
         engine.onChildEnded(parent, end, NOW);

@@ -29,8 +29,8 @@ class RunStateFieldsTest {
         RunState run = run(100L, 2.5, new TraceContext(TRACEPARENT, "k=v"));
         run.countStep();
         run.countStep();
-        run.addUsage(10, 5, 0.25);
-        run.addUsage(1, 2, 0.5);
+        run.spend().addUsage(10, 5, 0.25);
+        run.spend().addUsage(1, 2, 0.5);
         run.touch(NOW.plusSeconds(1));
         run.recordFinish(NOW.plusSeconds(2), RunEngine.failure("X", "y"));
 
@@ -53,11 +53,11 @@ class RunStateFieldsTest {
         RunState loaded = RunState.load("r1", stored, new ObjectMapper());
         assertEquals(2, loaded.steps());
         assertEquals(7, loaded.maxSteps());
-        assertEquals(11, loaded.tokensIn());
-        assertEquals(7, loaded.tokensOut());
-        assertEquals(0.75, loaded.cost());
-        assertEquals(100L, loaded.maxTokens());
-        assertEquals(2.5, loaded.maxCost());
+        assertEquals(11, loaded.spend().tokensIn());
+        assertEquals(7, loaded.spend().tokensOut());
+        assertEquals(0.75, loaded.spend().cost());
+        assertEquals(100L, loaded.spend().maxTokens());
+        assertEquals(2.5, loaded.spend().maxCost());
         assertEquals("key-1", loaded.apiKey());
         assertEquals(NOW.toEpochMilli(), loaded.createdAt());
         assertEquals(NOW.plusSeconds(2).toEpochMilli(), loaded.finishedAt());
@@ -67,11 +67,11 @@ class RunStateFieldsTest {
     @Test
     void aRunWithoutBudgetTraceOrEndReadsAsNoneAndZero() {
         RunState run = RunState.load("r1", run(null, null, null).committedFields(1), new ObjectMapper());
-        assertNull(run.maxTokens());
-        assertNull(run.maxCost());
+        assertNull(run.spend().maxTokens());
+        assertNull(run.spend().maxCost());
         assertNull(run.trace());
         assertEquals(0, run.finishedAt());
-        assertEquals(0, run.tokensIn());
-        assertEquals(0.0, run.cost());
+        assertEquals(0, run.spend().tokensIn());
+        assertEquals(0.0, run.spend().cost());
     }
 }

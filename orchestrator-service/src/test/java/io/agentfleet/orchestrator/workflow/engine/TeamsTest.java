@@ -189,7 +189,7 @@ class TeamsTest {
 
         assertEquals(RunStatus.COMPLETED, run.status());
         assertEquals("third", run.task("ask").output.get("answer").asText(), "a later sample changes nothing");
-        assertEquals(15, run.tokensIn() + run.tokensOut(), "the straggler's usage is counted");
+        assertEquals(15, run.spend().tokensIn() + run.spend().tokensOut(), "the straggler's usage is counted");
     }
 
     @Test
@@ -237,13 +237,16 @@ class TeamsTest {
                   "aggregate":{"method":"vote","pointer":"/answer"}}]}""");
 
         assertEquals(3, run.steps(), "three samples of 300 fit a budget of 1000");
-        assertEquals(900, run.reservedTokens());
+        assertEquals(900, run.spend().reservedTokens());
         assertEquals(TaskState.PENDING, state(run, "ask-sample-4"));
         succeed(run, "ask-sample-1", "{\"answer\":1}", NOW, new Metadata(50L, 50L, 0.0, null, null, null));
 
         assertEquals(4, run.steps(), "the settled reservation made room for one more sample");
         assertEquals(TaskState.DISPATCHED, state(run, "ask-sample-4"));
-        assertTrue(run.reservedTokens() + run.tokensIn() + run.tokensOut() <= 1000);
+        assertTrue(run.spend().reservedTokens()
+                        + run.spend().tokensIn()
+                        + run.spend().tokensOut()
+                <= 1000);
     }
 
     @Test
