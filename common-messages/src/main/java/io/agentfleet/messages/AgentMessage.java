@@ -336,30 +336,7 @@ public record AgentMessage(
         }
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof AgentMessage m
-                && schemaVersion == m.schemaVersion
-                && attempt == m.attempt
-                && maxAttempts == m.maxAttempts
-                && createdAt == m.createdAt
-                && messageId.equals(m.messageId)
-                && type == m.type
-                && taskId.equals(m.taskId)
-                && Objects.equals(runId, m.runId)
-                && Objects.equals(parentMessageId, m.parentMessageId)
-                && Objects.equals(sender, m.sender)
-                && recipient.equals(m.recipient)
-                && Objects.equals(deadline, m.deadline)
-                && Objects.equals(replyTo, m.replyTo)
-                && content.equals(m.content)
-                && metadata.equals(m.metadata)
-                && Objects.equals(trace, m.trace)
-                && Objects.equals(tenant, m.tenant)
-                && priority == m.priority
-                && extensions.equals(m.extensions);
-    }
-
+    /** Hashes the ids only: hashing the content tree would cost more than the equality it serves. */
     @Override
     public int hashCode() {
         return Objects.hash(messageId, taskId, attempt);
