@@ -40,7 +40,7 @@ final class Enqueuer {
     }
 
     /** Enqueues (or, with {@code due}, schedules) one task's {@code json} on {@code partition} of its agent type. */
-    TaskHandle enqueue(AgentMessage task, String json, int partition, Due due) {
+    TaskHandle enqueue(AgentMessage task, byte[] json, int partition, Due due) {
         return enqueue(task, json, partition, due, false);
     }
 
@@ -48,14 +48,13 @@ final class Enqueuer {
      * Enqueues one task unless its task id was enqueued on that partition within the marker's 7 days; returns null
      * then.
      */
-    TaskHandle enqueueOnce(AgentMessage task, String json, int partition) {
+    TaskHandle enqueueOnce(AgentMessage task, byte[] json, int partition) {
         return enqueue(task, json, partition, null, true);
     }
 
-    private TaskHandle enqueue(AgentMessage task, String json, int partition, Due due, boolean once) {
+    private TaskHandle enqueue(AgentMessage task, byte[] json, int partition, Due due, boolean once) {
         String agent = task.recipient();
-        ScriptCall call =
-                callFor(agent, partition, task.priority(), due, List.of(task), List.of(RedisGateway.utf8(json)), once);
+        ScriptCall call = callFor(agent, partition, task.priority(), due, List.of(task), List.of(json), once);
         RedisGateway.Durable done;
         try {
             done = redis.call(
@@ -116,18 +115,16 @@ final class Enqueuer {
      * Enqueues {@code tasks} (their JSON in {@code encoded}, their partitions in {@code partitions}) in chunks, one
      * pipeline; returns one handle per task in input order.
      */
-    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<String> encoded, int[] partitions, Due due) {
+    List<TaskHandle> enqueueAll(List<AgentMessage> tasks, List<byte[]> encoded, int[] partitions, Due due) {
         List<Chunk> chunks = chunk(tasks, partitions);
         enqueueChunks(chunks, tasks, encoded, due);
         return collectHandles(tasks, chunks, due);
     }
 
-    private void enqueueChunks(List<Chunk> chunks, List<AgentMessage> tasks, List<String> encoded, Due due) {
+    private void enqueueChunks(List<Chunk> chunks, List<AgentMessage> tasks, List<byte[]> encoded, Due due) {
         List<ScriptCall> calls = new ArrayList<>(chunks.size());
         for (Chunk chunk : chunks) {
-            List<byte[]> json = chunk.indexes.stream()
-                    .map(i -> RedisGateway.utf8(encoded.get(i)))
-                    .toList();
+            List<byte[]> json = chunk.indexes.stream().map(encoded::get).toList();
             List<AgentMessage> chunkTasks =
                     chunk.indexes.stream().map(tasks::get).toList();
             calls.add(callFor(chunk.agent, chunk.partition, chunk.priority, due, chunkTasks, json, false));

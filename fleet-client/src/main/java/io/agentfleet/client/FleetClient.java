@@ -144,7 +144,7 @@ public final class FleetClient implements AutoCloseable {
         int partition = Names.isAgentType(agent) ? targets.choose(agent, submitOptions.keyOf(task)) : 0;
         PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
         try {
-            String json = validator.validate(publish.task(), "task");
+            byte[] json = validator.validate(publish.task(), "task");
             targets.register(agent);
             TaskHandle handle = enqueuer.enqueue(task, json, partition, submitOptions.due());
             publish.end(null);
@@ -180,7 +180,7 @@ public final class FleetClient implements AutoCloseable {
                 : 0;
         PublishTracing.Publish publish = tracing.start(task, keys.tasks(agent, partition));
         try {
-            String json = validator.validate(publish.task(), "task");
+            byte[] json = validator.validate(publish.task(), "task");
             targets.register(agent);
             TaskHandle handle = enqueuer.enqueueOnce(task, json, partition);
             Submission submission = handle != null
@@ -249,7 +249,7 @@ public final class FleetClient implements AutoCloseable {
         List<PublishTracing.Publish> publishes =
                 tracing.startAll(tasks, i -> keys.tasks(tasks.get(i).recipient(), partitions[i]));
         try {
-            List<String> encoded = new ArrayList<>(tasks.size());
+            List<byte[]> encoded = new ArrayList<>(tasks.size());
             for (int i = 0; i < tasks.size(); i++) {
                 encoded.add(validator.validate(
                         publishes.isEmpty() ? tasks.get(i) : publishes.get(i).task(), "tasks[" + i + "]"));

@@ -6,7 +6,6 @@ import io.agentfleet.messages.MessageCodec;
 import io.agentfleet.messages.MessageLimits;
 import io.agentfleet.messages.MessageType;
 import io.agentfleet.messages.Names;
-import java.nio.charset.StandardCharsets;
 
 /** Checks a task before anything reaches Redis: a REQUEST for a valid agent type that decodes under the limits. */
 final class TaskValidator {
@@ -19,10 +18,10 @@ final class TaskValidator {
     }
 
     /**
-     * The task's JSON when a worker would accept it; else throws {@link InvalidMessageException} naming {@code field}
+     * The task's JSON (UTF-8) when a worker would accept it; else throws {@link InvalidMessageException} naming {@code field}
      * (its own field prefixed with {@code field.}, except for a single task).
      */
-    String validate(AgentMessage task, String field) {
+    byte[] validate(AgentMessage task, String field) {
         if (task == null) {
             throw new InvalidMessageException(field, "is required");
         }
@@ -32,23 +31,31 @@ final class TaskValidator {
         }
         try {
             Names.requireAgentType("recipient", task.recipient());
-            String json = codec.encode(task);
-            int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+            return encodeDecodable(task);
+        } catch (InvalidMessageException e) {
+            if (field.equals("task")) {
+                throw e;
+            }
+            throw new InvalidMessageException(field + "." + e.field(), e.reason());
+        }
+    }
+
+    /**
+     * The encoding, checked to decode exactly as a worker decodes it (nesting depth included); the codec skips
+     * tokenizing it again when the message round-trips by construction. An oversize task is named with its size.
+     */
+    private byte[] encodeDecodable(AgentMessage task) {
+        try {
+            return codec.encodeDecodable(task);
+        } catch (InvalidMessageException e) {
+            int bytes = codec.encodeUtf8(task).length;
             if (bytes > limits.maxBytes()) {
                 throw new InvalidMessageException(
                         "$",
                         "task " + task.taskId() + " is " + bytes + " bytes encoded, over the limit of "
                                 + limits.maxBytes() + " bytes");
             }
-            // Accepts exactly what decoding would (the checks a worker applies, nesting depth included), without
-            // re-building the message when it round-trips by construction.
-            codec.requireDecodable(task, json);
-            return json;
-        } catch (InvalidMessageException e) {
-            if (field.equals("task")) {
-                throw e;
-            }
-            throw new InvalidMessageException(field + "." + e.field(), e.reason());
+            throw e;
         }
     }
 }
