@@ -34,6 +34,14 @@ public final class MessageCodec {
     public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
     private final MessageLimits limits;
+    /**
+     * The buffer to start an encoding with: the last message's size, so that messages of one kind are written into
+     * one block instead of growing it (and copying the blocks) several times. Shared unsynchronised: only a guess.
+     */
+    private int sizeHint = MIN_SIZE_HINT;
+
+    private static final int MIN_SIZE_HINT = 512;
+    private static final int MAX_SIZE_HINT = 64 * 1024;
     private final ObjectMapper mapper;
 
     public MessageCodec() {
@@ -84,11 +92,13 @@ public final class MessageCodec {
     }
 
     private byte[] encodeUtf8(AgentMessage message, MessageWriter writer) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(512 + message.content().size() * 32);
+        try (ByteArrayBuilder out = new ByteArrayBuilder(sizeHint);
                 JsonGenerator gen = mapper.createGenerator(out, JsonEncoding.UTF8)) {
             writer.write(gen, message);
             gen.flush();
-            return out.toByteArray();
+            byte[] utf8 = out.toByteArray();
+            sizeHint = Math.clamp(utf8.length + 64L, MIN_SIZE_HINT, MAX_SIZE_HINT);
+            return utf8;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode message " + message.messageId(), e);
         }
