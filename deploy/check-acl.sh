@@ -303,10 +303,10 @@ if [[ -d "$LUA_DIR" ]]; then
   echo "--- the project's Lua scripts under least privilege"
   cli() { local u="$1"; shift; redis-cli -p "$PORT" --no-auth-warning --user "$u" --pass "dev-$u-password" "$@"; }
   now="$(date +%s)000"
-  expect producer ok     -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:config' \
-    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 1000 '{"m":1}' '{"m":2}'
-  expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 4 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' \
-    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 1000 '{"m":1}'
+  expect producer ok     -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 5 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:config' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:delayed' 1000 '{"m":1}' '{"m":2}'
+  expect producer noperm -- EVAL "$(cat "$LUA_DIR/enqueue.lua")" 5 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:done:x' \
+    'fleet:{reviewer}:tasks:high' 'fleet:{reviewer}:tasks:low' 'fleet:{reviewer}:delayed' 1000 '{"m":1}'
   cli worker-reviewer XGROUP CREATE 'fleet:{reviewer}:tasks' workers 0 MKSTREAM >/dev/null
   ids=($(cli worker-reviewer XREADGROUP GROUP workers pod-r COUNT 2 STREAMS 'fleet:{reviewer}:tasks' '>' | grep -E '^[0-9]+-[0-9]+$'))
   expect worker-reviewer ok -- EVAL "$(cat "$LUA_DIR/record_outcomes.lua")" 5 'fleet:{reviewer}:tasks' 'fleet:{reviewer}:results' \

@@ -51,7 +51,8 @@ public final class FleetScripts {
 
     /**
      * The ENQUEUE call for one partition of an agent type: append {@code messages} to its task stream of {@code
-     * priority} unless its backlog (the entries of every priority's stream) would pass the bound (all or nothing).
+     * priority} unless its backlog (the entries of every priority's stream and of its delayed set: retries and scheduled
+     * tasks) would pass the bound (all or nothing).
      *
      * @param defaultBound backlog bound used when the partition's config hash has no {@value
      *     StreamKeys#MAX_BACKLOG_FIELD} (0 = unbounded)
@@ -71,7 +72,7 @@ public final class FleetScripts {
             throw new IllegalArgumentException("enqueue: " + markerTaskIds.size() + " markers for " + messages.size()
                     + " messages; give one per message or none");
         }
-        List<String> scriptKeys = new ArrayList<>(4 + markerTaskIds.size());
+        List<String> scriptKeys = new ArrayList<>(5 + markerTaskIds.size());
         scriptKeys.add(keys.tasks(agent, partition, priority));
         scriptKeys.add(keys.config(agent, partition));
         for (Priority other : Priority.values()) {
@@ -79,6 +80,7 @@ public final class FleetScripts {
                 scriptKeys.add(keys.tasks(agent, partition, other));
             }
         }
+        scriptKeys.add(keys.delayed(agent, partition));
         for (String taskId : markerTaskIds) {
             scriptKeys.add(keys.enqueued(agent, partition, taskId));
         }

@@ -77,7 +77,7 @@ class PriorityFieldTest {
     }
 
     @Test
-    void enqueueWritesTheLevelsStreamAndCountsEveryLevelAgainstTheBound() {
+    void enqueueWritesTheLevelsStreamAndCountsEveryLevelAndTheDelayedSetAgainstTheBound() {
         byte[] message = "{}".getBytes(StandardCharsets.UTF_8);
         ScriptCall call = FleetScripts.enqueue(
                 StreamKeys.DEFAULT, "coder", 1, Priority.LOW, 10, List.of(message), List.of("t-1"));
@@ -87,6 +87,7 @@ class PriorityFieldTest {
                         "fleet:{coder:1}:config",
                         "fleet:{coder:1}:tasks:high",
                         "fleet:{coder:1}:tasks",
+                        "fleet:{coder:1}:delayed",
                         "fleet:{coder:1}:enqueued:t-1"),
                 call.keys());
     }

@@ -76,6 +76,7 @@ class FleetClientPartitionTest {
                     "+hget",
                     "+get",
                     "+xlen",
+                    "+zcard",
                     "+xadd",
                     "+sadd",
                     "~fleet:*");

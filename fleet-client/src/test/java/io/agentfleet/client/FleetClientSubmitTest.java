@@ -206,6 +206,24 @@ class FleetClientSubmitTest {
     }
 
     @Test
+    void scheduledTasksCountAgainstTheBoundOfAnImmediateSubmit() {
+        try (FleetClient bounded = FleetClient.connect(
+                FleetClientOptions.builder().redisUri(redis.uri()).maxBacklog(3).build())) {
+            bounded.submitAll(
+                    List.of(
+                            AgentMessage.request(CODER, json("input", "later1")).build(),
+                            AgentMessage.request(CODER, json("input", "later2")).build()),
+                    SubmitOptions.delay(Duration.ofHours(1)));
+            bounded.submit(CODER, json("input", "now1"));
+            BackpressureException e =
+                    assertThrows(BackpressureException.class, () -> bounded.submit(CODER, json("input", "now2")));
+            assertEquals(3, e.backlog(), "two scheduled tasks and one on the stream");
+            assertEquals(1, jedis.xlen(keys.tasks(CODER)));
+            assertEquals(2, jedis.zcard(keys.delayed(CODER)));
+        }
+    }
+
+    @Test
     void configHashMaxBacklogOverridesTheClientBound() {
         jedis.hset(keys.config(CODER), StreamKeys.MAX_BACKLOG_FIELD, "2");
         client.submit(CODER, json("input", "1"));
