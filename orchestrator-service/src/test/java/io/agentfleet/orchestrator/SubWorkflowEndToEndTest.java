@@ -108,6 +108,29 @@ class SubWorkflowEndToEndTest {
     }
 
     @Test
+    void aChildWhoseCancelWasLostIsCancelledWhenItsParentsCheckComesDue() {
+        String runId = api.submit(Api.parse("""
+                {"tasks":[{"id":"sub","workflow":{"tasks":[
+                   {"id":"slow","agent":"t-slow","input":{"ms":30000}}]}}]}"""));
+        String childId = awaitChildRun(runId, "sub");
+        api.awaitStatus(childId, "RUNNING", TIMEOUT);
+        String check = "check|" + runId + "|"
+                + Api.task(api.run(runId), "sub").get("wireTaskId").asText();
+        // The parent's cancel finds no child to cancel, as if the orchestrator died between the two; then the child is
+        // back, still running.
+        Map<String, String> child = client.hgetAll(stateKey(childId));
+        client.del(stateKey(childId));
+        assertEquals(200, api.delete("/v1/runs/" + runId).status());
+        client.hset(stateKey(childId), child);
+        assertEquals("RUNNING", api.run(childId).get("status").asText());
+
+        client.zadd(DEADLINES, 0, check);
+
+        JsonNode cancelled = api.awaitStatus(childId, "CANCELLED", TIMEOUT);
+        assertTrue(cancelled.get("error").get("message").asText().contains(runId), cancelled.toString());
+    }
+
+    @Test
     void cancellingTheChildFailsTheParentsTaskAndItsEdgePolicyApplies() {
         String runId = api.submit(Api.parse("""
                 {"tasks":[{"id":"sub","workflow":{"tasks":[
@@ -210,6 +233,8 @@ class SubWorkflowEndToEndTest {
         assertEquals("COMPLETED", child.get("status").asText());
         assertEquals(runId, child.get("parentRun").asText());
     }
+
+    static final String DEADLINES = "fleet:orchestrator:deadlines";
 
     static String stateKey(String runId) {
         return "fleet:{run:" + runId + "}:state";

@@ -45,9 +45,13 @@ final class ChildRunLinks {
             settleParent(RunEngine.childEnd(run));
         }
         for (String child : RunEngine.childRunsToCancel(run)) {
-            runs.transition(child, (Consumer<RunState>) r -> engine.cancel(
-                    r, "its parent task in run " + run.runId() + " stopped waiting for it", clock.instant()));
+            cancelChild(child, run.runId());
         }
+    }
+
+    private void cancelChild(String child, String parentRun) {
+        runs.transition(child, (Consumer<RunState>) r ->
+                engine.cancel(r, "its parent task in run " + parentRun + " stopped waiting for it", clock.instant()));
     }
 
     private void startChild(ChildStart child) {
@@ -74,13 +78,18 @@ final class ChildRunLinks {
 
     /**
      * The reconcile check of a sub-workflow task's dispatch: starts its child run when a crash lost the start, settles
-     * the task when its child ended but the parent never heard, else looks again later. False for any other dispatch.
+     * the task when its child ended but the parent never heard, cancels the child when the parent stopped waiting for
+     * it but a crash lost the cancel, else looks again later. False for any other dispatch.
      */
     boolean reconcile(DeadlineMember member) {
         RunState parent = store.load(member.runId());
         ChildStart start = parent == null ? null : engine.awaitedChild(parent, member.wireId(), clock.instant());
         if (start == null) {
-            return false;
+            String orphan = parent == null ? null : RunEngine.orphanedChild(parent, member.wireId());
+            if (orphan != null) {
+                cancelChild(orphan, parent.runId());
+            }
+            return orphan != null;
         }
         RunState child = store.load(start.runId());
         if (child == null) {

@@ -313,8 +313,12 @@ public final class RunService {
         throw new IllegalStateException("run " + runId + " kept changing under " + MAX_CONFLICT_RETRIES + " attempts");
     }
 
-    /** Schedules a reconcile check for every dispatch of the transition (before its commit, so no crash loses it). */
+    /**
+     * Schedules a reconcile check for every dispatch of the transition (before its commit, so no crash loses it), and
+     * keeps the checks of the sub-workflow tasks whose child runs it cancels.
+     */
     private void watchDispatches(RunState run) {
+        RunEngine.keepChecksOfChildrenToCancel(run);
         long due = clock.millis() + reconcileAfter.toMillis();
         for (OutboxEntry o : run.outbox()) {
             run.deadlines().add(new ScheduleEntry(DeadlineMember.forReconcile(run.runId(), o.wireId()), due));

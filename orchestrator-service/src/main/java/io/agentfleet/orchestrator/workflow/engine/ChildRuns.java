@@ -180,6 +180,36 @@ final class ChildRuns {
         return children;
     }
 
+    /**
+     * Keeps the reconcile check of each sub-workflow task whose child this transition cancels: the child is cancelled
+     * after the commit, and should the process die first, that check finds the orphan ({@link #orphaned}).
+     */
+    static void keepChecksOfChildrenToCancel(RunState run) {
+        List<String> children = toCancel(run);
+        if (children.isEmpty()) {
+            return;
+        }
+        for (TaskRecord task : run.tasks()) {
+            if (task.wireId != null && children.contains(task.childRun)) {
+                run.settled.remove(task.wireId);
+            }
+        }
+    }
+
+    /**
+     * The child run that {@code run}'s sub-workflow task dispatched as {@code wireId} started and that {@code run} no
+     * longer waits for (the run ended, or the task stopped waiting), or null: cancelling it cannot be wrong.
+     */
+    static String orphaned(RunState run, String wireId) {
+        WireIds wire = WireIds.parse(wireId);
+        TaskRecord task = wire == null ? null : run.task(wire.taskId());
+        if (task == null || task.childRun == null || !wireId.equals(task.wireId)) {
+            return null;
+        }
+        boolean waiting = !run.status().isTerminal() && task.state == TaskState.DISPATCHED;
+        return waiting ? null : task.childRun;
+    }
+
     /** A scheduled parent's first sub-workflows start at once, but their tasks wait for the parent's start. */
     private ChildStart start(RunState run, TaskRecord task, RunSpec spec, Instant now) {
         Long maxTokens = spec.maxTokens();

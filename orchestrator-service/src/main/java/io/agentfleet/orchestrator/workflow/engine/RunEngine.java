@@ -93,6 +93,16 @@ public final class RunEngine {
         return dispatcher.childRuns().awaited(run, wireId, now);
     }
 
+    /** Keeps the reconcile checks of the sub-workflow tasks whose child runs this transition cancels. */
+    public static void keepChecksOfChildrenToCancel(RunState run) {
+        ChildRuns.keepChecksOfChildrenToCancel(run);
+    }
+
+    /** The child run of {@code run}'s sub-workflow dispatch {@code wireId} that it no longer waits for, or null. */
+    public static String orphanedChild(RunState run, String wireId) {
+        return ChildRuns.orphaned(run, wireId);
+    }
+
     /** The child runs to cancel once this transition of {@code run} is committed. */
     public static List<String> childRunsToCancel(RunState run) {
         return ChildRuns.toCancel(run);

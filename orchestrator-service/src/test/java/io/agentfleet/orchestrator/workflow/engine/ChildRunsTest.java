@@ -1,6 +1,7 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +146,23 @@ class ChildRunsTest {
         assertEquals(List.of(child), RunEngine.childRunsToCancel(next));
         assertEquals(
                 List.of(), RunEngine.childRunsToCancel(RunState.load(parent.runId, next.committedFields(2), MAPPER)));
+    }
+
+    @Test
+    void aParentThatEndsKeepsTheCheckOfItsRunningChildWhichThenNamesTheOrphan() throws Exception {
+        RunState parent = start(PARENT);
+        String wireId = parent.task("sub").wireId;
+        String child = parent.task("sub").childRun;
+        assertNull(RunEngine.orphanedChild(parent, wireId), "a running parent waits for its child");
+        RunState next = RunState.load(parent.runId, parent.committedFields(1), MAPPER);
+
+        engine.cancel(next, NOW);
+        assertTrue(next.settled().contains(wireId), "cancelling settles every dispatch");
+        RunEngine.keepChecksOfChildrenToCancel(next);
+
+        assertFalse(next.settled().contains(wireId), "the check outlives the commit, in case the cancel is lost");
+        assertEquals(child, RunEngine.orphanedChild(next, wireId));
+        assertNull(RunEngine.orphanedChild(next, "not-a-wire-id"));
     }
 
     @Test
