@@ -48,7 +48,7 @@ public final class JsonText {
         return false;
     }
 
-    private static void append(StringBuilder out, JsonNode node) {
+    static void append(StringBuilder out, JsonNode node) {
         switch (node) {
             case ObjectNode object
             when object.getClass() == ObjectNode.class -> {

@@ -1,8 +1,6 @@
 package io.agentfleet.orchestrator.workflow.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentfleet.orchestrator.workflow.agentloop.AgentLoopSpec;
@@ -182,76 +180,11 @@ final class TaskRecord {
     }
 
     /**
-     * The stored JSON text. The input, which never changes and is most of a record's bytes, is spliced in as its cached
+     * The stored JSON text ({@link TaskRecordJson}). The input, which never changes and is most of a record's bytes, is spliced in as its cached
      * text instead of going through Jackson again with every save.
      */
     String toJsonText() {
-        String rest = JsonText.of(toJsonWithoutInput());
-        return "{\"input\":" + inputJson() + "," + rest.substring(1);
-    }
-
-    private ObjectNode toJsonWithoutInput() {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("agent", agent);
-        ArrayNode deps = n.putArray("dependsOn");
-        dependsOn.forEach(deps::add);
-        if (review != null) {
-            ObjectNode r = n.putObject("review");
-            r.put("agent", review.agent());
-            r.put("maxRevisions", review.maxRevisions());
-            r.put("onExhausted", review.acceptWhenExhausted() ? "accept" : "fail");
-        }
-        n.put("optional", optional);
-        n.put("escalate", escalate);
-        if (timeout != null) {
-            n.put("timeoutMs", timeout.toMillis());
-        }
-        n.put("maxAttempts", maxAttempts);
-        if (maxTokens != null) {
-            n.put("maxTokens", maxTokens);
-        }
-        if (spawnedBy != null) {
-            n.put("spawnedBy", spawnedBy);
-        }
-        if (!onFailure.isEmpty()) {
-            ObjectNode edges = n.putObject("onFailure");
-            onFailure.forEach((dep, policy) -> edges.put(dep, policy.wire()));
-        }
-        putIfNotNull(n, "fallback", fallback);
-        if (fallbackUsed) {
-            n.put("fallbackUsed", true);
-        }
-        if (when != null) {
-            n.set("when", when.toJson());
-        }
-        if (agentLoop != null) {
-            n.set("agentLoop", agentLoop.toJson());
-        }
-        setIfNotNull(n, "workflow", workflow);
-        putIfNotNull(n, "childRun", childRun);
-        if (team != null) {
-            n.set("team", team.toJson());
-        }
-        n.put("state", state.name());
-        n.put("revision", revision);
-        n.put("dispatches", dispatches);
-        n.put("attempts", attempts);
-        putIfNotNull(n, "wireId", wireId);
-        setIfNotNull(n, "output", output);
-        setIfNotNull(n, "candidate", candidate);
-        putIfNotNull(n, "feedback", feedback);
-        setIfNotNull(n, "answer", answer);
-        setIfNotNull(n, "question", question);
-        setIfNotNull(n, "error", error);
-        n.put("tokensIn", tokensIn);
-        n.put("tokensOut", tokensOut);
-        n.put("reserved", reserved);
-        n.put("cost", cost);
-        n.put("createdAt", createdAt);
-        n.put("dispatchedAt", dispatchedAt);
-        n.put("completedAt", completedAt);
-        setIfNotNull(n, "aggregation", aggregation);
-        return n;
+        return TaskRecordJson.of(this, inputJson());
     }
 
     static TaskRecord fromJson(String id, ObjectNode n) {
@@ -322,17 +255,5 @@ final class TaskRecord {
         t.completedAt = n.path("completedAt").asLong();
         t.aggregation = n.get("aggregation");
         return t;
-    }
-
-    private static void putIfNotNull(ObjectNode n, String field, String value) {
-        if (value != null) {
-            n.put(field, value);
-        }
-    }
-
-    private static void setIfNotNull(ObjectNode n, String field, JsonNode value) {
-        if (value != null && !value.isNull()) {
-            n.set(field, value);
-        }
     }
 }
