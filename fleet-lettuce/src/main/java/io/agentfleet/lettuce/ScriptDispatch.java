@@ -3,7 +3,6 @@ package io.agentfleet.lettuce;
 import io.agentfleet.messages.ScriptCall;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
@@ -74,16 +73,7 @@ final class ScriptDispatch {
             List<byte[]> keys,
             List<byte[]> args,
             CommandOutput<String, String, T> output) {
-        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE)
-                .add(scriptOrSha.getBytes(StandardCharsets.UTF_8))
-                .add(keys.size());
-        for (byte[] key : keys) {
-            // addKey: a cluster connection routes the command by its first key.
-            commandArgs.addKey(key);
-        }
-        for (byte[] arg : args) {
-            commandArgs.add(arg);
-        }
+        CommandArgs<byte[], byte[]> commandArgs = new FramedArgs(scriptOrSha, keys, args);
         // The arguments carry their own (byte) codec; the connection's String codec decodes only the reply.
         return connection
                 .async()
