@@ -27,6 +27,11 @@ final class EnvelopeFields extends AbstractMap<String, JsonNode> {
     private final JsonNode[] known = new JsonNode[KNOWN.length];
     private Map<String, JsonNode> unknown;
 
+    /** Whether {@code name} is one of {@link MessageFields#KNOWN_FIELDS}. */
+    static boolean isKnown(String name) {
+        return INDEX.containsKey(name);
+    }
+
     @Override
     public JsonNode put(String name, JsonNode value) {
         Integer i = INDEX.get(name);

@@ -33,6 +33,12 @@ final class EnvelopeParser {
     record Envelope(JsonNode tree, boolean unknownFields) {}
 
     static Envelope parse(ObjectMapper mapper, byte[] utf8) throws IOException {
+        Envelope plain = PlainTaskScanner.scan(mapper, utf8);
+        return plain != null ? plain : parseWithJackson(mapper, utf8);
+    }
+
+    /** {@link #parse} without the {@link PlainTaskScanner} shortcut. */
+    static Envelope parseWithJackson(ObjectMapper mapper, byte[] utf8) throws IOException {
         try (JsonParser parser = mapper.createParser(utf8)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 // Not an object: the caller rejects it, after the whole value was read as readTree reads it.
