@@ -1,9 +1,11 @@
 package io.agentfleet.messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,9 +29,30 @@ final class EnvelopeFields extends AbstractMap<String, JsonNode> {
     private final JsonNode[] known = new JsonNode[KNOWN.length];
     private Map<String, JsonNode> unknown;
 
-    /** Whether {@code name} is one of {@link MessageFields#KNOWN_FIELDS}. */
-    static boolean isKnown(String name) {
-        return INDEX.containsKey(name);
+    /** The known names as ASCII bytes, indexed as {@link #known}. */
+    private static final byte[][] KNOWN_BYTES = knownBytes();
+
+    /** The index of {@code content}. */
+    static final int CONTENT = INDEX.get("content");
+
+    /** The index of the known field named by {@code bytes[from, to)} (ASCII), or -1 when it names none. */
+    static int indexOf(byte[] bytes, int from, int to) {
+        int length = to - from;
+        for (int k = 0; k < KNOWN_BYTES.length; k++) {
+            if (KNOWN_BYTES[k].length == length && Arrays.equals(KNOWN_BYTES[k], 0, length, bytes, from, to)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Sets known field {@code index}; false (and nothing set) when it is set already. */
+    boolean setOnce(int index, JsonNode value) {
+        if (known[index] != null) {
+            return false;
+        }
+        known[index] = value;
+        return true;
     }
 
     @Override
@@ -82,6 +105,14 @@ final class EnvelopeFields extends AbstractMap<String, JsonNode> {
                 return entries.size();
             }
         };
+    }
+
+    private static byte[][] knownBytes() {
+        byte[][] names = new byte[KNOWN.length][];
+        for (int i = 0; i < KNOWN.length; i++) {
+            names[i] = KNOWN[i].getBytes(StandardCharsets.US_ASCII);
+        }
+        return names;
     }
 
     private static Map<String, Integer> index() {

@@ -27,6 +27,9 @@ final class PlainTaskScanner {
 
     private static final int MAX_TOP_LEVEL_DIGITS = 18;
 
+    /** Per byte: whether it stands for itself inside a string (printable ASCII but the quote and the backslash). */
+    private static final boolean[] PLAIN = plainBytes();
+
     private final byte[] b;
     private final int maxNestingDepth;
     private int i;
@@ -61,15 +64,15 @@ final class PlainTaskScanner {
                 if (!plainString()) {
                     return null;
                 }
-                String name = ascii(nameStart, i - 1);
+                int known = EnvelopeFields.indexOf(b, nameStart, i - 1);
                 skipSpace();
-                if (!at(':')) {
+                if (known < 0 || !at(':')) {
                     return null;
                 }
                 i++;
                 skipSpace();
-                JsonNode value = name.equals("content") ? content(mapper) : topLevelValue();
-                if (value == null || !EnvelopeFields.isKnown(name) || fields.put(name, value) != null) {
+                JsonNode value = known == EnvelopeFields.CONTENT ? content(mapper) : topLevelValue();
+                if (value == null || !fields.setOnce(known, value)) {
                     return null;
                 }
                 skipSpace();
@@ -110,15 +113,17 @@ final class PlainTaskScanner {
             return plainString() ? TextNode.valueOf(ascii(start, i - 1)) : null;
         }
         if (c >= '0' && c <= '9') {
+            byte[] bytes = b;
             int start = i;
-            while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-                i++;
+            int j = i;
+            long value = 0;
+            while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9' && j - start < MAX_TOP_LEVEL_DIGITS) {
+                value = value * 10 + (bytes[j++] - '0');
             }
-            int digits = i - start;
-            if (digits > MAX_TOP_LEVEL_DIGITS || (digits > 1 && b[start] == '0') || !delimiterFollows()) {
+            i = j;
+            if ((j - start > 1 && c == '0') || !delimiterFollows()) {
                 return null;
             }
-            long value = Long.parseLong(ascii(start, i));
             return value <= Integer.MAX_VALUE ? IntNode.valueOf((int) value) : LongNode.valueOf(value);
         }
         if (literal("true")) {
@@ -132,10 +137,12 @@ final class PlainTaskScanner {
 
     /** A string without escapes whose chars are printable ASCII; after it, {@code i} is past its closing quote. */
     private boolean plainString() {
-        i++;
-        while (i < b.length) {
-            byte c = b[i++];
+        // Locals, not fields, in the loops: the worker's C1-compiled code would load and store them per byte.
+        byte[] bytes = b;
+        for (int j = i + 1; j < bytes.length; j++) {
+            byte c = bytes[j];
             if (c == '"') {
+                i = j + 1;
                 return true;
             }
             if (c < 0x20 || c == '\\') {
@@ -241,22 +248,30 @@ final class PlainTaskScanner {
 
     /** A string of printable ASCII and JSON's escapes, at most {@code maxBytes} between its quotes. */
     private boolean string(int maxBytes) {
-        int start = ++i;
-        while (i < b.length) {
-            byte c = b[i];
+        byte[] bytes = b;
+        int start = i + 1;
+        int j = start;
+        while (j < bytes.length) {
+            if (PLAIN[bytes[j] & 0xFF]) {
+                j++;
+                continue;
+            }
+            byte c = bytes[j];
             if (c == '"') {
-                i++;
-                return i - 1 - start <= maxBytes;
+                i = j + 1;
+                return j - start <= maxBytes;
             }
             if (c < 0x20) {
                 return false;
             }
             if (c == '\\') {
+                i = j;
                 if (!escape()) {
                     return false;
                 }
+                j = i;
             } else {
-                i++;
+                j++;
             }
         }
         return false;
@@ -319,11 +334,14 @@ final class PlainTaskScanner {
     }
 
     private int digits() {
-        int start = i;
-        while (i < b.length && b[i] >= '0' && b[i] <= '9') {
-            i++;
+        byte[] bytes = b;
+        int j = i;
+        while (j < bytes.length && bytes[j] >= '0' && bytes[j] <= '9') {
+            j++;
         }
-        return i - start;
+        int count = j - i;
+        i = j;
+        return count;
     }
 
     private boolean literal(String word) {
@@ -350,17 +368,28 @@ final class PlainTaskScanner {
     }
 
     private void skipSpace() {
-        while (i < b.length) {
-            byte c = b[i];
+        byte[] bytes = b;
+        int j = i;
+        while (j < bytes.length) {
+            byte c = bytes[j];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
+                break;
             }
-            i++;
+            j++;
         }
+        i = j;
     }
 
     private boolean at(char c) {
         return i < b.length && b[i] == c;
+    }
+
+    private static boolean[] plainBytes() {
+        boolean[] plain = new boolean[256];
+        for (int c = 0x20; c < 0x80; c++) {
+            plain[c] = c != '"' && c != '\\';
+        }
+        return plain;
     }
 
     private String ascii(int from, int to) {
