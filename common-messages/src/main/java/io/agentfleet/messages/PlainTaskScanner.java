@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -29,6 +32,12 @@ final class PlainTaskScanner {
 
     /** Per byte: whether it stands for itself inside a string (printable ASCII but the quote and the backslash). */
     private static final boolean[] PLAIN = plainBytes();
+
+    /** Eight bytes of a string at a time: a task's content is mostly long runs of plain text. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final byte[] b;
     private final int maxNestingDepth;
@@ -252,6 +261,10 @@ final class PlainTaskScanner {
         int start = i + 1;
         int j = start;
         while (j < bytes.length) {
+            if (j + Long.BYTES <= bytes.length && allPlain((long) LONGS.get(bytes, j))) {
+                j += Long.BYTES;
+                continue;
+            }
             if (PLAIN[bytes[j] & 0xFF]) {
                 j++;
                 continue;
@@ -382,6 +395,17 @@ final class PlainTaskScanner {
 
     private boolean at(char c) {
         return i < b.length && b[i] == c;
+    }
+
+    /**
+     * Whether each of the eight bytes in {@code x} is {@link #PLAIN}: none is the quote or the backslash (no zero byte
+     * after XOR with it), below 0x20 (a borrow sets its high bit) or non-ASCII (its high bit set).
+     */
+    private static boolean allPlain(long x) {
+        long quote = x ^ (ONES * '"');
+        long backslash = x ^ (ONES * '\\');
+        long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | (x - ONES * 0x20) | x;
+        return (special & HIGH_BITS) == 0;
     }
 
     private static boolean[] plainBytes() {
