@@ -71,6 +71,12 @@ final class EnvelopeFields extends AbstractMap<String, JsonNode> {
 
     @Override
     public JsonNode get(Object name) {
+        // Readers pass the same string constants KNOWN holds: found by identity without hashing.
+        for (int k = 0; k < KNOWN.length; k++) {
+            if (KNOWN[k] == name) {
+                return known[k];
+            }
+        }
         Integer i = INDEX.get(name);
         if (i != null) {
             return known[i];
