@@ -48,7 +48,7 @@ final class DirectMessageWriter {
         if (!message.extensions().isEmpty() || m.cost() != null || m.confidence() != null) {
             return null;
         }
-        out = new byte[256 + message.content().size() * 48];
+        out = new byte[512 + message.content().size() * 48];
         at = 0;
         raw(Field.SCHEMA_VERSION);
         number(message.schemaVersion());
