@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the usual task's top level straight from its bytes, without a Jackson parser: an object of distinct known
- * fields whose values are ASCII strings without escapes, non-negative integers of at most 18 digits, booleans or nulls,
- * and a {@code content} object, checked by {@link StrictJson} (ASCII only, nesting below the parser's limit, short
+ * fields (and {@code priority}) whose values are ASCII strings without escapes, non-negative integers of at most 18
+ * digits, booleans or nulls (a priority only a string), and a {@code content} object, checked by {@link StrictJson} (ASCII only, nesting below the parser's limit, short
  * numbers and names) and left as text ({@link LazyContent}). What it returns is what {@link EnvelopeParser} builds for the same
  * bytes. For anything else (unknown fields, repeated fields, metadata or trace objects, escapes or non-ASCII text,
  * malformed input, whatever would come near a parser limit) it returns null and the caller parses with Jackson, which
@@ -20,6 +22,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
  */
 final class PlainTaskScanner extends StrictJson {
     private static final int MAX_TOP_LEVEL_DIGITS = 18;
+    private static final byte[] PRIORITY = MessageFields.PRIORITY.getBytes(StandardCharsets.US_ASCII);
+
+    /** Whether the task has a {@code priority} (then it is not only known fields, and its extensions are looked at). */
+    private boolean hasPriority;
 
     private PlainTaskScanner(byte[] utf8, int maxNestingDepth) {
         super(utf8, maxNestingDepth);
@@ -51,14 +57,21 @@ final class PlainTaskScanner extends StrictJson {
                     return null;
                 }
                 int known = EnvelopeFields.indexOf(b, nameStart, i - 1);
+                boolean priority = known < 0 && isPriority(nameStart, i - 1);
                 skipSpace();
-                if (known < 0 || !at(':')) {
+                if ((known < 0 && !priority) || !at(':')) {
                     return null;
                 }
                 i++;
                 skipSpace();
                 JsonNode value = known == EnvelopeFields.CONTENT ? content(mapper) : topLevelValue();
-                if (value == null || !fields.setOnce(known, value)) {
+                if (priority) {
+                    // Not a known field (see MessageFields.priority): read as a string, as Jackson's tree holds it.
+                    if (!(value instanceof TextNode) || fields.put(MessageFields.PRIORITY, value) != null) {
+                        return null;
+                    }
+                    hasPriority = true;
+                } else if (value == null || !fields.setOnce(known, value)) {
                     return null;
                 }
                 skipSpace();
@@ -77,7 +90,11 @@ final class PlainTaskScanner extends StrictJson {
         if (i != b.length) {
             return null;
         }
-        return new EnvelopeParser.Envelope(new ObjectNode(mapper.getNodeFactory(), fields), false);
+        return new EnvelopeParser.Envelope(new ObjectNode(mapper.getNodeFactory(), fields), hasPriority);
+    }
+
+    private boolean isPriority(int from, int to) {
+        return Arrays.equals(b, from, to, PRIORITY, 0, PRIORITY.length);
     }
 
     private JsonNode content(ObjectMapper mapper) {

@@ -32,13 +32,17 @@ class PlainTaskScannerTest {
                     + "\"o\":{\"p\":{\"q\":{}}},\"e\":[],\"s\":\"\"},\"createdAt\":1} \r\n",
             "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"RESULT\",\"taskId\":\"t\",\"recipient\":\"a\","
                     + "\"createdAt\":1,\"content\":{\"k\":{\"l\":{\"m\":{\"n\":{\"o\":{}}}}}}}",
+            "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
+                    + "\"priority\":\"HIGH\",\"createdAt\":1,\"content\":{\"k\":\"v\"}}",
+            "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
+                    + "\"createdAt\":1,\"content\":{},\"priority\":\"URGENT\"}",
             "{}",
             "{\"schemaVersion\":1,\"messageId\":\"m\",\"type\":\"REQUEST\",\"taskId\":\"t\",\"recipient\":\"a\","
                     + "\"createdAt\":1,\"attempt\":true,\"content\":{}}");
 
     @Test
     void readsThePlainTasksItself() {
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < 5; t++) {
             assertNotNull(
                     PlainTaskScanner.scan(codec.mapper(), TASKS.get(t).getBytes(StandardCharsets.UTF_8)), TASKS.get(t));
         }
@@ -51,7 +55,8 @@ class PlainTaskScannerTest {
                         + "\"createdAt\":1,";
         for (String tail : List.of(
                 "\"content\":{\"s\":\"\u00e9\"}}",
-                "\"content\":{},\"priority\":\"HIGH\"}",
+                "\"content\":{},\"priority\":{\"level\":3}}",
+                "\"content\":{},\"priority\":\"HIGH\",\"priority\":\"LOW\"}",
                 "\"content\":{},\"x-ext\":1}",
                 "\"content\":{},\"attempt\":1,\"attempt\":2}",
                 "\"content\":{},\"metadata\":{\"latencyMs\":1}}",
