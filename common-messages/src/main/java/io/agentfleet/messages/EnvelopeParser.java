@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 
 /**
  * Parses a task's top level into an object node as {@code mapper.readTree} would (same parser, limits and errors; a
  * repeated field keeps its first position and its last value), except that an object {@code content} is only
  * tokenized, which applies every limit, and becomes a {@link LazyContent} node built on first use. It also says
  * whether the top level had a field this version does not know, so a message without one skips the extensions scan.
+ * The top level's fields are held by {@link EnvelopeFields}.
  */
 final class EnvelopeParser {
     private static final String CONTENT = "content";
@@ -33,14 +33,19 @@ final class EnvelopeParser {
     record Envelope(JsonNode tree, boolean unknownFields) {}
 
     static Envelope parse(ObjectMapper mapper, byte[] utf8) throws IOException {
+        Envelope plain = PlainTaskScanner.scan(mapper, utf8);
+        return plain != null ? plain : parseWithJackson(mapper, utf8);
+    }
+
+    /** {@link #parse} without the {@link PlainTaskScanner} shortcut. */
+    static Envelope parseWithJackson(ObjectMapper mapper, byte[] utf8) throws IOException {
         try (JsonParser parser = mapper.createParser(utf8)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 // Not an object: the caller rejects it, after the whole value was read as readTree reads it.
                 return new Envelope(mapper.readTree(utf8), false);
             }
             boolean unknownFields = false;
-            // Sized for every known field and a few more, so the usual message never rehashes.
-            ObjectNode root = new ObjectNode(mapper.getNodeFactory(), new LinkedHashMap<>(32));
+            ObjectNode root = new ObjectNode(mapper.getNodeFactory(), new EnvelopeFields());
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();

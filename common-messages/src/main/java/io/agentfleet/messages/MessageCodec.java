@@ -88,7 +88,8 @@ public final class MessageCodec {
 
     /** Encodes a message as UTF-8 bytes, exactly {@code encode(message)}'s text, without building that string. */
     public byte[] encodeUtf8(AgentMessage message) {
-        return encodeUtf8(message, new MessageWriter(mapper));
+        byte[] direct = new DirectMessageWriter(limits.maxNestingDepth()).write(message);
+        return direct != null ? direct : encodeUtf8(message, new MessageWriter(mapper));
     }
 
     private byte[] encodeUtf8(AgentMessage message, MessageWriter writer) {
@@ -112,6 +113,16 @@ public final class MessageCodec {
      * @throws InvalidMessageException as {@link #decode(byte[])} would throw on the encoding
      */
     public byte[] encodeDecodable(AgentMessage message) {
+        DirectMessageWriter direct = new DirectMessageWriter(limits.maxNestingDepth());
+        byte[] written = direct.write(message);
+        if (written != null) {
+            // Written only below the depth limit, and only from plain nodes.
+            if (written.length <= limits.maxBytes() && roundTripsExactly(message, written.length)) {
+                return written;
+            }
+            requireDecodable(message, written);
+            return written;
+        }
         MessageWriter writer = new MessageWriter(mapper);
         byte[] utf8 = encodeUtf8(message, writer);
         if (writer.onlyPlainNodes()

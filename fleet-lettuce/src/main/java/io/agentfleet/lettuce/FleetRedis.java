@@ -151,10 +151,9 @@ public final class FleetRedis implements AutoCloseable {
      * connection's I/O thread only copies them); on a cluster the call is routed by its first key.
      *
      * @param type MULTI, INTEGER, STATUS, VALUE or BOOLEAN; strings in the reply are decoded as UTF-8
-     * @throws CrossSlotException (at once, not in the future) when the keys span two hash slots
      */
     public <T> CompletableFuture<T> run(ScriptCall call, ScriptOutputType type) {
-        List<byte[]> keys = ScriptDispatch.encodedKeysInOneSlot(call);
+        List<byte[]> keys = ScriptDispatch.encodedKeys(call);
         FleetConnection<String, String> connection;
         try {
             connection = shared();

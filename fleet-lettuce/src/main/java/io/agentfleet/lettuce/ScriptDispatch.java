@@ -2,8 +2,6 @@ package io.agentfleet.lettuce;
 
 import io.agentfleet.messages.ScriptCall;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.SlotHash;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
@@ -22,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
 final class ScriptDispatch {
     private ScriptDispatch() {}
 
-    /** As {@link FleetRedis#run}, on {@code connection}, with {@code keys} from {@link #encodedKeysInOneSlot}. */
+    /** As {@link FleetRedis#run}, on {@code connection}, with {@code keys} from {@link #encodedKeys}. */
     static <T> CompletableFuture<T> run(
             FleetConnection<String, String> connection, ScriptCall call, List<byte[]> keys, ScriptOutputType type) {
         CommandOutput<String, String, T> first = output(type);
@@ -45,23 +43,11 @@ final class ScriptDispatch {
                 .thenCompose(f -> f);
     }
 
-    /** The keys as UTF-8, after checking they are all in one slot (on a cluster, the call could not run otherwise). */
-    static List<byte[]> encodedKeysInOneSlot(ScriptCall call) {
+    /** The keys as UTF-8 ({@link ScriptCall} has checked that they are all in one slot). */
+    static List<byte[]> encodedKeys(ScriptCall call) {
         List<byte[]> keys = new ArrayList<>(call.keys().size());
-        int slot = -1;
-        String first = null;
         for (String key : call.keys()) {
-            byte[] encoded = key.getBytes(StandardCharsets.UTF_8);
-            int keySlot = SlotHash.getSlot(encoded);
-            if (first == null) {
-                first = key;
-                slot = keySlot;
-            } else if (keySlot != slot) {
-                throw new CrossSlotException("script " + call.script().name() + ": keys '" + first + "' (slot " + slot
-                        + ") and '" + key + "' (slot " + keySlot + ") are in different hash slots; all keys of one"
-                        + " call must share a hash tag");
-            }
-            keys.add(encoded);
+            keys.add(key.getBytes(StandardCharsets.UTF_8));
         }
         return keys;
     }
@@ -74,16 +60,7 @@ final class ScriptDispatch {
             List<byte[]> keys,
             List<byte[]> args,
             CommandOutput<String, String, T> output) {
-        CommandArgs<byte[], byte[]> commandArgs = new CommandArgs<>(ByteArrayCodec.INSTANCE)
-                .add(scriptOrSha.getBytes(StandardCharsets.UTF_8))
-                .add(keys.size());
-        for (byte[] key : keys) {
-            // addKey: a cluster connection routes the command by its first key.
-            commandArgs.addKey(key);
-        }
-        for (byte[] arg : args) {
-            commandArgs.add(arg);
-        }
+        CommandArgs<byte[], byte[]> commandArgs = new FramedArgs(scriptOrSha, keys, args);
         // The arguments carry their own (byte) codec; the connection's String codec decodes only the reply.
         return connection
                 .async()

@@ -188,7 +188,6 @@ class FleetRedisClusterTest {
                     assertEquals(slot, HashSlots.slotOf(key), key);
                     assertEquals(slot, SlotHash.getSlot(key), key);
                 }
-                ScriptDispatch.encodedKeysInOneSlot(call);
             }
         }
     }

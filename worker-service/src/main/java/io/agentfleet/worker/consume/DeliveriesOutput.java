@@ -54,7 +54,7 @@ final class DeliveriesOutput extends CommandOutput<String, byte[], List<List<Del
             return;
         }
         if (id == null) {
-            id = decodeString(bytes);
+            id = utf8(bytes);
             return;
         }
         if (!valueNext) {
@@ -100,6 +100,16 @@ final class DeliveriesOutput extends CommandOutput<String, byte[], List<List<Del
                 stream = null;
             }
         }
+    }
+
+    /** As {@code decodeString}, without a charset decoder per entry id. */
+    private static String utf8(ByteBuffer bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return new String(copy, StandardCharsets.UTF_8);
     }
 
     private int levelOf(String name) {
