@@ -60,7 +60,6 @@ public final class RedisCluster implements AutoCloseable {
     private static final String CONFIG_FILE = "redis.conf";
     private static final Duration CLIENT_TIMEOUT = RedisNodes.CLIENT_TIMEOUT;
     private static final Duration PROBE_TIMEOUT = RedisNodes.PROBE_TIMEOUT;
-    private static final int PORT_ATTEMPTS = 3;
 
     /**
      * How to build the cluster.
@@ -405,16 +404,9 @@ public final class RedisCluster implements AutoCloseable {
         Path dir = root.resolve("node-" + index);
         Path config = writeConfig(dir);
         RedisProcess.Options nodeOptions = RedisNodes.dataNodeOptions(dir, binary, options.aof(), options.security());
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            try {
-                return RedisProcess.start(nodeOptions.withPort(FreePort.pickWithBusPort()), List.of(config.toString()));
-            } catch (IllegalStateException e) {
-                // The port or its bus port was taken between picking and binding: try others.
-                last = e;
-            }
-        }
-        throw last;
+        // A port whose bus port (port + 10000) is free as well; another one when either was taken before Redis bound
+        // it.
+        return RedisProcess.start(nodeOptions, List.of(config.toString()), FreePort::pickWithBusPort);
     }
 
     private Path writeConfig(Path dir) {

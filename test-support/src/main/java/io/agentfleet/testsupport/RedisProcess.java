@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 
@@ -32,7 +33,7 @@ public final class RedisProcess implements RedisBackend {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_REUSE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PORT_RETRY_PAUSE = Duration.ofMillis(100);
-    private static final int FREE_PORT_ATTEMPTS = 3;
+    private static final int FREE_PORT_ATTEMPTS = 5;
 
     /**
      * How to start the process.
@@ -136,13 +137,21 @@ public final class RedisProcess implements RedisBackend {
 
     /** As {@link #start(Options)}, with a config file and/or {@code --sentinel} before the other options. */
     static RedisProcess start(Options options, List<String> leadingArgs) {
+        return start(options, leadingArgs, FreePort::pick);
+    }
+
+    /**
+     * As {@link #start(Options, List)}; with port 0, the ports come from {@code freePorts}, a new one whenever the
+     * last turned out taken (another process, e.g. a test JVM running in parallel, bound it first).
+     */
+    static RedisProcess start(Options options, List<String> leadingArgs, IntSupplier freePorts) {
         Objects.requireNonNull(options, "options");
         List<String> leading = List.copyOf(leadingArgs);
         List<String> tried = new ArrayList<>();
         List<Path> binaries = options.binary() != null ? List.of(options.binary()) : RedisBinaries.candidates(tried);
         for (Path binary : binaries) {
             try {
-                return startWith(binary, options, leading);
+                return startWith(binary, options, leading, freePorts);
             } catch (IllegalStateException | UncheckedIOException e) {
                 tried.add(binary + ": " + e.getMessage());
             }
@@ -312,11 +321,12 @@ public final class RedisProcess implements RedisBackend {
         return describe();
     }
 
-    private static RedisProcess startWith(Path binary, Options options, List<String> leadingArgs) {
+    private static RedisProcess startWith(
+            Path binary, Options options, List<String> leadingArgs, IntSupplier freePorts) {
         boolean ownsDataDir = options.dataDir() == null;
         Path dataDir = createDataDir(options.dataDir());
         try {
-            return launchOnSomePort(binary, options, dataDir, ownsDataDir, leadingArgs);
+            return launchOnSomePort(binary, options, dataDir, ownsDataDir, leadingArgs, freePorts);
         } catch (RuntimeException e) {
             if (ownsDataDir) {
                 Reaper.deleteNow(dataDir);
@@ -326,14 +336,20 @@ public final class RedisProcess implements RedisBackend {
     }
 
     private static RedisProcess launchOnSomePort(
-            Path binary, Options options, Path dataDir, boolean ownsDataDir, List<String> leadingArgs) {
+            Path binary,
+            Options options,
+            Path dataDir,
+            boolean ownsDataDir,
+            List<String> leadingArgs,
+            IntSupplier freePorts) {
         if (options.port() != 0) {
             RedisProcess redis = new RedisProcess(options, binary, options.port(), dataDir, ownsDataDir, leadingArgs);
             redis.launchRetryingBusyPort();
             return redis;
         }
         for (int attempt = 1; ; attempt++) {
-            RedisProcess redis = new RedisProcess(options, binary, FreePort.pick(), dataDir, ownsDataDir, leadingArgs);
+            RedisProcess redis =
+                    new RedisProcess(options, binary, freePorts.getAsInt(), dataDir, ownsDataDir, leadingArgs);
             try {
                 redis.launch();
                 return redis;

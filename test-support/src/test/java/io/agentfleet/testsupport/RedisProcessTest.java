@@ -2,13 +2,21 @@ package io.agentfleet.testsupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -54,6 +62,37 @@ class RedisProcessTest {
     }
 
     @Test
+    void aPickedPortTakenBeforeRedisBindsItIsReplacedByAnother() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IntSupplier ports = firstThenFree(taken.getLocalPort());
+
+            try (RedisProcess redis = RedisProcess.start(RedisProcess.Options.defaults(), List.of(), ports)) {
+                assertNotEquals(taken.getLocalPort(), redis.port());
+                assertPong(redis);
+            }
+        }
+    }
+
+    @Test
+    void aClusterNodeWhoseBusPortIsTakenMovesToAnotherPort() throws IOException {
+        try (ServerSocket takenBus = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = takenBus.getLocalPort() - FreePort.CLUSTER_BUS_OFFSET;
+            IntSupplier ports = firstThenFree(port);
+            Path dir = Files.createTempDirectory("agentfleet-bus-port-test-");
+            Path config = RedisNodes.writeConfig(
+                    dir, "redis.conf", List.of("cluster-enabled yes", "cluster-config-file nodes.conf"));
+            RedisProcess.Options options = RedisProcess.Options.defaults().withDataDir(dir);
+
+            try (RedisProcess redis = RedisProcess.start(options, List.of(config.toString()), ports)) {
+                assertNotEquals(port, redis.port());
+                assertPong(redis);
+            } finally {
+                Reaper.deleteNow(dir);
+            }
+        }
+    }
+
+    @Test
     void aBinaryThatIsNotRedisFailsWithItsNameAndOutput() {
         RedisProcess.Options options = RedisProcess.Options.defaults().withBinary(Path.of("/bin/false"));
 
@@ -83,6 +122,18 @@ class RedisProcessTest {
 
             Await.until(TIMEOUT, () -> Processes.isGone(pid), "redis-server pid " + pid + " to be reaped");
             Await.until(TIMEOUT, () -> !Files.exists(dataDir), "data dir " + dataDir + " to be deleted");
+        }
+    }
+
+    /** {@code port} first, then free ports: the race in which another process binds a picked port first. */
+    private static IntSupplier firstThenFree(int port) {
+        Deque<Integer> first = new ArrayDeque<>(List.of(port));
+        return () -> first.isEmpty() ? FreePort.pick() : first.pop();
+    }
+
+    private static void assertPong(RedisProcess redis) {
+        try (Jedis jedis = new Jedis(redis.host(), redis.port())) {
+            assertEquals("PONG", jedis.ping());
         }
     }
 }

@@ -1,20 +1,17 @@
 package io.agentfleet.worker;
 
-import io.agentfleet.shutdown.TerminationSignals;
-import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 
 /**
  * Starts a worker: {@code REDIS_URL}, {@code FLEET_AGENTS} and the per-agent settings in docs/configuration.md. SIGTERM
- * drains in-flight tasks within {@code FLEET_SHUTDOWN_GRACE} and exits 0; a bad configuration exits 1 naming the key.
+ * drains in-flight tasks within {@code FLEET_SHUTDOWN_GRACE} and exits 0 (SignalShutdown); a bad configuration exits 1 naming the key.
  */
 public final class WorkerApplication {
     private WorkerApplication() {}
 
     public static void main(String[] args) {
-        ApplicationContext context;
         try {
-            context = Micronaut.build(args)
+            Micronaut.build(args)
                     .banner(false)
                     .mainClass(WorkerApplication.class)
                     .start();
@@ -22,13 +19,7 @@ public final class WorkerApplication {
             System.err.println("fleet worker failed to start: " + rootMessage(e));
             e.printStackTrace(System.err);
             System.exit(1);
-            return;
         }
-        FleetWorker worker = context.getBean(FleetWorker.class);
-        TerminationSignals.onTermination("fleet-shutdown", () -> {
-            worker.shutdown();
-            context.close();
-        });
     }
 
     private static String rootMessage(Throwable e) {

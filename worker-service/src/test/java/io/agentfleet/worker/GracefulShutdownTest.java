@@ -91,4 +91,15 @@ class GracefulShutdownTest {
             }
         }
     }
+
+    @Test
+    void aSigtermSentOnTheStartupLineIsHandledAndExitsZero() {
+        try (JavaProcess worker = TestFleet.worker(redis.uri(), "echo").start()) {
+            worker.awaitLog("Startup completed", TestFleet.STARTUP);
+            worker.sigterm();
+
+            assertEquals(0, worker.waitFor(Duration.ofSeconds(30)), worker.logText());
+            assertTrue(worker.logText().contains("received SIGTERM"), worker.logText());
+        }
+    }
 }

@@ -15,9 +15,6 @@ import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,20 +39,10 @@ class ObservabilityTest {
     static int port;
 
     @BeforeAll
-    static void startWorker() throws IOException {
+    static void startWorker() {
         redis.flushAll();
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        worker = TestFleet.startWorker(
-                TestFleet.worker(
-                        redis.uri(),
-                        "metered",
-                        "FLEET_LOG_FORMAT",
-                        "json",
-                        "MICRONAUT_SERVER_PORT",
-                        Integer.toString(port)),
-                "metered");
+        worker = TestFleet.startWorker(TestFleet.worker(redis.uri(), "metered", "FLEET_LOG_FORMAT", "json"), "metered");
+        port = TestFleet.httpPort(worker);
     }
 
     @AfterAll

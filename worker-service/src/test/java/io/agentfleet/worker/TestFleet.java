@@ -8,14 +8,13 @@ import io.agentfleet.messages.Priority;
 import io.agentfleet.messages.ScriptCall;
 import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.JavaProcess;
+import io.agentfleet.testsupport.ServerPort;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.resps.StreamEntry;
@@ -118,7 +117,7 @@ final class TestFleet {
                 .jvmArg("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
                 .env("REDIS_URL", redisUri)
                 .env("FLEET_AGENTS", agents)
-                .env("MICRONAUT_SERVER_PORT", "-1")
+                .env("MICRONAUT_SERVER_PORT", ServerPort.RANDOM)
                 .env("FLEET_DEFAULTS_CLAIM_AFTER", "2s")
                 .env("FLEET_DEFAULTS_LEASE", "1s")
                 .env("FLEET_DEFAULTS_BACKOFF_BASE", "50ms")
@@ -141,11 +140,8 @@ final class TestFleet {
         return process;
     }
 
+    /** The HTTP port the worker's server bound (MICRONAUT_SERVER_PORT -1: the kernel picks it). */
     static int httpPort(JavaProcess process) {
-        Matcher m = Pattern.compile("Server Running: http://[^:]+:(\\d+)").matcher(process.logText());
-        if (!m.find()) {
-            throw new AssertionError("no HTTP port in the log of " + process);
-        }
-        return Integer.parseInt(m.group(1));
+        return ServerPort.of(process);
     }
 }

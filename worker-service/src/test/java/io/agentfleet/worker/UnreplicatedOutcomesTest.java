@@ -9,9 +9,6 @@ import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.Prometheus;
 import io.agentfleet.testsupport.RedisExtension;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +31,7 @@ class UnreplicatedOutcomesTest {
     static final RedisExtension redis = RedisExtension.owned();
 
     @Test
-    void outcomesNoReplicaConfirmsAreCountedAndTheWorkerGoesOn() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+    void outcomesNoReplicaConfirmsAreCountedAndTheWorkerGoesOn() {
         try (JavaProcess worker = TestFleet.startWorker(
                         TestFleet.worker(
                                 redis.uri(),
@@ -48,11 +41,10 @@ class UnreplicatedOutcomesTest {
                                 "FLEET_REDIS_WAIT_REPLICAS",
                                 "1",
                                 "FLEET_REDIS_WAIT_TIMEOUT",
-                                "100ms",
-                                "MICRONAUT_SERVER_PORT",
-                                Integer.toString(port)),
+                                "100ms"),
                         AGENT);
                 Jedis jedis = redis.jedis()) {
+            int port = TestFleet.httpPort(worker);
             List<AgentMessage> tasks = new ArrayList<>();
             for (int i = 0; i < TASKS; i++) {
                 tasks.add(TestFleet.task(AGENT, "{\"n\":" + i + "}"));

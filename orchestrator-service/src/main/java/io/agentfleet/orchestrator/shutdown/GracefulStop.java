@@ -2,7 +2,10 @@ package io.agentfleet.orchestrator.shutdown;
 
 import io.agentfleet.shutdown.TerminationSignals;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.graceful.GracefulShutdownCapable;
+import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,14 +16,21 @@ import org.slf4j.LoggerFactory;
  * SIGTERM and SIGINT: the HTTP server stops accepting connections, in-flight requests and the result batches already
  * read finish within {@link ShutdownConfig#grace()}, then the context stops and the process exits 0. This replaces the
  * JVM's default handling, whose shutdown hook would close the open connections at once. {@link TerminationSignals}
- * runs it once and exits (1 when it threw).
+ * runs it once and exits (1 when it threw). Armed when the context has started, before Micronaut logs "Startup
+ * completed": armed after that line, a SIGTERM sent on seeing it could still meet the JVM's default (exit 143).
  */
-public final class GracefulStop {
+@Singleton
+public final class GracefulStop implements ApplicationEventListener<StartupEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
 
-    private GracefulStop() {}
+    private final ApplicationContext context;
 
-    public static void onTermination(ApplicationContext context) {
+    GracefulStop(ApplicationContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void onApplicationEvent(StartupEvent event) {
         TerminationSignals.onTermination("orchestrator-shutdown", () -> stop(context));
     }
 

@@ -7,6 +7,7 @@ import io.agentfleet.messages.StreamKeys;
 import io.agentfleet.testsupport.Await;
 import io.agentfleet.testsupport.JavaProcess;
 import io.agentfleet.testsupport.Prometheus;
+import io.agentfleet.testsupport.ServerPort;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,11 +89,10 @@ public final class Orchestrators {
 
     private static Orchestrator orchestrator(
             String redisUri, Map<String, String> sysProps, Map<String, String> env, String classPath) {
-        int port = freePort();
         JavaProcess.Builder b = JavaProcess.builder(ORCHESTRATOR_MAIN)
                 .classPath(classPath)
                 .env("REDIS_URL", redisUri)
-                .env("MICRONAUT_SERVER_PORT", Integer.toString(port))
+                .env("MICRONAUT_SERVER_PORT", ServerPort.RANDOM)
                 .env("FLEET_API_KEYS_PLAIN", "tester:" + KEY + ",other:" + OTHER_KEY)
                 .jvmArg(jvmArgs());
         sysProps.forEach(b::sysProp);
@@ -103,6 +103,7 @@ public final class Orchestrators {
         }
         JavaProcess process = b.start();
         process.awaitLog("Startup completed", STARTUP);
+        int port = ServerPort.of(process);
         return new Orchestrator(process, port, new Api("http://127.0.0.1:" + port, KEY));
     }
 
@@ -118,7 +119,7 @@ public final class Orchestrators {
                         classPath(entry -> !entry.replace('\\', '/').endsWith("orchestrator-service/target/classes")))
                 .env("REDIS_URL", redisUri)
                 .env("FLEET_AGENTS", agents)
-                .env("MICRONAUT_SERVER_PORT", "-1")
+                .env("MICRONAUT_SERVER_PORT", ServerPort.RANDOM)
                 .jvmArg(jvmArgs());
         sysProps.forEach(b::sysProp);
         env.forEach(b::env);
