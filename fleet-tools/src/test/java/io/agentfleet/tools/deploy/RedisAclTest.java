@@ -159,7 +159,8 @@ class RedisAclTest {
                             tasks,
                             KEYS.config(AGENT),
                             KEYS.tasks(AGENT, 0, Priority.HIGH),
-                            KEYS.tasks(AGENT, 0, Priority.LOW)),
+                            KEYS.tasks(AGENT, 0, Priority.LOW),
+                            KEYS.delayed(AGENT)),
                     List.of("1000", json));
             assertTrue(ids instanceof List<?> list && list.size() == 1, "ENQUEUE as producer returned " + ids);
             assertEquals(1, producer.xlen(tasks), "backlog after the producer's enqueue");
@@ -187,7 +188,8 @@ class RedisAclTest {
                                             tasks,
                                             KEYS.done(AGENT, "x"),
                                             KEYS.tasks(AGENT, 0, Priority.HIGH),
-                                            KEYS.tasks(AGENT, 0, Priority.LOW)),
+                                            KEYS.tasks(AGENT, 0, Priority.LOW),
+                                            KEYS.delayed(AGENT)),
                                     List.of("1000", json))));
             assertEquals(1, producer.xlen(tasks), "the refused commands changed the task stream");
         }
