@@ -74,14 +74,11 @@ final class PlainTaskScanner extends StrictJson {
                 } else if (value == null || !fields.setOnce(known, value)) {
                     return null;
                 }
-                skipSpace();
-                if (at(',')) {
-                    i++;
-                    skipSpace();
-                } else if (at('}')) {
-                    i++;
+                Next next = next('}');
+                if (next == Next.CLOSED) {
                     break;
-                } else {
+                }
+                if (next == Next.INVALID) {
                     return null;
                 }
             }

@@ -106,17 +106,38 @@ abstract class StrictJson {
             if (!value(depth + 1)) {
                 return false;
             }
-            skipSpace();
-            if (at(',')) {
-                i++;
-                skipSpace();
-            } else if (at('}')) {
-                i++;
-                return true;
-            } else {
-                return false;
+            switch (next('}')) {
+                case MORE -> {}
+                case CLOSED -> {
+                    return true;
+                }
+                case INVALID -> {
+                    return false;
+                }
             }
         }
+    }
+
+    /** What follows a member or an element: a comma (more to come), {@code close}, or anything else. */
+    enum Next {
+        MORE,
+        CLOSED,
+        INVALID
+    }
+
+    /** Reads past what follows a member or an element of a container that {@code close} ends. */
+    final Next next(char close) {
+        skipSpace();
+        if (at(',')) {
+            i++;
+            skipSpace();
+            return Next.MORE;
+        }
+        if (at(close)) {
+            i++;
+            return Next.CLOSED;
+        }
+        return Next.INVALID;
     }
 
     private boolean array(int depth) {
@@ -133,15 +154,14 @@ abstract class StrictJson {
             if (!value(depth + 1)) {
                 return false;
             }
-            skipSpace();
-            if (at(',')) {
-                i++;
-                skipSpace();
-            } else if (at(']')) {
-                i++;
-                return true;
-            } else {
-                return false;
+            switch (next(']')) {
+                case MORE -> {}
+                case CLOSED -> {
+                    return true;
+                }
+                case INVALID -> {
+                    return false;
+                }
             }
         }
     }
