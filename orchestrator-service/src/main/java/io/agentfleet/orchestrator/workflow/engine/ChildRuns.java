@@ -169,11 +169,11 @@ final class ChildRuns {
     static List<String> toCancel(RunState run) {
         List<String> children = new ArrayList<>();
         for (TaskRecord task : run.tasks()) {
-            boolean changed = run.dirtyFields().containsKey(RunFields.TASK_PREFIX + task.id);
-            if (changed
-                    && task.childRun != null
+            // The cheap checks first: this runs for every transition, before its commit.
+            if (task.childRun != null
                     && task.state != TaskState.DISPATCHED
-                    && task.state != TaskState.COMPLETED) {
+                    && task.state != TaskState.COMPLETED
+                    && run.dirtyFields().containsKey(RunFields.TASK_PREFIX + task.id)) {
                 children.add(task.childRun);
             }
         }
